@@ -1,0 +1,148 @@
+/* Internal header of the aslc compiler: the structures shared by its phases.
+ * Pipeline: source.c (read + parse with positions) -> validate.c (static rules, builds the
+ * state table) -> jsonpath.c (path syntax) -> emit*.c (C code) -> build.c (cc or libtcc). */
+#ifndef ASLC_H
+#define ASLC_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "asl/json.h"
+
+/* ---- source.c: the definition text and diagnostics ---- */
+typedef struct source {
+	const char *path;
+	char *text;
+	size_t len;
+	asl_value *root;
+	int errors;
+} source;
+
+int source_load(source *src, const char *path, asl_arena *arena);
+void diag_error(source *src, const asl_value *at, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+void diag_note(source *src, const asl_value *at, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+/* Member lookup by C string (the first match; duplicates are reported by the validator). */
+asl_value *field(const asl_value *obj, const char *key);
+
+/* ---- jsonpath.c: JSONPath syntax ---- */
+typedef enum path_root { ROOT_INPUT, ROOT_CONTEXT, ROOT_VARIABLE } path_root;
+
+typedef struct filter_expr filter_expr;
+
+typedef struct path_seg {
+	int kind; /* asl_seg_kind */
+	char *key;
+	size_t key_len;
+	long long index, end, step;
+	int slice_flags;
+	char **keys;
+	size_t *key_lens;
+	long long *indexes;
+	size_t count;
+	filter_expr *filter;
+} path_seg;
+
+typedef struct jpath {
+	const char *text;
+	path_root root;
+	char *variable; /* ROOT_VARIABLE: the variable name */
+	path_seg *segs;
+	int seg_count;
+	int definite;   /* only keys and single indexes */
+} jpath;
+
+/* Filter expressions inside [?( )]. */
+typedef enum filter_kind {
+	F_OR, F_AND, F_NOT, F_CMP, F_EXISTS
+} filter_kind;
+
+typedef struct filter_operand {
+	int is_path;      /* @... or $... */
+	int from_root;    /* $... rather than @... */
+	jpath *path;
+	asl_value *literal;
+} filter_operand;
+
+struct filter_expr {
+	filter_kind kind;
+	filter_expr *a, *b;
+	int op; /* ASL_OP_* */
+	filter_operand lhs, rhs;
+};
+
+/* Parses `text` as a Path; returns NULL and a message on error. */
+jpath *jpath_parse(asl_arena *arena, const char *text, size_t len, char *err, size_t errlen);
+/* A Reference Path: definite, no filters/wildcards. */
+int jpath_is_reference(const jpath *p);
+
+/* ---- validate.c: static rules and the state table ---- */
+typedef struct state_info {
+	const char *name;
+	size_t name_len;
+	asl_value *name_node; /* the key, for diagnostics */
+	asl_value *def;       /* the state object */
+	const char *type;
+	int scope;            /* which States object it belongs to */
+} state_info;
+
+typedef struct machine_info {
+	state_info *states;
+	int count, cap;
+	int start;
+	double timeout_seconds;
+	const char *name;
+} machine_info;
+
+/* Validates the definition, reports every error and fills `m`. Returns the error count. */
+int validate(source *src, asl_arena *arena, machine_info *m);
+int state_index(const machine_info *m, int scope, const char *name, size_t len);
+
+/* ---- emit*.c: C code generation ---- */
+typedef struct emitter {
+	FILE *out;
+	source *src;
+	machine_info *m;
+	asl_arena *arena;
+	int counter; /* for unique generated names */
+	FILE *body;  /* helper functions are written here, declarations and data to `out` */
+	FILE *code;  /* the body of the state function being generated */
+} emitter;
+
+int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
+/* C string literal with every unsafe byte escaped (no injection, no trigraphs). */
+void emit_c_string(FILE *out, const char *s, size_t len);
+/* A comment-safe rendering of user text. */
+void emit_comment_text(FILE *out, const char *s, size_t len);
+/* Static constant for a JSON value; returns its generated id (used as &L<id>_). */
+int emit_constant(emitter *e, const asl_value *v);
+/* Path accessor function; returns id (function p<id>_, struct P<id>_). */
+int emit_path(emitter *e, const jpath *p);
+/* A C expression evaluating path `p` on `input` (or on $$); *id_out gets the path's id. */
+const char *emit_path_expr(emitter *e, const jpath *p, const char *input, int *id_out);
+/* Payload template function; returns id (function t<id>_). */
+int emit_template(emitter *e, const asl_value *tpl);
+
+/* ---- build.c: turning C into an executable or running it in memory ---- */
+typedef struct build_options {
+	const char *cc;     /* NULL: $CC or cc */
+	const char *cflags; /* NULL: -O2 */
+	const char *output;
+	int keep_c;
+} build_options;
+
+int build_native(const char *c_code, size_t len, const build_options *opt, const char *prog);
+int run_jit(const char *c_code, size_t len, int argc, char **argv, const char *prog);
+
+/* Where the runtime's headers and library are (build tree or install prefix). */
+const char *aslc_include_dir(void);
+const char *aslc_lib_dir(void);
+
+#endif

@@ -1,0 +1,158 @@
+/* aslc: compile an Amazon States Language definition to C, then to a native executable
+ * (`aslc machine.asl.json -o machine`) or run it at once with the libtcc JIT (`aslc run`). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "aslc.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage:\n"
+	      "  aslc [options] MACHINE.asl.json -o OUTPUT   compile to a native executable\n"
+	      "  aslc run MACHINE.asl.json [run options]     compile in memory (libtcc) and run\n"
+	      "  aslc --check MACHINE.asl.json               only validate the definition\n"
+	      "  aslc --emit-c MACHINE.asl.json [-o FILE]    print the generated C\n"
+	      "\n"
+	      "options:\n"
+	      "  -o FILE          output file\n"
+	      "  --cc CC          C compiler for native builds (default: $CC, else cc)\n"
+	      "  --cflags FLAGS   flags for it (default: $ASLC_CFLAGS, else -O2)\n"
+	      "  --keep-c         keep the generated C file of a native build\n"
+	      "  --help           this text\n"
+	      "\n"
+	      "run options (also accepted by compiled executables):\n"
+	      "  --input JSON         execution input (default: standard input; empty means {})\n"
+	      "  --name NAME          execution name, $$.Execution.Name (default local-execution)\n"
+	      "  --wait-scale FACTOR  multiply Wait durations by FACTOR (0 = do not wait)\n"
+	      "\n"
+	      "exit status: 0 succeeded (output JSON on stdout); 1 execution failed\n"
+	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"
+	      "diagnostics on stderr) or malformed input JSON; 3 execution timed out\n"
+	      "(States.Timeout).\n",
+	      out);
+}
+
+static const char *machine_name(asl_arena *arena, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	const char *suffixes[] = {".asl.json", ".json"};
+	for (int i = 0; i < 2; i++) {
+		size_t k = strlen(suffixes[i]);
+		if (n > k && !strcmp(base + n - k, suffixes[i])) {
+			n -= k;
+			break;
+		}
+	}
+	asl_value *v = asl_string(arena, base, n);
+	return v && n ? v->u.string.ptr : "machine";
+}
+
+/* Front end and code generation; returns the C text or NULL after diagnostics. */
+static char *compile(const char *path, asl_arena *arena, int with_main, size_t *len)
+{
+	source src;
+	if (source_load(&src, path, arena) < 0)
+		return NULL;
+	machine_info m;
+	memset(&m, 0, sizeof m);
+	m.name = machine_name(arena, path);
+	if (validate(&src, arena, &m) > 0) {
+		fprintf(stderr, "%s: %d error%s\n", path, src.errors, src.errors == 1 ? "" : "s");
+		free(src.text);
+		return NULL;
+	}
+	char *c = NULL;
+	FILE *out = open_memstream(&c, len);
+	emit_machine(&src, &m, arena, out, with_main);
+	fclose(out);
+	free(src.text);
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	const char *input = NULL, *output = NULL;
+	int check = 0, emit_c = 0, run = 0, run_args = 0;
+	build_options opt;
+	memset(&opt, 0, sizeof opt);
+	int i = 1;
+	if (argc > 1 && !strcmp(argv[1], "run")) {
+		run = 1;
+		i = 2;
+	}
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (run && input) {
+			run_args = i; /* the rest belongs to the machine */
+			break;
+		} else if (!strcmp(a, "--check")) {
+			check = 1;
+		} else if (!strcmp(a, "--emit-c")) {
+			emit_c = 1;
+		} else if (!strcmp(a, "--keep-c")) {
+			opt.keep_c = 1;
+		} else if (!strcmp(a, "-o") && i + 1 < argc) {
+			output = argv[++i];
+		} else if (!strcmp(a, "--cc") && i + 1 < argc) {
+			opt.cc = argv[++i];
+		} else if (!strcmp(a, "--cflags") && i + 1 < argc) {
+			opt.cflags = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "aslc: unknown or incomplete option '%s' (see aslc --help)\n", a);
+			return 2;
+		} else if (!input) {
+			input = a;
+		} else {
+			fprintf(stderr, "aslc: more than one definition given ('%s')\n", a);
+			return 2;
+		}
+	}
+	if (!input) {
+		fprintf(stderr, "aslc: no definition given (see aslc --help)\n");
+		return 2;
+	}
+	if (!run && !check && !emit_c && !output) {
+		fprintf(stderr, "aslc: say where the executable goes with -o (see aslc --help)\n");
+		return 2;
+	}
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	size_t len = 0;
+	char *c = compile(input, &arena, !run, &len);
+	int rc = 0;
+	if (!c) {
+		rc = 2;
+	} else if (check) {
+		rc = 0;
+	} else if (emit_c) {
+		FILE *out = output ? fopen(output, "w") : stdout;
+		if (!out) {
+			perror(output);
+			rc = 2;
+		} else {
+			fwrite(c, 1, len, out);
+			if (out != stdout)
+				fclose(out);
+		}
+	} else if (run) {
+		char *margv[64];
+		int margc = 0;
+		margv[margc++] = "aslc run";
+		for (int k = run_args; run_args && k < argc && margc < 63; k++)
+			margv[margc++] = argv[k];
+		margv[margc] = NULL;
+		rc = run_jit(c, len, margc, margv, "aslc");
+	} else {
+		opt.output = output;
+		rc = build_native(c, len, &opt, "aslc");
+	}
+	free(c);
+	asl_arena_destroy(&arena);
+	return rc;
+}

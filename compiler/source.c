@@ -1,0 +1,121 @@
+/* Reading the definition, parsing it with positions, and printing diagnostics in the
+ * file:line:col: error: form with the source line and a caret. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aslc.h"
+
+int source_load(source *src, const char *path, asl_arena *arena)
+{
+	memset(src, 0, sizeof *src);
+	src->path = path;
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "%s: error: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf)
+			break;
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		fprintf(stderr, "%s: error: out of memory\n", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	src->text = buf;
+	src->len = n;
+	if (n > 1048576) {
+		fprintf(stderr, "%s: error: definition is larger than AWS's limit of 1048576 bytes\n",
+			path);
+		return -1;
+	}
+	asl_parse_error err;
+	src->root = asl_parse(arena, buf, n, ASL_PARSE_KEEP_DUPLICATES, &err);
+	if (!src->root) {
+		fprintf(stderr, "%s:%d:%d: error: invalid JSON: %s\n", path, err.line, err.column,
+			err.message);
+		src->errors++;
+		return -1;
+	}
+	return 0;
+}
+
+static void print_line(source *src, size_t pos)
+{
+	if (!src->text || pos > src->len)
+		return;
+	size_t start = pos, end = pos;
+	while (start > 0 && src->text[start - 1] != '\n')
+		start--;
+	while (end < src->len && src->text[end] != '\n')
+		end++;
+	if (end - start > 200)
+		return; /* minified JSON: a caret line would not help */
+	fprintf(stderr, "  %.*s\n  ", (int)(end - start), src->text + start);
+	for (size_t i = start; i < pos; i++)
+		fputc(src->text[i] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+}
+
+static void report(source *src, const asl_value *at, const char *kind, const char *fmt,
+		   va_list ap)
+{
+	int line = 1, col = 1;
+	size_t pos = at ? at->pos : 0;
+	if (src->text)
+		asl_text_position(src->text, pos, &line, &col);
+	fprintf(stderr, "%s:%d:%d: %s: ", src->path, line, col, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	print_line(src, pos);
+}
+
+void diag_error(source *src, const asl_value *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(src, at, "error", fmt, ap);
+	va_end(ap);
+	src->errors++;
+}
+
+void diag_note(source *src, const asl_value *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(src, at, "note", fmt, ap);
+	va_end(ap);
+}
+
+asl_value *field(const asl_value *obj, const char *key)
+{
+	if (!obj || obj->type != ASL_OBJECT)
+		return NULL;
+	size_t n = strlen(key);
+	for (size_t i = 0; i < obj->u.object.len; i++) {
+		const asl_member *m = &obj->u.object.members[i];
+		if (m->key_len == n && memcmp(m->key, key, n) == 0)
+			return m->value;
+	}
+	return NULL;
+}

@@ -1,0 +1,158 @@
+/* Public JSON value API of the aslc runtime: arenas, values, parsing and serialising.
+ *
+ * Ownership in one word: every value lives in the arena it was created in and dies with it.
+ * Values are immutable once built and returned (builders mutate only values they just made),
+ * so they may be shared freely between places in a document. */
+#ifndef ASL_JSON_H
+#define ASL_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Host-supplied memory: the runtime never calls malloc directly. */
+typedef struct asl_allocator {
+	void *(*alloc)(void *user, size_t size);
+	void (*release)(void *user, void *block);
+	void *user;
+} asl_allocator;
+
+/* The C library's malloc/free, for hosts that have nothing better. */
+const asl_allocator *asl_default_allocator(void);
+
+typedef struct asl_chunk asl_chunk;
+
+/* Bump allocator: values are freed all at once by reset or destroy. */
+typedef struct asl_arena {
+	const asl_allocator *allocator;
+	asl_chunk *chunks;
+	size_t used;   /* bytes handed out since the last reset */
+	int failed;    /* an allocation failed (out of memory) */
+} asl_arena;
+
+void asl_arena_init(asl_arena *arena, const asl_allocator *allocator);
+void *asl_arena_alloc(asl_arena *arena, size_t size);
+/* Frees every value of the arena but keeps one chunk for reuse. */
+void asl_arena_reset(asl_arena *arena);
+void asl_arena_destroy(asl_arena *arena);
+
+typedef enum asl_type {
+	ASL_NULL,
+	ASL_BOOL,
+	ASL_NUMBER,
+	ASL_STRING,
+	ASL_ARRAY,
+	ASL_OBJECT
+} asl_type;
+
+enum {
+	ASL_FLAG_INTEGER = 1, /* number was written without fraction or exponent */
+	ASL_FLAG_STATIC = 2   /* value lives in static storage (generated code), never copied */
+};
+
+typedef struct asl_value asl_value;
+typedef struct asl_member {
+	const char *key;
+	size_t key_len;
+	asl_value *value;
+} asl_member;
+
+struct asl_value {
+	uint8_t type;
+	uint8_t flags;
+	uint8_t boolean;
+	uint32_t pos; /* byte offset in the parsed text, for diagnostics */
+	union {
+		double number;
+		struct {
+			const char *ptr; /* NUL-terminated, may contain NULs (len counts) */
+			size_t len;
+		} string;
+		struct {
+			asl_value **items;
+			size_t len, cap;
+		} array;
+		struct {
+			asl_member *members; /* in insertion order */
+			size_t len, cap;
+		} object;
+	} u;
+};
+
+/* Shared constants (static storage, valid forever). */
+asl_value *asl_null(void);
+asl_value *asl_true(void);
+asl_value *asl_false(void);
+asl_value *asl_bool(int b);
+
+/* Constructors: the result belongs to `arena`. They return NULL only when memory runs out. */
+asl_value *asl_number(asl_arena *arena, double n);
+asl_value *asl_integer(asl_arena *arena, int64_t n);
+asl_value *asl_string(asl_arena *arena, const char *s, size_t len);
+asl_value *asl_cstring(asl_arena *arena, const char *s);
+asl_value *asl_array(asl_arena *arena, size_t capacity);
+asl_value *asl_object(asl_arena *arena, size_t capacity);
+
+/* Builders, only for values the caller just created. Return 0, or -1 when out of memory. */
+int asl_array_push(asl_arena *arena, asl_value *array, asl_value *item);
+/* Appends without checking for an existing key (parsers, generated templates). */
+int asl_object_append(asl_arena *arena, asl_value *object, const char *key, size_t key_len,
+		      asl_value *value);
+/* Replaces the value of an existing key, else appends. */
+int asl_object_set(asl_arena *arena, asl_value *object, const char *key, size_t key_len,
+		   asl_value *value);
+
+/* Borrowed lookups: NULL when absent or when `v` has the wrong type. */
+asl_value *asl_object_get(const asl_value *object, const char *key, size_t key_len);
+asl_value *asl_array_get(const asl_value *array, int64_t index);
+
+int asl_is_integral(const asl_value *v);
+/* Deep structural equality; numbers compare by value. */
+int asl_equal(const asl_value *a, const asl_value *b);
+/* Deep copy into `arena` (static values are shared, not copied). */
+asl_value *asl_copy(asl_arena *arena, const asl_value *v);
+/* Shallow copy of an array or object (new member table, same children). */
+asl_value *asl_shallow_copy(asl_arena *arena, const asl_value *v);
+
+/* Parsing. */
+enum {
+	ASL_PARSE_KEEP_DUPLICATES = 1 /* keep every member of a duplicated key (for validation) */
+};
+#define ASL_PARSE_MAX_DEPTH 512
+
+typedef struct asl_parse_error {
+	size_t offset;
+	int line, column; /* 1-based */
+	char message[128];
+} asl_parse_error;
+
+/* Parses exactly one JSON text (surrounding whitespace allowed). NULL on error, with `err` set. */
+asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
+		     asl_parse_error *err);
+/* 1-based line and column of a byte offset (columns count bytes). */
+void asl_text_position(const char *text, size_t offset, int *line, int *column);
+
+/* Serialising: compact JSON, keys in insertion order, non-ASCII kept as UTF-8. */
+typedef struct asl_buffer {
+	asl_arena *arena; /* storage comes from here */
+	char *data;
+	size_t len, cap;
+} asl_buffer;
+
+void asl_buffer_init(asl_buffer *buf, asl_arena *arena);
+int asl_buffer_append(asl_buffer *buf, const char *s, size_t n);
+int asl_buffer_putc(asl_buffer *buf, char c);
+/* Appends the JSON text of `v`; returns -1 when out of memory. */
+int asl_write(asl_buffer *buf, const asl_value *v);
+/* The JSON text of `v` as a NUL-terminated string in `arena`. */
+const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len);
+/* Shortest decimal text that reads back as `d` (Java-like for integral doubles: "1.0"). */
+int asl_format_number(char *out, size_t size, double d, int integer_flag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

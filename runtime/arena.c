@@ -1,0 +1,102 @@
+/* Bump-pointer arenas: the only place the runtime obtains memory from the host allocator. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/json.h"
+
+#define ARENA_CHUNK_MIN (64 * 1024)
+
+struct asl_chunk {
+	asl_chunk *next;
+	size_t size; /* usable bytes after the header */
+	size_t used;
+	max_align_t data[];
+};
+
+static void *malloc_alloc(void *user, size_t size)
+{
+	(void)user;
+	return malloc(size);
+}
+
+static void malloc_release(void *user, void *block)
+{
+	(void)user;
+	free(block);
+}
+
+static const asl_allocator malloc_allocator = {malloc_alloc, malloc_release, NULL};
+
+const asl_allocator *asl_default_allocator(void)
+{
+	return &malloc_allocator;
+}
+
+void asl_arena_init(asl_arena *arena, const asl_allocator *allocator)
+{
+	memset(arena, 0, sizeof *arena);
+	arena->allocator = allocator ? allocator : &malloc_allocator;
+}
+
+static asl_chunk *new_chunk(asl_arena *arena, size_t at_least)
+{
+	size_t size = at_least > ARENA_CHUNK_MIN ? at_least : ARENA_CHUNK_MIN;
+	asl_chunk *c = arena->allocator->alloc(arena->allocator->user, sizeof *c + size);
+	if (!c) {
+		arena->failed = 1;
+		return NULL;
+	}
+	c->size = size;
+	c->used = 0;
+	c->next = arena->chunks;
+	arena->chunks = c;
+	return c;
+}
+
+void *asl_arena_alloc(asl_arena *arena, size_t size)
+{
+	const size_t align = sizeof(max_align_t);
+	size = (size + align - 1) & ~(align - 1);
+	if (size == 0)
+		size = align;
+	asl_chunk *c = arena->chunks;
+	if (!c || c->size - c->used < size) {
+		c = new_chunk(arena, size);
+		if (!c)
+			return NULL;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	arena->used += size;
+	return p;
+}
+
+void asl_arena_reset(asl_arena *arena)
+{
+	/* Keep the newest chunk only if it is of the standard size, so one huge value does not
+	 * pin memory for the rest of the execution. */
+	asl_chunk *keep = arena->chunks;
+	if (keep && keep->size != ARENA_CHUNK_MIN)
+		keep = NULL;
+	asl_chunk *c = arena->chunks;
+	while (c) {
+		asl_chunk *next = c->next;
+		if (c != keep)
+			arena->allocator->release(arena->allocator->user, c);
+		c = next;
+	}
+	if (keep) {
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	arena->chunks = keep;
+	arena->used = 0;
+}
+
+void asl_arena_destroy(asl_arena *arena)
+{
+	asl_arena_reset(arena);
+	if (arena->chunks)
+		arena->allocator->release(arena->allocator->user, arena->chunks);
+	arena->chunks = NULL;
+}

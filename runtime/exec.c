@@ -1,0 +1,185 @@
+/* The state driver: runs state functions one after another and keeps memory bounded by
+ * copying the live data to a fresh heap when the current one has grown. */
+#include <stdio.h>
+#include <string.h>
+
+#include "asl/platform.h"
+#include "exec.h"
+
+#define COMPACT_MIN (1u << 20)
+#define DEADLINE_CHECK_EVERY 1024
+
+void asl_options_init(asl_options *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->wait_scale = 1.0;
+}
+
+int64_t asl__now(asl_exec *ex)
+{
+	return asl_platform_now_ms() + ex->skipped_ms;
+}
+
+asl_arena *asl_heap(asl_exec *ex)
+{
+	return &ex->heaps[ex->heap];
+}
+
+asl_value *asl_empty_object(asl_exec *ex)
+{
+	return asl_object(asl_heap(ex), 0);
+}
+
+asl_value *asl_enter(asl_exec *ex, int index)
+{
+	ex->state = index;
+	ex->entered_event = ++ex->event_id;
+	ex->entered_ms = asl__now(ex);
+	ex->context = NULL;
+	return ex->data;
+}
+
+int asl_leave(asl_exec *ex, asl_value *output, int next)
+{
+	if (!output || asl_heap(ex)->failed)
+		return asl_fail_oom(ex);
+	ex->event_id++;
+	ex->data = output;
+	return next;
+}
+
+int asl_check(asl_exec *ex, int next)
+{
+	return asl_heap(ex)->failed ? asl_fail_oom(ex) : next;
+}
+
+/* Copies the live data into the other heap and empties the current one. */
+static int compact(asl_exec *ex)
+{
+	asl_arena *from = &ex->heaps[ex->heap];
+	asl_arena *to = &ex->heaps[!ex->heap];
+	asl_value *data = asl_copy(to, ex->data);
+	if (!data)
+		return asl_fail_oom(ex);
+	asl_arena_reset(from);
+	ex->heap = !ex->heap;
+	ex->data = data;
+	ex->context = NULL;
+	size_t live = to->used;
+	ex->compact_at = live * 2 > COMPACT_MIN ? live * 2 : COMPACT_MIN;
+	return 0;
+}
+
+static int past_deadline(asl_exec *ex)
+{
+	return ex->deadline_ms && asl__now(ex) >= ex->deadline_ms;
+}
+
+static void time_out(asl_exec *ex)
+{
+	ex->timed_out = ex->failed = 1;
+	ex->error = "States.Timeout";
+	ex->cause = NULL;
+}
+
+static void run(asl_exec *ex)
+{
+	const asl_machine *m = ex->machine;
+	int st = m->start;
+	while (st >= 0) {
+		st = m->states[st](ex);
+		if (st < 0)
+			break;
+		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
+			return;
+		if (++ex->transitions % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
+			time_out(ex);
+			return;
+		}
+	}
+	if (st == ASL_END && past_deadline(ex))
+		time_out(ex);
+}
+
+static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
+	char *s = asl_arena_alloc(&ex->perm, n);
+	if (s)
+		snprintf(s, n, fmt, a, b);
+	return s ? s : "";
+}
+
+static const char *result_string(asl_result *r, const char *s)
+{
+	if (!s)
+		return NULL;
+	asl_value *v = asl_cstring(&r->arena, s);
+	return v ? v->u.string.ptr : "";
+}
+
+int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
+		asl_result *result)
+{
+	asl_exec ex_storage, *ex = &ex_storage;
+	memset(ex, 0, sizeof *ex);
+	if (opts)
+		ex->opts = *opts;
+	else
+		asl_options_init(&ex->opts);
+	const asl_allocator *al = ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
+	ex->machine = m;
+	asl_arena_init(&ex->perm, al);
+	asl_arena_init(&ex->heaps[0], al);
+	asl_arena_init(&ex->heaps[1], al);
+	asl_arena_init(&result->arena, al);
+	ex->compact_at = COMPACT_MIN;
+
+	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
+	ex->machine_arn =
+		perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s", m->name, "");
+	ex->execution_arn =
+		perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s", m->name, ex->name);
+	ex->start_ms = asl_platform_now_ms();
+	if (m->timeout_seconds > 0)
+		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
+	ex->input = asl_copy(&ex->perm, input);
+	ex->data = ex->input;
+	ex->event_id = 1; /* ExecutionStarted */
+	if (!ex->input)
+		asl_fail_oom(ex);
+	else
+		run(ex);
+
+	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
+	result->output = NULL;
+	result->error = result_string(result, ex->error);
+	result->cause = result_string(result, ex->cause);
+	if (result->status == ASL_SUCCEEDED) {
+		result->output = asl_to_json(&result->arena, ex->data, &result->output_len);
+		if (!result->output) {
+			result->status = ASL_FAILED_STATUS;
+			result->error = "States.Runtime";
+			result->cause = "out of memory";
+		}
+	}
+	asl_arena_destroy(&ex->heaps[0]);
+	asl_arena_destroy(&ex->heaps[1]);
+	asl_arena_destroy(&ex->perm);
+	return 0;
+}
+
+void asl_result_free(asl_result *result)
+{
+	asl_arena_destroy(&result->arena);
+}
+
+const char *asl_result_error_json(asl_result *r)
+{
+	asl_value *o = asl_object(&r->arena, 2);
+	if (r->error)
+		asl_object_append(&r->arena, o, "Error", 5, asl_cstring(&r->arena, r->error));
+	if (r->cause)
+		asl_object_append(&r->arena, o, "Cause", 5, asl_cstring(&r->arena, r->cause));
+	return o ? asl_to_json(&r->arena, o, NULL) : NULL;
+}

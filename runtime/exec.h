@@ -1,0 +1,44 @@
+/* Runtime-internal view of an execution. */
+#ifndef ASL_EXEC_H
+#define ASL_EXEC_H
+
+#include "asl/asl.h"
+
+struct asl_exec {
+	const asl_machine *machine;
+	asl_options opts;
+	asl_arena perm;     /* lives as long as the execution: input, names, ids */
+	asl_arena heaps[2]; /* values of the running states; compaction flips between them */
+	int heap;           /* index of the current heap */
+	size_t compact_at;  /* compact when the current heap holds more than this */
+	asl_value *data;    /* the current state's input, then its output */
+	asl_value *input;   /* the execution input */
+	asl_value *context; /* cached `$$` of the current state, NULL until asked for */
+	int state;          /* index of the current state */
+	int event_id;       /* id of the last history event */
+	int entered_event;  /* id of the current state's ...StateEntered event */
+	int64_t start_ms, entered_ms;
+	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
+	int64_t deadline_ms; /* 0: no top-level timeout */
+	uint64_t transitions;
+	const char *name, *execution_arn, *machine_arn;
+	const char *error, *cause; /* set when the execution fails */
+	int failed, timed_out;
+	const asl_path *miss_path; /* where the last definite path stopped */
+	int miss_seg;
+};
+
+/* The logical clock: real time plus waiting skipped by --wait-scale. */
+int64_t asl__now(asl_exec *ex);
+/* Formats milliseconds since the epoch as 2024-01-02T03:04:05.678Z. */
+void asl__format_time(int64_t ms, char out[48]);
+/* Parses an RFC3339 timestamp the way AWS accepts it; returns 0 and ms since the epoch. */
+int asl__parse_timestamp(const char *s, size_t len, int64_t *ms_out, int *nanos_out);
+/* JSON text of a value in the current heap (for error causes). */
+const char *asl__json(asl_exec *ex, const asl_value *v);
+/* Jayway's rendering of a definite path prefix: $['a'][0]. */
+const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
+/* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
+int asl__sleep_until(asl_exec *ex, int64_t target_ms);
+
+#endif

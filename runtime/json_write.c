@@ -1,0 +1,146 @@
+/* Compact JSON serialiser and number formatting. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/json.h"
+
+void asl_buffer_init(asl_buffer *buf, asl_arena *arena)
+{
+	memset(buf, 0, sizeof *buf);
+	buf->arena = arena;
+}
+
+int asl_buffer_append(asl_buffer *buf, const char *s, size_t n)
+{
+	if (buf->len + n + 1 > buf->cap) {
+		size_t ncap = buf->cap ? buf->cap * 2 : 256;
+		while (ncap < buf->len + n + 1)
+			ncap *= 2;
+		char *p = asl_arena_alloc(buf->arena, ncap);
+		if (!p)
+			return -1;
+		if (buf->len)
+			memcpy(p, buf->data, buf->len);
+		buf->data = p;
+		buf->cap = ncap;
+	}
+	if (n)
+		memcpy(buf->data + buf->len, s, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+	return 0;
+}
+
+int asl_buffer_putc(asl_buffer *buf, char c)
+{
+	return asl_buffer_append(buf, &c, 1);
+}
+
+int asl_format_number(char *out, size_t size, double d, int integer_flag)
+{
+	if (isnan(d))
+		return snprintf(out, size, "null");
+	if (isinf(d))
+		return snprintf(out, size, d < 0 ? "-1e999" : "1e999");
+	if (floor(d) == d && fabs(d) < 1e17) {
+		if (d == 0)
+			d = 0; /* print -0 as 0 */
+		return snprintf(out, size, integer_flag ? "%.0f" : "%.1f", d);
+	}
+	if (integer_flag && floor(d) == d && fabs(d) < 1e19)
+		return snprintf(out, size, "%.0f", d);
+	for (int prec = 15; prec <= 17; prec++) {
+		int n = snprintf(out, size, "%.*g", prec, d);
+		if (prec == 17 || strtod(out, NULL) == d)
+			return n;
+	}
+	return 0;
+}
+
+static int write_string(asl_buffer *buf, const char *s, size_t n)
+{
+	if (asl_buffer_putc(buf, '"') < 0)
+		return -1;
+	size_t run = 0; /* start of the pending run of plain bytes */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char tmp[8];
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default:
+			if (c < 0x20) {
+				snprintf(tmp, sizeof tmp, "\\u%04x", c);
+				esc = tmp;
+			}
+		}
+		if (!esc)
+			continue;
+		if (asl_buffer_append(buf, s + run, i - run) < 0 ||
+		    asl_buffer_append(buf, esc, strlen(esc)) < 0)
+			return -1;
+		run = i + 1;
+	}
+	if (asl_buffer_append(buf, s + run, n - run) < 0)
+		return -1;
+	return asl_buffer_putc(buf, '"');
+}
+
+int asl_write(asl_buffer *buf, const asl_value *v)
+{
+	char num[40];
+	switch (v->type) {
+	case ASL_NULL:
+		return asl_buffer_append(buf, "null", 4);
+	case ASL_BOOL:
+		return v->boolean ? asl_buffer_append(buf, "true", 4)
+				  : asl_buffer_append(buf, "false", 5);
+	case ASL_NUMBER: {
+		int n = asl_format_number(num, sizeof num, v->u.number,
+					  v->flags & ASL_FLAG_INTEGER);
+		return asl_buffer_append(buf, num, (size_t)n);
+	}
+	case ASL_STRING:
+		return write_string(buf, v->u.string.ptr, v->u.string.len);
+	case ASL_ARRAY:
+		if (asl_buffer_putc(buf, '[') < 0)
+			return -1;
+		for (size_t i = 0; i < v->u.array.len; i++) {
+			if ((i && asl_buffer_putc(buf, ',') < 0) ||
+			    asl_write(buf, v->u.array.items[i]) < 0)
+				return -1;
+		}
+		return asl_buffer_putc(buf, ']');
+	case ASL_OBJECT:
+		if (asl_buffer_putc(buf, '{') < 0)
+			return -1;
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			const asl_member *m = &v->u.object.members[i];
+			if ((i && asl_buffer_putc(buf, ',') < 0) ||
+			    write_string(buf, m->key, m->key_len) < 0 ||
+			    asl_buffer_putc(buf, ':') < 0 || asl_write(buf, m->value) < 0)
+				return -1;
+		}
+		return asl_buffer_putc(buf, '}');
+	}
+	return -1;
+}
+
+const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len)
+{
+	asl_buffer buf;
+	asl_buffer_init(&buf, arena);
+	if (asl_write(&buf, v) < 0 || asl_buffer_append(&buf, "", 0) < 0)
+		return NULL;
+	if (len)
+		*len = buf.len;
+	return buf.data;
+}

@@ -1,0 +1,22 @@
+/* POSIX implementation of the platform layer. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <time.h>
+
+#include "asl/platform.h"
+
+int64_t asl_platform_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void asl_platform_sleep_ms(int64_t ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}

@@ -1,0 +1,86 @@
+/* Wait states: delays from literals and paths, checked the way AWS checks them. */
+#include <math.h>
+
+#include "asl/platform.h"
+#include "exec.h"
+
+/* AWS rejects waits ending more than ~2^31 seconds away. */
+#define MAX_WAIT_MS (2147483647LL * 1000)
+
+int asl__sleep_until(asl_exec *ex, int64_t target_ms)
+{
+	int timed_out = 0;
+	if (ex->deadline_ms && target_ms > ex->deadline_ms) {
+		target_ms = ex->deadline_ms;
+		timed_out = 1;
+	}
+	int64_t delta = target_ms - asl__now(ex);
+	if (delta > 0) {
+		double scale = ex->opts.wait_scale < 0 ? 0 : ex->opts.wait_scale;
+		int64_t real = (int64_t)((double)delta * scale);
+		asl_platform_sleep_ms(real);
+		if (real < delta)
+			ex->skipped_ms += delta - real;
+	}
+	if (timed_out) {
+		ex->timed_out = ex->failed = 1;
+		ex->error = "States.Timeout";
+		ex->cause = NULL;
+		return ASL_FAILED;
+	}
+	return 0;
+}
+
+int asl_wait_seconds(asl_exec *ex, double seconds)
+{
+	if (seconds * 1000 > (double)MAX_WAIT_MS)
+		return asl_fail_runtime(ex, "Wait state delay is too long.");
+	return asl__sleep_until(ex, asl__now(ex) + (int64_t)(seconds * 1000));
+}
+
+int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v)
+{
+	if (!v)
+		return asl_fail_runtime(ex, "The SecondsPath parameter does not reference an input "
+					    "value: %s", path->text);
+	if (v->type != ASL_NUMBER || !asl_is_integral(v) || fabs(v->u.number) > 9.2e18)
+		return asl_fail_runtime(ex, "The SecondsPath parameter cannot be parsed as a long "
+					    "value: %s == %s", path->text, asl__json(ex, v));
+	if (v->u.number < 0)
+		return asl_fail_runtime(ex, "The SecondsPath parameter references a negative value: "
+					    "%s == %s", path->text, asl__json(ex, v));
+	return asl_wait_seconds(ex, v->u.number);
+}
+
+static int wait_until_text(asl_exec *ex, const char *s, size_t n, const asl_path *path,
+			   const asl_value *v)
+{
+	int64_t ms;
+	if (asl__parse_timestamp(s, n, &ms, NULL) < 0)
+		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference a valid "
+					    "ISO-8601 extended offset date-time format string: %s == %s",
+					path ? path->text : "", v ? asl__json(ex, v) : s);
+	if (ms - asl__now(ex) > MAX_WAIT_MS)
+		return asl_fail_runtime(ex, "Wait state delay is too long.");
+	return asl__sleep_until(ex, ms);
+}
+
+int asl_wait_timestamp(asl_exec *ex, const char *timestamp)
+{
+	size_t n = 0;
+	while (timestamp[n])
+		n++;
+	return wait_until_text(ex, timestamp, n, NULL, NULL);
+}
+
+int asl_wait_timestamp_path(asl_exec *ex, const asl_path *path, const asl_value *v)
+{
+	if (!v)
+		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference an input "
+					    "value: %s", path->text);
+	if (v->type != ASL_STRING)
+		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference a valid "
+					    "ISO-8601 extended offset date-time format string: %s == %s",
+					path->text, asl__json(ex, v));
+	return wait_until_text(ex, v->u.string.ptr, v->u.string.len, path, NULL);
+}
