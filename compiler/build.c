@@ -95,6 +95,8 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 	const char *rest[] = {"-std=c11", inc, cfile, "-o", opt->output, lib, "-laslrt", "-lm"};
 	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
 		argv[n++] = (char *)rest[i];
+	char *runtime_flags = strdup(ASLC_RUNTIME_LDFLAGS); /* e.g. sanitizers of the runtime */
+	n += split(runtime_flags, argv + n, 8);
 	argv[n] = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -107,6 +109,7 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 		waitpid(pid, &status, 0);
 	free(ccs);
 	free(flags);
+	free(runtime_flags);
 	if (opt->keep_c)
 		fprintf(stderr, "%s: generated C kept in %s\n", prog, cfile);
 	else

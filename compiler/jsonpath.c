@@ -59,7 +59,7 @@ static int add_seg(lexer *lx, jpath *p, const path_seg *seg, int *cap)
 }
 
 /* A name after '.': anything up to the next unescaped '.', '[' or space; '\' escapes. */
-static int dot_name(lexer *lx, char **out, size_t *len)
+static int dot_name(lexer *lx, char **out, size_t *len, int in_filter)
 {
 	char *buf = asl_arena_alloc(lx->arena, lx->n - lx->i + 1);
 	size_t o = 0;
@@ -67,7 +67,7 @@ static int dot_name(lexer *lx, char **out, size_t *len)
 		return error_at(lx, "out of memory");
 	while (lx->i < lx->n) {
 		char c = lx->s[lx->i];
-		if (c == '.' || c == '[' || c == ' ')
+		if (c == '.' || c == '[' || c == ' ' || (in_filter && strchr(")=<>!&|,", c)))
 			break;
 		if (c == '(' || c == ')')
 			return error_at(lx, "functions are not supported in paths");
@@ -95,7 +95,8 @@ static int quoted(lexer *lx, char **out, size_t *len)
 		return error_at(lx, "out of memory");
 	while (lx->i < lx->n && lx->s[lx->i] != q) {
 		char c = lx->s[lx->i];
-		if (c == '\\' && lx->i + 1 < lx->n)
+		/* only the quote itself can be escaped; other backslashes are literal (Jayway) */
+		if (c == '\\' && lx->i + 1 < lx->n && lx->s[lx->i + 1] == q)
 			c = lx->s[++lx->i];
 		buf[o++] = c;
 		lx->i++;
@@ -269,7 +270,7 @@ static int segments(lexer *lx, jpath *p, int in_filter)
 					seg.kind = ASL_SEG_DEEP_KEY;
 				} else {
 					seg.kind = ASL_SEG_DEEP_KEY;
-					if (dot_name(lx, &seg.key, &seg.key_len) < 0)
+					if (dot_name(lx, &seg.key, &seg.key_len, in_filter) < 0)
 						return -1;
 				}
 			} else if (peek(lx) == '*') {
@@ -281,7 +282,7 @@ static int segments(lexer *lx, jpath *p, int in_filter)
 					return -1;
 			} else {
 				seg.kind = ASL_SEG_KEY;
-				if (dot_name(lx, &seg.key, &seg.key_len) < 0)
+				if (dot_name(lx, &seg.key, &seg.key_len, in_filter) < 0)
 					return -1;
 			}
 		} else if (c == '[') {
@@ -314,6 +315,7 @@ static jpath *parse_from(lexer *lx, int in_filter)
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof *p);
+	size_t start = lx->i;
 	int c = peek(lx);
 	if (c == '@' && in_filter) {
 		lx->i++;
@@ -323,11 +325,11 @@ static jpath *parse_from(lexer *lx, int in_filter)
 			lx->i++;
 			p->root = ROOT_CONTEXT;
 		} else if (peek(lx) >= 0 && is_ident(peek(lx), 1)) {
-			size_t start = lx->i;
+			size_t name = lx->i;
 			while (lx->i < lx->n && is_ident((unsigned char)lx->s[lx->i], 0))
 				lx->i++;
 			p->root = ROOT_VARIABLE;
-			p->variable = dup_bytes(lx->arena, lx->s + start, lx->i - start);
+			p->variable = dup_bytes(lx->arena, lx->s + name, lx->i - name);
 		}
 	} else {
 		error_at(lx, "a path must start with '$'");
@@ -335,6 +337,7 @@ static jpath *parse_from(lexer *lx, int in_filter)
 	}
 	if (segments(lx, p, in_filter) < 0)
 		return NULL;
+	p->text = dup_bytes(lx->arena, lx->s + start, lx->i - start);
 	return p;
 }
 
@@ -342,10 +345,7 @@ jpath *jpath_parse(asl_arena *arena, const char *text, size_t len, char *err, si
 {
 	lexer lx = {arena, text, len, 0, err, errlen};
 	err[0] = '\0';
-	jpath *p = parse_from(&lx, 0);
-	if (p)
-		p->text = dup_bytes(arena, text, len);
-	return p;
+	return parse_from(&lx, 0);
 }
 
 int jpath_is_reference(const jpath *p)

@@ -160,3 +160,16 @@ int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, asl_value *err
 			      : NULL;
 	return asl_fail(ex, e, c);
 }
+
+int asl_fail_data_limit(asl_exec *ex)
+{
+	const char *name = ex->machine->state_names[ex->state];
+	const char *fmt = "The state/task '%s' returned a result with a size exceeding the maximum "
+			  "number of bytes service limit.";
+	size_t n = strlen(fmt) + strlen(name);
+	char *cause = asl_arena_alloc(asl_heap(ex), n);
+	if (!cause)
+		return asl_fail_oom(ex);
+	snprintf(cause, n, fmt, name);
+	return asl_fail(ex, "States.DataLimitExceeded", cause);
+}

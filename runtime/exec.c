@@ -6,6 +6,7 @@
 #include "asl/platform.h"
 #include "exec.h"
 
+#define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on a state's input and output */
 #define COMPACT_MIN (1u << 20)
 #define DEADLINE_CHECK_EVERY 1024
 
@@ -43,6 +44,8 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 {
 	if (!output || asl_heap(ex)->failed)
 		return asl_fail_oom(ex);
+	if (output != ex->data && asl_json_size(output, ASL_PAYLOAD_LIMIT) > ASL_PAYLOAD_LIMIT)
+		return asl_fail_data_limit(ex);
 	ex->event_id++;
 	ex->data = output;
 	return next;

@@ -38,6 +38,8 @@ int asl__parse_timestamp(const char *s, size_t len, int64_t *ms_out, int *nanos_
 const char *asl__json(asl_exec *ex, const asl_value *v);
 /* Jayway's rendering of a definite path prefix: $['a'][0]. */
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
+/* States.DataLimitExceeded for the current state's output. */
+int asl_fail_data_limit(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
 int asl__sleep_until(asl_exec *ex, int64_t target_ms);
 

@@ -358,6 +358,26 @@ static asl_value *parse_value(parser *p, int depth)
 	return v;
 }
 
+/* jsmn's strict mode wants a delimiter after a primitive, so a text that is just a number,
+ * true, false or null is read here. */
+static asl_value *parse_top_primitive(parser *p, size_t first)
+{
+	size_t end = first;
+	while (end < p->len && !is_ws(p->text[end]))
+		end++;
+	if (check_gap(p, end, p->len, 0) < 0)
+		return NULL;
+	jsmntok_t t = {JSMN_PRIMITIVE, (int)first, (int)end, 0
+#ifdef JSMN_PARENT_LINKS
+		       , -1
+#endif
+	};
+	asl_value *v = primitive(p, &t);
+	if (v && !(v->flags & ASL_FLAG_STATIC))
+		v->pos = (uint32_t)first;
+	return v;
+}
+
 asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		     asl_parse_error *err)
 {
@@ -367,6 +387,11 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		fail(&p, 0, "input too large");
 		return NULL;
 	}
+	size_t first = 0;
+	while (first < len && is_ws(text[first]))
+		first++;
+	if (first < len && text[first] != '{' && text[first] != '[' && text[first] != '"')
+		return parse_top_primitive(&p, first);
 	jsmn_parser jp;
 	jsmn_init(&jp);
 	int n = jsmn_parse(&jp, text, len, NULL, 0);

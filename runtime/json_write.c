@@ -144,3 +144,49 @@ const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len)
 		*len = buf.len;
 	return buf.data;
 }
+
+static size_t string_size(const char *s, size_t n)
+{
+	size_t size = n + 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
+		    c == '\f')
+			size += 1;
+		else if (c < 0x20)
+			size += 5;
+	}
+	return size;
+}
+
+size_t asl_json_size(const asl_value *v, size_t limit)
+{
+	char num[40];
+	size_t size = 0;
+	switch (v->type) {
+	case ASL_NULL:
+		return 4;
+	case ASL_BOOL:
+		return v->boolean ? 4 : 5;
+	case ASL_NUMBER:
+		return (size_t)asl_format_number(num, sizeof num, v->u.number,
+						 v->flags & ASL_FLAG_INTEGER);
+	case ASL_STRING:
+		return string_size(v->u.string.ptr, v->u.string.len);
+	case ASL_ARRAY:
+		size = 2 + (v->u.array.len ? v->u.array.len - 1 : 0);
+		for (size_t i = 0; i < v->u.array.len && size <= limit; i++)
+			size += asl_json_size(v->u.array.items[i], limit - size);
+		return size;
+	case ASL_OBJECT:
+		size = 2 + (v->u.object.len ? v->u.object.len - 1 : 0);
+		for (size_t i = 0; i < v->u.object.len && size <= limit; i++) {
+			const asl_member *m = &v->u.object.members[i];
+			size += string_size(m->key, m->key_len) + 1;
+			if (size <= limit)
+				size += asl_json_size(m->value, limit - size);
+		}
+		return size;
+	}
+	return 0;
+}

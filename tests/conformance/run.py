@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Conformance runner: executes every case of an AWS-recorded ASL corpus through aslc's native
+(AOT) and JIT back ends and compares status, output, error and cause with what AWS recorded.
+
+Usage: run.py CORPUS_DIR --aslc PATH [--backend aot|jit|both] [--known-failures FILE]
+              [--jobs N] [--filter SUBSTRING] [--verbose]
+
+A case listed in the known-failures file (name, TAB, reason) may fail; every other case must
+pass, and a listed case that passes is reported as stale so the list only shrinks.
+Exit status: 0 when all is as expected, 1 otherwise, 77 (ctest's "skipped") when the corpus
+folder does not exist.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+STATUS_BY_EXIT = {0: "SUCCEEDED", 1: "FAILED", 3: "TIMED_OUT"}
+TIMEOUT_SECONDS = 60
+
+
+def same_json(a, b):
+    """JSON equality by value: 1 == 1.0, but true is not 1 and key order does not matter."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def load_cases(corpus, name_filter):
+    cases = []
+    root = os.path.join(corpus, "cases")
+    if not os.path.isdir(root):
+        root = corpus  # a folder of case folders (examples/, tests/machines/)
+    for name in sorted(os.listdir(root)):
+        if not os.path.isfile(os.path.join(root, name, "definition.asl.json")):
+            continue
+        if name_filter and name_filter not in name:
+            continue
+        d = os.path.join(root, name)
+        with open(os.path.join(d, "expected.json")) as f:
+            expected = json.load(f)
+        with open(os.path.join(d, "input.json"), "rb") as f:
+            input_text = f.read()
+        area = name.split("__", 1)[0] if "__" in name else os.path.basename(
+            os.path.normpath(corpus))
+        cases.append({"name": name, "area": area, "dir": d, "expected": expected,
+                      "input": input_text,
+                      "definition": os.path.join(d, "definition.asl.json")})
+    return cases
+
+
+def compare(case, proc):
+    """Returns None when the outcome matches what AWS recorded, else a one-line reason."""
+    exp = case["expected"]
+    if proc.returncode == 2:
+        return "exit 2: " + (proc.stderr.decode(errors="replace").strip().splitlines() or [""])[0][-300:]
+    status = STATUS_BY_EXIT.get(proc.returncode)
+    if status is None:
+        return "unexpected exit status %d: %s" % (
+            proc.returncode, proc.stderr.decode(errors="replace").strip()[:300])
+    try:
+        got = json.loads(proc.stdout)
+    except ValueError:
+        return "stdout is not JSON: %r" % proc.stdout[:200]
+    if status != exp["status"]:
+        return "status %s, expected %s (stdout %s)" % (status, exp["status"],
+                                                       proc.stdout.decode()[:300].strip())
+    if status == "SUCCEEDED":
+        if not same_json(got, exp.get("output")):
+            return "output %s, expected %s" % (json.dumps(got)[:400],
+                                               json.dumps(exp.get("output"))[:400])
+        return None
+    if got.get("Error") != exp.get("error"):
+        return "error %r, expected %r" % (got.get("Error"), exp.get("error"))
+    if "cause_json" in exp:
+        try:
+            cause = json.loads(got.get("Cause") or "null")
+        except ValueError:
+            cause = got.get("Cause")
+        if not same_json(cause, exp["cause_json"]):
+            return "cause %r, expected JSON %r" % (got.get("Cause"), exp["cause_json"])
+    elif got.get("Cause") != exp.get("cause"):
+        return "cause %r, expected %r" % (got.get("Cause"), exp.get("cause"))
+    return None
+
+
+def run(cmd, stdin):
+    try:
+        return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(cmd, -1, b"", b"timed out after %ds" % TIMEOUT_SECONDS)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus")
+    ap.add_argument("--aslc", required=True)
+    ap.add_argument("--backend", choices=["aot", "jit", "both"], default="both")
+    ap.add_argument("--known-failures")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--filter")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+
+    if not os.path.isdir(args.corpus):
+        print("conformance: corpus not found at %s: SKIPPED (exit 77)" % args.corpus)
+        return 77
+    known = {}
+    if args.known_failures:
+        with open(args.known_failures) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if line and not line.startswith("#"):
+                    name, _, reason = line.partition("\t")
+                    known[name] = reason
+    cases = load_cases(args.corpus, args.filter)
+    backends = ["aot", "jit"] if args.backend == "both" else [args.backend]
+    workdir = tempfile.mkdtemp(prefix="aslc-conformance-")
+
+    # AOT: compile each distinct definition once.
+    executables = {}
+    if "aot" in backends:
+        defs = {}
+        for c in cases:
+            with open(c["definition"], "rb") as f:
+                key = hashlib.sha1(f.read()).hexdigest()[:16]
+            c["key"] = key
+            defs.setdefault(key, c["definition"])
+
+        def build(item):
+            key, path = item
+            exe = os.path.join(workdir, key)
+            proc = run([args.aslc, path, "-o", exe], None)
+            return key, (exe if proc.returncode == 0 else None), proc
+
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            for key, exe, proc in pool.map(build, defs.items()):
+                executables[key] = (exe, proc)
+
+    def execute(job):
+        case, backend = job
+        if backend == "aot":
+            exe, build_proc = executables[case["key"]]
+            if exe is None:
+                return case, backend, compare(case, build_proc)
+            proc = run([exe, "--wait-scale", "0"], case["input"])
+        else:
+            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"], case["input"])
+        return case, backend, compare(case, proc)
+
+    jobs = [(c, b) for c in cases for b in backends]
+    results = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # backend -> area -> [pass, total]
+    unexpected, stale, known_failed = [], set(), set()
+    failing = defaultdict(set)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for case, backend, reason in pool.map(execute, jobs):
+            cell = results[backend][case["area"]]
+            cell[1] += 1
+            if reason is None:
+                cell[0] += 1
+                if case["name"] in known:
+                    stale.add(case["name"])
+            else:
+                failing[case["name"]].add(backend)
+                if case["name"] in known:
+                    known_failed.add(case["name"])
+                    if args.verbose:
+                        print("known failure [%s] %s: %s" % (backend, case["name"], reason))
+                else:
+                    unexpected.append((case["name"], backend, reason))
+
+    areas = sorted({c["area"] for c in cases})
+    print("\nconformance: %d cases from %s" % (len(cases), args.corpus))
+    header = "%-22s" % "area" + "".join("%14s" % b.upper() for b in backends)
+    print(header)
+    for area in areas:
+        print("%-22s" % area + "".join(
+            "%14s" % ("%d/%d" % tuple(results[b][area])) for b in backends))
+    print("%-22s" % "total" + "".join("%14s" % ("%d/%d" % (
+        sum(v[0] for v in results[b].values()), sum(v[1] for v in results[b].values())))
+        for b in backends))
+    print("known failures (listed, still failing): %d" % len(known_failed))
+    for name, backend, reason in sorted(unexpected):
+        print("FAIL [%s] %s: %s" % (backend, name, reason))
+    # A listed case counts as stale only if it passed on every back end that ran.
+    stale = {n for n in stale if not failing.get(n)}
+    for name in sorted(stale):
+        print("STALE known failure (now passes, remove it from the list): %s" % name)
+    passed = sum(v[0] for b in backends for v in results[b].values())
+    total = sum(v[1] for b in backends for v in results[b].values())
+    print("%d passed, %d failed" % (passed, total - passed))
+    ok = not unexpected and not stale
+    print("conformance: %s" % ("OK" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

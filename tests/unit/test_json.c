@@ -1,0 +1,970 @@
+/* Unit tests of the runtime JSON layer (include/asl/json.h): arenas, values, parser, writer. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/json.h"
+
+static asl_arena arena;
+
+static void setup(void)
+{
+	asl_arena_init(&arena, NULL);
+}
+
+static void teardown(void)
+{
+	asl_arena_destroy(&arena);
+}
+
+/* Parses `text`, failing the test (with the parser's message) when it is rejected. */
+static asl_value *parse_flags(const char *text, int flags)
+{
+	asl_parse_error err;
+	asl_value *v = asl_parse(&arena, text, strlen(text), flags, &err);
+	ck_assert_msg(v != NULL, "'%s' rejected at %d:%d: %s", text, err.line, err.column,
+		      err.message);
+	return v;
+}
+
+static asl_value *parse(const char *text)
+{
+	return parse_flags(text, 0);
+}
+
+/* Parses `text`, which must be rejected; returns the error. */
+static asl_parse_error parse_error(const char *text)
+{
+	asl_parse_error err;
+	asl_value *v = asl_parse(&arena, text, strlen(text), 0, &err);
+	ck_assert_msg(v == NULL, "'%s' was accepted", text);
+	ck_assert_msg(err.message[0] != '\0', "'%s': rejected without a message", text);
+	return err;
+}
+
+static const char *json(const asl_value *v)
+{
+	const char *s = asl_to_json(&arena, v, NULL);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+/* The text asl_format_number gives for a double without the integer flag. */
+static const char *fmt_double(double d)
+{
+	static char buf[64];
+	asl_format_number(buf, sizeof buf, d, 0);
+	return buf;
+}
+
+/* An allocator that counts blocks, to show the arena and the parser return everything. */
+typedef struct counting {
+	int allocs, releases;
+	int fail_after; /* fail every allocation after this many (-1: never) */
+} counting;
+
+static void *counting_alloc(void *user, size_t size)
+{
+	counting *c = user;
+	if (c->fail_after >= 0 && c->allocs >= c->fail_after)
+		return NULL;
+	c->allocs++;
+	return malloc(size);
+}
+
+static void counting_release(void *user, void *block)
+{
+	counting *c = user;
+	c->releases++;
+	free(block);
+}
+
+/* ---- parsing each type ---- */
+
+START_TEST(parses_literals_true_false_null_inside_containers)
+{
+	asl_value *v = parse("[true, false, null]");
+	ck_assert_int_eq(v->type, ASL_ARRAY);
+	ck_assert_uint_eq(v->u.array.len, 3);
+	ck_assert_int_eq(v->u.array.items[0]->type, ASL_BOOL);
+	ck_assert_int_eq(v->u.array.items[0]->boolean, 1);
+	ck_assert_int_eq(v->u.array.items[1]->type, ASL_BOOL);
+	ck_assert_int_eq(v->u.array.items[1]->boolean, 0);
+	ck_assert_int_eq(v->u.array.items[2]->type, ASL_NULL);
+}
+END_TEST
+
+START_TEST(parses_top_level_scalars_without_trailing_whitespace)
+{
+	/* RFC 8259: a JSON text is any value; nothing needs to follow it. */
+	ck_assert_int_eq(parse("1")->type, ASL_NUMBER);
+	ck_assert_int_eq(parse("-0")->type, ASL_NUMBER);
+	ck_assert_double_eq(parse("1.5")->u.number, 1.5);
+	ck_assert_int_eq(parse("true")->boolean, 1);
+	ck_assert_int_eq(parse("false")->type, ASL_BOOL);
+	ck_assert_int_eq(parse("null")->type, ASL_NULL);
+}
+END_TEST
+
+START_TEST(parses_top_level_scalars_surrounded_by_whitespace)
+{
+	ck_assert_double_eq(parse(" 42 ")->u.number, 42);
+	ck_assert_int_eq(parse("\ttrue\n")->boolean, 1);
+	ck_assert_int_eq(parse("\r\nnull ")->type, ASL_NULL);
+	asl_value *s = parse("  \"hi\"  ");
+	ck_assert_int_eq(s->type, ASL_STRING);
+	ck_assert_str_eq(s->u.string.ptr, "hi");
+}
+END_TEST
+
+START_TEST(integer_literals_carry_the_integer_flag)
+{
+	asl_value *v = parse("[0, -7, 123456789012]");
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(v->u.array.items[i]->type, ASL_NUMBER);
+		ck_assert(v->u.array.items[i]->flags & ASL_FLAG_INTEGER);
+	}
+	ck_assert_double_eq(v->u.array.items[1]->u.number, -7);
+	ck_assert_double_eq(v->u.array.items[2]->u.number, 123456789012.0);
+}
+END_TEST
+
+START_TEST(fractions_and_exponents_are_not_integers)
+{
+	asl_value *v = parse("[1.5, -2.25e2, 1E3, 5e-1, 2.0]");
+	double want[] = {1.5, -225, 1000, 0.5, 2.0};
+	for (size_t i = 0; i < 5; i++) {
+		asl_value *n = v->u.array.items[i];
+		ck_assert_int_eq(n->type, ASL_NUMBER);
+		ck_assert_double_eq(n->u.number, want[i]);
+		ck_assert_msg(!(n->flags & ASL_FLAG_INTEGER), "item %zu flagged integer", i);
+	}
+}
+END_TEST
+
+START_TEST(parses_strings_with_simple_escapes)
+{
+	asl_value *v = parse("[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"]");
+	asl_value *s = v->u.array.items[0];
+	ck_assert_int_eq(s->type, ASL_STRING);
+	ck_assert_uint_eq(s->u.string.len, 12);
+	ck_assert_mem_eq(s->u.string.ptr, "a\"b\\c/d\b\f\n\r\t", 12);
+	ck_assert_int_eq(s->u.string.ptr[12], '\0');
+}
+END_TEST
+
+START_TEST(parses_empty_and_nested_containers)
+{
+	asl_value *v = parse("{\"a\": [], \"b\": {}, \"c\": [[1], {\"d\": [null]}]}");
+	ck_assert_int_eq(v->type, ASL_OBJECT);
+	ck_assert_uint_eq(v->u.object.len, 3);
+	asl_value *a = asl_object_get(v, "a", 1), *b = asl_object_get(v, "b", 1);
+	ck_assert_int_eq(a->type, ASL_ARRAY);
+	ck_assert_uint_eq(a->u.array.len, 0);
+	ck_assert_int_eq(b->type, ASL_OBJECT);
+	ck_assert_uint_eq(b->u.object.len, 0);
+	asl_value *d = asl_object_get(asl_array_get(asl_object_get(v, "c", 1), 1), "d", 1);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(asl_array_get(d, 0)->type, ASL_NULL);
+}
+END_TEST
+
+START_TEST(object_keys_keep_insertion_order)
+{
+	asl_value *v = parse("{\"zeta\": 1, \"alpha\": 2, \"mid\": 3}");
+	ck_assert_uint_eq(v->u.object.len, 3);
+	ck_assert_str_eq(v->u.object.members[0].key, "zeta");
+	ck_assert_str_eq(v->u.object.members[1].key, "alpha");
+	ck_assert_str_eq(v->u.object.members[2].key, "mid");
+	ck_assert_str_eq(json(v), "{\"zeta\":1,\"alpha\":2,\"mid\":3}");
+}
+END_TEST
+
+START_TEST(duplicate_keys_last_value_wins_by_default)
+{
+	asl_value *v = parse("{\"a\": 1, \"b\": 2, \"a\": 3}");
+	ck_assert_uint_eq(v->u.object.len, 2);
+	ck_assert_double_eq(asl_object_get(v, "a", 1)->u.number, 3);
+	ck_assert_str_eq(json(v), "{\"a\":3,\"b\":2}");
+}
+END_TEST
+
+START_TEST(keep_duplicates_flag_keeps_every_member)
+{
+	asl_value *v = parse_flags("{\"a\": 1, \"b\": 2, \"a\": 3}", ASL_PARSE_KEEP_DUPLICATES);
+	ck_assert_uint_eq(v->u.object.len, 3);
+	ck_assert_str_eq(v->u.object.members[0].key, "a");
+	ck_assert_double_eq(v->u.object.members[0].value->u.number, 1);
+	ck_assert_str_eq(v->u.object.members[2].key, "a");
+	ck_assert_double_eq(v->u.object.members[2].value->u.number, 3);
+	/* lookups still see the last one */
+	ck_assert_double_eq(asl_object_get(v, "a", 1)->u.number, 3);
+}
+END_TEST
+
+START_TEST(keep_duplicates_gives_literals_their_own_positions)
+{
+	asl_value *v = parse_flags("{\"a\": true, \"b\": null}", ASL_PARSE_KEEP_DUPLICATES);
+	asl_value *t = asl_object_get(v, "a", 1), *n = asl_object_get(v, "b", 1);
+	ck_assert_int_eq(t->type, ASL_BOOL);
+	ck_assert_int_eq(t->boolean, 1);
+	ck_assert_uint_eq(t->pos, 6);
+	ck_assert_int_eq(n->type, ASL_NULL);
+	ck_assert_uint_eq(n->pos, 17);
+}
+END_TEST
+
+START_TEST(values_record_their_byte_offset)
+{
+	asl_value *v = parse("  {\"k\": [10, \"s\", {}]}");
+	ck_assert_uint_eq(v->pos, 2);
+	asl_value *arr = asl_object_get(v, "k", 1);
+	ck_assert_uint_eq(arr->pos, 8);
+	ck_assert_uint_eq(arr->u.array.items[0]->pos, 9);
+	ck_assert_uint_eq(arr->u.array.items[1]->pos, 13); /* the opening quote */
+	ck_assert_uint_eq(arr->u.array.items[2]->pos, 18);
+}
+END_TEST
+
+/* ---- \u escapes ---- */
+
+START_TEST(unicode_escapes_decode_to_utf8)
+{
+	asl_value *v = parse("[\"\\u0041\", \"\\u00e9\", \"\\u20AC\", \"\\u07ff\"]");
+	ck_assert_str_eq(v->u.array.items[0]->u.string.ptr, "A");
+	ck_assert_str_eq(v->u.array.items[1]->u.string.ptr, "\xC3\xA9");
+	ck_assert_str_eq(v->u.array.items[2]->u.string.ptr, "\xE2\x82\xAC");
+	ck_assert_str_eq(v->u.array.items[3]->u.string.ptr, "\xDF\xBF");
+	ck_assert_uint_eq(v->u.array.items[2]->u.string.len, 3);
+}
+END_TEST
+
+START_TEST(surrogate_pair_decodes_to_one_four_byte_sequence)
+{
+	asl_value *v = parse("[\"x\\ud83d\\ude00y\", \"\\uDBFF\\uDFFF\"]");
+	asl_value *s = v->u.array.items[0];
+	ck_assert_uint_eq(s->u.string.len, 6);
+	ck_assert_mem_eq(s->u.string.ptr, "x\xF0\x9F\x98\x80y", 6);
+	ck_assert_str_eq(v->u.array.items[1]->u.string.ptr, "\xF4\x8F\xBF\xBF"); /* U+10FFFF */
+}
+END_TEST
+
+START_TEST(lone_surrogate_becomes_replacement_character)
+{
+	asl_value *v = parse("[\"\\ud800\", \"\\udc00x\"]");
+	ck_assert_str_eq(v->u.array.items[0]->u.string.ptr, "\xEF\xBF\xBD");
+	ck_assert_str_eq(v->u.array.items[1]->u.string.ptr, "\xEF\xBF\xBDx");
+}
+END_TEST
+
+START_TEST(escaped_nul_is_kept_and_counted)
+{
+	asl_value *v = parse("[\"a\\u0000b\"]");
+	asl_value *s = v->u.array.items[0];
+	ck_assert_uint_eq(s->u.string.len, 3);
+	ck_assert_mem_eq(s->u.string.ptr, "a\0b", 3);
+	ck_assert_str_eq(json(v), "[\"a\\u0000b\"]");
+}
+END_TEST
+
+START_TEST(raw_utf8_passes_through_unchanged)
+{
+	asl_value *v = parse("[\"h\xC3\xA9llo \xF0\x9F\x98\x80\"]");
+	ck_assert_str_eq(v->u.array.items[0]->u.string.ptr, "h\xC3\xA9llo \xF0\x9F\x98\x80");
+	ck_assert_str_eq(json(v), "[\"h\xC3\xA9llo \xF0\x9F\x98\x80\"]");
+}
+END_TEST
+
+/* ---- rejected input ---- */
+
+START_TEST(control_characters_in_strings_are_rejected)
+{
+	const char *bad[] = {"[\"a\tb\"]", "[\"a\nb\"]", "[\"\x01\"]", "{\"k\x1f\": 1}"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		parse_error(bad[i]);
+	asl_parse_error e = parse_error("[\"ab\tc\"]");
+	ck_assert_uint_eq(e.offset, 4);
+	ck_assert_ptr_nonnull(strstr(e.message, "control character"));
+}
+END_TEST
+
+START_TEST(bad_escapes_are_rejected)
+{
+	const char *bad[] = {"[\"\\x\"]", "[\"\\u12G4\"]", "[\"\\u12\"]", "[\"\\'\"]",
+			     "[\"\\\"]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		parse_error(bad[i]);
+}
+END_TEST
+
+static const char *const invalid_numbers[] = {
+	"[01]", "[-01]", "[1.]", "[.5]", "[-]", "[1e]", "[1e+]", "[+1]", "[0x10]",
+	"[1.e5]", "[--1]", "[1.2.3]", "[Infinity]", "[NaN]", "01", "1.", ".5", "-", "1e"};
+
+START_TEST(invalid_numbers_are_rejected)
+{
+	parse_error(invalid_numbers[_i]);
+}
+END_TEST
+
+START_TEST(invalid_literals_are_rejected)
+{
+	const char *bad[] = {"[tru]", "[nul]", "[True]", "[NULL]", "[falsey]", "[undefined]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		parse_error(bad[i]);
+}
+END_TEST
+
+START_TEST(trailing_commas_are_rejected)
+{
+	parse_error("[1,]");
+	parse_error("[\"x\",]");
+	parse_error("{\"a\":1,}");
+	parse_error("[[],]");
+}
+END_TEST
+
+START_TEST(missing_or_doubled_commas_are_rejected)
+{
+	parse_error("[1 2]");
+	parse_error("[true false]");
+	parse_error("{\"a\":1 \"b\":2}");
+	parse_error("[1,,2]");
+	parse_error("[,1]");
+}
+END_TEST
+
+START_TEST(missing_colons_and_keys_are_rejected)
+{
+	parse_error("{\"a\" 1}");
+	parse_error("{\"a\"}");
+	parse_error("{\"a\":}");
+	parse_error("{1:2}");
+	parse_error("{a:1}");
+	parse_error("[\"a\":1]");
+	parse_error("{\"a\"::1}");
+}
+END_TEST
+
+START_TEST(unbalanced_brackets_are_rejected)
+{
+	parse_error("[1");
+	parse_error("{\"a\":[1,2}");
+	parse_error("[1}");
+	parse_error("{");
+	parse_error("\"abc");
+}
+END_TEST
+
+START_TEST(garbage_after_the_value_is_rejected)
+{
+	parse_error("{} x");
+	parse_error("1 2");
+	parse_error("[1]]");
+	parse_error("{}{}");
+	parse_error("{\"a\":1}}");
+	parse_error("[] // comment");
+}
+END_TEST
+
+START_TEST(empty_or_blank_input_is_rejected)
+{
+	asl_parse_error e = parse_error("");
+	ck_assert_int_eq(e.line, 1);
+	ck_assert_int_eq(e.column, 1);
+	parse_error("   \n\t ");
+}
+END_TEST
+
+/* `depth` nested arrays around a number. */
+static char *nested_arrays(int depth)
+{
+	char *s = malloc((size_t)depth * 2 + 2);
+	ck_assert_ptr_nonnull(s);
+	memset(s, '[', (size_t)depth);
+	s[depth] = '1';
+	memset(s + depth + 1, ']', (size_t)depth);
+	s[2 * depth + 1] = '\0';
+	return s;
+}
+
+START_TEST(nesting_up_to_the_depth_limit_is_accepted)
+{
+	char *s = nested_arrays(ASL_PARSE_MAX_DEPTH);
+	asl_value *v = parse(s);
+	for (int i = 0; i < ASL_PARSE_MAX_DEPTH; i++) {
+		ck_assert_int_eq(v->type, ASL_ARRAY);
+		v = v->u.array.items[0];
+	}
+	ck_assert_double_eq(v->u.number, 1);
+	free(s);
+}
+END_TEST
+
+START_TEST(nesting_beyond_the_depth_limit_is_rejected)
+{
+	char *s = nested_arrays(ASL_PARSE_MAX_DEPTH + 10);
+	asl_parse_error e = parse_error(s);
+	ck_assert_ptr_nonnull(strstr(e.message, "deep"));
+	free(s);
+	/* very deep input must fail cleanly, not overflow the stack */
+	s = nested_arrays(200000);
+	parse_error(s);
+	free(s);
+}
+END_TEST
+
+/* ---- error positions ---- */
+
+START_TEST(error_reports_line_and_column_of_bad_literal)
+{
+	asl_parse_error e = parse_error("{\n  \"a\": tru\n}");
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_int_eq(e.column, 8);
+	ck_assert_uint_eq(e.offset, 9);
+}
+END_TEST
+
+START_TEST(error_reports_position_of_missing_comma)
+{
+	asl_parse_error e = parse_error("[1,\n 2\n 3]");
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_int_eq(e.column, 3); /* just after the 2 */
+	ck_assert_ptr_nonnull(strstr(e.message, "','"));
+}
+END_TEST
+
+START_TEST(error_reports_position_of_trailing_garbage)
+{
+	asl_parse_error e = parse_error("{}\n\n  x");
+	ck_assert_int_eq(e.line, 3);
+	ck_assert_int_eq(e.column, 3);
+}
+END_TEST
+
+START_TEST(error_reports_position_of_control_character_on_later_line)
+{
+	asl_parse_error e = parse_error("{\"a\": 1,\n \"b\": \"x\001\"}");
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_int_eq(e.column, 9);
+}
+END_TEST
+
+START_TEST(text_position_counts_lines_and_byte_columns)
+{
+	int line, col;
+	asl_text_position("ab\ncd\n\nef", 0, &line, &col);
+	ck_assert_int_eq(line, 1);
+	ck_assert_int_eq(col, 1);
+	asl_text_position("ab\ncd\n\nef", 4, &line, &col);
+	ck_assert_int_eq(line, 2);
+	ck_assert_int_eq(col, 2);
+	asl_text_position("ab\ncd\n\nef", 8, &line, &col);
+	ck_assert_int_eq(line, 4);
+	ck_assert_int_eq(col, 2);
+	asl_text_position("\xC3\xA9x", 2, &line, &col); /* columns count bytes */
+	ck_assert_int_eq(col, 3);
+}
+END_TEST
+
+/* ---- serialising ---- */
+
+START_TEST(compact_serialisation_round_trips_text)
+{
+	const char *texts[] = {
+		"{\"a\":[1,2.5,\"x\",true,false,null],\"b\":{},\"c\":[]}",
+		"[[[]],{\"\":\"\"},-3,0]",
+		"\"just a string\"",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		ck_assert_str_eq(json(parse(texts[i])), texts[i]);
+}
+END_TEST
+
+START_TEST(serialisation_drops_insignificant_whitespace)
+{
+	ck_assert_str_eq(json(parse(" { \"a\" : [ 1 , 2 ] ,\n\t\"b\" : null } ")),
+			 "{\"a\":[1,2],\"b\":null}");
+}
+END_TEST
+
+START_TEST(written_text_parses_back_to_an_equal_value)
+{
+	asl_value *v = parse("{\"s\":\"q\\\"\\\\\\n\\u0001\xC3\xA9\",\"n\":[0.1,-2.5e-8,1e21,7],"
+			     "\"o\":{\"x\":[true,null]}}");
+	size_t len;
+	const char *text = asl_to_json(&arena, v, &len);
+	ck_assert_uint_eq(len, strlen(text));
+	asl_value *back = parse(text);
+	ck_assert(asl_equal(v, back));
+}
+END_TEST
+
+START_TEST(integers_print_without_fraction)
+{
+	ck_assert_str_eq(json(asl_integer(&arena, 42)), "42");
+	ck_assert_str_eq(json(asl_integer(&arena, -7)), "-7");
+	ck_assert_str_eq(json(asl_integer(&arena, 0)), "0");
+	ck_assert_str_eq(json(asl_integer(&arena, 1000000000000000LL)), "1000000000000000");
+	ck_assert_str_eq(json(parse("[12345678901234]")), "[12345678901234]");
+}
+END_TEST
+
+START_TEST(negative_zero_prints_as_zero)
+{
+	ck_assert_str_eq(json(parse("[-0]")), "[0]");
+	const char *t = json(asl_number(&arena, -0.0));
+	ck_assert_msg(t[0] != '-', "-0.0 printed as %s", t);
+	ck_assert_double_eq(strtod(t, NULL), 0);
+}
+END_TEST
+
+START_TEST(doubles_print_shortest_round_trip_text)
+{
+	ck_assert_str_eq(fmt_double(0.1), "0.1");
+	ck_assert_str_eq(fmt_double(123456.789), "123456.789");
+	ck_assert_str_eq(fmt_double(-2.5), "-2.5");
+	ck_assert_str_eq(fmt_double(1.0 / 3), "0.3333333333333333");
+	ck_assert_str_eq(fmt_double(0.1 + 0.2), "0.30000000000000004");
+	ck_assert_str_eq(json(parse("[0.1]")), "[0.1]");
+}
+END_TEST
+
+START_TEST(small_and_large_doubles_print_shortest_exponent_form)
+{
+	/* shortest text that reads back: no padded exponent digits, no '+' */
+	ck_assert_str_eq(fmt_double(1e-7), "1e-7");
+	ck_assert_str_eq(fmt_double(1e300), "1e300");
+	ck_assert_str_eq(fmt_double(5e-324), "5e-324");
+}
+END_TEST
+
+START_TEST(every_printed_double_reads_back_exactly)
+{
+	const double ds[] = {0.1, 1e-7, 123456.789, 1e300, 5e-324, 2.2250738585072014e-308,
+			     1.7976931348623157e308, 9007199254740993.0, 3.141592653589793,
+			     -1e-300, 6.02214076e23};
+	for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
+		const char *t = fmt_double(ds[i]);
+		ck_assert_msg(strtod(t, NULL) == ds[i], "%s does not read back", t);
+		/* and the text is valid JSON */
+		char wrapped[80];
+		snprintf(wrapped, sizeof wrapped, "[%s]", t);
+		parse(wrapped);
+	}
+}
+END_TEST
+
+START_TEST(integral_doubles_without_integer_flag_keep_a_fraction)
+{
+	/* Java-like: a number written with a fraction or exponent stays a double */
+	ck_assert_str_eq(json(asl_number(&arena, 2.0)), "2.0");
+	ck_assert_str_eq(json(parse("[1.0e2]")), "[100.0]");
+}
+END_TEST
+
+START_TEST(strings_escape_quotes_backslashes_and_control_characters)
+{
+	asl_value *s = asl_string(&arena, "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/", 15);
+	ck_assert_str_eq(json(s), "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\"");
+}
+END_TEST
+
+START_TEST(object_keys_are_escaped_too)
+{
+	asl_value *o = asl_object(&arena, 1);
+	ck_assert_int_eq(asl_object_append(&arena, o, "k\"\n", 3, asl_null()), 0);
+	ck_assert_str_eq(json(o), "{\"k\\\"\\n\":null}");
+}
+END_TEST
+
+START_TEST(to_json_reports_length)
+{
+	size_t len = 0;
+	const char *t = asl_to_json(&arena, parse("{\"a\": [1, 2]}"), &len);
+	ck_assert_str_eq(t, "{\"a\":[1,2]}");
+	ck_assert_uint_eq(len, 11);
+}
+END_TEST
+
+/* ---- builders and lookups ---- */
+
+START_TEST(object_set_replaces_in_place_and_appends_new_keys)
+{
+	asl_value *o = asl_object(&arena, 0);
+	ck_assert_int_eq(asl_object_set(&arena, o, "a", 1, asl_integer(&arena, 1)), 0);
+	ck_assert_int_eq(asl_object_set(&arena, o, "b", 1, asl_integer(&arena, 2)), 0);
+	ck_assert_int_eq(asl_object_set(&arena, o, "a", 1, asl_integer(&arena, 3)), 0);
+	ck_assert_str_eq(json(o), "{\"a\":3,\"b\":2}");
+}
+END_TEST
+
+START_TEST(builders_grow_past_initial_capacity)
+{
+	asl_value *a = asl_array(&arena, 1);
+	asl_value *o = asl_object(&arena, 0);
+	for (int i = 0; i < 100; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%d", i);
+		ck_assert_int_eq(asl_array_push(&arena, a, asl_integer(&arena, i)), 0);
+		asl_value *ks = asl_cstring(&arena, key);
+		ck_assert_int_eq(
+			asl_object_append(&arena, o, ks->u.string.ptr, ks->u.string.len,
+					  asl_integer(&arena, i)),
+			0);
+	}
+	ck_assert_uint_eq(a->u.array.len, 100);
+	ck_assert_double_eq(asl_array_get(a, 99)->u.number, 99);
+	ck_assert_double_eq(asl_object_get(o, "k57", 3)->u.number, 57);
+	ck_assert_str_eq(o->u.object.members[0].key, "k0");
+}
+END_TEST
+
+START_TEST(builders_reject_null_items)
+{
+	asl_value *a = asl_array(&arena, 0), *o = asl_object(&arena, 0);
+	ck_assert_int_eq(asl_array_push(&arena, a, NULL), -1);
+	ck_assert_int_eq(asl_object_append(&arena, o, "a", 1, NULL), -1);
+	ck_assert_uint_eq(a->u.array.len, 0);
+	ck_assert_uint_eq(o->u.object.len, 0);
+}
+END_TEST
+
+START_TEST(lookups_return_null_for_missing_or_wrong_type)
+{
+	asl_value *v = parse("{\"a\": [10, 20, 30]}");
+	asl_value *a = asl_object_get(v, "a", 1);
+	ck_assert_ptr_null(asl_object_get(v, "b", 1));
+	ck_assert_ptr_null(asl_object_get(a, "a", 1));
+	ck_assert_ptr_null(asl_array_get(v, 0));
+	ck_assert_double_eq(asl_array_get(a, -1)->u.number, 30);
+	ck_assert_double_eq(asl_array_get(a, -3)->u.number, 10);
+	ck_assert_ptr_null(asl_array_get(a, -4));
+	ck_assert_ptr_null(asl_array_get(a, 3));
+	ck_assert_ptr_null(asl_object_get(v, "a", 0)); /* key length matters */
+}
+END_TEST
+
+START_TEST(integral_test_accepts_whole_numbers_only)
+{
+	ck_assert(asl_is_integral(asl_number(&arena, 3.0)));
+	ck_assert(asl_is_integral(asl_number(&arena, -1e15)));
+	ck_assert(!asl_is_integral(asl_number(&arena, 3.5)));
+	ck_assert(!asl_is_integral(asl_number(&arena, INFINITY)));
+	ck_assert(!asl_is_integral(asl_number(&arena, NAN)));
+	ck_assert(!asl_is_integral(asl_cstring(&arena, "3")));
+}
+END_TEST
+
+START_TEST(shared_constants_are_static)
+{
+	ck_assert_ptr_eq(asl_bool(1), asl_true());
+	ck_assert_ptr_eq(asl_bool(0), asl_false());
+	ck_assert_int_eq(asl_null()->type, ASL_NULL);
+	ck_assert(asl_true()->flags & ASL_FLAG_STATIC);
+	ck_assert_str_eq(json(asl_true()), "true");
+}
+END_TEST
+
+/* ---- equality and copying ---- */
+
+START_TEST(equal_compares_numbers_by_value)
+{
+	ck_assert(asl_equal(parse("[1]"), parse("[1.0]")));
+	ck_assert(asl_equal(parse("[100]"), parse("[1e2]")));
+	ck_assert(asl_equal(parse("[0]"), parse("[-0]")));
+	ck_assert(!asl_equal(parse("[1]"), parse("[1.5]")));
+}
+END_TEST
+
+START_TEST(equal_ignores_object_key_order)
+{
+	ck_assert(asl_equal(parse("{\"a\":1,\"b\":[2]}"), parse("{\"b\":[2],\"a\":1}")));
+}
+END_TEST
+
+START_TEST(equal_is_deep_and_type_strict)
+{
+	ck_assert(asl_equal(parse("{\"a\":{\"b\":[1,{\"c\":null}]}}"),
+			    parse("{\"a\":{\"b\":[1,{\"c\":null}]}}")));
+	ck_assert(!asl_equal(parse("{\"a\":{\"b\":[1,{\"c\":null}]}}"),
+			     parse("{\"a\":{\"b\":[1,{\"c\":false}]}}")));
+	ck_assert(!asl_equal(parse("[1,2]"), parse("[2,1]")));
+	ck_assert(!asl_equal(parse("[1,2]"), parse("[1,2,3]")));
+	ck_assert(!asl_equal(parse("{\"a\":1}"), parse("{\"a\":1,\"b\":2}")));
+	ck_assert(!asl_equal(parse("{\"a\":1}"), parse("{\"b\":1}")));
+	ck_assert(!asl_equal(parse("[1]"), parse("[\"1\"]")));
+	ck_assert(!asl_equal(parse("[null]"), parse("[false]")));
+	ck_assert(!asl_equal(parse("[[]]"), parse("[{}]")));
+	ck_assert(!asl_equal(parse("[\"ab\"]"), parse("[\"abc\"]")));
+	ck_assert(!asl_equal(asl_true(), asl_false()));
+}
+END_TEST
+
+START_TEST(equal_handles_strings_with_embedded_nul)
+{
+	ck_assert(asl_equal(asl_string(&arena, "a\0b", 3), asl_string(&arena, "a\0b", 3)));
+	ck_assert(!asl_equal(asl_string(&arena, "a\0b", 3), asl_string(&arena, "a\0c", 3)));
+}
+END_TEST
+
+START_TEST(copy_is_deep_and_outlives_the_source_arena)
+{
+	asl_arena src, dst;
+	asl_arena_init(&src, NULL);
+	asl_arena_init(&dst, NULL);
+	const char *text = "{\"a\":[1,2.5,\"x\"],\"b\":{\"c\":true}}";
+	asl_parse_error err;
+	asl_value *v = asl_parse(&src, text, strlen(text), 0, &err);
+	ck_assert_ptr_nonnull(v);
+	asl_value *c = asl_copy(&dst, v);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c, v);
+	ck_assert(asl_equal(c, v));
+	ck_assert_ptr_ne(asl_object_get(c, "a", 1), asl_object_get(v, "a", 1));
+	ck_assert_ptr_ne(c->u.object.members[0].key, v->u.object.members[0].key);
+	/* overwrite the source's memory, then look at the copy */
+	asl_arena_reset(&src);
+	memset(asl_arena_alloc(&src, 4096), 0xAB, 4096);
+	asl_arena_destroy(&src);
+	ck_assert_str_eq(asl_to_json(&dst, c, NULL), text);
+	asl_arena_destroy(&dst);
+}
+END_TEST
+
+START_TEST(copy_keeps_integer_flag_and_shares_static_values)
+{
+	asl_value *v = parse("[3, 3.0, true, null]");
+	asl_value *c = asl_copy(&arena, v);
+	ck_assert(c->u.array.items[0]->flags & ASL_FLAG_INTEGER);
+	ck_assert(!(c->u.array.items[1]->flags & ASL_FLAG_INTEGER));
+	ck_assert_ptr_eq(c->u.array.items[2], asl_true());
+	ck_assert_ptr_eq(c->u.array.items[3], asl_null());
+	ck_assert_str_eq(json(c), "[3,3.0,true,null]");
+}
+END_TEST
+
+START_TEST(shallow_copy_gets_a_new_table_with_the_same_children)
+{
+	asl_value *v = parse("{\"a\":[1],\"b\":2}");
+	asl_value *c = asl_shallow_copy(&arena, v);
+	ck_assert_ptr_ne(c, v);
+	ck_assert_ptr_eq(asl_object_get(c, "a", 1), asl_object_get(v, "a", 1));
+	ck_assert_int_eq(asl_object_set(&arena, c, "z", 1, asl_true()), 0);
+	ck_assert_uint_eq(v->u.object.len, 2); /* the original is untouched */
+	ck_assert_str_eq(json(c), "{\"a\":[1],\"b\":2,\"z\":true}");
+}
+END_TEST
+
+/* ---- arenas ---- */
+
+START_TEST(arena_allocations_are_aligned_and_distinct)
+{
+	char *prev = NULL;
+	for (size_t n = 1; n < 100; n += 7) {
+		char *p = asl_arena_alloc(&arena, n);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+		ck_assert_ptr_ne(p, prev);
+		memset(p, 0x5A, n);
+		prev = p;
+	}
+	ck_assert_uint_gt(arena.used, 0);
+}
+END_TEST
+
+START_TEST(arena_serves_blocks_larger_than_a_chunk)
+{
+	size_t big = 1u << 20;
+	char *p = asl_arena_alloc(&arena, big);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 1, big);
+	char *q = asl_arena_alloc(&arena, 16);
+	ck_assert_ptr_nonnull(q);
+	ck_assert(q + 16 <= p || q >= p + big);
+}
+END_TEST
+
+START_TEST(arena_reset_frees_values_and_stays_usable)
+{
+	counting cnt = {0, 0, -1};
+	asl_allocator al = {counting_alloc, counting_release, &cnt};
+	asl_arena a;
+	asl_arena_init(&a, &al);
+	for (int i = 0; i < 10; i++)
+		asl_arena_alloc(&a, 50000); /* several chunks */
+	ck_assert_int_gt(cnt.allocs, 1);
+	asl_arena_reset(&a);
+	ck_assert_uint_eq(a.used, 0);
+	ck_assert_int_ge(cnt.releases, cnt.allocs - 1); /* at most one chunk kept */
+	asl_value *v = asl_cstring(&a, "after reset");
+	ck_assert_str_eq(v->u.string.ptr, "after reset");
+	asl_arena_destroy(&a);
+	ck_assert_int_eq(cnt.releases, cnt.allocs);
+}
+END_TEST
+
+START_TEST(arena_reset_releases_oversized_chunks)
+{
+	counting cnt = {0, 0, -1};
+	asl_allocator al = {counting_alloc, counting_release, &cnt};
+	asl_arena a;
+	asl_arena_init(&a, &al);
+	asl_arena_alloc(&a, 10u << 20);
+	asl_arena_reset(&a);
+	ck_assert_int_eq(cnt.releases, cnt.allocs);
+	ck_assert_ptr_null(a.chunks);
+	asl_arena_destroy(&a);
+}
+END_TEST
+
+START_TEST(arena_destroy_returns_every_block)
+{
+	counting cnt = {0, 0, -1};
+	asl_allocator al = {counting_alloc, counting_release, &cnt};
+	asl_arena a;
+	asl_arena_init(&a, &al);
+	const char *text = "{\"a\":[1,2,3,{\"b\":\"c\"}],\"d\":\"e\"}";
+	asl_parse_error err;
+	ck_assert_ptr_nonnull(asl_parse(&a, text, strlen(text), 0, &err));
+	ck_assert_ptr_null(asl_parse(&a, "[1,", 3, 0, &err)); /* error path too */
+	for (int i = 0; i < 5; i++)
+		asl_arena_alloc(&a, 100000);
+	asl_arena_destroy(&a);
+	ck_assert_int_gt(cnt.allocs, 0);
+	ck_assert_int_eq(cnt.releases, cnt.allocs);
+	ck_assert_ptr_null(a.chunks);
+}
+END_TEST
+
+START_TEST(arena_reports_allocation_failure)
+{
+	counting cnt = {0, 0, 0};
+	asl_allocator al = {counting_alloc, counting_release, &cnt};
+	asl_arena a;
+	asl_arena_init(&a, &al);
+	ck_assert_ptr_null(asl_arena_alloc(&a, 8));
+	ck_assert_int_eq(a.failed, 1);
+	ck_assert_ptr_null(asl_cstring(&a, "x"));
+	asl_parse_error err;
+	ck_assert_ptr_null(asl_parse(&a, "[1] ", 4, 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.message, "memory"));
+	asl_arena_destroy(&a);
+}
+END_TEST
+
+START_TEST(default_allocator_is_used_when_none_given)
+{
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	ck_assert_ptr_eq(a.allocator, asl_default_allocator());
+	ck_assert_ptr_nonnull(asl_arena_alloc(&a, 10));
+	asl_arena_destroy(&a);
+}
+END_TEST
+
+static Suite *json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("parse");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, parses_literals_true_false_null_inside_containers);
+	tcase_add_test(tc, parses_top_level_scalars_without_trailing_whitespace);
+	tcase_add_test(tc, parses_top_level_scalars_surrounded_by_whitespace);
+	tcase_add_test(tc, integer_literals_carry_the_integer_flag);
+	tcase_add_test(tc, fractions_and_exponents_are_not_integers);
+	tcase_add_test(tc, parses_strings_with_simple_escapes);
+	tcase_add_test(tc, parses_empty_and_nested_containers);
+	tcase_add_test(tc, object_keys_keep_insertion_order);
+	tcase_add_test(tc, duplicate_keys_last_value_wins_by_default);
+	tcase_add_test(tc, keep_duplicates_flag_keeps_every_member);
+	tcase_add_test(tc, keep_duplicates_gives_literals_their_own_positions);
+	tcase_add_test(tc, values_record_their_byte_offset);
+	tcase_add_test(tc, unicode_escapes_decode_to_utf8);
+	tcase_add_test(tc, surrogate_pair_decodes_to_one_four_byte_sequence);
+	tcase_add_test(tc, lone_surrogate_becomes_replacement_character);
+	tcase_add_test(tc, escaped_nul_is_kept_and_counted);
+	tcase_add_test(tc, raw_utf8_passes_through_unchanged);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reject");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, control_characters_in_strings_are_rejected);
+	tcase_add_test(tc, bad_escapes_are_rejected);
+	tcase_add_loop_test(tc, invalid_numbers_are_rejected, 0,
+			    (int)(sizeof invalid_numbers / sizeof invalid_numbers[0]));
+	tcase_add_test(tc, invalid_literals_are_rejected);
+	tcase_add_test(tc, trailing_commas_are_rejected);
+	tcase_add_test(tc, missing_or_doubled_commas_are_rejected);
+	tcase_add_test(tc, missing_colons_and_keys_are_rejected);
+	tcase_add_test(tc, unbalanced_brackets_are_rejected);
+	tcase_add_test(tc, garbage_after_the_value_is_rejected);
+	tcase_add_test(tc, empty_or_blank_input_is_rejected);
+	tcase_add_test(tc, nesting_up_to_the_depth_limit_is_accepted);
+	tcase_add_test(tc, nesting_beyond_the_depth_limit_is_rejected);
+	tcase_add_test(tc, error_reports_line_and_column_of_bad_literal);
+	tcase_add_test(tc, error_reports_position_of_missing_comma);
+	tcase_add_test(tc, error_reports_position_of_trailing_garbage);
+	tcase_add_test(tc, error_reports_position_of_control_character_on_later_line);
+	tcase_add_test(tc, text_position_counts_lines_and_byte_columns);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("write");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, compact_serialisation_round_trips_text);
+	tcase_add_test(tc, serialisation_drops_insignificant_whitespace);
+	tcase_add_test(tc, written_text_parses_back_to_an_equal_value);
+	tcase_add_test(tc, integers_print_without_fraction);
+	tcase_add_test(tc, negative_zero_prints_as_zero);
+	tcase_add_test(tc, doubles_print_shortest_round_trip_text);
+	tcase_add_test(tc, small_and_large_doubles_print_shortest_exponent_form);
+	tcase_add_test(tc, every_printed_double_reads_back_exactly);
+	tcase_add_test(tc, integral_doubles_without_integer_flag_keep_a_fraction);
+	tcase_add_test(tc, strings_escape_quotes_backslashes_and_control_characters);
+	tcase_add_test(tc, object_keys_are_escaped_too);
+	tcase_add_test(tc, to_json_reports_length);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("values");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, object_set_replaces_in_place_and_appends_new_keys);
+	tcase_add_test(tc, builders_grow_past_initial_capacity);
+	tcase_add_test(tc, builders_reject_null_items);
+	tcase_add_test(tc, lookups_return_null_for_missing_or_wrong_type);
+	tcase_add_test(tc, integral_test_accepts_whole_numbers_only);
+	tcase_add_test(tc, shared_constants_are_static);
+	tcase_add_test(tc, equal_compares_numbers_by_value);
+	tcase_add_test(tc, equal_ignores_object_key_order);
+	tcase_add_test(tc, equal_is_deep_and_type_strict);
+	tcase_add_test(tc, equal_handles_strings_with_embedded_nul);
+	tcase_add_test(tc, copy_is_deep_and_outlives_the_source_arena);
+	tcase_add_test(tc, copy_keeps_integer_flag_and_shares_static_values);
+	tcase_add_test(tc, shallow_copy_gets_a_new_table_with_the_same_children);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("arena");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, arena_allocations_are_aligned_and_distinct);
+	tcase_add_test(tc, arena_serves_blocks_larger_than_a_chunk);
+	tcase_add_test(tc, arena_reset_frees_values_and_stays_usable);
+	tcase_add_test(tc, arena_reset_releases_oversized_chunks);
+	tcase_add_test(tc, arena_destroy_returns_every_block);
+	tcase_add_test(tc, arena_reports_allocation_failure);
+	tcase_add_test(tc, default_allocator_is_used_when_none_given);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(json_suite());
+	/* fork mode, so a crash fails one test; CK_FORK=no in the environment still wins */
+	if (!getenv("CK_FORK"))
+		srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages aslc needs, only those that are missing.
+set -euo pipefail
+packages=(gcc make cmake pkg-config python3 libjsmn-dev libtcc-dev tcc check)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
