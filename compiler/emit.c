@@ -168,8 +168,8 @@ static int emit_rule(emitter *e, const asl_value *r)
 	fclose(out);
 	int id = e->counter++;
 	fprintf(e->out, "static int c%d_(asl_exec *ex, asl_value *in);\n", id);
-	fprintf(e->body, "static int c%d_(asl_exec *ex, asl_value *in)\n{\n%s\t(void)ex;\n}\n\n", id,
-		text);
+	fprintf(e->body, "static int c%d_(asl_exec *ex, asl_value *in)\n{\n\t(void)ex;\n\t(void)in;\n%s}\n\n",
+		id, text);
 	free(text);
 	return id;
 }
@@ -217,7 +217,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		return;
 	}
 
-	fprintf(b, "\tasl_value *raw = asl_enter(ex, %d), *in, *out;\n", index);
+	fprintf(b, "\tasl_value *raw = asl_enter(ex, %d), *in, *out;\n\t(void)raw;\n", index);
 	apply_io_path(e, field(def, "InputPath"), "in", "raw");
 
 	if (!strcmp(t, "Pass")) {
@@ -239,7 +239,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			fprintf(b, "\tif (!(out = asl_result_path(ex, raw, res, &P%d_)))\n"
 				   "\t\treturn asl_failed(ex);\n", id);
 		}
-		fputs("\t(void)in;\n", b);
+		fputs("\t(void)in;\n\t(void)res;\n", b);
 	} else if (!strcmp(t, "Wait")) {
 		const char *call = NULL;
 		int id = -1;

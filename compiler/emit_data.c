@@ -233,9 +233,12 @@ int emit_path(emitter *e, const jpath *p)
 		fprintf(e->out, ", S%d_, %d, %d};\n", id, p->seg_count, p->definite);
 	else
 		fprintf(e->out, ", NULL, 0, %d};\n", p->definite);
-	if (!p->definite)
-		return id;
-	/* definite: inline access code */
+	return id;
+}
+
+/* A definite path compiles to inline access code: one lookup per step. */
+static void emit_accessor(emitter *e, const jpath *p, int id)
+{
 	fprintf(e->body, "static asl_value *p%d_(asl_exec *ex, asl_value *v)\n{\n", id);
 	for (int i = 0; i < p->seg_count; i++) {
 		const path_seg *s = &p->segs[i];
@@ -250,7 +253,6 @@ int emit_path(emitter *e, const jpath *p)
 	}
 	fputs("\t(void)ex;\n\treturn v;\n}\n\n", e->body);
 	fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
-	return id;
 }
 
 /* ---- payload templates ---- */
@@ -287,6 +289,8 @@ static void path_call(const jpath *p, int id, const char *input, FILE *out)
 const char *emit_path_expr(emitter *e, const jpath *p, const char *input, int *id_out)
 {
 	int id = emit_path(e, p);
+	if (p->definite)
+		emit_accessor(e, p, id);
 	if (id_out)
 		*id_out = id;
 	char *text = NULL;
