@@ -381,6 +381,50 @@ int state_index(const machine_info *m, int scope, const char *name, size_t len)
 
 static void check_scope(checker *c, const asl_value *obj, int nested);
 
+/* Levenshtein distance, capped: used to suggest the state a misspelt Next meant. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t row[81];
+	if (n > 80 || m > 80)
+		return (size_t)-1;
+	for (size_t j = 0; j <= m; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[m];
+}
+
+static void suggest_state(checker *c, int scope, const asl_value *target)
+{
+	const state_info *best = NULL;
+	size_t best_d = 3; /* only close matches are worth a note */
+	for (int i = 0; i < c->m->count; i++) {
+		const state_info *s = &c->m->states[i];
+		if (s->scope != scope)
+			continue;
+		size_t d = edit_distance(target->u.string.ptr, target->u.string.len, s->name,
+					 s->name_len);
+		if (d < best_d) {
+			best_d = d;
+			best = s;
+		}
+	}
+	if (best)
+		diag_note(c->src, best->name_node, "did you mean \"%s\"?", best->name);
+}
+
 static void add_state(checker *c, const asl_member *mb, int scope)
 {
 	machine_info *m = c->m;
@@ -407,6 +451,7 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 	s->name = mb->key;
 	s->name_len = mb->key_len;
 	s->def = mb->value;
+	s->name_node = mb->value;
 	s->scope = scope;
 	const asl_value *t = field(mb->value, "Type");
 	s->type = is_string(t) ? t->u.string.ptr : "";
@@ -472,9 +517,11 @@ static void check_scope(checker *c, const asl_value *obj, int nested)
 		int n = 0;
 		targets(s->def, t, &n);
 		for (int k = 0; k < n; k++)
-			if (state_index(c->m, scope, t[k]->u.string.ptr, t[k]->u.string.len) < 0)
+			if (state_index(c->m, scope, t[k]->u.string.ptr, t[k]->u.string.len) < 0) {
 				diag_error(c->src, t[k], "Missing 'Next' target: %s",
 					   t[k]->u.string.ptr);
+				suggest_state(c, scope, t[k]);
+			}
 	}
 	if (!terminal)
 		diag_error(c->src, states, "no terminal state: a Succeed, a Fail or a state with "
