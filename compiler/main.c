@@ -25,6 +25,7 @@ static void usage(FILE *out)
 	      "  --input JSON         execution input (default: standard input; empty means {})\n"
 	      "  --name NAME          execution name, $$.Execution.Name (default local-execution)\n"
 	      "  --wait-scale FACTOR  multiply Wait durations by FACTOR (0 = do not wait)\n"
+	      "  --stats              print the number of states entered on stderr\n"
 	      "\n"
 	      "exit status: 0 succeeded (output JSON on stdout); 1 execution failed\n"
 	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"

@@ -17,6 +17,7 @@ static void usage(FILE *out, const char *prog)
 		"  --input JSON         execution input instead of standard input\n"
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
+		"  --stats              print the number of states entered on stderr\n"
 		"  --help               this text\n"
 		"\n"
 		"Exit status and output:\n"
@@ -62,6 +63,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 {
 	const char *prog = argc > 0 ? argv[0] : "machine";
 	const char *input_arg = NULL;
+	int stats = 0;
 	asl_options opts;
 	asl_options_init(&opts);
 	for (int i = 1; i < argc; i++) {
@@ -69,6 +71,10 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout, prog);
 			return 0;
+		}
+		if (!strcmp(a, "--stats")) {
+			stats = 1;
+			continue;
 		}
 		if (i + 1 >= argc || strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n", prog, a);
@@ -124,6 +130,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 	}
 	fputc('\n', stdout);
 	fflush(stdout);
+	if (stats)
+		fprintf(stderr, "states entered: %llu\n", (unsigned long long)r.transitions);
 	asl_result_free(&r);
 	return status;
 }

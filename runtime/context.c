@@ -34,7 +34,7 @@ asl_value *asl_context(asl_exec *ex)
 	put(a, sm, "Name", asl_cstring(a, ex->machine->name));
 	const asl_machine *m = ex->machine;
 	put(a, st, "Name", asl_string(a, m->state_names[ex->state], m->state_name_lens[ex->state]));
-	put(a, st, "EnteredTime", time_string(a, ex->entered_ms));
+	put(a, st, "EnteredTime", time_string(a, asl__entered_ms(ex)));
 	put(a, ctx, "Execution", exec);
 	put(a, ctx, "StateMachine", sm);
 	put(a, ctx, "State", st);

@@ -34,10 +34,20 @@ asl_value *asl_empty_object(asl_exec *ex)
 asl_value *asl_enter(asl_exec *ex, int index)
 {
 	ex->state = index;
+	ex->entered_count++;
 	ex->entered_event = ++ex->event_id;
-	ex->entered_ms = asl__now(ex);
+	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
 	ex->context = NULL;
 	return ex->data;
+}
+
+int64_t asl__entered_ms(asl_exec *ex)
+{
+	/* taken lazily: nothing of the state has run yet when $$ is first read, so this is the
+	 * entry time to within microseconds, without a clock read per transition */
+	if (ex->entered_ms < 0)
+		ex->entered_ms = asl__now(ex);
+	return ex->entered_ms;
 }
 
 int asl_leave(asl_exec *ex, asl_value *output, int next)
@@ -156,6 +166,7 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 
 	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
 	result->output = NULL;
+	result->transitions = (uint64_t)ex->entered_count;
 	result->error = result_string(result, ex->error);
 	result->cause = result_string(result, ex->cause);
 	if (result->status == ASL_SUCCEEDED) {

@@ -21,6 +21,7 @@ struct asl_exec {
 	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
 	int64_t deadline_ms; /* 0: no top-level timeout */
 	uint64_t transitions;
+	uint64_t entered_count; /* states entered, for --stats */
 	const char *name, *execution_arn, *machine_arn;
 	const char *error, *cause; /* set when the execution fails */
 	int failed, timed_out;
@@ -30,6 +31,8 @@ struct asl_exec {
 
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
+/* When the current state was entered. */
+int64_t asl__entered_ms(asl_exec *ex);
 /* Formats milliseconds since the epoch as 2024-01-02T03:04:05.678Z. */
 void asl__format_time(int64_t ms, char out[48]);
 /* Parses an RFC3339 timestamp the way AWS accepts it; returns 0 and ms since the epoch. */

@@ -38,8 +38,37 @@ int asl_buffer_putc(asl_buffer *buf, char c)
 	return asl_buffer_append(buf, &c, 1);
 }
 
+/* Digits of a small integral value, without printf (the hot path of output size checks). */
+static int format_small_integer(char *out, size_t size, double d, int integer_flag)
+{
+	char tmp[24];
+	int n = 0;
+	int64_t v = (int64_t)d;
+	uint64_t u = v < 0 ? (uint64_t)(-v) : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t len = (size_t)n + (v < 0) + (integer_flag ? 0 : 2);
+	if (len + 1 > size)
+		return snprintf(out, size, integer_flag ? "%.0f" : "%.1f", d);
+	char *p = out;
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = tmp[--n];
+	if (!integer_flag) {
+		*p++ = '.';
+		*p++ = '0';
+	}
+	*p = '\0';
+	return (int)len;
+}
+
 int asl_format_number(char *out, size_t size, double d, int integer_flag)
 {
+	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d)
+		return format_small_integer(out, size, d, integer_flag);
 	if (isnan(d))
 		return snprintf(out, size, "null");
 	if (isinf(d))
@@ -168,9 +197,17 @@ size_t asl_json_size(const asl_value *v, size_t limit)
 		return 4;
 	case ASL_BOOL:
 		return v->boolean ? 4 : 5;
-	case ASL_NUMBER:
-		return (size_t)asl_format_number(num, sizeof num, v->u.number,
-						 v->flags & ASL_FLAG_INTEGER);
+	case ASL_NUMBER: {
+		double d = v->u.number;
+		if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
+			int64_t i = (int64_t)d;
+			size = (i < 0) + ((v->flags & ASL_FLAG_INTEGER) ? 1 : 3);
+			for (i = i < 0 ? -i : i; i >= 10; i /= 10)
+				size++;
+			return size;
+		}
+		return (size_t)asl_format_number(num, sizeof num, d, v->flags & ASL_FLAG_INTEGER);
+	}
 	case ASL_STRING:
 		return string_size(v->u.string.ptr, v->u.string.len);
 	case ASL_ARRAY:

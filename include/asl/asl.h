@@ -23,6 +23,7 @@ typedef struct asl_result {
 	size_t output_len;
 	const char *error;  /* FAILED / TIMED_OUT: may be NULL when the Fail state gave none */
 	const char *cause;
+	uint64_t transitions; /* states entered */
 	asl_arena arena;
 } asl_result;
 
