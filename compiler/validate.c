@@ -255,6 +255,73 @@ static void check_choice_rule(checker *c, const asl_value *r, int top)
 		diag_error(c->src, variable, "\"Variable\" cannot be combined with And, Or or Not");
 }
 
+static int is_string_equal(const asl_value *v, const char *s)
+{
+	return is_string(v) && !strcmp(v->u.string.ptr, s);
+}
+
+/* Retry and Catch: ErrorEquals rules, States.ALL alone and last, retrier field ranges. */
+static void check_handlers(checker *c, const asl_value *list, const char *what)
+{
+	static const char *const retry_fields[] = {"ErrorEquals", "IntervalSeconds", "MaxAttempts",
+						   "BackoffRate", "MaxDelaySeconds",
+						   "JitterStrategy", "Comment", NULL};
+	static const char *const catch_fields[] = {"ErrorEquals", "Next", "ResultPath", "Assign",
+						   "Output", "Comment", NULL};
+	int is_retry = !strcmp(what, "Retry");
+	if (list->type != ASL_ARRAY) {
+		diag_error(c->src, list, "%s must be an array", what);
+		return;
+	}
+	for (size_t i = 0; i < list->u.array.len; i++) {
+		const asl_value *h = list->u.array.items[i], *v;
+		if (h->type != ASL_OBJECT) {
+			diag_error(c->src, h, "each %s entry must be an object", what);
+			continue;
+		}
+		for (size_t k = 0; k < h->u.object.len; k++) {
+			const asl_member *mb = &h->u.object.members[k];
+			if (!in_list(is_retry ? retry_fields : catch_fields, mb->key, mb->key_len))
+				diag_error(c->src, mb->value, "field \"%s\" is not supported in a %s",
+					   mb->key, is_retry ? "Retrier" : "Catcher");
+		}
+		const asl_value *eq = field(h, "ErrorEquals");
+		if (!eq || eq->type != ASL_ARRAY || eq->u.array.len == 0) {
+			diag_error(c->src, eq ? eq : h, "ErrorEquals must be a non-empty array of "
+							"error names");
+			continue;
+		}
+		for (size_t k = 0; k < eq->u.array.len; k++) {
+			const asl_value *e = eq->u.array.items[k];
+			if (!is_string(e))
+				diag_error(c->src, e, "error names must be strings");
+			else if (is_string_equal(e, "States.ALL") &&
+				 (eq->u.array.len != 1 || i + 1 != list->u.array.len))
+				diag_error(c->src, e, "States.ALL must be the only error name of the last "
+						      "%s", is_retry ? "Retrier" : "Catcher");
+		}
+		if (!is_retry) {
+			if (!is_string(field(h, "Next")))
+				diag_error(c->src, h, "a Catcher needs a \"Next\" state name");
+			check_path(c, field(h, "ResultPath"), "ResultPath", 1, 1, 0);
+			continue;
+		}
+		if ((v = field(h, "IntervalSeconds")) &&
+		    (!is_nonneg_int(v) || v->u.number < 1 || v->u.number > 99999999))
+			diag_error(c->src, v, "IntervalSeconds must be an integer from 1 to 99999999");
+		if ((v = field(h, "MaxAttempts")) && (!is_nonneg_int(v) || v->u.number > 99999999))
+			diag_error(c->src, v, "MaxAttempts must be an integer from 0 to 99999999");
+		if ((v = field(h, "MaxDelaySeconds")) &&
+		    (!is_nonneg_int(v) || v->u.number < 1 || v->u.number > 31622400))
+			diag_error(c->src, v, "MaxDelaySeconds must be an integer from 1 to 31622400");
+		if ((v = field(h, "BackoffRate")) && (v->type != ASL_NUMBER || v->u.number < 1))
+			diag_error(c->src, v, "BackoffRate must be a number >= 1.0");
+		if ((v = field(h, "JitterStrategy")) && !is_string_equal(v, "FULL") &&
+		    !is_string_equal(v, "NONE"))
+			diag_error(c->src, v, "JitterStrategy must be \"FULL\" or \"NONE\"");
+	}
+}
+
 static void check_fields(checker *c, const asl_value *st, const type_fields *tf)
 {
 	for (size_t i = 0; i < st->u.object.len; i++) {
@@ -309,6 +376,36 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		check_template(c, v, "Parameters");
 	if ((v = field(st, "ResultSelector")))
 		check_template(c, v, "ResultSelector");
+	if ((v = field(st, "Retry")))
+		check_handlers(c, v, "Retry");
+	if ((v = field(st, "Catch")))
+		check_handlers(c, v, "Catch");
+	exclusive(c, st, "TimeoutSeconds", "TimeoutSecondsPath");
+	exclusive(c, st, "HeartbeatSeconds", "HeartbeatSecondsPath");
+	const asl_value *to = field(st, "TimeoutSeconds"), *hb = field(st, "HeartbeatSeconds");
+	if (to && (!is_nonneg_int(to) || to->u.number < 1))
+		diag_error(c->src, to, "TimeoutSeconds must be a positive integer");
+	if (hb && (!is_nonneg_int(hb) || hb->u.number < 1))
+		diag_error(c->src, hb, "HeartbeatSeconds must be a positive integer");
+	else if (hb && to && to->type == ASL_NUMBER && hb->u.number >= to->u.number)
+		diag_error(c->src, hb, "HeartbeatSeconds must be smaller than TimeoutSeconds");
+	if (!strcmp(type, "Task") && !is_string(field(st, "Resource")))
+		diag_error(c->src, st, "a Task state needs a \"Resource\" string");
+	if (!strcmp(type, "Parallel")) {
+		v = field(st, "Branches");
+		if (!v || v->type != ASL_ARRAY || v->u.array.len == 0)
+			diag_error(c->src, v ? v : st, "Branches must be a non-empty array");
+	}
+	if (!strcmp(type, "Map")) {
+		exclusive(c, st, "Iterator", "ItemProcessor");
+		exclusive(c, st, "ItemSelector", "Parameters");
+		exclusive(c, st, "MaxConcurrency", "MaxConcurrencyPath");
+		if (!field(st, "Iterator") && !field(st, "ItemProcessor"))
+			diag_error(c->src, st, "a Map state needs an \"ItemProcessor\"");
+		check_path(c, field(st, "ItemsPath"), "ItemsPath", 1, 0, 1);
+		if ((v = field(st, "ItemSelector")))
+			check_template(c, v, "ItemSelector");
+	}
 
 	if (!strcmp(type, "Choice")) {
 		v = field(st, "Choices");
