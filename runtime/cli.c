@@ -106,6 +106,13 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		fprintf(stderr, "%s: cannot read the input\n", prog);
 		return 2;
 	}
+	if (len > 256 * 1024) {
+		/* StartExecution refuses such inputs on AWS */
+		fprintf(stderr, "%s: the input is %zu bytes, more than AWS's limit of 262144\n", prog,
+			len);
+		free(text);
+		return 2;
+	}
 	asl_arena arena;
 	asl_arena_init(&arena, NULL);
 	asl_parse_error err;
