@@ -83,6 +83,35 @@ jpath *jpath_parse(asl_arena *arena, const char *text, size_t len, char *err, si
 /* A Reference Path: definite, no filters/wildcards. */
 int jpath_is_reference(const jpath *p);
 
+/* ---- intrinsic.c: intrinsic function calls ---- */
+typedef struct intrinsic_fn {
+	const char *name;     /* States.Format */
+	const char *c_name;   /* the runtime function that implements it */
+	int min_args, max_args; /* max -1: variadic */
+	const char *types;
+} intrinsic_fn;
+
+typedef struct intrinsic intrinsic;
+typedef enum iarg_kind { IA_LITERAL, IA_PATH, IA_CALL } iarg_kind;
+typedef struct iarg {
+	iarg_kind kind;
+	asl_value *literal;
+	jpath *path;
+	intrinsic *call;
+	size_t offset; /* in the intrinsic text, for diagnostics */
+} iarg;
+struct intrinsic {
+	const intrinsic_fn *fn;
+	iarg *args;
+	int nargs;
+	size_t offset;
+};
+
+/* Parses and type-checks a call; NULL with a message and the offset of the fault. */
+intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char *err,
+			   size_t errlen, size_t *err_at);
+int intrinsic_format_placeholders(const char *tmpl, size_t len);
+
 /* ---- validate.c: static rules and the state table ---- */
 typedef struct state_info {
 	const char *name;
@@ -93,9 +122,18 @@ typedef struct state_info {
 	int scope;            /* which States object it belongs to */
 } state_info;
 
+typedef struct var_ref {
+	const char *name;
+	const asl_value *at;
+} var_ref;
+
 typedef struct machine_info {
 	state_info *states;
 	int count, cap;
+	const char **vars; /* assigned variable names: the index is the variable's slot */
+	int var_count, var_cap;
+	var_ref *refs;     /* variable references, checked once every Assign is known */
+	int ref_count, ref_cap;
 	int start;
 	double timeout_seconds;
 	const char *name;
@@ -104,6 +142,10 @@ typedef struct machine_info {
 /* Validates the definition, reports every error and fills `m`. Returns the error count. */
 int validate(source *src, asl_arena *arena, machine_info *m);
 int state_index(const machine_info *m, int scope, const char *name, size_t len);
+/* The slot of an assigned variable, or -1. */
+int var_slot(const machine_info *m, const char *name);
+/* Parses a `.$` value that is an intrinsic call (validated before). */
+intrinsic *parse_intrinsic_value(asl_arena *arena, const asl_value *v);
 
 /* ---- emit*.c: C code generation ---- */
 typedef struct emitter {
@@ -127,6 +169,8 @@ int emit_constant(emitter *e, const asl_value *v);
 int emit_path(emitter *e, const jpath *p);
 /* A C expression evaluating path `p` on `input` (or on $$); *id_out gets the path's id. */
 const char *emit_path_expr(emitter *e, const jpath *p, const char *input, int *id_out);
+/* Intrinsic call function i<id>_(ex, in); `field` names the .$ field for path errors. */
+int emit_intrinsic(emitter *e, const intrinsic *call, const char *field);
 /* Payload template function; returns id (function t<id>_). */
 int emit_template(emitter *e, const asl_value *tpl);
 

@@ -92,7 +92,8 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 	char *argv[96];
 	int n = split(ccs, argv, 16);
 	n += split(flags, argv + n, 48);
-	const char *rest[] = {"-std=c11", inc, cfile, "-o", opt->output, lib, "-laslrt", "-lm"};
+	const char *rest[] = {"-std=c11", inc,      cfile,      "-o",
+			      opt->output, lib, "-laslrt", "-lnettle", "-lm"};
 	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
 		argv[n++] = (char *)rest[i];
 	char *runtime_flags = strdup(ASLC_RUNTIME_LDFLAGS); /* e.g. sanitizers of the runtime */

@@ -174,6 +174,49 @@ static int emit_rule(emitter *e, const asl_value *r)
 	return id;
 }
 
+/* Fail's ErrorPath/CausePath: a path (id_out = its id) or an intrinsic (id_out = -1). */
+static const char *fail_field(emitter *e, const asl_value *v, const char *name, int *id_out)
+{
+	if (v->u.string.ptr[0] == '$')
+		return emit_path_expr(e, parse_path(e, v), "raw", id_out);
+	*id_out = -1;
+	int id = emit_intrinsic(e, parse_intrinsic_value(e->arena, v), name);
+	char buf[32];
+	snprintf(buf, sizeof buf, "i%d_(ex, raw)", id);
+	return asl_cstring(e->arena, buf)->u.string.ptr;
+}
+
+/* Assign: builds the values now (into `var`), assigns them when the state leaves. Returns
+ * the id of the slot table, or -1 when there is no Assign. */
+static int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
+			      const char *var)
+{
+	if (!assign || assign->u.object.len == 0)
+		return -1;
+	int tid = emit_template(e, assign);
+	int id = e->counter++;
+	fprintf(e->out, "static const int V%d_[] = {", id);
+	for (size_t i = 0; i < assign->u.object.len; i++) {
+		const asl_member *m = &assign->u.object.members[i];
+		size_t n = m->key_len;
+		if (n >= 2 && !memcmp(m->key + n - 2, ".$", 2))
+			n -= 2;
+		const char *name = asl_string(e->arena, m->key, n)->u.string.ptr;
+		fprintf(e->out, "%s%d", i ? ", " : "", var_slot(e->m, name));
+	}
+	fputs("};\n", e->out);
+	fprintf(e->code, "\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
+		var, var, tid, input);
+	return id;
+}
+
+static void emit_assign_commit(int id, const char *var, FILE *b, const char *indent)
+{
+	if (id >= 0)
+		fprintf(b, "%sif (asl_assign(ex, %s, V%d_) < 0)\n%s\treturn ASL_FAILED;\n", indent,
+			var, id, indent);
+}
+
 /* ---- states ---- */
 
 static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
@@ -181,6 +224,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 	const asl_value *def = s->def, *v;
 	const char *t = s->type;
 	const char *next = next_of(e, s, field(def, "Next"));
+	int assign_id = -1;
 	char next_buf[32];
 	snprintf(next_buf, sizeof next_buf, "%s", next);
 
@@ -188,14 +232,13 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		const asl_value *ep = field(def, "ErrorPath"), *cp = field(def, "CausePath");
 		if (ep || cp) {
 			int eid = -1, cid = -1;
-			const char *eget = ep ? emit_path_expr(e, parse_path(e, ep), "raw", &eid) : NULL;
-			const char *cget = cp ? emit_path_expr(e, parse_path(e, cp), "raw", &cid) : NULL;
-			fputs("\tasl_value *raw = asl_enter(ex, ", b);
-			fprintf(b, "%d);\n", index);
+			const char *eget = ep ? fail_field(e, ep, "ErrorPath", &eid) : NULL;
+			const char *cget = cp ? fail_field(e, cp, "CausePath", &cid) : NULL;
+			fprintf(b, "\tasl_value *raw = asl_enter(ex, %d);\n\t(void)raw;\n", index);
 			char ebuf[32] = "NULL", cbuf[32] = "NULL";
-			if (ep)
+			if (ep && eid >= 0)
 				snprintf(ebuf, sizeof ebuf, "&P%d_", eid);
-			if (cp)
+			if (cp && cid >= 0)
 				snprintf(cbuf, sizeof cbuf, "&P%d_", cid);
 			const asl_value *el = field(def, "Error"), *cl = field(def, "Cause");
 			char elit[32] = "NULL", clit[32] = "NULL";
@@ -229,6 +272,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 				emit_template(e, v));
 		else
 			fputs("\tres = in;\n", b);
+		assign_id = emit_assign_values(e, field(def, "Assign"), "res", "asg");
 		const asl_value *rp = field(def, "ResultPath");
 		if (rp && rp->type == ASL_NULL) {
 			fputs("\tout = raw;\n", b);
@@ -260,6 +304,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 				   "\t\treturn ASL_FAILED;\n", id, call);
 		}
 		fputs("\tout = in;\n", b);
+		assign_id = emit_assign_values(e, field(def, "Assign"), "in", "asg");
 	} else if (!strcmp(t, "Choice")) {
 		const asl_value *choices = field(def, "Choices");
 		fputs("\tint r;\n", b);
@@ -269,6 +314,17 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			fprintf(b, "\tif ((r = c%d_(ex, in)) < 0)\n\t\treturn ASL_FAILED;\n", id);
 			fprintf(b, "\tif (r) {\n");
 			fprintf(b, "\t\tout = in;\n");
+			FILE *outer = e->code;
+			char *atext = NULL;
+			size_t alen = 0;
+			FILE *amem = open_memstream(&atext, &alen);
+			e->code = amem;
+			int rule_assign = emit_assign_values(e, field(rule, "Assign"), "in", "asg");
+			fclose(amem);
+			e->code = outer;
+			for (char *line = strtok(atext, "\n"); line; line = strtok(NULL, "\n"))
+				fprintf(b, "\t%s\n", line);
+			free(atext);
 			/* OutputPath is applied in the branch taken */
 			FILE *saved = e->code;
 			char *text = NULL;
@@ -281,11 +337,14 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 				fprintf(b, "\t%s\n", line);
 			free(text);
+			emit_assign_commit(rule_assign, "asg", b, "\t\t");
 			fprintf(b, "\t\treturn asl_leave(ex, out, %s);\n\t}\n",
 				next_of(e, s, field(rule, "Next")));
 		}
 		if ((v = field(def, "Default"))) {
+			int state_assign = emit_assign_values(e, field(def, "Assign"), "in", "asg");
 			apply_io_path(e, field(def, "OutputPath"), "out", "in");
+			emit_assign_commit(state_assign, "asg", b, "\t");
 			fprintf(b, "\treturn asl_leave(ex, out, %s);\n", next_of(e, s, v));
 		} else {
 			fputs("\t(void)out;\n\treturn asl_fail_no_choice(ex);\n", b);
@@ -296,6 +355,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		snprintf(next_buf, sizeof next_buf, "ASL_END");
 	}
 	apply_io_path(e, field(def, "OutputPath"), "out", "out");
+	emit_assign_commit(assign_id, "asg", b, "\t");
 	fprintf(b, "\treturn asl_leave(ex, out, %s);\n", next_buf);
 }
 
@@ -337,10 +397,19 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int 
 	fputs("};\nstatic const size_t name_lens_[] = {", out);
 	for (int i = 0; i < m->count; i++)
 		fprintf(out, "%s%zu", i ? ", " : "", m->states[i].name_len);
-	fputs("};\n\nconst asl_machine asl_generated_machine = {\n\t", out);
+	fputs("};\n", out);
+	if (m->var_count) {
+		fputs("static const char *const vars_[] = {", out);
+		for (int i = 0; i < m->var_count; i++) {
+			fputs(i ? ", " : "", out);
+			emit_c_string(out, m->vars[i], strlen(m->vars[i]));
+		}
+		fputs("};\n", out);
+	}
+	fputs("\nconst asl_machine asl_generated_machine = {\n\t", out);
 	emit_c_string(out, m->name, strlen(m->name));
-	fprintf(out, ", states_, names_, name_lens_, %d, %d, %.0f};\n", m->count, m->start,
-		m->timeout_seconds);
+	fprintf(out, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d};\n", m->count,
+		m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL", m->var_count);
 	if (with_main)
 		fputs("\nint main(int argc, char **argv)\n{\n"
 		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n",

@@ -227,12 +227,13 @@ int emit_path(emitter *e, const jpath *p)
 		}
 		fputs("};\n", e->out);
 	}
+	int slot = p->root == ROOT_VARIABLE ? var_slot(e->m, p->variable) : -1;
 	fprintf(e->out, "static const asl_path P%d_ = {", id);
 	emit_c_string(e->out, p->text, strlen(p->text));
 	if (p->seg_count)
-		fprintf(e->out, ", S%d_, %d, %d};\n", id, p->seg_count, p->definite);
+		fprintf(e->out, ", S%d_, %d, %d, %d};\n", id, p->seg_count, p->definite, slot);
 	else
-		fprintf(e->out, ", NULL, 0, %d};\n", p->definite);
+		fprintf(e->out, ", NULL, 0, %d, %d};\n", p->definite, slot);
 	return id;
 }
 
@@ -277,9 +278,14 @@ static int has_dynamic(const asl_value *v)
 /* Writes code into `out` that leaves the built value in variable `var`. */
 static void build_value(emitter *e, const asl_value *v, const char *var, FILE *out, int depth);
 
-static void path_call(const jpath *p, int id, const char *input, FILE *out)
+static void path_call(emitter *e, const jpath *p, int id, const char *input, FILE *out)
 {
+	char var_root[48];
 	const char *root = p->root == ROOT_CONTEXT ? "asl_context(ex)" : input;
+	if (p->root == ROOT_VARIABLE) {
+		snprintf(var_root, sizeof var_root, "asl_var(ex, %d)", var_slot(e->m, p->variable));
+		root = var_root;
+	}
 	if (p->definite)
 		fprintf(out, "p%d_(ex, %s)", id, root);
 	else
@@ -296,7 +302,7 @@ const char *emit_path_expr(emitter *e, const jpath *p, const char *input, int *i
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
-	path_call(p, id, input, mem);
+	path_call(e, p, id, input, mem);
 	fclose(mem);
 	asl_value *s = asl_string(e->arena, text, len);
 	free(text);
@@ -325,7 +331,10 @@ static void build_value(emitter *e, const asl_value *v, const char *var, FILE *o
 		const asl_member *m = &v->u.object.members[i];
 		int dyn = m->key_len >= 2 && !memcmp(m->key + m->key_len - 2, ".$", 2);
 		size_t klen = dyn ? m->key_len - 2 : m->key_len;
-		if (dyn) {
+		if (dyn && m->value->u.string.ptr[0] != '$') {
+			int iid = emit_intrinsic(e, parse_intrinsic_value(e->arena, m->value), m->key);
+			fprintf(out, "\tif (!(%s = i%d_(ex, in)))\n\t\treturn NULL;\n", child, iid);
+		} else if (dyn) {
 			char err[160];
 			const asl_value *pv = m->value;
 			jpath *p = jpath_parse(e->arena, pv->u.string.ptr, pv->u.string.len, err,

@@ -47,14 +47,17 @@ int source_load(source *src, const char *path, asl_arena *arena)
 	if (n > 1048576) {
 		fprintf(stderr, "%s: error: definition is larger than AWS's limit of 1048576 bytes\n",
 			path);
+		free(buf);
+		src->text = NULL;
 		return -1;
 	}
 	asl_parse_error err;
 	src->root = asl_parse(arena, buf, n, ASL_PARSE_KEEP_DUPLICATES, &err);
 	if (!src->root) {
-		fprintf(stderr, "%s:%d:%d: error: invalid JSON: %s\n", path, err.line, err.column,
-			err.message);
-		src->errors++;
+		asl_value at = {.pos = (uint32_t)err.offset};
+		diag_error(src, &at, "invalid JSON: %s", err.message);
+		free(src->text);
+		src->text = NULL;
 		return -1;
 	}
 	return 0;

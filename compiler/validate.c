@@ -73,6 +73,44 @@ static int is_string(const asl_value *v)
 	return v && v->type == ASL_STRING;
 }
 
+static void *grow_table(checker *c, void *old, size_t elem, int count, int *cap)
+{
+	if (count < *cap)
+		return old;
+	int ncap = *cap ? *cap * 2 : 16;
+	void *p = asl_arena_alloc(c->arena, (size_t)ncap * elem);
+	if (p && count)
+		memcpy(p, old, (size_t)count * elem);
+	*cap = ncap;
+	return p;
+}
+
+int var_slot(const machine_info *m, const char *name)
+{
+	for (int i = 0; i < m->var_count; i++)
+		if (!strcmp(m->vars[i], name))
+			return i;
+	return -1;
+}
+
+static void note_reference(checker *c, const char *name, const asl_value *at)
+{
+	machine_info *m = c->m;
+	m->refs = grow_table(c, m->refs, sizeof *m->refs, m->ref_count, &m->ref_cap);
+	if (m->refs)
+		m->refs[m->ref_count++] = (var_ref){name, at};
+}
+
+static void note_assignment(checker *c, const char *name)
+{
+	machine_info *m = c->m;
+	if (var_slot(m, name) >= 0)
+		return;
+	m->vars = grow_table(c, m->vars, sizeof *m->vars, m->var_count, &m->var_cap);
+	if (m->vars)
+		m->vars[m->var_count++] = name;
+}
+
 static void check_path(checker *c, const asl_value *v, const char *what, int reference,
 		       int allow_null, int allow_context)
 {
@@ -97,10 +135,67 @@ static void check_path(checker *c, const asl_value *v, const char *what, int ref
 			   what, v->u.string.ptr);
 	if (p->root == ROOT_CONTEXT && !allow_context)
 		diag_error(c->src, v, "%s cannot refer to the context object ($$)", what);
-	if (p->root == ROOT_VARIABLE)
-		diag_error(c->src, v, "%s refers to variable $%s, but workflow variables are not "
-				      "supported yet",
-			   what, p->variable);
+	if (p->root == ROOT_VARIABLE && !allow_context)
+		diag_error(c->src, v, "%s cannot refer to a variable ($%s)", what, p->variable);
+	else if (p->root == ROOT_VARIABLE)
+		note_reference(c, p->variable, v);
+}
+
+/* Reports an error at a character inside a JSON string (exact when the string has no JSON
+ * escapes before it, else at the string's start). */
+static void error_in_string(checker *c, const asl_value *v, size_t offset, const char *msg)
+{
+	asl_value at = *v;
+	const char *raw = c->src->text + v->pos + 1;
+	size_t k = 0;
+	while (k < offset && raw[k] != '\\' && raw[k] != '"')
+		k++;
+	if (k == offset)
+		at.pos = v->pos + 1 + (uint32_t)offset;
+	diag_error(c->src, &at, "%s", msg);
+}
+
+intrinsic *parse_intrinsic_value(asl_arena *arena, const asl_value *v)
+{
+	char err[200];
+	size_t at;
+	return intrinsic_parse(arena, v->u.string.ptr, v->u.string.len, err, sizeof err, &at);
+}
+
+static void note_intrinsic_refs(checker *c, const intrinsic *call, const asl_value *v)
+{
+	for (int i = 0; i < call->nargs; i++) {
+		const iarg *a = &call->args[i];
+		if (a->kind == IA_CALL)
+			note_intrinsic_refs(c, a->call, v);
+		else if (a->kind == IA_PATH && a->path->root == ROOT_VARIABLE)
+			note_reference(c, a->path->variable, v);
+	}
+}
+
+static void check_intrinsic(checker *c, const asl_value *v, const char *field_name)
+{
+	char err[200], msg[300];
+	size_t at;
+	intrinsic *call = intrinsic_parse(c->arena, v->u.string.ptr, v->u.string.len, err,
+					  sizeof err, &at);
+	if (!call) {
+		snprintf(msg, sizeof msg, "the value for the field '%s' must be a valid JSONPath or a "
+					  "valid intrinsic function call: %s", field_name, err);
+		error_in_string(c, v, at, msg);
+		return;
+	}
+	note_intrinsic_refs(c, call, v);
+	if (!strcmp(call->fn->name, "States.Format") && call->args[0].kind == IA_LITERAL) {
+		const asl_value *t = call->args[0].literal;
+		int holes = intrinsic_format_placeholders(t->u.string.ptr, t->u.string.len);
+		if (holes != call->nargs - 1) {
+			snprintf(msg, sizeof msg, "States.Format has %d {} in its template but %d "
+						  "value%s", holes, call->nargs - 1,
+				 call->nargs == 2 ? "" : "s");
+			error_in_string(c, v, call->offset, msg);
+		}
+	}
 }
 
 static int is_intrinsic(const asl_value *v)
@@ -139,12 +234,48 @@ static void check_template(checker *c, const asl_value *t, const char *what)
 						      "JSONPath or a valid intrinsic function call",
 				   mb->key);
 		} else if (is_intrinsic(mb->value)) {
-			diag_error(c->src, mb->value,
-				   "intrinsic functions (\"%s\") are not supported yet",
-				   mb->value->u.string.ptr);
+			check_intrinsic(c, mb->value, mb->key);
 		} else {
 			check_path(c, mb->value, mb->key, 0, 0, 1);
 		}
+	}
+}
+
+static int is_ident_char(unsigned char ch, int first)
+{
+	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80 ||
+	       (!first && ch >= '0' && ch <= '9');
+}
+
+/* Assign: variable names as keys (".$" for paths and intrinsics), templates as values. */
+static void check_assign(checker *c, const asl_value *v)
+{
+	if (v->type != ASL_OBJECT) {
+		diag_error(c->src, v, "Assign must be an object of variable names and values");
+		return;
+	}
+	check_template(c, v, "Assign");
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const asl_member *mb = &v->u.object.members[i];
+		size_t n = mb->key_len;
+		if (n >= 2 && !memcmp(mb->key + n - 2, ".$", 2))
+			n -= 2;
+		int ok = n > 0 && n <= 80;
+		for (size_t k = 0; ok && k < n; k++)
+			ok = is_ident_char((unsigned char)mb->key[k], k == 0);
+		if (!ok) {
+			diag_error(c->src, mb->value, "\"%.*s\" is not a valid variable name (letters, "
+						      "digits and '_', not starting with a digit, at "
+						      "most 80 characters)", (int)n, mb->key);
+			continue;
+		}
+		if (n == 6 && !memcmp(mb->key, "states", 6)) {
+			diag_error(c->src, mb->value, "the variable name \"states\" is reserved");
+			continue;
+		}
+		asl_value *name = asl_string(c->arena, mb->key, n);
+		if (name)
+			note_assignment(c, name->u.string.ptr);
 	}
 }
 
@@ -222,7 +353,10 @@ static void check_choice_rule(checker *c, const asl_value *r, int top)
 		if (!strcmp(k, "Next") || !strcmp(k, "Comment"))
 			continue;
 		if (!strcmp(k, "Assign")) {
-			diag_error(c->src, mb->value, "Assign is not supported yet");
+			if (!top)
+				diag_error(c->src, mb->value, "nested Choice rules cannot have Assign");
+			else
+				check_assign(c, mb->value);
 			continue;
 		}
 		if (!strcmp(k, "Variable")) {
@@ -353,7 +487,7 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	else if (ql && !strcmp(ql, "JSONata"))
 		diag_error(c->src, v, "JSONata states are not supported yet");
 	if ((v = field(st, "Assign")))
-		diag_error(c->src, v, "Assign (workflow variables) is not supported yet");
+		check_assign(c, v);
 	if (!strcmp(type, "Task") || !strcmp(type, "Parallel") || !strcmp(type, "Map"))
 		diag_error(c->src, field(st, "Type"), "%s states are not supported yet", type);
 
@@ -440,8 +574,7 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		for (int i = 0; i < 2; i++) {
 			v = field(st, paths[i]);
 			if (is_intrinsic(v))
-				diag_error(c->src, v, "intrinsic functions (\"%s\") are not supported yet",
-					   v->u.string.ptr);
+				check_intrinsic(c, v, paths[i]);
 			else
 				check_path(c, v, paths[i], 1, 0, 1);
 		}
@@ -688,5 +821,9 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 			diag_error(src, v, "JSONata is not supported yet");
 	}
 	check_scope(&c, root, 0);
+	for (int i = 0; i < m->ref_count; i++)
+		if (var_slot(m, m->refs[i].name) < 0)
+			diag_error(src, m->refs[i].at, "variable $%s is never assigned (no Assign in the "
+						       "machine gives it a value)", m->refs[i].name);
 	return src->errors;
 }

@@ -99,8 +99,18 @@ static const char *miss_message(asl_exec *ex, const asl_path *path, char *buf, s
 	return buf;
 }
 
+int asl__fail_unassigned(asl_exec *ex, const asl_path *path)
+{
+	if (path->var_slot < 0 || ex->vars[path->var_slot])
+		return 0;
+	return asl_fail_runtime(ex, "The variable '$%s' referenced by '%s' has not been assigned "
+				    "a value.", ex->machine->var_names[path->var_slot], path->text);
+}
+
 int asl_fail_path(asl_exec *ex, const asl_path *path)
 {
+	if (asl__fail_unassigned(ex, path))
+		return ASL_FAILED;
 	char msg[400];
 	return asl_fail_runtime(ex, "Invalid path '%s' : %s", path->text,
 				miss_message(ex, path, msg, sizeof msg));
@@ -114,6 +124,8 @@ int asl_fail_choice_path(asl_exec *ex, const asl_path *path)
 asl_value *asl_fail_template(asl_exec *ex, const asl_path *path, const char *field,
 			     const asl_value *input)
 {
+	if (asl__fail_unassigned(ex, path))
+		return NULL;
 	asl_fail_runtime(ex,
 			 "The JSONPath '%s' specified for the field '%s' could not be found in "
 			 "the input '%s'",
@@ -138,6 +150,8 @@ int asl_fail_state(asl_exec *ex, const asl_value *error, const asl_value *cause)
 
 static int fail_field_missing(asl_exec *ex, const char *field, const asl_path *path)
 {
+	if (asl__fail_unassigned(ex, path))
+		return ASL_FAILED;
 	return asl_fail_runtime(ex,
 				"The JSONPath '%s' specified for the field '%s' could not be found "
 				"in the input '%s'",
@@ -172,4 +186,19 @@ int asl_fail_data_limit(asl_exec *ex)
 		return asl_fail_oom(ex);
 	snprintf(cause, n, fmt, name);
 	return asl_fail(ex, "States.DataLimitExceeded", cause);
+}
+
+asl_value *asl_fail_intrinsic(asl_exec *ex, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	asl_value *cause = asl_cstring(asl_heap(ex), buf);
+	if (!cause)
+		asl_fail_oom(ex);
+	else
+		asl_fail(ex, "States.IntrinsicFailure", cause->u.string.ptr);
+	return NULL;
 }

@@ -61,6 +61,21 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 	return next;
 }
 
+asl_value *asl_var(asl_exec *ex, int slot)
+{
+	return ex->vars[slot];
+}
+
+int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
+{
+	if (asl_json_size(values, ASL_PAYLOAD_LIMIT) > ASL_PAYLOAD_LIMIT)
+		return asl_fail_runtime(ex, "The values assigned to variables exceed the limit of "
+					    "262144 bytes.");
+	for (size_t i = 0; i < values->u.object.len; i++)
+		ex->vars[slots[i]] = values->u.object.members[i].value;
+	return 0;
+}
+
 int asl_check(asl_exec *ex, int next)
 {
 	return asl_heap(ex)->failed ? asl_fail_oom(ex) : next;
@@ -74,6 +89,9 @@ static int compact(asl_exec *ex)
 	asl_value *data = asl_copy(to, ex->data);
 	if (!data)
 		return asl_fail_oom(ex);
+	for (int i = 0; i < ex->machine->var_count; i++)
+		if (ex->vars[i] && !(ex->vars[i] = asl_copy(to, ex->vars[i])))
+			return asl_fail_oom(ex);
 	asl_arena_reset(from);
 	ex->heap = !ex->heap;
 	ex->data = data;
@@ -157,6 +175,13 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
 	ex->input = asl_copy(&ex->perm, input);
+	if (m->var_count) {
+		ex->vars = asl_arena_alloc(&ex->perm, (size_t)m->var_count * sizeof *ex->vars);
+		if (ex->vars)
+			memset(ex->vars, 0, (size_t)m->var_count * sizeof *ex->vars);
+		else
+			ex->input = NULL;
+	}
 	ex->data = ex->input;
 	ex->event_id = 1; /* ExecutionStarted */
 	if (!ex->input)

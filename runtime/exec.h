@@ -14,6 +14,7 @@ struct asl_exec {
 	asl_value *data;    /* the current state's input, then its output */
 	asl_value *input;   /* the execution input */
 	asl_value *context; /* cached `$$` of the current state, NULL until asked for */
+	asl_value **vars;   /* workflow variables by slot, NULL while unassigned */
 	int state;          /* index of the current state */
 	int event_id;       /* id of the last history event */
 	int entered_event;  /* id of the current state's ...StateEntered event */
@@ -41,6 +42,8 @@ int asl__parse_timestamp(const char *s, size_t len, int64_t *ms_out, int *nanos_
 const char *asl__json(asl_exec *ex, const asl_value *v);
 /* Jayway's rendering of a definite path prefix: $['a'][0]. */
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
+/* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
+int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
 /* States.DataLimitExceeded for the current state's output. */
 int asl_fail_data_limit(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */

@@ -358,6 +358,29 @@ static asl_value *parse_value(parser *p, int depth)
 	return v;
 }
 
+/* The offset where brackets nest deeper than ASL_PARSE_MAX_DEPTH, or (size_t)-1. */
+static size_t too_deep(const char *text, size_t len)
+{
+	int depth = 0, in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > ASL_PARSE_MAX_DEPTH)
+				return i;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return (size_t)-1;
+}
+
 /* jsmn's strict mode wants a delimiter after a primitive, so a text that is just a number,
  * true, false or null is read here. */
 static asl_value *parse_top_primitive(parser *p, size_t first)
@@ -385,6 +408,13 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 	memset(err, 0, sizeof *err);
 	if (len > (size_t)0x7fffffff) {
 		fail(&p, 0, "input too large");
+		return NULL;
+	}
+	/* jsmn closes brackets by walking back over the tokens, quadratic in the nesting depth:
+	 * refuse deep nesting before it gets there */
+	size_t deep_at = too_deep(text, len);
+	if (deep_at != (size_t)-1) {
+		fail(&p, deep_at, "nesting too deep");
 		return NULL;
 	}
 	size_t first = 0;

@@ -80,12 +80,28 @@ int asl_format_number(char *out, size_t size, double d, int integer_flag)
 	}
 	if (integer_flag && floor(d) == d && fabs(d) < 1e19)
 		return snprintf(out, size, "%.0f", d);
-	for (int prec = 15; prec <= 17; prec++) {
-		int n = snprintf(out, size, "%.*g", prec, d);
-		if (prec == 17 || strtod(out, NULL) == d)
-			return n;
+	char tmp[40];
+	int prec = 1;
+	while (prec < 17) { /* the shortest text that reads back exactly */
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+		prec++;
 	}
-	return 0;
+	snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+	/* 1e-07 -> 1e-7, 1e+300 -> 1e300 */
+	char *e = strchr(tmp, 'e');
+	if (e) {
+		char *src = e + 1, *dst = e + 1;
+		if (*src == '+')
+			src++;
+		else if (*src == '-')
+			*dst++ = *src++;
+		while (*src == '0' && src[1])
+			src++;
+		memmove(dst, src, strlen(src) + 1);
+	}
+	return snprintf(out, size, "%s", tmp);
 }
 
 static int write_string(asl_buffer *buf, const char *s, size_t n)

@@ -40,13 +40,12 @@ static void deep_scan(asl_exec *ex, const asl_seg *s, asl_value *node, asl_value
 	size_t n = node->type == ASL_ARRAY ? node->u.array.len
 		   : node->type == ASL_OBJECT ? node->u.object.len
 					      : 0;
-	for (size_t i = 0; i < n; i++) {
-		asl_value *c = node->type == ASL_ARRAY ? node->u.array.items[i]
-						       : node->u.object.members[i].value;
-		if (s->kind == ASL_SEG_DEEP_ALL)
-			push(ex, out, c);
-		deep_scan(ex, s, c, out);
-	}
+	/* Jayway's order: all children of a node, then each child's descendants */
+	if (s->kind == ASL_SEG_DEEP_ALL)
+		children(ex, node, out);
+	for (size_t i = 0; i < n; i++)
+		deep_scan(ex, s, node->type == ASL_ARRAY ? node->u.array.items[i]
+							 : node->u.object.members[i].value, out);
 }
 
 static int64_t clamp_slice(int64_t i, int64_t len)
@@ -120,6 +119,8 @@ static void apply(asl_exec *ex, const asl_seg *s, asl_value *root, asl_value *no
 asl_value *asl_select(asl_exec *ex, const asl_path *path, asl_value *root)
 {
 	asl_arena *a = asl_heap(ex);
+	if (!root)
+		return NULL; /* an unassigned variable */
 	asl_value *cur = asl_array(a, 1);
 	if (!cur)
 		return NULL;

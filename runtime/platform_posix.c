@@ -1,6 +1,7 @@
 /* POSIX implementation of the platform layer. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "asl/platform.h"
@@ -19,4 +20,20 @@ void asl_platform_sleep_ms(int64_t ms)
 	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int asl_platform_random(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t got = getrandom(p, len, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += got;
+		len -= (size_t)got;
+	}
+	return 0;
 }

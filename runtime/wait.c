@@ -40,6 +40,8 @@ int asl_wait_seconds(asl_exec *ex, double seconds)
 
 int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v)
 {
+	if (!v && asl__fail_unassigned(ex, path))
+		return ASL_FAILED;
 	if (!v)
 		return asl_fail_runtime(ex, "The SecondsPath parameter does not reference an input "
 					    "value: %s", path->text);
@@ -75,6 +77,8 @@ int asl_wait_timestamp(asl_exec *ex, const char *timestamp)
 
 int asl_wait_timestamp_path(asl_exec *ex, const asl_path *path, const asl_value *v)
 {
+	if (!v && asl__fail_unassigned(ex, path))
+		return ASL_FAILED;
 	if (!v)
 		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference an input "
 					    "value: %s", path->text);

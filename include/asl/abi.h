@@ -25,6 +25,8 @@ typedef struct asl_machine {
 	int state_count;
 	int start;
 	double timeout_seconds;    /* top-level TimeoutSeconds, 0 when absent */
+	const char *const *var_names; /* workflow variables; a variable's index is its slot */
+	int var_count;
 } asl_machine;
 
 /* Static constants in generated code. */
@@ -89,6 +91,7 @@ typedef struct asl_path {
 	const asl_seg *segs;
 	int seg_count;
 	int definite;
+	int var_slot;     /* $name paths: the variable's slot, else -1 */
 } asl_path;
 
 asl_value *asl_key(const asl_value *v, const char *key, size_t key_len);
@@ -112,6 +115,13 @@ asl_value *asl_fail_template(asl_exec *ex, const asl_path *path, const char *fie
  * cannot (States.ResultPathMatchFailure). */
 asl_value *asl_result_path(asl_exec *ex, asl_value *raw, asl_value *result, const asl_path *path);
 
+/* ---- variables ---- */
+/* The value of a variable, or NULL while it has not been assigned. */
+asl_value *asl_var(asl_exec *ex, int slot);
+/* Assigns the members of `values` (an object built from an Assign, in key order) to `slots`.
+ * Called when the state leaves, so every expression of the state saw the old values. */
+int asl_assign(asl_exec *ex, asl_value *values, const int *slots);
+
 /* ---- errors ---- */
 int asl_fail(asl_exec *ex, const char *error, const char *cause);
 /* States.Runtime with AWS's "An error occurred while executing the state ..." prefix. */
@@ -131,6 +141,35 @@ int asl_fail_state(asl_exec *ex, const asl_value *error, const asl_value *cause)
 /* Fail state ErrorPath/CausePath: the value must be a string. */
 int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, asl_value *error,
 			const asl_path *cause_path, asl_value *cause);
+
+/* ---- intrinsic functions ----
+ * Each takes its evaluated arguments (aslc checked their number) and returns the result, or
+ * NULL after raising States.IntrinsicFailure (bad types, out of range, input too long). */
+typedef asl_value *(*asl_intrinsic_fn)(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_format(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_string_to_json(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_json_to_string(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_partition(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_contains(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_get_item(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_length(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_array_unique(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_base64_encode(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_hash(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_json_merge(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_string_split(asl_exec *ex, asl_value **args, int n);
+asl_value *asl_fn_uuid(asl_exec *ex, asl_value **args, int n);
+/* Raises States.IntrinsicFailure; returns NULL. */
+asl_value *asl_fail_intrinsic(asl_exec *ex, const char *fmt, ...)
+#if defined(__GNUC__) && !defined(__TINYC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 
 /* ---- Choice ---- */
 enum { ASL_CMP_STRING, ASL_CMP_NUMERIC, ASL_CMP_BOOLEAN, ASL_CMP_TIMESTAMP };

@@ -8,14 +8,14 @@ static int s2_(asl_exec *ex);
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "age", .key_len = 3},
 };
-static const asl_path P0_ = {"$.age", S0_, 1, 1};
+static const asl_path P0_ = {"$.age", S0_, 1, 1, -1};
 static asl_value *p0_(asl_exec *ex, asl_value *v);
 static asl_value L1_ = ASL_STATIC_NUMBER(18, 1);
 static int c2_(asl_exec *ex, asl_value *in);
 static const asl_seg S3_[] = {
 	{.kind = ASL_SEG_KEY, .key = "banned", .key_len = 6},
 };
-static const asl_path P3_ = {"$.banned", S3_, 1, 1};
+static const asl_path P3_ = {"$.banned", S3_, 1, 1, -1};
 static asl_value *p3_(asl_exec *ex, asl_value *v);
 static asl_value L4_ = ASL_STATIC_BOOL(1);
 static int c5_(asl_exec *ex, asl_value *in);
@@ -23,14 +23,14 @@ static int c6_(asl_exec *ex, asl_value *in);
 static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "country", .key_len = 7},
 };
-static const asl_path P7_ = {"$.country", S7_, 1, 1};
+static const asl_path P7_ = {"$.country", S7_, 1, 1, -1};
 static asl_value *p7_(asl_exec *ex, asl_value *v);
 static asl_value L8_ = ASL_STATIC_STRING("DE", 2);
 static int c9_(asl_exec *ex, asl_value *in);
 static const asl_seg S10_[] = {
 	{.kind = ASL_SEG_KEY, .key = "since", .key_len = 5},
 };
-static const asl_path P10_ = {"$.since", S10_, 1, 1};
+static const asl_path P10_ = {"$.since", S10_, 1, 1, -1};
 static asl_value *p10_(asl_exec *ex, asl_value *v);
 static asl_value L11_ = ASL_STATIC_STRING("2020-01-01T00:00:00Z", 20);
 static int c12_(asl_exec *ex, asl_value *in);
@@ -200,7 +200,7 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1, 7, 6};
 
 const asl_machine asl_generated_machine = {
-	"choice_composite", states_, names_, name_lens_, 3, 0, 0};
+	"choice_composite", states_, names_, name_lens_, 3, 0, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

@@ -7,12 +7,12 @@ static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "State", .key_len = 5},
 	{.kind = ASL_SEG_KEY, .key = "Name", .key_len = 4},
 };
-static const asl_path P0_ = {"$$.State.Name", S0_, 2, 1};
+static const asl_path P0_ = {"$$.State.Name", S0_, 2, 1, -1};
 static asl_value *p0_(asl_exec *ex, asl_value *v);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "s", .key_len = 1},
 };
-static const asl_path P1_ = {"$.s", S1_, 1, 1};
+static const asl_path P1_ = {"$.s", S1_, 1, 1, -1};
 static asl_value *p1_(asl_exec *ex, asl_value *v);
 static asl_value L2_ = ASL_STATIC_STRING("\000\012", 2);
 static asl_value *t3_(asl_exec *ex, asl_value *in);
@@ -83,7 +83,7 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {25};
 
 const asl_machine asl_generated_machine = {
-	"escaping", states_, names_, name_lens_, 1, 0, 0};
+	"escaping", states_, names_, name_lens_, 1, 0, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

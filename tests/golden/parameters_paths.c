@@ -8,20 +8,20 @@ static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
 	{.kind = ASL_SEG_INDEX, .index = 0},
 };
-static const asl_path P1_ = {"$.vals[0]", S1_, 2, 1};
+static const asl_path P1_ = {"$.vals[0]", S1_, 2, 1, -1};
 static asl_value *p1_(asl_exec *ex, asl_value *v);
 static const asl_seg S2_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
 	{.kind = ASL_SEG_SLICE, .index = -3, .end = 0, .step = 0, .slice_flags = 1},
 };
-static const asl_path P2_ = {"$.vals[-3:]", S2_, 2, 0};
+static const asl_path P2_ = {"$.vals[-3:]", S2_, 2, 0, -1};
 static const int64_t I3_1_[] = {0, 1};
 static const asl_seg S3_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
 	{.kind = ASL_SEG_INDEXES, .indexes = I3_1_, .count = 2},
 };
-static const asl_path P3_ = {"$.vals[0,1]", S3_, 2, 0};
-static const asl_path P4_ = {"@", NULL, 0, 1};
+static const asl_path P3_ = {"$.vals[0,1]", S3_, 2, 0, -1};
+static const asl_path P4_ = {"@", NULL, 0, 1, -1};
 static asl_value L5_ = ASL_STATIC_NUMBER(20, 1);
 static int f6_(asl_exec *ex, asl_value *root, asl_value *at)
 {
@@ -34,7 +34,7 @@ static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
 	{.kind = ASL_SEG_FILTER, .filter = f6_},
 };
-static const asl_path P7_ = {"$.vals[\077(@ >= 20)]", S7_, 2, 0};
+static const asl_path P7_ = {"$.vals[\077(@ >= 20)]", S7_, 2, 0, -1};
 static asl_value L8_ = ASL_STATIC_STRING("$.not.a.path", 12);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
 
@@ -112,7 +112,7 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1};
 
 const asl_machine asl_generated_machine = {
-	"parameters_paths", states_, names_, name_lens_, 1, 0, 0};
+	"parameters_paths", states_, names_, name_lens_, 1, 0, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

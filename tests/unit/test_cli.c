@@ -1,0 +1,454 @@
+/* Unit tests of the aslc command line, run as a subprocess: --check diagnostics, `aslc run`
+ * exit statuses and outputs, --help, and a native build behaving like `aslc run`. */
+#define _XOPEN_SOURCE 700
+#include <check.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "asl/json.h"
+
+#ifndef ASLC_BIN
+#error "ASLC_BIN must name the aslc executable"
+#endif
+
+/* Each test case gets a scratch directory below `root`, which an unchecked fixture (run in
+ * the parent process) removes even when tests fail and their checked teardown never runs. */
+static char root[64];
+static char dir[96];
+static asl_arena scratch; /* strings of the running test */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void make_root(void)
+{
+	snprintf(root, sizeof root, "/tmp/aslc-cli-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+}
+
+static void remove_root(void)
+{
+	nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void setup(void)
+{
+	asl_arena_init(&scratch, NULL);
+	snprintf(dir, sizeof dir, "%s/tXXXXXX", root);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	asl_arena_destroy(&scratch);
+}
+
+/* Path of `name` in the test's directory. */
+static const char *in_dir(const char *name)
+{
+	char *p = asl_arena_alloc(&scratch, strlen(dir) + strlen(name) + 2);
+	ck_assert_ptr_nonnull(p);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	const char *path = in_dir(name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	asl_buffer b;
+	asl_buffer_init(&b, &scratch);
+	char chunk[4096];
+	size_t got;
+	ck_assert_int_eq(asl_buffer_append(&b, "", 0), 0);
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		ck_assert_int_eq(asl_buffer_append(&b, chunk, got), 0);
+	fclose(f);
+	return b.data;
+}
+
+typedef struct outcome {
+	int status; /* exit status, or -1 when killed by a signal */
+	char *out, *err;
+	double seconds;
+} outcome;
+
+/* Runs `argv` (argv[0] is the program) with `input` on stdin, capturing stdout and stderr. */
+static outcome run_prog(const char *const argv[], const char *input)
+{
+	const char *in = write_file("stdin", input ? input : "");
+	const char *out = in_dir("stdout"), *err = in_dir("stderr");
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fi = open(in, O_RDONLY);
+		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fi < 0 || fo < 0 || fe < 0)
+			_exit(127);
+		dup2(fi, 0);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int ws;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	outcome o;
+	o.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	o.out = read_file(out);
+	o.err = read_file(err);
+	o.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return o;
+}
+
+#define ASLC(...) run_prog((const char *const[]){ASLC_BIN, __VA_ARGS__, NULL}, NULL)
+#define ASLC_STDIN(input, ...) run_prog((const char *const[]){ASLC_BIN, __VA_ARGS__, NULL}, (input))
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* 1-based line and column of the first occurrence of `needle` in `text`. */
+static void position_of(const char *text, const char *needle, int *line, int *col)
+{
+	const char *at = strstr(text, needle);
+	ck_assert_ptr_nonnull(at);
+	*line = 1;
+	*col = 1;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* Checks that every line of `err` naming `file` is "FILE:LINE:COL: error|note: ..." or the
+ * closing "FILE: N errors" count; returns the number of error lines. */
+static int diagnostics_well_formed(const char *err, const char *file)
+{
+	char diag[512], summary[512];
+	snprintf(diag, sizeof diag, "^%s:[0-9]+:[0-9]+: (error|note): .+$", file);
+	snprintf(summary, sizeof summary, "^%s: [0-9]+ errors?$", file);
+	regex_t re_diag, re_summary;
+	ck_assert_int_eq(regcomp(&re_diag, diag, REG_EXTENDED | REG_NOSUB), 0);
+	ck_assert_int_eq(regcomp(&re_summary, summary, REG_EXTENDED | REG_NOSUB), 0);
+	int errors = 0;
+	char *copy = strdup(err), *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, file, strlen(file)) != 0)
+			continue; /* the quoted source line and its caret */
+		if (regexec(&re_diag, line, 0, NULL, 0) == 0)
+			errors += strstr(line, ": error: ") != NULL;
+		else
+			ck_assert_msg(regexec(&re_summary, line, 0, NULL, 0) == 0,
+				      "malformed diagnostic line: %s", line);
+	}
+	free(copy);
+	regfree(&re_diag);
+	regfree(&re_summary);
+	return errors;
+}
+
+static const char *const PASS_MACHINE =
+	"{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Result\": {\"x\": 1},"
+	" \"ResultPath\": \"$.r\", \"End\": true}}}\n";
+static const char *const ECHO_MACHINE =
+	"{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+static const char *const FAIL_MACHINE =
+	"{\"StartAt\": \"F\", \"States\": {\"F\": {\"Type\": \"Fail\", \"Error\": \"MyErr\","
+	" \"Cause\": \"because\"}}}\n";
+static const char *const TIMEOUT_MACHINE =
+	"{\"StartAt\": \"W\", \"TimeoutSeconds\": 100,\n"
+	" \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": 100000, \"End\": true}}}\n";
+
+/* ---- --check ---- */
+
+START_TEST(check_accepts_a_valid_definition)
+{
+	outcome o = ASLC("--check", write_file("ok.asl.json", PASS_MACHINE));
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.err, "");
+	ck_assert_str_eq(o.out, "");
+}
+END_TEST
+
+START_TEST(check_reports_an_unknown_next_state_at_its_position)
+{
+	const char *text = "{\n"
+			   "  \"StartAt\": \"P\",\n"
+			   "  \"States\": {\n"
+			   "    \"P\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"},\n"
+			   "    \"Q\": {\"Type\": \"Succeed\"}\n"
+			   "  }\n"
+			   "}\n";
+	const char *path = write_file("bad.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_str_eq(o.out, "");
+	int line, col;
+	position_of(text, "\"Nowhere\"", &line, &col);
+	char want[512];
+	snprintf(want, sizeof want, "%s:%d:%d: error: ", path, line, col);
+	ck_assert_msg(strncmp(o.err, want, strlen(want)) == 0,
+		      "stderr does not start with '%s':\n%s", want, o.err);
+	ck_assert_ptr_nonnull(strstr(o.err, "Nowhere"));
+	ck_assert_int_ge(diagnostics_well_formed(o.err, path), 1);
+}
+END_TEST
+
+START_TEST(check_reports_every_error_not_just_the_first)
+{
+	const char *text = "{\"StartAt\": \"Missing\",\n"
+			   " \"States\": {\"P\": {\"Type\": \"Bogus\", \"End\": true}}}\n";
+	const char *path = write_file("two.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_int_ge(diagnostics_well_formed(o.err, path), 2);
+}
+END_TEST
+
+START_TEST(check_reports_malformed_json_with_its_position)
+{
+	const char *text = "{\"StartAt\": \"P\",\n \"States\": {,}}\n";
+	const char *path = write_file("syntax.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	char want[512];
+	snprintf(want, sizeof want, "%s:2:", path);
+	ck_assert_msg(strstr(o.err, want) != NULL, "no '%s' in:\n%s", want, o.err);
+	ck_assert_int_ge(diagnostics_well_formed(o.err, path), 1);
+}
+END_TEST
+
+START_TEST(check_of_a_missing_file_is_an_error)
+{
+	outcome o = ASLC("--check", in_dir("no-such.asl.json"));
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "no-such.asl.json"));
+}
+END_TEST
+
+/* ---- aslc run ---- */
+
+START_TEST(run_prints_the_output_and_exits_0)
+{
+	outcome o = ASLC_STDIN("{\"a\": 1}", "run", write_file("m.asl.json", PASS_MACHINE));
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "{\"a\":1,\"r\":{\"x\":1}}\n");
+	ck_assert_str_eq(o.err, "");
+}
+END_TEST
+
+START_TEST(run_treats_empty_input_as_an_empty_object)
+{
+	outcome o = ASLC_STDIN("", "run", write_file("m.asl.json", PASS_MACHINE));
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "{\"r\":{\"x\":1}}\n");
+}
+END_TEST
+
+START_TEST(run_takes_input_from_the_input_option)
+{
+	const char *m = write_file("m.asl.json", PASS_MACHINE);
+	outcome o = ASLC("run", m, "--input", "{\"b\": [true]}");
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "{\"b\":[true],\"r\":{\"x\":1}}\n");
+}
+END_TEST
+
+START_TEST(run_accepts_any_json_value_as_input)
+{
+	const char *m = write_file("echo.asl.json", ECHO_MACHINE);
+	outcome o = ASLC("run", m, "--input", "5");
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "5\n");
+	o = ASLC("run", m, "--input", "\"hi\"");
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "\"hi\"\n");
+	o = ASLC_STDIN("[1, null]", "run", m);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "[1,null]\n");
+}
+END_TEST
+
+START_TEST(run_of_a_fail_state_prints_error_and_cause_and_exits_1)
+{
+	outcome o = ASLC_STDIN("{}", "run", write_file("f.asl.json", FAIL_MACHINE));
+	ck_assert_int_eq(o.status, 1);
+	ck_assert_str_eq(o.out, "{\"Error\":\"MyErr\",\"Cause\":\"because\"}\n");
+}
+END_TEST
+
+START_TEST(run_with_malformed_input_prints_one_line_and_exits_2)
+{
+	outcome o = ASLC_STDIN("{\"a\": [1,}", "run", write_file("m.asl.json", PASS_MACHINE));
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_str_eq(o.out, "");
+	ck_assert_int_eq(count_lines(o.err), 1);
+	ck_assert_int_gt(strlen(o.err), 1);
+	ck_assert_int_eq(o.err[strlen(o.err) - 1], '\n');
+}
+END_TEST
+
+START_TEST(run_past_top_level_timeout_exits_3)
+{
+	outcome o = ASLC_STDIN("{}", "run", write_file("t.asl.json", TIMEOUT_MACHINE),
+			       "--wait-scale", "0");
+	ck_assert_int_eq(o.status, 3);
+	ck_assert_str_eq(o.out, "{\"Error\":\"States.Timeout\"}\n");
+	ck_assert_msg(o.seconds < 30, "--wait-scale 0 still waited %.1f s", o.seconds);
+}
+END_TEST
+
+START_TEST(run_rejects_unknown_machine_options_with_2)
+{
+	outcome o = ASLC_STDIN("{}", "run", write_file("m.asl.json", PASS_MACHINE), "--bogus", "x");
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_str_eq(o.out, "");
+	ck_assert_int_eq(count_lines(o.err), 1);
+	o = ASLC_STDIN("{}", "run", in_dir("m.asl.json"), "--wait-scale", "-1");
+	ck_assert_int_eq(o.status, 2);
+}
+END_TEST
+
+START_TEST(run_of_an_invalid_definition_exits_2_with_diagnostics)
+{
+	const char *path = write_file("bad.asl.json", "{\"StartAt\": \"X\", \"States\": {}}\n");
+	outcome o = ASLC_STDIN("{}", "run", path);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_str_eq(o.out, "");
+	ck_assert_int_ge(diagnostics_well_formed(o.err, path), 1);
+}
+END_TEST
+
+/* ---- other modes ---- */
+
+START_TEST(help_prints_usage_and_exits_0)
+{
+	outcome o = ASLC("--help");
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "usage"));
+	ck_assert_ptr_nonnull(strstr(o.out, "--check"));
+}
+END_TEST
+
+START_TEST(missing_definition_is_a_usage_error)
+{
+	outcome o = run_prog((const char *const[]){ASLC_BIN, NULL}, NULL);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_int_gt(strlen(o.err), 0);
+	o = ASLC("--no-such-option", "x.asl.json");
+	ck_assert_int_eq(o.status, 2);
+}
+END_TEST
+
+START_TEST(emit_c_writes_c_source)
+{
+	outcome o = ASLC("--emit-c", write_file("m.asl.json", PASS_MACHINE));
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "#include"));
+	ck_assert_ptr_nonnull(strstr(o.out, "asl_machine"));
+}
+END_TEST
+
+START_TEST(native_executable_behaves_like_run)
+{
+	const char *exe = in_dir("machine");
+	outcome o = ASLC(write_file("m.asl.json", PASS_MACHINE), "-o", exe);
+	ck_assert_msg(o.status == 0, "native build failed (%d): %s", o.status, o.err);
+	o = run_prog((const char *const[]){exe, NULL}, "{\"a\": 1}");
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.out, "{\"a\":1,\"r\":{\"x\":1}}\n");
+	o = run_prog((const char *const[]){exe, NULL}, "nope");
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_int_eq(count_lines(o.err), 1);
+	o = run_prog((const char *const[]){exe, "--help", NULL}, NULL);
+	ck_assert_int_eq(o.status, 0);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("check");
+	tcase_add_unchecked_fixture(tc, make_root, remove_root);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, check_accepts_a_valid_definition);
+	tcase_add_test(tc, check_reports_an_unknown_next_state_at_its_position);
+	tcase_add_test(tc, check_reports_every_error_not_just_the_first);
+	tcase_add_test(tc, check_reports_malformed_json_with_its_position);
+	tcase_add_test(tc, check_of_a_missing_file_is_an_error);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("run");
+	tcase_add_unchecked_fixture(tc, make_root, remove_root);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, run_prints_the_output_and_exits_0);
+	tcase_add_test(tc, run_treats_empty_input_as_an_empty_object);
+	tcase_add_test(tc, run_takes_input_from_the_input_option);
+	tcase_add_test(tc, run_accepts_any_json_value_as_input);
+	tcase_add_test(tc, run_of_a_fail_state_prints_error_and_cause_and_exits_1);
+	tcase_add_test(tc, run_with_malformed_input_prints_one_line_and_exits_2);
+	tcase_add_test(tc, run_past_top_level_timeout_exits_3);
+	tcase_add_test(tc, run_rejects_unknown_machine_options_with_2);
+	tcase_add_test(tc, run_of_an_invalid_definition_exits_2_with_diagnostics);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("modes");
+	tcase_add_unchecked_fixture(tc, make_root, remove_root);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, help_prints_usage_and_exits_0);
+	tcase_add_test(tc, missing_definition_is_a_usage_error);
+	tcase_add_test(tc, emit_c_writes_c_source);
+	tcase_add_test(tc, native_executable_behaves_like_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(cli_suite());
+	if (!getenv("CK_FORK"))
+		srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

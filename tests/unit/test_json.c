@@ -1,6 +1,7 @@
 /* Unit tests of the runtime JSON layer (include/asl/json.h): arenas, values, parser, writer. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,8 +410,17 @@ START_TEST(nesting_beyond_the_depth_limit_is_rejected)
 	asl_parse_error e = parse_error(s);
 	ck_assert_ptr_nonnull(strstr(e.message, "deep"));
 	free(s);
-	/* very deep input must fail cleanly, not overflow the stack */
-	s = nested_arrays(200000);
+	/* deep input must fail cleanly, not overflow the stack */
+	s = nested_arrays(20000);
+	parse_error(s);
+	free(s);
+}
+END_TEST
+
+START_TEST(deeply_nested_input_of_payload_size_is_rejected_quickly)
+{
+	/* 256 KiB (AWS's payload limit) of brackets: rejecting it must take linear time */
+	char *s = nested_arrays(128 * 1024);
 	parse_error(s);
 	free(s);
 }
@@ -532,12 +542,17 @@ START_TEST(doubles_print_shortest_round_trip_text)
 }
 END_TEST
 
+/* Shortest text that reads back: no padded exponent digits, no '+', no extra digits. */
+static const struct {
+	double d;
+	const char *text;
+} exponent_forms[] = {
+	{1e-7, "1e-7"}, {1.5e-10, "1.5e-10"}, {1e300, "1e300"}, {5e-324, "5e-324"},
+};
+
 START_TEST(small_and_large_doubles_print_shortest_exponent_form)
 {
-	/* shortest text that reads back: no padded exponent digits, no '+' */
-	ck_assert_str_eq(fmt_double(1e-7), "1e-7");
-	ck_assert_str_eq(fmt_double(1e300), "1e300");
-	ck_assert_str_eq(fmt_double(5e-324), "5e-324");
+	ck_assert_str_eq(fmt_double(exponent_forms[_i].d), exponent_forms[_i].text);
 }
 END_TEST
 
@@ -567,7 +582,7 @@ END_TEST
 
 START_TEST(strings_escape_quotes_backslashes_and_control_characters)
 {
-	asl_value *s = asl_string(&arena, "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/", 15);
+	asl_value *s = asl_string(&arena, "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/", 14);
 	ck_assert_str_eq(json(s), "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\"");
 }
 END_TEST
@@ -891,6 +906,7 @@ static Suite *json_suite(void)
 
 	tc = tcase_create("reject");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, control_characters_in_strings_are_rejected);
 	tcase_add_test(tc, bad_escapes_are_rejected);
 	tcase_add_loop_test(tc, invalid_numbers_are_rejected, 0,
@@ -904,6 +920,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, empty_or_blank_input_is_rejected);
 	tcase_add_test(tc, nesting_up_to_the_depth_limit_is_accepted);
 	tcase_add_test(tc, nesting_beyond_the_depth_limit_is_rejected);
+	tcase_add_test(tc, deeply_nested_input_of_payload_size_is_rejected_quickly);
 	tcase_add_test(tc, error_reports_line_and_column_of_bad_literal);
 	tcase_add_test(tc, error_reports_position_of_missing_comma);
 	tcase_add_test(tc, error_reports_position_of_trailing_garbage);
@@ -919,7 +936,8 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, integers_print_without_fraction);
 	tcase_add_test(tc, negative_zero_prints_as_zero);
 	tcase_add_test(tc, doubles_print_shortest_round_trip_text);
-	tcase_add_test(tc, small_and_large_doubles_print_shortest_exponent_form);
+	tcase_add_loop_test(tc, small_and_large_doubles_print_shortest_exponent_form, 0,
+			    (int)(sizeof exponent_forms / sizeof exponent_forms[0]));
 	tcase_add_test(tc, every_printed_double_reads_back_exactly);
 	tcase_add_test(tc, integral_doubles_without_integer_flag_keep_a_fraction);
 	tcase_add_test(tc, strings_escape_quotes_backslashes_and_control_characters);
@@ -963,7 +981,7 @@ int main(void)
 	/* fork mode, so a crash fails one test; CK_FORK=no in the environment still wins */
 	if (!getenv("CK_FORK"))
 		srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
