@@ -95,7 +95,8 @@ static void data_test(emitter *e, const asl_value *r, FILE *out)
 	const asl_member *opm = NULL;
 	for (size_t i = 0; i < r->u.object.len; i++) {
 		const char *k = r->u.object.members[i].key;
-		if (strcmp(k, "Variable") && strcmp(k, "Next") && strcmp(k, "Comment"))
+		if (strcmp(k, "Variable") && strcmp(k, "Next") && strcmp(k, "Comment") &&
+		    strcmp(k, "Assign"))
 			opm = &r->u.object.members[i];
 	}
 	int vid;
