@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "asl/json.h"
+#include "asl/task.h"
 
 /* ---- source.c: the definition text and diagnostics ---- */
 typedef struct source {
@@ -137,6 +138,8 @@ typedef struct machine_info {
 	int start;
 	double timeout_seconds;
 	const char *name;
+	const asl_binding *bindings; /* --task / --tasks given to aslc */
+	int binding_count;
 } machine_info;
 
 /* Validates the definition, reports every error and fills `m`. Returns the error count. */
@@ -174,16 +177,34 @@ int emit_intrinsic(emitter *e, const intrinsic *call, const char *field);
 /* Payload template function; returns id (function t<id>_). */
 int emit_template(emitter *e, const asl_value *tpl);
 
+/* Shared by the state emitters (emit.c, emit_choice.c, emit_task.c). */
+jpath *emit_parse_path(emitter *e, const asl_value *v);
+int is_dollar_path(const asl_value *v);
+/* Code for `dst = path(src)`, failing the state as AWS does for InputPath/OutputPath. */
+void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *src);
+/* The C expression for a transition: a state index or ASL_END. */
+const char *emit_next(emitter *e, const state_info *s, const asl_value *name);
+/* Assign: builds the values into `var` now; returns the slot table id (or -1 without Assign). */
+int emit_assign_values(emitter *e, const asl_value *assign, const char *input, const char *var);
+void emit_assign_commit(int id, const char *var, FILE *b, const char *indent);
+/* A Choice rule function c<id>_(ex, in). */
+int emit_rule(emitter *e, const asl_value *r);
+/* The body of a Task state function. */
+void emit_task_state(emitter *e, const state_info *s, int index);
+
 /* ---- build.c: turning C into an executable or running it in memory ---- */
 typedef struct build_options {
 	const char *cc;     /* NULL: $CC or cc */
 	const char *cflags; /* NULL: -O2 */
 	const char *output;
 	int keep_c;
+	const char **links; /* --link: C sources, objects or archives with task handlers */
+	int link_count;
 } build_options;
 
 int build_native(const char *c_code, size_t len, const build_options *opt, const char *prog);
-int run_jit(const char *c_code, size_t len, int argc, char **argv, const char *prog);
+int run_jit(const char *c_code, size_t len, const build_options *opt, int argc, char **argv,
+	    const char *prog);
 
 /* Where the runtime's headers and library are (build tree or install prefix). */
 const char *aslc_include_dir(void);

@@ -92,10 +92,15 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 	char *argv[96];
 	int n = split(ccs, argv, 16);
 	n += split(flags, argv + n, 48);
-	const char *rest[] = {"-std=c11", inc,      cfile,      "-o",
-			      opt->output, lib, "-laslrt", "-lnettle", "-lm"};
+	const char *rest[] = {"-std=c11", inc, cfile, "-o", opt->output};
 	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
 		argv[n++] = (char *)rest[i];
+	for (int i = 0; i < opt->link_count && n < 64; i++)
+		argv[n++] = (char *)opt->links[i]; /* handlers: before the runtime they may call */
+	argv[n++] = lib;
+	argv[n++] = "-laslrt";
+	char *runtime_libs = strdup(ASLC_RUNTIME_LIBS);
+	n += split(runtime_libs, argv + n, 8);
 	char *runtime_flags = strdup(ASLC_RUNTIME_LDFLAGS); /* e.g. sanitizers of the runtime */
 	n += split(runtime_flags, argv + n, 8);
 	argv[n] = NULL;
@@ -111,13 +116,15 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 	free(ccs);
 	free(flags);
 	free(runtime_flags);
+	free(runtime_libs);
 	if (opt->keep_c)
 		fprintf(stderr, "%s: generated C kept in %s\n", prog, cfile);
 	else
 		unlink(cfile);
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "%s: the C compiler failed on the generated code (this is a bug in "
-				"aslc)\n", prog);
+		fprintf(stderr, "%s: the C compiler or linker failed%s\n", prog,
+			opt->link_count ? " (check the --link files)"
+					: " (a c: handler needs --link FILE)");
 		return 2;
 	}
 	return 0;
@@ -128,7 +135,8 @@ static void tcc_error(void *opaque, const char *msg)
 	fprintf(stderr, "%s: JIT: %s\n", (const char *)opaque, msg);
 }
 
-int run_jit(const char *c_code, size_t len, int argc, char **argv, const char *prog)
+int run_jit(const char *c_code, size_t len, const build_options *opt, int argc, char **argv,
+	    const char *prog)
 {
 	(void)len;
 	TCCState *s = tcc_new();
@@ -140,6 +148,12 @@ int run_jit(const char *c_code, size_t len, int argc, char **argv, const char *p
 	tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
 	tcc_add_include_path(s, aslc_include_dir());
 	int rc = 2;
+	for (int i = 0; i < opt->link_count; i++)
+		if (tcc_add_file(s, opt->links[i]) < 0) {
+			fprintf(stderr, "%s: JIT: cannot compile or load '%s'\n", prog, opt->links[i]);
+			tcc_delete(s);
+			return 2;
+		}
 	if (tcc_compile_string(s, c_code) == 0 && tcc_relocate(s, TCC_RELOCATE_AUTO) >= 0) {
 		const asl_machine *m = tcc_get_symbol(s, "asl_generated_machine");
 		if (m)
@@ -147,7 +161,8 @@ int run_jit(const char *c_code, size_t len, int argc, char **argv, const char *p
 		else
 			fprintf(stderr, "%s: JIT: machine table not found\n", prog);
 	} else {
-		fprintf(stderr, "%s: JIT compilation failed (this is a bug in aslc)\n", prog);
+		fprintf(stderr, "%s: JIT compilation failed%s\n", prog,
+			opt->link_count ? "" : " (a c: handler needs --link FILE)");
 	}
 	tcc_delete(s);
 	return rc;

@@ -383,6 +383,8 @@ void check_handlers(checker *c, const asl_value *list, const char *what)
 			if (!is_string(field(h, "Next")))
 				diag_error(c->src, h, "a Catcher needs a \"Next\" state name");
 			check_path(c, field(h, "ResultPath"), "ResultPath", 1, 1, 0);
+			if ((v = field(h, "Assign")))
+				check_assign(c, v);
 			continue;
 		}
 		if ((v = field(h, "IntervalSeconds")) &&

@@ -8,22 +8,22 @@
 #include "asl/abi.h"
 #include "aslc.h"
 
-static jpath *parse_path(emitter *e, const asl_value *v)
+jpath *emit_parse_path(emitter *e, const asl_value *v)
 {
 	char err[160];
 	return jpath_parse(e->arena, v->u.string.ptr, v->u.string.len, err, sizeof err);
 }
 
-static int is_dollar(const asl_value *v)
+int is_dollar_path(const asl_value *v)
 {
 	return v && v->type == ASL_STRING && v->u.string.len == 1 && v->u.string.ptr[0] == '$';
 }
 
 /* Code for `dst = path(src)` that fails the state (AWS's InputPath/OutputPath error). */
-static void apply_io_path(emitter *e, const asl_value *pv, const char *dst, const char *src)
+void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *src)
 {
 	FILE *b = e->code;
-	if (!pv || is_dollar(pv)) {
+	if (!pv || is_dollar_path(pv)) {
 		if (strcmp(dst, src))
 			fprintf(b, "\t%s = %s;\n", dst, src);
 		return;
@@ -33,153 +33,25 @@ static void apply_io_path(emitter *e, const asl_value *pv, const char *dst, cons
 		return;
 	}
 	int id;
-	const char *call = emit_path_expr(e, parse_path(e, pv), src, &id);
+	const char *call = emit_path_expr(e, emit_parse_path(e, pv), src, &id);
 	fprintf(b, "\tif (!(%s = %s))\n\t\treturn asl_fail_path(ex, &P%d_);\n", dst, call, id);
 }
 
-static const char *next_of(emitter *e, const state_info *s, const asl_value *name)
+const char *emit_next(emitter *e, const state_info *s, const asl_value *name)
 {
-	static char buf[32];
 	if (!name)
 		return "ASL_END";
-	int i = state_index(e->m, s->scope, name->u.string.ptr, name->u.string.len);
-	snprintf(buf, sizeof buf, "%d", i);
-	return buf;
-}
-
-/* ---- Choice rules: each compiles to a function returning 1, 0, or -1 (error raised) ---- */
-
-typedef struct op_info {
-	const char *name;
-	int kind, op;
-} op_info;
-
-static const op_info COMPARISONS[] = {
-	{"StringEquals", ASL_CMP_STRING, ASL_OP_EQ},
-	{"StringLessThan", ASL_CMP_STRING, ASL_OP_LT},
-	{"StringGreaterThan", ASL_CMP_STRING, ASL_OP_GT},
-	{"StringLessThanEquals", ASL_CMP_STRING, ASL_OP_LE},
-	{"StringGreaterThanEquals", ASL_CMP_STRING, ASL_OP_GE},
-	{"NumericEquals", ASL_CMP_NUMERIC, ASL_OP_EQ},
-	{"NumericLessThan", ASL_CMP_NUMERIC, ASL_OP_LT},
-	{"NumericGreaterThan", ASL_CMP_NUMERIC, ASL_OP_GT},
-	{"NumericLessThanEquals", ASL_CMP_NUMERIC, ASL_OP_LE},
-	{"NumericGreaterThanEquals", ASL_CMP_NUMERIC, ASL_OP_GE},
-	{"BooleanEquals", ASL_CMP_BOOLEAN, ASL_OP_EQ},
-	{"TimestampEquals", ASL_CMP_TIMESTAMP, ASL_OP_EQ},
-	{"TimestampLessThan", ASL_CMP_TIMESTAMP, ASL_OP_LT},
-	{"TimestampGreaterThan", ASL_CMP_TIMESTAMP, ASL_OP_GT},
-	{"TimestampLessThanEquals", ASL_CMP_TIMESTAMP, ASL_OP_LE},
-	{"TimestampGreaterThanEquals", ASL_CMP_TIMESTAMP, ASL_OP_GE},
-};
-
-static const char *const KIND_NAMES[] = {"ASL_CMP_STRING", "ASL_CMP_NUMERIC", "ASL_CMP_BOOLEAN",
-					 "ASL_CMP_TIMESTAMP"};
-static const char *const OP_NAMES[] = {"ASL_OP_EQ", "ASL_OP_NE", "ASL_OP_LT",
-				       "ASL_OP_LE", "ASL_OP_GT", "ASL_OP_GE"};
-
-static const op_info *comparison(const char *key, size_t n)
-{
-	for (size_t i = 0; i < sizeof COMPARISONS / sizeof COMPARISONS[0]; i++)
-		if (strlen(COMPARISONS[i].name) == n && !memcmp(COMPARISONS[i].name, key, n))
-			return &COMPARISONS[i];
-	return NULL;
-}
-
-static int emit_rule(emitter *e, const asl_value *r);
-
-/* Writes the body of a data-test rule into `out`. */
-static void data_test(emitter *e, const asl_value *r, FILE *out)
-{
-	const asl_value *var = field(r, "Variable");
-	const asl_member *opm = NULL;
-	for (size_t i = 0; i < r->u.object.len; i++) {
-		const char *k = r->u.object.members[i].key;
-		if (strcmp(k, "Variable") && strcmp(k, "Next") && strcmp(k, "Comment") &&
-		    strcmp(k, "Assign"))
-			opm = &r->u.object.members[i];
-	}
-	int vid;
-	const char *get = emit_path_expr(e, parse_path(e, var), "in", &vid);
-	const char *k = opm->key;
-	const asl_value *operand = opm->value;
-	fprintf(out, "\tasl_value *v = %s;\n", get);
-	if (!strcmp(k, "IsPresent")) {
-		fprintf(out, "\treturn (v != NULL) == %d;\n", operand->boolean);
-		return;
-	}
-	fprintf(out, "\tif (!v)\n\t\treturn asl_fail_choice_path(ex, &P%d_), -1;\n", vid);
-	const char *test = NULL;
-	if (!strcmp(k, "IsNull"))
-		test = "v->type == ASL_NULL";
-	else if (!strcmp(k, "IsNumeric"))
-		test = "v->type == ASL_NUMBER";
-	else if (!strcmp(k, "IsString"))
-		test = "v->type == ASL_STRING";
-	else if (!strcmp(k, "IsBoolean"))
-		test = "v->type == ASL_BOOL";
-	else if (!strcmp(k, "IsTimestamp"))
-		test = "asl_is_timestamp(v)";
-	if (test) {
-		fprintf(out, "\treturn (%s) == %d;\n", test, operand->boolean);
-		return;
-	}
-	if (!strcmp(k, "StringMatches")) {
-		fputs("\treturn asl_string_matches(v, ", out);
-		emit_c_string(out, operand->u.string.ptr, operand->u.string.len);
-		fprintf(out, ", %zu);\n", operand->u.string.len);
-		return;
-	}
-	size_t n = strlen(k);
-	int is_path = n > 4 && !strcmp(k + n - 4, "Path");
-	const op_info *op = comparison(k, is_path ? n - 4 : n);
-	if (is_path) {
-		int oid;
-		const char *oget = emit_path_expr(e, parse_path(e, operand), "in", &oid);
-		fprintf(out, "\tasl_value *w = %s;\n", oget);
-		fprintf(out, "\tif (!w)\n\t\treturn asl_fail_choice_path(ex, &P%d_), -1;\n", oid);
-		fprintf(out, "\treturn asl_compare(%s, %s, v, w);\n", KIND_NAMES[op->kind],
-			OP_NAMES[op->op]);
-	} else {
-		fprintf(out, "\treturn asl_compare(%s, %s, v, &L%d_);\n", KIND_NAMES[op->kind],
-			OP_NAMES[op->op], emit_constant(e, operand));
-	}
-}
-
-static int emit_rule(emitter *e, const asl_value *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	const asl_value *v;
-	if ((v = field(r, "And")) || (v = field(r, "Or"))) {
-		int is_and = field(r, "And") != NULL;
-		fputs("\tint r;\n", out);
-		for (size_t i = 0; i < v->u.array.len; i++) {
-			int sub = emit_rule(e, v->u.array.items[i]);
-			fprintf(out, "\tif ((r = c%d_(ex, in)) != %d)\n\t\treturn r;\n", sub, !is_and);
-		}
-		fprintf(out, "\treturn %d;\n", is_and);
-	} else if ((v = field(r, "Not"))) {
-		int sub = emit_rule(e, v);
-		fprintf(out, "\tint r = c%d_(ex, in);\n\treturn r < 0 ? r : !r;\n", sub);
-	} else {
-		data_test(e, r, out);
-	}
-	fclose(out);
-	int id = e->counter++;
-	fprintf(e->out, "static int c%d_(asl_exec *ex, asl_value *in);\n", id);
-	fprintf(e->body, "static int c%d_(asl_exec *ex, asl_value *in)\n{\n\t(void)ex;\n\t(void)in;\n%s}\n\n",
-		id, text);
-	free(text);
-	return id;
+	char buf[32];
+	snprintf(buf, sizeof buf, "%d",
+		 state_index(e->m, s->scope, name->u.string.ptr, name->u.string.len));
+	return asl_cstring(e->arena, buf)->u.string.ptr;
 }
 
 /* Fail's ErrorPath/CausePath: a path (id_out = its id) or an intrinsic (id_out = -1). */
 static const char *fail_field(emitter *e, const asl_value *v, const char *name, int *id_out)
 {
 	if (v->u.string.ptr[0] == '$')
-		return emit_path_expr(e, parse_path(e, v), "raw", id_out);
+		return emit_path_expr(e, emit_parse_path(e, v), "raw", id_out);
 	*id_out = -1;
 	int id = emit_intrinsic(e, parse_intrinsic_value(e->arena, v), name);
 	char buf[32];
@@ -189,7 +61,7 @@ static const char *fail_field(emitter *e, const asl_value *v, const char *name, 
 
 /* Assign: builds the values now (into `var`), assigns them when the state leaves. Returns
  * the id of the slot table, or -1 when there is no Assign. */
-static int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
+int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
 			      const char *var)
 {
 	if (!assign || assign->u.object.len == 0)
@@ -211,7 +83,7 @@ static int emit_assign_values(emitter *e, const asl_value *assign, const char *i
 	return id;
 }
 
-static void emit_assign_commit(int id, const char *var, FILE *b, const char *indent)
+void emit_assign_commit(int id, const char *var, FILE *b, const char *indent)
 {
 	if (id >= 0)
 		fprintf(b, "%sif (asl_assign(ex, %s, V%d_) < 0)\n%s\treturn ASL_FAILED;\n", indent,
@@ -224,7 +96,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 {
 	const asl_value *def = s->def, *v;
 	const char *t = s->type;
-	const char *next = next_of(e, s, field(def, "Next"));
+	const char *next = emit_next(e, s, field(def, "Next"));
 	int assign_id = -1;
 	char next_buf[32];
 	snprintf(next_buf, sizeof next_buf, "%s", next);
@@ -261,8 +133,12 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		return;
 	}
 
+	if (!strcmp(t, "Task")) {
+		emit_task_state(e, s, index);
+		return;
+	}
 	fprintf(b, "\tasl_value *raw = asl_enter(ex, %d), *in, *out;\n\t(void)raw;\n", index);
-	apply_io_path(e, field(def, "InputPath"), "in", "raw");
+	emit_io_path(e, field(def, "InputPath"), "in", "raw");
 
 	if (!strcmp(t, "Pass")) {
 		fputs("\tasl_value *res;\n", b);
@@ -277,10 +153,10 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		const asl_value *rp = field(def, "ResultPath");
 		if (rp && rp->type == ASL_NULL) {
 			fputs("\tout = raw;\n", b);
-		} else if (!rp || is_dollar(rp)) {
+		} else if (!rp || is_dollar_path(rp)) {
 			fputs("\tout = res;\n", b);
 		} else {
-			int id = emit_path(e, parse_path(e, rp));
+			int id = emit_path(e, emit_parse_path(e, rp));
 			fprintf(b, "\tif (!(out = asl_result_path(ex, raw, res, &P%d_)))\n"
 				   "\t\treturn asl_failed(ex);\n", id);
 		}
@@ -296,11 +172,11 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			emit_c_string(b, v->u.string.ptr, v->u.string.len);
 			fputs(") < 0)\n\t\treturn ASL_FAILED;\n", b);
 		} else if ((v = field(def, "SecondsPath"))) {
-			call = emit_path_expr(e, parse_path(e, v), "in", &id);
+			call = emit_path_expr(e, emit_parse_path(e, v), "in", &id);
 			fprintf(b, "\tif (asl_wait_seconds_path(ex, &P%d_, %s) < 0)\n"
 				   "\t\treturn ASL_FAILED;\n", id, call);
 		} else if ((v = field(def, "TimestampPath"))) {
-			call = emit_path_expr(e, parse_path(e, v), "in", &id);
+			call = emit_path_expr(e, emit_parse_path(e, v), "in", &id);
 			fprintf(b, "\tif (asl_wait_timestamp_path(ex, &P%d_, %s) < 0)\n"
 				   "\t\treturn ASL_FAILED;\n", id, call);
 		}
@@ -332,7 +208,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			size_t len = 0;
 			FILE *mem = open_memstream(&text, &len);
 			e->code = mem;
-			apply_io_path(e, field(def, "OutputPath"), "out", "in");
+			emit_io_path(e, field(def, "OutputPath"), "out", "in");
 			fclose(mem);
 			e->code = saved;
 			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
@@ -340,13 +216,13 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 			free(text);
 			emit_assign_commit(rule_assign, "asg", b, "\t\t");
 			fprintf(b, "\t\treturn asl_leave(ex, out, %s);\n\t}\n",
-				next_of(e, s, field(rule, "Next")));
+				emit_next(e, s, field(rule, "Next")));
 		}
 		if ((v = field(def, "Default"))) {
 			int state_assign = emit_assign_values(e, field(def, "Assign"), "in", "asg");
-			apply_io_path(e, field(def, "OutputPath"), "out", "in");
+			emit_io_path(e, field(def, "OutputPath"), "out", "in");
 			emit_assign_commit(state_assign, "asg", b, "\t");
-			fprintf(b, "\treturn asl_leave(ex, out, %s);\n", next_of(e, s, v));
+			fprintf(b, "\treturn asl_leave(ex, out, %s);\n", emit_next(e, s, v));
 		} else {
 			fputs("\t(void)out;\n\treturn asl_fail_no_choice(ex);\n", b);
 		}
@@ -355,9 +231,53 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		fputs("\tout = in;\n", b);
 		snprintf(next_buf, sizeof next_buf, "ASL_END");
 	}
-	apply_io_path(e, field(def, "OutputPath"), "out", "out");
+	emit_io_path(e, field(def, "OutputPath"), "out", "out");
 	emit_assign_commit(assign_id, "asg", b, "\t");
 	fprintf(b, "\treturn asl_leave(ex, out, %s);\n", next_buf);
+}
+
+/* The Task bindings given to aslc, and the C handlers they name (declared extern: they come
+ * from --link). Returns the number of handlers. */
+static int emit_bindings(FILE *out, const machine_info *m)
+{
+	int handlers = 0;
+	if (!m->binding_count)
+		return 0;
+	fputs("static const asl_binding bindings_[] = {\n", out);
+	for (int i = 0; i < m->binding_count; i++) {
+		fputc('\t', out);
+		fputc('{', out);
+		emit_c_string(out, m->bindings[i].resource, strlen(m->bindings[i].resource));
+		fputs(", ", out);
+		emit_c_string(out, m->bindings[i].binding, strlen(m->bindings[i].binding));
+		fputs("},\n", out);
+	}
+	fputs("};\n", out);
+	for (int i = 0; i < m->binding_count; i++) {
+		const char *b = m->bindings[i].binding;
+		if (strncmp(b, "c:", 2))
+			continue;
+		int seen = 0; /* one declaration per symbol */
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(m->bindings[j].binding, b);
+		if (!seen) {
+			fprintf(out, "int %s(asl_task_call *call);\n", b + 2);
+			handlers++;
+		}
+	}
+	if (!handlers)
+		return 0;
+	fputs("static const asl_handler handlers_[] = {\n", out);
+	for (int i = 0; i < m->binding_count; i++) {
+		const char *b = m->bindings[i].binding;
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(m->bindings[j].binding, b);
+		if (!strncmp(b, "c:", 2) && !seen)
+			fprintf(out, "\t{\"%s\", %s, NULL},\n", b + 2, b + 2);
+	}
+	fputs("};\n", out);
+	return handlers;
 }
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main)
@@ -407,10 +327,13 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int 
 		}
 		fputs("};\n", out);
 	}
+	int handlers = emit_bindings(out, m);
 	fputs("\nconst asl_machine asl_generated_machine = {\n\t", out);
 	emit_c_string(out, m->name, strlen(m->name));
-	fprintf(out, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d};\n", m->count,
-		m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL", m->var_count);
+	fprintf(out, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d,\n\t%s, %d, %s, %d};\n",
+		m->count, m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL",
+		m->var_count, m->binding_count ? "bindings_" : "NULL", m->binding_count,
+		handlers ? "handlers_" : "NULL", handlers);
 	if (with_main)
 		fputs("\nint main(int argc, char **argv)\n{\n"
 		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n",

@@ -228,8 +228,7 @@ static int parse_call(iparser *p, intrinsic **out, int depth)
 	size_t start = p->i;
 	if (depth > MAX_NESTING)
 		return fail(p, start, "%s", "intrinsic functions are nested more than 10 deep");
-	while (p->i < p->n && p->s[p->i] != '(' && p->s[p->i] != ',' && p->s[p->i] != ')' &&
-	       p->s[p->i] != ' ')
+	while (p->i < p->n && !strchr("(,) \t\n\r", p->s[p->i]))
 		p->i++;
 	const intrinsic_fn *fn = find_fn(p->s + start, p->i - start);
 	if (!fn) {

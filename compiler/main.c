@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asl/asl.h"
 #include "aslc.h"
 
 static void usage(FILE *out)
@@ -19,6 +20,13 @@ static void usage(FILE *out)
 	      "  --cc CC          C compiler for native builds (default: $CC, else cc)\n"
 	      "  --cflags FLAGS   flags for it (default: $ASLC_CFLAGS, else -O2)\n"
 	      "  --keep-c         keep the generated C file of a native build\n"
+	      "  --task RESOURCE=BINDING   bind a Task resource (repeatable); RESOURCE is the exact\n"
+	      "                   Resource or a Lambda function name; BINDING is c:SYMBOL (a C\n"
+	      "                   handler, see include/asl/task.h), exec:COMMAND (run with /bin/sh,\n"
+	      "                   input JSON on stdin, result JSON on stdout), http(s)://URL (POST)\n"
+	      "                   or mock: (responses from --mock-config at run time)\n"
+	      "  --tasks FILE     bindings from a JSON object {\"RESOURCE\": \"BINDING\"}\n"
+	      "  --link FILE      C source, object or archive with c: handlers (repeatable)\n"
 	      "  --help           this text\n"
 	      "\n"
 	      "run options (also accepted by compiled executables):\n"
@@ -26,12 +34,26 @@ static void usage(FILE *out)
 	      "  --name NAME          execution name, $$.Execution.Name (default local-execution)\n"
 	      "  --wait-scale FACTOR  multiply Wait durations by FACTOR (0 = do not wait)\n"
 	      "  --stats              print the number of states entered on stderr\n"
+	      "  --task, --tasks      run-time bindings, overriding the compiled ones\n"
+	      "  --mock-config FILE --mock-case NAME   mocked Task responses (Step Functions\n"
+	      "                       Local's MockConfigFile.json format)\n"
 	      "\n"
 	      "exit status: 0 succeeded (output JSON on stdout); 1 execution failed\n"
 	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"
 	      "diagnostics on stderr) or malformed input JSON; 3 execution timed out\n"
 	      "(States.Timeout).\n",
 	      out);
+}
+
+/* Options of aslc itself, accepted after the definition in `aslc run` too. */
+static int is_compile_option(const char *a)
+{
+	static const char *const opts[] = {"--link", "--task", "--tasks", "--cc", "--cflags",
+					   "--keep-c", NULL};
+	for (int i = 0; opts[i]; i++)
+		if (!strcmp(a, opts[i]))
+			return 1;
+	return 0;
 }
 
 static const char *machine_name(asl_arena *arena, const char *path)
@@ -52,7 +74,8 @@ static const char *machine_name(asl_arena *arena, const char *path)
 }
 
 /* Front end and code generation; returns the C text or NULL after diagnostics. */
-static char *compile(const char *path, asl_arena *arena, int with_main, size_t *len)
+static char *compile(const char *path, asl_arena *arena, int with_main, size_t *len,
+		     const asl_binding *bindings, int nbind)
 {
 	source src;
 	if (source_load(&src, path, arena) < 0)
@@ -60,6 +83,8 @@ static char *compile(const char *path, asl_arena *arena, int with_main, size_t *
 	machine_info m;
 	memset(&m, 0, sizeof m);
 	m.name = machine_name(arena, path);
+	m.bindings = bindings;
+	m.binding_count = nbind;
 	if (validate(&src, arena, &m) > 0) {
 		fprintf(stderr, "%s: %d error%s\n", path, src.errors, src.errors == 1 ? "" : "s");
 		free(src.text);
@@ -76,9 +101,18 @@ static char *compile(const char *path, asl_arena *arena, int with_main, size_t *
 int main(int argc, char **argv)
 {
 	const char *input = NULL, *output = NULL;
-	int check = 0, emit_c = 0, run = 0, run_args = 0;
+	int check = 0, emit_c = 0, run = 0;
+	char *margv[64];
+	int margc = 1;
+	margv[0] = "aslc run";
 	build_options opt;
 	memset(&opt, 0, sizeof opt);
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	asl_binding bindings[256];
+	const char *links[64];
+	size_t nbind = 0;
+	char err[512];
 	int i = 1;
 	if (argc > 1 && !strcmp(argv[1], "run")) {
 		run = 1;
@@ -89,9 +123,14 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (run && input) {
-			run_args = i; /* the rest belongs to the machine */
-			break;
+		} else if (run && input && !is_compile_option(a)) {
+			margv[margc++] = argv[i]; /* the machine's own options */
+			if (i + 1 < argc && strcmp(a, "--stats") && a[0] == '-')
+				margv[margc++] = argv[++i];
+			if (margc > 60) {
+				fprintf(stderr, "aslc: too many options\n");
+				return 2;
+			}
 		} else if (!strcmp(a, "--check")) {
 			check = 1;
 		} else if (!strcmp(a, "--emit-c")) {
@@ -104,6 +143,26 @@ int main(int argc, char **argv)
 			opt.cc = argv[++i];
 		} else if (!strcmp(a, "--cflags") && i + 1 < argc) {
 			opt.cflags = argv[++i];
+		} else if (!strcmp(a, "--link") && i + 1 < argc) {
+			if (opt.link_count == 64) {
+				fprintf(stderr, "aslc: too many --link files\n");
+				return 2;
+			}
+			links[opt.link_count++] = argv[++i];
+			opt.links = links;
+		} else if (!strcmp(a, "--task") && i + 1 < argc) {
+			if (nbind == 256 ||
+			    asl_binding_parse(&arena, argv[++i], &bindings[nbind], err, sizeof err) < 0) {
+				fprintf(stderr, "aslc: --task %s\n", nbind == 256 ? "given too often" : err);
+				return 2;
+			}
+			nbind++;
+		} else if (!strcmp(a, "--tasks") && i + 1 < argc) {
+			asl_value *v = asl_read_json_file(&arena, argv[++i], err, sizeof err);
+			if (!v || asl_bindings_from_json(v, bindings, 256, &nbind, err, sizeof err) < 0) {
+				fprintf(stderr, "aslc: --tasks: %s\n", err);
+				return 2;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "aslc: unknown or incomplete option '%s' (see aslc --help)\n", a);
 			return 2;
@@ -122,10 +181,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "aslc: say where the executable goes with -o (see aslc --help)\n");
 		return 2;
 	}
-	asl_arena arena;
-	asl_arena_init(&arena, NULL);
 	size_t len = 0;
-	char *c = compile(input, &arena, !run, &len);
+	char *c = compile(input, &arena, !run, &len, bindings, (int)nbind);
 	int rc = 0;
 	if (!c) {
 		rc = 2;
@@ -142,13 +199,8 @@ int main(int argc, char **argv)
 				fclose(out);
 		}
 	} else if (run) {
-		char *margv[64];
-		int margc = 0;
-		margv[margc++] = "aslc run";
-		for (int k = run_args; run_args && k < argc && margc < 63; k++)
-			margv[margc++] = argv[k];
 		margv[margc] = NULL;
-		rc = run_jit(c, len, margc, margv, "aslc");
+		rc = run_jit(c, len, &opt, margc, margv, "aslc");
 	} else {
 		opt.output = output;
 		rc = build_native(c, len, &opt, "aslc");

@@ -87,7 +87,7 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		diag_error(c->src, v, "JSONata states are not supported yet");
 	if ((v = field(st, "Assign")))
 		check_assign(c, v);
-	if (!strcmp(type, "Task") || !strcmp(type, "Parallel") || !strcmp(type, "Map"))
+	if (!strcmp(type, "Parallel") || !strcmp(type, "Map"))
 		diag_error(c->src, field(st, "Type"), "%s states are not supported yet", type);
 
 	int terminal = !strcmp(type, "Succeed") || !strcmp(type, "Fail") || !strcmp(type, "Choice");
@@ -124,6 +124,13 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		diag_error(c->src, hb, "HeartbeatSeconds must be smaller than TimeoutSeconds");
 	if (!strcmp(type, "Task") && !is_string(field(st, "Resource")))
 		diag_error(c->src, st, "a Task state needs a \"Resource\" string");
+	check_path(c, field(st, "TimeoutSecondsPath"), "TimeoutSecondsPath", 1, 0, 1);
+	check_path(c, field(st, "HeartbeatSecondsPath"), "HeartbeatSecondsPath", 1, 0, 1);
+	if (!strcmp(type, "Task") && (field(st, "Arguments") || field(st, "Output")))
+		diag_error(c->src, field(st, "Arguments") ? field(st, "Arguments") : field(st, "Output"),
+			   "Arguments and Output need JSONata, which is not supported yet");
+	if ((v = field(st, "Credentials")) && (v->type != ASL_OBJECT || !field(v, "RoleArn")))
+		diag_error(c->src, v, "The field 'RoleArn' is required but was missing");
 	if (!strcmp(type, "Parallel")) {
 		v = field(st, "Branches");
 		if (!v || v->type != ASL_ARRAY || v->u.array.len == 0)

@@ -18,6 +18,11 @@ static void usage(FILE *out, const char *prog)
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
 		"  --stats              print the number of states entered on stderr\n"
+		"  --task RESOURCE=BINDING  bind a Task resource (overrides the compiled binding):\n"
+		"                       c:SYMBOL, exec:COMMAND, http(s)://URL or mock:\n"
+		"  --tasks FILE         bindings from a JSON object {\"RESOURCE\": \"BINDING\"}\n"
+		"  --mock-config FILE   Step Functions Local mock file (MockConfigFile.json)\n"
+		"  --mock-case NAME     the test case of it to use\n"
 		"  --help               this text\n"
 		"\n"
 		"Exit status and output:\n"
@@ -51,6 +56,9 @@ static char *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
+static int run(const char *prog, const char *input_arg, const asl_options *opts,
+	       const asl_machine *machine, int stats);
+
 static int blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -59,18 +67,50 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return NULL;
+	}
+	size_t len;
+	char *text = read_all(f, &len);
+	fclose(f);
+	if (!text) {
+		snprintf(err, errlen, "cannot read %s", path);
+		return NULL;
+	}
+	asl_parse_error perr;
+	asl_value *v = asl_parse(arena, text, len, 0, &perr);
+	free(text);
+	if (!v)
+		snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", path, perr.line, perr.column,
+			 perr.message);
+	return v;
+}
+
+#define MAX_BINDINGS 256
+
 int asl_main(int argc, char **argv, const asl_machine *machine)
 {
 	const char *prog = argc > 0 ? argv[0] : "machine";
-	const char *input_arg = NULL;
+	const char *input_arg = NULL, *mock_path = NULL;
 	int stats = 0;
 	asl_options opts;
 	asl_options_init(&opts);
+	asl_arena config; /* bindings and the mock file live as long as the run */
+	asl_arena_init(&config, NULL);
+	asl_binding bindings[MAX_BINDINGS];
+	size_t nbind = 0;
+	char err[512];
+	int rc = 2;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout, prog);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		if (!strcmp(a, "--stats")) {
 			stats = 1;
@@ -78,7 +118,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		}
 		if (i + 1 >= argc || strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n", prog, a);
-			return 2;
+			goto out;
 		}
 		const char *val = argv[++i];
 		if (!strcmp(a, "--input")) {
@@ -90,14 +130,53 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			opts.wait_scale = strtod(val, &end);
 			if (*end || opts.wait_scale < 0) {
 				fprintf(stderr, "%s: --wait-scale needs a number >= 0\n", prog);
-				return 2;
+				goto out;
 			}
+		} else if (!strcmp(a, "--task")) {
+			if (nbind >= MAX_BINDINGS ||
+			    asl_binding_parse(&config, val, &bindings[nbind], err, sizeof err) < 0) {
+				fprintf(stderr, "%s: --task %s\n", prog,
+					nbind >= MAX_BINDINGS ? "given too often" : err);
+				goto out;
+			}
+			nbind++;
+		} else if (!strcmp(a, "--tasks")) {
+			asl_value *v = asl_read_json_file(&config, val, err, sizeof err);
+			if (!v || asl_bindings_from_json(v, bindings, MAX_BINDINGS, &nbind, err,
+							 sizeof err) < 0) {
+				fprintf(stderr, "%s: --tasks: %s\n", prog, err);
+				goto out;
+			}
+		} else if (!strcmp(a, "--mock-config")) {
+			mock_path = val;
+		} else if (!strcmp(a, "--mock-case")) {
+			opts.mock_case = val;
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
-			return 2;
+			goto out;
 		}
 	}
+	if (!mock_path != !opts.mock_case) {
+		fprintf(stderr, "%s: --mock-config and --mock-case go together\n", prog);
+		goto out;
+	}
+	if (mock_path && !(opts.mock_config = asl_read_json_file(&config, mock_path, err,
+								 sizeof err))) {
+		fprintf(stderr, "%s: --mock-config: %s\n", prog, err);
+		goto out;
+	}
+	opts.bindings = bindings;
+	opts.binding_count = nbind;
+	rc = run(prog, input_arg, &opts, machine, stats);
+out:
+	asl_arena_destroy(&config);
+	return rc;
+}
 
+static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
+	       const asl_machine *machine, int stats)
+{
+	asl_options opts = *opts_in;
 	size_t len;
 	char *text = input_arg ? strdup(input_arg) : read_all(stdin, &len);
 	if (input_arg && text)

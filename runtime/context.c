@@ -1,6 +1,7 @@
 /* The context object `$$`, built on demand once per state. */
 #include <string.h>
 
+#include "asl/platform.h"
 #include "exec.h"
 
 static void put(asl_arena *a, asl_value *o, const char *key, asl_value *v)
@@ -35,9 +36,24 @@ asl_value *asl_context(asl_exec *ex)
 	const asl_machine *m = ex->machine;
 	put(a, st, "Name", asl_string(a, m->state_names[ex->state], m->state_name_lens[ex->state]));
 	put(a, st, "EnteredTime", time_string(a, asl__entered_ms(ex)));
+	if (ex->retryable)
+		put(a, st, "RetryCount", asl_integer(a, ex->retry_count));
 	put(a, ctx, "Execution", exec);
 	put(a, ctx, "StateMachine", sm);
 	put(a, ctx, "State", st);
+	if (ex->task && ex->task->token) {
+		/* a fresh token per attempt, as AWS issues one */
+		unsigned char raw[32];
+		char hex[65];
+		asl_platform_random(raw, sizeof raw);
+		for (int i = 0; i < 32; i++) {
+			hex[2 * i] = "0123456789abcdef"[raw[i] >> 4];
+			hex[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
+		}
+		asl_value *task = asl_object(a, 1);
+		put(a, task, "Token", asl_string(a, hex, 64));
+		put(a, ctx, "Task", task);
+	}
 	if (a->failed)
 		return NULL;
 	ex->context = ctx;

@@ -34,6 +34,8 @@ asl_value *asl_empty_object(asl_exec *ex)
 asl_value *asl_enter(asl_exec *ex, int index)
 {
 	ex->state = index;
+	ex->retryable = 0;
+	ex->task = NULL;
 	ex->entered_count++;
 	ex->entered_event = ++ex->event_id;
 	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
@@ -175,6 +177,11 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
 	ex->input = asl_copy(&ex->perm, input);
+	if (ex->opts.mock_config) {
+		ex->mock_calls = asl_arena_alloc(&ex->perm, (size_t)m->state_count * sizeof(int));
+		if (ex->mock_calls)
+			memset(ex->mock_calls, 0, (size_t)m->state_count * sizeof(int));
+	}
 	if (m->var_count) {
 		ex->vars = asl_arena_alloc(&ex->perm, (size_t)m->var_count * sizeof *ex->vars);
 		if (ex->vars)

@@ -15,6 +15,10 @@ struct asl_exec {
 	asl_value *input;   /* the execution input */
 	asl_value *context; /* cached `$$` of the current state, NULL until asked for */
 	asl_value **vars;   /* workflow variables by slot, NULL while unassigned */
+	int retryable;      /* the current state is a Task, Parallel or Map */
+	int retry_count;    /* $$.State.RetryCount */
+	const asl_task *task; /* the current Task, for $$.Task */
+	int *mock_calls;    /* invocations per state, for mocked responses */
 	int state;          /* index of the current state */
 	int event_id;       /* id of the last history event */
 	int entered_event;  /* id of the current state's ...StateEntered event */
@@ -44,6 +48,9 @@ const char *asl__json(asl_exec *ex, const asl_value *v);
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
 /* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
 int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
+/* A mocked response for the current state, when the mock test case lists it: returns 1 with
+ * *result set (or NULL after raising the mocked error); 0 when the state is not mocked. */
+int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* States.DataLimitExceeded for the current state's output. */
 int asl_fail_data_limit(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */

@@ -11,7 +11,9 @@ static int is_array(const asl_value *v)
 /* Java's Math.round: halves go towards positive infinity. */
 double asl__java_round(double x)
 {
-	return floor(x + 0.5);
+	/* not floor(x + 0.5): that rounds 0.49999999999999994 up, as the addition rounds */
+	double r = floor(x);
+	return x - r >= 0.5 ? r + 1 : r;
 }
 
 asl_value *asl_fn_array(asl_exec *ex, asl_value **args, int n)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages aslc needs, only those that are missing.
 set -euo pipefail
-packages=(gcc make cmake pkg-config python3 libjsmn-dev libtcc-dev tcc check nettle-dev)
+packages=(gcc make cmake pkg-config python3 libjsmn-dev libtcc-dev tcc check nettle-dev libcurl4-openssl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

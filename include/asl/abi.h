@@ -4,6 +4,7 @@
 #define ASL_ABI_H
 
 #include "asl/json.h"
+#include "asl/task.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,10 @@ typedef struct asl_machine {
 	double timeout_seconds;    /* top-level TimeoutSeconds, 0 when absent */
 	const char *const *var_names; /* workflow variables; a variable's index is its slot */
 	int var_count;
+	const asl_binding *bindings;  /* Task bindings given to aslc */
+	int binding_count;
+	const asl_handler *handlers;  /* C handlers linked in (c:NAME) */
+	int handler_count;
 } asl_machine;
 
 /* Static constants in generated code. */
@@ -114,6 +119,42 @@ asl_value *asl_fail_template(asl_exec *ex, const asl_path *path, const char *fie
 /* ResultPath: merges `result` into `raw` at the reference path; NULL and an error when it
  * cannot (States.ResultPathMatchFailure). */
 asl_value *asl_result_path(asl_exec *ex, asl_value *raw, asl_value *result, const asl_path *path);
+
+/* ---- Task states ---- */
+typedef struct asl_task {
+	const char *resource;
+	int token;       /* the resource ends in .waitForTaskToken: $$.Task.Token exists */
+} asl_task;
+
+/* Marks a Task, Parallel or Map state as entered ($$.State.RetryCount exists for them). */
+asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task);
+/* Calls the Task's binding with the effective input. NULL after raising the task's error
+ * (catchable). timeout/heartbeat in seconds, 0 when not set. */
+asl_value *asl_task_run(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
+			double heartbeat);
+/* TimeoutSecondsPath / HeartbeatSecondsPath: a positive integer, else States.Runtime (-1). */
+double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
+			const asl_value *v);
+
+typedef struct asl_retrier {
+	const char *const *errors;
+	int error_count;
+	double interval, backoff, max_delay; /* max_delay 0: none */
+	int max_attempts;
+	int jitter_full;
+} asl_retrier;
+
+typedef struct asl_catcher {
+	const char *const *errors;
+	int error_count;
+} asl_catcher;
+
+/* After a failure: when a retrier applies, waits its backoff, clears the error and returns 1. */
+int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempts);
+/* After a failure: the index of the first catcher that matches the error, else -1. */
+int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count);
+/* The Error Output {"Error","Cause"} of the caught error; clears the error. */
+asl_value *asl_error_output(asl_exec *ex);
 
 /* ---- variables ---- */
 /* The value of a variable, or NULL while it has not been assigned. */

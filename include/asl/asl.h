@@ -3,6 +3,7 @@
 #define ASL_ASL_H
 
 #include "asl/abi.h"
+#include "asl/task.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,6 +15,12 @@ typedef struct asl_options {
 	const char *execution_name;         /* NULL: "local-execution" */
 	double wait_scale;                  /* multiplies every wait; 0 skips waiting */
 	const asl_allocator *allocator;     /* NULL: malloc/free */
+	const asl_binding *bindings;        /* Task bindings that override the compiled ones */
+	size_t binding_count;
+	const asl_handler *handlers;        /* handlers for c:NAME bindings besides linked ones */
+	size_t handler_count;
+	const asl_value *mock_config;       /* a Step Functions Local MockConfigFile, parsed */
+	const char *mock_case;              /* the test case of it to use */
 } asl_options;
 
 /* The outcome of one execution. The strings live in `arena`; asl_result_free releases them. */
@@ -34,6 +41,16 @@ int asl_execute(const asl_machine *machine, const asl_value *input, const asl_op
 void asl_result_free(asl_result *result);
 /* {"Error":...,"Cause":...} for a failed or timed-out result, in the result's arena. */
 const char *asl_result_error_json(asl_result *result);
+
+/* Bindings: checks a BINDING; parses "RESOURCE=BINDING" (strings in `arena` or `spec`);
+ * adds the members of a --tasks file's object. 0, or -1 with a message in `err`. */
+int asl_binding_check(const char *binding, char *err, size_t errlen);
+int asl_binding_parse(asl_arena *arena, const char *spec, asl_binding *out, char *err,
+		      size_t errlen);
+int asl_bindings_from_json(const asl_value *v, asl_binding *out, size_t max, size_t *count,
+			   char *err, size_t errlen);
+/* Reads and parses a whole JSON file into `arena`; NULL with a message in `err`. */
+asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, size_t errlen);
 
 /* Command-line front end shared by AOT executables and `aslc run`: parses the options
  * documented in --help, reads the input, runs the machine, prints the outcome and returns the

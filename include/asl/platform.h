@@ -14,4 +14,35 @@ void asl_platform_sleep_ms(int64_t ms);
 /* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
 int asl_platform_random(void *buf, size_t len);
 
+/* Runs `command` with /bin/sh, `input` on its stdin. Heartbeats are writes to file descriptor 3
+ * ($ASL_HEARTBEAT_FD); with timeout_ms or heartbeat_ms > 0 the process group is killed when
+ * one expires. Returns 0 when the process ran (see the result), -1 when it could not start. */
+typedef struct asl_process_result {
+	int exit_status;          /* -1 when killed by a signal */
+	int signal;
+	int timed_out, heartbeat_timed_out;
+	int overflow;             /* output beyond the capture limit was dropped */
+	char *out, *err;          /* NUL-terminated captures, freed by asl_platform_process_free */
+	size_t out_len, err_len;
+} asl_process_result;
+
+int asl_platform_run(const char *command, const char *input, size_t input_len,
+		     int64_t timeout_ms, int64_t heartbeat_ms, asl_process_result *r);
+void asl_platform_process_free(asl_process_result *r);
+
+/* POSTs `body` (JSON) to `url`. Returns 0 with the status, the body and whether the response had
+ * an X-Amz-Function-Error header; -1 with a message in `error` when no response came. */
+typedef struct asl_http_result {
+	long status;
+	int function_error;
+	int timed_out;
+	char *body;
+	size_t body_len;
+	char error[256];
+} asl_http_result;
+
+int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
+			   asl_http_result *r);
+void asl_platform_http_free(asl_http_result *r);
+
 #endif

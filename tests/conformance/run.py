@@ -54,8 +54,18 @@ def load_cases(corpus, name_filter):
             input_text = f.read()
         area = name.split("__", 1)[0] if "__" in name else os.path.basename(
             os.path.normpath(corpus))
+        extra = []  # our own machines may bind Task resources
+        if os.path.isfile(os.path.join(d, "tasks.json")):
+            extra += ["--tasks", os.path.join(d, "tasks.json")]
+        if os.path.isfile(os.path.join(d, "handlers.c")):
+            extra += ["--link", os.path.join(d, "handlers.c")]
+        run_args = []
+        if os.path.isfile(os.path.join(d, "mock.json")):
+            with open(os.path.join(d, "mock-case.txt")) as f:
+                run_args += ["--mock-config", os.path.join(d, "mock.json"),
+                             "--mock-case", f.read().strip()]
         cases.append({"name": name, "area": area, "dir": d, "expected": expected,
-                      "input": input_text,
+                      "input": input_text, "extra": extra, "run_args": run_args,
                       "definition": os.path.join(d, "definition.asl.json")})
     return cases
 
@@ -95,10 +105,10 @@ def compare(case, proc):
     return None
 
 
-def run(cmd, stdin):
+def run(cmd, stdin, cwd=None):
     try:
         return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=TIMEOUT_SECONDS)
+                              timeout=TIMEOUT_SECONDS, cwd=cwd)
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(cmd, -1, b"", b"timed out after %ds" % TIMEOUT_SECONDS)
 
@@ -113,6 +123,8 @@ def main():
     ap.add_argument("--filter")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
+    args.aslc = os.path.abspath(args.aslc)  # cases run in their own folder
+    args.corpus = os.path.abspath(args.corpus)
 
     if not os.path.isdir(args.corpus):
         print("conformance: corpus not found at %s: SKIPPED (exit 77)" % args.corpus)
@@ -135,14 +147,14 @@ def main():
         defs = {}
         for c in cases:
             with open(c["definition"], "rb") as f:
-                key = hashlib.sha1(f.read()).hexdigest()[:16]
+                key = hashlib.sha1(f.read() + repr(c["extra"]).encode()).hexdigest()[:16]
             c["key"] = key
-            defs.setdefault(key, c["definition"])
+            defs.setdefault(key, (c["definition"], c["extra"]))
 
         def build(item):
-            key, path = item
+            key, (path, extra) = item
             exe = os.path.join(workdir, key)
-            proc = run([args.aslc, path, "-o", exe], None)
+            proc = run([args.aslc, path, "-o", exe] + extra, None)
             return key, (exe if proc.returncode == 0 else None), proc
 
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -155,9 +167,10 @@ def main():
             exe, build_proc = executables[case["key"]]
             if exe is None:
                 return case, backend, compare(case, build_proc)
-            proc = run([exe, "--wait-scale", "0"], case["input"])
+            proc = run([exe, "--wait-scale", "0"] + case["run_args"], case["input"], case["dir"])
         else:
-            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"], case["input"])
+            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"] +
+                       case["extra"] + case["run_args"], case["input"], case["dir"])
         return case, backend, compare(case, proc)
 
     jobs = [(c, b) for c in cases for b in backends]

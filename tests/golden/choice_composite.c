@@ -200,7 +200,8 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1, 7, 6};
 
 const asl_machine asl_generated_machine = {
-	"choice_composite", states_, names_, name_lens_, 3, 0, 0, NULL, 0};
+	"choice_composite", states_, names_, name_lens_, 3, 0, 0, NULL, 0,
+	NULL, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

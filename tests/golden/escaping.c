@@ -83,7 +83,8 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {25};
 
 const asl_machine asl_generated_machine = {
-	"escaping", states_, names_, name_lens_, 1, 0, 0, NULL, 0};
+	"escaping", states_, names_, name_lens_, 1, 0, 0, NULL, 0,
+	NULL, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

@@ -112,7 +112,8 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1};
 
 const asl_machine asl_generated_machine = {
-	"parameters_paths", states_, names_, name_lens_, 1, 0, 0, NULL, 0};
+	"parameters_paths", states_, names_, name_lens_, 1, 0, 0, NULL, 0,
+	NULL, 0, NULL, 0};
 
 int main(int argc, char **argv)
 {

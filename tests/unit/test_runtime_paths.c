@@ -9,7 +9,10 @@
 static asl_exec ex;
 static const char *const state_names[] = {"First"};
 static const size_t state_name_lens[] = {5};
-static const asl_machine machine = {"m", NULL, state_names, state_name_lens, 1, 0, 0, NULL, 0};
+static const asl_machine machine = {.name = "m",
+				     .state_names = state_names,
+				     .state_name_lens = state_name_lens,
+				     .state_count = 1};
 
 /* The parts of asl_execute's set-up that paths and errors rely on. */
 static void setup(void)

@@ -1,0 +1,174 @@
+/* Task states: the binding call between the input and output processing, wrapped in Retry
+ * (a loop back to the input processing) and Catch (the Error Output merged into the raw
+ * input, then the catcher's Next). Errors of the paths themselves are States.Runtime and leave
+ * the state at once; task errors, an oversized result and ResultPathMatchFailure go to
+ * `failed`. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/abi.h"
+#include "aslc.h"
+
+/* The ErrorEquals array of a retrier or catcher as a static table; returns its id. */
+static int error_list(emitter *e, const asl_value *h)
+{
+	const asl_value *eq = field(h, "ErrorEquals");
+	int id = e->counter++;
+	fprintf(e->out, "static const char *const E%d_[] = {", id);
+	for (size_t i = 0; i < eq->u.array.len; i++) {
+		fputs(i ? ", " : "", e->out);
+		emit_c_string(e->out, eq->u.array.items[i]->u.string.ptr,
+			      eq->u.array.items[i]->u.string.len);
+	}
+	fputs("};\n", e->out);
+	return id;
+}
+
+static double number_or(const asl_value *h, const char *name, double dflt)
+{
+	const asl_value *v = field(h, name);
+	return v && v->type == ASL_NUMBER ? v->u.number : dflt;
+}
+
+static int emit_retriers(emitter *e, const asl_value *retry)
+{
+	int *lists = asl_arena_alloc(e->arena, (retry->u.array.len + 1) * sizeof(int));
+	for (size_t i = 0; i < retry->u.array.len; i++)
+		lists[i] = error_list(e, retry->u.array.items[i]);
+	int id = e->counter++;
+	fprintf(e->out, "static const asl_retrier R%d_[] = {\n", id);
+	for (size_t i = 0; i < retry->u.array.len; i++) {
+		const asl_value *r = retry->u.array.items[i];
+		const asl_value *j = field(r, "JitterStrategy");
+		fprintf(e->out, "\t{E%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
+			field(r, "ErrorEquals")->u.array.len, number_or(r, "IntervalSeconds", 1),
+			number_or(r, "BackoffRate", 2), number_or(r, "MaxDelaySeconds", 0),
+			number_or(r, "MaxAttempts", 3),
+			j && j->type == ASL_STRING && !strcmp(j->u.string.ptr, "FULL"));
+	}
+	fputs("};\n", e->out);
+	return id;
+}
+
+static int emit_catchers(emitter *e, const asl_value *c)
+{
+	int *lists = asl_arena_alloc(e->arena, (c->u.array.len + 1) * sizeof(int));
+	for (size_t i = 0; i < c->u.array.len; i++)
+		lists[i] = error_list(e, c->u.array.items[i]);
+	int id = e->counter++;
+	fprintf(e->out, "static const asl_catcher C%d_[] = {", id);
+	for (size_t i = 0; i < c->u.array.len; i++)
+		fprintf(e->out, "%s{E%d_, %zu}", i ? ", " : "", lists[i],
+			field(c->u.array.items[i], "ErrorEquals")->u.array.len);
+	fputs("};\n", e->out);
+	return id;
+}
+
+/* Seconds from a literal or a Reference Path, into C variable `var`. */
+static void emit_seconds(emitter *e, const asl_value *def, const char *name, const char *var)
+{
+	char path_name[40];
+	snprintf(path_name, sizeof path_name, "%sPath", name);
+	const asl_value *lit = field(def, name), *path = field(def, path_name);
+	if (path) {
+		int id;
+		const char *get = emit_path_expr(e, emit_parse_path(e, path), "in", &id);
+		fprintf(e->code, "\tdouble %s = asl_task_seconds(ex, \"%s\", &P%d_, %s);\n", var,
+			path_name, id, get);
+		fprintf(e->code, "\tif (%s < 0)\n\t\treturn ASL_FAILED;\n", var);
+	} else {
+		fprintf(e->code, "\tdouble %s = %.0f;\n", var, lit ? lit->u.number : 0.0);
+	}
+}
+
+/* The catchers' code after `failed:`. */
+static void emit_catch_branches(emitter *e, const state_info *s, const asl_value *catch_, int cid)
+{
+	FILE *b = e->code;
+	fprintf(b, "\tswitch (asl_catch(ex, C%d_, %zu)) {\n", cid, catch_->u.array.len);
+	for (size_t i = 0; i < catch_->u.array.len; i++) {
+		const asl_value *c = catch_->u.array.items[i];
+		fprintf(b, "\tcase %zu: {\n\t\tasl_value *eo = asl_error_output(ex);\n", i);
+		fputs("\t\tif (!eo)\n\t\t\treturn asl_failed(ex);\n", b);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *saved = e->code, *mem = open_memstream(&text, &len);
+		e->code = mem;
+		int aid = emit_assign_values(e, field(c, "Assign"), "eo", "asg");
+		const asl_value *rp = field(c, "ResultPath");
+		if (rp && rp->type == ASL_NULL) {
+			fputs("\tout = raw;\n", mem);
+		} else if (!rp || is_dollar_path(rp)) {
+			fputs("\tout = eo;\n", mem);
+		} else {
+			int pid = emit_path(e, emit_parse_path(e, rp));
+			fprintf(mem, "\tif (!(out = asl_result_path(ex, raw, eo, &P%d_)))\n"
+				     "\t\treturn ASL_FAILED;\n", pid);
+		}
+		emit_assign_commit(aid, "asg", mem, "\t");
+		fclose(mem);
+		e->code = saved;
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			fprintf(b, "\t%s\n", line);
+		free(text);
+		fprintf(b, "\t\treturn asl_leave(ex, out, %s);\n\t}\n",
+			emit_next(e, s, field(c, "Next")));
+	}
+	fputs("\t}\n", b);
+}
+
+void emit_task_state(emitter *e, const state_info *s, int index)
+{
+	const asl_value *def = s->def, *v;
+	FILE *b = e->code;
+	const asl_value *resource = field(def, "Resource");
+	const char *r = resource->u.string.ptr;
+	size_t rlen = resource->u.string.len;
+	const char *suffix = ".waitForTaskToken";
+	int token = rlen >= strlen(suffix) && !strcmp(r + rlen - strlen(suffix), suffix);
+	int tid = e->counter++;
+	fprintf(e->out, "static const asl_task T%d_ = {", tid);
+	emit_c_string(e->out, r, rlen);
+	fprintf(e->out, ", %d};\n", token);
+	const asl_value *retry = field(def, "Retry"), *catch_ = field(def, "Catch");
+	int rid = retry && retry->u.array.len ? emit_retriers(e, retry) : -1;
+	int cid = catch_ && catch_->u.array.len ? emit_catchers(e, catch_) : -1;
+
+	fprintf(b, "\tasl_value *raw = asl_enter_retryable(ex, %d, &T%d_), *in, *out, *res;\n",
+		index, tid);
+	if (rid >= 0)
+		fprintf(b, "\tint attempts[%zu] = {0};\nretry:\n", retry->u.array.len);
+	emit_io_path(e, field(def, "InputPath"), "in", "raw");
+	if ((v = field(def, "Parameters")))
+		fprintf(b, "\tif (!(in = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
+			emit_template(e, v));
+	emit_seconds(e, def, "TimeoutSeconds", "timeout");
+	emit_seconds(e, def, "HeartbeatSeconds", "heartbeat");
+	fprintf(b, "\tif (!(res = asl_task_run(ex, &T%d_, in, timeout, heartbeat)))\n"
+		   "\t\tgoto failed;\n", tid);
+	/* Assign sees the raw result, before ResultSelector */
+	int aid = emit_assign_values(e, field(def, "Assign"), "res", "asg");
+	if ((v = field(def, "ResultSelector")))
+		fprintf(b, "\tif (!(res = t%d_(ex, res)))\n\t\treturn asl_failed(ex);\n",
+			emit_template(e, v));
+	const asl_value *rp = field(def, "ResultPath");
+	if (rp && rp->type == ASL_NULL) {
+		fputs("\tout = raw;\n", b);
+	} else if (!rp || is_dollar_path(rp)) {
+		fputs("\tout = res;\n", b);
+	} else {
+		int pid = emit_path(e, emit_parse_path(e, rp));
+		fprintf(b, "\tif (!(out = asl_result_path(ex, raw, res, &P%d_)))\n\t\tgoto failed;\n",
+			pid);
+	}
+	emit_io_path(e, field(def, "OutputPath"), "out", "out");
+	emit_assign_commit(aid, "asg", b, "\t");
+	fprintf(b, "\treturn asl_leave(ex, out, %s);\nfailed:\n", emit_next(e, s, field(def, "Next")));
+	if (rid >= 0)
+		fprintf(b, "\tif (asl_retry(ex, R%d_, %zu, attempts))\n\t\tgoto retry;\n", rid,
+			retry->u.array.len);
+	if (cid >= 0)
+		emit_catch_branches(e, s, catch_, cid);
+	fputs("\treturn ASL_FAILED;\n", b);
+}

@@ -1,0 +1,51 @@
+/* Task handlers: the ABI between a Task state and the C code that does its work.
+ *
+ * A `c:SYMBOL` binding calls `int SYMBOL(asl_task_call *call)`. The handler reads
+ * `call->input` (borrowed, valid during the call), builds its result in `call->arena` (owned by
+ * the execution) and returns ASL_TASK_OK with `call->result` set, or ASL_TASK_ERROR with
+ * `call->error` (and optionally `call->cause`) set, which the state then handles like any
+ * task failure (Retry, Catch). Strings given as error and cause must outlive the call: use
+ * literals or copies made with asl_string(call->arena, ...). Handlers may run on several
+ * threads at once and must not keep `call` after returning. */
+#ifndef ASL_TASK_H
+#define ASL_TASK_H
+
+#include "asl/json.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { ASL_TASK_OK = 0, ASL_TASK_ERROR = 1 };
+
+typedef struct asl_task_call {
+	const char *resource;   /* the Task's Resource */
+	const char *state_name; /* the Task state's name */
+	const asl_value *input; /* the effective input (after InputPath and Parameters) */
+	asl_arena *arena;       /* where the result is built */
+	void *user;             /* asl_handler.user of the registered handler */
+	asl_value *result;      /* out: the result */
+	const char *error;      /* out: the error name */
+	const char *cause;      /* out: the cause (may stay NULL) */
+} asl_task_call;
+
+typedef int (*asl_task_handler)(asl_task_call *call);
+
+/* A named handler, for `c:NAME` bindings resolved at run time (JIT and embedding). */
+typedef struct asl_handler {
+	const char *name;
+	asl_task_handler fn;
+	void *user;
+} asl_handler;
+
+/* A Task binding: RESOURCE (the exact Resource, or a Lambda function's name) = BINDING
+ * (`c:SYMBOL`, `exec:COMMAND`, `http://...`, `https://...` or `mock:`). */
+typedef struct asl_binding {
+	const char *resource;
+	const char *binding;
+} asl_binding;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

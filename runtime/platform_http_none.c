@@ -1,0 +1,21 @@
+/* Stand-in for builds without libcurl (-DASLC_WITH_CURL=OFF): HTTP bindings report that they
+ * are not built in. */
+#include <stdio.h>
+#include <string.h>
+
+#include "asl/platform.h"
+
+int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
+			   asl_http_result *r)
+{
+	(void)url, (void)body, (void)len, (void)timeout_ms;
+	memset(r, 0, sizeof *r);
+	snprintf(r->error, sizeof r->error, "this runtime was built without HTTP support "
+					    "(ASLC_WITH_CURL=OFF)");
+	return -1;
+}
+
+void asl_platform_http_free(asl_http_result *r)
+{
+	(void)r;
+}

@@ -1,0 +1,80 @@
+/* Retry and Catch: matching an error against ErrorEquals, backoff with jitter, and the Error
+ * Output handed to a Catcher. States.Runtime is never retried nor caught. */
+#include <math.h>
+#include <string.h>
+
+#include "asl/platform.h"
+#include "exec.h"
+
+static int name_matches(const char *want, const char *error)
+{
+	if (!strcmp(want, "States.ALL"))
+		return 1;
+	if (!strcmp(want, "States.TaskFailed")) /* any error but a timeout */
+		return strcmp(error, "States.Timeout") != 0;
+	return !strcmp(want, error);
+}
+
+static int error_matches(asl_exec *ex, const char *const *errors, int n)
+{
+	const char *error = ex->error ? ex->error : "";
+	if (!strcmp(error, "States.Runtime") || ex->timed_out)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (name_matches(errors[i], error))
+			return 1;
+	return 0;
+}
+
+static void clear_error(asl_exec *ex)
+{
+	ex->failed = 0;
+	ex->error = ex->cause = NULL;
+}
+
+int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempts)
+{
+	for (int i = 0; i < count; i++) {
+		const asl_retrier *r = &retriers[i];
+		if (!error_matches(ex, r->errors, r->error_count))
+			continue;
+		/* the first matching retrier decides, even when it is exhausted */
+		if (attempts[i] >= r->max_attempts)
+			return 0;
+		double delay = r->interval * pow(r->backoff, attempts[i]);
+		if (r->max_delay > 0 && delay > r->max_delay)
+			delay = r->max_delay;
+		if (r->jitter_full) {
+			uint32_t rnd = 0;
+			asl_platform_random(&rnd, sizeof rnd);
+			delay *= (double)rnd / 4294967296.0;
+		}
+		attempts[i]++;
+		clear_error(ex);
+		if (asl__sleep_until(ex, asl__now(ex) + (int64_t)(delay * 1000)) < 0)
+			return 0; /* the execution timed out while waiting */
+		ex->retry_count++;
+		ex->context = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (error_matches(ex, catchers[i].errors, catchers[i].error_count))
+			return i;
+	return -1;
+}
+
+asl_value *asl_error_output(asl_exec *ex)
+{
+	asl_arena *a = asl_heap(ex);
+	asl_value *o = asl_object(a, 2);
+	asl_object_append(a, o, "Error", 5, ex->error ? asl_cstring(a, ex->error) : asl_null());
+	asl_object_append(a, o, "Cause", 5, ex->cause ? asl_cstring(a, ex->cause) : asl_null());
+	clear_error(ex);
+	ex->context = NULL;
+	return a->failed ? NULL : o;
+}
