@@ -1,15 +1,20 @@
-// Machine generators for bench/run.sh.  Usage:
-//   node gen.mjs counter K  > counter-K.asl.json   (decimal counter loop, exactly 10^K iterations)
-//   node gen.mjs chain N    > chain-N.asl.json     (N Pass states in a row)
-//   node gen.mjs transitions K                     (prints the state-transition count of counter K)
-//   node gen.mjs input K 0|9                       (counter input with every digit 0 or 9)
+// Machines, inputs and expected figures for bench/run.sh.
+//   node gen.mjs counter K        the counter machine for exactly 10^K loop iterations
+//   node gen.mjs chain N          N Pass states in a row
+//   node gen.mjs input K 0|9      counter input with every digit 0 (10^K iterations) or 9 (one)
+//   node gen.mjs transitions K    states entered by counter K from input 0
+//   node gen.mjs tiny K           states entered by counter K from input 9
+//   node gen.mjs check K FILE...  fail unless every FILE holds counter K's output for input 0
+import { readFileSync } from 'node:fs';
+import { deepStrictEqual } from 'node:assert/strict';
 
-// Counter: digits d0 (least significant) .. d{K-1} live in the state data.  One iteration is
-// Body (Pass: Parameters reads $.d0, ResultPath $.last), then the increment: Choice Inc{j}
-// compares d{j} with 0..8 (NumericEquals) and goes to Pass Set{j}_{v+1} (Result v+1,
-// ResultPath $.d{j}, back to Body), or on 9 to Pass Carry{j} (Result 0) and on to Inc{j+1}.
-// A carry out of the top digit goes to Pass Overflow (Result 1, ResultPath $.d{K}, End), so
-// from all-zero digits the output is the number 10^K written in digits d0..d{K}.
+// Counter: a K-digit decimal counter in the state data, d0 the least significant digit.  One
+// iteration is Body (Pass: Parameters reads $.d0, ResultPath $.last) and then the increment:
+// Choice Inc{j} compares d{j} with 0..8 (NumericEquals) and goes to Pass Set{j}_{v+1}
+// (Result v+1, ResultPath $.d{j}) and back to Body, or, when d{j} is 9, to Pass Carry{j}
+// (d{j} := 0) and on to Inc{j+1}.  A carry out of the top digit goes to Pass Overflow
+// (Result 1, ResultPath $.d{K}, End).  From all-zero digits the loop runs exactly 10^K times
+// and the output holds the number 10^K in digits d0..d{K}.
 export function counter(k) {
   const States = {
     Body: { Type: 'Pass', Parameters: { 'digit.$': '$.d0' }, ResultPath: '$.last', Next: 'Inc0' },
@@ -24,27 +29,32 @@ export function counter(k) {
     };
     for (let v = 1; v <= 9; v++)
       States[`Set${j}_${v}`] = { Type: 'Pass', Result: v, ResultPath: `$.d${j}`, Next: 'Body' };
+    // "Result": 0 would be simpler, but aws-local-stepfunctions ignores a falsy Result
+    // (`if (Result)`) and passes the whole input on, so the 0 comes from the input instead.
     States[`Carry${j}`] = {
-      Type: 'Pass', Result: 0, ResultPath: `$.d${j}`, Next: j + 1 < k ? `Inc${j + 1}` : 'Overflow',
+      Type: 'Pass', InputPath: '$.zero', ResultPath: `$.d${j}`,
+      Next: j + 1 < k ? `Inc${j + 1}` : 'Overflow',
     };
   }
   States.Overflow = { Type: 'Pass', Result: 1, ResultPath: `$.d${k}`, End: true };
-  return { Comment: `decimal counter, 10^${k} iterations`, StartAt: 'Body', States };
+  return { Comment: `decimal counter: exactly 10^${k} loop iterations`, StartAt: 'Body', States };
 }
 
-// States entered when counting from 0 to 10^k: Body 10^k times; Inc{j} is entered once for
-// every value whose j low digits are all 9, i.e. 10^(k-j) times, and each Inc is followed by
-// exactly one Set/Carry Pass; plus Overflow once.
+export const input = (k, digit) => ({
+  zero: 0, ...Object.fromEntries(Array.from({ length: k }, (_, j) => [`d${j}`, digit])),
+});
+
+// From input 0: Body is entered 10^K times; Inc{j} once per counter value whose j low digits
+// are all 9, i.e. 10^(K-j) times, each followed by exactly one Set/Carry Pass; Overflow once.
 export function transitions(k) {
   let incs = 0n;
   for (let j = 0; j < k; j++) incs += 10n ** BigInt(k - j);
   return 10n ** BigInt(k) + 2n * incs + 1n;
 }
-// From all-nines (one iteration): Body, Inc0..Inc{k-1}, Carry0..Carry{k-1}, Overflow.
-export const tinyTransitions = (k) => 2 * k + 2;
+// From input 9 (one iteration): Body, Inc0..Inc{K-1}, Carry0..Carry{K-1}, Overflow.
+export const tiny = (k) => 2 * k + 2;
 
-export const input = (k, digit) =>
-  Object.fromEntries(Array.from({ length: k }, (_, j) => [`d${j}`, digit]));
+export const expected = (k) => ({ ...input(k, 0), last: { digit: 9 }, [`d${k}`]: 1 });
 
 export function chain(n) {
   const States = {};
@@ -55,11 +65,30 @@ export function chain(n) {
   return { Comment: `chain of ${n} Pass states`, StartAt: 'P0', States };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [what, a, b] = process.argv.slice(2);
-  const out = {
-    counter: () => counter(+a), chain: () => chain(+a),
-    transitions: () => transitions(+a).toString(), input: () => input(+a, +b),
-  }[what]();
-  console.log(typeof out === 'string' ? out : JSON.stringify(out, null, 1));
+const [cmd, a, b, ...rest] = process.argv.slice(2);
+const pretty = (v) => JSON.stringify(v, null, 1);
+const out = {
+  counter: () => pretty(counter(+a)),
+  chain: () => pretty(chain(+a)),
+  input: () => JSON.stringify(input(+a, +b)),
+  transitions: () => String(transitions(+a)),
+  tiny: () => String(tiny(+a)),
+  check: () => {
+    for (const f of [b, ...rest]) {
+      const text = readFileSync(f, 'utf8');
+      try {
+        deepStrictEqual(JSON.parse(text), expected(+a));
+      } catch {
+        console.error(`${f}: unexpected output ${text.slice(0, 200)}`);
+        process.exit(1);
+      }
+    }
+    return '';
+  },
+}[cmd];
+if (!out) {
+  console.error('usage: see the top of bench/gen.mjs');
+  process.exit(2);
 }
+const s = out();
+if (s) console.log(s);
