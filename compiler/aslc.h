@@ -126,15 +126,26 @@ typedef struct state_info {
 typedef struct var_ref {
 	const char *name;
 	const asl_value *at;
+	int scope;
 } var_ref;
 
+typedef struct scope_info {
+	const asl_value *obj; /* the machine, a Parallel branch or a Map processor */
+	int start;            /* index of its StartAt state */
+	int parent;           /* the enclosing scope, -1 for the machine itself */
+} scope_info;
+
 typedef struct machine_info {
+	scope_info *scopes;
+	int scope_count, scope_cap;
 	state_info *states;
 	int count, cap;
 	const char **vars; /* assigned variable names: the index is the variable's slot */
 	int var_count, var_cap;
 	var_ref *refs;     /* variable references, checked once every Assign is known */
 	int ref_count, ref_cap;
+	var_ref *assigns;  /* every Assign of a variable, with its scope */
+	int assign_count, assign_cap;
 	int start;
 	double timeout_seconds;
 	const char *name;

@@ -43,12 +43,15 @@ static void note_reference(checker *c, const char *name, const asl_value *at)
 	machine_info *m = c->m;
 	m->refs = grow_table(c, m->refs, sizeof *m->refs, m->ref_count, &m->ref_cap);
 	if (m->refs)
-		m->refs[m->ref_count++] = (var_ref){name, at};
+		m->refs[m->ref_count++] = (var_ref){name, at, c->scope};
 }
 
-static void note_assignment(checker *c, const char *name)
+static void note_assignment(checker *c, const char *name, const asl_value *at)
 {
 	machine_info *m = c->m;
+	m->assigns = grow_table(c, m->assigns, sizeof *m->assigns, m->assign_count, &m->assign_cap);
+	if (m->assigns)
+		m->assigns[m->assign_count++] = (var_ref){name, at, c->scope};
 	if (var_slot(m, name) >= 0)
 		return;
 	m->vars = grow_table(c, m->vars, sizeof *m->vars, m->var_count, &m->var_cap);
@@ -220,7 +223,7 @@ void check_assign(checker *c, const asl_value *v)
 		}
 		asl_value *name = asl_string(c->arena, mb->key, n);
 		if (name)
-			note_assignment(c, name->u.string.ptr);
+			note_assignment(c, name->u.string.ptr, mb->value);
 	}
 }
 

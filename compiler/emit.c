@@ -133,7 +133,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		return;
 	}
 
-	if (!strcmp(t, "Task")) {
+	if (!strcmp(t, "Task") || !strcmp(t, "Parallel") || !strcmp(t, "Map")) {
 		emit_task_state(e, s, index);
 		return;
 	}

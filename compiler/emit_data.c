@@ -252,6 +252,8 @@ static void emit_accessor(emitter *e, const jpath *p, int id)
 		}
 		fprintf(e->body, "\t\treturn asl_miss(ex, &P%d_, %d);\n", id, i);
 	}
+	if (p->seg_count == 0) /* `$`, `$$` or `$var` alone: the table is only for messages */
+		fprintf(e->body, "\t(void)&P%d_;\n", id);
 	fputs("\t(void)ex;\n\treturn v;\n}\n\n", e->body);
 	fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
 }

@@ -118,35 +118,121 @@ static void emit_catch_branches(emitter *e, const state_info *s, const asl_value
 	fputs("\t}\n", b);
 }
 
+/* The start state of a nested machine (a Parallel branch, a Map's ItemProcessor). */
+static int scope_start(emitter *e, const asl_value *obj)
+{
+	for (int i = 0; i < e->m->scope_count; i++)
+		if (e->m->scopes[i].obj == obj)
+			return e->m->scopes[i].start;
+	return -1;
+}
+
+/* Parallel: `res` = the branches' outputs. */
+static void emit_parallel_call(emitter *e, const asl_value *def)
+{
+	const asl_value *br = field(def, "Branches");
+	int id = e->counter++;
+	fprintf(e->out, "static const int B%d_[] = {", id);
+	for (size_t i = 0; i < br->u.array.len; i++)
+		fprintf(e->out, "%s%d", i ? ", " : "", scope_start(e, br->u.array.items[i]));
+	fputs("};\n", e->out);
+	fprintf(e->code, "\tif (!(res = asl_run_parallel(ex, B%d_, %zu, in)))\n\t\tgoto failed;\n",
+		id, br->u.array.len);
+}
+
+/* A Map setting from a literal or its *Path field, into `lim`. */
+static void emit_map_setting(emitter *e, const asl_value *def, const char *name, int kind,
+			     const char *member)
+{
+	char path_name[48];
+	snprintf(path_name, sizeof path_name, "%sPath", name);
+	const asl_value *lit = field(def, name), *path = field(def, path_name);
+	if (lit) {
+		fprintf(e->code, "\tlim.%s = %.17g;\n", member, lit->u.number);
+	} else if (path) {
+		int id;
+		const char *get = emit_path_expr(e, emit_parse_path(e, path), "in", &id);
+		fprintf(e->code, "\tif (asl_map_setting(ex, '%c', &P%d_, %s, &lim) < 0)\n"
+				 "\t\treturn ASL_FAILED;\n", kind, id, get);
+	}
+}
+
+/* Map: `res` = the processor's outputs for the items. */
+static void emit_map_call(emitter *e, const asl_value *def)
+{
+	const asl_value *proc = field(def, "ItemProcessor");
+	if (!proc)
+		proc = field(def, "Iterator");
+	const asl_value *sel = field(def, "ItemSelector");
+	if (!sel)
+		sel = field(def, "Parameters");
+	int tid = sel ? emit_template(e, sel) : -1;
+	int id = e->counter++;
+	char selector[32] = "NULL";
+	if (tid >= 0)
+		snprintf(selector, sizeof selector, "t%d_", tid);
+	fprintf(e->out, "static const asl_map M%d_ = {%d, %s};\n", id, scope_start(e, proc),
+		selector);
+	const asl_value *ip = field(def, "ItemsPath");
+	char err[64];
+	jpath *items_path = ip ? emit_parse_path(e, ip) : jpath_parse(e->arena, "$", 1, err, sizeof err);
+	int pid;
+	const char *get = emit_path_expr(e, items_path, "in", &pid);
+	FILE *b = e->code;
+	fprintf(b, "\tasl_value *items = %s;\n", get);
+	fprintf(b, "\tif (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))\n"
+		   "\t\treturn asl_fail_items(ex, &P%d_, items);\n", pid);
+	fputs("\tasl_map_limits lim = {0, -1, -1};\n", b);
+	emit_map_setting(e, def, "MaxConcurrency", 'c', "max_concurrency");
+	emit_map_setting(e, def, "ToleratedFailureCount", 'n', "tolerated_count");
+	emit_map_setting(e, def, "ToleratedFailurePercentage", 'p', "tolerated_percentage");
+	fprintf(b, "\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n\t\tgoto failed;\n", id);
+}
+
 void emit_task_state(emitter *e, const state_info *s, int index)
 {
 	const asl_value *def = s->def, *v;
 	FILE *b = e->code;
-	const asl_value *resource = field(def, "Resource");
-	const char *r = resource->u.string.ptr;
-	size_t rlen = resource->u.string.len;
-	const char *suffix = ".waitForTaskToken";
-	int token = rlen >= strlen(suffix) && !strcmp(r + rlen - strlen(suffix), suffix);
-	int tid = e->counter++;
-	fprintf(e->out, "static const asl_task T%d_ = {", tid);
-	emit_c_string(e->out, r, rlen);
-	fprintf(e->out, ", %d};\n", token);
+	int is_task = !strcmp(s->type, "Task");
+	int tid = -1;
+	if (is_task) {
+		const asl_value *resource = field(def, "Resource");
+		const char *r = resource->u.string.ptr;
+		size_t rlen = resource->u.string.len;
+		const char *suffix = ".waitForTaskToken";
+		int token = rlen >= strlen(suffix) && !strcmp(r + rlen - strlen(suffix), suffix);
+		tid = e->counter++;
+		fprintf(e->out, "static const asl_task T%d_ = {", tid);
+		emit_c_string(e->out, r, rlen);
+		fprintf(e->out, ", %d};\n", token);
+	}
 	const asl_value *retry = field(def, "Retry"), *catch_ = field(def, "Catch");
 	int rid = retry && retry->u.array.len ? emit_retriers(e, retry) : -1;
 	int cid = catch_ && catch_->u.array.len ? emit_catchers(e, catch_) : -1;
 
-	fprintf(b, "\tasl_value *raw = asl_enter_retryable(ex, %d, &T%d_), *in, *out, *res;\n",
-		index, tid);
+	char task_ref[32] = "NULL";
+	if (is_task)
+		snprintf(task_ref, sizeof task_ref, "&T%d_", tid);
+	fprintf(b, "\tasl_value *raw = asl_enter_retryable(ex, %d, %s), *in, *out, *res;\n",
+		index, task_ref);
 	if (rid >= 0)
 		fprintf(b, "\tint attempts[%zu] = {0};\nretry:\n", retry->u.array.len);
 	emit_io_path(e, field(def, "InputPath"), "in", "raw");
-	if ((v = field(def, "Parameters")))
-		fprintf(b, "\tif (!(in = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
-			emit_template(e, v));
-	emit_seconds(e, def, "TimeoutSeconds", "timeout");
-	emit_seconds(e, def, "HeartbeatSeconds", "heartbeat");
-	fprintf(b, "\tif (!(res = asl_task_run(ex, &T%d_, in, timeout, heartbeat)))\n"
-		   "\t\tgoto failed;\n", tid);
+	if (!strcmp(s->type, "Map")) {
+		emit_map_call(e, def);
+	} else {
+		if ((v = field(def, "Parameters")))
+			fprintf(b, "\tif (!(in = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
+				emit_template(e, v));
+		if (is_task) {
+			emit_seconds(e, def, "TimeoutSeconds", "timeout");
+			emit_seconds(e, def, "HeartbeatSeconds", "heartbeat");
+			fprintf(b, "\tif (!(res = asl_task_run(ex, &T%d_, in, timeout, heartbeat)))\n"
+				   "\t\tgoto failed;\n", tid);
+		} else {
+			emit_parallel_call(e, def);
+		}
+	}
 	/* Assign sees the raw result, before ResultSelector */
 	int aid = emit_assign_values(e, field(def, "Assign"), "res", "asg");
 	if ((v = field(def, "ResultSelector")))

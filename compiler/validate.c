@@ -75,6 +75,45 @@ static void exclusive(checker *c, const asl_value *st, const char *a, const char
 		diag_error(c->src, field(st, b), "\"%s\" and \"%s\" cannot both be given", a, b);
 }
 
+static void check_map(checker *c, const asl_value *st)
+{
+	const asl_value *v;
+	exclusive(c, st, "Iterator", "ItemProcessor");
+	exclusive(c, st, "ItemSelector", "Parameters");
+	exclusive(c, st, "MaxConcurrency", "MaxConcurrencyPath");
+	exclusive(c, st, "ToleratedFailureCount", "ToleratedFailureCountPath");
+	exclusive(c, st, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath");
+	const asl_value *proc = field(st, "ItemProcessor");
+	if (!proc)
+		proc = field(st, "Iterator");
+	if (!proc || proc->type != ASL_OBJECT)
+		diag_error(c->src, proc ? proc : st, "a Map state needs an \"ItemProcessor\" object");
+	const asl_value *cfg = field(proc, "ProcessorConfig");
+	if (cfg && (v = field(cfg, "Mode")) && !is_string_equal(v, "INLINE") &&
+	    !is_string_equal(v, "DISTRIBUTED"))
+		diag_error(c->src, v, "ProcessorConfig.Mode must be \"INLINE\" or \"DISTRIBUTED\"");
+	static const char *const later[] = {"ItemReader", "ItemBatcher", "ResultWriter", "Items"};
+	for (int i = 0; i < 4; i++)
+		if ((v = field(st, later[i])))
+			diag_error(c->src, v, "%s is not supported yet", later[i]);
+	check_path(c, field(st, "ItemsPath"), "ItemsPath", 1, 0, 1);
+	if ((v = field(st, "ItemSelector")))
+		check_template(c, v, "ItemSelector");
+	if ((v = field(st, "MaxConcurrency")) && !is_nonneg_int(v))
+		diag_error(c->src, v, "MaxConcurrency must be a non-negative integer");
+	if ((v = field(st, "ToleratedFailureCount")) && !is_nonneg_int(v))
+		diag_error(c->src, v, "ToleratedFailureCount must be a non-negative integer");
+	if ((v = field(st, "ToleratedFailurePercentage")) &&
+	    (v->type != ASL_NUMBER || v->u.number < 0 || v->u.number > 100))
+		diag_error(c->src, v, "ToleratedFailurePercentage must be a number from 0 to 100");
+	static const char *const paths[] = {"MaxConcurrencyPath", "ToleratedFailureCountPath",
+					    "ToleratedFailurePercentagePath"};
+	for (int i = 0; i < 3; i++)
+		check_path(c, field(st, paths[i]), paths[i], 1, 0, 1);
+	if ((v = field(st, "Label")) && !is_string(v))
+		diag_error(c->src, v, "Label must be a string");
+}
+
 static void check_state(checker *c, const asl_value *st, const char *type)
 {
 	const type_fields *tf = type_of(type);
@@ -87,8 +126,6 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		diag_error(c->src, v, "JSONata states are not supported yet");
 	if ((v = field(st, "Assign")))
 		check_assign(c, v);
-	if (!strcmp(type, "Parallel") || !strcmp(type, "Map"))
-		diag_error(c->src, field(st, "Type"), "%s states are not supported yet", type);
 
 	int terminal = !strcmp(type, "Succeed") || !strcmp(type, "Fail") || !strcmp(type, "Choice");
 	const asl_value *next = field(st, "Next"), *end = field(st, "End");
@@ -136,16 +173,8 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		if (!v || v->type != ASL_ARRAY || v->u.array.len == 0)
 			diag_error(c->src, v ? v : st, "Branches must be a non-empty array");
 	}
-	if (!strcmp(type, "Map")) {
-		exclusive(c, st, "Iterator", "ItemProcessor");
-		exclusive(c, st, "ItemSelector", "Parameters");
-		exclusive(c, st, "MaxConcurrency", "MaxConcurrencyPath");
-		if (!field(st, "Iterator") && !field(st, "ItemProcessor"))
-			diag_error(c->src, st, "a Map state needs an \"ItemProcessor\"");
-		check_path(c, field(st, "ItemsPath"), "ItemsPath", 1, 0, 1);
-		if ((v = field(st, "ItemSelector")))
-			check_template(c, v, "ItemSelector");
-	}
+	if (!strcmp(type, "Map"))
+		check_map(c, st);
 
 	if (!strcmp(type, "Choice")) {
 		v = field(st, "Choices");
@@ -216,6 +245,7 @@ int state_index(const machine_info *m, int scope, const char *name, size_t len)
 }
 
 static void check_scope(checker *c, const asl_value *obj, int nested);
+static void check_scope_body(checker *c, const asl_value *obj, int nested, int scope);
 
 /* Levenshtein distance, capped: used to suggest the state a misspelt Next meant. */
 static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
@@ -295,7 +325,26 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 
 static void check_scope(checker *c, const asl_value *obj, int nested)
 {
-	int scope = c->scopes++;
+	int scope = c->scopes++, outer = c->scope;
+	machine_info *m = c->m;
+	if (m->scope_count == m->scope_cap) {
+		int ncap = m->scope_cap ? m->scope_cap * 2 : 8;
+		scope_info *ns = asl_arena_alloc(c->arena, (size_t)ncap * sizeof *ns);
+		if (!ns)
+			return;
+		if (m->scope_count)
+			memcpy(ns, m->scopes, (size_t)m->scope_count * sizeof *ns);
+		m->scopes = ns;
+		m->scope_cap = ncap;
+	}
+	m->scopes[m->scope_count++] = (scope_info){obj, -1, nested ? outer : -1};
+	c->scope = scope;
+	check_scope_body(c, obj, nested, scope);
+	c->scope = outer;
+}
+
+static void check_scope_body(checker *c, const asl_value *obj, int nested, int scope)
+{
 	const asl_value *start = field(obj, "StartAt"), *states = field(obj, "States");
 	if (!start || !states) {
 		diag_error(c->src, obj, "These fields are required: [States, StartAt]");
@@ -345,6 +394,8 @@ static void check_scope(checker *c, const asl_value *obj, int nested)
 	memset(seen, 0, (size_t)(last - first) + 1);
 	for (int i = first; i < last; i++) {
 		state_info *s = &c->m->states[i];
+		if (s->scope != scope)
+			continue; /* a nested branch's state: checked with its own scope */
 		const asl_value *end = field(s->def, "End");
 		if (!strcmp(s->type, "Succeed") || !strcmp(s->type, "Fail") ||
 		    (end && end->type == ASL_BOOL && end->boolean))
@@ -372,6 +423,7 @@ static void check_scope(checker *c, const asl_value *obj, int nested)
 	}
 	if (!nested)
 		c->m->start = s0;
+	c->m->scopes[scope].start = s0;
 	int head = 0, tail = 0;
 	queue[tail++] = s0;
 	seen[s0 - first] = 1;
@@ -393,9 +445,32 @@ static void check_scope(checker *c, const asl_value *obj, int nested)
 				   c->m->states[i].name);
 }
 
+static int is_ancestor(const machine_info *m, int outer, int inner)
+{
+	for (int s = m->scopes[inner].parent; s >= 0; s = m->scopes[s].parent)
+		if (s == outer)
+			return 1;
+	return 0;
+}
+
+/* A Parallel branch or Map iteration must not assign a variable of an enclosing scope. */
+static void check_variable_scopes(source *src, const machine_info *m)
+{
+	for (int i = 0; i < m->assign_count; i++)
+		for (int j = 0; j < m->assign_count; j++)
+			if (!strcmp(m->assigns[i].name, m->assigns[j].name) &&
+			    is_ancestor(m, m->assigns[i].scope, m->assigns[j].scope)) {
+				diag_error(src, m->assigns[j].at, "variable $%s is assigned in an "
+								  "enclosing scope; a Parallel "
+								  "branch or Map iteration cannot "
+								  "assign it", m->assigns[j].name);
+				break;
+			}
+}
+
 int validate(source *src, asl_arena *arena, machine_info *m)
 {
-	checker c = {src, arena, m, 0};
+	checker c = {src, arena, m, 0, -1};
 	const asl_value *root = src->root;
 	if (root->type != ASL_OBJECT) {
 		diag_error(src, root, "Definition must be a valid JSON object");
@@ -427,6 +502,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 			diag_error(src, v, "JSONata is not supported yet");
 	}
 	check_scope(&c, root, 0);
+	check_variable_scopes(src, m);
 	for (int i = 0; i < m->ref_count; i++)
 		if (var_slot(m, m->refs[i].name) < 0)
 			diag_error(src, m->refs[i].at, "variable $%s is never assigned (no Assign in the "

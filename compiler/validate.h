@@ -10,6 +10,7 @@ typedef struct checker {
 	asl_arena *arena;
 	machine_info *m;
 	int scopes;
+	int scope; /* the scope being checked */
 } checker;
 
 int in_list(const char *const *list, const char *key, size_t n);

@@ -18,6 +18,7 @@ static void usage(FILE *out, const char *prog)
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
 		"  --stats              print the number of states entered on stderr\n"
+		"  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 		"  --task RESOURCE=BINDING  bind a Task resource (overrides the compiled binding):\n"
 		"                       c:SYMBOL, exec:COMMAND, http(s)://URL or mock:\n"
 		"  --tasks FILE         bindings from a JSON object {\"RESOURCE\": \"BINDING\"}\n"
@@ -132,6 +133,14 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 				fprintf(stderr, "%s: --wait-scale needs a number >= 0\n", prog);
 				goto out;
 			}
+		} else if (!strcmp(a, "--threads")) {
+			char *end;
+			long t = strtol(val, &end, 10);
+			if (*end || t < 1 || t > 1024) {
+				fprintf(stderr, "%s: --threads needs a number from 1 to 1024\n", prog);
+				goto out;
+			}
+			opts.threads = (int)t;
 		} else if (!strcmp(a, "--task")) {
 			if (nbind >= MAX_BINDINGS ||
 			    asl_binding_parse(&config, val, &bindings[nbind], err, sizeof err) < 0) {

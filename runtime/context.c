@@ -18,7 +18,7 @@ static asl_value *time_string(asl_arena *a, int64_t ms)
 
 asl_value *asl_context(asl_exec *ex)
 {
-	if (ex->context)
+	if (ex->context && !ex->map_item)
 		return ex->context;
 	asl_arena *a = asl_heap(ex);
 	asl_value *exec = asl_object(a, 6), *sm = asl_object(a, 2), *st = asl_object(a, 2);
@@ -41,6 +41,13 @@ asl_value *asl_context(asl_exec *ex)
 	put(a, ctx, "Execution", exec);
 	put(a, ctx, "StateMachine", sm);
 	put(a, ctx, "State", st);
+	if (ex->map_item) {
+		asl_value *map = asl_object(a, 1), *item = asl_object(a, 2);
+		put(a, item, "Index", asl_integer(a, ex->map_index));
+		put(a, item, "Value", (asl_value *)ex->map_item);
+		put(a, map, "Item", item);
+		put(a, ctx, "Map", map);
+	}
 	if (ex->task && ex->task->token) {
 		/* a fresh token per attempt, as AWS issues one */
 		unsigned char raw[32];

@@ -63,6 +63,11 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 	return next;
 }
 
+int asl__cancelled_cb(void *ex)
+{
+	return asl__cancelled(ex);
+}
+
 asl_value *asl_var(asl_exec *ex, int slot)
 {
 	return ex->vars[slot];
@@ -115,14 +120,16 @@ static void time_out(asl_exec *ex)
 	ex->cause = NULL;
 }
 
-static void run(asl_exec *ex)
+void asl__run_from(asl_exec *ex, int start)
 {
 	const asl_machine *m = ex->machine;
-	int st = m->start;
+	int st = start;
 	while (st >= 0) {
 		st = m->states[st](ex);
 		if (st < 0)
 			break;
+		if (ex->group && asl__cancelled(ex))
+			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
 			return;
 		if (++ex->transitions % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
@@ -194,7 +201,8 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	if (!ex->input)
 		asl_fail_oom(ex);
 	else
-		run(ex);
+		asl__run_from(ex, m->start);
+	asl__free_pool(ex);
 
 	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
 	result->output = NULL;

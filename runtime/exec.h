@@ -18,7 +18,12 @@ struct asl_exec {
 	int retryable;      /* the current state is a Task, Parallel or Map */
 	int retry_count;    /* $$.State.RetryCount */
 	const asl_task *task; /* the current Task, for $$.Task */
-	int *mock_calls;    /* invocations per state, for mocked responses */
+	int *mock_calls;    /* invocations per state, for mocked responses (shared, atomic) */
+	struct asl_pool *pool;    /* threads for Parallel and Map, made on first use */
+	struct group *group;      /* the Parallel/Map run this execution is a branch of */
+	asl_exec *parent;
+	const asl_value *map_item; /* during a Map's ItemSelector: $$.Map.Item.Value */
+	int64_t map_index;
 	int state;          /* index of the current state */
 	int event_id;       /* id of the last history event */
 	int entered_event;  /* id of the current state's ...StateEntered event */
@@ -51,6 +56,12 @@ int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
 /* A mocked response for the current state, when the mock test case lists it: returns 1 with
  * *result set (or NULL after raising the mocked error); 0 when the state is not mocked. */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
+/* Runs states from `start` until the end, a failure or cancellation. */
+void asl__run_from(asl_exec *ex, int start);
+/* A sibling branch failed, or the execution timed out: stop. */
+int asl__cancelled(asl_exec *ex);
+int asl__cancelled_cb(void *ex);
+void asl__free_pool(asl_exec *ex);
 /* States.DataLimitExceeded for the current state's output. */
 int asl_fail_data_limit(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */

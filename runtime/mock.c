@@ -54,7 +54,7 @@ int asl__mock_invoke(asl_exec *ex, asl_value **result)
 						  "entry for this state's response.");
 		return 1;
 	}
-	int call = ex->mock_calls ? ex->mock_calls[ex->state]++ : 0;
+	int call = ex->mock_calls ? __atomic_fetch_add(&ex->mock_calls[ex->state], 1, __ATOMIC_RELAXED) : 0;
 	const asl_value *entry = NULL;
 	for (size_t i = 0; i < responses->u.object.len && !entry; i++)
 		if (covers(responses->u.object.members[i].key, call))

@@ -55,7 +55,8 @@ static void child(const char *command, int in_fd, int out_fd, int err_fd, int hb
 }
 
 int asl_platform_run(const char *command, const char *input, size_t input_len,
-		     int64_t timeout_ms, int64_t heartbeat_ms, asl_process_result *r)
+		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
+		     asl_process_result *r)
 {
 	memset(r, 0, sizeof *r);
 	int in[2], out[2], err[2], hb[2];
@@ -83,8 +84,12 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 	while (open_fds > 0 || in[1] >= 0) {
 		struct pollfd p[4] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {hb[0], POLLIN, 0},
 				      {in[1], POLLOUT, 0}};
-		int64_t now = monotonic_ms(), wait = 1000;
-		if (timeout_ms > 0)
+		int64_t now = monotonic_ms(), wait = cancel ? 50 : 1000;
+		if (cancel && cancel->cancelled(cancel->ctx)) {
+			r->cancelled = 1;
+			break;
+		}
+		if (timeout_ms > 0 && start + timeout_ms - now < wait)
 			wait = start + timeout_ms - now;
 		if (heartbeat_ms > 0 && last_beat + heartbeat_ms - now < wait)
 			wait = last_beat + heartbeat_ms - now;
@@ -131,7 +136,7 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 		}
 	}
 done:
-	if (r->timed_out || r->heartbeat_timed_out)
+	if (r->timed_out || r->heartbeat_timed_out || r->cancelled)
 		kill(-pid, SIGKILL);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -133,13 +133,16 @@ static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 	asl_process_result r;
 	if (!json)
 		return NULL;
+	asl_cancel cancel = {asl__cancelled_cb, ex};
 	if (asl_platform_run(command, json, len, (int64_t)(timeout * 1000),
-			     (int64_t)(heartbeat * 1000), &r) < 0)
+			     (int64_t)(heartbeat * 1000), &cancel, &r) < 0)
 		return task_failed(ex, "States.TaskFailed", "Cannot start the command '%s' of '%s'.",
 				   command, t->resource);
 	asl_value *result = NULL;
 	char detail[600];
-	if (r.timed_out || r.heartbeat_timed_out) {
+	if (r.cancelled) {
+		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+	} else if (r.timed_out || r.heartbeat_timed_out) {
 		task_failed(ex, "States.Timeout",
 			    r.timed_out ? "The task '%s' did not finish within its %s; it was killed."
 					: "The task '%s' sent no heartbeat within its %s; it was killed.",

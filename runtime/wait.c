@@ -18,7 +18,16 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 	if (delta > 0) {
 		double scale = ex->opts.wait_scale < 0 ? 0 : ex->opts.wait_scale;
 		int64_t real = (int64_t)((double)delta * scale);
-		asl_platform_sleep_ms(real);
+		if (ex->group) {
+			/* a branch sleeps in slices, so a failing sibling can stop it promptly */
+			for (int64_t left = real; left > 0; left -= 50) {
+				if (asl__cancelled(ex))
+					return asl_fail(ex, "States.Runtime", "cancelled");
+				asl_platform_sleep_ms(left < 50 ? left : 50);
+			}
+		} else {
+			asl_platform_sleep_ms(real);
+		}
 		if (real < delta)
 			ex->skipped_ms += delta - real;
 	}

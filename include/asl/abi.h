@@ -156,6 +156,38 @@ int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count);
 /* The Error Output {"Error","Cause"} of the caught error; clears the error. */
 asl_value *asl_error_output(asl_exec *ex);
 
+/* ---- Parallel and Map ---- */
+/* Runs the branches starting at `starts` concurrently on `input`; the array of their outputs
+ * in branch order, or NULL after raising the first failing branch's error. */
+asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_value *input);
+
+typedef asl_value *(*asl_selector_fn)(asl_exec *ex, asl_value *map_input);
+
+typedef struct asl_map {
+	int start;                /* the ItemProcessor's first state */
+	asl_selector_fn selector; /* ItemSelector/Parameters, NULL when absent */
+} asl_map;
+
+/* Map settings read at run time; -1 (or a negative percentage) when not given. */
+typedef struct asl_map_limits {
+	int64_t max_concurrency;
+	int64_t tolerated_count;
+	double tolerated_percentage;
+} asl_map_limits;
+
+/* Runs the processor on every item of `items` (an array, or an object's members); the results
+ * in item order, or NULL after raising an error. `map_input` is `$` of the ItemSelector. */
+asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_value *map_input,
+		       const asl_map_limits *limits);
+/* The ItemsPath value that is not an array or object: States.Runtime. */
+int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v);
+/* *Path values of Map settings: checks as AWS does (numeric strings accepted); -1 on error.
+ * kind: 'c' MaxConcurrency, 'n' ToleratedFailureCount, 'p' ToleratedFailurePercentage. */
+int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
+		    asl_map_limits *limits);
+/* The item being prepared by a Map's ItemSelector ($$.Map.Item.Value). */
+asl_value *asl_map_item(asl_exec *ex);
+
 /* ---- variables ---- */
 /* The value of a variable, or NULL while it has not been assigned. */
 asl_value *asl_var(asl_exec *ex, int slot);

@@ -14,6 +14,7 @@ typedef enum asl_status { ASL_SUCCEEDED, ASL_FAILED_STATUS, ASL_TIMED_OUT } asl_
 typedef struct asl_options {
 	const char *execution_name;         /* NULL: "local-execution" */
 	double wait_scale;                  /* multiplies every wait; 0 skips waiting */
+	int threads;                        /* for Parallel and Map; 0: the number of CPUs */
 	const asl_allocator *allocator;     /* NULL: malloc/free */
 	const asl_binding *bindings;        /* Task bindings that override the compiled ones */
 	size_t binding_count;

@@ -14,6 +14,23 @@ void asl_platform_sleep_ms(int64_t ms);
 /* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
 int asl_platform_random(void *buf, size_t len);
 
+/* Threads for Parallel and Map. A pool runs batches of jobs on `threads` threads (the caller
+ * included); asl_platform_pool_run returns when all `n` jobs ran, at most `max_concurrency` at a
+ * time (0: no limit); the calling thread runs jobs meanwhile. A platform without threads can
+ * implement it as a plain loop. */
+typedef struct asl_pool asl_pool;
+typedef void (*asl_job_fn)(void *arg);
+int asl_platform_cpu_count(void);
+asl_pool *asl_platform_pool_new(int threads);
+void asl_platform_pool_free(asl_pool *pool);
+void asl_platform_pool_run(asl_pool *pool, asl_job_fn fn, void *const *args, size_t n,
+			   int max_concurrency);
+typedef struct asl_lock asl_lock;
+asl_lock *asl_platform_lock_new(void);
+void asl_platform_lock_free(asl_lock *lock);
+void asl_platform_lock(asl_lock *lock);
+void asl_platform_unlock(asl_lock *lock);
+
 /* Runs `command` with /bin/sh, `input` on its stdin. Heartbeats are writes to file descriptor 3
  * ($ASL_HEARTBEAT_FD); with timeout_ms or heartbeat_ms > 0 the process group is killed when
  * one expires. Returns 0 when the process ran (see the result), -1 when it could not start. */
@@ -21,13 +38,20 @@ typedef struct asl_process_result {
 	int exit_status;          /* -1 when killed by a signal */
 	int signal;
 	int timed_out, heartbeat_timed_out;
+	int cancelled;            /* cancel said so: the process group was killed */
 	int overflow;             /* output beyond the capture limit was dropped */
 	char *out, *err;          /* NUL-terminated captures, freed by asl_platform_process_free */
 	size_t out_len, err_len;
 } asl_process_result;
 
+typedef struct asl_cancel {
+	int (*cancelled)(void *ctx); /* polled while the command runs */
+	void *ctx;
+} asl_cancel;
+
 int asl_platform_run(const char *command, const char *input, size_t input_len,
-		     int64_t timeout_ms, int64_t heartbeat_ms, asl_process_result *r);
+		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
+		     asl_process_result *r);
 void asl_platform_process_free(asl_process_result *r);
 
 /* POSTs `body` (JSON) to `url`. Returns 0 with the status, the body and whether the response had

@@ -1,0 +1,329 @@
+/* Parallel branches and Map iterations: each runs as a child execution (its own heaps and
+ * variable scope, reading the parent's variables) on the thread pool. The parent thread copies
+ * each child's output into its heap as the child finishes, under the group's lock, so memory
+ * stays bounded by the iterations in flight plus the results. The first failure cancels the
+ * rest: they stop at their next transition, in their waits and in their running commands. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/platform.h"
+#include "exec.h"
+
+typedef struct group {
+	asl_exec *parent;
+	asl_lock *lock;
+	volatile int cancel;
+	int failed, timed_out;
+	const char *error, *cause; /* the first failure, copied into the parent's heap */
+	size_t failures;
+	const asl_map_limits *limits;
+	size_t total;
+	asl_value **results;
+	asl_value *input;          /* Parallel: every branch's input; Map: the ItemSelector's $ */
+	const int *starts;         /* Parallel */
+	const asl_map *map;        /* Map */
+	asl_value *items;
+} group;
+
+typedef struct job {
+	group *g;
+	size_t index;
+} job;
+
+int asl__cancelled(asl_exec *ex)
+{
+	for (; ex; ex = ex->parent)
+		if (ex->group && ex->group->cancel)
+			return 1;
+	return 0;
+}
+
+void asl__free_pool(asl_exec *ex)
+{
+	if (ex->pool && !ex->parent)
+		asl_platform_pool_free(ex->pool);
+	ex->pool = NULL;
+}
+
+static const char *parent_string(asl_exec *parent, const char *s)
+{
+	asl_value *v = s ? asl_cstring(asl_heap(parent), s) : NULL;
+	return v ? v->u.string.ptr : NULL;
+}
+
+static int child_init(asl_exec *c, group *g)
+{
+	asl_exec *p = g->parent;
+	memset(c, 0, sizeof *c);
+	c->machine = p->machine;
+	c->opts = p->opts;
+	const asl_allocator *al = p->opts.allocator ? p->opts.allocator : asl_default_allocator();
+	asl_arena_init(&c->perm, al);
+	asl_arena_init(&c->heaps[0], al);
+	asl_arena_init(&c->heaps[1], al);
+	c->compact_at = 1u << 20;
+	c->input = p->input;
+	c->state = p->state;
+	c->event_id = p->event_id;
+	c->start_ms = p->start_ms;
+	c->skipped_ms = p->skipped_ms;
+	c->deadline_ms = p->deadline_ms;
+	c->name = p->name;
+	c->execution_arn = p->execution_arn;
+	c->machine_arn = p->machine_arn;
+	c->mock_calls = p->mock_calls;
+	c->pool = p->pool;
+	c->group = g;
+	c->parent = p;
+	int nvars = p->machine->var_count;
+	if (nvars) { /* outer variables are visible; this scope's own die with it */
+		c->vars = asl_arena_alloc(&c->perm, (size_t)nvars * sizeof *c->vars);
+		if (!c->vars)
+			return -1;
+		memcpy(c->vars, p->vars, (size_t)nvars * sizeof *c->vars);
+	}
+	return 0;
+}
+
+static void child_free(asl_exec *c)
+{
+	asl_arena_destroy(&c->heaps[0]);
+	asl_arena_destroy(&c->heaps[1]);
+	asl_arena_destroy(&c->perm);
+}
+
+/* Whether the failures so far stay within ToleratedFailureCount/Percentage (when given). */
+static int tolerated(group *g)
+{
+	const asl_map_limits *l = g->limits;
+	if (!l || (l->tolerated_count < 0 && l->tolerated_percentage < 0))
+		return 0;
+	if (l->tolerated_count >= 0 && (int64_t)g->failures > l->tolerated_count)
+		return 0;
+	if (l->tolerated_percentage >= 0 &&
+	    (double)g->failures * 100.0 / (double)g->total > l->tolerated_percentage)
+		return 0;
+	return 1;
+}
+
+/* Under the lock: records a child's outcome. */
+static void finish(group *g, size_t index, asl_exec *c)
+{
+	asl_exec *p = g->parent;
+	if (!c->failed) {
+		g->results[index] = asl_copy(asl_heap(p), c->data);
+		return;
+	}
+	if (g->cancel)
+		return; /* stopped because another child failed */
+	g->failures++;
+	if (!c->timed_out && tolerated(g)) {
+		asl_arena *a = asl_heap(p);
+		asl_value *eo = asl_object(a, 2);
+		asl_object_append(a, eo, "Error", 5, c->error ? asl_cstring(a, c->error) : asl_null());
+		asl_object_append(a, eo, "Cause", 5, c->cause ? asl_cstring(a, c->cause) : asl_null());
+		g->results[index] = eo;
+		return;
+	}
+	g->failed = 1;
+	g->timed_out = c->timed_out;
+	int threshold = g->limits && (g->limits->tolerated_count >= 0 ||
+				      g->limits->tolerated_percentage >= 0);
+	g->error = threshold && !c->timed_out ? "States.ExceedToleratedFailureThreshold"
+					      : parent_string(p, c->error);
+	g->cause = threshold && !c->timed_out ? "The specified tolerated failure threshold was "
+						"exceeded"
+					      : parent_string(p, c->cause);
+	g->cancel = 1;
+}
+
+static void run_job(void *arg)
+{
+	job *j = arg;
+	group *g = j->g;
+	if (asl__cancelled(g->parent) || g->cancel)
+		return;
+	asl_exec c;
+	if (child_init(&c, g) < 0) {
+		c.failed = 1;
+		c.error = "States.Runtime";
+		c.cause = "The execution ran out of memory.";
+	} else if (g->starts) {
+		c.data = g->input;
+		asl__run_from(&c, g->starts[j->index]);
+	} else {
+		asl_value *item = g->items->type == ASL_ARRAY
+					  ? g->items->u.array.items[j->index]
+					  : g->items->u.object.members[j->index].value;
+		c.data = item;
+		if (g->map->selector) {
+			c.map_item = item;
+			c.map_index = (int64_t)j->index;
+			c.data = g->map->selector(&c, g->input);
+			c.map_item = NULL;
+		}
+		if (c.data)
+			asl__run_from(&c, g->map->start);
+		else if (!c.failed)
+			asl_fail_oom(&c);
+	}
+	asl_platform_lock(g->lock);
+	finish(g, j->index, &c);
+	asl_platform_unlock(g->lock);
+	child_free(&c);
+}
+
+static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrency)
+{
+	if (!ex->pool) {
+		int threads = ex->opts.threads > 0 ? ex->opts.threads : asl_platform_cpu_count();
+		ex->pool = asl_platform_pool_new(threads);
+		if (!ex->pool)
+			return asl_fail_oom(ex), NULL;
+	}
+	asl_arena *a = asl_heap(ex);
+	g->parent = ex;
+	g->total = n;
+	g->lock = asl_platform_lock_new();
+	g->results = calloc(n ? n : 1, sizeof *g->results);
+	job *jobs = malloc((n ? n : 1) * sizeof *jobs);
+	void **args = malloc((n ? n : 1) * sizeof *args);
+	asl_value *out = NULL;
+	if (g->lock && g->results && jobs && args) {
+		for (size_t i = 0; i < n; i++) {
+			jobs[i] = (job){g, i};
+			args[i] = &jobs[i];
+		}
+		asl_platform_pool_run(ex->pool, run_job, args, n, max_concurrency);
+		if (g->failed) {
+			if (g->timed_out) {
+				ex->timed_out = 1;
+				asl_fail(ex, "States.Timeout", NULL);
+			} else {
+				asl_fail(ex, g->error, g->cause);
+			}
+		} else if (!asl__cancelled(ex)) {
+			out = asl_array(a, n);
+			for (size_t i = 0; out && i < n; i++)
+				asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
+			if (!out || a->failed) {
+				out = NULL;
+				asl_fail_oom(ex);
+			}
+		} else {
+			asl_fail(ex, "States.Runtime", "cancelled");
+		}
+	} else {
+		asl_fail_oom(ex);
+	}
+	free(args);
+	free(jobs);
+	free(g->results);
+	asl_platform_lock_free(g->lock);
+	return out;
+}
+
+asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_value *input)
+{
+	group g;
+	memset(&g, 0, sizeof g);
+	g.starts = starts;
+	g.input = input;
+	return run_group(ex, &g, (size_t)count, 0);
+}
+
+asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_value *map_input,
+		       const asl_map_limits *limits)
+{
+	group g;
+	memset(&g, 0, sizeof g);
+	g.map = map;
+	g.items = items;
+	g.input = map_input;
+	g.limits = limits;
+	size_t n = items->type == ASL_ARRAY ? items->u.array.len : items->u.object.len;
+	int maxc = limits->max_concurrency > 0 && limits->max_concurrency < 1 << 30
+			   ? (int)limits->max_concurrency
+			   : 0;
+	return run_group(ex, &g, n, maxc);
+}
+
+asl_value *asl_map_item(asl_exec *ex)
+{
+	return (asl_value *)ex->map_item;
+}
+
+int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v)
+{
+	if (!v)
+		return asl_fail_path(ex, path);
+	return asl_fail_runtime(ex, "Map state input must be an array but was: %s",
+				asl__json(ex, v));
+}
+
+/* A numeric string counts as its number, as AWS reads these fields. */
+static int number_of(const asl_value *v, double *out)
+{
+	if (v && v->type == ASL_NUMBER) {
+		*out = v->u.number;
+		return 1;
+	}
+	if (v && v->type == ASL_STRING && v->u.string.len) {
+		char *end;
+		*out = strtod(v->u.string.ptr, &end);
+		return *end == '\0';
+	}
+	return 0;
+}
+
+static const char *quoted(asl_exec *ex, const asl_value *v)
+{
+	return v->type == ASL_STRING ? v->u.string.ptr : asl__json(ex, v);
+}
+
+int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
+		    asl_map_limits *limits)
+{
+	const char *field = kind == 'c' ? "MaxConcurrencyPath"
+			    : kind == 'n' ? "ToleratedFailureCountPath"
+					  : "ToleratedFailurePercentagePath";
+	if (!v) {
+		asl_fail_path(ex, path);
+		return -1;
+	}
+	double d;
+	int ok = number_of(v, &d);
+	if (kind == 'p') {
+		if (!ok) {
+			asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
+					     "float: %s", field, quoted(ex, v), path->text);
+			return -1;
+		}
+		if (d < 0 || d > 100) {
+			asl_fail_runtime(ex, "ToleratedFailurePercentage must be between 0 and 100.");
+			return -1;
+		}
+		limits->tolerated_percentage = d;
+		return 0;
+	}
+	if (!ok || floor(d) != d) {
+		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
+				     "integer: %s", field, quoted(ex, v), path->text);
+		return -1;
+	}
+	if (kind == 'n' && d < 0) {
+		asl_fail_runtime(ex, "ToleratedFailureCount cannot be negative.");
+		return -1;
+	}
+	if (kind == 'c' && d < 0) {
+		asl_fail_runtime(ex, "MaxConcurrency cannot be negative.");
+		return -1;
+	}
+	if (kind == 'c')
+		limits->max_concurrency = (int64_t)d;
+	else
+		limits->tolerated_count = (int64_t)d;
+	return 0;
+}
