@@ -43,6 +43,8 @@ asl_value *asl_context(asl_exec *ex)
 	put(a, ctx, "State", st);
 	if (ex->map_item) {
 		asl_value *map = asl_object(a, 1), *item = asl_object(a, 2);
+		if (ex->map_key)
+			put(a, item, "Key", asl_string(a, ex->map_key, ex->map_key_len));
 		put(a, item, "Index", asl_integer(a, ex->map_index));
 		put(a, item, "Value", (asl_value *)ex->map_item);
 		put(a, map, "Item", item);

@@ -24,6 +24,8 @@ struct asl_exec {
 	asl_exec *parent;
 	const asl_value *map_item; /* during a Map's ItemSelector: $$.Map.Item.Value */
 	int64_t map_index;
+	const char *map_key;       /* iterating an object: $$.Map.Item.Key */
+	size_t map_key_len;
 	int state;          /* index of the current state */
 	int event_id;       /* id of the last history event */
 	int entered_event;  /* id of the current state's ...StateEntered event */

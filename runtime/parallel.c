@@ -4,6 +4,7 @@
  * stays bounded by the iterations in flight plus the results. The first failure cancels the
  * rest: they stop at their next transition, in their waits and in their running commands. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 typedef struct group {
 	asl_exec *parent;
 	asl_lock *lock;
-	volatile int cancel;
+	atomic_int cancel; /* read by running branches without the lock */
 	int failed, timed_out;
 	const char *error, *cause; /* the first failure, copied into the parent's heap */
 	size_t failures;
@@ -35,7 +36,7 @@ typedef struct job {
 int asl__cancelled(asl_exec *ex)
 {
 	for (; ex; ex = ex->parent)
-		if (ex->group && ex->group->cancel)
+		if (ex->group && atomic_load_explicit(&ex->group->cancel, memory_order_acquire))
 			return 1;
 	return 0;
 }
@@ -116,7 +117,7 @@ static void finish(group *g, size_t index, asl_exec *c)
 		g->results[index] = asl_copy(asl_heap(p), c->data);
 		return;
 	}
-	if (g->cancel)
+	if (atomic_load(&g->cancel))
 		return; /* stopped because another child failed */
 	g->failures++;
 	if (!c->timed_out && tolerated(g)) {
@@ -136,14 +137,14 @@ static void finish(group *g, size_t index, asl_exec *c)
 	g->cause = threshold && !c->timed_out ? "The specified tolerated failure threshold was "
 						"exceeded"
 					      : parent_string(p, c->cause);
-	g->cancel = 1;
+	atomic_store(&g->cancel, 1);
 }
 
 static void run_job(void *arg)
 {
 	job *j = arg;
 	group *g = j->g;
-	if (asl__cancelled(g->parent) || g->cancel)
+	if (asl__cancelled(g->parent) || atomic_load(&g->cancel))
 		return;
 	asl_exec c;
 	if (child_init(&c, g) < 0) {
@@ -161,6 +162,10 @@ static void run_job(void *arg)
 		if (g->map->selector) {
 			c.map_item = item;
 			c.map_index = (int64_t)j->index;
+			if (g->items->type == ASL_OBJECT) {
+				c.map_key = g->items->u.object.members[j->index].key;
+				c.map_key_len = g->items->u.object.members[j->index].key_len;
+			}
 			c.data = g->map->selector(&c, g->input);
 			c.map_item = NULL;
 		}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: a warning-free build with every test, then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer, and with ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -13,3 +13,7 @@ cmake --build build -j "$jobs"
 cmake -S . -B build-asan -DASLC_SANITIZE=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+
+cmake -S . -B build-tsan -DASLC_TSAN=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-tsan -j "$jobs"
+(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")

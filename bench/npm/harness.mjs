@@ -1,4 +1,4 @@
-// node harness.mjs MACHINE.asl.json INPUT_JSON [--count-states]
+// node harness.mjs MACHINE.asl.json INPUT_JSON|@INPUT_FILE [--count-states]
 // Runs the machine with aws-local-stepfunctions' library API and writes the output JSON to
 // stdout.  On stderr, the last line is the milliseconds spent in sm.run() until the result
 // settled (Node start-up, module loading and definition validation are not included) or, with
@@ -15,7 +15,8 @@ const { StateMachine } = await import('aws-local-stepfunctions');
 
 const [file, inputJson, mode] = process.argv.slice(2);
 const sm = new StateMachine(JSON.parse(readFileSync(file, 'utf8')));
-const input = JSON.parse(inputJson);
+// @FILE reads the input from a file (a large input does not fit in one argument)
+const input = JSON.parse(inputJson.startsWith('@') ? readFileSync(inputJson.slice(1), 'utf8') : inputJson);
 
 const t0 = process.hrtime.bigint();
 const execution = sm.run(input);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Parallel and Map end to end: results in order whatever finishes first, a failing branch
+# stops a slow sibling at once (its command killed), MaxConcurrency observed through a task
+# that records how many copies of itself run, tolerated failures, one thread, objects as items.
+set -uo pipefail
+aslc=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+run() { # definition input [options...]: prints output, sets rc
+  printf '%s' "$1" > "$work/m.asl.json"
+  local input=$2; shift 2
+  out=$("$aslc" run "$work/m.asl.json" --input "$input" "$@" 2>"$work/err"); rc=$?
+}
+
+# Branch results come back in Branches order even when the first finishes last.
+run '{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
+  {"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"slow","End":true}}},
+  {"StartAt":"Fast","States":{"Fast":{"Type":"Pass","Result":"fast","End":true}}}],"End":true}}}' \
+  '{}' --task 'slow=exec:sleep 0.3; echo "\"slow\""' --threads 2
+[ "$rc" = 0 ] && [ "$out" = '["slow","fast"]' ] && ok || bad "parallel order: $rc $out"
+
+# The first failure fails the state with its own error and cancels the sibling promptly.
+start=$(date +%s%N)
+run '{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
+  {"StartAt":"Long","States":{"Long":{"Type":"Task","Resource":"long","End":true}}},
+  {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"F"},"F":{"Type":"Fail","Error":"Branch.Failed","Cause":"on purpose"}}}],"End":true}}}' \
+  '{}' --task "long=exec:echo \$\$ > $work/pid; sleep 30" --threads 2 --wait-scale 0.2
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$rc" = 1 ] && [ "$out" = '{"Error":"Branch.Failed","Cause":"on purpose"}' ] && ok ||
+  bad "parallel failure: $rc $out"
+[ "$elapsed" -lt 2000 ] && ok || bad "parallel failure took ${elapsed} ms"
+state=$(ps -o stat= -p "$(cat "$work/pid")" 2>/dev/null)
+[ -z "$state" ] || [ "${state#Z}" != "$state" ] && ok || bad "the slow branch's command survived"
+
+# MaxConcurrency: a task that counts its running copies.
+cat > "$work/count.sh" <<'SH'
+#!/bin/sh
+dir=$1; item=$(cat)
+mkdir -p "$dir/running"; touch "$dir/running/$$"
+ls "$dir/running" | wc -l >> "$dir/concurrency"
+echo "$item" >> "$dir/order"
+sleep 0.1; rm "$dir/running/$$"; echo "$item"
+SH
+chmod +x "$work/count.sh"
+map='{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":MAXC,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"count","End":true}}},"End":true}}}'
+for maxc in 2 1; do
+  rm -rf "$work/c"; mkdir -p "$work/c"
+  run "${map/MAXC/$maxc}" '[0,1,2,3,4,5]' --task "count=exec:$work/count.sh $work/c" --threads 4
+  peak=$(sort -n "$work/c/concurrency" | tail -1)
+  [ "$rc" = 0 ] && [ "$out" = '[0,1,2,3,4,5]' ] && [ "$peak" -le "$maxc" ] && ok ||
+    bad "MaxConcurrency $maxc: rc $rc out $out peak $peak"
+done
+[ "$(tr '\n' ' ' < "$work/c/order")" = "0 1 2 3 4 5 " ] && ok || bad "MaxConcurrency 1 order"
+rm -rf "$work/c"; mkdir -p "$work/c"
+run "${map/MAXC/0}" '[0,1,2,3,4,5]' --task "count=exec:$work/count.sh $work/c" --threads 4
+peak=$(sort -n "$work/c/concurrency" | tail -1)
+[ "$rc" = 0 ] && [ "$peak" -ge 2 ] && ok || bad "MaxConcurrency 0 ran no copies at once ($peak)"
+
+# Tolerated failures: one failing item is tolerated, two are not.
+tol='{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericLessThan":0,"Next":"F"}],"Default":"OK"},"F":{"Type":"Fail","Error":"Negative"},"OK":{"Type":"Pass","End":true}}},"End":true}}}'
+run "$tol" '[1,-1,2]'
+[ "$rc" = 0 ] && [ "$out" = '[1,{"Error":"Negative","Cause":null},2]' ] && ok || bad "tolerated: $rc $out"
+run "$tol" '[1,-1,-2]'
+[ "$rc" = 1 ] && grep -q 'States.ExceedToleratedFailureThreshold' <<<"$out" && ok ||
+  bad "beyond tolerance: $rc $out"
+
+# One thread: a Map inside a Parallel inside a Map still finishes (the waiting thread helps).
+run '{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"I","States":{"I":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}}}],"End":true}}},"End":true}}}' \
+  '[{"xs":[1,2]},{"xs":[3]}]' --threads 1
+[ "$rc" = 0 ] && [ "$out" = '[[[1,2]],[[3]]]' ] && ok || bad "nested with one thread: $rc $out"
+
+# A JSON object's members as items, with $$.Map.Item.Key.
+run '{"StartAt":"M","States":{"M":{"Type":"Map","ItemSelector":{"k.$":"$$.Map.Item.Key","v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}}}' \
+  '{"a":1,"b":2}'
+[ "$rc" = 0 ] && [ "$out" = '[{"k":"a","v":1,"i":0},{"k":"b","v":2,"i":1}]' ] && ok || bad "object items: $rc $out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
