@@ -5,6 +5,12 @@
 //   node gen.mjs transitions K    states entered by counter K from input 0
 //   node gen.mjs tiny K           states entered by counter K from input 9
 //   node gen.mjs check K FILE...  fail unless every FILE holds counter K's output for input 0
+// and for bench/tasks.sh and bench/map.sh:
+//   node gen.mjs taskloop task|pass   the Task (or Pass) loop, run with input {"i":0,"n":N}
+//   node gen.mjs loopcheck N FILE...  fail unless every FILE holds {"i":N,"n":N}
+//   node gen.mjs map                  the Map machine (Choice + two Pass states per item)
+//   node gen.mjs mapinput N           its input: {"items": [N digits 1..9]}
+//   node gen.mjs mapcheck N FILE...   fail unless every FILE holds the Map's output for N items
 import { readFileSync } from 'node:fs';
 import { deepStrictEqual } from 'node:assert/strict';
 
@@ -56,6 +62,76 @@ export const tiny = (k) => 2 * k + 2;
 
 export const expected = (k) => ({ ...input(k, 0), last: { digit: 9 }, [`d${k}`]: 1 });
 
+// Task loop: Work (the Task under test, or a Pass for the baseline; either returns its input),
+// Inc (Pass, States.MathAdd) and Loop (Choice, NumericLessThanPath $.n).  From {"i":0,"n":N}
+// Work is entered exactly N times (3N + 1 transitions with Done) and the output is {"i":N,"n":N}.
+export const TASK_RESOURCE = 'bench:echo';
+export function taskloop(kind) {
+  return {
+    Comment: `loop of N iterations over one ${kind === 'pass' ? 'Pass' : 'Task'} state`,
+    StartAt: 'Work',
+    States: {
+      Work: kind === 'pass'
+        ? { Type: 'Pass', Next: 'Inc' }
+        : { Type: 'Task', Resource: TASK_RESOURCE, Next: 'Inc' },
+      Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)', 'n.$': '$.n' }, Next: 'Loop' },
+      Loop: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.i', NumericLessThanPath: '$.n', Next: 'Work' }],
+        Default: 'Done',
+      },
+      Done: { Type: 'Succeed' },
+    },
+  };
+}
+
+// Map: one Map state over $.items whose ItemProcessor is a Choice on the item (a digit 1..9) and
+// two Pass states: Low passes items below 5 through, High replaces the others with 9.  Items are
+// single digits so that 100,000 of them (input and output alike, about 200 KB) stay under the
+// 256 KiB payload limit that AWS (and aslc) enforce; there is no 0 because
+// aws-local-stepfunctions evaluates the path $ on a falsy item as "does not point to a value".
+export function map() {
+  return {
+    Comment: 'Map over $.items with a Choice and two Pass states per item',
+    StartAt: 'Map',
+    States: {
+      Map: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'Classify',
+          States: {
+            Classify: {
+              Type: 'Choice',
+              Choices: [{ Variable: '$', NumericLessThan: 5, Next: 'Low' }],
+              Default: 'High',
+            },
+            Low: { Type: 'Pass', End: true },
+            High: { Type: 'Pass', Result: 9, End: true },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+}
+const mapItems = (n) => Array.from({ length: n }, (_, i) => 1 + (i % 9));
+export const mapExpected = (n) => mapItems(n).map((v) => (v < 5 ? v : 9));
+
+function checkFiles(files, want, what) {
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    try {
+      deepStrictEqual(JSON.parse(text), want);
+    } catch {
+      console.error(`${f}: unexpected output for ${what}: ${text.slice(0, 200)}`);
+      process.exit(1);
+    }
+  }
+  return '';
+}
+
 export function chain(n) {
   const States = {};
   for (let i = 0; i < n; i++)
@@ -73,18 +149,12 @@ const out = {
   input: () => JSON.stringify(input(+a, +b)),
   transitions: () => String(transitions(+a)),
   tiny: () => String(tiny(+a)),
-  check: () => {
-    for (const f of [b, ...rest]) {
-      const text = readFileSync(f, 'utf8');
-      try {
-        deepStrictEqual(JSON.parse(text), expected(+a));
-      } catch {
-        console.error(`${f}: unexpected output ${text.slice(0, 200)}`);
-        process.exit(1);
-      }
-    }
-    return '';
-  },
+  check: () => checkFiles([b, ...rest], expected(+a), `counter ${a}`),
+  taskloop: () => pretty(taskloop(a)),
+  loopcheck: () => checkFiles([b, ...rest], { i: +a, n: +a }, `the loop of ${a}`),
+  map: () => pretty(map()),
+  mapinput: () => JSON.stringify({ items: mapItems(+a) }),
+  mapcheck: () => checkFiles([b, ...rest], mapExpected(+a), `the Map of ${a} items`),
 }[cmd];
 if (!out) {
   console.error('usage: see the top of bench/gen.mjs');

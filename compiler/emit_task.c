@@ -157,6 +157,63 @@ static void emit_map_setting(emitter *e, const asl_value *def, const char *name,
 	}
 }
 
+static const char *template_or_null(emitter *e, const asl_value *tpl, char *buf, size_t n)
+{
+	if (!tpl)
+		return "NULL";
+	snprintf(buf, n, "t%d_", emit_template(e, tpl));
+	return buf;
+}
+
+/* The ItemReader, ItemBatcher and ResultWriter tables of a distributed Map ("NULL" when
+ * absent), as expressions for asl_run_distributed. */
+static void emit_distributed(emitter *e, const asl_value *def, char r[32], char bt[32], char w[32])
+{
+	char tb[32];
+	const asl_value *reader = field(def, "ItemReader"), *batcher = field(def, "ItemBatcher");
+	const asl_value *writer = field(def, "ResultWriter");
+	strcpy(r, "NULL");
+	strcpy(bt, "NULL");
+	strcpy(w, "NULL");
+	if (reader) {
+		const asl_value *cfg = field(reader, "ReaderConfig");
+		const asl_value *loc = field(cfg, "CSVHeaderLocation"), *hdr = field(cfg, "CSVHeaders");
+		const asl_value *delim = field(cfg, "CSVDelimiter"), *max = field(cfg, "MaxItems");
+		const char *d = !delim ? "," : !strcmp(delim->u.string.ptr, "PIPE") ? "|"
+				: !strcmp(delim->u.string.ptr, "SEMICOLON")        ? ";"
+				: !strcmp(delim->u.string.ptr, "SPACE")            ? " "
+				: !strcmp(delim->u.string.ptr, "TAB")              ? "\\t"
+										   : ",";
+		int first_row = !loc || strcmp(loc->u.string.ptr, "GIVEN");
+		char hb[32] = "NULL";
+		if (hdr && !first_row)
+			snprintf(hb, sizeof hb, "&L%d_", emit_constant(e, hdr));
+		const char *params = template_or_null(e, field(reader, "Parameters"), tb, sizeof tb);
+		int id = e->counter++;
+		fprintf(e->out, "static const asl_item_reader R%d_ = {", id);
+		emit_c_string(e->out, field(cfg, "InputType")->u.string.ptr,
+			      field(cfg, "InputType")->u.string.len);
+		fprintf(e->out, ", %d, %s, '%s', %.0f, %s};\n", first_row, hb, d,
+			max ? max->u.number : -1.0, params);
+		snprintf(r, 32, "&R%d_", id);
+	}
+	if (batcher) {
+		const asl_value *mi = field(batcher, "MaxItemsPerBatch");
+		const asl_value *mb = field(batcher, "MaxInputBytesPerBatch");
+		const char *bi = template_or_null(e, field(batcher, "BatchInput"), tb, sizeof tb);
+		int id = e->counter++;
+		fprintf(e->out, "static const asl_item_batcher IB%d_ = {%.0f, %.0f, %s};\n", id,
+			mi ? mi->u.number : -1.0, mb ? mb->u.number : -1.0, bi);
+		snprintf(bt, 32, "&IB%d_", id);
+	}
+	if (writer) {
+		const char *params = template_or_null(e, field(writer, "Parameters"), tb, sizeof tb);
+		int id = e->counter++;
+		fprintf(e->out, "static const asl_result_writer W%d_ = {%s};\n", id, params);
+		snprintf(w, 32, "&W%d_", id);
+	}
+}
+
 /* Map: `res` = the processor's outputs for the items. */
 static void emit_map_call(emitter *e, const asl_value *def)
 {
@@ -179,14 +236,29 @@ static void emit_map_call(emitter *e, const asl_value *def)
 	int pid;
 	const char *get = emit_path_expr(e, items_path, "in", &pid);
 	FILE *b = e->code;
-	fprintf(b, "\tasl_value *items = %s;\n", get);
-	fprintf(b, "\tif (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))\n"
-		   "\t\treturn asl_fail_items(ex, &P%d_, items);\n", pid);
+	if (field(def, "ItemReader")) {
+		fprintf(b, "\tasl_value *items = NULL; /* read by the ItemReader */\n\t(void)&P%d_;\n",
+			pid);
+	} else {
+		fprintf(b, "\tasl_value *items = %s;\n", get);
+		fprintf(b, "\tif (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))"
+			   "\n\t\treturn asl_fail_items(ex, &P%d_, items);\n", pid);
+	}
 	fputs("\tasl_map_limits lim = {0, -1, -1};\n", b);
 	emit_map_setting(e, def, "MaxConcurrency", 'c', "max_concurrency");
 	emit_map_setting(e, def, "ToleratedFailureCount", 'n', "tolerated_count");
 	emit_map_setting(e, def, "ToleratedFailurePercentage", 'p', "tolerated_percentage");
-	fprintf(b, "\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n\t\tgoto failed;\n", id);
+	const asl_value *cfg = field(proc, "ProcessorConfig");
+	const asl_value *mode = field(cfg, "Mode");
+	if (mode && !strcmp(mode->u.string.ptr, "DISTRIBUTED")) {
+		char r[32], bt[32], w[32];
+		emit_distributed(e, def, r, bt, w);
+		fprintf(b, "\tif (!(res = asl_run_distributed(ex, &M%d_, %s, %s, %s, items, in, "
+			   "&lim)))\n\t\tgoto failed;\n", id, r, bt, w);
+	} else {
+		fprintf(b, "\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n"
+			   "\t\tgoto failed;\n", id);
+	}
 }
 
 void emit_task_state(emitter *e, const state_info *s, int index)

@@ -75,6 +75,64 @@ static void exclusive(checker *c, const asl_value *st, const char *a, const char
 		diag_error(c->src, field(st, b), "\"%s\" and \"%s\" cannot both be given", a, b);
 }
 
+/* ItemReader (local files for s3:getObject), ItemBatcher and ResultWriter (s3:putObject). */
+static void check_distributed(checker *c, const asl_value *st)
+{
+	const asl_value *r = field(st, "ItemReader"), *v;
+	if (r) {
+		if (!is_string_equal(field(r, "Resource"), "arn:aws:states:::s3:getObject"))
+			diag_error(c->src, field(r, "Resource") ? field(r, "Resource") : r,
+				   "only the ItemReader resource arn:aws:states:::s3:getObject is "
+				   "supported (read from --s3-root)");
+		const asl_value *cfg = field(r, "ReaderConfig");
+		const asl_value *type = field(cfg, "InputType");
+		if (!is_string_equal(type, "JSON") && !is_string_equal(type, "JSONL") &&
+		    !is_string_equal(type, "CSV"))
+			diag_error(c->src, type ? type : (cfg ? cfg : r),
+				   "ReaderConfig.InputType must be JSON, JSONL or CSV");
+		if ((v = field(cfg, "CSVDelimiter")) && !is_string_equal(v, "COMMA") &&
+		    !is_string_equal(v, "PIPE") && !is_string_equal(v, "SEMICOLON") &&
+		    !is_string_equal(v, "SPACE") && !is_string_equal(v, "TAB"))
+			diag_error(c->src, v, "CSVDelimiter must be COMMA, PIPE, SEMICOLON, SPACE or TAB");
+		if (is_string_equal(field(cfg, "CSVHeaderLocation"), "GIVEN")) {
+			v = field(cfg, "CSVHeaders");
+			int ok = v && v->type == ASL_ARRAY && v->u.array.len;
+			for (size_t i = 0; ok && i < v->u.array.len; i++)
+				ok = is_string(v->u.array.items[i]);
+			if (!ok)
+				diag_error(c->src, v ? v : cfg, "CSVHeaderLocation GIVEN needs CSVHeaders, "
+								"an array of strings");
+		}
+		if ((v = field(cfg, "MaxItems")) && !is_nonneg_int(v))
+			diag_error(c->src, v, "MaxItems must be a non-negative integer");
+		if (field(cfg, "MaxItemsPath"))
+			diag_error(c->src, field(cfg, "MaxItemsPath"), "MaxItemsPath is not supported yet");
+		if ((v = field(r, "Parameters")))
+			check_template(c, v, "Parameters");
+	}
+	const asl_value *b = field(st, "ItemBatcher");
+	if (b) {
+		if (!field(b, "MaxItemsPerBatch") && !field(b, "MaxInputBytesPerBatch"))
+			diag_error(c->src, b, "ItemBatcher needs MaxItemsPerBatch or "
+					      "MaxInputBytesPerBatch");
+		if ((v = field(b, "MaxItemsPerBatch")) && (!is_nonneg_int(v) || v->u.number < 1))
+			diag_error(c->src, v, "MaxItemsPerBatch must be a positive integer");
+		if ((v = field(b, "MaxInputBytesPerBatch")) && (!is_nonneg_int(v) || v->u.number < 1))
+			diag_error(c->src, v, "MaxInputBytesPerBatch must be a positive integer");
+		if ((v = field(b, "BatchInput")))
+			check_template(c, v, "BatchInput");
+	}
+	const asl_value *w = field(st, "ResultWriter");
+	if (w) {
+		if (!is_string_equal(field(w, "Resource"), "arn:aws:states:::s3:putObject"))
+			diag_error(c->src, field(w, "Resource") ? field(w, "Resource") : w,
+				   "only the ResultWriter resource arn:aws:states:::s3:putObject is "
+				   "supported (written under --s3-root)");
+		if ((v = field(w, "Parameters")))
+			check_template(c, v, "Parameters");
+	}
+}
+
 static void check_map(checker *c, const asl_value *st)
 {
 	const asl_value *v;
@@ -92,10 +150,14 @@ static void check_map(checker *c, const asl_value *st)
 	if (cfg && (v = field(cfg, "Mode")) && !is_string_equal(v, "INLINE") &&
 	    !is_string_equal(v, "DISTRIBUTED"))
 		diag_error(c->src, v, "ProcessorConfig.Mode must be \"INLINE\" or \"DISTRIBUTED\"");
-	static const char *const later[] = {"ItemReader", "ItemBatcher", "ResultWriter", "Items"};
-	for (int i = 0; i < 4; i++)
-		if ((v = field(st, later[i])))
-			diag_error(c->src, v, "%s is not supported yet", later[i]);
+	if ((v = field(st, "Items")))
+		diag_error(c->src, v, "Items needs JSONata, which is not supported yet");
+	int distributed = cfg && is_string_equal(field(cfg, "Mode"), "DISTRIBUTED");
+	static const char *const dist[] = {"ItemReader", "ItemBatcher", "ResultWriter"};
+	for (int i = 0; i < 3; i++)
+		if ((v = field(st, dist[i])) && !distributed)
+			diag_error(c->src, v, "%s needs ProcessorConfig.Mode DISTRIBUTED", dist[i]);
+	check_distributed(c, st);
 	check_path(c, field(st, "ItemsPath"), "ItemsPath", 1, 0, 1);
 	if ((v = field(st, "ItemSelector")))
 		check_template(c, v, "ItemSelector");

@@ -23,6 +23,7 @@ static void usage(FILE *out, const char *prog)
 		"                       c:SYMBOL, exec:COMMAND, http(s)://URL or mock:\n"
 		"  --tasks FILE         bindings from a JSON object {\"RESOURCE\": \"BINDING\"}\n"
 		"  --mock-config FILE   Step Functions Local mock file (MockConfigFile.json)\n"
+		"  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY (default .)\n"
 		"  --mock-case NAME     the test case of it to use\n"
 		"  --help               this text\n"
 		"\n"
@@ -156,6 +157,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 				fprintf(stderr, "%s: --tasks: %s\n", prog, err);
 				goto out;
 			}
+		} else if (!strcmp(a, "--s3-root")) {
+			opts.s3_root = val;
 		} else if (!strcmp(a, "--mock-config")) {
 			mock_path = val;
 		} else if (!strcmp(a, "--mock-case")) {

@@ -11,6 +11,7 @@
 
 #include "asl/platform.h"
 #include "exec.h"
+#include "map_run.h"
 
 typedef struct group {
 	asl_exec *parent;
@@ -26,6 +27,8 @@ typedef struct group {
 	const int *starts;         /* Parallel */
 	const asl_map *map;        /* Map */
 	asl_value *items;
+	asl_arena *results_arena;  /* where results are copied; NULL: the parent's heap */
+	size_t index_offset;       /* Map items read before this batch of jobs */
 } group;
 
 typedef struct job {
@@ -113,15 +116,16 @@ static int tolerated(group *g)
 static void finish(group *g, size_t index, asl_exec *c)
 {
 	asl_exec *p = g->parent;
+	asl_arena *ra = g->results_arena ? g->results_arena : asl_heap(p);
 	if (!c->failed) {
-		g->results[index] = asl_copy(asl_heap(p), c->data);
+		g->results[index] = asl_copy(ra, c->data);
 		return;
 	}
 	if (atomic_load(&g->cancel))
 		return; /* stopped because another child failed */
 	g->failures++;
 	if (!c->timed_out && tolerated(g)) {
-		asl_arena *a = asl_heap(p);
+		asl_arena *a = ra;
 		asl_value *eo = asl_object(a, 2);
 		asl_object_append(a, eo, "Error", 5, c->error ? asl_cstring(a, c->error) : asl_null());
 		asl_object_append(a, eo, "Cause", 5, c->cause ? asl_cstring(a, c->cause) : asl_null());
@@ -161,7 +165,7 @@ static void run_job(void *arg)
 		c.data = item;
 		if (g->map->selector) {
 			c.map_item = item;
-			c.map_index = (int64_t)j->index;
+			c.map_index = (int64_t)(g->index_offset + j->index);
 			if (g->items->type == ASL_OBJECT) {
 				c.map_key = g->items->u.object.members[j->index].key;
 				c.map_key_len = g->items->u.object.members[j->index].key_len;
@@ -180,54 +184,115 @@ static void run_job(void *arg)
 	child_free(&c);
 }
 
-static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrency)
+/* Runs n jobs of the group (their results land in g->results); 0, or -1 with the error raised
+ * in `ex`. */
+static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 {
 	if (!ex->pool) {
 		int threads = ex->opts.threads > 0 ? ex->opts.threads : asl_platform_cpu_count();
 		ex->pool = asl_platform_pool_new(threads);
 		if (!ex->pool)
-			return asl_fail_oom(ex), NULL;
+			return asl_fail_oom(ex), -1;
 	}
-	asl_arena *a = asl_heap(ex);
-	g->parent = ex;
-	g->total = n;
-	g->lock = asl_platform_lock_new();
-	g->results = calloc(n ? n : 1, sizeof *g->results);
 	job *jobs = malloc((n ? n : 1) * sizeof *jobs);
 	void **args = malloc((n ? n : 1) * sizeof *args);
-	asl_value *out = NULL;
-	if (g->lock && g->results && jobs && args) {
+	int rc = -1;
+	if (jobs && args) {
 		for (size_t i = 0; i < n; i++) {
 			jobs[i] = (job){g, i};
 			args[i] = &jobs[i];
 		}
 		asl_platform_pool_run(ex->pool, run_job, args, n, max_concurrency);
-		if (g->failed) {
-			if (g->timed_out) {
-				ex->timed_out = 1;
-				asl_fail(ex, "States.Timeout", NULL);
-			} else {
-				asl_fail(ex, g->error, g->cause);
-			}
-		} else if (!asl__cancelled(ex)) {
-			out = asl_array(a, n);
-			for (size_t i = 0; out && i < n; i++)
-				asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
-			if (!out || a->failed) {
-				out = NULL;
-				asl_fail_oom(ex);
-			}
-		} else {
+		if (g->failed && g->timed_out) {
+			ex->timed_out = 1;
+			asl_fail(ex, "States.Timeout", NULL);
+		} else if (g->failed) {
+			asl_fail(ex, g->error, g->cause);
+		} else if (asl__cancelled(ex)) {
 			asl_fail(ex, "States.Runtime", "cancelled");
+		} else {
+			rc = 0;
 		}
 	} else {
 		asl_fail_oom(ex);
 	}
 	free(args);
 	free(jobs);
+	return rc;
+}
+
+static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrency)
+{
+	asl_arena *a = asl_heap(ex);
+	g->parent = ex;
+	g->total = n;
+	g->lock = asl_platform_lock_new();
+	g->results = calloc(n ? n : 1, sizeof *g->results);
+	asl_value *out = NULL;
+	if (!g->lock || !g->results)
+		asl_fail_oom(ex);
+	else if (run_jobs(ex, g, n, max_concurrency) == 0) {
+		out = asl_array(a, n);
+		for (size_t i = 0; out && i < n; i++)
+			asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
+		if (!out || a->failed) {
+			out = NULL;
+			asl_fail_oom(ex);
+		}
+	}
 	free(g->results);
 	asl_platform_lock_free(g->lock);
 	return out;
+}
+
+static int max_concurrency(const asl_map_limits *limits)
+{
+	return limits->max_concurrency > 0 && limits->max_concurrency < 1 << 30
+		       ? (int)limits->max_concurrency
+		       : 0;
+}
+
+map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input,
+			  const asl_map_limits *limits, asl_arena *results_arena)
+{
+	group *g = calloc(1, sizeof *g);
+	if (!g || !(g->lock = asl_platform_lock_new())) {
+		free(g);
+		asl_fail_oom(ex);
+		return NULL;
+	}
+	g->parent = ex;
+	g->map = map;
+	g->input = map_input;
+	g->limits = limits;
+	g->results_arena = results_arena;
+	return g;
+}
+
+asl_value **asl__map_run_chunk(map_run *g, asl_value *items)
+{
+	size_t n = items->u.array.len;
+	free(g->results);
+	g->results = calloc(n ? n : 1, sizeof *g->results);
+	if (!g->results) {
+		asl_fail_oom(g->parent);
+		return NULL;
+	}
+	g->items = items;
+	g->total += n; /* tolerated percentages count every item so far */
+	if (run_jobs(g->parent, g, n, max_concurrency(g->limits)) < 0)
+		return NULL;
+	g->index_offset += n;
+	return g->results;
+}
+
+void asl__map_run_free(map_run *g)
+{
+	if (!g)
+		return;
+	free(g->results);
+	asl_platform_lock_free(g->lock);
+	free(g);
 }
 
 asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_value *input)
@@ -249,10 +314,7 @@ asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_v
 	g.input = map_input;
 	g.limits = limits;
 	size_t n = items->type == ASL_ARRAY ? items->u.array.len : items->u.object.len;
-	int maxc = limits->max_concurrency > 0 && limits->max_concurrency < 1 << 30
-			   ? (int)limits->max_concurrency
-			   : 0;
-	return run_group(ex, &g, n, maxc);
+	return run_group(ex, &g, n, max_concurrency(limits));
 }
 
 asl_value *asl_map_item(asl_exec *ex)

@@ -1,7 +1,9 @@
 /* POSIX implementation of the platform layer. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "asl/platform.h"
@@ -34,6 +36,25 @@ int asl_platform_random(void *buf, size_t len)
 		}
 		p += got;
 		len -= (size_t)got;
+	}
+	return 0;
+}
+
+int asl_platform_mkdirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return -1;
+		buf[i] = c;
 	}
 	return 0;
 }

@@ -78,5 +78,32 @@ run '{"StartAt":"M","States":{"M":{"Type":"Map","ItemSelector":{"k.$":"$$.Map.It
   '{"a":1,"b":2}'
 [ "$rc" = 0 ] && [ "$out" = '[{"k":"a","v":1,"i":0},{"k":"b","v":2,"i":1}]' ] && ok || bad "object items: $rc $out"
 
+# Distributed mode on local files: readers, MaxItems, batching, the result writer, errors.
+mkdir -p "$work/s3/in"
+printf '{"n":1}\n\n{"n":2}\n{"n":3}\n' > "$work/s3/in/items.jsonl"
+printf 'a|b\n"x|y"|2\nz|3\n' > "$work/s3/in/items.psv"
+printf '[10, 20, 30]' > "$work/s3/in/items.json"
+printf '{"not": "an array"}' > "$work/s3/in/object.json"
+reader() { # InputType Key [extra ReaderConfig members] [extra Map members]
+  echo '{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"'"$1"'"'"${3-}"'},"Parameters":{"Bucket":"in","Key":"'"$2"'"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}'"${4-}"',"End":true}}}'
+}
+run "$(reader JSONL items.jsonl ',"MaxItems":2')" '{}' --s3-root "$work/s3"
+[ "$rc" = 0 ] && [ "$out" = '[{"n":1},{"n":2}]' ] && ok || bad "JSONL with MaxItems: $rc $out"
+run "$(reader CSV items.psv ',"CSVHeaderLocation":"FIRST_ROW","CSVDelimiter":"PIPE"')" '{}' --s3-root "$work/s3"
+[ "$rc" = 0 ] && [ "$out" = '[{"a":"x|y","b":"2"},{"a":"z","b":"3"}]' ] && ok || bad "CSV: $rc $out"
+run "$(reader CSV items.psv ',"CSVHeaderLocation":"GIVEN","CSVHeaders":["p","p"],"CSVDelimiter":"PIPE"')" '{}' --s3-root "$work/s3"
+[ "$rc" = 1 ] && [ "$out" = '{"Error":"States.ItemReaderFailed","Cause":"CSV headers cannot contain duplicates."}' ] && ok || bad "CSV duplicate headers: $rc $out"
+run "$(reader JSON object.json '')" '{}' --s3-root "$work/s3"
+[ "$rc" = 1 ] && grep -q 'Attempting to map over non-iterable node.' <<<"$out" && ok || bad "JSON object: $rc $out"
+run "$(reader JSON missing.json '')" '{}' --s3-root "$work/s3"
+[ "$rc" = 1 ] && grep -q 'States.ItemReaderFailed' <<<"$out" && ok || bad "missing object: $rc $out"
+run "$(reader JSON items.json '' ',"ItemBatcher":{"MaxInputBytesPerBatch":5,"BatchInput":{"k":1}}')" '{}' --s3-root "$work/s3"
+[ "$rc" = 0 ] && [ "$out" = '[{"Items":[10,20],"BatchInput":{"k":1}},{"Items":[30],"BatchInput":{"k":1}}]' ] && ok || bad "batcher by bytes: $rc $out"
+run "$(reader JSON items.json '' ',"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"p"}}')" '{}' --s3-root "$work/s3" --name run1
+[ "$rc" = 0 ] && grep -q '"Key":"p/run1/manifest.json"' <<<"$out" &&
+  grep -q '"SUCCEEDED":\[{"Key":"p/run1/SUCCEEDED_0.json"' "$work/s3/out/p/run1/manifest.json" &&
+  [ "$(cat "$work/s3/out/p/run1/SUCCEEDED_0.json")" = '[{"Input":"10","Output":"10","Status":"SUCCEEDED"},{"Input":"20","Output":"20","Status":"SUCCEEDED"},{"Input":"30","Output":"30","Status":"SUCCEEDED"}]' ] &&
+  ok || bad "result writer: $rc $out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -175,6 +175,33 @@ typedef struct asl_map_limits {
 	double tolerated_percentage;
 } asl_map_limits;
 
+/* Distributed mode on local data (s3://BUCKET/KEY is the file S3_ROOT/BUCKET/KEY). */
+typedef struct asl_item_reader {
+	const char *input_type;     /* "JSON", "JSONL" or "CSV" */
+	int headers_first_row;      /* CSVHeaderLocation FIRST_ROW, else GIVEN: `headers` */
+	const asl_value *headers;
+	char delimiter;
+	int64_t max_items;          /* ReaderConfig.MaxItems, -1 when absent */
+	asl_selector_fn parameters; /* Bucket and Key */
+} asl_item_reader;
+
+typedef struct asl_item_batcher {
+	int64_t max_items;          /* MaxItemsPerBatch, -1 when absent */
+	int64_t max_bytes;          /* MaxInputBytesPerBatch, -1 when absent */
+	asl_selector_fn batch_input; /* BatchInput, NULL when absent */
+} asl_item_batcher;
+
+typedef struct asl_result_writer {
+	asl_selector_fn parameters; /* Bucket and Prefix */
+} asl_result_writer;
+
+/* A Map in DISTRIBUTED mode: items from the reader (or `items` when there is none), batched,
+ * results written as files when there is a writer. */
+asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_reader *reader,
+			       const asl_item_batcher *batcher, const asl_result_writer *writer,
+			       asl_value *items, asl_value *map_input,
+			       const asl_map_limits *limits);
+
 /* Runs the processor on every item of `items` (an array, or an object's members); the results
  * in item order, or NULL after raising an error. `map_input` is `$` of the ItemSelector. */
 asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_value *map_input,

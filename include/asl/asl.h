@@ -22,6 +22,7 @@ typedef struct asl_options {
 	size_t handler_count;
 	const asl_value *mock_config;       /* a Step Functions Local MockConfigFile, parsed */
 	const char *mock_case;              /* the test case of it to use */
+	const char *s3_root;                /* Distributed Map: s3://B/K is S3_ROOT/B/K; NULL: "." */
 } asl_options;
 
 /* The outcome of one execution. The strings live in `arena`; asl_result_free releases them. */

@@ -14,6 +14,9 @@ void asl_platform_sleep_ms(int64_t ms);
 /* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
 int asl_platform_random(void *buf, size_t len);
 
+/* Creates a directory and its missing parents; 0, or -1. */
+int asl_platform_mkdirs(const char *path);
+
 /* Threads for Parallel and Map. A pool runs batches of jobs on `threads` threads (the caller
  * included); asl_platform_pool_run returns when all `n` jobs ran, at most `max_concurrency` at a
  * time (0: no limit); the calling thread runs jobs meanwhile. A platform without threads can

@@ -1,0 +1,207 @@
+/* Distributed Map ItemReader on local files: s3://BUCKET/KEY is read from S3_ROOT/BUCKET/KEY
+ * (--s3-root). JSON arrays are parsed whole (as AWS does); JSONL and CSV stream line by line,
+ * so a file of millions of lines never sits in memory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "item_reader.h"
+
+static int reader_fail(asl_exec *ex, const char *fmt, const char *a)
+{
+	char buf[600];
+	snprintf(buf, sizeof buf, fmt, a);
+	asl_value *v = asl_cstring(asl_heap(ex), buf);
+	asl_fail(ex, "States.ItemReaderFailed", v ? v->u.string.ptr : "out of memory");
+	return -1;
+}
+
+static const char *param(const asl_value *params, const char *name)
+{
+	const asl_value *v = asl_object_get(params, name, strlen(name));
+	return v && v->type == ASL_STRING ? v->u.string.ptr : NULL;
+}
+
+const char *asl__s3_path(asl_exec *ex, const char *bucket, const char *key)
+{
+	const char *root = ex->opts.s3_root ? ex->opts.s3_root : ".";
+	size_t n = strlen(root) + strlen(bucket) + strlen(key) + 3;
+	char *p = asl_arena_alloc(asl_heap(ex), n);
+	if (p)
+		snprintf(p, n, "%s/%s/%s", root, bucket, key);
+	return p;
+}
+
+/* One line into r->line (without the newline); 0 at the end of the file. */
+static int read_line(item_reader *r)
+{
+	size_t n = 0;
+	int c;
+	while ((c = fgetc(r->f)) != EOF && c != '\n') {
+		if (n + 2 > r->cap) {
+			size_t ncap = r->cap ? r->cap * 2 : 256;
+			char *nl = realloc(r->line, ncap);
+			if (!nl)
+				return -1;
+			r->line = nl;
+			r->cap = ncap;
+		}
+		r->line[n++] = (char)c;
+	}
+	if (c == EOF && n == 0)
+		return 0;
+	if (n && r->line[n - 1] == '\r')
+		n--;
+	if (!r->line) {
+		r->line = malloc(1);
+		if (!r->line)
+			return -1;
+		r->cap = 1;
+	}
+	r->line[n] = '\0';
+	r->len = n;
+	return 1;
+}
+
+/* Splits a CSV line into strings (quotes with "" escapes); an array value in `a`. */
+static asl_value *csv_fields(asl_arena *a, const char *s, size_t n, char delim)
+{
+	asl_value *out = asl_array(a, 8);
+	char *buf = asl_arena_alloc(a, n + 1);
+	size_t i = 0;
+	if (!out || !buf)
+		return NULL;
+	for (;;) {
+		size_t o = 0;
+		if (i < n && s[i] == '"') {
+			for (i++; i < n; i++) {
+				if (s[i] == '"' && i + 1 < n && s[i + 1] == '"')
+					buf[o++] = s[i++];
+				else if (s[i] == '"')
+					break;
+				else
+					buf[o++] = s[i];
+			}
+			i++;
+			while (i < n && s[i] != delim)
+				i++;
+		} else {
+			while (i < n && s[i] != delim)
+				buf[o++] = s[i++];
+		}
+		asl_array_push(a, out, asl_string(a, buf, o));
+		if (i >= n)
+			break;
+		i++; /* the delimiter */
+	}
+	return a->failed ? NULL : out;
+}
+
+int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value *params,
+		     item_reader *r)
+{
+	memset(r, 0, sizeof *r);
+	r->spec = spec;
+	r->remaining = spec->max_items > 0 ? spec->max_items : -1;
+	const char *bucket = param(params, "Bucket"), *key = param(params, "Key");
+	if (!bucket || !key)
+		return reader_fail(ex, "%s", "The ItemReader Parameters need a Bucket and a Key.");
+	const char *path = asl__s3_path(ex, bucket, key);
+	r->f = path ? fopen(path, "rb") : NULL;
+	if (!r->f)
+		return reader_fail(ex, "Cannot read the object: %s (mapped with --s3-root).", path);
+	if (!strcmp(spec->input_type, "JSON")) {
+		asl_arena *a = &r->arena;
+		asl_arena_init(a, ex->opts.allocator);
+		size_t cap = 65536, n = 0;
+		char *text = malloc(cap);
+		for (size_t got; text && (got = fread(text + n, 1, cap - n, r->f)) > 0;) {
+			n += got;
+			if (n == cap) {
+				char *nt = realloc(text, cap *= 2);
+				if (!nt)
+					free(text);
+				text = nt;
+			}
+		}
+		asl_parse_error perr;
+		r->json = text ? asl_parse(a, text, n, 0, &perr) : NULL;
+		free(text);
+		if (!r->json)
+			return reader_fail(ex, "The object is not valid JSON (%s).", perr.message);
+		if (r->json->type != ASL_ARRAY)
+			return reader_fail(ex, "%s", "Attempting to map over non-iterable node.");
+	} else if (!strcmp(spec->input_type, "CSV") && spec->headers_first_row) {
+		asl_arena_init(&r->arena, ex->opts.allocator);
+		if (read_line(r) <= 0)
+			return 0; /* an empty file: no items */
+		r->headers = csv_fields(&r->arena, r->line, r->len, spec->delimiter);
+	} else if (!strcmp(spec->input_type, "CSV")) {
+		asl_arena_init(&r->arena, ex->opts.allocator);
+		r->headers = spec->headers;
+	}
+	if (r->headers) {
+		const asl_value *h = r->headers;
+		for (size_t i = 0; i < h->u.array.len; i++)
+			for (size_t j = 0; j < i; j++)
+				if (asl_equal(h->u.array.items[i], h->u.array.items[j]))
+					return reader_fail(ex, "%s", "CSV headers cannot contain duplicates.");
+	}
+	return 0;
+}
+
+int asl__reader_next(asl_exec *ex, item_reader *r, asl_arena *a, asl_value **item)
+{
+	if (r->remaining == 0)
+		return 0;
+	const char *type = r->spec->input_type;
+	if (r->json) {
+		if (r->pos >= r->json->u.array.len)
+			return 0;
+		*item = r->json->u.array.items[r->pos++];
+	} else {
+		int got;
+		do
+			got = read_line(r);
+		while (got == 1 && r->len == 0); /* blank lines carry no item */
+		if (got < 0)
+			return asl_fail_oom(ex);
+		if (got == 0)
+			return 0;
+		r->pos++;
+		if (!strcmp(type, "JSONL")) {
+			asl_parse_error perr;
+			*item = asl_parse(a, r->line, r->len, 0, &perr);
+			if (!*item) {
+				char where[64];
+				snprintf(where, sizeof where, "%zu", r->pos);
+				return reader_fail(ex, "Line %s of the object is not valid JSON.", where);
+			}
+		} else {
+			asl_value *fields = csv_fields(a, r->line, r->len, r->spec->delimiter);
+			asl_value *obj = fields ? asl_object(a, fields->u.array.len) : NULL;
+			if (!obj)
+				return asl_fail_oom(ex);
+			for (size_t i = 0; i < fields->u.array.len && i < r->headers->u.array.len; i++) {
+				const asl_value *h = r->headers->u.array.items[i];
+				asl_object_append(a, obj, h->u.string.ptr, h->u.string.len,
+						  fields->u.array.items[i]);
+			}
+			*item = obj;
+		}
+	}
+	if (r->remaining > 0)
+		r->remaining--;
+	return 1;
+}
+
+void asl__reader_close(item_reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	free(r->line);
+	if (r->json || r->headers)
+		asl_arena_destroy(&r->arena);
+	memset(r, 0, sizeof *r);
+}
