@@ -31,9 +31,11 @@ typedef struct group {
 	size_t index_offset;       /* Map items read before this batch of jobs */
 } group;
 
+/* A job runs a range of items: one item for Parallel branches and limited Maps, several for
+ * unlimited Maps, so tiny iterations do not pay the pool's locking one by one. */
 typedef struct job {
 	group *g;
-	size_t index;
+	size_t start, end;
 } job;
 
 int asl__cancelled(asl_exec *ex)
@@ -57,16 +59,25 @@ static const char *parent_string(asl_exec *parent, const char *s)
 	return v ? v->u.string.ptr : NULL;
 }
 
-static int child_init(asl_exec *c, group *g)
+/* Sets up a child execution; with `reuse`, keeps the arenas (emptied) of its previous item. */
+static int child_init(asl_exec *c, group *g, int reuse)
 {
 	asl_exec *p = g->parent;
+	asl_arena perm = c->perm, h0 = c->heaps[0], h1 = c->heaps[1];
 	memset(c, 0, sizeof *c);
 	c->machine = p->machine;
 	c->opts = p->opts;
 	const asl_allocator *al = p->opts.allocator ? p->opts.allocator : asl_default_allocator();
-	asl_arena_init(&c->perm, al);
-	asl_arena_init(&c->heaps[0], al);
-	asl_arena_init(&c->heaps[1], al);
+	if (reuse) {
+		c->perm = perm, c->heaps[0] = h0, c->heaps[1] = h1;
+		asl_arena_reset(&c->perm);
+		asl_arena_reset(&c->heaps[0]);
+		asl_arena_reset(&c->heaps[1]);
+	} else {
+		asl_arena_init(&c->perm, al);
+		asl_arena_init(&c->heaps[0], al);
+		asl_arena_init(&c->heaps[1], al);
+	}
 	c->compact_at = 1u << 20;
 	c->input = p->input;
 	c->state = p->state;
@@ -144,44 +155,53 @@ static void finish(group *g, size_t index, asl_exec *c)
 	atomic_store(&g->cancel, 1);
 }
 
+static void run_item(group *g, size_t index, asl_exec *c, int reuse)
+{
+	if (child_init(c, g, reuse) < 0) {
+		c->failed = 1;
+		c->error = "States.Runtime";
+		c->cause = "The execution ran out of memory.";
+	} else if (g->starts) {
+		c->data = g->input;
+		asl__run_from(c, g->starts[index]);
+	} else {
+		asl_value *item = g->items->type == ASL_ARRAY ? g->items->u.array.items[index]
+							      : g->items->u.object.members[index].value;
+		c->data = item;
+		if (g->map->selector) {
+			c->map_item = item;
+			c->map_index = (int64_t)(g->index_offset + index);
+			if (g->items->type == ASL_OBJECT) {
+				c->map_key = g->items->u.object.members[index].key;
+				c->map_key_len = g->items->u.object.members[index].key_len;
+			}
+			c->data = g->map->selector(c, g->input);
+			c->map_item = NULL;
+		}
+		if (c->data)
+			asl__run_from(c, g->map->start);
+		else if (!c->failed)
+			asl_fail_oom(c);
+	}
+	asl_platform_lock(g->lock);
+	finish(g, index, c);
+	asl_platform_unlock(g->lock);
+}
+
 static void run_job(void *arg)
 {
 	job *j = arg;
 	group *g = j->g;
-	if (asl__cancelled(g->parent) || atomic_load(&g->cancel))
-		return;
 	asl_exec c;
-	if (child_init(&c, g) < 0) {
-		c.failed = 1;
-		c.error = "States.Runtime";
-		c.cause = "The execution ran out of memory.";
-	} else if (g->starts) {
-		c.data = g->input;
-		asl__run_from(&c, g->starts[j->index]);
-	} else {
-		asl_value *item = g->items->type == ASL_ARRAY
-					  ? g->items->u.array.items[j->index]
-					  : g->items->u.object.members[j->index].value;
-		c.data = item;
-		if (g->map->selector) {
-			c.map_item = item;
-			c.map_index = (int64_t)(g->index_offset + j->index);
-			if (g->items->type == ASL_OBJECT) {
-				c.map_key = g->items->u.object.members[j->index].key;
-				c.map_key_len = g->items->u.object.members[j->index].key_len;
-			}
-			c.data = g->map->selector(&c, g->input);
-			c.map_item = NULL;
-		}
-		if (c.data)
-			asl__run_from(&c, g->map->start);
-		else if (!c.failed)
-			asl_fail_oom(&c);
+	memset(&c, 0, sizeof c);
+	size_t i;
+	for (i = j->start; i < j->end; i++) {
+		if (asl__cancelled(g->parent) || atomic_load(&g->cancel))
+			break;
+		run_item(g, i, &c, i > j->start);
 	}
-	asl_platform_lock(g->lock);
-	finish(g, j->index, &c);
-	asl_platform_unlock(g->lock);
-	child_free(&c);
+	if (i > j->start)
+		child_free(&c);
 }
 
 /* Runs n jobs of the group (their results land in g->results); 0, or -1 with the error raised
@@ -194,15 +214,24 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 		if (!ex->pool)
 			return asl_fail_oom(ex), -1;
 	}
-	job *jobs = malloc((n ? n : 1) * sizeof *jobs);
-	void **args = malloc((n ? n : 1) * sizeof *args);
+	/* unlimited Maps: about eight jobs per thread, at most 64 items each */
+	size_t grain = 1;
+	if (!g->starts && max_concurrency == 0) {
+		int threads = ex->opts.threads > 0 ? ex->opts.threads : asl_platform_cpu_count();
+		grain = n / ((size_t)threads * 8);
+		grain = grain < 1 ? 1 : grain > 64 ? 64 : grain;
+	}
+	size_t njobs = (n + grain - 1) / grain;
+	job *jobs = malloc((njobs ? njobs : 1) * sizeof *jobs);
+	void **args = malloc((njobs ? njobs : 1) * sizeof *args);
 	int rc = -1;
 	if (jobs && args) {
-		for (size_t i = 0; i < n; i++) {
-			jobs[i] = (job){g, i};
+		for (size_t i = 0; i < njobs; i++) {
+			size_t end = (i + 1) * grain;
+			jobs[i] = (job){g, i * grain, end < n ? end : n};
 			args[i] = &jobs[i];
 		}
-		asl_platform_pool_run(ex->pool, run_job, args, n, max_concurrency);
+		asl_platform_pool_run(ex->pool, run_job, args, njobs, max_concurrency);
 		if (g->failed && g->timed_out) {
 			ex->timed_out = 1;
 			asl_fail(ex, "States.Timeout", NULL);
