@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--port-file")
     a = ap.parse_args()
+    Handler.timeout = a.idle  # a connection left open without a request does not hang us
     srv = Server(("127.0.0.1", 0), Handler)
     srv.served, srv.max_requests, srv.idle, srv.timeout = 0, a.max_requests, False, a.idle
     port = str(srv.server_address[1])
