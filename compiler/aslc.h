@@ -198,6 +198,9 @@ const char *emit_next(emitter *e, const state_info *s, const asl_value *name);
 /* Assign: builds the values into `var` now; returns the slot table id (or -1 without Assign). */
 int emit_assign_values(emitter *e, const asl_value *assign, const char *input, const char *var);
 void emit_assign_commit(int id, const char *var, FILE *b, const char *indent);
+/* ResultPath: `out` = `result` merged into `raw`; `on_fail` (a statement) when it cannot be. */
+void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
+		      FILE *b);
 /* A Choice rule function c<id>_(ex, in). */
 int emit_rule(emitter *e, const asl_value *r);
 /* The body of a Task state function. */

@@ -47,6 +47,20 @@ const char *emit_next(emitter *e, const state_info *s, const asl_value *name)
 	return asl_cstring(e->arena, buf)->u.string.ptr;
 }
 
+void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
+		      FILE *b)
+{
+	if (rp && rp->type == ASL_NULL) {
+		fputs("\tout = raw;\n", b);
+	} else if (!rp || is_dollar_path(rp)) {
+		fprintf(b, "\tout = %s;\n", result);
+	} else {
+		int id = emit_path(e, emit_parse_path(e, rp));
+		fprintf(b, "\tif (!(out = asl_result_path(ex, raw, %s, &P%d_)))\n\t\t%s;\n", result,
+			id, on_fail);
+	}
+}
+
 /* Fail's ErrorPath/CausePath: a path (id_out = its id) or an intrinsic (id_out = -1). */
 static const char *fail_field(emitter *e, const asl_value *v, const char *name, int *id_out)
 {
@@ -150,16 +164,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		else
 			fputs("\tres = in;\n", b);
 		assign_id = emit_assign_values(e, field(def, "Assign"), "res", "asg");
-		const asl_value *rp = field(def, "ResultPath");
-		if (rp && rp->type == ASL_NULL) {
-			fputs("\tout = raw;\n", b);
-		} else if (!rp || is_dollar_path(rp)) {
-			fputs("\tout = res;\n", b);
-		} else {
-			int id = emit_path(e, emit_parse_path(e, rp));
-			fprintf(b, "\tif (!(out = asl_result_path(ex, raw, res, &P%d_)))\n"
-				   "\t\treturn asl_failed(ex);\n", id);
-		}
+		emit_result_path(e, field(def, "ResultPath"), "res", "return asl_failed(ex)", b);
 		fputs("\t(void)in;\n\t(void)res;\n", b);
 	} else if (!strcmp(t, "Wait")) {
 		const char *call = NULL;

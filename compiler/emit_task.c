@@ -96,16 +96,7 @@ static void emit_catch_branches(emitter *e, const state_info *s, const asl_value
 		FILE *saved = e->code, *mem = open_memstream(&text, &len);
 		e->code = mem;
 		int aid = emit_assign_values(e, field(c, "Assign"), "eo", "asg");
-		const asl_value *rp = field(c, "ResultPath");
-		if (rp && rp->type == ASL_NULL) {
-			fputs("\tout = raw;\n", mem);
-		} else if (!rp || is_dollar_path(rp)) {
-			fputs("\tout = eo;\n", mem);
-		} else {
-			int pid = emit_path(e, emit_parse_path(e, rp));
-			fprintf(mem, "\tif (!(out = asl_result_path(ex, raw, eo, &P%d_)))\n"
-				     "\t\treturn ASL_FAILED;\n", pid);
-		}
+		emit_result_path(e, field(c, "ResultPath"), "eo", "return ASL_FAILED", mem);
 		emit_assign_commit(aid, "asg", mem, "\t");
 		fclose(mem);
 		e->code = saved;
@@ -310,16 +301,7 @@ void emit_task_state(emitter *e, const state_info *s, int index)
 	if ((v = field(def, "ResultSelector")))
 		fprintf(b, "\tif (!(res = t%d_(ex, res)))\n\t\treturn asl_failed(ex);\n",
 			emit_template(e, v));
-	const asl_value *rp = field(def, "ResultPath");
-	if (rp && rp->type == ASL_NULL) {
-		fputs("\tout = raw;\n", b);
-	} else if (!rp || is_dollar_path(rp)) {
-		fputs("\tout = res;\n", b);
-	} else {
-		int pid = emit_path(e, emit_parse_path(e, rp));
-		fprintf(b, "\tif (!(out = asl_result_path(ex, raw, res, &P%d_)))\n\t\tgoto failed;\n",
-			pid);
-	}
+	emit_result_path(e, field(def, "ResultPath"), "res", "goto failed", b);
 	emit_io_path(e, field(def, "OutputPath"), "out", "out");
 	emit_assign_commit(aid, "asg", b, "\t");
 	fprintf(b, "\treturn asl_leave(ex, out, %s);\nfailed:\n", emit_next(e, s, field(def, "Next")));
