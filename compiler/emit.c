@@ -339,9 +339,9 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int 
 		m->count, m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL",
 		m->var_count, m->binding_count ? "bindings_" : "NULL", m->binding_count,
 		handlers ? "handlers_" : "NULL", handlers);
-	if (with_main)
-		fputs("\nint main(int argc, char **argv)\n{\n"
-		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n",
+	if (with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
+		fputs("\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
+		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n#endif\n",
 		      out);
 	return 0;
 }

@@ -86,7 +86,9 @@ const asl_machine asl_generated_machine = {
 	"escaping", states_, names_, name_lens_, 1, 0, 0, NULL, 0,
 	NULL, 0, NULL, 0};
 
+#ifndef ASL_NO_MAIN
 int main(int argc, char **argv)
 {
 	return asl_main(argc, argv, &asl_generated_machine);
 }
+#endif

@@ -115,7 +115,9 @@ const asl_machine asl_generated_machine = {
 	"parameters_paths", states_, names_, name_lens_, 1, 0, 0, NULL, 0,
 	NULL, 0, NULL, 0};
 
+#ifndef ASL_NO_MAIN
 int main(int argc, char **argv)
 {
 	return asl_main(argc, argv, &asl_generated_machine);
 }
+#endif

@@ -171,7 +171,9 @@ const asl_machine asl_generated_machine = {
 	"task_retry_catch", states_, names_, name_lens_, 4, 0, 0, NULL, 0,
 	NULL, 0, NULL, 0};
 
+#ifndef ASL_NO_MAIN
 int main(int argc, char **argv)
 {
 	return asl_main(argc, argv, &asl_generated_machine);
 }
+#endif
