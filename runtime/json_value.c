@@ -139,10 +139,19 @@ static asl_member *find_member(const asl_value *o, const char *key, size_t key_l
 {
 	if (!o || o->type != ASL_OBJECT)
 		return NULL;
-	/* Last match wins, like a JSON parser that keeps the last duplicate. */
+	/* Last match wins, like a JSON parser that keeps the last duplicate. Keys of one object
+	 * often share a prefix (d0, d1, ...): the last byte rules most of them out before memcmp. */
+	if (key_len == 0) {
+		for (size_t i = o->u.object.len; i-- > 0;)
+			if (o->u.object.members[i].key_len == 0)
+				return &o->u.object.members[i];
+		return NULL;
+	}
+	char last = key[key_len - 1];
 	for (size_t i = o->u.object.len; i-- > 0;) {
 		asl_member *m = &o->u.object.members[i];
-		if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0)
+		if (m->key_len == key_len && m->key[key_len - 1] == last &&
+		    memcmp(m->key, key, key_len) == 0)
 			return m;
 	}
 	return NULL;
