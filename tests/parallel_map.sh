@@ -3,6 +3,8 @@
 # stops a slow sibling at once (its command killed), MaxConcurrency observed through a task
 # that records how many copies of itself run, tolerated failures, one thread, objects as items.
 set -uo pipefail
+# The state letter of a process (R, S, Z...) from /proc, empty when it is gone.
+process_state() { sed -n 's/^[0-9]* (.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null; }
 aslc=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,7 +35,7 @@ elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$rc" = 1 ] && [ "$out" = '{"Error":"Branch.Failed","Cause":"on purpose"}' ] && ok ||
   bad "parallel failure: $rc $out"
 [ "$elapsed" -lt 2000 ] && ok || bad "parallel failure took ${elapsed} ms"
-state=$(ps -o stat= -p "$(cat "$work/pid")" 2>/dev/null)
+state=$(process_state "$(cat "$work/pid")")
 [ -z "$state" ] || [ "${state#Z}" != "$state" ] && ok || bad "the slow branch's command survived"
 
 # MaxConcurrency: a task that counts its running copies.

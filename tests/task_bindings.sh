@@ -3,6 +3,8 @@
 # (results, Lambda-style errors, non-JSON output, crashes, timeouts that kill the whole process
 # group, heartbeats), HTTP endpoints on a local server, and Retry backoff in logical time.
 set -uo pipefail
+# The state letter of a process (R, S, Z...) from /proc, empty when it is gone.
+process_state() { sed -n 's/^[0-9]* (.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null; }
 aslc=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -48,7 +50,7 @@ check exec_heartbeats_keep_alive 'work=exec:for i in 1 2 3; do sleep 0.5; echo b
 machine '{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","TimeoutSeconds":1,"End":true}}}'
 check exec_timeout_kills_group "work=exec:sleep 30 & echo \$! > $work/child; wait" '{}' 1 'did not finish within its TimeoutSeconds'
 sleep 0.2
-state=$(ps -o stat= -p "$(cat "$work/child")" 2>/dev/null)
+state=$(process_state "$(cat "$work/child")")
 if [ -n "$state" ] && [ "${state#Z}" = "$state" ]; then  # gone, or a zombie not yet reaped
   failed=$((failed + 1)); echo "FAIL exec_timeout_kills_group: the child survived"
 else passed=$((passed + 1)); fi
