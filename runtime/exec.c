@@ -56,8 +56,14 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 {
 	if (!output || asl_heap(ex)->failed)
 		return asl_fail_oom(ex);
-	if (output != ex->data && asl_json_size(output, ASL_PAYLOAD_LIMIT) > ASL_PAYLOAD_LIMIT)
-		return asl_fail_data_limit(ex);
+	if (output != ex->data) {
+		size_t size = asl_json_size(output, ASL_PAYLOAD_LIMIT);
+		if (size == ASL_TOO_DEEP)
+			return asl_fail_runtime(ex, "The state's output is nested more than %d levels "
+						    "deep.", ASL_PARSE_MAX_DEPTH);
+		if (size > ASL_PAYLOAD_LIMIT)
+			return asl_fail_data_limit(ex);
+	}
 	ex->event_id++;
 	ex->data = output;
 	return next;
@@ -75,7 +81,11 @@ asl_value *asl_var(asl_exec *ex, int slot)
 
 int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 {
-	if (asl_json_size(values, ASL_PAYLOAD_LIMIT) > ASL_PAYLOAD_LIMIT)
+	size_t size = asl_json_size(values, ASL_PAYLOAD_LIMIT);
+	if (size == ASL_TOO_DEEP)
+		return asl_fail_runtime(ex, "The values assigned to variables are nested more than "
+					    "%d levels deep.", ASL_PARSE_MAX_DEPTH);
+	if (size > ASL_PAYLOAD_LIMIT)
 		return asl_fail_runtime(ex, "The values assigned to variables exceed the limit of "
 					    "262144 bytes.");
 	for (size_t i = 0; i < values->u.object.len; i++)

@@ -204,7 +204,13 @@ static size_t string_size(const char *s, size_t n)
 	return size;
 }
 
-size_t asl_json_size(const asl_value *v, size_t limit)
+/* Sizes saturate at ASL_TOO_DEEP, which marks a value nested too deeply to walk safely. */
+static size_t add(size_t a, size_t b)
+{
+	return a == ASL_TOO_DEEP || b == ASL_TOO_DEEP ? ASL_TOO_DEEP : a + b;
+}
+
+static size_t size_at(const asl_value *v, size_t limit, int depth)
 {
 	char num[40];
 	size_t size = 0;
@@ -227,19 +233,28 @@ size_t asl_json_size(const asl_value *v, size_t limit)
 	case ASL_STRING:
 		return string_size(v->u.string.ptr, v->u.string.len);
 	case ASL_ARRAY:
+		if (depth >= ASL_PARSE_MAX_DEPTH)
+			return ASL_TOO_DEEP;
 		size = 2 + (v->u.array.len ? v->u.array.len - 1 : 0);
 		for (size_t i = 0; i < v->u.array.len && size <= limit; i++)
-			size += asl_json_size(v->u.array.items[i], limit - size);
+			size = add(size, size_at(v->u.array.items[i], limit - size, depth + 1));
 		return size;
 	case ASL_OBJECT:
+		if (depth >= ASL_PARSE_MAX_DEPTH)
+			return ASL_TOO_DEEP;
 		size = 2 + (v->u.object.len ? v->u.object.len - 1 : 0);
 		for (size_t i = 0; i < v->u.object.len && size <= limit; i++) {
 			const asl_member *m = &v->u.object.members[i];
 			size += string_size(m->key, m->key_len) + 1;
 			if (size <= limit)
-				size += asl_json_size(m->value, limit - size);
+				size = add(size, size_at(m->value, limit - size, depth + 1));
 		}
 		return size;
 	}
 	return 0;
+}
+
+size_t asl_json_size(const asl_value *v, size_t limit)
+{
+	return size_at(v, limit, 0);
 }

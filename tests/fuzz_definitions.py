@@ -68,8 +68,19 @@ def main():
         seed = rng.choice(seeds)
         if rng.random() < 0.3:
             text = text_mutation(rng, seed)
+            try:  # still an object: bound it too
+                doc = json.loads(text)
+                if isinstance(doc, dict):
+                    doc["TimeoutSeconds"] = 2
+                    text = json.dumps(doc)
+            except ValueError:
+                pass
         else:
-            text = json.dumps(mutate(rng, json.loads(seed)))
+            mutated = mutate(rng, json.loads(seed))
+            if isinstance(mutated, dict):
+                # a mutation can make an endless loop, which is the machine's right: bound it
+                mutated["TimeoutSeconds"] = 2
+            text = json.dumps(mutated)
         with open(path, "w") as f:
             f.write(text)
         chk = subprocess.run([aslc, "--check", path], capture_output=True, timeout=60)
@@ -80,10 +91,14 @@ def main():
             bad = "exit 2 without a file:line:col diagnostic: %r" % chk.stderr[:200]
         elif chk.returncode == 0:
             valid += 1
-            run = subprocess.run([aslc, "run", path, "--wait-scale", "0", "--input", "{}"],
-                                 capture_output=True, timeout=60)
-            if run.returncode not in (0, 1, 2, 3) or (run.returncode == 2 and b"bug" in run.stderr):
-                bad = "aslc run exit %d: %r" % (run.returncode, run.stderr[:300])
+            try:
+                run = subprocess.run([aslc, "run", path, "--wait-scale", "0", "--input", "{}"],
+                                     capture_output=True, timeout=60)
+                if run.returncode not in (0, 1, 2, 3) or (run.returncode == 2 and
+                                                          b"bug" in run.stderr):
+                    bad = "aslc run exit %d: %r" % (run.returncode, run.stderr[:300])
+            except subprocess.TimeoutExpired:
+                bad = "aslc run did not finish within 60 s"
         if bad:
             failures += 1
             print("FAIL #%d: %s\n  definition: %s" % (n, bad, text[:500]))

@@ -149,7 +149,10 @@ int asl_buffer_putc(asl_buffer *buf, char c);
 int asl_write(asl_buffer *buf, const asl_value *v);
 /* The JSON text of `v` as a NUL-terminated string in `arena`. */
 const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len);
-/* Length in bytes of the JSON text of `v`; stops counting once it passes `limit`. */
+/* Length in bytes of the JSON text of `v`; stops counting once it passes `limit`. Returns
+ * ASL_TOO_DEEP for a value nested deeper than ASL_PARSE_MAX_DEPTH, which the runtime refuses
+ * to keep (every recursive walk over values then stays within a bounded stack). */
+#define ASL_TOO_DEEP ((size_t)-1)
 size_t asl_json_size(const asl_value *v, size_t limit);
 /* Shortest decimal text that reads back as `d` (Java-like for integral doubles: "1.0"). */
 int asl_format_number(char *out, size_t size, double d, int integer_flag);
