@@ -34,6 +34,8 @@ static void usage(FILE *out)
 	      "  --name NAME          execution name, $$.Execution.Name (default local-execution)\n"
 	      "  --wait-scale FACTOR  multiply Wait durations by FACTOR (0 = do not wait)\n"
 	      "  --stats              print the number of states entered on stderr\n"
+	      "  --threads N          threads for Parallel and Map (default: the CPU count)\n"
+	      "  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY\n"
 	      "  --task, --tasks      run-time bindings, overriding the compiled ones\n"
 	      "  --mock-config FILE --mock-case NAME   mocked Task responses (Step Functions\n"
 	      "                       Local's MockConfigFile.json format)\n"
