@@ -4,7 +4,10 @@
 
 #include "asl/json.h"
 
-#define ARENA_CHUNK_MIN (64 * 1024)
+/* Chunks start small and double up to ARENA_CHUNK_MAX: a Map iteration that needs a few
+ * hundred bytes then touches one page, not sixteen. */
+#define ARENA_CHUNK_FIRST (4 * 1024)
+#define ARENA_CHUNK_MAX (64 * 1024)
 
 struct asl_chunk {
 	asl_chunk *next;
@@ -40,7 +43,11 @@ void asl_arena_init(asl_arena *arena, const asl_allocator *allocator)
 
 static asl_chunk *new_chunk(asl_arena *arena, size_t at_least)
 {
-	size_t size = at_least > ARENA_CHUNK_MIN ? at_least : ARENA_CHUNK_MIN;
+	size_t size = arena->chunks ? arena->chunks->size * 2 : ARENA_CHUNK_FIRST;
+	if (size > ARENA_CHUNK_MAX)
+		size = ARENA_CHUNK_MAX;
+	if (size < at_least)
+		size = at_least;
 	asl_chunk *c = arena->allocator->alloc(arena->allocator->user, sizeof *c + size);
 	if (!c) {
 		arena->failed = 1;
@@ -76,7 +83,7 @@ void asl_arena_reset(asl_arena *arena)
 	/* Keep the newest chunk only if it is of the standard size, so one huge value does not
 	 * pin memory for the rest of the execution. */
 	asl_chunk *keep = arena->chunks;
-	if (keep && keep->size != ARENA_CHUNK_MIN)
+	if (keep && keep->size > ARENA_CHUNK_MAX)
 		keep = NULL;
 	asl_chunk *c = arena->chunks;
 	while (c) {
