@@ -45,8 +45,6 @@ static void emit_number(FILE *out, double d)
 
 int emit_constant(emitter *e, const asl_value *v)
 {
-	int kids[1];
-	(void)kids;
 	if (v->type == ASL_ARRAY) {
 		int *ids = asl_arena_alloc(e->arena, (v->u.array.len + 1) * sizeof(int));
 		for (size_t i = 0; i < v->u.array.len; i++)

@@ -446,7 +446,6 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 		if (proc && proc->type == ASL_OBJECT)
 			check_scope(c, proc, 1);
 	}
-	(void)nested;
 	/* transitions and reachability within this scope */
 	int last = c->m->count, terminal = 0;
 	unsigned char *seen = asl_arena_alloc(c->arena, (size_t)(last - first) + 1);
