@@ -3,13 +3,13 @@
 
 #include "exec.h"
 
-/* Next code point of UTF-8 text (invalid bytes are taken one by one). */
-static unsigned next_cp(const unsigned char *s, size_t n, size_t *i)
+unsigned asl__utf8_next(const char *text, size_t n, size_t *i)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	unsigned c = s[(*i)++];
 	int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
 	if (extra == 0 || *i + (size_t)extra > n)
-		return c;
+		return c; /* ASCII, or an invalid byte taken as it is */
 	unsigned cp = c & (0x3F >> extra);
 	for (int k = 0; k < extra; k++)
 		cp = (cp << 6) | (s[(*i)++] & 0x3F);
@@ -24,11 +24,10 @@ static unsigned utf16_key(unsigned cp)
 
 static int compare_strings(const asl_value *a, const asl_value *b)
 {
-	const unsigned char *x = (const unsigned char *)a->u.string.ptr;
-	const unsigned char *y = (const unsigned char *)b->u.string.ptr;
+	const char *x = a->u.string.ptr, *y = b->u.string.ptr;
 	size_t i = 0, j = 0, n = a->u.string.len, m = b->u.string.len;
 	while (i < n && j < m) {
-		unsigned cx = next_cp(x, n, &i), cy = next_cp(y, m, &j);
+		unsigned cx = asl__utf8_next(x, n, &i), cy = asl__utf8_next(y, m, &j);
 		if (cx == cy)
 			continue;
 		unsigned kx = utf16_key(cx), ky = utf16_key(cy);

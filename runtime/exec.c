@@ -6,7 +6,6 @@
 #include "asl/platform.h"
 #include "exec.h"
 
-#define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on a state's input and output */
 #define COMPACT_MIN (1u << 20)
 #define DEADLINE_CHECK_EVERY 1024
 
@@ -93,11 +92,6 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 	return 0;
 }
 
-int asl_check(asl_exec *ex, int next)
-{
-	return asl_heap(ex)->failed ? asl_fail_oom(ex) : next;
-}
-
 /* Copies the live data into the other heap and empties the current one. */
 static int compact(asl_exec *ex)
 {
@@ -142,7 +136,7 @@ void asl__run_from(asl_exec *ex, int start)
 			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
 			return;
-		if (++ex->transitions % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
+		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
 			time_out(ex);
 			return;
 		}

@@ -32,8 +32,7 @@ struct asl_exec {
 	int64_t start_ms, entered_ms;
 	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
 	int64_t deadline_ms; /* 0: no top-level timeout */
-	uint64_t transitions;
-	uint64_t entered_count; /* states entered, for --stats */
+	uint64_t entered_count; /* states entered: --stats, and when to look at the clock */
 	const char *name, *execution_arn, *machine_arn;
 	const char *error, *cause; /* set when the execution fails */
 	int failed, timed_out;
@@ -41,6 +40,10 @@ struct asl_exec {
 	int miss_seg;
 };
 
+#define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
+
+/* The code point at *i of UTF-8 text, advancing *i (invalid bytes come one by one). */
+unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
 /* When the current state was entered. */

@@ -120,23 +120,11 @@ asl_value *asl_fn_json_to_string(asl_exec *ex, asl_value **args, int n)
 	return s ? asl_string(asl_heap(ex), s, len) : NULL;
 }
 
-static unsigned next_cp(const char *s, size_t n, size_t *i)
-{
-	unsigned c = (unsigned char)s[(*i)++];
-	int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-	if (!extra || *i + (size_t)extra > n)
-		return c;
-	unsigned cp = c & (0x3F >> extra);
-	for (int k = 0; k < extra; k++)
-		cp = (cp << 6) | ((unsigned char)s[(*i)++] & 0x3F);
-	return cp;
-}
-
 static int is_delimiter(unsigned cp, const asl_value *delims)
 {
 	size_t i = 0;
 	while (i < delims->u.string.len)
-		if (next_cp(delims->u.string.ptr, delims->u.string.len, &i) == cp)
+		if (asl__utf8_next(delims->u.string.ptr, delims->u.string.len, &i) == cp)
 			return 1;
 	return 0;
 }
@@ -152,7 +140,7 @@ asl_value *asl_fn_string_split(asl_exec *ex, asl_value **args, int n)
 	asl_value *out = asl_array(a, 0);
 	while (out && i <= len) {
 		size_t at = i;
-		int cut = i == len || is_delimiter(next_cp(s, len, &i), args[1]);
+		int cut = i == len || is_delimiter(asl__utf8_next(s, len, &i), args[1]);
 		if (!cut)
 			continue;
 		if (at > start) /* empty parts are dropped */

@@ -346,11 +346,6 @@ asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_v
 	return run_group(ex, &g, n, max_concurrency(limits));
 }
 
-asl_value *asl_map_item(asl_exec *ex)
-{
-	return (asl_value *)ex->map_item;
-}
-
 int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v)
 {
 	if (!v)

@@ -7,8 +7,6 @@
 #include "asl/platform.h"
 #include "exec.h"
 
-#define PAYLOAD_LIMIT (256 * 1024)
-
 asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task)
 {
 	asl_value *raw = asl_enter(ex, index);
@@ -240,11 +238,11 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 			return task_failed(ex, "States.TaskFailed", "Unknown binding '%s' for '%s'.", b,
 					   t->resource);
 	}
-	size_t size = result ? asl_json_size(result, PAYLOAD_LIMIT) : 0;
+	size_t size = result ? asl_json_size(result, ASL_PAYLOAD_LIMIT) : 0;
 	if (size == ASL_TOO_DEEP)
 		return task_failed(ex, "States.TaskFailed", "The result of '%s' is nested more than "
 							     "%s levels deep.", t->resource, "512");
-	if (size > PAYLOAD_LIMIT)
+	if (size > ASL_PAYLOAD_LIMIT)
 		return task_failed(ex, "States.DataLimitExceeded",
 				   "The state/task '%s' returned a result with a size exceeding the "
 				   "maximum number of bytes service limit.%s", t->resource, "");

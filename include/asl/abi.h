@@ -212,8 +212,6 @@ int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v);
  * kind: 'c' MaxConcurrency, 'n' ToleratedFailureCount, 'p' ToleratedFailurePercentage. */
 int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
 		    asl_map_limits *limits);
-/* The item being prepared by a Map's ItemSelector ($$.Map.Item.Value). */
-asl_value *asl_map_item(asl_exec *ex);
 
 /* ---- variables ---- */
 /* The value of a variable, or NULL while it has not been assigned. */
@@ -234,8 +232,6 @@ int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 int asl_fail_oom(asl_exec *ex);
 /* ASL_FAILED, after making sure an error is set (a NULL from a builder means out of memory). */
 int asl_failed(asl_exec *ex);
-/* Returns ASL_FAILED when the current state ran out of memory, else `next`. */
-int asl_check(asl_exec *ex, int next);
 /* Fail state: Error/Cause from literals or paths (each may be NULL). */
 int asl_fail_state(asl_exec *ex, const asl_value *error, const asl_value *cause);
 /* Fail state ErrorPath/CausePath: the value must be a string. */

@@ -5,45 +5,7 @@
 #include <string.h>
 
 #include "exec.h"
-
-static asl_exec ex;
-static const char *const state_names[] = {"First"};
-static const size_t state_name_lens[] = {5};
-static const asl_machine machine = {.name = "m",
-				     .state_names = state_names,
-				     .state_name_lens = state_name_lens,
-				     .state_count = 1};
-
-/* The parts of asl_execute's set-up that paths and errors rely on. */
-static void setup(void)
-{
-	memset(&ex, 0, sizeof ex);
-	ex.machine = &machine;
-	asl_options_init(&ex.opts);
-	asl_arena_init(&ex.perm, NULL);
-	asl_arena_init(&ex.heaps[0], NULL);
-	asl_arena_init(&ex.heaps[1], NULL);
-}
-
-static void teardown(void)
-{
-	asl_arena_destroy(&ex.heaps[0]);
-	asl_arena_destroy(&ex.heaps[1]);
-	asl_arena_destroy(&ex.perm);
-}
-
-static asl_value *doc(const char *text)
-{
-	asl_parse_error err;
-	asl_value *v = asl_parse(asl_heap(&ex), text, strlen(text), 0, &err);
-	ck_assert_msg(v != NULL, "bad test JSON '%s': %s", text, err.message);
-	return v;
-}
-
-static asl_value *str(const char *s)
-{
-	return asl_cstring(asl_heap(&ex), s);
-}
+#include "exec_fixture.h"
 
 static asl_value *num(double d)
 {
