@@ -114,7 +114,9 @@ int emit_rule(emitter *e, const asl_value *r)
 		fputs("\tint r;\n", out);
 		for (size_t i = 0; i < v->u.array.len; i++) {
 			int sub = emit_rule(e, v->u.array.items[i]);
-			fprintf(out, "\tif ((r = c%d_(ex, in)) != %d)\n\t\treturn r;\n", sub, !is_and);
+			/* AWS evaluates left to right and stops at the first decisive operand: false
+			 * for And, true for Or; an error (-1) always stops. */
+			fprintf(out, "\tif ((r = c%d_(ex, in)) != %d)\n\t\treturn r;\n", sub, is_and);
 		}
 		fprintf(out, "\treturn %d;\n", is_and);
 	} else if ((v = field(r, "Not"))) {

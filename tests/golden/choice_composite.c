@@ -124,9 +124,9 @@ static int c13_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	int r;
-	if ((r = c9_(ex, in)) != 1)
+	if ((r = c9_(ex, in)) != 0)
 		return r;
-	if ((r = c12_(ex, in)) != 1)
+	if ((r = c12_(ex, in)) != 0)
 		return r;
 	return 0;
 }
@@ -136,11 +136,11 @@ static int c14_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	int r;
-	if ((r = c2_(ex, in)) != 0)
+	if ((r = c2_(ex, in)) != 1)
 		return r;
-	if ((r = c6_(ex, in)) != 0)
+	if ((r = c6_(ex, in)) != 1)
 		return r;
-	if ((r = c13_(ex, in)) != 0)
+	if ((r = c13_(ex, in)) != 1)
 		return r;
 	return 1;
 }
