@@ -65,6 +65,13 @@ static int emit_catchers(emitter *e, const asl_value *c)
 	return id;
 }
 
+/* An integer setting's literal for an int64_t field: beyond 2^62 every count means "no limit",
+ * and converting a larger double would be undefined. */
+static double int64_setting(double v)
+{
+	return v > 4611686018427387904.0 ? 4611686018427387904.0 : v;
+}
+
 /* Seconds from a literal or a Reference Path, into C variable `var`. */
 static void emit_seconds(emitter *e, const asl_value *def, const char *name, const char *var)
 {
@@ -139,7 +146,8 @@ static void emit_map_setting(emitter *e, const asl_value *def, const char *name,
 	snprintf(path_name, sizeof path_name, "%sPath", name);
 	const asl_value *lit = field(def, name), *path = field(def, path_name);
 	if (lit) {
-		fprintf(e->code, "\tlim.%s = %.17g;\n", member, lit->u.number);
+		fprintf(e->code, "\tlim.%s = %.17g;\n", member,
+			kind == 'p' ? lit->u.number : int64_setting(lit->u.number));
 	} else if (path) {
 		int id;
 		const char *get = emit_path_expr(e, emit_parse_path(e, path), "in", &id);
@@ -185,7 +193,7 @@ static void emit_distributed(emitter *e, const asl_value *def, char r[32], char 
 		emit_c_string(e->out, field(cfg, "InputType")->u.string.ptr,
 			      field(cfg, "InputType")->u.string.len);
 		fprintf(e->out, ", %d, %s, '%s', %.0f, %s};\n", first_row, hb, d,
-			max ? max->u.number : -1.0, params);
+			max ? int64_setting(max->u.number) : -1.0, params);
 		snprintf(r, 32, "&R%d_", id);
 	}
 	if (batcher) {
@@ -194,7 +202,8 @@ static void emit_distributed(emitter *e, const asl_value *def, char r[32], char 
 		const char *bi = template_or_null(e, field(batcher, "BatchInput"), tb, sizeof tb);
 		int id = e->counter++;
 		fprintf(e->out, "static const asl_item_batcher IB%d_ = {%.0f, %.0f, %s};\n", id,
-			mi ? mi->u.number : -1.0, mb ? mb->u.number : -1.0, bi);
+			mi ? int64_setting(mi->u.number) : -1.0, mb ? int64_setting(mb->u.number) : -1.0,
+			bi);
 		snprintf(bt, 32, "&IB%d_", id);
 	}
 	if (writer) {

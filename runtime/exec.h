@@ -44,6 +44,20 @@ struct asl_exec {
 
 /* The code point at *i of UTF-8 text, advancing *i (invalid bytes come one by one). */
 unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
+/* Limits for converting doubles to integers (out-of-range conversions are undefined). */
+#define ASL_INT32_MIN (-2147483648.0)
+#define ASL_INT32_MAX 2147483647.0
+#define ASL_INT64_MIN (-9223372036854775808.0)
+#define ASL_INT64_BELOW_MAX 9223372036854774784.0 /* the largest double below 2^63 */
+/* Java's Math.round of x when that lies in [lo, hi]: 0 and *out; -1 for other values, NaN and
+ * the infinities included. */
+int asl__round_in(double x, double lo, double hi, int64_t *out);
+/* Milliseconds of `seconds`, saturated to [0, ASL_MS_FOREVER] (2^62 ms: no clock gets there,
+ * and adding it to a time stays inside int64). */
+#define ASL_MS_FOREVER 4611686018427387904.0
+int64_t asl__ms_of_seconds(double seconds);
+/* The wait before retry number attempt+1 of retrier `r` (rnd: FULL jitter's random bits). */
+int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
 /* When the current state was entered. */

@@ -392,14 +392,15 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 					     "float: %s", field, quoted(ex, v), path->text);
 			return -1;
 		}
-		if (d < 0 || d > 100) {
+		if (!(d >= 0 && d <= 100)) { /* NaN too */
 			asl_fail_runtime(ex, "ToleratedFailurePercentage must be between 0 and 100.");
 			return -1;
 		}
 		limits->tolerated_percentage = d;
 		return 0;
 	}
-	if (!ok || floor(d) != d) {
+	/* Java ints, as AWS parses them: larger values are not valid integers either */
+	if (!ok || floor(d) != d || !(fabs(d) <= ASL_INT32_MAX)) {
 		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
 				     "integer: %s", field, quoted(ex, v), path->text);
 		return -1;

@@ -32,6 +32,19 @@ static void clear_error(asl_exec *ex)
 	ex->error = ex->cause = NULL;
 }
 
+int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd)
+{
+	/* BackoffRate^n soon leaves every range (even a double's): saturate, never wrap */
+	double delay = r->interval * pow(r->backoff, attempt);
+	if (r->max_delay > 0 && delay > r->max_delay)
+		delay = r->max_delay;
+	if (!(delay < ASL_MS_FOREVER / 1000)) /* before jitter: inf * 0 would be NaN */
+		delay = ASL_MS_FOREVER / 1000;
+	if (r->jitter_full)
+		delay *= (double)rnd / 4294967296.0;
+	return asl__ms_of_seconds(delay);
+}
+
 int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempts)
 {
 	for (int i = 0; i < count; i++) {
@@ -41,17 +54,13 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempt
 		/* the first matching retrier decides, even when it is exhausted */
 		if (attempts[i] >= r->max_attempts)
 			return 0;
-		double delay = r->interval * pow(r->backoff, attempts[i]);
-		if (r->max_delay > 0 && delay > r->max_delay)
-			delay = r->max_delay;
-		if (r->jitter_full) {
-			uint32_t rnd = 0;
+		uint32_t rnd = 0;
+		if (r->jitter_full)
 			asl_platform_random(&rnd, sizeof rnd);
-			delay *= (double)rnd / 4294967296.0;
-		}
+		int64_t delay = asl__retry_delay_ms(r, attempts[i], rnd);
 		attempts[i]++;
 		clear_error(ex);
-		if (asl__sleep_until(ex, asl__now(ex) + (int64_t)(delay * 1000)) < 0)
+		if (asl__sleep_until(ex, asl__now(ex) + delay) < 0)
 			return 0; /* the execution timed out while waiting */
 		ex->retry_count++;
 		ex->context = NULL;

@@ -132,8 +132,8 @@ static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 	if (!json)
 		return NULL;
 	asl_cancel cancel = {asl__cancelled_cb, ex};
-	if (asl_platform_run(command, json, len, (int64_t)(timeout * 1000),
-			     (int64_t)(heartbeat * 1000), &cancel, &r) < 0)
+	if (asl_platform_run(command, json, len, asl__ms_of_seconds(timeout),
+			     asl__ms_of_seconds(heartbeat), &cancel, &r) < 0)
 		return task_failed(ex, "States.TaskFailed", "Cannot start the command '%s' of '%s'.",
 				   command, t->resource);
 	asl_value *result = NULL;
@@ -184,7 +184,7 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	asl_http_result r;
 	if (!json)
 		return NULL;
-	if (asl_platform_http_post(url, json, len, (int64_t)(timeout * 1000), &r) < 0) {
+	if (asl_platform_http_post(url, json, len, asl__ms_of_seconds(timeout), &r) < 0) {
 		task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url, r.error);
 		asl_platform_http_free(&r);
 		return NULL;
