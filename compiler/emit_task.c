@@ -10,7 +10,8 @@
 #include "asl/abi.h"
 #include "aslc.h"
 
-/* The ErrorEquals array of a retrier or catcher as a static table; returns its id. */
+/* The ErrorEquals array of a retrier or catcher as static tables of names (E<id>_) and their
+ * lengths (EL<id>_: a name may hold a NUL); returns the id. */
 static int error_list(emitter *e, const asl_value *h)
 {
 	const asl_value *eq = field(h, "ErrorEquals");
@@ -21,6 +22,9 @@ static int error_list(emitter *e, const asl_value *h)
 		emit_c_string(e->out, eq->u.array.items[i]->u.string.ptr,
 			      eq->u.array.items[i]->u.string.len);
 	}
+	fprintf(e->out, "};\nstatic const size_t EL%d_[] = {", id);
+	for (size_t i = 0; i < eq->u.array.len; i++)
+		fprintf(e->out, "%s%zu", i ? ", " : "", eq->u.array.items[i]->u.string.len);
 	fputs("};\n", e->out);
 	return id;
 }
@@ -41,8 +45,8 @@ static int emit_retriers(emitter *e, const asl_value *retry)
 	for (size_t i = 0; i < retry->u.array.len; i++) {
 		const asl_value *r = retry->u.array.items[i];
 		const asl_value *j = field(r, "JitterStrategy");
-		fprintf(e->out, "\t{E%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
-			field(r, "ErrorEquals")->u.array.len, number_or(r, "IntervalSeconds", 1),
+		fprintf(e->out, "\t{E%d_, EL%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
+			lists[i], field(r, "ErrorEquals")->u.array.len, number_or(r, "IntervalSeconds", 1),
 			number_or(r, "BackoffRate", 2), number_or(r, "MaxDelaySeconds", 0),
 			number_or(r, "MaxAttempts", 3),
 			j && j->type == ASL_STRING && !strcmp(j->u.string.ptr, "FULL"));
@@ -59,7 +63,7 @@ static int emit_catchers(emitter *e, const asl_value *c)
 	int id = e->counter++;
 	fprintf(e->out, "static const asl_catcher C%d_[] = {", id);
 	for (size_t i = 0; i < c->u.array.len; i++)
-		fprintf(e->out, "%s{E%d_, %zu}", i ? ", " : "", lists[i],
+		fprintf(e->out, "%s{E%d_, EL%d_, %zu}", i ? ", " : "", lists[i], lists[i],
 			field(c->u.array.items[i], "ErrorEquals")->u.array.len);
 	fputs("};\n", e->out);
 	return id;

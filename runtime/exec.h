@@ -34,7 +34,8 @@ struct asl_exec {
 	int64_t deadline_ms; /* 0: no top-level timeout */
 	uint64_t entered_count; /* states entered: --stats, and when to look at the clock */
 	const char *name, *execution_arn, *machine_arn;
-	const char *error, *cause; /* set when the execution fails */
+	const char *error, *cause; /* set when the execution fails; NUL-terminated, but a NUL may */
+	size_t error_len, cause_len; /* also be part of them: always use the lengths */
 	int failed, timed_out;
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
@@ -58,6 +59,11 @@ int asl__round_in(double x, double lo, double hi, int64_t *out);
 int64_t asl__ms_of_seconds(double seconds);
 /* The wait before retry number attempt+1 of retrier `r` (rnd: FULL jitter's random bits). */
 int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd);
+/* Raises `error` and `cause` (either may be NULL) of the given lengths. Returns ASL_FAILED. */
+int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
+		   size_t cause_len);
+/* Raises the strings `error` and `cause` (NULL, or a non-string, for none). */
+int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *cause);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
 /* When the current state was entered. */

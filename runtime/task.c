@@ -110,8 +110,9 @@ static int lambda_error(asl_exec *ex, const char *text, size_t len)
 	if (!type || type->type != ASL_STRING)
 		return 0;
 	const asl_value *msg = asl_object_get(v, "errorMessage", 12);
-	asl_fail(ex, type->u.string.ptr,
-		 msg && msg->type == ASL_STRING ? msg->u.string.ptr : msg ? asl__json(ex, msg) : NULL);
+	if (msg && msg->type != ASL_STRING)
+		msg = asl_cstring(asl_heap(ex), asl__json(ex, msg));
+	asl__fail_values(ex, type, msg);
 	return 1;
 }
 

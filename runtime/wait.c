@@ -41,10 +41,8 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 			ex->skipped_ms += delta - real;
 	}
 	if (timed_out) {
-		ex->timed_out = ex->failed = 1;
-		ex->error = "States.Timeout";
-		ex->cause = NULL;
-		return ASL_FAILED;
+		ex->timed_out = 1;
+		return asl_fail(ex, "States.Timeout", NULL);
 	}
 	return 0;
 }
