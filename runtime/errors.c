@@ -8,6 +8,12 @@
 int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
 		   size_t cause_len)
 {
+	if (asl_heap(ex)->failed && !ex->timed_out) {
+		error = ASL_OOM_ERROR;
+		error_len = sizeof ASL_OOM_ERROR - 1;
+		cause = ASL_OOM_CAUSE;
+		cause_len = sizeof ASL_OOM_CAUSE - 1;
+	}
 	ex->failed = 1;
 	ex->error = error;
 	ex->error_len = error ? error_len : 0;
@@ -30,7 +36,7 @@ int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *caus
 
 int asl_fail_oom(asl_exec *ex)
 {
-	return asl_fail(ex, "States.Runtime", "The execution ran out of memory.");
+	return asl_fail(ex, ASL_OOM_ERROR, ASL_OOM_CAUSE);
 }
 
 int asl_failed(asl_exec *ex)

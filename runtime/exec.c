@@ -157,7 +157,17 @@ static const char *result_string(asl_result *r, const char *s, size_t *len)
 {
 	asl_value *v = s ? asl_string(&r->arena, s, *len) : NULL;
 	*len = v ? v->u.string.len : 0;
-	return v ? v->u.string.ptr : s ? "" : NULL;
+	return v ? v->u.string.ptr : NULL;
+}
+
+/* The out-of-memory error in static storage: it needs no memory to report. */
+static void result_out_of_memory(asl_result *r)
+{
+	r->status = ASL_FAILED_STATUS;
+	r->error = ASL_OOM_ERROR;
+	r->error_len = sizeof ASL_OOM_ERROR - 1;
+	r->cause = ASL_OOM_CAUSE;
+	r->cause_len = sizeof ASL_OOM_CAUSE - 1;
 }
 
 int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
@@ -200,7 +210,7 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	}
 	ex->data = ex->input;
 	ex->event_id = 1; /* ExecutionStarted */
-	if (!ex->input)
+	if (!ex->input || ex->perm.failed)
 		asl_fail_oom(ex);
 	else
 		asl__run_from(ex, m->start);
@@ -213,15 +223,12 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	result->cause_len = ex->cause_len;
 	result->error = result_string(result, ex->error, &result->error_len);
 	result->cause = result_string(result, ex->cause, &result->cause_len);
+	if (result->arena.failed)
+		result_out_of_memory(result); /* the error could not be kept */
 	if (result->status == ASL_SUCCEEDED) {
 		result->output = asl_to_json(&result->arena, ex->data, &result->output_len);
-		if (!result->output) {
-			result->status = ASL_FAILED_STATUS;
-			result->error = "States.Runtime";
-			result->cause = "out of memory";
-			result->error_len = strlen(result->error);
-			result->cause_len = strlen(result->cause);
-		}
+		if (!result->output)
+			result_out_of_memory(result);
 	}
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
@@ -243,5 +250,7 @@ const char *asl_result_error_json(asl_result *r)
 	if (r->cause)
 		asl_object_append(&r->arena, o, "Cause", 5,
 				  asl_string(&r->arena, r->cause, r->cause_len));
-	return o ? asl_to_json(&r->arena, o, NULL) : NULL;
+	const char *json = o && !r->arena.failed ? asl_to_json(&r->arena, o, NULL) : NULL;
+	return json ? json
+		    : "{\"Error\":\"" ASL_OOM_ERROR "\",\"Cause\":\"" ASL_OOM_CAUSE "\"}";
 }

@@ -59,7 +59,12 @@ int asl__round_in(double x, double lo, double hi, int64_t *out);
 int64_t asl__ms_of_seconds(double seconds);
 /* The wait before retry number attempt+1 of retrier `r` (rnd: FULL jitter's random bits). */
 int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd);
-/* Raises `error` and `cause` (either may be NULL) of the given lengths. Returns ASL_FAILED. */
+/* Out of memory: static text, so reporting it needs no memory. */
+#define ASL_OOM_ERROR "States.Runtime"
+#define ASL_OOM_CAUSE "The execution ran out of memory."
+/* Raises `error` and `cause` (either may be NULL) of the given lengths; once the current heap
+ * ran out of memory, whatever is raised becomes that (its text may be incomplete). Returns
+ * ASL_FAILED. */
 int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
 		   size_t cause_len);
 /* Raises the strings `error` and `cause` (NULL, or a non-string, for none). */

@@ -17,7 +17,10 @@ static int reader_fail(asl_exec *ex, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	asl_value *v = asl_cstring(asl_heap(ex), buf);
-	asl_fail(ex, "States.ItemReaderFailed", v ? v->u.string.ptr : "out of memory");
+	if (!v)
+		asl_fail_oom(ex);
+	else
+		asl_fail(ex, "States.ItemReaderFailed", v->u.string.ptr);
 	return -1;
 }
 

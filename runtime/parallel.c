@@ -162,6 +162,12 @@ static void finish(group *g, size_t index, asl_exec *c)
 		g->cause_len = c->cause_len;
 		g->error = copied(asl_heap(p), c->error, &g->error_len);
 		g->cause = copied(asl_heap(p), c->cause, &g->cause_len);
+		if ((c->error && !g->error) || (c->cause && !g->cause)) {
+			g->error = ASL_OOM_ERROR;
+			g->error_len = sizeof ASL_OOM_ERROR - 1;
+			g->cause = ASL_OOM_CAUSE;
+			g->cause_len = sizeof ASL_OOM_CAUSE - 1;
+		}
 	}
 	atomic_store(&g->cancel, 1);
 }

@@ -94,6 +94,8 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 		asl_fail(ex, call.error ? call.error : "States.TaskFailed", call.cause);
 		return NULL;
 	}
+	if (!call.result && asl_heap(ex)->failed)
+		return asl_fail_oom(ex), NULL; /* the handler's result did not fit */
 	if (!call.result)
 		return task_failed(ex, "States.TaskFailed", "The C handler '%s' of '%s' returned "
 							     "success without a result.", name,
