@@ -53,9 +53,9 @@ unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
 /* Java's Math.round of x when that lies in [lo, hi]: 0 and *out; -1 for other values, NaN and
  * the infinities included. */
 int asl__round_in(double x, double lo, double hi, int64_t *out);
-/* Milliseconds of `seconds`, saturated to [0, ASL_MS_FOREVER] (2^62 ms: no clock gets there,
- * and adding it to a time stays inside int64). */
-#define ASL_MS_FOREVER 4611686018427387904.0
+/* Milliseconds of `seconds`, saturated to [0, ASL_MS_FOREVER] (2^61 ms, 73 million years: the
+ * logical clock saturates there too, so a time plus a delay stays inside int64). */
+#define ASL_MS_FOREVER 2305843009213693952.0
 int64_t asl__ms_of_seconds(double seconds);
 /* The wait before retry number attempt+1 of retrier `r` (rnd: FULL jitter's random bits). */
 int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd);
