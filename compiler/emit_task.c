@@ -46,7 +46,8 @@ static int emit_retriers(emitter *e, const asl_value *retry)
 		const asl_value *r = retry->u.array.items[i];
 		const asl_value *j = field(r, "JitterStrategy");
 		fprintf(e->out, "\t{E%d_, EL%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
-			lists[i], field(r, "ErrorEquals")->u.array.len, number_or(r, "IntervalSeconds", 1),
+			lists[i], field(r, "ErrorEquals")->u.array.len,
+			number_or(r, "IntervalSeconds", 1),
 			number_or(r, "BackoffRate", 2), number_or(r, "MaxDelaySeconds", 0),
 			number_or(r, "MaxAttempts", 3),
 			j && j->type == ASL_STRING && !strcmp(j->u.string.ptr, "FULL"));
@@ -206,8 +207,8 @@ static void emit_distributed(emitter *e, const asl_value *def, char r[32], char 
 		const char *bi = template_or_null(e, field(batcher, "BatchInput"), tb, sizeof tb);
 		int id = e->counter++;
 		fprintf(e->out, "static const asl_item_batcher IB%d_ = {%.0f, %.0f, %s};\n", id,
-			mi ? int64_setting(mi->u.number) : -1.0, mb ? int64_setting(mb->u.number) : -1.0,
-			bi);
+			mi ? int64_setting(mi->u.number) : -1.0,
+			mb ? int64_setting(mb->u.number) : -1.0, bi);
 		snprintf(bt, 32, "&IB%d_", id);
 	}
 	if (writer) {

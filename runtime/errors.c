@@ -24,7 +24,8 @@ int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char
 
 int asl_fail(asl_exec *ex, const char *error, const char *cause)
 {
-	return asl__fail_text(ex, error, error ? strlen(error) : 0, cause, cause ? strlen(cause) : 0);
+	return asl__fail_text(ex, error, error ? strlen(error) : 0, cause,
+			      cause ? strlen(cause) : 0);
 }
 
 int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *cause)

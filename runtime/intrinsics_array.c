@@ -40,8 +40,8 @@ asl_value *asl_fn_array_partition(asl_exec *ex, asl_value **args, int n)
 		return asl_fail_intrinsic(ex, "States.ArrayPartition needs an array and a chunk size");
 	int64_t size;
 	if (asl__round_in(args[1]->u.number, 1, ASL_INT32_MAX, &size) < 0)
-		return asl_fail_intrinsic(ex, "States.ArrayPartition: the chunk size must be "
-					      "between 1 and 2147483647, not %g", args[1]->u.number);
+		return asl_fail_intrinsic(ex, "States.ArrayPartition: the chunk size must be between "
+					      "1 and 2147483647, not %g", args[1]->u.number);
 	asl_arena *a = asl_heap(ex);
 	const asl_value *in = args[0];
 	asl_value *out = asl_array(a, 0), *chunk = NULL;
@@ -76,8 +76,9 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	for (int i = 0; i < 3; i++)
 		if (asl__round_in(args[i]->u.number, ASL_INT32_MIN, ASL_INT32_MAX,
 				  i == 0 ? &from : i == 1 ? &to : &step) < 0)
-			return asl_fail_intrinsic(ex, "States.ArrayRange: %g is not an integer between "
-						      "-2147483648 and 2147483647", args[i]->u.number);
+			return asl_fail_intrinsic(ex, "States.ArrayRange: %g is not an integer "
+						      "between -2147483648 and 2147483647",
+						  args[i]->u.number);
 	if (step == 0)
 		return asl_fail_intrinsic(ex, "States.ArrayRange: the step cannot be 0");
 	/* int32 operands: neither the difference nor the quotient overflows int64 */
@@ -86,8 +87,8 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	if (diff != 0 && (diff < 0) != (step < 0))
 		count = 0;
 	if (count > 1000)
-		return asl_fail_intrinsic(ex, "States.ArrayRange: the result would have %lld items, "
-					      "more than the limit of 1000", (long long)count);
+		return asl_fail_intrinsic(ex, "States.ArrayRange: the result would have %lld "
+					      "items, more than the limit of 1000", (long long)count);
 	asl_arena *a = asl_heap(ex);
 	asl_value *out = asl_array(a, (size_t)count);
 	for (int64_t i = 0; out && i < count; i++)

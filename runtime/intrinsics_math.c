@@ -44,7 +44,8 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n)
 					      "integer", args[2]->u.number);
 	if (end <= start)
 		return asl_fail_intrinsic(ex, "States.MathRandom: the end (%lld) must be greater "
-					      "than the start (%lld)", (long long)end, (long long)start);
+					      "than the start (%lld)", (long long)end,
+					  (long long)start);
 	uint64_t r;
 	if (n == 3)
 		r = splitmix64((uint64_t)seed);

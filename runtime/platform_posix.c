@@ -64,6 +64,12 @@ static int mkdirs(const char *path)
 	return 0;
 }
 
+static int is_link(int dir, const char *name)
+{
+	struct stat st;
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
 /* Opens the directory `name` below `dir` (closing `dir`) without following a symbolic link;
  * with `create`, makes it first when missing. -1, or -2 for a symbolic link. */
 static int open_subdir(int dir, const char *name, int create)
@@ -73,11 +79,8 @@ static int open_subdir(int dir, const char *name, int create)
 		return -1;
 	}
 	int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int err = errno;
-	struct stat st;
-	int link = sub < 0 && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+	int link = sub < 0 && is_link(dir, name);
 	close(dir);
-	errno = err;
 	return sub >= 0 ? sub : link ? -2 : -1;
 }
 
@@ -114,9 +117,9 @@ int asl_platform_open_below(const char *root, const char *rel, int create, FILE 
 	}
 	int flags = O_NOFOLLOW | O_CLOEXEC | (create ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY);
 	int fd = openat(dir, name, flags, 0666);
-	struct stat st;
-	int link = fd < 0 && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+	int link = fd < 0 && is_link(dir, name);
 	close(dir);
+	struct stat st;
 	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) { /* a directory, a FIFO */
 		close(fd);
 		return -1;

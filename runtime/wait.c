@@ -39,7 +39,8 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		}
 		int64_t skipped = real < delta ? delta - real : 0;
 		const int64_t forever = (int64_t)ASL_MS_FOREVER;
-		ex->skipped_ms = ex->skipped_ms > forever - skipped ? forever : ex->skipped_ms + skipped;
+		ex->skipped_ms =
+			ex->skipped_ms > forever - skipped ? forever : ex->skipped_ms + skipped;
 	}
 	if (timed_out) {
 		ex->timed_out = 1;

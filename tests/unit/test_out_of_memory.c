@@ -113,8 +113,8 @@ START_TEST(every_failing_allocation_is_reported_as_out_of_memory)
 		asl_result r = run(&b, 1);
 		assert_success_or_out_of_memory(&r, "blocks", n);
 		if (n < full_blocks)
-			ck_assert_msg(r.status != ASL_SUCCEEDED, "succeeded with %ld of %ld blocks", n,
-				      full_blocks);
+			ck_assert_msg(r.status != ASL_SUCCEEDED, "succeeded with %ld of %ld blocks",
+				      n, full_blocks);
 		asl_result_free(&r);
 	}
 }
