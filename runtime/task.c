@@ -94,6 +94,8 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 		asl_fail(ex, call.error ? call.error : "States.TaskFailed", call.cause);
 		return NULL;
 	}
+	if (!call.result && asl_heap(ex)->failed)
+		return asl_fail_oom(ex), NULL; /* the handler's result did not fit */
 	if (!call.result)
 		return task_failed(ex, "States.TaskFailed", "The C handler '%s' of '%s' returned "
 							     "success without a result.", name,
@@ -110,8 +112,9 @@ static int lambda_error(asl_exec *ex, const char *text, size_t len)
 	if (!type || type->type != ASL_STRING)
 		return 0;
 	const asl_value *msg = asl_object_get(v, "errorMessage", 12);
-	asl_fail(ex, type->u.string.ptr,
-		 msg && msg->type == ASL_STRING ? msg->u.string.ptr : msg ? asl__json(ex, msg) : NULL);
+	if (msg && msg->type != ASL_STRING)
+		msg = asl_cstring(asl_heap(ex), asl__json(ex, msg));
+	asl__fail_values(ex, type, msg);
 	return 1;
 }
 
@@ -132,8 +135,8 @@ static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 	if (!json)
 		return NULL;
 	asl_cancel cancel = {asl__cancelled_cb, ex};
-	if (asl_platform_run(command, json, len, (int64_t)(timeout * 1000),
-			     (int64_t)(heartbeat * 1000), &cancel, &r) < 0)
+	if (asl_platform_run(command, json, len, asl__ms_of_seconds(timeout),
+			     asl__ms_of_seconds(heartbeat), &cancel, &r) < 0)
 		return task_failed(ex, "States.TaskFailed", "Cannot start the command '%s' of '%s'.",
 				   command, t->resource);
 	asl_value *result = NULL;
@@ -184,7 +187,7 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	asl_http_result r;
 	if (!json)
 		return NULL;
-	if (asl_platform_http_post(url, json, len, (int64_t)(timeout * 1000), &r) < 0) {
+	if (asl_platform_http_post(url, json, len, asl__ms_of_seconds(timeout), &r) < 0) {
 		task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url, r.error);
 		asl_platform_http_free(&r);
 		return NULL;

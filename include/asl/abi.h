@@ -137,7 +137,8 @@ double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
 			const asl_value *v);
 
 typedef struct asl_retrier {
-	const char *const *errors;
+	const char *const *errors; /* ErrorEquals; names may hold NUL characters: */
+	const size_t *error_lens;  /* their lengths */
 	int error_count;
 	double interval, backoff, max_delay; /* max_delay 0: none */
 	int max_attempts;
@@ -146,6 +147,7 @@ typedef struct asl_retrier {
 
 typedef struct asl_catcher {
 	const char *const *errors;
+	const size_t *error_lens;
 	int error_count;
 } asl_catcher;
 

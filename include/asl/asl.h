@@ -32,6 +32,7 @@ typedef struct asl_result {
 	size_t output_len;
 	const char *error;  /* FAILED / TIMED_OUT: may be NULL when the Fail state gave none */
 	const char *cause;
+	size_t error_len, cause_len; /* NUL-terminated, but a NUL may be part of them too */
 	uint64_t transitions; /* states entered */
 	asl_arena arena;
 } asl_result;

@@ -4,6 +4,7 @@
 #define ASL_PLATFORM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Wall-clock time in milliseconds since the Unix epoch. */
@@ -14,8 +15,11 @@ void asl_platform_sleep_ms(int64_t ms);
 /* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
 int asl_platform_random(void *buf, size_t len);
 
-/* Creates a directory and its missing parents; 0, or -1. */
-int asl_platform_mkdirs(const char *path);
+/* Opens the regular file `rel` ('/'-separated names) below the directory `root` for reading,
+ * or with `create` for writing (making `root`, missing directories and the file, or truncating
+ * it). Nothing below `root` may be "..", nor a symbolic link: the file stays inside `root`.
+ * 0 with *out set; -1 when it cannot; -2 when a name is ".." or a symbolic link. */
+int asl_platform_open_below(const char *root, const char *rel, int create, FILE **out);
 
 /* Threads for Parallel and Map. A pool runs batches of jobs on `threads` threads (the caller
  * included); asl_platform_pool_run returns when all `n` jobs ran, at most `max_concurrency` at a
