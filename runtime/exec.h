@@ -42,8 +42,6 @@ struct asl_exec {
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
 
-/* The code point at *i of UTF-8 text, advancing *i (invalid bytes come one by one). */
-unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
 /* When the current state was entered. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "utf8.h"
 
 #define MAX_INPUT_CHARS 10000
 

@@ -149,6 +149,8 @@ int asl_write(asl_buffer *buf, const asl_value *v)
 		return v->boolean ? asl_buffer_append(buf, "true", 4)
 				  : asl_buffer_append(buf, "false", 5);
 	case ASL_NUMBER: {
+		if (v->u.number_text)
+			return asl_buffer_append(buf, v->u.number_text, strlen(v->u.number_text));
 		int n = asl_format_number(num, sizeof num, v->u.number,
 					  v->flags & ASL_FLAG_INTEGER);
 		return asl_buffer_append(buf, num, (size_t)n);
@@ -221,6 +223,8 @@ static size_t size_at(const asl_value *v, size_t limit, int depth)
 		return v->boolean ? 4 : 5;
 	case ASL_NUMBER: {
 		double d = v->u.number;
+		if (v->u.number_text)
+			return strlen(v->u.number_text);
 		if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
 			int64_t i = (int64_t)d;
 			size = (i < 0) + ((v->flags & ASL_FLAG_INTEGER) ? 1 : 3);

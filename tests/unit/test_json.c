@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "asl/json.h"
 
@@ -423,6 +424,166 @@ START_TEST(deeply_nested_input_of_payload_size_is_rejected_quickly)
 	char *s = nested_arrays(128 * 1024);
 	parse_error(s);
 	free(s);
+}
+END_TEST
+
+/* ---- hostile input: linear time ---- */
+
+/* A text of about `size` bytes: `head`, then `unit` repeated, then `tail`. */
+static char *repeat(const char *head, const char *unit, const char *tail, size_t size)
+{
+	size_t h = strlen(head), u = strlen(unit), t = strlen(tail), n = (size - h - t) / u;
+	char *s = malloc(h + n * u + t + 1);
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, head, h);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + h + i * u, unit, u);
+	memcpy(s + h + n * u, tail, t + 1);
+	return s;
+}
+
+/* `open` and `close` repeated `depth` times each, around `inner`. */
+static char *nest(const char *open, const char *inner, const char *close, int depth)
+{
+	size_t o = strlen(open), c = strlen(close), i = strlen(inner);
+	char *s = malloc((o + c) * (size_t)depth + i + 1), *p = s;
+	ck_assert_ptr_nonnull(s);
+	for (int k = 0; k < depth; k++, p += o)
+		memcpy(p, open, o);
+	memcpy(p, inner, i);
+	p += i;
+	for (int k = 0; k < depth; k++, p += c)
+		memcpy(p, close, c);
+	*p = '\0';
+	return s;
+}
+
+/* CPU seconds asl_parse takes over `text`; `ok` says whether it must accept it. */
+static double parse_seconds(const char *text, int ok)
+{
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	asl_parse_error err;
+	clock_t t0 = clock();
+	asl_value *v = asl_parse(&a, text, strlen(text), 0, &err);
+	double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	ck_assert_msg((v != NULL) == ok, "%.40s...: %s", text, ok ? err.message : "accepted");
+	asl_arena_destroy(&a);
+	return s;
+}
+
+START_TEST(hostile_megabyte_inputs_parse_in_linear_time)
+{
+	/* each took jsmn quadratic time before (minutes for a megabyte): a primitive ending in a
+	 * quote hid the brackets after it from the depth check, and duplicate keys were searched
+	 * for through every member read before */
+	const size_t mb = 1u << 20;
+	char *hidden = nest("[", "", "]", (int)(mb / 2)), *after_quote = malloc(mb + 8);
+	snprintf(after_quote, mb + 8, "[1\" %s]", hidden); /* `1"` then nested brackets */
+	free(hidden);
+	char *deep = nest("[", "1", "]", ASL_PARSE_MAX_DEPTH - 1);
+	char *dict = nest("{\"k\":", "1", "}", ASL_PARSE_MAX_DEPTH - 1);
+	size_t dl = strlen(deep), ol = strlen(dict);
+	char *deep_unit = malloc(dl + 2), *dict_unit = malloc(ol + 2);
+	snprintf(deep_unit, dl + 2, "%s,", deep);
+	snprintf(dict_unit, ol + 2, "%s,", dict);
+	struct {
+		char *text;
+		int ok;
+	} cases[] = {
+		{after_quote, 0},
+		{repeat("[1\" ", "[[]],", "1]", mb), 0},
+		{repeat("[", deep_unit, "1]", mb), 1},           /* nested 511 deep, over and over */
+		{repeat("[", dict_unit, "1]", mb), 1},
+		{repeat("[1", ",1", "]", mb), 1},                /* many small tokens */
+		{repeat("{\"a\":1", ",\"a\":1", "}", mb), 1},     /* one key, repeated */
+		{repeat("[\"", "x\xC3\xA9\\n", "\"]", mb), 1},   /* one long string */
+	};
+	/* many distinct keys */
+	char *keys = malloc(mb + 32), *p = keys;
+	p += sprintf(p, "{\"k\":0");
+	for (int i = 0; p - keys < (ptrdiff_t)mb; i++)
+		p += sprintf(p, ",\"k%d\":%d", i, i);
+	strcpy(p, "}");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double s = parse_seconds(cases[i].text, cases[i].ok);
+		ck_assert_msg(s < 2.0, "case %zu took %.2f s", i, s);
+		free(cases[i].text);
+	}
+	ck_assert_double_lt(parse_seconds(keys, 1), 2.0);
+	free(keys);
+	free(deep);
+	free(dict);
+	free(deep_unit);
+	free(dict_unit);
+}
+END_TEST
+
+START_TEST(many_keys_keep_order_and_last_duplicate_wins)
+{
+	char text[4096], *p = text;
+	p += sprintf(p, "{");
+	for (int i = 0; i < 100; i++)
+		p += sprintf(p, "%s\"k%d\":%d", i ? "," : "", i % 40, i);
+	sprintf(p, "}");
+	asl_value *v = parse(text);
+	ck_assert_uint_eq(v->u.object.len, 40);
+	for (int i = 0; i < 40; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%d", i);
+		ck_assert_str_eq(v->u.object.members[i].key, key);
+		ck_assert_double_eq(v->u.object.members[i].value->u.number, 80 + i < 100 ? 80 + i : 40 + i);
+	}
+}
+END_TEST
+
+/* ---- UTF-8 ---- */
+
+static const char *const bad_utf8[] = {
+	"[\"\x80\"]",                 /* a stray continuation byte */
+	"[\"\xC3\"]",                 /* truncated */
+	"[\"\xE2\x82\"]",
+	"[\"\xC3x\"]",                /* not a continuation byte */
+	"[\"\xC0\xAF\"]",             /* overlong '/' */
+	"[\"\xC1\xBF\"]",
+	"[\"\xE0\x80\xAF\"]",
+	"[\"\xF0\x80\x80\xAF\"]",
+	"[\"\xED\xA0\x80\"]",         /* U+D800 encoded */
+	"[\"\xED\xBF\xBF\"]",         /* U+DFFF */
+	"[\"\xF4\x90\x80\x80\"]",     /* U+110000 */
+	"[\"\xF5\x80\x80\x80\"]",
+	"[\"\xFF\"]",
+	"{\"\xFE\": 1}",              /* in a key */
+	"[\xC3\xA9]",                 /* valid, but outside a string */
+};
+
+START_TEST(invalid_utf8_is_rejected)
+{
+	asl_parse_error e = parse_error(bad_utf8[_i]);
+	ck_assert_msg(e.offset >= 1 && e.offset <= 2, "%s: offset %zu", bad_utf8[_i], e.offset);
+}
+END_TEST
+
+START_TEST(utf8_at_the_edges_of_validity_is_accepted)
+{
+	const char *good[] = {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
+			      "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char text[16];
+		snprintf(text, sizeof text, "[\"%s\"]", good[i]);
+		ck_assert_str_eq(parse(text)->u.array.items[0]->u.string.ptr, good[i]);
+	}
+}
+END_TEST
+
+START_TEST(nul_after_the_value_is_rejected)
+{
+	asl_parse_error err;
+	ck_assert_ptr_null(asl_parse(&arena, "{}\0", 3, 0, &err));
+	ck_assert_uint_eq(err.offset, 2);
+	ck_assert_ptr_null(asl_parse(&arena, "1\0", 2, 0, &err));
+	ck_assert_ptr_null(asl_parse(&arena, "\"a\"\0", 4, 0, &err));
+	ck_assert_ptr_null(asl_parse(&arena, "[\"a\0\"]", 6, 0, &err)); /* raw NUL in a string */
 }
 END_TEST
 
@@ -902,6 +1063,8 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, lone_surrogate_becomes_replacement_character);
 	tcase_add_test(tc, escaped_nul_is_kept_and_counted);
 	tcase_add_test(tc, raw_utf8_passes_through_unchanged);
+	tcase_add_test(tc, utf8_at_the_edges_of_validity_is_accepted);
+	tcase_add_test(tc, many_keys_keep_order_and_last_duplicate_wins);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");
@@ -921,6 +1084,10 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, nesting_up_to_the_depth_limit_is_accepted);
 	tcase_add_test(tc, nesting_beyond_the_depth_limit_is_rejected);
 	tcase_add_test(tc, deeply_nested_input_of_payload_size_is_rejected_quickly);
+	tcase_add_test(tc, hostile_megabyte_inputs_parse_in_linear_time);
+	tcase_add_loop_test(tc, invalid_utf8_is_rejected, 0,
+			    (int)(sizeof bad_utf8 / sizeof bad_utf8[0]));
+	tcase_add_test(tc, nul_after_the_value_is_rejected);
 	tcase_add_test(tc, error_reports_line_and_column_of_bad_literal);
 	tcase_add_test(tc, error_reports_position_of_missing_comma);
 	tcase_add_test(tc, error_reports_position_of_trailing_garbage);
