@@ -846,6 +846,62 @@ END_TEST
 
 /* ---- equality and copying ---- */
 
+START_TEST(integers_a_double_cannot_hold_keep_their_digits)
+{
+	const char *text = "[18446744073709551616,9007199254740993,-9007199254740993,"
+			   "123456789012345678901234567890,1" "00000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "0000000000000000000000000000000000000000000000000000000000000000000000]";
+	asl_value *v = parse(text);
+	ck_assert_str_eq(json(v), text);
+	ck_assert_uint_eq(asl_json_size(v, SIZE_MAX), strlen(text));
+	ck_assert_double_eq(v->u.array.items[1]->u.number, 9007199254740992.0); /* Choice's view */
+	ck_assert(v->u.array.items[1]->flags & ASL_FLAG_INTEGER);
+	/* a copy keeps the text in its own arena */
+	asl_arena other;
+	asl_arena_init(&other, NULL);
+	asl_value *c = asl_copy(&other, v);
+	ck_assert_ptr_ne(c->u.array.items[0]->u.number_text, v->u.array.items[0]->u.number_text);
+	ck_assert_str_eq(asl_to_json(&other, c, NULL), text);
+	asl_arena_destroy(&other);
+}
+END_TEST
+
+START_TEST(numbers_a_double_holds_keep_no_text)
+{
+	/* the hot path: nothing kept for numbers that print back as they came */
+	const char *same[] = {"[123456789012345]", "[-999999999999999]", "[9007199254740992]",
+			      "[1234567890123456768]", "[1.0]", "[0.1]", "[0]", "[-0]", "[0.0]"};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		ck_assert_ptr_null(parse(same[i])->u.array.items[0]->u.number_text);
+	/* Java's doubles: the source form of a fraction or exponent is not kept */
+	ck_assert_str_eq(json(parse("[1e2,1.50,-0,100000000000000000000.0]")), "[100.0,1.5,0,1e20]");
+}
+END_TEST
+
+START_TEST(fractional_negative_zero_keeps_its_sign)
+{
+	ck_assert_str_eq(json(parse("[-0.0,-0e3,-0.000]")), "[-0.0,-0.0,-0.0]");
+	ck_assert(asl_equal(parse("-0.0"), parse("0")));
+}
+END_TEST
+
+START_TEST(equal_compares_big_integers_by_their_digits)
+{
+	ck_assert(asl_equal(parse("[9007199254740993]"), parse("[9007199254740993]")));
+	ck_assert(!asl_equal(parse("[9007199254740993]"), parse("[9007199254740992]")));
+	ck_assert(!asl_equal(parse("[9007199254740992]"), parse("[9007199254740993]")));
+	ck_assert(!asl_equal(parse("[9007199254740993]"), parse("[9007199254740995]")));
+	/* 2^64 is kept as text (a double prints it in exponent form) but is exactly its double */
+	ck_assert(asl_equal(parse("18446744073709551616"), parse("1.8446744073709552e19")));
+	ck_assert(asl_equal(parse("18446744073709551616"), asl_number(&arena, 18446744073709551616.0)));
+	ck_assert(!asl_equal(parse("18446744073709551617"), parse("1.8446744073709552e19")));
+	ck_assert(!asl_equal(parse("9007199254740993"), parse("9007199254740993.5")));
+}
+END_TEST
+
 START_TEST(equal_compares_numbers_by_value)
 {
 	ck_assert(asl_equal(parse("[1]"), parse("[1.0]")));
@@ -1121,6 +1177,10 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, integral_test_accepts_whole_numbers_only);
 	tcase_add_test(tc, shared_constants_are_static);
 	tcase_add_test(tc, equal_compares_numbers_by_value);
+	tcase_add_test(tc, integers_a_double_cannot_hold_keep_their_digits);
+	tcase_add_test(tc, numbers_a_double_holds_keep_no_text);
+	tcase_add_test(tc, fractional_negative_zero_keeps_its_sign);
+	tcase_add_test(tc, equal_compares_big_integers_by_their_digits);
 	tcase_add_test(tc, equal_ignores_object_key_order);
 	tcase_add_test(tc, equal_is_deep_and_type_strict);
 	tcase_add_test(tc, equal_handles_strings_with_embedded_nul);
