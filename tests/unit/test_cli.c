@@ -254,6 +254,20 @@ START_TEST(check_reports_malformed_json_with_its_position)
 }
 END_TEST
 
+START_TEST(check_reports_invalid_utf8_in_a_definition_at_its_position)
+{
+	const char *text = "{\"StartAt\": \"P\",\n \"Comment\": \"caf\xC3\xA9 \xED\xA0\x80\",\n"
+			   " \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+	const char *path = write_file("utf8.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	char want[512];
+	snprintf(want, sizeof want, "%s:2:20: error:", path); /* the 0xED byte (columns count bytes) */
+	ck_assert_msg(strstr(o.err, want) != NULL, "no '%s' in:\n%s", want, o.err);
+	ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+}
+END_TEST
+
 START_TEST(check_of_a_missing_file_is_an_error)
 {
 	outcome o = ASLC("--check", in_dir("no-such.asl.json"));
@@ -321,6 +335,20 @@ START_TEST(run_with_malformed_input_prints_one_line_and_exits_2)
 	ck_assert_int_eq(count_lines(o.err), 1);
 	ck_assert_int_gt(strlen(o.err), 1);
 	ck_assert_int_eq(o.err[strlen(o.err) - 1], '\n');
+}
+END_TEST
+
+START_TEST(run_with_input_that_is_not_utf8_prints_one_line_and_exits_2)
+{
+	const char *m = write_file("m.asl.json", PASS_MACHINE);
+	const char *bad[] = {"{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\xAF\"}", "[\"\xF4\x90\x80\x80\"]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		outcome o = ASLC_STDIN(bad[i], "run", m);
+		ck_assert_int_eq(o.status, 2);
+		ck_assert_str_eq(o.out, "");
+		ck_assert_int_eq(count_lines(o.err), 1);
+		ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+	}
 }
 END_TEST
 
@@ -413,6 +441,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, check_reports_every_error_not_just_the_first);
 	tcase_add_test(tc, check_reports_malformed_json_with_its_position);
 	tcase_add_test(tc, check_of_a_missing_file_is_an_error);
+	tcase_add_test(tc, check_reports_invalid_utf8_in_a_definition_at_its_position);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("run");
@@ -426,6 +455,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, run_of_a_fail_state_prints_error_and_cause_and_exits_1);
 	tcase_add_test(tc, run_with_malformed_input_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_past_top_level_timeout_exits_3);
+	tcase_add_test(tc, run_with_input_that_is_not_utf8_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_rejects_unknown_machine_options_with_2);
 	tcase_add_test(tc, run_of_an_invalid_definition_exits_2_with_diagnostics);
 	suite_add_tcase(s, tc);

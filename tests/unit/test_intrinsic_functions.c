@@ -510,6 +510,19 @@ START_TEST(base64_decode_of_invalid_text_fails)
 }
 END_TEST
 
+START_TEST(base64_decode_to_bytes_that_are_not_utf8_fails)
+{
+	/* /w== is the byte 0xFF, wKs= an overlong '+', 7aCA a UTF-8 encoded surrogate */
+	const char *bad[] = {"/w==", "wKs=", "7aCA", "aGn/"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		FAILS(CALL_V(asl_fn_base64_decode, str(bad[i])));
+		ck_assert_ptr_nonnull(strstr(ex.cause, "UTF-8"));
+	}
+	asl_value *nul = CALL_V(asl_fn_base64_decode, str("YQBi")); /* NUL is a character */
+	ck_assert_uint_eq(nul->u.string.len, 3);
+}
+END_TEST
+
 START_TEST(base64_encode_of_10000_characters_is_allowed)
 {
 	asl_value *r = CALL_V(asl_fn_base64_encode, repeated('a', 10000));
@@ -904,6 +917,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, base64_decode_of_text);
 	tcase_add_test(tc, base64_round_trip_keeps_utf8);
 	tcase_add_test(tc, base64_decode_of_invalid_text_fails);
+	tcase_add_test(tc, base64_decode_to_bytes_that_are_not_utf8_fails);
 	tcase_add_test(tc, base64_encode_of_10000_characters_is_allowed);
 	tcase_add_test(tc, base64_encode_of_more_than_10000_characters_fails);
 	tcase_add_test(tc, base64_limit_counts_characters_not_bytes);

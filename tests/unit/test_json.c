@@ -748,6 +748,20 @@ START_TEST(strings_escape_quotes_backslashes_and_control_characters)
 }
 END_TEST
 
+START_TEST(bytes_that_are_not_utf8_are_written_as_replacement_characters)
+{
+	/* a C handler or a command's stderr may make such strings; written JSON stays UTF-8 */
+	asl_value *o = asl_object(&arena, 1);
+	asl_object_append(&arena, o, "k\xFF", 2, asl_string(&arena, "a\xC3\xA9\xED\xA0\x80\xC3", 7));
+	const char *want = "{\"k\xEF\xBF\xBD\":\"a\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+			   "\xEF\xBF\xBD\"}";
+	ck_assert_str_eq(json(o), want);
+	ck_assert_uint_eq(asl_json_size(o, SIZE_MAX), strlen(want));
+	asl_parse_error err;
+	ck_assert_ptr_nonnull(asl_parse(&arena, want, strlen(want), 0, &err));
+}
+END_TEST
+
 START_TEST(object_keys_are_escaped_too)
 {
 	asl_value *o = asl_object(&arena, 1);
@@ -1165,6 +1179,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, integral_doubles_without_integer_flag_keep_a_fraction);
 	tcase_add_test(tc, strings_escape_quotes_backslashes_and_control_characters);
 	tcase_add_test(tc, object_keys_are_escaped_too);
+	tcase_add_test(tc, bytes_that_are_not_utf8_are_written_as_replacement_characters);
 	tcase_add_test(tc, to_json_reports_length);
 	suite_add_tcase(s, tc);
 
