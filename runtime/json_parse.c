@@ -209,10 +209,10 @@ typedef struct key_index {
 
 static size_t key_hash(const char *key, size_t len)
 {
-	size_t h = 14695981039346656037u;
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
-	return h;
+	return (size_t)h;
 }
 
 /* The slot of `key` in the index: the one holding it, or the free one where it goes. */
