@@ -16,6 +16,21 @@ double asl__java_round(double x)
 	return x - r >= 0.5 ? r + 1 : r;
 }
 
+/* The integer arguments of `fn`, rounded the Java way, which must fit a Java int (AWS's
+ * limit; a double cast to an integer beyond it would be undefined). -1 after failing. */
+int asl__int_args(asl_exec *ex, const char *fn, asl_value **args, int n, double *out)
+{
+	for (int i = 0; i < n; i++) {
+		out[i] = asl__java_round(args[i]->u.number);
+		if (out[i] < -2147483648.0 || out[i] > 2147483647.0) {
+			asl_fail_intrinsic(ex, "%s: the arguments must be between -2147483648 and "
+					       "2147483647", fn);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 asl_value *asl_fn_array(asl_exec *ex, asl_value **args, int n)
 {
 	asl_value *out = asl_array(asl_heap(ex), (size_t)n);
@@ -63,8 +78,10 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	for (int i = 0; i < 3; i++)
 		if (args[i]->type != ASL_NUMBER)
 			return asl_fail_intrinsic(ex, "States.ArrayRange needs three numbers");
-	double from = asl__java_round(args[0]->u.number), to = asl__java_round(args[1]->u.number);
-	double step = asl__java_round(args[2]->u.number);
+	double v[3];
+	if (asl__int_args(ex, "States.ArrayRange", args, 3, v) < 0)
+		return NULL;
+	double from = v[0], to = v[1], step = v[2];
 	if (step == 0)
 		return asl_fail_intrinsic(ex, "States.ArrayRange: the step cannot be 0");
 	double count = floor((to - from) / step) + 1;

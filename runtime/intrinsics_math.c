@@ -6,18 +6,17 @@
 #include "exec.h"
 
 double asl__java_round(double x);
+int asl__int_args(asl_exec *ex, const char *fn, asl_value **args, int n, double *out);
 
 asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n)
 {
 	(void)n;
 	if (args[0]->type != ASL_NUMBER || args[1]->type != ASL_NUMBER)
 		return asl_fail_intrinsic(ex, "States.MathAdd needs two numbers");
-	double a = asl__java_round(args[0]->u.number), b = asl__java_round(args[1]->u.number);
-	const double lo = -2147483648.0, hi = 2147483647.0;
-	if (a < lo || a > hi || b < lo || b > hi)
-		return asl_fail_intrinsic(ex, "States.MathAdd: the arguments must be between "
-					      "-2147483648 and 2147483647");
-	return asl_integer(asl_heap(ex), (int64_t)(a + b));
+	double v[2];
+	if (asl__int_args(ex, "States.MathAdd", args, 2, v) < 0)
+		return NULL;
+	return asl_integer(asl_heap(ex), (int64_t)(v[0] + v[1]));
 }
 
 /* splitmix64: a seeded MathRandom must give the same value for the same seed. */
@@ -34,13 +33,16 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n)
 	for (int i = 0; i < n; i++)
 		if (args[i]->type != ASL_NUMBER)
 			return asl_fail_intrinsic(ex, "States.MathRandom needs numbers");
-	double start = asl__java_round(args[0]->u.number), end = asl__java_round(args[1]->u.number);
+	double v[3];
+	if (asl__int_args(ex, "States.MathRandom", args, n, v) < 0)
+		return NULL;
+	double start = v[0], end = v[1];
 	if (end <= start)
 		return asl_fail_intrinsic(ex, "States.MathRandom: the end (%g) must be greater than "
 					      "the start (%g)", end, start);
 	uint64_t r;
 	if (n == 3)
-		r = splitmix64((uint64_t)(int64_t)asl__java_round(args[2]->u.number));
+		r = splitmix64((uint64_t)(int64_t)v[2]);
 	else if (asl_platform_random(&r, sizeof r) < 0)
 		return asl_fail_intrinsic(ex, "States.MathRandom: no randomness available");
 	double span = end - start; /* end is exclusive */

@@ -370,6 +370,21 @@ START_TEST(array_range_step_zero_fails)
 }
 END_TEST
 
+START_TEST(integer_arguments_beyond_a_java_int_fail)
+{
+	/* cast to an integer they were undefined: MathRandom divided by zero, ArrayRange made
+	 * -9223372036854775808 items */
+	const char *big = "100000000000000000000000000000";
+	FAILS(CALL(asl_fn_array_range, "0", big, "10000000000000000000000000000"));
+	FAILS(CALL(asl_fn_array_range, "2147483648", "2147483649", "1"));
+	FAILS(CALL(asl_fn_math_random, "0", big));
+	FAILS(CALL(asl_fn_math_random, "0", "10", big));
+	FAILS(CALL(asl_fn_math_add, "18446744073709551616", "1"));
+	ck_assert_ptr_nonnull(strstr(ex.cause, "between -2147483648 and 2147483647"));
+	JSON_IS("-2147483648", CALL(asl_fn_math_add, "-2147483648", "0"));
+}
+END_TEST
+
 START_TEST(array_range_of_1000_items_is_allowed)
 {
 	asl_value *r = CALL(asl_fn_array_range, "1", "1000", "1");
@@ -888,6 +903,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, array_range_with_a_step_past_the_end_is_the_start);
 	tcase_add_test(tc, array_range_counts_down_with_a_negative_step);
 	tcase_add_test(tc, array_range_step_zero_fails);
+	tcase_add_test(tc, integer_arguments_beyond_a_java_int_fail);
 	tcase_add_test(tc, array_range_of_1000_items_is_allowed);
 	tcase_add_test(tc, array_range_of_more_than_1000_items_fails);
 	tcase_add_test(tc, array_range_items_are_integers);
