@@ -180,14 +180,25 @@ static asl_value *primitive(parser *p, const jsmntok_t *t)
 	case 'f': return asl_false();
 	case 'n': return asl_null();
 	}
-	char small[64];
-	char *buf = n < sizeof small ? small : asl_arena_alloc(p->arena, n + 1);
-	if (!buf)
-		return NULL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	int integer = !memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n);
-	double d = strtod(buf, NULL);
+	/* json_scan.c has checked the grammar: an integer is a sign and digits */
+	int neg = s[0] == '-', integer = 1;
+	uint64_t digits = 0; /* wraps past 19 digits, unused then */
+	for (size_t i = (size_t)neg; i < n && integer; i++) {
+		integer = s[i] >= '0' && s[i] <= '9';
+		digits = digits * 10 + (uint64_t)(s[i] - '0');
+	}
+	double d;
+	if (integer && n - (size_t)neg <= 15) {
+		d = neg ? -(double)digits : (double)digits; /* exact: no strtod needed */
+	} else {
+		char small[64];
+		char *buf = n < sizeof small ? small : asl_arena_alloc(p->arena, n + 1);
+		if (!buf)
+			return NULL;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		d = strtod(buf, NULL);
+	}
 	asl_value *v = asl_number(p->arena, d);
 	if (v && integer)
 		v->flags |= ASL_FLAG_INTEGER;

@@ -110,12 +110,31 @@ static int valid_number(const char *s, size_t i, size_t end)
 	return i == end;
 }
 
+static int ends_primitive(char c)
+{
+	switch (c) {
+	case ' ':
+	case '\t':
+	case '\n':
+	case '\r':
+	case ',':
+	case ':':
+	case '[':
+	case ']':
+	case '{':
+	case '}':
+	case '"':
+		return 1;
+	}
+	return 0;
+}
+
 /* A number, true, false or null: the whole run up to the next delimiter must be one. */
 static int scan_primitive(scanner *sc)
 {
 	const char *s = sc->s;
 	size_t start = sc->i, end = start;
-	while (end < sc->len && !is_ws(s[end]) && !strchr(",:[]{}\"", s[end]))
+	while (end < sc->len && !ends_primitive(s[end]))
 		end++;
 	size_t n = end - start;
 	int ok = (n == 4 && memcmp(s + start, "true", 4) == 0) ||
