@@ -65,6 +65,7 @@ check http_result "work=http://127.0.0.1:$port/echo" '{"a":[1,2]}' 0 '{"echo":{"
 check http_function_error "work=http://127.0.0.1:$port/fail" '{}' 1 '{"Error":"Remote.Failure","Cause":"it broke"}'
 check http_status_error "work=http://127.0.0.1:$port/error" '{}' 1 'HTTP status 500'
 check http_not_json "work=http://127.0.0.1:$port/notjson" '{}' 1 'is not JSON'
+check http_not_utf8 "work=http://127.0.0.1:$port/notutf8" '{}' 1 'is not JSON (invalid UTF-8 in string)'
 check http_timeout "work=http://127.0.0.1:$port/slow" '{}' 1 '"Error":"States.Timeout"'
 check http_refused "work=http://127.0.0.1:1/echo" '{}' 1 'The request to http://127.0.0.1:1/echo failed'
 
