@@ -375,7 +375,7 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		fail(&p, 0, "input too large");
 		return NULL;
 	}
-	asl_json_scan scan;
+	json_scan_result scan;
 	asl__json_scan(text, len, &scan);
 	if (scan.message) {
 		fail(&p, scan.offset, scan.message);

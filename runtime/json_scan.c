@@ -16,7 +16,7 @@
 typedef struct scanner {
 	const char *s;
 	size_t len, i;
-	asl_json_scan *out;
+	json_scan_result *out;
 } scanner;
 
 static int fail(scanner *sc, size_t offset, const char *message)
@@ -234,7 +234,7 @@ static int scan(scanner *sc)
 	return 0;
 }
 
-void asl__json_scan(const char *text, size_t len, asl_json_scan *out)
+void asl__json_scan(const char *text, size_t len, json_scan_result *out)
 {
 	scanner sc = {text, len, 0, out};
 	memset(out, 0, sizeof *out);

@@ -4,14 +4,14 @@
 
 #include <stddef.h>
 
-typedef struct asl_json_scan {
+typedef struct json_scan_result {
 	size_t tokens;       /* jsmn tokens of a valid text: values, keys included */
 	size_t offset;       /* where the first error is */
 	const char *message; /* NULL when the text is valid */
-} asl_json_scan;
+} json_scan_result;
 
 /* Checks that text is exactly one RFC 8259 JSON text in UTF-8, nested at most
  * ASL_PARSE_MAX_DEPTH deep, in one pass that never looks at a byte twice. */
-void asl__json_scan(const char *text, size_t len, asl_json_scan *out);
+void asl__json_scan(const char *text, size_t len, json_scan_result *out);
 
 #endif
