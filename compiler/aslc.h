@@ -113,6 +113,23 @@ intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char 
 			   size_t errlen, size_t *err_at);
 int intrinsic_format_placeholders(const char *tmpl, size_t len);
 
+/* ---- name_index.c: names found by hashing (a zeroed index is empty) ---- */
+typedef struct name_slot {
+	const char *name; /* NULL: free */
+	size_t len;
+	int id;
+} name_slot;
+typedef struct name_index {
+	name_slot *slots;
+	size_t mask, count;
+} name_index;
+
+/* The id stored under `name`, or -1. */
+int name_index_find(const name_index *ix, const char *name, size_t len);
+/* The id already stored under `name`, else stores `id` (memory from `arena`) and returns -1.
+ * `name` is borrowed and must outlive the index. */
+int name_index_add(name_index *ix, asl_arena *arena, const char *name, size_t len, int id);
+
 /* ---- validate.c: static rules and the state table ---- */
 typedef struct state_info {
 	const char *name;
@@ -140,6 +157,7 @@ typedef struct machine_info {
 	int scope_count, scope_cap;
 	state_info *states;
 	int count, cap;
+	name_index state_names; /* index in states of each name */
 	const char **vars; /* assigned variable names: the index is the variable's slot */
 	int var_count, var_cap;
 	var_ref *refs;     /* variable references, checked once every Assign is known */

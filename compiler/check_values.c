@@ -161,18 +161,14 @@ void check_template(checker *c, const asl_value *t, const char *what)
 	}
 	if (t->type != ASL_OBJECT)
 		return;
+	name_index seen = {NULL, 0, 0}; /* the keys without ".$" */
 	for (size_t i = 0; i < t->u.object.len; i++) {
 		const asl_member *mb = &t->u.object.members[i];
 		int dyn = mb->key_len >= 2 && !memcmp(mb->key + mb->key_len - 2, ".$", 2);
 		size_t base = dyn ? mb->key_len - 2 : mb->key_len;
-		for (size_t j = 0; j < i; j++) {
-			const asl_member *o = &t->u.object.members[j];
-			int odyn = o->key_len >= 2 && !memcmp(o->key + o->key_len - 2, ".$", 2);
-			size_t obase = odyn ? o->key_len - 2 : o->key_len;
-			if (obase == base && !memcmp(o->key, mb->key, base))
-				diag_error(c->src, mb->value, "duplicate field \"%.*s\" in %s",
-					   (int)base, mb->key, what);
-		}
+		if (name_index_add(&seen, c->arena, mb->key, base, (int)i) >= 0)
+			diag_error(c->src, mb->value, "duplicate field \"%.*s\" in %s", (int)base,
+				   mb->key, what);
 		if (!dyn) {
 			check_template(c, mb->value, what);
 			continue;

@@ -57,15 +57,14 @@ static int field_allowed(const type_fields *tf, const char *key, size_t n)
 
 static void check_fields(checker *c, const asl_value *st, const type_fields *tf)
 {
+	name_index seen = {NULL, 0, 0};
 	for (size_t i = 0; i < st->u.object.len; i++) {
 		const asl_member *mb = &st->u.object.members[i];
 		if (!field_allowed(tf, mb->key, mb->key_len))
 			diag_error(c->src, mb->value, "field \"%.*s\" is not supported in a %s state",
 				   (int)mb->key_len, mb->key, tf->type);
-		for (size_t j = 0; j < i; j++)
-			if (st->u.object.members[j].key_len == mb->key_len &&
-			    !memcmp(st->u.object.members[j].key, mb->key, mb->key_len))
-				diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
+		if (name_index_add(&seen, c->arena, mb->key, mb->key_len, (int)i) >= 0)
+			diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
 	}
 }
 
@@ -299,11 +298,8 @@ static void targets(const asl_value *st, const asl_value **out, int *n)
 
 int state_index(const machine_info *m, int scope, const char *name, size_t len)
 {
-	for (int i = 0; i < m->count; i++)
-		if (m->states[i].scope == scope && m->states[i].name_len == len &&
-		    !memcmp(m->states[i].name, name, len))
-			return i;
-	return -1;
+	int i = name_index_find(&m->state_names, name, len); /* names are unique machine-wide */
+	return i >= 0 && m->states[i].scope == scope ? i : -1;
 }
 
 static void check_scope(checker *c, const asl_value *obj, int nested);
@@ -356,14 +352,13 @@ static void suggest_state(checker *c, int scope, const asl_value *target)
 static void add_state(checker *c, const asl_member *mb, int scope)
 {
 	machine_info *m = c->m;
-	for (int i = 0; i < m->count; i++)
-		if (m->states[i].name_len == mb->key_len &&
-		    !memcmp(m->states[i].name, mb->key, mb->key_len)) {
-			diag_error(c->src, mb->value, "duplicate state name \"%s\"", mb->key);
-			diag_note(c->src, m->states[i].def, "\"%s\" is first defined here",
-				  m->states[i].name);
-			return;
-		}
+	int first = name_index_add(&m->state_names, c->arena, mb->key, mb->key_len, m->count);
+	if (first >= 0) {
+		diag_error(c->src, mb->value, "duplicate state name \"%s\"", mb->key);
+		diag_note(c->src, m->states[first].def, "\"%s\" is first defined here",
+			  m->states[first].name);
+		return;
+	}
 	if (m->count == m->cap) {
 		int ncap = m->cap ? m->cap * 2 : 16;
 		state_info *ns = asl_arena_alloc(c->arena, (size_t)ncap * sizeof *ns);

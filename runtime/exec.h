@@ -43,8 +43,6 @@ struct asl_exec {
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
 
-/* The code point at *i of UTF-8 text, advancing *i (invalid bytes come one by one). */
-unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */
 #define ASL_INT32_MIN (-2147483648.0)
 #define ASL_INT32_MAX 2147483647.0

@@ -42,6 +42,8 @@ check exec_result 'work=exec:read x; echo "{\"got\": $x}"' '{"a":1}' 0 '{"got":{
 check exec_lambda_error 'work=exec:echo "{\"errorType\":\"Custom.Error\",\"errorMessage\":\"bad\"}" >&2; exit 1' '{}' 1 '{"Error":"Custom.Error","Cause":"bad"}'
 check exec_plain_failure 'work=exec:echo oops >&2; exit 4' '{}' 1 'exited with status 4: oops'
 check exec_not_json 'work=exec:echo hello' '{}' 1 'printed output that is not JSON'
+check exec_output_not_utf8 'work=exec:printf "\"\\377\""' '{}' 1 'not JSON (line 1, column 2: invalid UTF-8 in string)'
+check exec_stderr_not_utf8 'work=exec:printf "bad \\377\\n" >&2; exit 3' '{}' 1 $'exited with status 3: bad \xEF\xBF\xBD'
 check exec_crash 'work=exec:kill -SEGV $$' '{}' 1 'killed by signal 11'
 check exec_heartbeat_missed 'work=exec:sleep 5' '{}' 1 '"Error":"States.Timeout"'
 check exec_heartbeats_keep_alive 'work=exec:for i in 1 2 3; do sleep 0.5; echo beat >&3; done; echo 7' '{}' 0 '7'
@@ -63,6 +65,7 @@ check http_result "work=http://127.0.0.1:$port/echo" '{"a":[1,2]}' 0 '{"echo":{"
 check http_function_error "work=http://127.0.0.1:$port/fail" '{}' 1 '{"Error":"Remote.Failure","Cause":"it broke"}'
 check http_status_error "work=http://127.0.0.1:$port/error" '{}' 1 'HTTP status 500'
 check http_not_json "work=http://127.0.0.1:$port/notjson" '{}' 1 'is not JSON'
+check http_not_utf8 "work=http://127.0.0.1:$port/notutf8" '{}' 1 'is not JSON (invalid UTF-8 in string)'
 check http_timeout "work=http://127.0.0.1:$port/slow" '{}' 1 '"Error":"States.Timeout"'
 check http_refused "work=http://127.0.0.1:1/echo" '{}' 1 'The request to http://127.0.0.1:1/echo failed'
 

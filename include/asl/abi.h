@@ -39,6 +39,10 @@ typedef struct asl_machine {
 #define ASL_STATIC_BOOL(b) {ASL_BOOL, ASL_FLAG_STATIC, (b), 0, {.number = 0}}
 #define ASL_STATIC_NUMBER(x, isint) \
 	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, {.number = (x)}}
+/* A number that keeps its source text (see asl_value.u.number_text). */
+#define ASL_STATIC_NUMBER_TEXT(x, isint, text) \
+	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, \
+	 {.number = (x), .number_text = (text)}}
 #define ASL_STATIC_STRING(s, n) {ASL_STRING, ASL_FLAG_STATIC, 0, 0, {.string = {(s), (n)}}}
 #define ASL_STATIC_ARRAY(items, n) \
 	{ASL_ARRAY, ASL_FLAG_STATIC, 0, 0, {.array = {(items), (n), (n)}}}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -254,6 +255,56 @@ START_TEST(check_reports_malformed_json_with_its_position)
 }
 END_TEST
 
+START_TEST(check_reports_invalid_utf8_in_a_definition_at_its_position)
+{
+	const char *text = "{\"StartAt\": \"P\",\n \"Comment\": \"caf\xC3\xA9 \xED\xA0\x80\",\n"
+			   " \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+	const char *path = write_file("utf8.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	char want[512];
+	snprintf(want, sizeof want, "%s:2:20: error:", path); /* the 0xED byte (columns count bytes) */
+	ck_assert_msg(strstr(o.err, want) != NULL, "no '%s' in:\n%s", want, o.err);
+	ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+}
+END_TEST
+
+/* CPU seconds of `aslc --check` on the definition text (children's rusage). */
+static double check_cpu_seconds(const char *name, const char *text, int want_status)
+{
+	struct rusage r0, r1;
+	getrusage(RUSAGE_CHILDREN, &r0);
+	outcome o = ASLC("--check", write_file(name, text));
+	getrusage(RUSAGE_CHILDREN, &r1);
+	ck_assert_msg(o.status == want_status, "%s: exit %d: %.300s", name, o.status, o.err);
+	return (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+	       (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6;
+}
+
+START_TEST(check_of_a_megabyte_of_fields_or_states_takes_linear_time)
+{
+	/* each took seconds before: duplicate fields and state names were looked for among
+	 * all those before, and every Next searched the state table */
+	size_t cap = 1040000;
+	char *text = malloc(cap), *p = text;
+	p += sprintf(p, "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", "
+			"\"Parameters\": {\"p\": 0");
+	for (int i = 0; (size_t)(p - text) < cap - 100; i++)
+		p += sprintf(p, ",\"p%d\":%d", i, i);
+	sprintf(p, "}, \"End\": true}}}");
+	double wide = check_cpu_seconds("wide.asl.json", text, 0);
+	p = text + sprintf(text, "{\"StartAt\": \"S0\", \"States\": {");
+	int n = 0;
+	for (; (size_t)(p - text) < cap - 200; n++)
+		p += sprintf(p, "\"S%d\":{\"Type\":\"Pass\",\"Next\":\"S%d\"},", n, n + 1);
+	sprintf(p, "\"S%d\": {\"Type\": \"Succeed\"}, \"S0\": {\"Type\": \"Succeed\"}}}", n);
+	double states = check_cpu_seconds("states.asl.json", text, 2); /* S0 twice */
+	free(text);
+	ck_assert_msg(wide < 0.6 && states < 0.6, "CPU: %.2f s (fields), %.2f s (states)", wide,
+		      states);
+}
+END_TEST
+
 START_TEST(check_of_a_missing_file_is_an_error)
 {
 	outcome o = ASLC("--check", in_dir("no-such.asl.json"));
@@ -321,6 +372,20 @@ START_TEST(run_with_malformed_input_prints_one_line_and_exits_2)
 	ck_assert_int_eq(count_lines(o.err), 1);
 	ck_assert_int_gt(strlen(o.err), 1);
 	ck_assert_int_eq(o.err[strlen(o.err) - 1], '\n');
+}
+END_TEST
+
+START_TEST(run_with_input_that_is_not_utf8_prints_one_line_and_exits_2)
+{
+	const char *m = write_file("m.asl.json", PASS_MACHINE);
+	const char *bad[] = {"{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\xAF\"}", "[\"\xF4\x90\x80\x80\"]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		outcome o = ASLC_STDIN(bad[i], "run", m);
+		ck_assert_int_eq(o.status, 2);
+		ck_assert_str_eq(o.out, "");
+		ck_assert_int_eq(count_lines(o.err), 1);
+		ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+	}
 }
 END_TEST
 
@@ -413,6 +478,8 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, check_reports_every_error_not_just_the_first);
 	tcase_add_test(tc, check_reports_malformed_json_with_its_position);
 	tcase_add_test(tc, check_of_a_missing_file_is_an_error);
+	tcase_add_test(tc, check_of_a_megabyte_of_fields_or_states_takes_linear_time);
+	tcase_add_test(tc, check_reports_invalid_utf8_in_a_definition_at_its_position);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("run");
@@ -426,6 +493,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, run_of_a_fail_state_prints_error_and_cause_and_exits_1);
 	tcase_add_test(tc, run_with_malformed_input_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_past_top_level_timeout_exits_3);
+	tcase_add_test(tc, run_with_input_that_is_not_utf8_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_rejects_unknown_machine_options_with_2);
 	tcase_add_test(tc, run_of_an_invalid_definition_exits_2_with_diagnostics);
 	suite_add_tcase(s, tc);

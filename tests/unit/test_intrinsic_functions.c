@@ -378,6 +378,21 @@ START_TEST(array_range_step_zero_fails)
 }
 END_TEST
 
+START_TEST(integer_arguments_beyond_a_java_int_fail)
+{
+	/* cast to an integer they were undefined: MathRandom divided by zero, ArrayRange made
+	 * -9223372036854775808 items */
+	const char *big = "100000000000000000000000000000";
+	FAILS(CALL(asl_fn_array_range, "0", big, "10000000000000000000000000000"));
+	FAILS(CALL(asl_fn_array_range, "2147483648", "2147483649", "1"));
+	FAILS(CALL(asl_fn_math_random, "0", big));
+	FAILS(CALL(asl_fn_math_random, "0", "10", big));
+	FAILS(CALL(asl_fn_math_add, "18446744073709551616", "1"));
+	ck_assert_ptr_nonnull(strstr(ex.cause, "between -2147483648 and 2147483647"));
+	JSON_IS("-2147483648", CALL(asl_fn_math_add, "-2147483648", "0"));
+}
+END_TEST
+
 START_TEST(array_range_of_1000_items_is_allowed)
 {
 	asl_value *r = CALL(asl_fn_array_range, "1", "1000", "1");
@@ -533,6 +548,19 @@ START_TEST(base64_decode_of_invalid_text_fails)
 {
 	FAILS(CALL_V(asl_fn_base64_decode, str("not base64!")));
 	FAILS(CALL_V(asl_fn_base64_decode, str("@@@@")));
+}
+END_TEST
+
+START_TEST(base64_decode_to_bytes_that_are_not_utf8_fails)
+{
+	/* /w== is the byte 0xFF, wKs= an overlong '+', 7aCA a UTF-8 encoded surrogate */
+	const char *bad[] = {"/w==", "wKs=", "7aCA", "aGn/"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		FAILS(CALL_V(asl_fn_base64_decode, str(bad[i])));
+		ck_assert_ptr_nonnull(strstr(ex.cause, "UTF-8"));
+	}
+	asl_value *nul = CALL_V(asl_fn_base64_decode, str("YQBi")); /* NUL is a character */
+	ck_assert_uint_eq(nul->u.string.len, 3);
 }
 END_TEST
 
@@ -939,6 +967,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, array_range_with_a_step_past_the_end_is_the_start);
 	tcase_add_test(tc, array_range_counts_down_with_a_negative_step);
 	tcase_add_test(tc, array_range_step_zero_fails);
+	tcase_add_test(tc, integer_arguments_beyond_a_java_int_fail);
 	tcase_add_test(tc, array_range_of_1000_items_is_allowed);
 	tcase_add_test(tc, array_range_of_more_than_1000_items_fails);
 	tcase_add_test(tc, array_range_items_are_integers);
@@ -970,6 +999,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, base64_decode_of_text);
 	tcase_add_test(tc, base64_round_trip_keeps_utf8);
 	tcase_add_test(tc, base64_decode_of_invalid_text_fails);
+	tcase_add_test(tc, base64_decode_to_bytes_that_are_not_utf8_fails);
 	tcase_add_test(tc, base64_encode_of_10000_characters_is_allowed);
 	tcase_add_test(tc, base64_encode_of_more_than_10000_characters_fails);
 	tcase_add_test(tc, base64_limit_counts_characters_not_bytes);
