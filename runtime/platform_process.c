@@ -1,12 +1,20 @@
 /* POSIX: running an exec task's command with its input on stdin, collecting stdout and
- * stderr, heartbeats on file descriptor 3, and killing the whole process group on timeout. */
+ * stderr, heartbeats on file descriptor 3, and killing the whole process group on timeout.
+ *
+ * The task ends when the command (the shell) exits, not when its pipes close: a background
+ * child may hold them for ever. Then what the pipes already hold is collected and whatever the
+ * command left running in its process group is killed, as on a timeout; a process meant to
+ * outlive its task has to leave the group (setsid). The runtime never changes a signal's
+ * disposition: the program embedding it owns them. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +22,7 @@
 #include "asl/platform.h"
 
 #define MAX_CAPTURE (64u << 20) /* refuse to buffer more than this from one command */
+#define POLL_EXIT_MS 10         /* without a pidfd, how often to look whether it exited */
 
 static int64_t monotonic_ms(void)
 {
@@ -22,22 +31,95 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int append(asl_process_result *r, int which, const char *data, size_t n)
+/* Adds output to a capture; beyond the limit (or without memory) sets r->overflow instead. */
+static void append(asl_process_result *r, int which, const char *data, size_t n)
 {
 	char **buf = which ? &r->err : &r->out;
 	size_t *len = which ? &r->err_len : &r->out_len;
-	if (*len + n > MAX_CAPTURE) {
+	char *nb = *len + n > MAX_CAPTURE ? NULL : realloc(*buf, *len + n + 1);
+	if (!nb) {
 		r->overflow = 1;
-		return 0;
+		return;
 	}
-	char *nb = realloc(*buf, *len + n + 1);
-	if (!nb)
-		return -1;
 	memcpy(nb + *len, data, n);
 	*len += n;
 	nb[*len] = '\0';
 	*buf = nb;
-	return 0;
+}
+
+/* Reads what pipe `k` (0 stdout, 1 stderr, 2 heartbeats) holds; closes it at its end. */
+static void take(asl_process_result *r, int fds[3], int k, int64_t *last_beat)
+{
+	char buf[65536];
+	ssize_t got = read(fds[k], buf, sizeof buf);
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (got <= 0) {
+		close(fds[k]);
+		fds[k] = -1;
+	} else if (k == 2) {
+		*last_beat = monotonic_ms();
+	} else {
+		append(r, k, buf, (size_t)got);
+	}
+}
+
+/* After the command exited: what its output pipes hold now, without waiting for an end that
+ * a process outside the group could put off for ever. */
+static void drain(asl_process_result *r, int fds[3])
+{
+	int64_t unused;
+	for (int k = 0; k < 2; k++) {
+		if (fds[k] < 0)
+			continue;
+		fcntl(fds[k], F_SETFL, O_NONBLOCK);
+		size_t before;
+		do {
+			before = r->out_len + r->err_len;
+			take(r, fds, k, &unused);
+		} while (fds[k] >= 0 && !r->overflow && r->out_len + r->err_len > before);
+	}
+}
+
+/* Writes to the command's stdin. A command that does not read its input is fine, but the
+ * write must not raise SIGPIPE in a process whose signals are not ours: SIGPIPE is blocked in
+ * this thread for the write, and one the write raised is consumed. */
+static ssize_t write_input(int fd, const char *data, size_t n)
+{
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE);
+	ssize_t put = write(fd, data, n);
+	if (put < 0 && errno == EPIPE && !was_pending) {
+		const struct timespec zero = {0, 0};
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return put;
+}
+
+/* A descriptor that becomes readable when the process exits (Linux's pidfd), or -1. */
+static int exit_fd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Whether the command exited, leaving it unreaped: until waitpid its pid, and so its process
+ * group's id, cannot be reused, so killing the group cannot hit a stranger. */
+static int has_exited(pid_t pid)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
 }
 
 static void child(const char *command, int in_fd, int out_fd, int err_fd, int hb_fd)
@@ -54,41 +136,55 @@ static void child(const char *command, int in_fd, int out_fd, int err_fd, int hb
 	_exit(127);
 }
 
+static void close_pipes(int (*p)[2], int n)
+{
+	for (int i = 0; i < n; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+}
+
 int asl_platform_run(const char *command, const char *input, size_t input_len,
 		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
 		     asl_process_result *r)
 {
 	memset(r, 0, sizeof *r);
-	int in[2], out[2], err[2], hb[2];
-	if (pipe(in) < 0 || pipe(out) < 0 || pipe(err) < 0 || pipe(hb) < 0)
-		return -1;
+	int pipes[4][2]; /* stdin, stdout, stderr, heartbeats */
+	for (int i = 0; i < 4; i++)
+		if (pipe(pipes[i]) < 0) {
+			close_pipes(pipes, i);
+			return -1;
+		}
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close_pipes(pipes, 4);
 		return -1;
+	}
 	if (pid == 0)
-		child(command, in[0], out[1], err[1], hb[1]);
+		child(command, pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]);
 	setpgid(pid, pid);
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	close(hb[1]);
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	signal(SIGPIPE, SIG_IGN); /* a command that does not read its input is fine */
+	for (int i = 0; i < 4; i++)
+		close(pipes[i][i == 0 ? 0 : 1]);
+	int to = pipes[0][1], fds[3] = {pipes[1][0], pipes[2][0], pipes[3][0]};
+	int done_fd = exit_fd(pid);
+	fcntl(to, F_SETFL, O_NONBLOCK);
 	size_t written = 0;
 	if (input_len == 0) {
-		close(in[1]);
-		in[1] = -1;
+		close(to);
+		to = -1;
 	}
 	int64_t start = monotonic_ms(), last_beat = start;
-	int open_fds = 3;
-	while (open_fds > 0 || in[1] >= 0) {
-		struct pollfd p[4] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {hb[0], POLLIN, 0},
-				      {in[1], POLLOUT, 0}};
+	int exited = 0;
+	while (!exited && !r->overflow) {
+		struct pollfd p[5] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {fds[2], POLLIN, 0},
+				      {to, POLLOUT, 0}, {done_fd, POLLIN, 0}};
 		int64_t now = monotonic_ms(), wait = cancel ? 50 : 1000;
 		if (cancel && cancel->cancelled(cancel->ctx)) {
 			r->cancelled = 1;
 			break;
 		}
+		if (done_fd < 0 && wait > POLL_EXIT_MS)
+			wait = POLL_EXIT_MS;
 		if (timeout_ms > 0 && start + timeout_ms - now < wait)
 			wait = start + timeout_ms - now;
 		if (heartbeat_ms > 0 && last_beat + heartbeat_ms - now < wait)
@@ -101,54 +197,37 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 			r->heartbeat_timed_out = 1;
 			break;
 		}
-		int n = poll(p, 4, (int)(wait > 1000 ? 1000 : wait < 0 ? 0 : wait));
-		if (n < 0 && errno != EINTR)
+		if (poll(p, 5, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR)
 			break;
-		char buf[65536];
-		for (int k = 0; k < 3; k++) {
-			if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			ssize_t got = read(p[k].fd, buf, sizeof buf);
-			if (got <= 0) {
-				close(p[k].fd);
-				if (k == 0)
-					out[0] = -1;
-				else if (k == 1)
-					err[0] = -1;
-				else
-					hb[0] = -1;
-				open_fds--;
-			} else if (k == 2) {
-				last_beat = monotonic_ms();
-			} else if (append(r, k, buf, (size_t)got) < 0) {
-				r->timed_out = 0;
-				goto done;
-			}
-		}
-		if (in[1] >= 0 && (p[3].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t put = write(in[1], input + written, input_len - written);
+		for (int k = 0; k < 3; k++)
+			if (fds[k] >= 0 && (p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				take(r, fds, k, &last_beat);
+		if (to >= 0 && (p[3].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t put = write_input(to, input + written, input_len - written);
 			if (put > 0)
 				written += (size_t)put;
-			if (put < 0 || written == input_len) {
-				close(in[1]);
-				in[1] = -1;
+			if ((put < 0 && errno != EAGAIN && errno != EINTR) || written == input_len) {
+				close(to);
+				to = -1;
 			}
 		}
+		exited = done_fd >= 0 ? (p[4].revents & POLLIN) != 0 : has_exited(pid);
 	}
-done:
-	if (r->timed_out || r->heartbeat_timed_out || r->cancelled)
-		kill(-pid, SIGKILL);
+	if (exited)
+		drain(r, fds);
+	/* on a timeout, a cancellation or too much output this stops the command; after it
+	 * exited, what it left behind (the group id is still the unreaped command's) */
+	kill(-pid, SIGKILL);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (in[1] >= 0)
-		close(in[1]);
-	if (out[0] >= 0)
-		close(out[0]);
-	if (err[0] >= 0)
-		close(err[0]);
-	if (hb[0] >= 0)
-		close(hb[0]);
+	if (to >= 0)
+		close(to);
+	for (int k = 0; k < 3; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	if (done_fd >= 0)
+		close(done_fd);
 	if (WIFEXITED(status)) {
 		r->exit_status = WEXITSTATUS(status);
 	} else if (WIFSIGNALED(status)) {

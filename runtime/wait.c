@@ -31,13 +31,7 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		if (real < delta)
 			ex->skipped_ms += delta - real;
 	}
-	if (timed_out) {
-		ex->timed_out = ex->failed = 1;
-		ex->error = "States.Timeout";
-		ex->cause = NULL;
-		return ASL_FAILED;
-	}
-	return 0;
+	return timed_out ? asl__time_out(ex) : 0;
 }
 
 int asl_wait_seconds(asl_exec *ex, double seconds)
