@@ -31,53 +31,74 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What is being collected from a running command. */
+typedef struct capture {
+	asl_process_result *r;
+	size_t cap[2];     /* allocated sizes of r->out and r->err: they grow by doubling */
+	int fds[3];        /* stdout, stderr, heartbeats; -1 once at their end */
+	int64_t last_beat; /* when the last heartbeat came */
+} capture;
+
 /* Adds output to a capture; beyond the limit (or without memory) sets r->overflow instead. */
-static void append(asl_process_result *r, int which, const char *data, size_t n)
+static void append(capture *c, int which, const char *data, size_t n)
 {
+	asl_process_result *r = c->r;
 	char **buf = which ? &r->err : &r->out;
-	size_t *len = which ? &r->err_len : &r->out_len;
-	char *nb = *len + n > MAX_CAPTURE ? NULL : realloc(*buf, *len + n + 1);
-	if (!nb) {
+	size_t *len = which ? &r->err_len : &r->out_len, *cap = &c->cap[which];
+	if (*len + n > MAX_CAPTURE) {
 		r->overflow = 1;
 		return;
 	}
-	memcpy(nb + *len, data, n);
+	if (*len + n + 1 > *cap) {
+		size_t want = *cap ? *cap : 4096;
+		while (want < *len + n + 1)
+			want *= 2;
+		if (want > MAX_CAPTURE + 1)
+			want = MAX_CAPTURE + 1;
+		char *nb = realloc(*buf, want);
+		if (!nb) {
+			r->overflow = 1;
+			return;
+		}
+		*buf = nb;
+		*cap = want;
+	}
+	memcpy(*buf + *len, data, n);
 	*len += n;
-	nb[*len] = '\0';
-	*buf = nb;
+	(*buf)[*len] = '\0';
 }
 
 /* Reads what pipe `k` (0 stdout, 1 stderr, 2 heartbeats) holds; closes it at its end. */
-static void take(asl_process_result *r, int fds[3], int k, int64_t *last_beat)
+static void take(capture *c, int k)
 {
 	char buf[65536];
-	ssize_t got = read(fds[k], buf, sizeof buf);
+	ssize_t got = read(c->fds[k], buf, sizeof buf);
 	if (got < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (got <= 0) {
-		close(fds[k]);
-		fds[k] = -1;
+		close(c->fds[k]);
+		c->fds[k] = -1;
 	} else if (k == 2) {
-		*last_beat = monotonic_ms();
+		c->last_beat = monotonic_ms();
 	} else {
-		append(r, k, buf, (size_t)got);
+		append(c, k, buf, (size_t)got);
 	}
 }
 
 /* After the command exited: what its output pipes hold now, without waiting for an end that
  * a process outside the group could put off for ever. */
-static void drain(asl_process_result *r, int fds[3])
+static void drain(capture *c)
 {
-	int64_t unused;
+	asl_process_result *r = c->r;
 	for (int k = 0; k < 2; k++) {
-		if (fds[k] < 0)
+		if (c->fds[k] < 0)
 			continue;
-		fcntl(fds[k], F_SETFL, O_NONBLOCK);
+		fcntl(c->fds[k], F_SETFL, O_NONBLOCK);
 		size_t before;
 		do {
 			before = r->out_len + r->err_len;
-			take(r, fds, k, &unused);
-		} while (fds[k] >= 0 && !r->overflow && r->out_len + r->err_len > before);
+			take(c, k);
+		} while (c->fds[k] >= 0 && !r->overflow && r->out_len + r->err_len > before);
 	}
 }
 
@@ -144,6 +165,55 @@ static void close_pipes(int (*p)[2], int n)
 	}
 }
 
+/* How long the loop may wait in poll, at most `most` ms; -1 after setting r->timed_out or
+ * r->heartbeat_timed_out when a limit has passed. */
+static int wait_ms(asl_process_result *r, const capture *c, int64_t start, int64_t timeout_ms,
+		   int64_t heartbeat_ms, int64_t most)
+{
+	int64_t now = monotonic_ms(), wait = most;
+	if (timeout_ms > 0 && now - start >= timeout_ms) {
+		r->timed_out = 1;
+		return -1;
+	}
+	if (heartbeat_ms > 0 && now - c->last_beat >= heartbeat_ms) {
+		r->heartbeat_timed_out = 1;
+		return -1;
+	}
+	if (timeout_ms > 0 && start + timeout_ms - now < wait)
+		wait = start + timeout_ms - now;
+	if (heartbeat_ms > 0 && c->last_beat + heartbeat_ms - now < wait)
+		wait = c->last_beat + heartbeat_ms - now;
+	return (int)wait;
+}
+
+/* Writes more of the input to the command's stdin `to`; returns `to`, or -1 once it is closed
+ * (all written, or the command closed its end). */
+static int feed(int to, const char *input, size_t input_len, size_t *written)
+{
+	ssize_t put = write_input(to, input + *written, input_len - *written);
+	if (put > 0)
+		*written += (size_t)put;
+	if ((put < 0 && errno != EAGAIN && errno != EINTR) || *written == input_len) {
+		close(to);
+		return -1;
+	}
+	return to;
+}
+
+/* Waits for the command and records how it ended. */
+static void reap(pid_t pid, asl_process_result *r)
+{
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status)) {
+		r->exit_status = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		r->signal = WTERMSIG(status);
+		r->exit_status = -1;
+	}
+}
+
 int asl_platform_run(const char *command, const char *input, size_t input_len,
 		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
 		     asl_process_result *r)
@@ -165,75 +235,49 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 	setpgid(pid, pid);
 	for (int i = 0; i < 4; i++)
 		close(pipes[i][i == 0 ? 0 : 1]);
-	int to = pipes[0][1], fds[3] = {pipes[1][0], pipes[2][0], pipes[3][0]};
-	int done_fd = exit_fd(pid);
-	fcntl(to, F_SETFL, O_NONBLOCK);
+	capture c = {r, {0, 0}, {pipes[1][0], pipes[2][0], pipes[3][0]}, monotonic_ms()};
+	int64_t start = c.last_beat;
+	int to = pipes[0][1], done_fd = exit_fd(pid), exited = 0;
 	size_t written = 0;
+	fcntl(to, F_SETFL, O_NONBLOCK);
 	if (input_len == 0) {
 		close(to);
 		to = -1;
 	}
-	int64_t start = monotonic_ms(), last_beat = start;
-	int exited = 0;
+	/* without a pidfd the exit is found by looking often; a cancel flag is polled too */
+	int64_t most = done_fd < 0 ? POLL_EXIT_MS : cancel ? 50 : 1000;
 	while (!exited && !r->overflow) {
-		struct pollfd p[5] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {fds[2], POLLIN, 0},
-				      {to, POLLOUT, 0}, {done_fd, POLLIN, 0}};
-		int64_t now = monotonic_ms(), wait = cancel ? 50 : 1000;
 		if (cancel && cancel->cancelled(cancel->ctx)) {
 			r->cancelled = 1;
 			break;
 		}
-		if (done_fd < 0 && wait > POLL_EXIT_MS)
-			wait = POLL_EXIT_MS;
-		if (timeout_ms > 0 && start + timeout_ms - now < wait)
-			wait = start + timeout_ms - now;
-		if (heartbeat_ms > 0 && last_beat + heartbeat_ms - now < wait)
-			wait = last_beat + heartbeat_ms - now;
-		if (timeout_ms > 0 && now - start >= timeout_ms) {
-			r->timed_out = 1;
+		int wait = wait_ms(r, &c, start, timeout_ms, heartbeat_ms, most);
+		if (wait < 0)
 			break;
-		}
-		if (heartbeat_ms > 0 && now - last_beat >= heartbeat_ms) {
-			r->heartbeat_timed_out = 1;
-			break;
-		}
-		if (poll(p, 5, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR)
+		struct pollfd p[5] = {{c.fds[0], POLLIN, 0}, {c.fds[1], POLLIN, 0},
+				      {c.fds[2], POLLIN, 0}, {to, POLLOUT, 0}, {done_fd, POLLIN, 0}};
+		if (poll(p, 5, wait) < 0 && errno != EINTR)
 			break;
 		for (int k = 0; k < 3; k++)
-			if (fds[k] >= 0 && (p[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				take(r, fds, k, &last_beat);
-		if (to >= 0 && (p[3].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t put = write_input(to, input + written, input_len - written);
-			if (put > 0)
-				written += (size_t)put;
-			if ((put < 0 && errno != EAGAIN && errno != EINTR) || written == input_len) {
-				close(to);
-				to = -1;
-			}
-		}
+			if (c.fds[k] >= 0 && (p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				take(&c, k);
+		if (to >= 0 && (p[3].revents & (POLLOUT | POLLERR | POLLHUP)))
+			to = feed(to, input, input_len, &written);
 		exited = done_fd >= 0 ? (p[4].revents & POLLIN) != 0 : has_exited(pid);
 	}
 	if (exited)
-		drain(r, fds);
+		drain(&c);
 	/* on a timeout, a cancellation or too much output this stops the command; after it
 	 * exited, what it left behind (the group id is still the unreaped command's) */
 	kill(-pid, SIGKILL);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	reap(pid, r);
 	if (to >= 0)
 		close(to);
 	for (int k = 0; k < 3; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
+		if (c.fds[k] >= 0)
+			close(c.fds[k]);
 	if (done_fd >= 0)
 		close(done_fd);
-	if (WIFEXITED(status)) {
-		r->exit_status = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		r->signal = WTERMSIG(status);
-		r->exit_status = -1;
-	}
 	return 0;
 }
 
