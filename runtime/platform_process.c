@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "asl/platform.h"
+#include "platform_sigpipe.h"
 
 #define MAX_CAPTURE (64u << 20) /* refuse to buffer more than this from one command */
 #define POLL_EXIT_MS 10         /* without a pidfd, how often to look whether it exited */
@@ -102,24 +102,14 @@ static void drain(capture *c)
 	}
 }
 
-/* Writes to the command's stdin. A command that does not read its input is fine, but the
- * write must not raise SIGPIPE in a process whose signals are not ours: SIGPIPE is blocked in
- * this thread for the write, and one the write raised is consumed. */
+/* Writes to the command's stdin: a command that does not read its input is fine, but the write
+ * must not raise SIGPIPE in a process whose signals are not ours. */
 static ssize_t write_input(int fd, const char *data, size_t n)
 {
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	int was_pending = sigismember(&pending, SIGPIPE);
+	asl_sigpipe_guard g;
+	asl__sigpipe_block(&g);
 	ssize_t put = write(fd, data, n);
-	if (put < 0 && errno == EPIPE && !was_pending) {
-		const struct timespec zero = {0, 0};
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	asl__sigpipe_restore(&g);
 	return put;
 }
 
@@ -244,13 +234,16 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 		close(to);
 		to = -1;
 	}
-	/* without a pidfd the exit is found by looking often; a cancel flag is polled too */
-	int64_t most = done_fd < 0 ? POLL_EXIT_MS : cancel ? 50 : 1000;
 	while (!exited && !r->overflow) {
 		if (cancel && cancel->cancelled(cancel->ctx)) {
 			r->cancelled = 1;
 			break;
 		}
+		/* without a pidfd the exit is found by looking often, and very often once the
+		 * pipes are closed (the command is ending); a cancel flag is polled too */
+		int64_t most = cancel ? 50 : 1000;
+		if (done_fd < 0)
+			most = c.fds[0] < 0 && c.fds[1] < 0 && c.fds[2] < 0 ? 1 : POLL_EXIT_MS;
 		int wait = wait_ms(r, &c, start, timeout_ms, heartbeat_ms, most);
 		if (wait < 0)
 			break;

@@ -94,6 +94,8 @@ gone "$(cat "$work/child")" deadline_stops_exec
 check deadline_stops_http "work=http://127.0.0.1:$port/slow" '{}' 3 '{"Error":"States.Timeout"}'
 machine '{"TimeoutSeconds":1,"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"MaxAttempts":100}],"End":true}}}'
 check deadline_stops_retrying 'work=exec:sleep 0.3; exit 1' '{}' 3 '{"Error":"States.Timeout"}'
+machine '{"TimeoutSeconds":1,"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","End":true}}},"End":true}}}'
+check deadline_stops_map_iterations 'work=exec:sleep 30' '{"items":[1,2,3]}' 3 '{"Error":"States.Timeout"}'
 # a C handler cannot be interrupted, but no state runs after it past the deadline
 machine '{"TimeoutSeconds":1,"StartAt":"C","States":{"C":{"Type":"Task","Resource":"work","Next":"T"},"T":{"Type":"Task","Resource":"touch","End":true}}}'
 check deadline_after_c_handler 'work=c:slow' '{}' 3 '{"Error":"States.Timeout"}' \
@@ -126,6 +128,12 @@ check timeout_caught_separately 'work=exec:sleep 5' '{"k":1}' 0 '{"k":1,"err":{"
 # no binding at all
 machine '{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","End":true}}}'
 check unbound_resource 'other=exec:true' '{}' 1 "No binding for the resource 'work'"
+
+# a command closing its stdin before reading a large input: the write's SIGPIPE is absorbed
+machine '{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","End":true}}}'
+within_ms=5000
+check exec_closes_stdin 'work=exec:exec <&-; sleep 0.2; echo 1' "\"$(head -c 100000 /dev/zero | tr '\0' a)\"" 0 1
+within_ms=60000
 
 # SIGPIPE stays the program's: after an exec task a closed stdout still ends the machine by
 # SIGPIPE, as it does without a task; with SIGPIPE ignored the failed write is exit 4
