@@ -225,6 +225,7 @@ int emit_rule(emitter *e, const asl_value *r);
 void emit_task_state(emitter *e, const state_info *s, int index);
 
 /* ---- build.c: turning C into an executable or running it in memory ---- */
+#define EXIT_WRITE_FAILED 4 /* aslc's exit status when an output could not be written */
 typedef struct build_options {
 	const char *cc;     /* NULL: $CC or cc */
 	const char *cflags; /* NULL: -O2 */

@@ -112,15 +112,15 @@ static int compact(asl_exec *ex)
 	return 0;
 }
 
-static int past_deadline(asl_exec *ex)
+int asl__past_deadline(asl_exec *ex)
 {
 	return ex->deadline_ms && asl__now(ex) >= ex->deadline_ms;
 }
 
-static void time_out(asl_exec *ex)
+int asl__time_out(asl_exec *ex)
 {
 	ex->timed_out = 1;
-	asl_fail(ex, "States.Timeout", NULL);
+	return asl_fail(ex, "States.Timeout", NULL);
 }
 
 void asl__run_from(asl_exec *ex, int start)
@@ -135,13 +135,13 @@ void asl__run_from(asl_exec *ex, int start)
 			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
 			return;
-		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
-			time_out(ex);
+		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && asl__past_deadline(ex)) {
+			asl__time_out(ex);
 			return;
 		}
 	}
-	if (st == ASL_END && past_deadline(ex))
-		time_out(ex);
+	if (st == ASL_END && asl__past_deadline(ex))
+		asl__time_out(ex);
 }
 
 static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)

@@ -92,6 +92,9 @@ int asl__cancelled_cb(void *ex);
 void asl__free_pool(asl_exec *ex);
 /* States.DataLimitExceeded for the current state's output. */
 int asl_fail_data_limit(asl_exec *ex);
+/* Whether the top-level TimeoutSeconds has passed; raising States.Timeout for it. */
+int asl__past_deadline(asl_exec *ex);
+int asl__time_out(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
 int asl__sleep_until(asl_exec *ex, int64_t target_ms);
 

@@ -42,11 +42,7 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		ex->skipped_ms =
 			ex->skipped_ms > forever - skipped ? forever : ex->skipped_ms + skipped;
 	}
-	if (timed_out) {
-		ex->timed_out = 1;
-		return asl_fail(ex, "States.Timeout", NULL);
-	}
-	return 0;
+	return timed_out ? asl__time_out(ex) : 0;
 }
 
 int asl_wait_seconds(asl_exec *ex, double seconds)

@@ -40,13 +40,16 @@ void asl_platform_unlock(asl_lock *lock);
 
 /* Runs `command` with /bin/sh, `input` on its stdin. Heartbeats are writes to file descriptor 3
  * ($ASL_HEARTBEAT_FD); with timeout_ms or heartbeat_ms > 0 the process group is killed when
- * one expires. Returns 0 when the process ran (see the result), -1 when it could not start. */
+ * one expires. Returns when the command exits (with what its pipes hold then; whatever it left
+ * running in its process group is killed), when a limit expires, when `cancel` says so or when
+ * the output passes the capture limit: 0 when the process ran (see the result), -1 when it
+ * could not start. Signal dispositions are left alone. */
 typedef struct asl_process_result {
 	int exit_status;          /* -1 when killed by a signal */
 	int signal;
 	int timed_out, heartbeat_timed_out;
 	int cancelled;            /* cancel said so: the process group was killed */
-	int overflow;             /* output beyond the capture limit was dropped */
+	int overflow;             /* the output passed the capture limit: the group was killed */
 	char *out, *err;          /* NUL-terminated captures, freed by asl_platform_process_free */
 	size_t out_len, err_len;
 } asl_process_result;
