@@ -1,0 +1,44 @@
+/* libFuzzer target: the compiler's front end on arbitrary definition bytes, the path of
+ * `aslc --emit-c` without the files: parse with positions, validate, and for a definition with
+ * no errors generate the C. It must end in diagnostics or in C text, never crash. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aslc.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	char *text = malloc(size + 1); /* source_parse owns it, NUL-terminated as a file read is */
+	if (!text)
+		return 0;
+	if (size)
+		memcpy(text, data, size);
+	text[size] = '\0';
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	source src;
+	memset(&src, 0, sizeof src);
+	src.path = "fuzz.asl.json";
+	if (source_parse(&src, text, size, &arena) == 0) {
+		machine_info m;
+		memset(&m, 0, sizeof m);
+		m.name = "fuzz";
+		if (validate(&src, &arena, &m) == 0) {
+			char *c = NULL;
+			size_t len = 0;
+			FILE *out = open_memstream(&c, &len);
+			if (out) {
+				emit_machine(&src, &m, &arena, out, 1);
+				fclose(out);
+				if (!len || !strstr(c, "asl_generated_machine"))
+					abort(); /* a valid definition must give a machine */
+			}
+			free(c);
+		}
+		free(src.text);
+	}
+	asl_arena_destroy(&arena);
+	return 0;
+}
