@@ -412,9 +412,11 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 		asl_fail_runtime(ex, "MaxConcurrency cannot be negative.");
 		return -1;
 	}
+	/* past int64_t the cast is undefined; any such limit is as good as none */
+	int64_t n = d < 9.2e18 ? (int64_t)d : INT64_MAX;
 	if (kind == 'c')
-		limits->max_concurrency = (int64_t)d;
+		limits->max_concurrency = n;
 	else
-		limits->tolerated_count = (int64_t)d;
+		limits->tolerated_count = n;
 	return 0;
 }
