@@ -1,12 +1,36 @@
 /* libFuzzer target: the compiler's front end on arbitrary definition bytes, the path of
  * `aslc --emit-c` without the files: parse with positions, validate, and for a definition with
- * no errors generate the C. It must end in diagnostics or in C text, never crash. */
+ * no errors generate the C. It must end in diagnostics or in C text, never crash; the C must
+ * compile with libtcc without a warning, as `aslc run` compiles it. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libtcc.h>
+
 #include "aslc.h"
+
+static void tcc_message(void *opaque, const char *msg)
+{
+	(void)opaque;
+	fprintf(stderr, "fuzz_frontend: tcc: %s\n", msg);
+}
+
+/* Compiles the generated C in memory (no linking: the runtime is not needed for that). */
+static int compiles(const char *c)
+{
+	TCCState *s = tcc_new();
+	if (!s)
+		return 1;
+	tcc_set_error_func(s, NULL, tcc_message);
+	tcc_set_options(s, "-Wall -Werror");
+	tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
+	tcc_add_include_path(s, ASLC_INCLUDE_DIR);
+	int ok = tcc_compile_string(s, c) == 0;
+	tcc_delete(s);
+	return ok;
+}
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -32,7 +56,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			if (out) {
 				emit_machine(&src, &m, &arena, out, 1);
 				fclose(out);
-				if (!len || !strstr(c, "asl_generated_machine"))
+				if (!len || !strstr(c, "asl_generated_machine") || !compiles(c))
 					abort(); /* a valid definition must give a machine */
 			}
 			free(c);
