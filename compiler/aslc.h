@@ -20,6 +20,9 @@ typedef struct source {
 } source;
 
 int source_load(source *src, const char *path, asl_arena *arena);
+/* The rest of source_load, for text from elsewhere: `src` zeroed but for its path; `text`
+ * malloc'd with a NUL at text[len], owned by `src` from now on. */
+int source_parse(source *src, char *text, size_t len, asl_arena *arena);
 void diag_error(source *src, const asl_value *at, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))

@@ -54,10 +54,15 @@ int source_load(source *src, const char *path, asl_arena *arena)
 		return -1;
 	}
 	buf[n] = '\0';
-	src->text = buf;
+	return source_parse(src, buf, n, arena);
+}
+
+int source_parse(source *src, char *text, size_t n, asl_arena *arena)
+{
+	src->text = text;
 	src->len = n;
 	asl_parse_error err;
-	src->root = asl_parse(arena, buf, n, ASL_PARSE_KEEP_DUPLICATES, &err);
+	src->root = asl_parse(arena, text, n, ASL_PARSE_KEEP_DUPLICATES, &err);
 	if (!src->root) {
 		asl_value at = {.pos = (uint32_t)err.offset};
 		diag_error(src, &at, "invalid JSON: %s", err.message);

@@ -428,9 +428,10 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 		asl_fail_runtime(ex, "MaxConcurrency cannot be negative.");
 		return -1;
 	}
+	int64_t n = (int64_t)d; /* within a Java int, checked above */
 	if (kind == 'c')
-		limits->max_concurrency = (int64_t)d;
+		limits->max_concurrency = n;
 	else
-		limits->tolerated_count = (int64_t)d;
+		limits->tolerated_count = n;
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: a warning-free build with every test, then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, and with ThreadSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer, and with ThreadSanitizer; then a short run of
+# each libFuzzer target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -17,3 +18,5 @@ cmake --build build-asan -j "$jobs"
 cmake -S . -B build-tsan -DASLC_TSAN=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-tsan -j "$jobs"
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")
+
+tools/fuzz.sh 20
