@@ -15,6 +15,8 @@ typedef struct source {
 	const char *path;
 	char *text;
 	size_t len;
+	size_t *line_starts; /* the offset of each line, for diagnostics */
+	size_t line_count;
 	asl_value *root;
 	int errors;
 } source;
@@ -32,6 +34,26 @@ void diag_note(source *src, const asl_value *at, const char *fmt, ...)
 	;
 /* Member lookup by C string (the first match; duplicates are reported by the validator). */
 asl_value *field(const asl_value *obj, const char *key);
+
+/* ---- name_table.c: names (with a tag, e.g. a scope) to numbers, hashed ---- */
+typedef struct name_entry {
+	const char *name; /* borrowed; NULL: a free slot */
+	size_t len;
+	int tag;
+	int value;
+} name_entry;
+
+typedef struct name_table {
+	name_entry *entries;
+	size_t cap; /* a power of two */
+	size_t count;
+} name_table;
+
+/* The value stored for (name, tag), or -1. */
+int name_table_get(const name_table *t, const char *name, size_t len, int tag);
+/* Stores (or replaces) the value; the name is borrowed. -1 when out of memory. */
+int name_table_put(name_table *t, asl_arena *arena, const char *name, size_t len, int tag,
+		   int value);
 
 /* ---- jsonpath.c: JSONPath syntax ---- */
 typedef enum path_root { ROOT_INPUT, ROOT_CONTEXT, ROOT_VARIABLE } path_root;
@@ -146,6 +168,9 @@ typedef struct machine_info {
 	int ref_count, ref_cap;
 	var_ref *assigns;  /* every Assign of a variable, with its scope */
 	int assign_count, assign_cap;
+	name_table state_names;  /* state name -> index (names are unique machine-wide) */
+	name_table var_names;    /* variable name -> slot */
+	name_table scope_assigns; /* (variable name, scope) -> whether it is assigned there */
 	int start;
 	double timeout_seconds;
 	const char *name;

@@ -32,10 +32,7 @@ static void *grow_table(checker *c, void *old, size_t elem, int count, int *cap)
 
 int var_slot(const machine_info *m, const char *name)
 {
-	for (int i = 0; i < m->var_count; i++)
-		if (!strcmp(m->vars[i], name))
-			return i;
-	return -1;
+	return name_table_get(&m->var_names, name, strlen(name), 0);
 }
 
 static void note_reference(checker *c, const char *name, const asl_value *at)
@@ -52,10 +49,12 @@ static void note_assignment(checker *c, const char *name, const asl_value *at)
 	m->assigns = grow_table(c, m->assigns, sizeof *m->assigns, m->assign_count, &m->assign_cap);
 	if (m->assigns)
 		m->assigns[m->assign_count++] = (var_ref){name, at, c->scope};
+	size_t len = strlen(name);
+	name_table_put(&m->scope_assigns, c->arena, name, len, c->scope, 1);
 	if (var_slot(m, name) >= 0)
 		return;
 	m->vars = grow_table(c, m->vars, sizeof *m->vars, m->var_count, &m->var_cap);
-	if (m->vars)
+	if (m->vars && name_table_put(&m->var_names, c->arena, name, len, 0, m->var_count) == 0)
 		m->vars[m->var_count++] = name;
 }
 
