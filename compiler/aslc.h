@@ -195,6 +195,7 @@ typedef struct emitter {
 	int counter; /* for unique generated names */
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
 	FILE *code;  /* the body of the state function being generated */
+	name_table rule_paths; /* Choice rule path text -> the id of its emitted P<id>_ */
 } emitter;
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
@@ -222,12 +223,14 @@ void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *
 const char *emit_next(emitter *e, const state_info *s, const asl_value *name);
 /* Assign: builds the values into `var` now; returns the slot table id (or -1 without Assign). */
 int emit_assign_values(emitter *e, const asl_value *assign, const char *input, const char *var);
+/* Assign's template (*template_id) and slot table V<id>_ (returned; -1 without Assign). */
+int emit_assign_tables(emitter *e, const asl_value *assign, int *template_id);
 void emit_assign_commit(int id, const char *var, FILE *b, const char *indent);
 /* ResultPath: `out` = `result` merged into `raw`; `on_fail` (a statement) when it cannot be. */
 void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
 		      FILE *b);
-/* A Choice rule function c<id>_(ex, in). */
-int emit_rule(emitter *e, const asl_value *r);
+/* The body of a Choice state function (after InputPath): its rules as a table. */
+void emit_choice_state(emitter *e, const state_info *s);
 /* The body of a Task state function. */
 void emit_task_state(emitter *e, const state_info *s, int index);
 
