@@ -195,12 +195,19 @@ typedef struct emitter {
 	int counter; /* for unique generated names */
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
 	FILE *code;  /* the body of the state function being generated */
+	FILE *data;  /* long text as byte arrays: written first, before everything else */
 	name_table rule_paths; /* Choice rule path text -> the id of its emitted P<id>_ */
 } emitter;
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
-/* C string literal with every unsafe byte escaped (no injection, no trigraphs). */
+/* C string literal with every unsafe byte escaped (no injection, no trigraphs); for text known
+ * to be short (under 4095 bytes). */
 void emit_c_string(FILE *out, const char *s, size_t len);
+/* User text as a C expression of type const char *: a literal, or, past C11's limit on the
+ * length of a literal, the name of a static char array emitted to e->data. */
+void emit_c_text(emitter *e, FILE *out, const char *s, size_t len);
+/* The ", " before item i of a brace list, with a line break every 16 items. */
+void emit_list_separator(FILE *out, size_t i);
 /* A comment-safe rendering of user text. */
 void emit_comment_text(FILE *out, const char *s, size_t len);
 /* Static constant for a JSON value; returns its generated id (used as &L<id>_). */

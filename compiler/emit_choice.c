@@ -231,11 +231,14 @@ void emit_choice_state(emitter *e, const state_info *s)
 	fprintf(e->out, "static const int N%d_[] = {", id);
 	for (int i = 0; i < n; i++) {
 		const asl_value *rule = choices->u.array.items[i];
-		fprintf(e->out, "%s%s", i ? ", " : "", emit_next(e, s, field(rule, "Next")));
+		emit_list_separator(e->out, (size_t)i);
+		fputs(emit_next(e, s, field(rule, "Next")), e->out);
 		assigns |= has_assign(rule);
 	}
-	if (dflt)
-		fprintf(e->out, ", %s", emit_next(e, s, dflt));
+	if (dflt) {
+		emit_list_separator(e->out, (size_t)n);
+		fputs(emit_next(e, s, dflt), e->out);
+	}
 	fputs("};\n", e->out);
 
 	fprintf(b, "\tint r = asl_choose(ex, R%d_, %d, in);\n\tif (r < 0)\n\t\treturn ASL_FAILED;\n",
