@@ -275,10 +275,15 @@ int emit_path(emitter *e, const jpath *p)
 	return id;
 }
 
-/* A definite path compiles to inline access code: one lookup per step. */
+/* A definite path compiles to inline access code: one lookup per step (up to 16 steps). */
 static void emit_accessor(emitter *e, const jpath *p, int id)
 {
 	fprintf(e->body, "static asl_value *p%d_(asl_exec *ex, asl_value *v)\n{\n", id);
+	if (p->seg_count > 16) { /* a long path is data: a function of 30,000 steps compiles slowly */
+		fprintf(e->body, "\treturn asl_path_get(ex, &P%d_, v);\n}\n\n", id);
+		fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
+		return;
+	}
 	for (int i = 0; i < p->seg_count; i++) {
 		const path_seg *s = &p->segs[i];
 		if (s->kind == ASL_SEG_KEY) {

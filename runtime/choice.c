@@ -143,12 +143,7 @@ static asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *pa
 	asl_value *v = root == ASL_ROOT_CONTEXT    ? asl_context(ex)
 		       : root == ASL_ROOT_VARIABLE ? asl_var(ex, path->var_slot)
 						   : in;
-	for (int i = 0; v && i < path->seg_count; i++) {
-		const asl_seg *s = &path->segs[i];
-		v = s->kind == ASL_SEG_KEY ? asl_key(v, s->key, s->key_len) : asl_index(v, s->index);
-		if (!v)
-			return asl_miss(ex, path, i);
-	}
+	v = asl_path_get(ex, path, v);
 	if (v) {
 		cache->path = path;
 		cache->value = v;

@@ -102,6 +102,9 @@ typedef struct asl_path {
 asl_value *asl_key(const asl_value *v, const char *key, size_t key_len);
 asl_value *asl_index(const asl_value *v, int64_t index);
 asl_value *asl_miss(asl_exec *ex, const asl_path *path, int seg);
+/* A definite path's value from `v` step by step (what the accessors aslc emits do inline), or
+ * NULL after asl_miss. */
+asl_value *asl_path_get(asl_exec *ex, const asl_path *path, asl_value *v);
 /* Evaluates a non-definite path: always an array of the matches (possibly empty). */
 asl_value *asl_select(asl_exec *ex, const asl_path *path, asl_value *root);
 /* Filter helpers: value at a relative path (NULL when absent) and comparisons. */
