@@ -30,6 +30,30 @@ static void *grow_table(checker *c, void *old, size_t elem, int count, int *cap)
 	return p;
 }
 
+static size_t key_base(const asl_member *m, int strip_dollar)
+{
+	int dyn = strip_dollar && m->key_len >= 2 && !memcmp(m->key + m->key_len - 2, ".$", 2);
+	return dyn ? m->key_len - 2 : m->key_len;
+}
+
+int repeated_key(checker *c, name_table *seen, const asl_value *obj, size_t i, int strip_dollar)
+{
+	const asl_member *mb = &obj->u.object.members[i];
+	size_t n = key_base(mb, strip_dollar);
+	if (obj->u.object.len <= 32) { /* small objects (nearly all): no table */
+		for (size_t j = 0; j < i; j++) {
+			const asl_member *o = &obj->u.object.members[j];
+			if (key_base(o, strip_dollar) == n && !memcmp(o->key, mb->key, n))
+				return 1;
+		}
+		return 0;
+	}
+	if (name_table_get(seen, mb->key, n, 0) >= 0)
+		return 1;
+	name_table_put(seen, c->arena, mb->key, n, 0, 1);
+	return 0;
+}
+
 int var_slot(const machine_info *m, const char *name)
 {
 	return name_table_get(&m->var_names, name, strlen(name), 0);
@@ -160,18 +184,14 @@ void check_template(checker *c, const asl_value *t, const char *what)
 	}
 	if (t->type != ASL_OBJECT)
 		return;
+	name_table seen = {NULL, 0, 0};
 	for (size_t i = 0; i < t->u.object.len; i++) {
 		const asl_member *mb = &t->u.object.members[i];
 		int dyn = mb->key_len >= 2 && !memcmp(mb->key + mb->key_len - 2, ".$", 2);
 		size_t base = dyn ? mb->key_len - 2 : mb->key_len;
-		for (size_t j = 0; j < i; j++) {
-			const asl_member *o = &t->u.object.members[j];
-			int odyn = o->key_len >= 2 && !memcmp(o->key + o->key_len - 2, ".$", 2);
-			size_t obase = odyn ? o->key_len - 2 : o->key_len;
-			if (obase == base && !memcmp(o->key, mb->key, base))
-				diag_error(c->src, mb->value, "duplicate field \"%.*s\" in %s",
-					   (int)base, mb->key, what);
-		}
+		if (repeated_key(c, &seen, t, i, 1))
+			diag_error(c->src, mb->value, "duplicate field \"%.*s\" in %s", (int)base,
+				   mb->key, what);
 		if (!dyn) {
 			check_template(c, mb->value, what);
 			continue;

@@ -57,15 +57,14 @@ static int field_allowed(const type_fields *tf, const char *key, size_t n)
 
 static void check_fields(checker *c, const asl_value *st, const type_fields *tf)
 {
+	name_table seen = {NULL, 0, 0};
 	for (size_t i = 0; i < st->u.object.len; i++) {
 		const asl_member *mb = &st->u.object.members[i];
 		if (!field_allowed(tf, mb->key, mb->key_len))
 			diag_error(c->src, mb->value, "field \"%.*s\" is not supported in a %s state",
 				   (int)mb->key_len, mb->key, tf->type);
-		for (size_t j = 0; j < i; j++)
-			if (st->u.object.members[j].key_len == mb->key_len &&
-			    !memcmp(st->u.object.members[j].key, mb->key, mb->key_len))
-				diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
+		if (repeated_key(c, &seen, st, i, 0))
+			diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
 	}
 }
 

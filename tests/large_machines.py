@@ -107,6 +107,25 @@ def many_states():
     print("misspelt targets: %.2f s" % cpu)
 
 
+def wide_objects():
+    """Objects of 60,000 members: duplicate fields were found by comparing every pair."""
+    params = {"a%d" % i: i for i in range(60000)}
+    params["a7.$"] = "$.x"  # the same field as a7
+    path = write("wide_template.asl.json", {"StartAt": "P", "States": {"P": {
+        "Type": "Pass", "Parameters": params, "End": True}}})
+    rc, _, err, cpu, _ = run([ASLC, "--check", path])
+    if rc != 2 or 'duplicate field "a7" in Parameters' not in err or cpu > 1.0:
+        fail("wide template: exit %d in %.2f s (bound 1 s): %s" % (rc, cpu, err[:200]))
+    print("wide template: %.2f s" % cpu)  # the quadratic code took 2.8 s
+    state = {"Type": "Pass", "End": True}
+    state.update({"f%d" % i: 0 for i in range(60000)})
+    path = write("wide_state.asl.json", {"StartAt": "P", "States": {"P": state}})
+    rc, _, err, cpu, _ = run([ASLC, "--check", path])
+    if rc != 2 or err.count("is not supported in a Pass state") != 60000 or cpu > 1.0:
+        fail("wide state: exit %d in %.2f s (bound 1 s)" % (rc, cpu))
+    print("wide state: %.2f s" % cpu)  # the quadratic code took 3 s
+
+
 def choice_rule(i):
     """Rule i is true exactly when $.x == i, written in one of five ways."""
     k = i % 5
@@ -178,6 +197,7 @@ def big_choice():
 
 long_path()
 many_states()
+wide_objects()
 big_choice()
 print("%d failed" % failures)
 sys.exit(1 if failures else 0)
