@@ -35,26 +35,6 @@ void diag_note(source *src, const asl_value *at, const char *fmt, ...)
 /* Member lookup by C string (the first match; duplicates are reported by the validator). */
 asl_value *field(const asl_value *obj, const char *key);
 
-/* ---- name_table.c: names (with a tag, e.g. a scope) to numbers, hashed ---- */
-typedef struct name_entry {
-	const char *name; /* borrowed; NULL: a free slot */
-	size_t len;
-	int tag;
-	int value;
-} name_entry;
-
-typedef struct name_table {
-	name_entry *entries;
-	size_t cap; /* a power of two */
-	size_t count;
-} name_table;
-
-/* The value stored for (name, tag), or -1. */
-int name_table_get(const name_table *t, const char *name, size_t len, int tag);
-/* Stores (or replaces) the value; the name is borrowed. -1 when out of memory. */
-int name_table_put(name_table *t, asl_arena *arena, const char *name, size_t len, int tag,
-		   int value);
-
 /* ---- jsonpath.c: JSONPath syntax ---- */
 typedef enum path_root { ROOT_INPUT, ROOT_CONTEXT, ROOT_VARIABLE } path_root;
 
@@ -135,6 +115,23 @@ intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char 
 			   size_t errlen, size_t *err_at);
 int intrinsic_format_placeholders(const char *tmpl, size_t len);
 
+/* ---- name_index.c: names found by hashing (a zeroed index is empty) ---- */
+typedef struct name_slot {
+	const char *name; /* NULL: free */
+	size_t len;
+	int id;
+} name_slot;
+typedef struct name_index {
+	name_slot *slots;
+	size_t mask, count;
+} name_index;
+
+/* The id stored under `name`, or -1. */
+int name_index_find(const name_index *ix, const char *name, size_t len);
+/* The id already stored under `name`, else stores `id` (memory from `arena`) and returns -1.
+ * `name` is borrowed and must outlive the index. */
+int name_index_add(name_index *ix, asl_arena *arena, const char *name, size_t len, int id);
+
 /* ---- validate.c: static rules and the state table ---- */
 typedef struct state_info {
 	const char *name;
@@ -162,15 +159,14 @@ typedef struct machine_info {
 	int scope_count, scope_cap;
 	state_info *states;
 	int count, cap;
+	name_index state_names; /* index in states of each name */
 	const char **vars; /* assigned variable names: the index is the variable's slot */
 	int var_count, var_cap;
 	var_ref *refs;     /* variable references, checked once every Assign is known */
 	int ref_count, ref_cap;
 	var_ref *assigns;  /* every Assign of a variable, with its scope */
 	int assign_count, assign_cap;
-	name_table state_names;  /* state name -> index (names are unique machine-wide) */
-	name_table var_names;    /* variable name -> slot */
-	name_table scope_assigns; /* (variable name, scope) -> whether it is assigned there */
+	name_index var_names;   /* the slot of each variable */
 	int start;
 	double timeout_seconds;
 	const char *name;
@@ -196,7 +192,7 @@ typedef struct emitter {
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
 	FILE *code;  /* the body of the state function being generated */
 	FILE *data;  /* long text as byte arrays: written first, before everything else */
-	name_table rule_paths; /* Choice rule path text -> the id of its emitted P<id>_ */
+	name_index rule_paths; /* the id of the P<id>_ emitted for each Choice rule path text */
 } emitter;
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
@@ -242,6 +238,7 @@ void emit_choice_state(emitter *e, const state_info *s);
 void emit_task_state(emitter *e, const state_info *s, int index);
 
 /* ---- build.c: turning C into an executable or running it in memory ---- */
+#define EXIT_WRITE_FAILED 4 /* aslc's exit status when an output could not be written */
 typedef struct build_options {
 	const char *cc;     /* NULL: $CC or cc */
 	const char *cflags; /* NULL: -O2 */

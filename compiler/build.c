@@ -76,11 +76,16 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 		return 2;
 	}
 	FILE *f = fdopen(fd, "w");
-	fwrite(c_code, 1, len, f);
-	if (fclose(f) != 0) {
+	int failed = !f;
+	if (f) {
+		fwrite(c_code, 1, len, f);
+		failed = ferror(f); /* before fclose, which only reports its own flush */
+		failed |= fclose(f) != 0;
+	}
+	if (failed) {
 		perror("aslc: cannot write the generated C");
 		unlink(cfile);
-		return 2;
+		return EXIT_WRITE_FAILED;
 	}
 	const char *cc = opt->cc ? opt->cc : getenv("CC");
 	const char *cflags = opt->cflags ? opt->cflags : getenv("ASLC_CFLAGS");

@@ -30,33 +30,9 @@ static void *grow_table(checker *c, void *old, size_t elem, int count, int *cap)
 	return p;
 }
 
-static size_t key_base(const asl_member *m, int strip_dollar)
-{
-	int dyn = strip_dollar && m->key_len >= 2 && !memcmp(m->key + m->key_len - 2, ".$", 2);
-	return dyn ? m->key_len - 2 : m->key_len;
-}
-
-int repeated_key(checker *c, name_table *seen, const asl_value *obj, size_t i, int strip_dollar)
-{
-	const asl_member *mb = &obj->u.object.members[i];
-	size_t n = key_base(mb, strip_dollar);
-	if (obj->u.object.len <= 32) { /* small objects (nearly all): no table */
-		for (size_t j = 0; j < i; j++) {
-			const asl_member *o = &obj->u.object.members[j];
-			if (key_base(o, strip_dollar) == n && !memcmp(o->key, mb->key, n))
-				return 1;
-		}
-		return 0;
-	}
-	if (name_table_get(seen, mb->key, n, 0) >= 0)
-		return 1;
-	name_table_put(seen, c->arena, mb->key, n, 0, 1);
-	return 0;
-}
-
 int var_slot(const machine_info *m, const char *name)
 {
-	return name_table_get(&m->var_names, name, strlen(name), 0);
+	return name_index_find(&m->var_names, name, strlen(name));
 }
 
 static void note_reference(checker *c, const char *name, const asl_value *at)
@@ -73,13 +49,12 @@ static void note_assignment(checker *c, const char *name, const asl_value *at)
 	m->assigns = grow_table(c, m->assigns, sizeof *m->assigns, m->assign_count, &m->assign_cap);
 	if (m->assigns)
 		m->assigns[m->assign_count++] = (var_ref){name, at, c->scope};
-	size_t len = strlen(name);
-	name_table_put(&m->scope_assigns, c->arena, name, len, c->scope, 1);
 	if (var_slot(m, name) >= 0)
 		return;
 	m->vars = grow_table(c, m->vars, sizeof *m->vars, m->var_count, &m->var_cap);
-	if (m->vars && name_table_put(&m->var_names, c->arena, name, len, 0, m->var_count) == 0)
+	if (m->vars)
 		m->vars[m->var_count++] = name;
+	name_index_add(&m->var_names, c->arena, name, strlen(name), m->var_count - 1);
 }
 
 void check_path(checker *c, const asl_value *v, const char *what, int reference,
@@ -184,12 +159,12 @@ void check_template(checker *c, const asl_value *t, const char *what)
 	}
 	if (t->type != ASL_OBJECT)
 		return;
-	name_table seen = {NULL, 0, 0};
+	name_index seen = {NULL, 0, 0}; /* the keys without ".$" */
 	for (size_t i = 0; i < t->u.object.len; i++) {
 		const asl_member *mb = &t->u.object.members[i];
 		int dyn = mb->key_len >= 2 && !memcmp(mb->key + mb->key_len - 2, ".$", 2);
 		size_t base = dyn ? mb->key_len - 2 : mb->key_len;
-		if (repeated_key(c, &seen, t, i, 1))
+		if (name_index_add(&seen, c->arena, mb->key, base, (int)i) >= 0)
 			diag_error(c->src, mb->value, "duplicate field \"%.*s\" in %s", (int)base,
 				   mb->key, what);
 		if (!dyn) {

@@ -90,10 +90,10 @@ static int rule_path(emitter *e, const asl_value *v, int *root)
 	*root = p->root == ROOT_CONTEXT ? ASL_ROOT_CONTEXT
 		: p->root == ROOT_VARIABLE ? ASL_ROOT_VARIABLE
 					   : ASL_ROOT_INPUT;
-	int id = name_table_get(&e->rule_paths, v->u.string.ptr, v->u.string.len, 0);
+	int id = name_index_find(&e->rule_paths, v->u.string.ptr, v->u.string.len);
 	if (id < 0) {
 		id = emit_path(e, p);
-		name_table_put(&e->rule_paths, e->arena, v->u.string.ptr, v->u.string.len, 0, id);
+		name_index_add(&e->rule_paths, e->arena, v->u.string.ptr, v->u.string.len, id);
 	}
 	return id;
 }

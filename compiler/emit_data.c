@@ -127,9 +127,14 @@ int emit_constant(emitter *e, const asl_value *v)
 		fprintf(e->out, "ASL_STATIC_BOOL(%d)", v->boolean);
 		break;
 	case ASL_NUMBER:
-		fputs("ASL_STATIC_NUMBER(", e->out);
+		fputs(v->u.number_text ? "ASL_STATIC_NUMBER_TEXT(" : "ASL_STATIC_NUMBER(", e->out);
 		emit_number(e->out, v->u.number);
-		fprintf(e->out, ", %d)", (v->flags & ASL_FLAG_INTEGER) ? 1 : 0);
+		fprintf(e->out, ", %d", (v->flags & ASL_FLAG_INTEGER) ? 1 : 0);
+		if (v->u.number_text) {
+			fputs(", ", e->out);
+			emit_c_text(e, e->out, v->u.number_text, strlen(v->u.number_text));
+		}
+		fputc(')', e->out);
 		break;
 	default:
 		fputs("ASL_STATIC_STRING(", e->out);

@@ -10,7 +10,8 @@
 #include "asl/abi.h"
 #include "aslc.h"
 
-/* The ErrorEquals array of a retrier or catcher as a static table; returns its id. */
+/* The ErrorEquals array of a retrier or catcher as static tables of names (E<id>_) and their
+ * lengths (EL<id>_: a name may hold a NUL); returns the id. */
 static int error_list(emitter *e, const asl_value *h)
 {
 	const asl_value *eq = field(h, "ErrorEquals");
@@ -21,6 +22,9 @@ static int error_list(emitter *e, const asl_value *h)
 		emit_c_text(e, e->out, eq->u.array.items[i]->u.string.ptr,
 			    eq->u.array.items[i]->u.string.len);
 	}
+	fprintf(e->out, "};\nstatic const size_t EL%d_[] = {", id);
+	for (size_t i = 0; i < eq->u.array.len; i++)
+		fprintf(e->out, "%s%zu", i ? ", " : "", eq->u.array.items[i]->u.string.len);
 	fputs("};\n", e->out);
 	return id;
 }
@@ -41,8 +45,9 @@ static int emit_retriers(emitter *e, const asl_value *retry)
 	for (size_t i = 0; i < retry->u.array.len; i++) {
 		const asl_value *r = retry->u.array.items[i];
 		const asl_value *j = field(r, "JitterStrategy");
-		fprintf(e->out, "\t{E%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
-			field(r, "ErrorEquals")->u.array.len, number_or(r, "IntervalSeconds", 1),
+		fprintf(e->out, "\t{E%d_, EL%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
+			lists[i], field(r, "ErrorEquals")->u.array.len,
+			number_or(r, "IntervalSeconds", 1),
 			number_or(r, "BackoffRate", 2), number_or(r, "MaxDelaySeconds", 0),
 			number_or(r, "MaxAttempts", 3),
 			j && j->type == ASL_STRING && !strcmp(j->u.string.ptr, "FULL"));
@@ -59,10 +64,17 @@ static int emit_catchers(emitter *e, const asl_value *c)
 	int id = e->counter++;
 	fprintf(e->out, "static const asl_catcher C%d_[] = {", id);
 	for (size_t i = 0; i < c->u.array.len; i++)
-		fprintf(e->out, "%s{E%d_, %zu}", i ? ", " : "", lists[i],
+		fprintf(e->out, "%s{E%d_, EL%d_, %zu}", i ? ", " : "", lists[i], lists[i],
 			field(c->u.array.items[i], "ErrorEquals")->u.array.len);
 	fputs("};\n", e->out);
 	return id;
+}
+
+/* An integer setting's literal for an int64_t field: beyond 2^62 every count means "no limit",
+ * and converting a larger double would be undefined. */
+static double int64_setting(double v)
+{
+	return v > 4611686018427387904.0 ? 4611686018427387904.0 : v;
 }
 
 /* Seconds from a literal or a Reference Path, into C variable `var`. */
@@ -139,7 +151,8 @@ static void emit_map_setting(emitter *e, const asl_value *def, const char *name,
 	snprintf(path_name, sizeof path_name, "%sPath", name);
 	const asl_value *lit = field(def, name), *path = field(def, path_name);
 	if (lit) {
-		fprintf(e->code, "\tlim.%s = %.17g;\n", member, lit->u.number);
+		fprintf(e->code, "\tlim.%s = %.17g;\n", member,
+			kind == 'p' ? lit->u.number : int64_setting(lit->u.number));
 	} else if (path) {
 		int id;
 		const char *get = emit_path_expr(e, emit_parse_path(e, path), "in", &id);
@@ -185,7 +198,7 @@ static void emit_distributed(emitter *e, const asl_value *def, char r[32], char 
 		emit_c_string(e->out, field(cfg, "InputType")->u.string.ptr,
 			      field(cfg, "InputType")->u.string.len);
 		fprintf(e->out, ", %d, %s, '%s', %.0f, %s};\n", first_row, hb, d,
-			max ? max->u.number : -1.0, params);
+			max ? int64_setting(max->u.number) : -1.0, params);
 		snprintf(r, 32, "&R%d_", id);
 	}
 	if (batcher) {
@@ -194,7 +207,8 @@ static void emit_distributed(emitter *e, const asl_value *def, char r[32], char 
 		const char *bi = template_or_null(e, field(batcher, "BatchInput"), tb, sizeof tb);
 		int id = e->counter++;
 		fprintf(e->out, "static const asl_item_batcher IB%d_ = {%.0f, %.0f, %s};\n", id,
-			mi ? mi->u.number : -1.0, mb ? mb->u.number : -1.0, bi);
+			mi ? int64_setting(mi->u.number) : -1.0,
+			mb ? int64_setting(mb->u.number) : -1.0, bi);
 		snprintf(bt, 32, "&IB%d_", id);
 	}
 	if (writer) {

@@ -1,6 +1,7 @@
 /* aslc: compile an Amazon States Language definition to C, then to a native executable
  * (`aslc machine.asl.json -o machine`) or run it at once with the libtcc JIT (`aslc run`). */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,32 @@ static void usage(FILE *out)
 	      "exit status: 0 succeeded (output JSON on stdout); 1 execution failed\n"
 	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"
 	      "diagnostics on stderr) or malformed input JSON; 3 execution timed out\n"
-	      "(States.Timeout).\n",
+	      "(States.Timeout); 4 the output could not be written (a full disk, a closed pipe).\n",
 	      out);
+}
+
+/* Closes (or flushes) a stream written to; on failure says so and returns EXIT_WRITE_FAILED. */
+static int finish_output(FILE *out, const char *name)
+{
+	int failed = ferror(out); /* before fclose: a failed fwrite may have lost data already */
+	if ((out == stdout ? fflush(out) : fclose(out)) != 0)
+		failed = 1;
+	if (!failed)
+		return 0;
+	fprintf(stderr, "aslc: cannot write %s: %s\n", name, strerror(errno));
+	return EXIT_WRITE_FAILED;
+}
+
+/* --emit-c: the C text to `path`, or to stdout without -o. */
+static int write_output(const char *path, const char *c, size_t len)
+{
+	FILE *out = path ? fopen(path, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "aslc: cannot create %s: %s\n", path, strerror(errno));
+		return EXIT_WRITE_FAILED;
+	}
+	fwrite(c, 1, len, out); /* a failure sticks in the stream's error flag */
+	return finish_output(out, path ? path : "the output");
 }
 
 /* Options of aslc itself, accepted after the definition in `aslc run` too. */
@@ -124,7 +149,7 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
-			return 0;
+			return finish_output(stdout, "the output");
 		} else if (run && input && !is_compile_option(a)) {
 			margv[margc++] = argv[i]; /* the machine's own options */
 			if (i + 1 < argc && strcmp(a, "--stats") && a[0] == '-')
@@ -191,15 +216,7 @@ int main(int argc, char **argv)
 	} else if (check) {
 		rc = 0;
 	} else if (emit_c) {
-		FILE *out = output ? fopen(output, "w") : stdout;
-		if (!out) {
-			perror(output);
-			rc = 2;
-		} else {
-			fwrite(c, 1, len, out);
-			if (out != stdout)
-				fclose(out);
-		}
+		rc = write_output(output, c, len);
 	} else if (run) {
 		margv[margc] = NULL;
 		rc = run_jit(c, len, &opt, margc, margv, "aslc");

@@ -6,6 +6,8 @@
 
 #include "aslc.h"
 
+#define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
+
 /* The offset of every line's start, so that a diagnostic finds its line by binary search:
  * scanning the text for each one made thousands of errors in a large definition quadratic. */
 static void index_lines(source *src, asl_arena *arena)
@@ -47,42 +49,45 @@ int source_load(source *src, const char *path, asl_arena *arena)
 		fprintf(stderr, "%s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
+	/* never more than the limit and one byte: `aslc < /dev/zero` must not fill the memory */
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf)
-			break;
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
+	int failed = 0;
+	while (buf && n <= MAX_DEFINITION) {
+		size_t want = cap - n - 1;
+		if (want > MAX_DEFINITION + 1 - n)
+			want = MAX_DEFINITION + 1 - n;
+		size_t got = fread(buf + n, 1, want, f);
 		n += got;
-		if (got == 0)
+		if (got < want) {
+			failed = ferror(f);
 			break;
+		}
 		if (n + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
+			if (!nb)
 				free(buf);
-				buf = NULL;
-				break;
-			}
 			buf = nb;
 			cap *= 2;
 		}
 	}
 	if (f != stdin)
 		fclose(f);
-	if (!buf) {
-		fprintf(stderr, "%s: error: out of memory\n", path);
+	if (!buf || failed || n > MAX_DEFINITION) {
+		if (!buf)
+			fprintf(stderr, "%s: error: out of memory\n", path);
+		else if (failed)
+			fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		else
+			fprintf(stderr,
+				"%s: error: definition is larger than AWS's limit of %u bytes\n",
+				path, MAX_DEFINITION);
+		free(buf);
 		return -1;
 	}
 	buf[n] = '\0';
 	src->text = buf;
 	src->len = n;
-	if (n > 1048576) {
-		fprintf(stderr, "%s: error: definition is larger than AWS's limit of 1048576 bytes\n",
-			path);
-		free(buf);
-		src->text = NULL;
-		return -1;
-	}
 	index_lines(src, arena);
 	asl_parse_error err;
 	src->root = asl_parse(arena, buf, n, ASL_PARSE_KEEP_DUPLICATES, &err);

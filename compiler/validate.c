@@ -57,13 +57,13 @@ static int field_allowed(const type_fields *tf, const char *key, size_t n)
 
 static void check_fields(checker *c, const asl_value *st, const type_fields *tf)
 {
-	name_table seen = {NULL, 0, 0};
+	name_index seen = {NULL, 0, 0};
 	for (size_t i = 0; i < st->u.object.len; i++) {
 		const asl_member *mb = &st->u.object.members[i];
 		if (!field_allowed(tf, mb->key, mb->key_len))
 			diag_error(c->src, mb->value, "field \"%.*s\" is not supported in a %s state",
 				   (int)mb->key_len, mb->key, tf->type);
-		if (repeated_key(c, &seen, st, i, 0))
+		if (name_index_add(&seen, c->arena, mb->key, mb->key_len, (int)i) >= 0)
 			diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
 	}
 }
@@ -308,7 +308,7 @@ static const asl_value *next_target(target_iter *it)
 
 int state_index(const machine_info *m, int scope, const char *name, size_t len)
 {
-	int i = name_table_get(&m->state_names, name, len, 0);
+	int i = name_index_find(&m->state_names, name, len); /* names are unique machine-wide */
 	return i >= 0 && m->states[i].scope == scope ? i : -1;
 }
 
@@ -366,7 +366,7 @@ static void suggest_state(checker *c, int scope, const asl_value *target)
 static void add_state(checker *c, const asl_member *mb, int scope)
 {
 	machine_info *m = c->m;
-	int first = name_table_get(&m->state_names, mb->key, mb->key_len, 0);
+	int first = name_index_add(&m->state_names, c->arena, mb->key, mb->key_len, m->count);
 	if (first >= 0) {
 		diag_error(c->src, mb->value, "duplicate state name \"%s\"", mb->key);
 		diag_note(c->src, m->states[first].def, "\"%s\" is first defined here",
@@ -383,8 +383,6 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 		m->states = ns;
 		m->cap = ncap;
 	}
-	if (name_table_put(&m->state_names, c->arena, mb->key, mb->key_len, 0, m->count) < 0)
-		return;
 	state_info *s = &m->states[m->count++];
 	memset(s, 0, sizeof *s);
 	s->name = mb->key;
@@ -513,13 +511,20 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 }
 
 /* A Parallel branch or Map iteration must not assign a variable of an enclosing scope. */
-static void check_variable_scopes(source *src, const machine_info *m)
+static void check_variable_scopes(source *src, asl_arena *arena, const machine_info *m)
 {
+	/* the names each scope assigns, so that each Assign looks only at its enclosing scopes */
+	name_index *assigned = asl_arena_alloc(arena, (size_t)m->scope_count * sizeof *assigned);
+	if (!assigned)
+		return;
+	memset(assigned, 0, (size_t)m->scope_count * sizeof *assigned);
+	for (int j = 0; j < m->assign_count; j++)
+		name_index_add(&assigned[m->assigns[j].scope], arena, m->assigns[j].name,
+			       strlen(m->assigns[j].name), j);
 	for (int j = 0; j < m->assign_count; j++) {
 		const var_ref *a = &m->assigns[j];
-		size_t len = strlen(a->name);
 		for (int s = m->scopes[a->scope].parent; s >= 0; s = m->scopes[s].parent)
-			if (name_table_get(&m->scope_assigns, a->name, len, s) >= 0) {
+			if (name_index_find(&assigned[s], a->name, strlen(a->name)) >= 0) {
 				diag_error(src, a->at, "variable $%s is assigned in an enclosing "
 						       "scope; a Parallel branch or Map iteration "
 						       "cannot assign it", a->name);
@@ -562,7 +567,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 			diag_error(src, v, "JSONata is not supported yet");
 	}
 	check_scope(&c, root, 0);
-	check_variable_scopes(src, m);
+	check_variable_scopes(src, arena, m);
 	for (int i = 0; i < m->ref_count; i++)
 		if (var_slot(m, m->refs[i].name) < 0)
 			diag_error(src, m->refs[i].at, "variable $%s is never assigned (no Assign in the "

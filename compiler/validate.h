@@ -15,10 +15,6 @@ typedef struct checker {
 } checker;
 
 int in_list(const char *const *list, const char *key, size_t n);
-/* Whether member i of `obj` repeats an earlier member's key (compared without a final ".$"
- * when strip_dollar). Call it for i = 0, 1, ... in order with the same `seen`, zeroed first:
- * large objects are checked through it rather than by comparing every pair. */
-int repeated_key(checker *c, name_table *seen, const asl_value *obj, size_t i, int strip_dollar);
 int is_string(const asl_value *v);
 int is_string_equal(const asl_value *v, const char *s);
 int is_nonneg_int(const asl_value *v);

@@ -3,19 +3,7 @@
 #include <string.h>
 
 #include "exec.h"
-
-unsigned asl__utf8_next(const char *text, size_t n, size_t *i)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	unsigned c = s[(*i)++];
-	int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-	if (extra == 0 || *i + (size_t)extra > n)
-		return c; /* ASCII, or an invalid byte taken as it is */
-	unsigned cp = c & (0x3F >> extra);
-	for (int k = 0; k < extra; k++)
-		cp = (cp << 6) | (s[(*i)++] & 0x3F);
-	return cp;
-}
+#include "utf8.h"
 
 /* The first UTF-16 code unit of a code point decides Java's String.compareTo order. */
 static unsigned utf16_key(unsigned cp)

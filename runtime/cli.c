@@ -1,10 +1,12 @@
 /* The command line of every compiled state machine (and of `aslc run`). */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asl/asl.h"
+#include "exec.h"
 
 static void usage(FILE *out, const char *prog)
 {
@@ -31,27 +33,39 @@ static void usage(FILE *out, const char *prog)
 		"  0  SUCCEEDED: the output JSON on stdout\n"
 		"  1  FAILED: {\"Error\": ..., \"Cause\": ...} on stdout\n"
 		"  2  usage error or malformed input JSON: one line on stderr\n"
-		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n",
+		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
+		"  4  the output could not be written (a full disk, a closed pipe): one line on\n"
+		"     stderr\n",
 		prog);
 }
 
-static char *read_all(FILE *f, size_t *len)
+#define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
+#define EXIT_WRITE_FAILED 4
+
+/* Reads `f` to its end, but never more than `max` + 1 bytes: *too_big says there were more
+ * than `max` (then the text is freed and NULL returned, as on a read error). */
+static char *read_all(FILE *f, size_t max, size_t *len, int *too_big)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
+	*too_big = 0;
 	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
+		size_t want = cap - n < max + 1 - n ? cap - n : max + 1 - n;
+		size_t got = fread(buf + n, 1, want, f);
 		n += got;
-		if (got == 0)
+		if (n > max || (got < want && ferror(f))) {
+			*too_big = n > max;
+			free(buf);
+			return NULL;
+		}
+		if (got < want)
 			break;
 		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
+			cap = cap * 2 < max + 1 ? cap * 2 : max + 1;
+			char *nb = realloc(buf, cap);
+			if (!nb)
 				free(buf);
-				return NULL;
-			}
 			buf = nb;
-			cap *= 2;
 		}
 	}
 	*len = n;
@@ -60,6 +74,15 @@ static char *read_all(FILE *f, size_t *len)
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
 	       const asl_machine *machine, int stats);
+
+/* Flushes stdout; on failure (a full disk, a closed pipe) says so on stderr. */
+static int flush_failed(const char *prog)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "%s: cannot write the output: %s\n", prog, strerror(errno));
+	return 1;
+}
 
 static int blank(const char *s, size_t n)
 {
@@ -77,10 +100,15 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 		return NULL;
 	}
 	size_t len;
-	char *text = read_all(f, &len);
+	int too_big;
+	char *text = read_all(f, MAX_CONFIG_FILE, &len, &too_big);
 	fclose(f);
 	if (!text) {
-		snprintf(err, errlen, "cannot read %s", path);
+		if (too_big)
+			snprintf(err, errlen, "%s is larger than the limit of %u bytes", path,
+				 MAX_CONFIG_FILE);
+		else
+			snprintf(err, errlen, "cannot read %s", path);
 		return NULL;
 	}
 	asl_parse_error perr;
@@ -111,7 +139,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout, prog);
-			rc = 0;
+			rc = flush_failed(prog) ? EXIT_WRITE_FAILED : 0;
 			goto out;
 		}
 		if (!strcmp(a, "--stats")) {
@@ -189,19 +217,24 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	       const asl_machine *machine, int stats)
 {
 	asl_options opts = *opts_in;
-	size_t len;
-	char *text = input_arg ? strdup(input_arg) : read_all(stdin, &len);
-	if (input_arg && text)
-		len = strlen(text);
-	if (!text) {
-		fprintf(stderr, "%s: cannot read the input\n", prog);
+	size_t len = 0;
+	int too_big = 0;
+	char *text;
+	if (input_arg) {
+		len = strlen(input_arg);
+		too_big = len > ASL_PAYLOAD_LIMIT;
+		text = too_big ? NULL : strdup(input_arg);
+	} else {
+		text = read_all(stdin, ASL_PAYLOAD_LIMIT, &len, &too_big);
+	}
+	if (too_big) {
+		/* StartExecution refuses such inputs on AWS */
+		fprintf(stderr, "%s: the input is larger than AWS's limit of %d bytes\n", prog,
+			ASL_PAYLOAD_LIMIT);
 		return 2;
 	}
-	if (len > 256 * 1024) {
-		/* StartExecution refuses such inputs on AWS */
-		fprintf(stderr, "%s: the input is %zu bytes, more than AWS's limit of 262144\n", prog,
-			len);
-		free(text);
+	if (!text) {
+		fprintf(stderr, "%s: cannot read the input\n", prog);
 		return 2;
 	}
 	asl_arena arena;
@@ -219,15 +252,17 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	asl_result r;
 	asl_execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
-	int status = 0;
-	if (r.status == ASL_SUCCEEDED) {
-		fwrite(r.output, 1, r.output_len, stdout);
+	int status = r.status == ASL_SUCCEEDED ? 0 : r.status == ASL_TIMED_OUT ? 3 : 1;
+	const char *out = status ? asl_result_error_json(&r) : r.output;
+	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
+	if (!out) {
+		fprintf(stderr, "%s: out of memory\n", prog);
 	} else {
-		fputs(asl_result_error_json(&r), stdout);
-		status = r.status == ASL_TIMED_OUT ? 3 : 1;
+		fwrite(out, 1, out_len, stdout);
+		fputc('\n', stdout);
+		if (flush_failed(prog)) /* the stream's error flag keeps any failure of the writes */
+			status = EXIT_WRITE_FAILED;
 	}
-	fputc('\n', stdout);
-	fflush(stdout);
 	if (stats)
 		fprintf(stderr, "states entered: %llu\n", (unsigned long long)r.transitions);
 	asl_result_free(&r);

@@ -15,15 +15,9 @@
 
 typedef struct writer_state {
 	FILE *f;
-	const char *bucket, *prefix, *dir, *run, *results_key;
+	const char *bucket, *prefix, *run, *results_key;
 	size_t count, bytes;
 } writer_state;
-
-static const char *text_param(const asl_value *params, const char *name)
-{
-	const asl_value *v = asl_object_get(params, name, strlen(name));
-	return v && v->type == ASL_STRING ? v->u.string.ptr : NULL;
-}
 
 static const char *joined(asl_exec *ex, const char *a, const char *b, const char *c)
 {
@@ -34,12 +28,26 @@ static const char *joined(asl_exec *ex, const char *a, const char *b, const char
 	return s ? s : "";
 }
 
+static int writer_fail(asl_exec *ex, int rc, const char *key, writer_state *w)
+{
+	char buf[600];
+	if (rc == -2)
+		snprintf(buf, sizeof buf, ASL_S3_OUTSIDE, w->bucket, key);
+	asl_value *cause = rc == -2 ? asl_cstring(asl_heap(ex), buf) : NULL;
+	asl_fail(ex, "States.ResultWriterFailed",
+		 cause ? cause->u.string.ptr : "Cannot write the results (--s3-root).");
+	return -1;
+}
+
 static int writer_open(asl_exec *ex, const asl_result_writer *spec, asl_value *map_input,
 		       writer_state *w)
 {
 	asl_value *params = spec->parameters ? spec->parameters(ex, map_input) : NULL;
-	w->bucket = text_param(params, "Bucket");
-	w->prefix = text_param(params, "Prefix");
+	if (!params && ex->failed)
+		return -1; /* a path of the Parameters found nothing: its own States.Runtime */
+	int unsafe = 0;
+	w->bucket = asl__s3_param(params, "Bucket", &unsafe);
+	w->prefix = asl__s3_param(params, "Prefix", &unsafe);
 	if (!w->bucket) {
 		asl_fail(ex, "States.ResultWriterFailed", "The ResultWriter Parameters need a Bucket.");
 		return -1;
@@ -47,13 +55,10 @@ static int writer_open(asl_exec *ex, const asl_result_writer *spec, asl_value *m
 	/* copies in the execution's arena: they outlive the state's heap */
 	w->bucket = joined(ex, "", w->bucket, "");
 	w->run = joined(ex, w->prefix ? w->prefix : "", ex->name, "");
-	w->dir = asl__s3_path(ex, w->bucket, w->run);
 	w->results_key = joined(ex, w->run, "SUCCEEDED_0.json", "");
-	const char *file = asl__s3_path(ex, w->bucket, w->results_key);
-	if (!w->dir || !file || asl_platform_mkdirs(w->dir) < 0 || !(w->f = fopen(file, "wb"))) {
-		asl_fail(ex, "States.ResultWriterFailed", "Cannot write the results (--s3-root).");
-		return -1;
-	}
+	int rc = unsafe ? -2 : asl__s3_open(ex, w->bucket, w->results_key, 1, &w->f);
+	if (rc < 0)
+		return writer_fail(ex, rc, w->results_key, w);
 	fputc('[', w->f);
 	w->bytes = 1;
 	return 0;
@@ -100,8 +105,8 @@ static asl_value *writer_close(asl_exec *ex, writer_state *w)
 	asl_object_append(a, manifest, "MapRunArn", 9, asl_cstring(a, arn));
 	asl_object_append(a, manifest, "ResultFiles", 11, files);
 	const char *mk = joined(ex, w->run, "manifest.json", "");
-	const char *path = asl__s3_path(ex, w->bucket, mk);
-	FILE *f = path ? fopen(path, "wb") : NULL;
+	FILE *f;
+	int rc = asl__s3_open(ex, w->bucket, mk, 1, &f);
 	size_t len;
 	const char *text = asl_to_json(a, manifest, &len);
 	if (!f || !text || fwrite(text, 1, len, f) != len)
@@ -109,7 +114,7 @@ static asl_value *writer_close(asl_exec *ex, writer_state *w)
 	if (f && fclose(f) != 0)
 		bad = 1;
 	if (bad) {
-		asl_fail(ex, "States.ResultWriterFailed", "Cannot write the results (--s3-root).");
+		writer_fail(ex, rc, mk, w);
 		return NULL;
 	}
 	asl_value *details = asl_object(a, 2), *out = asl_object(a, 2);
@@ -188,6 +193,8 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 			return asl_fail(ex, "States.ItemReaderFailed", "field MaxItems must be positive"),
 			       NULL;
 		asl_value *params = reader->parameters ? reader->parameters(ex, map_input) : NULL;
+		if (!params && ex->failed)
+			return NULL; /* a path of the Parameters found nothing */
 		if (asl__reader_open(ex, reader, params, &src.reader) < 0) {
 			asl__reader_close(&src.reader);
 			return NULL;
@@ -201,6 +208,11 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	asl_value *batch_input = batcher && batcher->batch_input
 					 ? batcher->batch_input(ex, map_input)
 					 : NULL;
+	if (!batch_input && ex->failed) {
+		if (src.has_reader)
+			asl__reader_close(&src.reader);
+		return NULL;
+	}
 	writer_state w;
 	memset(&w, 0, sizeof w);
 	asl_arena chunk, results;

@@ -5,17 +5,39 @@
 
 #include "exec.h"
 
-int asl_fail(asl_exec *ex, const char *error, const char *cause)
+int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
+		   size_t cause_len)
 {
+	if (asl_heap(ex)->failed && !ex->timed_out) {
+		error = ASL_OOM_ERROR;
+		error_len = sizeof ASL_OOM_ERROR - 1;
+		cause = ASL_OOM_CAUSE;
+		cause_len = sizeof ASL_OOM_CAUSE - 1;
+	}
 	ex->failed = 1;
 	ex->error = error;
+	ex->error_len = error ? error_len : 0;
 	ex->cause = cause;
+	ex->cause_len = cause ? cause_len : 0;
 	return ASL_FAILED;
+}
+
+int asl_fail(asl_exec *ex, const char *error, const char *cause)
+{
+	return asl__fail_text(ex, error, error ? strlen(error) : 0, cause,
+			      cause ? strlen(cause) : 0);
+}
+
+int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *cause)
+{
+	int e = error && error->type == ASL_STRING, c = cause && cause->type == ASL_STRING;
+	return asl__fail_text(ex, e ? error->u.string.ptr : NULL, e ? error->u.string.len : 0,
+			      c ? cause->u.string.ptr : NULL, c ? cause->u.string.len : 0);
 }
 
 int asl_fail_oom(asl_exec *ex)
 {
-	return asl_fail(ex, "States.Runtime", "The execution ran out of memory.");
+	return asl_fail(ex, ASL_OOM_ERROR, ASL_OOM_CAUSE);
 }
 
 int asl_failed(asl_exec *ex)
@@ -138,14 +160,9 @@ int asl_fail_no_choice(asl_exec *ex)
 	return asl_fail(ex, "States.NoChoiceMatched", "No Matches!");
 }
 
-static const char *string_or_null(const asl_value *v)
-{
-	return v && v->type == ASL_STRING ? v->u.string.ptr : NULL;
-}
-
 int asl_fail_state(asl_exec *ex, const asl_value *error, const asl_value *cause)
 {
-	return asl_fail(ex, string_or_null(error), string_or_null(cause));
+	return asl__fail_values(ex, error, cause);
 }
 
 static int fail_field_missing(asl_exec *ex, const char *field, const asl_path *path)
@@ -166,13 +183,13 @@ int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, asl_value *err
 	if (cause_path && !cause)
 		return fail_field_missing(ex, "CausePath", cause_path);
 	/* AWS renders a non-string value as its JSON text */
-	const char *e = error ? (error->type == ASL_STRING ? error->u.string.ptr
-							  : asl__json(ex, error))
-			      : NULL;
-	const char *c = cause ? (cause->type == ASL_STRING ? cause->u.string.ptr
-							  : asl__json(ex, cause))
-			      : NULL;
-	return asl_fail(ex, e, c);
+	if (error && error->type != ASL_STRING)
+		error = asl_cstring(asl_heap(ex), asl__json(ex, error));
+	if (cause && cause->type != ASL_STRING)
+		cause = asl_cstring(asl_heap(ex), asl__json(ex, cause));
+	if ((error_path && !error) || (cause_path && !cause))
+		return asl_fail_oom(ex);
+	return asl__fail_values(ex, error, cause);
 }
 
 int asl_fail_data_limit(asl_exec *ex)

@@ -112,16 +112,15 @@ static int compact(asl_exec *ex)
 	return 0;
 }
 
-static int past_deadline(asl_exec *ex)
+int asl__past_deadline(asl_exec *ex)
 {
 	return ex->deadline_ms && asl__now(ex) >= ex->deadline_ms;
 }
 
-static void time_out(asl_exec *ex)
+int asl__time_out(asl_exec *ex)
 {
-	ex->timed_out = ex->failed = 1;
-	ex->error = "States.Timeout";
-	ex->cause = NULL;
+	ex->timed_out = 1;
+	return asl_fail(ex, "States.Timeout", NULL);
 }
 
 void asl__run_from(asl_exec *ex, int start)
@@ -136,13 +135,13 @@ void asl__run_from(asl_exec *ex, int start)
 			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
 			return;
-		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && past_deadline(ex)) {
-			time_out(ex);
+		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && asl__past_deadline(ex)) {
+			asl__time_out(ex);
 			return;
 		}
 	}
-	if (st == ASL_END && past_deadline(ex))
-		time_out(ex);
+	if (st == ASL_END && asl__past_deadline(ex))
+		asl__time_out(ex);
 }
 
 static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
@@ -154,12 +153,21 @@ static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, con
 	return s ? s : "";
 }
 
-static const char *result_string(asl_result *r, const char *s)
+static const char *result_string(asl_result *r, const char *s, size_t *len)
 {
-	if (!s)
-		return NULL;
-	asl_value *v = asl_cstring(&r->arena, s);
-	return v ? v->u.string.ptr : "";
+	asl_value *v = s ? asl_string(&r->arena, s, *len) : NULL;
+	*len = v ? v->u.string.len : 0;
+	return v ? v->u.string.ptr : NULL;
+}
+
+/* The out-of-memory error in static storage: it needs no memory to report. */
+static void result_out_of_memory(asl_result *r)
+{
+	r->status = ASL_FAILED_STATUS;
+	r->error = ASL_OOM_ERROR;
+	r->error_len = sizeof ASL_OOM_ERROR - 1;
+	r->cause = ASL_OOM_CAUSE;
+	r->cause_len = sizeof ASL_OOM_CAUSE - 1;
 }
 
 int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
@@ -202,7 +210,7 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	}
 	ex->data = ex->input;
 	ex->event_id = 1; /* ExecutionStarted */
-	if (!ex->input)
+	if (!ex->input || ex->perm.failed)
 		asl_fail_oom(ex);
 	else
 		asl__run_from(ex, m->start);
@@ -211,15 +219,16 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
 	result->output = NULL;
 	result->transitions = (uint64_t)ex->entered_count;
-	result->error = result_string(result, ex->error);
-	result->cause = result_string(result, ex->cause);
+	result->error_len = ex->error_len;
+	result->cause_len = ex->cause_len;
+	result->error = result_string(result, ex->error, &result->error_len);
+	result->cause = result_string(result, ex->cause, &result->cause_len);
+	if (result->arena.failed)
+		result_out_of_memory(result); /* the error could not be kept */
 	if (result->status == ASL_SUCCEEDED) {
 		result->output = asl_to_json(&result->arena, ex->data, &result->output_len);
-		if (!result->output) {
-			result->status = ASL_FAILED_STATUS;
-			result->error = "States.Runtime";
-			result->cause = "out of memory";
-		}
+		if (!result->output)
+			result_out_of_memory(result);
 	}
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
@@ -236,8 +245,12 @@ const char *asl_result_error_json(asl_result *r)
 {
 	asl_value *o = asl_object(&r->arena, 2);
 	if (r->error)
-		asl_object_append(&r->arena, o, "Error", 5, asl_cstring(&r->arena, r->error));
+		asl_object_append(&r->arena, o, "Error", 5,
+				  asl_string(&r->arena, r->error, r->error_len));
 	if (r->cause)
-		asl_object_append(&r->arena, o, "Cause", 5, asl_cstring(&r->arena, r->cause));
-	return o ? asl_to_json(&r->arena, o, NULL) : NULL;
+		asl_object_append(&r->arena, o, "Cause", 5,
+				  asl_string(&r->arena, r->cause, r->cause_len));
+	const char *json = o && !r->arena.failed ? asl_to_json(&r->arena, o, NULL) : NULL;
+	return json ? json
+		    : "{\"Error\":\"" ASL_OOM_ERROR "\",\"Cause\":\"" ASL_OOM_CAUSE "\"}";
 }

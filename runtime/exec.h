@@ -34,7 +34,8 @@ struct asl_exec {
 	int64_t deadline_ms; /* 0: no top-level timeout */
 	uint64_t entered_count; /* states entered: --stats, and when to look at the clock */
 	const char *name, *execution_arn, *machine_arn;
-	const char *error, *cause; /* set when the execution fails */
+	const char *error, *cause; /* set when the execution fails; NUL-terminated, but a NUL may */
+	size_t error_len, cause_len; /* also be part of them: always use the lengths */
 	int failed, timed_out;
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
@@ -42,8 +43,30 @@ struct asl_exec {
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
 
-/* The code point at *i of UTF-8 text, advancing *i (invalid bytes come one by one). */
-unsigned asl__utf8_next(const char *text, size_t n, size_t *i);
+/* Limits for converting doubles to integers (out-of-range conversions are undefined). */
+#define ASL_INT32_MIN (-2147483648.0)
+#define ASL_INT32_MAX 2147483647.0
+#define ASL_INT64_MIN (-9223372036854775808.0)
+#define ASL_INT64_BELOW_MAX 9223372036854774784.0 /* the largest double below 2^63 */
+/* Java's Math.round of x when that lies in [lo, hi]: 0 and *out; -1 for other values, NaN and
+ * the infinities included. */
+int asl__round_in(double x, double lo, double hi, int64_t *out);
+/* Milliseconds of `seconds`, saturated to [0, ASL_MS_FOREVER] (2^61 ms, 73 million years: the
+ * logical clock saturates there too, so a time plus a delay stays inside int64). */
+#define ASL_MS_FOREVER 2305843009213693952.0
+int64_t asl__ms_of_seconds(double seconds);
+/* The wait before retry number attempt+1 of retrier `r` (rnd: FULL jitter's random bits). */
+int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd);
+/* Out of memory: static text, so reporting it needs no memory. */
+#define ASL_OOM_ERROR "States.Runtime"
+#define ASL_OOM_CAUSE "The execution ran out of memory."
+/* Raises `error` and `cause` (either may be NULL) of the given lengths; once the current heap
+ * ran out of memory, whatever is raised becomes that (its text may be incomplete). Returns
+ * ASL_FAILED. */
+int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
+		   size_t cause_len);
+/* Raises the strings `error` and `cause` (NULL, or a non-string, for none). */
+int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *cause);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
 int64_t asl__now(asl_exec *ex);
 /* When the current state was entered. */
@@ -69,6 +92,9 @@ int asl__cancelled_cb(void *ex);
 void asl__free_pool(asl_exec *ex);
 /* States.DataLimitExceeded for the current state's output. */
 int asl_fail_data_limit(asl_exec *ex);
+/* Whether the top-level TimeoutSeconds has passed; raising States.Timeout for it. */
+int asl__past_deadline(asl_exec *ex);
+int asl__time_out(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
 int asl__sleep_until(asl_exec *ex, int64_t target_ms);
 

@@ -16,6 +16,15 @@ double asl__java_round(double x)
 	return x - r >= 0.5 ? r + 1 : r;
 }
 
+int asl__round_in(double x, double lo, double hi, int64_t *out)
+{
+	double r = asl__java_round(x);
+	if (!(r >= lo && r <= hi)) /* NaN and infinities too: converting them is undefined */
+		return -1;
+	*out = (int64_t)r;
+	return 0;
+}
+
 asl_value *asl_fn_array(asl_exec *ex, asl_value **args, int n)
 {
 	asl_value *out = asl_array(asl_heap(ex), (size_t)n);
@@ -29,15 +38,15 @@ asl_value *asl_fn_array_partition(asl_exec *ex, asl_value **args, int n)
 	(void)n;
 	if (!is_array(args[0]) || args[1]->type != ASL_NUMBER)
 		return asl_fail_intrinsic(ex, "States.ArrayPartition needs an array and a chunk size");
-	double size = asl__java_round(args[1]->u.number);
-	if (size < 1)
-		return asl_fail_intrinsic(ex, "States.ArrayPartition: the chunk size must be "
-					      "positive, not %g", args[1]->u.number);
+	int64_t size;
+	if (asl__round_in(args[1]->u.number, 1, ASL_INT32_MAX, &size) < 0)
+		return asl_fail_intrinsic(ex, "States.ArrayPartition: the chunk size must be between "
+					      "1 and 2147483647, not %g", args[1]->u.number);
 	asl_arena *a = asl_heap(ex);
 	const asl_value *in = args[0];
 	asl_value *out = asl_array(a, 0), *chunk = NULL;
 	for (size_t i = 0; out && i < in->u.array.len; i++) {
-		if (!chunk || (double)chunk->u.array.len >= size) {
+		if (!chunk || (int64_t)chunk->u.array.len >= size) {
 			chunk = asl_array(a, size < 64 ? (size_t)size : 64);
 			asl_array_push(a, out, chunk);
 		}
@@ -63,20 +72,27 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	for (int i = 0; i < 3; i++)
 		if (args[i]->type != ASL_NUMBER)
 			return asl_fail_intrinsic(ex, "States.ArrayRange needs three numbers");
-	double from = asl__java_round(args[0]->u.number), to = asl__java_round(args[1]->u.number);
-	double step = asl__java_round(args[2]->u.number);
+	int64_t from, to, step;
+	for (int i = 0; i < 3; i++)
+		if (asl__round_in(args[i]->u.number, ASL_INT32_MIN, ASL_INT32_MAX,
+				  i == 0 ? &from : i == 1 ? &to : &step) < 0)
+			return asl_fail_intrinsic(ex, "States.ArrayRange: %g is not an integer "
+						      "between -2147483648 and 2147483647",
+						  args[i]->u.number);
 	if (step == 0)
 		return asl_fail_intrinsic(ex, "States.ArrayRange: the step cannot be 0");
-	double count = floor((to - from) / step) + 1;
-	if (count < 0)
+	/* int32 operands: neither the difference nor the quotient overflows int64 */
+	int64_t diff = to - from;
+	int64_t count = diff / step + 1; /* truncates; a negative quotient means no items */
+	if (diff != 0 && (diff < 0) != (step < 0))
 		count = 0;
 	if (count > 1000)
-		return asl_fail_intrinsic(ex, "States.ArrayRange: the result would have %.0f items, "
-					      "more than the limit of 1000", count);
+		return asl_fail_intrinsic(ex, "States.ArrayRange: the result would have %lld "
+					      "items, more than the limit of 1000", (long long)count);
 	asl_arena *a = asl_heap(ex);
 	asl_value *out = asl_array(a, (size_t)count);
-	for (double i = 0; out && i < count; i++)
-		asl_array_push(a, out, asl_integer(a, (int64_t)(from + i * step)));
+	for (int64_t i = 0; out && i < count; i++)
+		asl_array_push(a, out, asl_integer(a, from + i * step));
 	return a->failed ? NULL : out;
 }
 

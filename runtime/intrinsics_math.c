@@ -5,19 +5,17 @@
 #include "asl/platform.h"
 #include "exec.h"
 
-double asl__java_round(double x);
-
 asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n)
 {
 	(void)n;
 	if (args[0]->type != ASL_NUMBER || args[1]->type != ASL_NUMBER)
 		return asl_fail_intrinsic(ex, "States.MathAdd needs two numbers");
-	double a = asl__java_round(args[0]->u.number), b = asl__java_round(args[1]->u.number);
-	const double lo = -2147483648.0, hi = 2147483647.0;
-	if (a < lo || a > hi || b < lo || b > hi)
+	int64_t a, b;
+	if (asl__round_in(args[0]->u.number, ASL_INT32_MIN, ASL_INT32_MAX, &a) < 0 ||
+	    asl__round_in(args[1]->u.number, ASL_INT32_MIN, ASL_INT32_MAX, &b) < 0)
 		return asl_fail_intrinsic(ex, "States.MathAdd: the arguments must be between "
 					      "-2147483648 and 2147483647");
-	return asl_integer(asl_heap(ex), (int64_t)(a + b));
+	return asl_integer(asl_heap(ex), a + b);
 }
 
 /* splitmix64: a seeded MathRandom must give the same value for the same seed. */
@@ -34,17 +32,26 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n)
 	for (int i = 0; i < n; i++)
 		if (args[i]->type != ASL_NUMBER)
 			return asl_fail_intrinsic(ex, "States.MathRandom needs numbers");
-	double start = asl__java_round(args[0]->u.number), end = asl__java_round(args[1]->u.number);
+	/* AWS's bounds are Java ints; within them the span (end is exclusive) fits easily */
+	int64_t start, end, seed = 0;
+	if (asl__round_in(args[0]->u.number, ASL_INT32_MIN, ASL_INT32_MAX, &start) < 0 ||
+	    asl__round_in(args[1]->u.number, ASL_INT32_MIN, ASL_INT32_MAX, &end) < 0)
+		return asl_fail_intrinsic(ex, "States.MathRandom: the start and the end must be "
+					      "integers between -2147483648 and 2147483647");
+	if (n == 3 && asl__round_in(args[2]->u.number, ASL_INT64_MIN, ASL_INT64_BELOW_MAX,
+				    &seed) < 0)
+		return asl_fail_intrinsic(ex, "States.MathRandom: the seed (%g) must be a 64-bit "
+					      "integer", args[2]->u.number);
 	if (end <= start)
-		return asl_fail_intrinsic(ex, "States.MathRandom: the end (%g) must be greater than "
-					      "the start (%g)", end, start);
+		return asl_fail_intrinsic(ex, "States.MathRandom: the end (%lld) must be greater "
+					      "than the start (%lld)", (long long)end,
+					  (long long)start);
 	uint64_t r;
 	if (n == 3)
-		r = splitmix64((uint64_t)(int64_t)asl__java_round(args[2]->u.number));
+		r = splitmix64((uint64_t)seed);
 	else if (asl_platform_random(&r, sizeof r) < 0)
 		return asl_fail_intrinsic(ex, "States.MathRandom: no randomness available");
-	double span = end - start; /* end is exclusive */
-	return asl_integer(asl_heap(ex), (int64_t)(start + (double)(r % (uint64_t)span)));
+	return asl_integer(asl_heap(ex), start + (int64_t)(r % (uint64_t)(end - start)));
 }
 
 asl_value *asl_fn_uuid(asl_exec *ex, asl_value **args, int n)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "utf8.h"
 
 #define MAX_INPUT_CHARS 10000
 
@@ -194,6 +195,11 @@ asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n)
 		return out ? asl_fail_intrinsic(ex, "States.Base64Decode: the input is not valid "
 						    "base64")
 			   : NULL;
+	/* strings are UTF-8 text: decoded bytes that are not are refused, never passed on */
+	size_t bad = asl__utf8_check((const char *)out, out_len);
+	if (bad != out_len)
+		return asl_fail_intrinsic(ex, "States.Base64Decode: the decoded data is not UTF-8 "
+					      "text (byte %zu is 0x%02X)", bad, out[bad]);
 	return asl_string(asl_heap(ex), (const char *)out, out_len);
 }
 

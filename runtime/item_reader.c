@@ -1,6 +1,7 @@
 /* Distributed Map ItemReader on local files: s3://BUCKET/KEY is read from S3_ROOT/BUCKET/KEY
  * (--s3-root). JSON arrays are parsed whole (as AWS does); JSONL and CSV stream line by line,
  * so a file of millions of lines never sits in memory. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,19 +9,19 @@
 #include "exec.h"
 #include "item_reader.h"
 
-static int reader_fail(asl_exec *ex, const char *fmt, const char *a)
+static int reader_fail(asl_exec *ex, const char *fmt, ...)
 {
 	char buf[600];
-	snprintf(buf, sizeof buf, fmt, a);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
 	asl_value *v = asl_cstring(asl_heap(ex), buf);
-	asl_fail(ex, "States.ItemReaderFailed", v ? v->u.string.ptr : "out of memory");
+	if (!v)
+		asl_fail_oom(ex);
+	else
+		asl_fail(ex, "States.ItemReaderFailed", v->u.string.ptr);
 	return -1;
-}
-
-static const char *param(const asl_value *params, const char *name)
-{
-	const asl_value *v = asl_object_get(params, name, strlen(name));
-	return v && v->type == ASL_STRING ? v->u.string.ptr : NULL;
 }
 
 const char *asl__s3_path(asl_exec *ex, const char *bucket, const char *key)
@@ -104,13 +105,19 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 	memset(r, 0, sizeof *r);
 	r->spec = spec;
 	r->remaining = spec->max_items > 0 ? spec->max_items : -1;
-	const char *bucket = param(params, "Bucket"), *key = param(params, "Key");
+	int unsafe = 0;
+	const char *bucket = asl__s3_param(params, "Bucket", &unsafe);
+	const char *key = asl__s3_param(params, "Key", &unsafe);
 	if (!bucket || !key)
 		return reader_fail(ex, "%s", "The ItemReader Parameters need a Bucket and a Key.");
-	const char *path = asl__s3_path(ex, bucket, key);
-	r->f = path ? fopen(path, "rb") : NULL;
-	if (!r->f)
-		return reader_fail(ex, "Cannot read the object: %s (mapped with --s3-root).", path);
+	int rc = unsafe ? -2 : asl__s3_open(ex, bucket, key, 0, &r->f);
+	if (rc == -2)
+		return reader_fail(ex, ASL_S3_OUTSIDE, bucket, key);
+	if (rc < 0) {
+		const char *path = asl__s3_path(ex, bucket, key);
+		return reader_fail(ex, "Cannot read the object: %s (mapped with --s3-root).",
+				   path ? path : key);
+	}
 	if (!strcmp(spec->input_type, "JSON")) {
 		asl_arena *a = &r->arena;
 		asl_arena_init(a, ex->opts.allocator);

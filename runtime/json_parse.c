@@ -1,5 +1,6 @@
-/* JSON parser: jsmn finds the tokens, this file checks what jsmn lets through (separators,
- * literals, number grammar, escapes, depth) and builds values in an arena. */
+/* JSON parser: json_scan.c checks the syntax, jsmn finds the tokens, this file builds values in
+ * an arena. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <jsmn.h>
 
 #include "asl/json.h"
+#include "json_scan.h"
 
 typedef struct parser {
 	asl_arena *arena;
@@ -57,33 +59,6 @@ static size_t tok_begin(const jsmntok_t *t)
 	return (size_t)t->start - (t->type == JSMN_STRING);
 }
 
-static size_t tok_end(const jsmntok_t *t)
-{
-	return (size_t)t->end + (t->type == JSMN_STRING);
-}
-
-/* The text in [from, to) must be whitespace around exactly `sep` (or nothing if sep is 0). */
-static int check_gap(parser *p, size_t from, size_t to, char sep)
-{
-	int seen = 0;
-	for (size_t i = from; i < to; i++) {
-		char c = p->text[i];
-		if (is_ws(c))
-			continue;
-		if (c == sep && !seen) {
-			seen = 1;
-			continue;
-		}
-		fail(p, i, sep == ',' ? "expected ',' between values" : "unexpected character");
-		return -1;
-	}
-	if (sep && !seen) {
-		fail(p, from, sep == ',' ? "expected ','" : "expected ':' after object key");
-		return -1;
-	}
-	return 0;
-}
-
 static int hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
@@ -127,7 +102,7 @@ static size_t put_utf8(char *out, unsigned cp)
 	return 4;
 }
 
-/* Decodes the body of a string token into arena memory. */
+/* Decodes the body of a string token into arena memory (json_scan.c has checked it). */
 static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 {
 	const char *s = p->text + t->start;
@@ -137,23 +112,15 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 		fail(p, (size_t)t->start, "out of memory");
 		return NULL;
 	}
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20) {
-			fail(p, (size_t)t->start + i, "control character in string");
-			return NULL;
-		}
-		if (c != '\\') {
-			out[o++] = (char)c;
+	const char *esc = memchr(s, '\\', n);
+	size_t o = esc ? (size_t)(esc - s) : n;
+	memcpy(out, s, o);
+	for (size_t i = o; i < n; i++) {
+		if (s[i] != '\\') {
+			out[o++] = s[i];
 			continue;
 		}
-		if (++i >= n)
-			break;
-		switch (s[i]) {
-		case '"': out[o++] = '"'; break;
-		case '\\': out[o++] = '\\'; break;
-		case '/': out[o++] = '/'; break;
+		switch (s[++i]) {
 		case 'b': out[o++] = '\b'; break;
 		case 'f': out[o++] = '\f'; break;
 		case 'n': out[o++] = '\n'; break;
@@ -161,10 +128,7 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 		case 't': out[o++] = '\t'; break;
 		case 'u': {
 			unsigned cp, lo;
-			if (i + 4 >= n || hex4(s + i + 1, &cp) < 0) {
-				fail(p, (size_t)t->start + i, "bad \\u escape");
-				return NULL;
-			}
+			hex4(s + i + 1, &cp);
 			i += 4;
 			if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < n && s[i + 1] == '\\' &&
 			    s[i + 2] == 'u' && hex4(s + i + 3, &lo) == 0 && lo >= 0xDC00 &&
@@ -177,9 +141,7 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 			o += put_utf8(out + o, cp);
 			break;
 		}
-		default:
-			fail(p, (size_t)t->start + i, "invalid escape in string");
-			return NULL;
+		default: out[o++] = s[i]; break; /* " \ / */
 		}
 	}
 	out[o] = '\0';
@@ -187,91 +149,124 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 	return out;
 }
 
-/* RFC 8259 number grammar. */
-static int valid_number(const char *s, size_t n, int *integer)
+/* The text a number keeps beside its double: the digits of an integer that the double does not
+ * print back as (beyond 2^53 or in exponent form), so that numbers passed through come out as
+ * they came in, the way AWS keeps them; and the sign of a fractional -0 (Java prints -0.0).
+ * NULL for every other number, so the usual number costs nothing more. */
+static const char *number_text(parser *p, const char *s, size_t n, int integer, double d)
 {
-	size_t i = 0;
-	*integer = 1;
-	if (i < n && s[i] == '-')
-		i++;
-	if (i >= n)
-		return 0;
-	if (s[i] == '0') {
-		i++;
-	} else if (s[i] >= '1' && s[i] <= '9') {
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	} else {
-		return 0;
+	if (!integer)
+		return d == 0 && signbit(d) ? "-0.0" : NULL;
+	if (n - (s[0] == '-') <= 15)
+		return NULL; /* a double holds 15 digits exactly */
+	char printed[40];
+	int len = asl_format_number(printed, sizeof printed, d, 1);
+	if ((size_t)len == n && memcmp(printed, s, n) == 0)
+		return NULL;
+	char *text = asl_arena_alloc(p->arena, n + 1);
+	if (text) {
+		memcpy(text, s, n);
+		text[n] = '\0';
 	}
-	if (i < n && s[i] == '.') {
-		*integer = 0;
-		i++;
-		size_t d = i;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		*integer = 0;
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		size_t d = i;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
+	return text;
 }
 
 static asl_value *primitive(parser *p, const jsmntok_t *t)
 {
 	const char *s = p->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
-	if (n == 4 && memcmp(s, "true", 4) == 0)
-		return asl_true();
-	if (n == 5 && memcmp(s, "false", 5) == 0)
-		return asl_false();
-	if (n == 4 && memcmp(s, "null", 4) == 0)
-		return asl_null();
-	int integer;
-	if (!valid_number(s, n, &integer)) {
-		fail(p, (size_t)t->start, "invalid literal (expected a number, true, false or null)");
-		return NULL;
+	switch (s[0]) {
+	case 't': return asl_true();
+	case 'f': return asl_false();
+	case 'n': return asl_null();
 	}
-	char small[64];
-	char *buf = n < sizeof small ? small : asl_arena_alloc(p->arena, n + 1);
-	if (!buf)
-		return NULL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	asl_value *v = asl_number(p->arena, strtod(buf, NULL));
+	/* json_scan.c has checked the grammar: an integer is a sign and digits */
+	int neg = s[0] == '-', integer = 1;
+	uint64_t digits = 0; /* wraps past 19 digits, unused then */
+	for (size_t i = (size_t)neg; i < n && integer; i++) {
+		integer = s[i] >= '0' && s[i] <= '9';
+		digits = digits * 10 + (uint64_t)(s[i] - '0');
+	}
+	double d;
+	if (integer && n - (size_t)neg <= 15) {
+		d = neg ? -(double)digits : (double)digits; /* exact: no strtod needed */
+	} else {
+		char small[64];
+		char *buf = n < sizeof small ? small : asl_arena_alloc(p->arena, n + 1);
+		if (!buf)
+			return NULL;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		d = strtod(buf, NULL);
+	}
+	asl_value *v = asl_number(p->arena, d);
 	if (v && integer)
 		v->flags |= ASL_FLAG_INTEGER;
+	if (v && (n > 15 || d == 0))
+		v->u.number_text = number_text(p, s, n, integer, d);
 	return v;
 }
 
-static asl_value *parse_value(parser *p, int depth);
+static asl_value *parse_value(parser *p);
 
-static int add_member(parser *p, asl_value *obj, const jsmntok_t *k, asl_value *val)
+/* Where the members of a large object are found by key while it is read, so that duplicate
+ * keys (the last one wins) cost no search through the members read before. */
+typedef struct key_index {
+	uint32_t *slots; /* member index + 1, 0 when free */
+	size_t mask;
+} key_index;
+
+#define KEY_INDEX_MIN 16 /* smaller objects just search their members */
+
+static size_t key_hash(const char *key, size_t len)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of `key` in the index: the one holding it, or the free one where it goes. */
+static uint32_t *key_slot(const key_index *ix, const asl_value *obj, const char *key,
+			  size_t len)
+{
+	for (size_t h = key_hash(key, len) & ix->mask;; h = (h + 1) & ix->mask) {
+		uint32_t *slot = &ix->slots[h];
+		if (!*slot)
+			return slot;
+		const asl_member *m = &obj->u.object.members[*slot - 1];
+		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+			return slot;
+	}
+}
+
+static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t *k,
+		      asl_value *val)
 {
 	size_t key_len;
 	const char *key = decode_string(p, k, &key_len);
 	if (!key)
 		return -1;
-	int replace = !(p->flags & ASL_PARSE_KEEP_DUPLICATES) &&
-		      asl_object_get(obj, key, key_len) != NULL;
-	int rc = replace ? asl_object_set(p->arena, obj, key, key_len, val)
-			 : asl_object_append(p->arena, obj, key, key_len, val);
+	int rc;
+	if (p->flags & ASL_PARSE_KEEP_DUPLICATES) {
+		rc = asl_object_append(p->arena, obj, key, key_len, val);
+	} else if (ix->slots) {
+		uint32_t *slot = key_slot(ix, obj, key, key_len);
+		if (*slot) {
+			obj->u.object.members[*slot - 1].value = val;
+			return 0;
+		}
+		rc = asl_object_append(p->arena, obj, key, key_len, val);
+		*slot = (uint32_t)obj->u.object.len;
+	} else {
+		rc = asl_object_set(p->arena, obj, key, key_len, val);
+	}
 	if (rc < 0)
 		fail(p, (size_t)k->start, "out of memory");
 	return rc;
 }
 
-static asl_value *parse_container(parser *p, const jsmntok_t *t, int depth)
+static asl_value *parse_container(parser *p, const jsmntok_t *t)
 {
 	int is_object = t->type == JSMN_OBJECT;
 	asl_value *v = is_object ? asl_object(p->arena, (size_t)t->size)
@@ -280,53 +275,48 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t, int depth)
 		fail(p, (size_t)t->start, "out of memory");
 		return NULL;
 	}
-	size_t prev_end = (size_t)t->start + 1;
-	for (int i = 0; i < t->size; i++) {
-		if (p->next >= p->ntoks) {
-			fail(p, prev_end, "unexpected end of input");
-			return NULL;
-		}
-		const jsmntok_t *k = &p->toks[p->next];
-		if (check_gap(p, prev_end, tok_begin(k), i ? ',' : 0) < 0)
-			return NULL;
-		if (!is_object) {
-			asl_value *item = parse_value(p, depth + 1);
+	if (!is_object) {
+		for (int i = 0; i < t->size; i++) {
+			asl_value *item = parse_value(p);
 			if (!item)
 				return NULL;
 			v->u.array.items[v->u.array.len++] = item;
-			prev_end = tok_end(k);
-			continue;
 		}
-		if (k->type != JSMN_STRING || k->size != 1 || p->next + 1 >= p->ntoks) {
-			fail(p, tok_begin(k), "expected a string key, ':' and a value");
-			return NULL;
-		}
-		p->next++;
-		const jsmntok_t *vt = &p->toks[p->next];
-		if (check_gap(p, tok_end(k), tok_begin(vt), ':') < 0)
-			return NULL;
-		asl_value *val = parse_value(p, depth + 1);
-		if (!val || add_member(p, v, k, val) < 0)
-			return NULL;
-		prev_end = tok_end(vt);
+		return v;
 	}
-	if (check_gap(p, prev_end, (size_t)t->end - 1, 0) < 0)
-		return NULL;
-	return v;
+	key_index ix = {NULL, 0};
+	const asl_allocator *al = p->arena->allocator;
+	if (t->size >= KEY_INDEX_MIN && !(p->flags & ASL_PARSE_KEEP_DUPLICATES)) {
+		size_t slots = 32;
+		while (slots < 2 * (size_t)t->size)
+			slots *= 2;
+		ix.slots = al->alloc(al->user, slots * sizeof *ix.slots);
+		if (!ix.slots) {
+			fail(p, (size_t)t->start, "out of memory");
+			return NULL;
+		}
+		memset(ix.slots, 0, slots * sizeof *ix.slots);
+		ix.mask = slots - 1;
+	}
+	int ok = 1;
+	for (int i = 0; ok && i < t->size; i++) {
+		const jsmntok_t *k = &p->toks[p->next++];
+		asl_value *val = parse_value(p);
+		ok = val && add_member(p, v, &ix, k, val) == 0;
+	}
+	if (ix.slots)
+		al->release(al->user, ix.slots);
+	return ok ? v : NULL;
 }
 
-static asl_value *parse_value(parser *p, int depth)
+static asl_value *parse_value(parser *p)
 {
 	const jsmntok_t *t = &p->toks[p->next++];
-	if (depth > ASL_PARSE_MAX_DEPTH) {
-		fail(p, tok_begin(t), "nesting too deep");
-		return NULL;
-	}
 	asl_value *v;
 	switch (t->type) {
 	case JSMN_OBJECT:
 	case JSMN_ARRAY:
-		v = parse_container(p, t, depth);
+		v = parse_container(p, t);
 		break;
 	case JSMN_STRING: {
 		size_t n;
@@ -353,32 +343,11 @@ static asl_value *parse_value(parser *p, int depth)
 		}
 		break;
 	}
-	if (v && !(v->flags & ASL_FLAG_STATIC))
+	if (!v)
+		fail(p, tok_begin(t), "out of memory");
+	else if (!(v->flags & ASL_FLAG_STATIC))
 		v->pos = (uint32_t)tok_begin(t);
 	return v;
-}
-
-/* The offset where brackets nest deeper than ASL_PARSE_MAX_DEPTH, or (size_t)-1. */
-static size_t too_deep(const char *text, size_t len)
-{
-	int depth = 0, in_string = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = 0;
-		} else if (c == '"') {
-			in_string = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > ASL_PARSE_MAX_DEPTH)
-				return i;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return (size_t)-1;
 }
 
 /* jsmn's strict mode wants a delimiter after a primitive, so a text that is just a number,
@@ -388,15 +357,11 @@ static asl_value *parse_top_primitive(parser *p, size_t first)
 	size_t end = first;
 	while (end < p->len && !is_ws(p->text[end]))
 		end++;
-	if (check_gap(p, end, p->len, 0) < 0)
-		return NULL;
-	jsmntok_t t = {JSMN_PRIMITIVE, (int)first, (int)end, 0
-#ifdef JSMN_PARENT_LINKS
-		       , -1
-#endif
-	};
+	jsmntok_t t = {JSMN_PRIMITIVE, (int)first, (int)end, 0, -1};
 	asl_value *v = primitive(p, &t);
-	if (v && !(v->flags & ASL_FLAG_STATIC))
+	if (!v)
+		fail(p, first, "out of memory");
+	else if (!(v->flags & ASL_FLAG_STATIC))
 		v->pos = (uint32_t)first;
 	return v;
 }
@@ -410,51 +375,30 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		fail(&p, 0, "input too large");
 		return NULL;
 	}
-	/* jsmn closes brackets by walking back over the tokens, quadratic in the nesting depth:
-	 * refuse deep nesting before it gets there */
-	size_t deep_at = too_deep(text, len);
-	if (deep_at != (size_t)-1) {
-		fail(&p, deep_at, "nesting too deep");
+	json_scan_result scan;
+	asl__json_scan(text, len, &scan);
+	if (scan.message) {
+		fail(&p, scan.offset, scan.message);
 		return NULL;
 	}
 	size_t first = 0;
-	while (first < len && is_ws(text[first]))
+	while (is_ws(text[first]))
 		first++;
-	if (first < len && text[first] != '{' && text[first] != '[' && text[first] != '"')
+	if (text[first] != '{' && text[first] != '[' && text[first] != '"')
 		return parse_top_primitive(&p, first);
+	p.toks = arena->allocator->alloc(arena->allocator->user, scan.tokens * sizeof(jsmntok_t));
+	if (!p.toks) {
+		fail(&p, 0, "out of memory");
+		return NULL;
+	}
 	jsmn_parser jp;
 	jsmn_init(&jp);
-	int n = jsmn_parse(&jp, text, len, NULL, 0);
-	if (n >= 0) {
-		p.toks = arena->allocator->alloc(arena->allocator->user,
-						 (size_t)(n ? n : 1) * sizeof(jsmntok_t));
-		if (!p.toks) {
-			fail(&p, 0, "out of memory");
-			return NULL;
-		}
-		jsmn_init(&jp);
-		n = jsmn_parse(&jp, text, len, p.toks, (unsigned)n);
-	}
+	p.ntoks = jsmn_parse(&jp, text, len, p.toks, (unsigned)scan.tokens);
 	asl_value *v = NULL;
-	if (n == JSMN_ERROR_PART) {
-		fail(&p, len, "unexpected end of input");
-	} else if (n < 0) {
-		fail(&p, jp.pos < len ? jp.pos : len, "invalid JSON");
-	} else if (n == 0) {
-		fail(&p, len, "no JSON value in input");
-	} else {
-		p.ntoks = n;
-		if (check_gap(&p, 0, tok_begin(&p.toks[0]), 0) == 0) {
-			v = parse_value(&p, 0);
-			if (v && check_gap(&p, tok_end(&p.toks[0]), len, 0) < 0)
-				v = NULL;
-			if (v && p.next != n) {
-				fail(&p, tok_begin(&p.toks[p.next]), "unexpected data after JSON value");
-				v = NULL;
-			}
-		}
-	}
-	if (p.toks)
-		arena->allocator->release(arena->allocator->user, p.toks);
+	if (p.ntoks == (int)scan.tokens)
+		v = parse_value(&p);
+	else
+		fail(&p, jp.pos < len ? jp.pos : len, "invalid JSON"); /* jsmn and the scan disagree */
+	arena->allocator->release(arena->allocator->user, p.toks);
 	return v;
 }

@@ -1,5 +1,6 @@
 /* JSON value constructors, builders, lookups, equality and copying. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "asl/json.h"
@@ -192,6 +193,30 @@ int asl_is_integral(const asl_value *v)
 	return v->type == ASL_NUMBER && isfinite(v->u.number) && floor(v->u.number) == v->u.number;
 }
 
+/* The exact decimal digits of an integer: its kept text, else those of its double. */
+static const char *integer_digits(const asl_value *v, char buf[400])
+{
+	if (v->u.number_text && (v->flags & ASL_FLAG_INTEGER))
+		return v->u.number_text;
+	if (!isfinite(v->u.number) || floor(v->u.number) != v->u.number)
+		return NULL;
+	snprintf(buf, 400, "%.0f", v->u.number == 0 ? 0.0 : v->u.number);
+	return buf;
+}
+
+/* Equality of numbers of which one keeps its text: by exact value, so 9007199254740993 equals
+ * itself but not 9007199254740992, which is its double. */
+static int numbers_equal(const asl_value *a, const asl_value *b)
+{
+	int big_a = a->u.number_text && (a->flags & ASL_FLAG_INTEGER);
+	int big_b = b->u.number_text && (b->flags & ASL_FLAG_INTEGER);
+	if (!big_a && !big_b)
+		return a->u.number == b->u.number; /* "-0.0" is exactly its double */
+	char buf_a[400], buf_b[400];
+	const char *x = integer_digits(a, buf_a), *y = integer_digits(b, buf_b);
+	return x && y && strcmp(x, y) == 0;
+}
+
 int asl_equal(const asl_value *a, const asl_value *b)
 {
 	if (a == b)
@@ -204,6 +229,8 @@ int asl_equal(const asl_value *a, const asl_value *b)
 	case ASL_BOOL:
 		return a->boolean == b->boolean;
 	case ASL_NUMBER:
+		if (a->u.number_text || b->u.number_text)
+			return numbers_equal(a, b);
 		return a->u.number == b->u.number;
 	case ASL_STRING:
 		return a->u.string.len == b->u.string.len &&
@@ -290,6 +317,12 @@ asl_value *asl_copy(asl_arena *arena, const asl_value *v)
 		c = asl_arena_alloc(arena, sizeof *c);
 		if (c)
 			*c = *v;
+		if (c && v->type == ASL_NUMBER && v->u.number_text) {
+			asl_value *text = asl_cstring(arena, v->u.number_text);
+			if (!text)
+				return NULL;
+			c->u.number_text = text->u.string.ptr;
+		}
 		break;
 	}
 	if (c) {

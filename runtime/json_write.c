@@ -5,6 +5,11 @@
 #include <string.h>
 
 #include "asl/json.h"
+#include "utf8.h"
+
+/* What stands for a byte that is not UTF-8 (U+FFFD): a string that a C handler, a command's
+ * stderr or the embedder made may hold any bytes, but written JSON is always UTF-8. */
+#define REPLACEMENT "\xEF\xBF\xBD"
 
 void asl_buffer_init(asl_buffer *buf, asl_arena *arena)
 {
@@ -125,6 +130,14 @@ static int write_string(asl_buffer *buf, const char *s, size_t n)
 			if (c < 0x20) {
 				snprintf(tmp, sizeof tmp, "\\u%04x", c);
 				esc = tmp;
+			} else if (c >= 0x80) {
+				size_t at = i;
+				if (asl__utf8_next(s, n, &i) != ASL_UTF8_INVALID) {
+					i--; /* past the sequence once the loop steps on */
+					continue;
+				}
+				i = at;
+				esc = REPLACEMENT;
 			}
 		}
 		if (!esc)
@@ -149,6 +162,8 @@ int asl_write(asl_buffer *buf, const asl_value *v)
 		return v->boolean ? asl_buffer_append(buf, "true", 4)
 				  : asl_buffer_append(buf, "false", 5);
 	case ASL_NUMBER: {
+		if (v->u.number_text)
+			return asl_buffer_append(buf, v->u.number_text, strlen(v->u.number_text));
 		int n = asl_format_number(num, sizeof num, v->u.number,
 					  v->flags & ASL_FLAG_INTEGER);
 		return asl_buffer_append(buf, num, (size_t)n);
@@ -200,6 +215,11 @@ static size_t string_size(const char *s, size_t n)
 			size += 1;
 		else if (c < 0x20)
 			size += 5;
+		else if (c >= 0x80) {
+			if (asl__utf8_next(s, n, &i) == ASL_UTF8_INVALID)
+				size += sizeof REPLACEMENT - 2; /* 3 bytes for 1 */
+			i--; /* the loop steps past the sequence */
+		}
 	}
 	return size;
 }
@@ -221,6 +241,8 @@ static size_t size_at(const asl_value *v, size_t limit, int depth)
 		return v->boolean ? 4 : 5;
 	case ASL_NUMBER: {
 		double d = v->u.number;
+		if (v->u.number_text)
+			return strlen(v->u.number_text);
 		if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
 			int64_t i = (int64_t)d;
 			size = (i < 0) + ((v->flags & ASL_FLAG_INTEGER) ? 1 : 3);

@@ -68,7 +68,7 @@ int asl__mock_invoke(asl_exec *ex, asl_value **result)
 		return 1;
 	}
 	const asl_value *e = asl_object_get(thr, "Error", 5), *c = asl_object_get(thr, "Cause", 5);
-	asl_fail(ex, e && e->type == ASL_STRING ? e->u.string.ptr : "States.TaskFailed",
-		 c && c->type == ASL_STRING ? c->u.string.ptr : NULL);
+	static const asl_value task_failed = ASL_STATIC_STRING("States.TaskFailed", 17);
+	asl__fail_values(ex, e && e->type == ASL_STRING ? e : &task_failed, c);
 	return 1;
 }

@@ -19,6 +19,7 @@ typedef struct group {
 	atomic_int cancel; /* read by running branches without the lock */
 	int failed, timed_out;
 	const char *error, *cause; /* the first failure, copied into the parent's heap */
+	size_t error_len, cause_len;
 	size_t failures;
 	const asl_map_limits *limits;
 	size_t total;
@@ -53,9 +54,11 @@ void asl__free_pool(asl_exec *ex)
 	ex->pool = NULL;
 }
 
-static const char *parent_string(asl_exec *parent, const char *s)
+/* A copy of `s` (NULL: none) in `a`; NULL with *len 0 when there is none. */
+static const char *copied(asl_arena *a, const char *s, size_t *len)
 {
-	asl_value *v = s ? asl_cstring(asl_heap(parent), s) : NULL;
+	asl_value *v = s ? asl_string(a, s, *len) : NULL;
+	*len = v ? v->u.string.len : 0;
 	return v ? v->u.string.ptr : NULL;
 }
 
@@ -138,8 +141,10 @@ static void finish(group *g, size_t index, asl_exec *c)
 	if (!c->timed_out && tolerated(g)) {
 		asl_arena *a = ra;
 		asl_value *eo = asl_object(a, 2);
-		asl_object_append(a, eo, "Error", 5, c->error ? asl_cstring(a, c->error) : asl_null());
-		asl_object_append(a, eo, "Cause", 5, c->cause ? asl_cstring(a, c->cause) : asl_null());
+		asl_object_append(a, eo, "Error", 5,
+				  c->error ? asl_string(a, c->error, c->error_len) : asl_null());
+		asl_object_append(a, eo, "Cause", 5,
+				  c->cause ? asl_string(a, c->cause, c->cause_len) : asl_null());
 		g->results[index] = eo;
 		return;
 	}
@@ -147,20 +152,30 @@ static void finish(group *g, size_t index, asl_exec *c)
 	g->timed_out = c->timed_out;
 	int threshold = g->limits && (g->limits->tolerated_count >= 0 ||
 				      g->limits->tolerated_percentage >= 0);
-	g->error = threshold && !c->timed_out ? "States.ExceedToleratedFailureThreshold"
-					      : parent_string(p, c->error);
-	g->cause = threshold && !c->timed_out ? "The specified tolerated failure threshold was "
-						"exceeded"
-					      : parent_string(p, c->cause);
+	if (threshold && !c->timed_out) {
+		g->error = "States.ExceedToleratedFailureThreshold";
+		g->cause = "The specified tolerated failure threshold was exceeded";
+		g->error_len = strlen(g->error);
+		g->cause_len = strlen(g->cause);
+	} else {
+		g->error_len = c->error_len;
+		g->cause_len = c->cause_len;
+		g->error = copied(asl_heap(p), c->error, &g->error_len);
+		g->cause = copied(asl_heap(p), c->cause, &g->cause_len);
+		if ((c->error && !g->error) || (c->cause && !g->cause)) {
+			g->error = ASL_OOM_ERROR;
+			g->error_len = sizeof ASL_OOM_ERROR - 1;
+			g->cause = ASL_OOM_CAUSE;
+			g->cause_len = sizeof ASL_OOM_CAUSE - 1;
+		}
+	}
 	atomic_store(&g->cancel, 1);
 }
 
 static void run_item(group *g, size_t index, asl_exec *c, int reuse)
 {
 	if (child_init(c, g, reuse) < 0) {
-		c->failed = 1;
-		c->error = "States.Runtime";
-		c->cause = "The execution ran out of memory.";
+		asl_fail_oom(c);
 	} else if (g->starts) {
 		c->data = g->input;
 		asl__run_from(c, g->starts[index]);
@@ -236,7 +251,7 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 			ex->timed_out = 1;
 			asl_fail(ex, "States.Timeout", NULL);
 		} else if (g->failed) {
-			asl_fail(ex, g->error, g->cause);
+			asl__fail_text(ex, g->error, g->error_len, g->cause, g->cause_len);
 		} else if (asl__cancelled(ex)) {
 			asl_fail(ex, "States.Runtime", "cancelled");
 		} else {
@@ -392,14 +407,15 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 					     "float: %s", field, quoted(ex, v), path->text);
 			return -1;
 		}
-		if (d < 0 || d > 100) {
+		if (!(d >= 0 && d <= 100)) { /* NaN too */
 			asl_fail_runtime(ex, "ToleratedFailurePercentage must be between 0 and 100.");
 			return -1;
 		}
 		limits->tolerated_percentage = d;
 		return 0;
 	}
-	if (!ok || floor(d) != d) {
+	/* Java ints, as AWS parses them: larger values are not valid integers either */
+	if (!ok || floor(d) != d || !(fabs(d) <= ASL_INT32_MAX)) {
 		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
 				     "integer: %s", field, quoted(ex, v), path->text);
 		return -1;

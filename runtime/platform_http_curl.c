@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "asl/platform.h"
+#include "platform_sigpipe.h"
 
 static struct {
 	CURL *(*easy_init)(void);
@@ -96,10 +97,14 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 	lib.easy_setopt(curl, CURLOPT_WRITEDATA, r);
 	lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	lib.easy_setopt(curl, CURLOPT_HEADERDATA, r);
-	lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* safe on threads */
+	lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* no signal handlers: safe on threads */
 	if (timeout_ms > 0)
 		lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	/* NOSIGNAL leaves SIGPIPE to us: a peer closing mid-write must not kill the process */
+	asl_sigpipe_guard g;
+	asl__sigpipe_block(&g);
 	CURLcode rc = lib.easy_perform(curl);
+	asl__sigpipe_restore(&g);
 	int result = 0;
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		r->timed_out = 1;

@@ -1,10 +1,14 @@
 /* POSIX implementation of the platform layer. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "asl/platform.h"
 
@@ -40,7 +44,8 @@ int asl_platform_random(void *buf, size_t len)
 	return 0;
 }
 
-int asl_platform_mkdirs(const char *path)
+/* Creates `path` and its missing parents (the root given on the command line). */
+static int mkdirs(const char *path)
 {
 	char buf[4096];
 	size_t n = strlen(path);
@@ -57,4 +62,69 @@ int asl_platform_mkdirs(const char *path)
 		buf[i] = c;
 	}
 	return 0;
+}
+
+static int is_link(int dir, const char *name)
+{
+	struct stat st;
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* Opens the directory `name` below `dir` (closing `dir`) without following a symbolic link;
+ * with `create`, makes it first when missing. -1, or -2 for a symbolic link. */
+static int open_subdir(int dir, const char *name, int create)
+{
+	if (create && mkdirat(dir, name, 0777) != 0 && errno != EEXIST) {
+		close(dir);
+		return -1;
+	}
+	int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int link = sub < 0 && is_link(dir, name);
+	close(dir);
+	return sub >= 0 ? sub : link ? -2 : -1;
+}
+
+int asl_platform_open_below(const char *root, const char *rel, int create, FILE **out)
+{
+	*out = NULL;
+	if (create && mkdirs(root) < 0)
+		return -1;
+	/* every name below the root is opened relative to its parent, never through a symbolic
+	 * link, so neither ".." nor a link can lead out of it (and no race can swap one in) */
+	int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *p = rel;
+	char name[NAME_MAX + 1];
+	for (;;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (dir < 0 || n == 0 || n > NAME_MAX) {
+			if (dir >= 0)
+				close(dir);
+			return dir == -2 ? -2 : -1;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!strcmp(name, "..")) {
+			close(dir);
+			return -2;
+		}
+		p += n;
+		if (!*p)
+			break; /* the file itself */
+		if (strcmp(name, ".") != 0)
+			dir = open_subdir(dir, name, create);
+	}
+	int flags = O_NOFOLLOW | O_CLOEXEC | (create ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY);
+	int fd = openat(dir, name, flags, 0666);
+	int link = fd < 0 && is_link(dir, name);
+	close(dir);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) { /* a directory, a FIFO */
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0 && !(*out = fdopen(fd, create ? "wb" : "rb")))
+		close(fd);
+	return *out ? 0 : link ? -2 : -1;
 }

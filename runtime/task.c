@@ -94,6 +94,8 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 		asl_fail(ex, call.error ? call.error : "States.TaskFailed", call.cause);
 		return NULL;
 	}
+	if (!call.result && asl_heap(ex)->failed)
+		return asl_fail_oom(ex), NULL; /* the handler's result did not fit */
 	if (!call.result)
 		return task_failed(ex, "States.TaskFailed", "The C handler '%s' of '%s' returned "
 							     "success without a result.", name,
@@ -110,8 +112,9 @@ static int lambda_error(asl_exec *ex, const char *text, size_t len)
 	if (!type || type->type != ASL_STRING)
 		return 0;
 	const asl_value *msg = asl_object_get(v, "errorMessage", 12);
-	asl_fail(ex, type->u.string.ptr,
-		 msg && msg->type == ASL_STRING ? msg->u.string.ptr : msg ? asl__json(ex, msg) : NULL);
+	if (msg && msg->type != ASL_STRING)
+		msg = asl_cstring(asl_heap(ex), asl__json(ex, msg));
+	asl__fail_values(ex, type, msg);
 	return 1;
 }
 
@@ -123,6 +126,21 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* How long a task may wait: its TimeoutSeconds or what is left of the execution's, whichever
+ * ends first (*execution says it is the execution's); 0: no limit. */
+static int64_t wait_limit(asl_exec *ex, double timeout, int *execution)
+{
+	int64_t own = timeout > 0 ? asl__ms_of_seconds(timeout) : 0;
+	*execution = 0;
+	if (!ex->deadline_ms)
+		return own;
+	int64_t left = ex->deadline_ms - asl__now(ex);
+	if (own && own <= left)
+		return own;
+	*execution = 1;
+	return left > 1 ? left : 1;
+}
+
 static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 			   asl_value *input, double timeout, double heartbeat)
 {
@@ -132,14 +150,21 @@ static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 	if (!json)
 		return NULL;
 	asl_cancel cancel = {asl__cancelled_cb, ex};
-	if (asl_platform_run(command, json, len, (int64_t)(timeout * 1000),
-			     (int64_t)(heartbeat * 1000), &cancel, &r) < 0)
+	int execution;
+	int64_t limit = wait_limit(ex, timeout, &execution);
+	if (asl_platform_run(command, json, len, limit, asl__ms_of_seconds(heartbeat), &cancel,
+			     &r) < 0)
 		return task_failed(ex, "States.TaskFailed", "Cannot start the command '%s' of '%s'.",
 				   command, t->resource);
 	asl_value *result = NULL;
 	char detail[600];
 	if (r.cancelled) {
 		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+	} else if (r.timed_out && execution) {
+		asl__time_out(ex);
+	} else if (r.overflow) { /* it was killed for it: say so, not "killed by signal 9" */
+		task_failed(ex, "States.TaskFailed", "The command of '%s' wrote more output than %s.",
+			    t->resource, "64 MiB");
 	} else if (r.timed_out || r.heartbeat_timed_out) {
 		task_failed(ex, "States.Timeout",
 			    r.timed_out ? "The task '%s' did not finish within its %s; it was killed."
@@ -157,9 +182,6 @@ static asl_value *run_exec(asl_exec *ex, const asl_task *t, const char *command,
 			task_failed(ex, "States.TaskFailed", "The command of '%s' %s", t->resource,
 				    detail);
 		}
-	} else if (r.overflow) {
-		task_failed(ex, "States.TaskFailed", "The command of '%s' wrote more output than %s.",
-			    t->resource, "64 MiB");
 	} else if (blank(r.out ? r.out : "", r.out_len)) {
 		result = asl_null();
 	} else {
@@ -184,7 +206,8 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	asl_http_result r;
 	if (!json)
 		return NULL;
-	if (asl_platform_http_post(url, json, len, (int64_t)(timeout * 1000), &r) < 0) {
+	int execution;
+	if (asl_platform_http_post(url, json, len, wait_limit(ex, timeout, &execution), &r) < 0) {
 		task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url, r.error);
 		asl_platform_http_free(&r);
 		return NULL;
@@ -192,7 +215,9 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	asl_value *result = NULL;
 	char status[32];
 	snprintf(status, sizeof status, "%ld", r.status);
-	if (r.timed_out) {
+	if (r.timed_out && execution) {
+		asl__time_out(ex);
+	} else if (r.timed_out) {
 		task_failed(ex, "States.Timeout", "The request to %s did not finish within its %s.",
 			    url, "TimeoutSeconds");
 	} else if (r.function_error || r.status < 200 || r.status > 299) {
@@ -216,6 +241,8 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 			double heartbeat)
 {
 	asl_value *result = NULL;
+	if (asl__past_deadline(ex))
+		return asl__time_out(ex), NULL;
 	if (!asl__mock_invoke(ex, &result)) {
 		const char *b = find_binding(ex, t->resource);
 		if (!b)
@@ -238,6 +265,9 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 			return task_failed(ex, "States.TaskFailed", "Unknown binding '%s' for '%s'.", b,
 					   t->resource);
 	}
+	/* a C handler cannot be interrupted: the execution's timeout applies when it returns */
+	if (asl__past_deadline(ex) && !ex->timed_out)
+		return asl__time_out(ex), NULL;
 	size_t size = result ? asl_json_size(result, ASL_PAYLOAD_LIMIT) : 0;
 	if (size == ASL_TOO_DEEP)
 		return task_failed(ex, "States.TaskFailed", "The result of '%s' is nested more than "

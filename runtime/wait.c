@@ -7,6 +7,14 @@
 /* AWS rejects waits ending more than ~2^31 seconds away. */
 #define MAX_WAIT_MS (2147483647LL * 1000)
 
+int64_t asl__ms_of_seconds(double seconds)
+{
+	double ms = seconds * 1000;
+	if (!(ms > 0)) /* NaN too */
+		return 0;
+	return ms < ASL_MS_FOREVER ? (int64_t)ms : (int64_t)ASL_MS_FOREVER;
+}
+
 int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 {
 	int timed_out = 0;
@@ -16,8 +24,9 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 	}
 	int64_t delta = target_ms - asl__now(ex);
 	if (delta > 0) {
-		double scale = ex->opts.wait_scale < 0 ? 0 : ex->opts.wait_scale;
-		int64_t real = (int64_t)((double)delta * scale);
+		double scale = ex->opts.wait_scale > 0 ? ex->opts.wait_scale : 0; /* NaN: 0 */
+		double scaled = (double)delta * scale;
+		int64_t real = scaled < ASL_MS_FOREVER ? (int64_t)scaled : (int64_t)ASL_MS_FOREVER;
 		if (ex->group) {
 			/* a branch sleeps in slices, so a failing sibling can stop it promptly */
 			for (int64_t left = real; left > 0; left -= 50) {
@@ -28,23 +37,19 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		} else {
 			asl_platform_sleep_ms(real);
 		}
-		if (real < delta)
-			ex->skipped_ms += delta - real;
+		int64_t skipped = real < delta ? delta - real : 0;
+		const int64_t forever = (int64_t)ASL_MS_FOREVER;
+		ex->skipped_ms =
+			ex->skipped_ms > forever - skipped ? forever : ex->skipped_ms + skipped;
 	}
-	if (timed_out) {
-		ex->timed_out = ex->failed = 1;
-		ex->error = "States.Timeout";
-		ex->cause = NULL;
-		return ASL_FAILED;
-	}
-	return 0;
+	return timed_out ? asl__time_out(ex) : 0;
 }
 
 int asl_wait_seconds(asl_exec *ex, double seconds)
 {
-	if (seconds * 1000 > (double)MAX_WAIT_MS)
+	if (!(seconds * 1000 <= (double)MAX_WAIT_MS))
 		return asl_fail_runtime(ex, "Wait state delay is too long.");
-	return asl__sleep_until(ex, asl__now(ex) + (int64_t)(seconds * 1000));
+	return asl__sleep_until(ex, asl__now(ex) + asl__ms_of_seconds(seconds));
 }
 
 int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v)

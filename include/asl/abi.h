@@ -39,6 +39,10 @@ typedef struct asl_machine {
 #define ASL_STATIC_BOOL(b) {ASL_BOOL, ASL_FLAG_STATIC, (b), 0, {.number = 0}}
 #define ASL_STATIC_NUMBER(x, isint) \
 	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, {.number = (x)}}
+/* A number that keeps its source text (see asl_value.u.number_text). */
+#define ASL_STATIC_NUMBER_TEXT(x, isint, text) \
+	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, \
+	 {.number = (x), .number_text = (text)}}
 #define ASL_STATIC_STRING(s, n) {ASL_STRING, ASL_FLAG_STATIC, 0, 0, {.string = {(s), (n)}}}
 #define ASL_STATIC_ARRAY(items, n) \
 	{ASL_ARRAY, ASL_FLAG_STATIC, 0, 0, {.array = {(items), (n), (n)}}}
@@ -140,7 +144,8 @@ double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
 			const asl_value *v);
 
 typedef struct asl_retrier {
-	const char *const *errors;
+	const char *const *errors; /* ErrorEquals; names may hold NUL characters: */
+	const size_t *error_lens;  /* their lengths */
 	int error_count;
 	double interval, backoff, max_delay; /* max_delay 0: none */
 	int max_attempts;
@@ -149,6 +154,7 @@ typedef struct asl_retrier {
 
 typedef struct asl_catcher {
 	const char *const *errors;
+	const size_t *error_lens;
 	int error_count;
 } asl_catcher;
 

@@ -32,6 +32,7 @@ typedef struct asl_result {
 	size_t output_len;
 	const char *error;  /* FAILED / TIMED_OUT: may be NULL when the Fail state gave none */
 	const char *cause;
+	size_t error_len, cause_len; /* NUL-terminated, but a NUL may be part of them too */
 	uint64_t transitions; /* states entered */
 	asl_arena arena;
 } asl_result;
@@ -56,7 +57,8 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 
 /* Command-line front end shared by AOT executables and `aslc run`: parses the options
  * documented in --help, reads the input, runs the machine, prints the outcome and returns the
- * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out). */
+ * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out, 4 the output could
+ * not be written). */
 int asl_main(int argc, char **argv, const asl_machine *machine);
 
 #ifdef __cplusplus

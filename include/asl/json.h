@@ -66,7 +66,14 @@ struct asl_value {
 	uint8_t boolean;
 	uint32_t pos; /* byte offset in the parsed text, for diagnostics */
 	union {
-		double number;
+		struct {
+			double number;
+			/* NULL, or the source digits of an integer that `number` does not hold
+			 * exactly or would print otherwise (2^64, 9007199254740993), or "-0.0":
+			 * written out and compared in place of the double, so numbers that pass
+			 * through keep their value */
+			const char *number_text;
+		};
 		struct {
 			const char *ptr; /* NUL-terminated, may contain NULs (len counts) */
 			size_t len;

@@ -4,6 +4,7 @@
 #define ASL_PLATFORM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Wall-clock time in milliseconds since the Unix epoch. */
@@ -14,8 +15,11 @@ void asl_platform_sleep_ms(int64_t ms);
 /* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
 int asl_platform_random(void *buf, size_t len);
 
-/* Creates a directory and its missing parents; 0, or -1. */
-int asl_platform_mkdirs(const char *path);
+/* Opens the regular file `rel` ('/'-separated names) below the directory `root` for reading,
+ * or with `create` for writing (making `root`, missing directories and the file, or truncating
+ * it). Nothing below `root` may be "..", nor a symbolic link: the file stays inside `root`.
+ * 0 with *out set; -1 when it cannot; -2 when a name is ".." or a symbolic link. */
+int asl_platform_open_below(const char *root, const char *rel, int create, FILE **out);
 
 /* Threads for Parallel and Map. A pool runs batches of jobs on `threads` threads (the caller
  * included); asl_platform_pool_run returns when all `n` jobs ran, at most `max_concurrency` at a
@@ -36,13 +40,16 @@ void asl_platform_unlock(asl_lock *lock);
 
 /* Runs `command` with /bin/sh, `input` on its stdin. Heartbeats are writes to file descriptor 3
  * ($ASL_HEARTBEAT_FD); with timeout_ms or heartbeat_ms > 0 the process group is killed when
- * one expires. Returns 0 when the process ran (see the result), -1 when it could not start. */
+ * one expires. Returns when the command exits (with what its pipes hold then; whatever it left
+ * running in its process group is killed), when a limit expires, when `cancel` says so or when
+ * the output passes the capture limit: 0 when the process ran (see the result), -1 when it
+ * could not start. Signal dispositions are left alone. */
 typedef struct asl_process_result {
 	int exit_status;          /* -1 when killed by a signal */
 	int signal;
 	int timed_out, heartbeat_timed_out;
 	int cancelled;            /* cancel said so: the process group was killed */
-	int overflow;             /* output beyond the capture limit was dropped */
+	int overflow;             /* the output passed the capture limit: the group was killed */
 	char *out, *err;          /* NUL-terminated captures, freed by asl_platform_process_free */
 	size_t out_len, err_len;
 } asl_process_result;

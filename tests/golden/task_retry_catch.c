@@ -13,11 +13,13 @@ static const asl_seg S1_[] = {
 static const asl_path P1_ = {"$.validation", S1_, 1, 1, -1};
 static const asl_task T2_ = {"arn:aws:states:::lambda:invoke", 0};
 static const char *const E3_[] = {"Payment.Busy"};
+static const size_t EL3_[] = {12};
 static const asl_retrier R4_[] = {
-	{E3_, 1, 1, 2, 0, 3, 0},
+	{E3_, EL3_, 1, 1, 2, 0, 3, 0},
 };
 static const char *const E5_[] = {"States.ALL"};
-static const asl_catcher C6_[] = {{E5_, 1}};
+static const size_t EL5_[] = {10};
+static const asl_catcher C6_[] = {{E5_, EL5_, 1}};
 static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "amount", .key_len = 6},
 };

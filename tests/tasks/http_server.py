@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small Lambda-like HTTP endpoint on 127.0.0.1 for the Task binding tests. Prints its port,
 then serves until stdin closes. POST /echo returns the input; /fail answers 200 with
-X-Amz-Function-Error; /error answers 500; /notjson answers 200 with text; /slow sleeps."""
+X-Amz-Function-Error; /error answers 500; /notjson answers 200 with text;
+/notutf8 with JSON that is not UTF-8; /slow sleeps."""
 import http.server
 import json
 import sys
@@ -14,7 +15,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body, headers=()):
-        data = body.encode()
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -36,6 +37,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(500, "internal error")
         elif self.path == "/notjson":
             self.reply(200, "hello")
+        elif self.path == "/notutf8":
+            self.reply(200, b'{"a": "\xff"}')
         elif self.path == "/slow":
             time.sleep(3)
             self.reply(200, "{}")

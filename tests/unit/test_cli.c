@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,18 +98,18 @@ typedef struct outcome {
 	double seconds;
 } outcome;
 
-/* Runs `argv` (argv[0] is the program) with `input` on stdin, capturing stdout and stderr. */
-static outcome run_prog(const char *const argv[], const char *input)
+/* Runs `argv` (argv[0] is the program) with `in_fd` (or the file `in`) as stdin and the file
+ * `out` as stdout (NULL: captured), capturing stderr. */
+static outcome run_redirected(const char *const argv[], int in_fd, const char *in, const char *out)
 {
-	const char *in = write_file("stdin", input ? input : "");
-	const char *out = in_dir("stdout"), *err = in_dir("stderr");
+	const char *out_path = out ? out : in_dir("stdout"), *err = in_dir("stderr");
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int fi = open(in, O_RDONLY);
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fi = in ? open(in, O_RDONLY) : in_fd;
+		int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fi < 0 || fo < 0 || fe < 0)
 			_exit(127);
@@ -117,14 +119,62 @@ static outcome run_prog(const char *const argv[], const char *input)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
+	if (in_fd >= 0)
+		close(in_fd);
 	int ws;
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	outcome o;
 	o.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	o.out = read_file(out);
+	o.out = out ? "" : read_file(out_path);
 	o.err = read_file(err);
 	o.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return o;
+}
+
+/* Runs `argv` with `input` on stdin, capturing stdout and stderr. */
+static outcome run_prog(const char *const argv[], const char *input)
+{
+	return run_redirected(argv, -1, write_file("stdin", input ? input : ""), NULL);
+}
+
+/* Runs `argv` while a child writes up to `limit` zero bytes to its stdin (`fifo` NULL) or
+ * into the FIFO `fifo`: bounded, so a program that reads everything still ends. *stopped says
+ * whether the program stopped reading before the end. */
+static outcome run_fed(const char *const argv[], const char *fifo, size_t limit, int *stopped)
+{
+	int p[2] = {-1, -1};
+	if (!fifo)
+		ck_assert_int_eq(pipe(p), 0);
+	pid_t feeder = fork();
+	ck_assert_int_ge(feeder, 0);
+	if (feeder == 0) {
+		static const char zeros[65536];
+		signal(SIGPIPE, SIG_IGN); /* the reader closing early is what the test hopes for */
+		int fd = fifo ? open(fifo, O_WRONLY) : p[1];
+		if (!fifo)
+			close(p[0]);
+		size_t fed = 0;
+		while (fd >= 0 && fed < limit) {
+			size_t n = limit - fed < sizeof zeros ? limit - fed : sizeof zeros;
+			ssize_t put = write(fd, zeros, n);
+			if (put <= 0)
+				break;
+			fed += (size_t)put;
+		}
+		_exit(fed < limit ? 0 : 1);
+	}
+	if (!fifo)
+		close(p[1]);
+	outcome o = run_redirected(argv, p[0], fifo ? write_file("stdin", "") : NULL, NULL);
+	if (fifo) { /* frees a feeder still waiting for a program that never opened the FIFO */
+		int fd = open(fifo, O_RDONLY | O_NONBLOCK);
+		if (fd >= 0)
+			close(fd);
+	}
+	int ws;
+	ck_assert_int_eq(waitpid(feeder, &ws, 0), feeder);
+	*stopped = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 	return o;
 }
 
@@ -254,6 +304,56 @@ START_TEST(check_reports_malformed_json_with_its_position)
 }
 END_TEST
 
+START_TEST(check_reports_invalid_utf8_in_a_definition_at_its_position)
+{
+	const char *text = "{\"StartAt\": \"P\",\n \"Comment\": \"caf\xC3\xA9 \xED\xA0\x80\",\n"
+			   " \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n";
+	const char *path = write_file("utf8.asl.json", text);
+	outcome o = ASLC("--check", path);
+	ck_assert_int_eq(o.status, 2);
+	char want[512];
+	snprintf(want, sizeof want, "%s:2:20: error:", path); /* the 0xED byte (columns count bytes) */
+	ck_assert_msg(strstr(o.err, want) != NULL, "no '%s' in:\n%s", want, o.err);
+	ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+}
+END_TEST
+
+/* CPU seconds of `aslc --check` on the definition text (children's rusage). */
+static double check_cpu_seconds(const char *name, const char *text, int want_status)
+{
+	struct rusage r0, r1;
+	getrusage(RUSAGE_CHILDREN, &r0);
+	outcome o = ASLC("--check", write_file(name, text));
+	getrusage(RUSAGE_CHILDREN, &r1);
+	ck_assert_msg(o.status == want_status, "%s: exit %d: %.300s", name, o.status, o.err);
+	return (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+	       (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6;
+}
+
+START_TEST(check_of_a_megabyte_of_fields_or_states_takes_linear_time)
+{
+	/* each took seconds before: duplicate fields and state names were looked for among
+	 * all those before, and every Next searched the state table */
+	size_t cap = 1040000;
+	char *text = malloc(cap), *p = text;
+	p += sprintf(p, "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", "
+			"\"Parameters\": {\"p\": 0");
+	for (int i = 0; (size_t)(p - text) < cap - 100; i++)
+		p += sprintf(p, ",\"p%d\":%d", i, i);
+	sprintf(p, "}, \"End\": true}}}");
+	double wide = check_cpu_seconds("wide.asl.json", text, 0);
+	p = text + sprintf(text, "{\"StartAt\": \"S0\", \"States\": {");
+	int n = 0;
+	for (; (size_t)(p - text) < cap - 200; n++)
+		p += sprintf(p, "\"S%d\":{\"Type\":\"Pass\",\"Next\":\"S%d\"},", n, n + 1);
+	sprintf(p, "\"S%d\": {\"Type\": \"Succeed\"}, \"S0\": {\"Type\": \"Succeed\"}}}", n);
+	double states = check_cpu_seconds("states.asl.json", text, 2); /* S0 twice */
+	free(text);
+	ck_assert_msg(wide < 0.6 && states < 0.6, "CPU: %.2f s (fields), %.2f s (states)", wide,
+		      states);
+}
+END_TEST
+
 START_TEST(check_of_a_missing_file_is_an_error)
 {
 	outcome o = ASLC("--check", in_dir("no-such.asl.json"));
@@ -324,6 +424,20 @@ START_TEST(run_with_malformed_input_prints_one_line_and_exits_2)
 }
 END_TEST
 
+START_TEST(run_with_input_that_is_not_utf8_prints_one_line_and_exits_2)
+{
+	const char *m = write_file("m.asl.json", PASS_MACHINE);
+	const char *bad[] = {"{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\xAF\"}", "[\"\xF4\x90\x80\x80\"]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		outcome o = ASLC_STDIN(bad[i], "run", m);
+		ck_assert_int_eq(o.status, 2);
+		ck_assert_str_eq(o.out, "");
+		ck_assert_int_eq(count_lines(o.err), 1);
+		ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
+	}
+}
+END_TEST
+
 START_TEST(run_past_top_level_timeout_exits_3)
 {
 	outcome o = ASLC_STDIN("{}", "run", write_file("t.asl.json", TIMEOUT_MACHINE),
@@ -331,6 +445,48 @@ START_TEST(run_past_top_level_timeout_exits_3)
 	ck_assert_int_eq(o.status, 3);
 	ck_assert_str_eq(o.out, "{\"Error\":\"States.Timeout\"}\n");
 	ck_assert_msg(o.seconds < 30, "--wait-scale 0 still waited %.1f s", o.seconds);
+}
+END_TEST
+
+START_TEST(run_stops_reading_an_endless_input_at_the_limit)
+{
+	int stopped;
+	const char *def = write_file("m.asl.json", ECHO_MACHINE);
+	outcome o = run_fed((const char *const[]){ASLC_BIN, "run", def, NULL}, NULL, 8u << 20,
+			    &stopped);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "larger than AWS's limit of 262144 bytes"));
+	ck_assert_int_eq(count_lines(o.err), 1);
+	ck_assert_msg(stopped, "the whole stream was read");
+}
+END_TEST
+
+START_TEST(run_stops_reading_an_endless_config_file_at_the_limit)
+{
+	int stopped;
+	const char *fifo = in_dir("tasks.json");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	const char *def = write_file("m.asl.json", ECHO_MACHINE);
+	outcome o = run_fed((const char *const[]){ASLC_BIN, "run", def, "--tasks", fifo, NULL},
+			    fifo, 80u << 20, &stopped);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "is larger than the limit of 67108864 bytes"));
+	ck_assert_msg(stopped, "the whole stream was read");
+}
+END_TEST
+
+START_TEST(run_that_cannot_write_its_output_exits_4)
+{
+	const char *def = write_file("m.asl.json", PASS_MACHINE);
+	const char *in = write_file("in.json", "{}");
+	outcome o = run_redirected((const char *const[]){ASLC_BIN, "run", def, NULL}, -1, in,
+				   "/dev/full");
+	ck_assert_int_eq(o.status, 4);
+	ck_assert_ptr_nonnull(strstr(o.err, "cannot write the output"));
+	ck_assert_int_eq(count_lines(o.err), 1);
+	const char *fail = write_file("f.asl.json", FAIL_MACHINE);
+	o = run_redirected((const char *const[]){ASLC_BIN, "run", fail, NULL}, -1, in, "/dev/full");
+	ck_assert_int_eq(o.status, 4);
 }
 END_TEST
 
@@ -401,6 +557,33 @@ START_TEST(native_executable_behaves_like_run)
 }
 END_TEST
 
+START_TEST(check_stops_reading_an_endless_definition_at_the_limit)
+{
+	int stopped;
+	outcome o = run_fed((const char *const[]){ASLC_BIN, "--check", "-", NULL}, NULL, 8u << 20,
+			    &stopped);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "larger than AWS's limit of 1048576 bytes"));
+	ck_assert_msg(stopped, "the whole stream was read");
+}
+END_TEST
+
+START_TEST(emit_c_that_cannot_write_exits_4)
+{
+	const char *def = write_file("m.asl.json", PASS_MACHINE);
+	outcome o = ASLC("--emit-c", def, "-o", "/dev/full");
+	ck_assert_int_eq(o.status, 4);
+	ck_assert_ptr_nonnull(strstr(o.err, "cannot write /dev/full"));
+	o = run_redirected((const char *const[]){ASLC_BIN, "--emit-c", def, NULL}, -1,
+			   write_file("stdin", ""), "/dev/full");
+	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(count_lines(o.err), 1);
+	o = run_redirected((const char *const[]){ASLC_BIN, "--help", NULL}, -1,
+			   write_file("stdin", ""), "/dev/full");
+	ck_assert_int_eq(o.status, 4);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -413,6 +596,9 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, check_reports_every_error_not_just_the_first);
 	tcase_add_test(tc, check_reports_malformed_json_with_its_position);
 	tcase_add_test(tc, check_of_a_missing_file_is_an_error);
+	tcase_add_test(tc, check_of_a_megabyte_of_fields_or_states_takes_linear_time);
+	tcase_add_test(tc, check_reports_invalid_utf8_in_a_definition_at_its_position);
+	tcase_add_test(tc, check_stops_reading_an_endless_definition_at_the_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("run");
@@ -426,6 +612,10 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, run_of_a_fail_state_prints_error_and_cause_and_exits_1);
 	tcase_add_test(tc, run_with_malformed_input_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_past_top_level_timeout_exits_3);
+	tcase_add_test(tc, run_with_input_that_is_not_utf8_prints_one_line_and_exits_2);
+	tcase_add_test(tc, run_stops_reading_an_endless_input_at_the_limit);
+	tcase_add_test(tc, run_stops_reading_an_endless_config_file_at_the_limit);
+	tcase_add_test(tc, run_that_cannot_write_its_output_exits_4);
 	tcase_add_test(tc, run_rejects_unknown_machine_options_with_2);
 	tcase_add_test(tc, run_of_an_invalid_definition_exits_2_with_diagnostics);
 	suite_add_tcase(s, tc);
@@ -437,6 +627,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, help_prints_usage_and_exits_0);
 	tcase_add_test(tc, missing_definition_is_a_usage_error);
 	tcase_add_test(tc, emit_c_writes_c_source);
+	tcase_add_test(tc, emit_c_that_cannot_write_exits_4);
 	tcase_add_test(tc, native_executable_behaves_like_run);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,6 +3,7 @@
  * recorded behaviour (docs/research/asl-semantics.md section 7). */
 #include <check.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,6 +293,13 @@ START_TEST(array_partition_negative_size_fails)
 }
 END_TEST
 
+START_TEST(array_partition_of_nan_or_a_huge_size_fails)
+{
+	FAILS(CALL_V(asl_fn_array_partition, doc("[1,2]"), asl_number(asl_heap(&ex), NAN)));
+	FAILS(CALL(asl_fn_array_partition, "[1,2]", "1e300"));
+}
+END_TEST
+
 START_TEST(array_partition_of_a_non_array_fails)
 {
 	FAILS(CALL(asl_fn_array_partition, "{\"a\":1}", "2"));
@@ -370,6 +378,21 @@ START_TEST(array_range_step_zero_fails)
 }
 END_TEST
 
+START_TEST(integer_arguments_beyond_a_java_int_fail)
+{
+	/* cast to an integer they were undefined: MathRandom divided by zero, ArrayRange made
+	 * -9223372036854775808 items */
+	const char *big = "100000000000000000000000000000";
+	FAILS(CALL(asl_fn_array_range, "0", big, "10000000000000000000000000000"));
+	FAILS(CALL(asl_fn_array_range, "2147483648", "2147483649", "1"));
+	FAILS(CALL(asl_fn_math_random, "0", big));
+	FAILS(CALL(asl_fn_math_random, "0", "10", big));
+	FAILS(CALL(asl_fn_math_add, "18446744073709551616", "1"));
+	ck_assert_ptr_nonnull(strstr(ex.cause, "between -2147483648 and 2147483647"));
+	JSON_IS("-2147483648", CALL(asl_fn_math_add, "-2147483648", "0"));
+}
+END_TEST
+
 START_TEST(array_range_of_1000_items_is_allowed)
 {
 	asl_value *r = CALL(asl_fn_array_range, "1", "1000", "1");
@@ -395,6 +418,24 @@ END_TEST
 START_TEST(array_range_with_a_non_number_fails)
 {
 	FAILS(CALL(asl_fn_array_range, "0", "\"10\"", "1"));
+}
+END_TEST
+
+/* A one-item range at 1e300 converted 1e300 to int64 (undefined behaviour). */
+START_TEST(array_range_outside_the_int32_range_fails)
+{
+	FAILS(CALL(asl_fn_array_range, "1e300", "1e300", "1"));
+	FAILS(CALL(asl_fn_array_range, "0", "10", "1e20"));
+	FAILS(CALL(asl_fn_array_range, "-2147483649", "-2147483648", "1"));
+	FAILS(CALL_V(asl_fn_array_range, doc("0"), asl_number(asl_heap(&ex), NAN), doc("1")));
+}
+END_TEST
+
+START_TEST(array_range_across_the_whole_int32_range_is_too_long)
+{
+	FAILS(CALL(asl_fn_array_range, "-2147483648", "2147483647", "1"));
+	JSON_IS("[-2147483648,-1,2147483646]",
+		CALL(asl_fn_array_range, "-2147483648", "2147483647", "2147483647"));
 }
 END_TEST
 
@@ -507,6 +548,19 @@ START_TEST(base64_decode_of_invalid_text_fails)
 {
 	FAILS(CALL_V(asl_fn_base64_decode, str("not base64!")));
 	FAILS(CALL_V(asl_fn_base64_decode, str("@@@@")));
+}
+END_TEST
+
+START_TEST(base64_decode_to_bytes_that_are_not_utf8_fails)
+{
+	/* /w== is the byte 0xFF, wKs= an overlong '+', 7aCA a UTF-8 encoded surrogate */
+	const char *bad[] = {"/w==", "wKs=", "7aCA", "aGn/"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		FAILS(CALL_V(asl_fn_base64_decode, str(bad[i])));
+		ck_assert_ptr_nonnull(strstr(ex.cause, "UTF-8"));
+	}
+	asl_value *nul = CALL_V(asl_fn_base64_decode, str("YQBi")); /* NUL is a character */
+	ck_assert_uint_eq(nul->u.string.len, 3);
 }
 END_TEST
 
@@ -677,6 +731,13 @@ START_TEST(math_add_outside_the_int32_range_fails)
 }
 END_TEST
 
+START_TEST(math_add_of_nan_or_infinity_fails)
+{
+	FAILS(CALL_V(asl_fn_math_add, asl_number(asl_heap(&ex), NAN), doc("1")));
+	FAILS(CALL_V(asl_fn_math_add, doc("1"), asl_number(asl_heap(&ex), -INFINITY)));
+}
+END_TEST
+
 START_TEST(math_add_of_a_non_number_fails)
 {
 	FAILS(CALL(asl_fn_math_add, "\"1\"", "2"));
@@ -736,6 +797,36 @@ END_TEST
 START_TEST(math_random_of_a_non_number_fails)
 {
 	FAILS(CALL(asl_fn_math_random, "1", "\"9\""));
+}
+END_TEST
+
+/* Bounds beyond Java's int made the span 2^64 or more: r % 0 was a SIGFPE. Values no integer
+ * holds (NaN, infinities) are failures too, never undefined conversions. */
+START_TEST(math_random_with_bounds_outside_the_int32_range_fails)
+{
+	FAILS(CALL(asl_fn_math_random, "0", "1e20"));
+	FAILS(CALL(asl_fn_math_random, "-1e20", "0"));
+	FAILS(CALL(asl_fn_math_random, "-2147483649", "0"));
+	FAILS(CALL(asl_fn_math_random, "0", "2147483648"));
+	FAILS(CALL_V(asl_fn_math_random, asl_number(asl_heap(&ex), NAN), doc("1")));
+	FAILS(CALL_V(asl_fn_math_random, doc("0"), asl_number(asl_heap(&ex), INFINITY)));
+}
+END_TEST
+
+START_TEST(math_random_with_the_widest_int32_bounds_stays_in_range)
+{
+	asl_value *r = CALL(asl_fn_math_random, "-2147483648", "2147483647", "3");
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->u.number >= -2147483648.0 && r->u.number < 2147483647.0);
+}
+END_TEST
+
+START_TEST(math_random_with_a_seed_outside_the_int64_range_fails)
+{
+	FAILS(CALL(asl_fn_math_random, "1", "10", "1e30"));
+	FAILS(CALL(asl_fn_math_random, "1", "10", "9223372036854775808"));
+	FAILS(CALL_V(asl_fn_math_random, doc("1"), doc("10"), asl_number(asl_heap(&ex), NAN)));
+	ck_assert_ptr_nonnull(CALL(asl_fn_math_random, "1", "10", "-9223372036854775808"));
 }
 END_TEST
 
@@ -864,6 +955,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, array_partition_larger_than_the_array_is_one_chunk);
 	tcase_add_test(tc, array_partition_size_zero_fails);
 	tcase_add_test(tc, array_partition_negative_size_fails);
+	tcase_add_test(tc, array_partition_of_nan_or_a_huge_size_fails);
 	tcase_add_test(tc, array_partition_of_a_non_array_fails);
 	tcase_add_test(tc, array_contains_finds_a_scalar);
 	tcase_add_test(tc, array_contains_compares_objects_and_arrays_deeply);
@@ -875,10 +967,13 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, array_range_with_a_step_past_the_end_is_the_start);
 	tcase_add_test(tc, array_range_counts_down_with_a_negative_step);
 	tcase_add_test(tc, array_range_step_zero_fails);
+	tcase_add_test(tc, integer_arguments_beyond_a_java_int_fail);
 	tcase_add_test(tc, array_range_of_1000_items_is_allowed);
 	tcase_add_test(tc, array_range_of_more_than_1000_items_fails);
 	tcase_add_test(tc, array_range_items_are_integers);
 	tcase_add_test(tc, array_range_with_a_non_number_fails);
+	tcase_add_test(tc, array_range_outside_the_int32_range_fails);
+	tcase_add_test(tc, array_range_across_the_whole_int32_range_is_too_long);
 	tcase_add_test(tc, array_get_item_returns_the_element_at_the_index);
 	tcase_add_test(tc, array_get_item_past_the_end_fails);
 	tcase_add_test(tc, array_get_item_negative_index_fails);
@@ -904,6 +999,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, base64_decode_of_text);
 	tcase_add_test(tc, base64_round_trip_keeps_utf8);
 	tcase_add_test(tc, base64_decode_of_invalid_text_fails);
+	tcase_add_test(tc, base64_decode_to_bytes_that_are_not_utf8_fails);
 	tcase_add_test(tc, base64_encode_of_10000_characters_is_allowed);
 	tcase_add_test(tc, base64_encode_of_more_than_10000_characters_fails);
 	tcase_add_test(tc, base64_limit_counts_characters_not_bytes);
@@ -925,6 +1021,7 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, math_add_rounds_the_largest_double_below_a_half_down);
 	tcase_add_test(tc, math_add_accepts_the_int32_range);
 	tcase_add_test(tc, math_add_outside_the_int32_range_fails);
+	tcase_add_test(tc, math_add_of_nan_or_infinity_fails);
 	tcase_add_test(tc, math_add_of_a_non_number_fails);
 	tcase_add_test(tc, math_random_start_is_inclusive_and_end_exclusive);
 	tcase_add_test(tc, math_random_with_a_span_of_one_is_the_start);
@@ -932,6 +1029,9 @@ static Suite *intrinsic_functions_suite(void)
 	tcase_add_test(tc, math_random_with_a_seed_stays_in_range);
 	tcase_add_test(tc, math_random_with_end_not_after_start_fails);
 	tcase_add_test(tc, math_random_of_a_non_number_fails);
+	tcase_add_test(tc, math_random_with_bounds_outside_the_int32_range_fails);
+	tcase_add_test(tc, math_random_with_the_widest_int32_bounds_stays_in_range);
+	tcase_add_test(tc, math_random_with_a_seed_outside_the_int64_range_fails);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("strings");

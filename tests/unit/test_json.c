@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "asl/json.h"
 
@@ -426,6 +427,166 @@ START_TEST(deeply_nested_input_of_payload_size_is_rejected_quickly)
 }
 END_TEST
 
+/* ---- hostile input: linear time ---- */
+
+/* A text of about `size` bytes: `head`, then `unit` repeated, then `tail`. */
+static char *repeat(const char *head, const char *unit, const char *tail, size_t size)
+{
+	size_t h = strlen(head), u = strlen(unit), t = strlen(tail), n = (size - h - t) / u;
+	char *s = malloc(h + n * u + t + 1);
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, head, h);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + h + i * u, unit, u);
+	memcpy(s + h + n * u, tail, t + 1);
+	return s;
+}
+
+/* `open` and `close` repeated `depth` times each, around `inner`. */
+static char *nest(const char *open, const char *inner, const char *close, int depth)
+{
+	size_t o = strlen(open), c = strlen(close), i = strlen(inner);
+	char *s = malloc((o + c) * (size_t)depth + i + 1), *p = s;
+	ck_assert_ptr_nonnull(s);
+	for (int k = 0; k < depth; k++, p += o)
+		memcpy(p, open, o);
+	memcpy(p, inner, i);
+	p += i;
+	for (int k = 0; k < depth; k++, p += c)
+		memcpy(p, close, c);
+	*p = '\0';
+	return s;
+}
+
+/* CPU seconds asl_parse takes over `text`; `ok` says whether it must accept it. */
+static double parse_seconds(const char *text, int ok)
+{
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	asl_parse_error err;
+	clock_t t0 = clock();
+	asl_value *v = asl_parse(&a, text, strlen(text), 0, &err);
+	double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	ck_assert_msg((v != NULL) == ok, "%.40s...: %s", text, ok ? err.message : "accepted");
+	asl_arena_destroy(&a);
+	return s;
+}
+
+START_TEST(hostile_megabyte_inputs_parse_in_linear_time)
+{
+	/* each took jsmn quadratic time before (minutes for a megabyte): a primitive ending in a
+	 * quote hid the brackets after it from the depth check, and duplicate keys were searched
+	 * for through every member read before */
+	const size_t mb = 1u << 20;
+	char *hidden = nest("[", "", "]", (int)(mb / 2)), *after_quote = malloc(mb + 8);
+	snprintf(after_quote, mb + 8, "[1\" %s]", hidden); /* `1"` then nested brackets */
+	free(hidden);
+	char *deep = nest("[", "1", "]", ASL_PARSE_MAX_DEPTH - 1);
+	char *dict = nest("{\"k\":", "1", "}", ASL_PARSE_MAX_DEPTH - 1);
+	size_t dl = strlen(deep), ol = strlen(dict);
+	char *deep_unit = malloc(dl + 2), *dict_unit = malloc(ol + 2);
+	snprintf(deep_unit, dl + 2, "%s,", deep);
+	snprintf(dict_unit, ol + 2, "%s,", dict);
+	struct {
+		char *text;
+		int ok;
+	} cases[] = {
+		{after_quote, 0},
+		{repeat("[1\" ", "[[]],", "1]", mb), 0},
+		{repeat("[", deep_unit, "1]", mb), 1},           /* nested 511 deep, over and over */
+		{repeat("[", dict_unit, "1]", mb), 1},
+		{repeat("[1", ",1", "]", mb), 1},                /* many small tokens */
+		{repeat("{\"a\":1", ",\"a\":1", "}", mb), 1},     /* one key, repeated */
+		{repeat("[\"", "x\xC3\xA9\\n", "\"]", mb), 1},   /* one long string */
+	};
+	/* many distinct keys */
+	char *keys = malloc(mb + 32), *p = keys;
+	p += sprintf(p, "{\"k\":0");
+	for (int i = 0; p - keys < (ptrdiff_t)mb; i++)
+		p += sprintf(p, ",\"k%d\":%d", i, i);
+	strcpy(p, "}");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double s = parse_seconds(cases[i].text, cases[i].ok);
+		ck_assert_msg(s < 2.0, "case %zu took %.2f s", i, s);
+		free(cases[i].text);
+	}
+	ck_assert_double_lt(parse_seconds(keys, 1), 2.0);
+	free(keys);
+	free(deep);
+	free(dict);
+	free(deep_unit);
+	free(dict_unit);
+}
+END_TEST
+
+START_TEST(many_keys_keep_order_and_last_duplicate_wins)
+{
+	char text[4096], *p = text;
+	p += sprintf(p, "{");
+	for (int i = 0; i < 100; i++)
+		p += sprintf(p, "%s\"k%d\":%d", i ? "," : "", i % 40, i);
+	sprintf(p, "}");
+	asl_value *v = parse(text);
+	ck_assert_uint_eq(v->u.object.len, 40);
+	for (int i = 0; i < 40; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%d", i);
+		ck_assert_str_eq(v->u.object.members[i].key, key);
+		ck_assert_double_eq(v->u.object.members[i].value->u.number, 80 + i < 100 ? 80 + i : 40 + i);
+	}
+}
+END_TEST
+
+/* ---- UTF-8 ---- */
+
+static const char *const bad_utf8[] = {
+	"[\"\x80\"]",                 /* a stray continuation byte */
+	"[\"\xC3\"]",                 /* truncated */
+	"[\"\xE2\x82\"]",
+	"[\"\xC3x\"]",                /* not a continuation byte */
+	"[\"\xC0\xAF\"]",             /* overlong '/' */
+	"[\"\xC1\xBF\"]",
+	"[\"\xE0\x80\xAF\"]",
+	"[\"\xF0\x80\x80\xAF\"]",
+	"[\"\xED\xA0\x80\"]",         /* U+D800 encoded */
+	"[\"\xED\xBF\xBF\"]",         /* U+DFFF */
+	"[\"\xF4\x90\x80\x80\"]",     /* U+110000 */
+	"[\"\xF5\x80\x80\x80\"]",
+	"[\"\xFF\"]",
+	"{\"\xFE\": 1}",              /* in a key */
+	"[\xC3\xA9]",                 /* valid, but outside a string */
+};
+
+START_TEST(invalid_utf8_is_rejected)
+{
+	asl_parse_error e = parse_error(bad_utf8[_i]);
+	ck_assert_msg(e.offset >= 1 && e.offset <= 2, "%s: offset %zu", bad_utf8[_i], e.offset);
+}
+END_TEST
+
+START_TEST(utf8_at_the_edges_of_validity_is_accepted)
+{
+	const char *good[] = {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
+			      "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char text[16];
+		snprintf(text, sizeof text, "[\"%s\"]", good[i]);
+		ck_assert_str_eq(parse(text)->u.array.items[0]->u.string.ptr, good[i]);
+	}
+}
+END_TEST
+
+START_TEST(nul_after_the_value_is_rejected)
+{
+	asl_parse_error err;
+	ck_assert_ptr_null(asl_parse(&arena, "{}\0", 3, 0, &err));
+	ck_assert_uint_eq(err.offset, 2);
+	ck_assert_ptr_null(asl_parse(&arena, "1\0", 2, 0, &err));
+	ck_assert_ptr_null(asl_parse(&arena, "\"a\"\0", 4, 0, &err));
+	ck_assert_ptr_null(asl_parse(&arena, "[\"a\0\"]", 6, 0, &err)); /* raw NUL in a string */
+}
+END_TEST
+
 /* ---- error positions ---- */
 
 START_TEST(error_reports_line_and_column_of_bad_literal)
@@ -587,6 +748,20 @@ START_TEST(strings_escape_quotes_backslashes_and_control_characters)
 }
 END_TEST
 
+START_TEST(bytes_that_are_not_utf8_are_written_as_replacement_characters)
+{
+	/* a C handler or a command's stderr may make such strings; written JSON stays UTF-8 */
+	asl_value *o = asl_object(&arena, 1);
+	asl_object_append(&arena, o, "k\xFF", 2, asl_string(&arena, "a\xC3\xA9\xED\xA0\x80\xC3", 7));
+	const char *want = "{\"k\xEF\xBF\xBD\":\"a\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+			   "\xEF\xBF\xBD\"}";
+	ck_assert_str_eq(json(o), want);
+	ck_assert_uint_eq(asl_json_size(o, SIZE_MAX), strlen(want));
+	asl_parse_error err;
+	ck_assert_ptr_nonnull(asl_parse(&arena, want, strlen(want), 0, &err));
+}
+END_TEST
+
 START_TEST(object_keys_are_escaped_too)
 {
 	asl_value *o = asl_object(&arena, 1);
@@ -684,6 +859,62 @@ START_TEST(shared_constants_are_static)
 END_TEST
 
 /* ---- equality and copying ---- */
+
+START_TEST(integers_a_double_cannot_hold_keep_their_digits)
+{
+	const char *text = "[18446744073709551616,9007199254740993,-9007199254740993,"
+			   "123456789012345678901234567890,1" "00000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "00000000000000000000000000000000000000000000000000000000000000000000000"
+			   "0000000000000000000000000000000000000000000000000000000000000000000000]";
+	asl_value *v = parse(text);
+	ck_assert_str_eq(json(v), text);
+	ck_assert_uint_eq(asl_json_size(v, SIZE_MAX), strlen(text));
+	ck_assert_double_eq(v->u.array.items[1]->u.number, 9007199254740992.0); /* Choice's view */
+	ck_assert(v->u.array.items[1]->flags & ASL_FLAG_INTEGER);
+	/* a copy keeps the text in its own arena */
+	asl_arena other;
+	asl_arena_init(&other, NULL);
+	asl_value *c = asl_copy(&other, v);
+	ck_assert_ptr_ne(c->u.array.items[0]->u.number_text, v->u.array.items[0]->u.number_text);
+	ck_assert_str_eq(asl_to_json(&other, c, NULL), text);
+	asl_arena_destroy(&other);
+}
+END_TEST
+
+START_TEST(numbers_a_double_holds_keep_no_text)
+{
+	/* the hot path: nothing kept for numbers that print back as they came */
+	const char *same[] = {"[123456789012345]", "[-999999999999999]", "[9007199254740992]",
+			      "[1234567890123456768]", "[1.0]", "[0.1]", "[0]", "[-0]", "[0.0]"};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		ck_assert_ptr_null(parse(same[i])->u.array.items[0]->u.number_text);
+	/* Java's doubles: the source form of a fraction or exponent is not kept */
+	ck_assert_str_eq(json(parse("[1e2,1.50,-0,100000000000000000000.0]")), "[100.0,1.5,0,1e20]");
+}
+END_TEST
+
+START_TEST(fractional_negative_zero_keeps_its_sign)
+{
+	ck_assert_str_eq(json(parse("[-0.0,-0e3,-0.000]")), "[-0.0,-0.0,-0.0]");
+	ck_assert(asl_equal(parse("-0.0"), parse("0")));
+}
+END_TEST
+
+START_TEST(equal_compares_big_integers_by_their_digits)
+{
+	ck_assert(asl_equal(parse("[9007199254740993]"), parse("[9007199254740993]")));
+	ck_assert(!asl_equal(parse("[9007199254740993]"), parse("[9007199254740992]")));
+	ck_assert(!asl_equal(parse("[9007199254740992]"), parse("[9007199254740993]")));
+	ck_assert(!asl_equal(parse("[9007199254740993]"), parse("[9007199254740995]")));
+	/* 2^64 is kept as text (a double prints it in exponent form) but is exactly its double */
+	ck_assert(asl_equal(parse("18446744073709551616"), parse("1.8446744073709552e19")));
+	ck_assert(asl_equal(parse("18446744073709551616"), asl_number(&arena, 18446744073709551616.0)));
+	ck_assert(!asl_equal(parse("18446744073709551617"), parse("1.8446744073709552e19")));
+	ck_assert(!asl_equal(parse("9007199254740993"), parse("9007199254740993.5")));
+}
+END_TEST
 
 START_TEST(equal_compares_numbers_by_value)
 {
@@ -902,6 +1133,8 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, lone_surrogate_becomes_replacement_character);
 	tcase_add_test(tc, escaped_nul_is_kept_and_counted);
 	tcase_add_test(tc, raw_utf8_passes_through_unchanged);
+	tcase_add_test(tc, utf8_at_the_edges_of_validity_is_accepted);
+	tcase_add_test(tc, many_keys_keep_order_and_last_duplicate_wins);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");
@@ -921,6 +1154,10 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, nesting_up_to_the_depth_limit_is_accepted);
 	tcase_add_test(tc, nesting_beyond_the_depth_limit_is_rejected);
 	tcase_add_test(tc, deeply_nested_input_of_payload_size_is_rejected_quickly);
+	tcase_add_test(tc, hostile_megabyte_inputs_parse_in_linear_time);
+	tcase_add_loop_test(tc, invalid_utf8_is_rejected, 0,
+			    (int)(sizeof bad_utf8 / sizeof bad_utf8[0]));
+	tcase_add_test(tc, nul_after_the_value_is_rejected);
 	tcase_add_test(tc, error_reports_line_and_column_of_bad_literal);
 	tcase_add_test(tc, error_reports_position_of_missing_comma);
 	tcase_add_test(tc, error_reports_position_of_trailing_garbage);
@@ -942,6 +1179,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, integral_doubles_without_integer_flag_keep_a_fraction);
 	tcase_add_test(tc, strings_escape_quotes_backslashes_and_control_characters);
 	tcase_add_test(tc, object_keys_are_escaped_too);
+	tcase_add_test(tc, bytes_that_are_not_utf8_are_written_as_replacement_characters);
 	tcase_add_test(tc, to_json_reports_length);
 	suite_add_tcase(s, tc);
 
@@ -954,6 +1192,10 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, integral_test_accepts_whole_numbers_only);
 	tcase_add_test(tc, shared_constants_are_static);
 	tcase_add_test(tc, equal_compares_numbers_by_value);
+	tcase_add_test(tc, integers_a_double_cannot_hold_keep_their_digits);
+	tcase_add_test(tc, numbers_a_double_holds_keep_no_text);
+	tcase_add_test(tc, fractional_negative_zero_keeps_its_sign);
+	tcase_add_test(tc, equal_compares_big_integers_by_their_digits);
 	tcase_add_test(tc, equal_ignores_object_key_order);
 	tcase_add_test(tc, equal_is_deep_and_type_strict);
 	tcase_add_test(tc, equal_handles_strings_with_embedded_nul);

@@ -1,0 +1,161 @@
+/* Running out of memory: a machine that touches most allocation sites (tests/embed/
+ * memory.asl.json) runs with host allocators that fail after N blocks, or once a fixed budget
+ * of bytes is used up, for every N up to what a full run needs. Each run must either succeed
+ * with the right output or fail with States.Runtime saying the execution ran out of memory:
+ * never an empty error, never a crash (run under ASan too). */
+#include <check.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/asl.h"
+
+extern const asl_machine asl_generated_machine;
+
+typedef struct budget {
+	atomic_long blocks; /* blocks left to hand out */
+	atomic_long bytes;  /* bytes left */
+	atomic_long served; /* blocks handed out so far */
+	asl_allocator allocator; /* outlives the result, whose arena it serves */
+} budget;
+
+static void *limited_alloc(void *user, size_t size)
+{
+	budget *b = user;
+	if (atomic_fetch_sub(&b->blocks, 1) <= 0 ||
+	    atomic_fetch_sub(&b->bytes, (long)size) < (long)size)
+		return NULL;
+	atomic_fetch_add(&b->served, 1);
+	return malloc(size);
+}
+
+static void limited_release(void *user, void *block)
+{
+	(void)user;
+	free(block);
+}
+
+static int work(asl_task_call *call)
+{
+	call->result = asl_cstring(call->arena, "done"); /* NULL when out of memory */
+	return ASL_TASK_OK;
+}
+
+static asl_result run(budget *b, int threads)
+{
+	static const asl_binding bindings[] = {{"work", "c:work"}};
+	static const asl_handler handlers[] = {{"work", work, NULL}};
+	b->allocator = (asl_allocator){limited_alloc, limited_release, b};
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	asl_parse_error err;
+	asl_value *input = asl_parse(&a, "{\"name\":\"Ada\"}", 14, 0, &err);
+	ck_assert_ptr_nonnull(input);
+	asl_options opts;
+	asl_options_init(&opts);
+	opts.wait_scale = 0;
+	opts.threads = threads; /* 1: the same allocations in the same order on every run */
+	opts.allocator = &b->allocator;
+	opts.bindings = bindings;
+	opts.binding_count = 1;
+	opts.handlers = handlers;
+	opts.handler_count = 1;
+	asl_result r;
+	asl_execute(&asl_generated_machine, input, &opts, &r);
+	asl_arena_destroy(&a);
+	return r;
+}
+
+static char *full_output;
+static long full_blocks, full_bytes;
+
+/* The outcome of a run that may have run out of memory: the full run's output, or the error. */
+static void assert_success_or_out_of_memory(asl_result *r, const char *what, long n)
+{
+	const char *json = asl_result_error_json(r);
+	ck_assert_msg(json != NULL, "%s %ld: no error JSON", what, n);
+	if (r->status == ASL_SUCCEEDED) {
+		ck_assert_msg(r->output && !strcmp(r->output, full_output),
+			      "%s %ld: succeeded with %s", what, n, r->output ? r->output : "NULL");
+		return;
+	}
+	ck_assert_msg(r->status == ASL_FAILED_STATUS, "%s %ld: status %d", what, n, r->status);
+	ck_assert_msg(r->error && !strcmp(r->error, "States.Runtime") && r->cause &&
+			      strstr(r->cause, "ran out of memory"),
+		      "%s %ld: failed with %s", what, n, json);
+	ck_assert_msg(strstr(json, "States.Runtime") && strstr(json, "ran out of memory"),
+		      "%s %ld: error JSON %s", what, n, json);
+}
+
+static void measure_full_run(void)
+{
+	budget b = {LONG_MAX, LONG_MAX, 0, {0}};
+	asl_result r = run(&b, 1);
+	ck_assert_msg(r.status == ASL_SUCCEEDED, "the unlimited run failed: %s",
+		      asl_result_error_json(&r));
+	full_output = malloc(r.output_len + 1);
+	ck_assert_ptr_nonnull(full_output);
+	memcpy(full_output, r.output, r.output_len + 1);
+	full_blocks = atomic_load(&b.served);
+	full_bytes = LONG_MAX - atomic_load(&b.bytes);
+	asl_result_free(&r);
+	ck_assert_int_gt(full_blocks, 20);
+	fprintf(stderr, "full run: %ld blocks, %ld bytes\n", full_blocks, full_bytes);
+}
+
+START_TEST(every_failing_allocation_is_reported_as_out_of_memory)
+{
+	measure_full_run();
+	for (long n = 0; n <= full_blocks + 2; n++) {
+		budget b = {n, LONG_MAX, 0, {0}};
+		asl_result r = run(&b, 1);
+		assert_success_or_out_of_memory(&r, "blocks", n);
+		if (n < full_blocks)
+			ck_assert_msg(r.status != ASL_SUCCEEDED, "succeeded with %ld of %ld blocks",
+				      n, full_blocks);
+		asl_result_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(a_fixed_budget_too_small_is_reported_as_out_of_memory)
+{
+	measure_full_run();
+	for (long bytes = 0; bytes <= full_bytes + 4096; bytes += 1024) {
+		budget b = {LONG_MAX, bytes, 0, {0}};
+		asl_result r = run(&b, 1);
+		assert_success_or_out_of_memory(&r, "bytes", bytes);
+		asl_result_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(failing_allocations_on_several_threads_are_reported_as_out_of_memory)
+{
+	measure_full_run();
+	for (long n = 0; n <= full_blocks + 2; n++) {
+		budget b = {n, LONG_MAX, 0, {0}};
+		asl_result r = run(&b, 4);
+		assert_success_or_out_of_memory(&r, "blocks on 4 threads", n);
+		asl_result_free(&r);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("out_of_memory");
+	TCase *tc = tcase_create("out_of_memory");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_failing_allocation_is_reported_as_out_of_memory);
+	tcase_add_test(tc, a_fixed_budget_too_small_is_reported_as_out_of_memory);
+	tcase_add_test(tc, failing_allocations_on_several_threads_are_reported_as_out_of_memory);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
