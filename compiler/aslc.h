@@ -15,6 +15,8 @@ typedef struct source {
 	const char *path;
 	char *text;
 	size_t len;
+	size_t *line_starts; /* the offset of each line, for diagnostics */
+	size_t line_count;
 	asl_value *root;
 	int errors;
 } source;
@@ -167,6 +169,7 @@ typedef struct machine_info {
 	int ref_count, ref_cap;
 	var_ref *assigns;  /* every Assign of a variable, with its scope */
 	int assign_count, assign_cap;
+	name_index var_names;   /* the slot of each variable */
 	int start;
 	double timeout_seconds;
 	const char *name;
@@ -191,11 +194,19 @@ typedef struct emitter {
 	int counter; /* for unique generated names */
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
 	FILE *code;  /* the body of the state function being generated */
+	FILE *data;  /* long text as byte arrays: written first, before everything else */
+	name_index rule_paths; /* the id of the P<id>_ emitted for each Choice rule path text */
 } emitter;
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
-/* C string literal with every unsafe byte escaped (no injection, no trigraphs). */
+/* C string literal with every unsafe byte escaped (no injection, no trigraphs); for text known
+ * to be short (under 4095 bytes). */
 void emit_c_string(FILE *out, const char *s, size_t len);
+/* User text as a C expression of type const char *: a literal, or, past C11's limit on the
+ * length of a literal, the name of a static char array emitted to e->data. */
+void emit_c_text(emitter *e, FILE *out, const char *s, size_t len);
+/* The ", " before item i of a brace list, with a line break every 16 items. */
+void emit_list_separator(FILE *out, size_t i);
 /* A comment-safe rendering of user text. */
 void emit_comment_text(FILE *out, const char *s, size_t len);
 /* Static constant for a JSON value; returns its generated id (used as &L<id>_). */
@@ -218,12 +229,14 @@ void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *
 const char *emit_next(emitter *e, const state_info *s, const asl_value *name);
 /* Assign: builds the values into `var` now; returns the slot table id (or -1 without Assign). */
 int emit_assign_values(emitter *e, const asl_value *assign, const char *input, const char *var);
+/* Assign's template (*template_id) and slot table V<id>_ (returned; -1 without Assign). */
+int emit_assign_tables(emitter *e, const asl_value *assign, int *template_id);
 void emit_assign_commit(int id, const char *var, FILE *b, const char *indent);
 /* ResultPath: `out` = `result` merged into `raw`; `on_fail` (a statement) when it cannot be. */
 void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
 		      FILE *b);
-/* A Choice rule function c<id>_(ex, in). */
-int emit_rule(emitter *e, const asl_value *r);
+/* The body of a Choice state function (after InputPath): its rules as a table. */
+void emit_choice_state(emitter *e, const state_info *s);
 /* The body of a Task state function. */
 void emit_task_state(emitter *e, const state_info *s, int index);
 

@@ -32,10 +32,7 @@ static void *grow_table(checker *c, void *old, size_t elem, int count, int *cap)
 
 int var_slot(const machine_info *m, const char *name)
 {
-	for (int i = 0; i < m->var_count; i++)
-		if (!strcmp(m->vars[i], name))
-			return i;
-	return -1;
+	return name_index_find(&m->var_names, name, strlen(name));
 }
 
 static void note_reference(checker *c, const char *name, const asl_value *at)
@@ -57,6 +54,7 @@ static void note_assignment(checker *c, const char *name, const asl_value *at)
 	m->vars = grow_table(c, m->vars, sizeof *m->vars, m->var_count, &m->var_cap);
 	if (m->vars)
 		m->vars[m->var_count++] = name;
+	name_index_add(&m->var_names, c->arena, name, strlen(name), m->var_count - 1);
 }
 
 void check_path(checker *c, const asl_value *v, const char *what, int reference,

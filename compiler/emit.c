@@ -1,5 +1,5 @@
-/* Emitting the state machine: one C function per state, Choice rules as C functions, and the
- * machine table. A state function returns the index of the next state; the runtime's driver
+/* Emitting the state machine: one C function per state (Choice rules are tables, see
+ * emit_choice.c) and the machine table. A state function returns the index of the next state; the runtime's driver
  * loop makes the calls, so loops in the machine never grow the C stack. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -73,14 +73,13 @@ static const char *fail_field(emitter *e, const asl_value *v, const char *name, 
 	return asl_cstring(e->arena, buf)->u.string.ptr;
 }
 
-/* Assign: builds the values now (into `var`), assigns them when the state leaves. Returns
- * the id of the slot table, or -1 when there is no Assign. */
-int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
-			      const char *var)
+/* Assign's tables: the template t<id>_ of its values (*template_id) and the slots V<id>_ they
+ * go to (the id returned), or -1 when there is no Assign. */
+int emit_assign_tables(emitter *e, const asl_value *assign, int *template_id)
 {
 	if (!assign || assign->u.object.len == 0)
 		return -1;
-	int tid = emit_template(e, assign);
+	*template_id = emit_template(e, assign);
 	int id = e->counter++;
 	fprintf(e->out, "static const int V%d_[] = {", id);
 	for (size_t i = 0; i < assign->u.object.len; i++) {
@@ -89,11 +88,22 @@ int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
 		if (n >= 2 && !memcmp(m->key + n - 2, ".$", 2))
 			n -= 2;
 		const char *name = asl_string(e->arena, m->key, n)->u.string.ptr;
-		fprintf(e->out, "%s%d", i ? ", " : "", var_slot(e->m, name));
+		emit_list_separator(e->out, i);
+		fprintf(e->out, "%d", var_slot(e->m, name));
 	}
 	fputs("};\n", e->out);
-	fprintf(e->code, "\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
-		var, var, tid, input);
+	return id;
+}
+
+/* Assign: builds the values now (into `var`), assigns them when the state leaves. Returns
+ * the id of the slot table, or -1 when there is no Assign. */
+int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
+			      const char *var)
+{
+	int tid, id = emit_assign_tables(e, assign, &tid);
+	if (id >= 0)
+		fprintf(e->code, "\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
+			var, var, tid, input);
 	return id;
 }
 
@@ -188,49 +198,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 		fputs("\tout = in;\n", b);
 		assign_id = emit_assign_values(e, field(def, "Assign"), "in", "asg");
 	} else if (!strcmp(t, "Choice")) {
-		const asl_value *choices = field(def, "Choices");
-		fputs("\tint r;\n", b);
-		for (size_t i = 0; i < choices->u.array.len; i++) {
-			const asl_value *rule = choices->u.array.items[i];
-			int id = emit_rule(e, rule);
-			fprintf(b, "\tif ((r = c%d_(ex, in)) < 0)\n\t\treturn ASL_FAILED;\n", id);
-			fprintf(b, "\tif (r) {\n");
-			fprintf(b, "\t\tout = in;\n");
-			FILE *outer = e->code;
-			char *atext = NULL;
-			size_t alen = 0;
-			FILE *amem = open_memstream(&atext, &alen);
-			e->code = amem;
-			int rule_assign = emit_assign_values(e, field(rule, "Assign"), "in", "asg");
-			fclose(amem);
-			e->code = outer;
-			for (char *line = strtok(atext, "\n"); line; line = strtok(NULL, "\n"))
-				fprintf(b, "\t%s\n", line);
-			free(atext);
-			/* OutputPath is applied in the branch taken */
-			FILE *saved = e->code;
-			char *text = NULL;
-			size_t len = 0;
-			FILE *mem = open_memstream(&text, &len);
-			e->code = mem;
-			emit_io_path(e, field(def, "OutputPath"), "out", "in");
-			fclose(mem);
-			e->code = saved;
-			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-				fprintf(b, "\t%s\n", line);
-			free(text);
-			emit_assign_commit(rule_assign, "asg", b, "\t\t");
-			fprintf(b, "\t\treturn asl_leave(ex, out, %s);\n\t}\n",
-				emit_next(e, s, field(rule, "Next")));
-		}
-		if ((v = field(def, "Default"))) {
-			int state_assign = emit_assign_values(e, field(def, "Assign"), "in", "asg");
-			emit_io_path(e, field(def, "OutputPath"), "out", "in");
-			emit_assign_commit(state_assign, "asg", b, "\t");
-			fprintf(b, "\treturn asl_leave(ex, out, %s);\n", emit_next(e, s, v));
-		} else {
-			fputs("\t(void)out;\n\treturn asl_fail_no_choice(ex);\n", b);
-		}
+		emit_choice_state(e, s);
 		return;
 	} else { /* Succeed */
 		fputs("\tout = in;\n", b);
@@ -243,7 +211,7 @@ static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
 
 /* The Task bindings given to aslc, and the C handlers they name (declared extern: they come
  * from --link). Returns the number of handlers. */
-static int emit_bindings(FILE *out, const machine_info *m)
+static int emit_bindings(emitter *e, FILE *out, const machine_info *m)
 {
 	int handlers = 0;
 	if (!m->binding_count)
@@ -252,9 +220,9 @@ static int emit_bindings(FILE *out, const machine_info *m)
 	for (int i = 0; i < m->binding_count; i++) {
 		fputc('\t', out);
 		fputc('{', out);
-		emit_c_string(out, m->bindings[i].resource, strlen(m->bindings[i].resource));
+		emit_c_text(e, out, m->bindings[i].resource, strlen(m->bindings[i].resource));
 		fputs(", ", out);
-		emit_c_string(out, m->bindings[i].binding, strlen(m->bindings[i].binding));
+		emit_c_text(e, out, m->bindings[i].binding, strlen(m->bindings[i].binding));
 		fputs("},\n", out);
 	}
 	fputs("};\n", out);
@@ -287,13 +255,12 @@ static int emit_bindings(FILE *out, const machine_info *m)
 
 int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main)
 {
-	char *body = NULL;
-	size_t body_len = 0;
-	emitter e = {out, src, m, arena, 0, open_memstream(&body, &body_len), NULL};
-	fputs("/* Generated by aslc. Do not edit. */\n#include <asl/asl.h>\n\n", out);
-	for (int i = 0; i < m->count; i++)
-		fprintf(out, "static int s%d_(asl_exec *ex);\n", i);
-	fputc('\n', out);
+	/* the file is: prototypes, long text (data), declarations, functions (body), tables */
+	char *data = NULL, *decls = NULL, *body = NULL, *tables = NULL;
+	size_t data_len = 0, decls_len = 0, body_len = 0, tables_len = 0;
+	FILE *decl = open_memstream(&decls, &decls_len);
+	emitter e = {decl, src, m, arena, 0, open_memstream(&body, &body_len), NULL,
+		     open_memstream(&data, &data_len), {NULL, 0, 0}};
 	for (int i = 0; i < m->count; i++) {
 		const state_info *s = &m->states[i];
 		char *text = NULL;
@@ -307,41 +274,59 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int 
 		fprintf(e.body, " */\nstatic int s%d_(asl_exec *ex)\n{\n%s}\n\n", i, text);
 		free(text);
 	}
-	fclose(e.body);
-	fputc('\n', out);
-	fwrite(body, 1, body_len, out);
-	free(body);
-	fputs("static const asl_state_fn states_[] = {", out);
-	for (int i = 0; i < m->count; i++)
-		fprintf(out, "%ss%d_", i ? ", " : "", i);
-	fputs("};\nstatic const char *const names_[] = {\n", out);
+	FILE *t = open_memstream(&tables, &tables_len);
+	fputs("static const asl_state_fn states_[] = {", t);
 	for (int i = 0; i < m->count; i++) {
-		fputc('\t', out);
-		emit_c_string(out, m->states[i].name, m->states[i].name_len);
-		fputs(",\n", out);
+		emit_list_separator(t, (size_t)i);
+		fprintf(t, "s%d_", i);
 	}
-	fputs("};\nstatic const size_t name_lens_[] = {", out);
-	for (int i = 0; i < m->count; i++)
-		fprintf(out, "%s%zu", i ? ", " : "", m->states[i].name_len);
-	fputs("};\n", out);
+	fputs("};\nstatic const char *const names_[] = {\n", t);
+	for (int i = 0; i < m->count; i++) {
+		fputc('\t', t);
+		emit_c_string(t, m->states[i].name, m->states[i].name_len); /* 80 bytes at most */
+		fputs(",\n", t);
+	}
+	fputs("};\nstatic const size_t name_lens_[] = {", t);
+	for (int i = 0; i < m->count; i++) {
+		emit_list_separator(t, (size_t)i);
+		fprintf(t, "%zu", m->states[i].name_len);
+	}
+	fputs("};\n", t);
 	if (m->var_count) {
-		fputs("static const char *const vars_[] = {", out);
+		fputs("static const char *const vars_[] = {", t);
 		for (int i = 0; i < m->var_count; i++) {
-			fputs(i ? ", " : "", out);
-			emit_c_string(out, m->vars[i], strlen(m->vars[i]));
+			emit_list_separator(t, (size_t)i);
+			emit_c_text(&e, t, m->vars[i], strlen(m->vars[i]));
 		}
-		fputs("};\n", out);
+		fputs("};\n", t);
 	}
-	int handlers = emit_bindings(out, m);
-	fputs("\nconst asl_machine asl_generated_machine = {\n\t", out);
-	emit_c_string(out, m->name, strlen(m->name));
-	fprintf(out, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d,\n\t%s, %d, %s, %d};\n",
+	int handlers = emit_bindings(&e, t, m);
+	fputs("\nconst asl_machine asl_generated_machine = {\n\t", t);
+	emit_c_text(&e, t, m->name, strlen(m->name));
+	fprintf(t, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d,\n\t%s, %d, %s, %d};\n",
 		m->count, m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL",
 		m->var_count, m->binding_count ? "bindings_" : "NULL", m->binding_count,
 		handlers ? "handlers_" : "NULL", handlers);
 	if (with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
 		fputs("\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
 		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n#endif\n",
-		      out);
+		      t);
+	fclose(t);
+	fclose(e.data);
+	fclose(e.body);
+	fclose(decl);
+	fputs("/* Generated by aslc. Do not edit. */\n#include <asl/asl.h>\n\n", out);
+	for (int i = 0; i < m->count; i++)
+		fprintf(out, "static int s%d_(asl_exec *ex);\n", i);
+	fputc('\n', out);
+	fwrite(data, 1, data_len, out);
+	fwrite(decls, 1, decls_len, out);
+	fputc('\n', out);
+	fwrite(body, 1, body_len, out);
+	fwrite(tables, 1, tables_len, out);
+	free(data);
+	free(decls);
+	free(body);
+	free(tables);
 	return 0;
 }

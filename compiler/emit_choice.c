@@ -1,5 +1,7 @@
-/* Choice rules: each compiles to a C function returning 1 (true), 0 (false) or -1 (an error
- * was raised, e.g. a Variable that does not exist). */
+/* Choice states. The rules are data: one row per rule in a static table (R<id>_) that the
+ * runtime's asl_choose interprets, with And/Or/Not rows pointing at their operand rows. Only
+ * what differs per rule is emitted (its paths, shared between rules, and its operand constant),
+ * so the C stays small and fast to compile however many rules there are. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,34 @@ static const op_info COMPARISONS[] = {
 	{"TimestampGreaterThanEquals", ASL_CMP_TIMESTAMP, ASL_OP_GE},
 };
 
-static const char *const KIND_NAMES[] = {"ASL_CMP_STRING", "ASL_CMP_NUMERIC", "ASL_CMP_BOOLEAN",
-					 "ASL_CMP_TIMESTAMP"};
-static const char *const OP_NAMES[] = {"ASL_OP_EQ", "ASL_OP_NE", "ASL_OP_LT",
-				       "ASL_OP_LE", "ASL_OP_GT", "ASL_OP_GE"};
+static const struct {
+	const char *name;
+	int kind;
+} TYPE_TESTS[] = {
+	{"IsPresent", ASL_RULE_IS_PRESENT}, {"IsNull", ASL_RULE_IS_NULL},
+	{"IsNumeric", ASL_RULE_IS_NUMERIC}, {"IsString", ASL_RULE_IS_STRING},
+	{"IsBoolean", ASL_RULE_IS_BOOLEAN}, {"IsTimestamp", ASL_RULE_IS_TIMESTAMP},
+};
+
+/* The suffixes of ASL_RULE_*, ASL_CMP_*, ASL_OP_* and ASL_ROOT_* the row macros take. */
+static const char *const TEST_NAMES[] = {"", "", "", "IS_PRESENT", "IS_NULL", "IS_NUMERIC",
+					 "IS_STRING", "IS_BOOLEAN", "IS_TIMESTAMP"};
+static const char *const KIND_NAMES[] = {"STRING", "NUMERIC", "BOOLEAN", "TIMESTAMP"};
+static const char *const OP_NAMES[] = {"EQ", "NE", "LT", "LE", "GT", "GE"};
+static const char *const ROOT_NAMES[] = {"INPUT", "CONTEXT", "VARIABLE"};
+
+/* One row of the table as the emitter builds it: ids of paths and constants, -1 for none. */
+typedef struct rule_row {
+	int kind, cmp, op, expect;
+	int variable_root, operand_root;
+	int first, count;
+	int variable, operand_path, operand;
+} rule_row;
+
+typedef struct rule_table {
+	rule_row *rows;
+	int count;
+} rule_table;
 
 static const op_info *comparison(const char *key, size_t n)
 {
@@ -44,11 +70,36 @@ static const op_info *comparison(const char *key, size_t n)
 	return NULL;
 }
 
-
-/* Writes the body of a data-test rule into `out`. */
-static void data_test(emitter *e, const asl_value *r, FILE *out)
+/* The rows a rule needs: its own and all its operands'. */
+static int count_rows(const asl_value *r)
 {
-	const asl_value *var = field(r, "Variable");
+	const asl_value *v;
+	int n = 1;
+	if ((v = field(r, "And")) || (v = field(r, "Or")))
+		for (size_t i = 0; i < v->u.array.len; i++)
+			n += count_rows(v->u.array.items[i]);
+	else if ((v = field(r, "Not")))
+		n += count_rows(v);
+	return n;
+}
+
+/* A rule's path table P<id>_, emitted once per distinct path of the machine's Choices. */
+static int rule_path(emitter *e, const asl_value *v, int *root)
+{
+	jpath *p = emit_parse_path(e, v);
+	*root = p->root == ROOT_CONTEXT ? ASL_ROOT_CONTEXT
+		: p->root == ROOT_VARIABLE ? ASL_ROOT_VARIABLE
+					   : ASL_ROOT_INPUT;
+	int id = name_index_find(&e->rule_paths, v->u.string.ptr, v->u.string.len);
+	if (id < 0) {
+		id = emit_path(e, p);
+		name_index_add(&e->rule_paths, e->arena, v->u.string.ptr, v->u.string.len, id);
+	}
+	return id;
+}
+
+static void data_test(emitter *e, const asl_value *r, rule_row *row)
+{
 	const asl_member *opm = NULL;
 	for (size_t i = 0; i < r->u.object.len; i++) {
 		const char *k = r->u.object.members[i].key;
@@ -56,80 +107,156 @@ static void data_test(emitter *e, const asl_value *r, FILE *out)
 		    strcmp(k, "Assign"))
 			opm = &r->u.object.members[i];
 	}
-	int vid;
-	const char *get = emit_path_expr(e, emit_parse_path(e, var), "in", &vid);
 	const char *k = opm->key;
 	const asl_value *operand = opm->value;
-	fprintf(out, "\tasl_value *v = %s;\n", get);
-	if (!strcmp(k, "IsPresent")) {
-		fprintf(out, "\treturn (v != NULL) == %d;\n", operand->boolean);
-		return;
-	}
-	fprintf(out, "\tif (!v)\n\t\treturn asl_fail_choice_path(ex, &P%d_), -1;\n", vid);
-	const char *test = NULL;
-	if (!strcmp(k, "IsNull"))
-		test = "v->type == ASL_NULL";
-	else if (!strcmp(k, "IsNumeric"))
-		test = "v->type == ASL_NUMBER";
-	else if (!strcmp(k, "IsString"))
-		test = "v->type == ASL_STRING";
-	else if (!strcmp(k, "IsBoolean"))
-		test = "v->type == ASL_BOOL";
-	else if (!strcmp(k, "IsTimestamp"))
-		test = "asl_is_timestamp(v)";
-	if (test) {
-		fprintf(out, "\treturn (%s) == %d;\n", test, operand->boolean);
-		return;
-	}
+	row->variable = rule_path(e, field(r, "Variable"), &row->variable_root);
+	for (size_t i = 0; i < sizeof TYPE_TESTS / sizeof TYPE_TESTS[0]; i++)
+		if (!strcmp(k, TYPE_TESTS[i].name)) {
+			row->kind = TYPE_TESTS[i].kind;
+			row->expect = operand->boolean;
+			return;
+		}
 	if (!strcmp(k, "StringMatches")) {
-		fputs("\treturn asl_string_matches(v, ", out);
-		emit_c_string(out, operand->u.string.ptr, operand->u.string.len);
-		fprintf(out, ", %zu);\n", operand->u.string.len);
+		row->kind = ASL_RULE_MATCHES;
+		row->operand = emit_constant(e, operand);
 		return;
 	}
 	size_t n = strlen(k);
 	int is_path = n > 4 && !strcmp(k + n - 4, "Path");
 	const op_info *op = comparison(k, is_path ? n - 4 : n);
+	row->cmp = op->kind;
+	row->op = op->op;
 	if (is_path) {
-		int oid;
-		const char *oget = emit_path_expr(e, emit_parse_path(e, operand), "in", &oid);
-		fprintf(out, "\tasl_value *w = %s;\n", oget);
-		fprintf(out, "\tif (!w)\n\t\treturn asl_fail_choice_path(ex, &P%d_), -1;\n", oid);
-		fprintf(out, "\treturn asl_compare(%s, %s, v, w);\n", KIND_NAMES[op->kind],
-			OP_NAMES[op->op]);
+		row->kind = ASL_RULE_COMPARE_PATH;
+		row->operand_path = rule_path(e, operand, &row->operand_root);
 	} else {
-		fprintf(out, "\treturn asl_compare(%s, %s, v, &L%d_);\n", KIND_NAMES[op->kind],
-			OP_NAMES[op->op], emit_constant(e, operand));
+		row->kind = ASL_RULE_COMPARE;
+		row->operand = emit_constant(e, operand);
 	}
 }
 
-int emit_rule(emitter *e, const asl_value *r)
+/* Fills row `at` for rule `r`; a composite's operands get the next free rows, together. */
+static void fill_row(emitter *e, rule_table *t, int at, const asl_value *r)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	rule_row *row = &t->rows[at];
 	const asl_value *v;
+	*row = (rule_row){0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1};
 	if ((v = field(r, "And")) || (v = field(r, "Or"))) {
-		int is_and = field(r, "And") != NULL;
-		fputs("\tint r;\n", out);
-		for (size_t i = 0; i < v->u.array.len; i++) {
-			int sub = emit_rule(e, v->u.array.items[i]);
-			/* AWS evaluates left to right and stops at the first decisive operand: false
-			 * for And, true for Or; an error (-1) always stops. */
-			fprintf(out, "\tif ((r = c%d_(ex, in)) != %d)\n\t\treturn r;\n", sub, is_and);
-		}
-		fprintf(out, "\treturn %d;\n", is_and);
+		row->kind = field(r, "And") ? ASL_RULE_AND : ASL_RULE_OR;
+		row->first = t->count;
+		row->count = (int)v->u.array.len;
+		t->count += row->count;
+		for (int i = 0; i < row->count; i++)
+			fill_row(e, t, row->first + i, v->u.array.items[i]);
 	} else if ((v = field(r, "Not"))) {
-		int sub = emit_rule(e, v);
-		fprintf(out, "\tint r = c%d_(ex, in);\n\treturn r < 0 ? r : !r;\n", sub);
+		row->kind = ASL_RULE_NOT;
+		row->first = t->count++;
+		row->count = 1;
+		fill_row(e, t, row->first, v);
 	} else {
-		data_test(e, r, out);
+		data_test(e, r, row);
 	}
-	fclose(out);
+}
+
+static void print_row(FILE *out, const rule_row *r)
+{
+	const char *root = ROOT_NAMES[r->variable_root];
+	switch (r->kind) {
+	case ASL_RULE_AND:
+	case ASL_RULE_OR:
+		fprintf(out, "\tASL_R_%s(%d, %d),\n", r->kind == ASL_RULE_AND ? "AND" : "OR",
+			r->first, r->count);
+		break;
+	case ASL_RULE_NOT:
+		fprintf(out, "\tASL_R_NOT(%d),\n", r->first);
+		break;
+	case ASL_RULE_MATCHES:
+		fprintf(out, "\tASL_R_MATCHES(%s, &P%d_, &L%d_),\n", root, r->variable, r->operand);
+		break;
+	case ASL_RULE_COMPARE:
+		fprintf(out, "\tASL_R_CMP(%s, %s, %s, &P%d_, &L%d_),\n", KIND_NAMES[r->cmp],
+			OP_NAMES[r->op], root, r->variable, r->operand);
+		break;
+	case ASL_RULE_COMPARE_PATH:
+		fprintf(out, "\tASL_R_CMP_PATH(%s, %s, %s, &P%d_, %s, &P%d_),\n", KIND_NAMES[r->cmp],
+			OP_NAMES[r->op], root, r->variable, ROOT_NAMES[r->operand_root],
+			r->operand_path);
+		break;
+	default:
+		fprintf(out, "\tASL_R_TEST(%s, %d, %s, &P%d_),\n", TEST_NAMES[r->kind], r->expect,
+			root, r->variable);
+	}
+}
+
+/* The table R<id>_ of a Choice state's rules: Choices[i] is row i. Returns the id. */
+static int emit_rule_table(emitter *e, const asl_value *choices)
+{
+	int n = (int)choices->u.array.len, total = 0;
+	for (int i = 0; i < n; i++)
+		total += count_rows(choices->u.array.items[i]);
+	rule_table t = {asl_arena_alloc(e->arena, (size_t)total * sizeof *t.rows), n};
+	if (!t.rows)
+		return -1;
+	for (int i = 0; i < n; i++)
+		fill_row(e, &t, i, choices->u.array.items[i]);
 	int id = e->counter++;
-	fprintf(e->out, "static int c%d_(asl_exec *ex, asl_value *in);\n", id);
-	fprintf(e->body, "static int c%d_(asl_exec *ex, asl_value *in)\n{\n\t(void)ex;\n\t(void)in;\n%s}\n\n",
-		id, text);
-	free(text);
+	fprintf(e->out, "static const asl_rule R%d_[] = {\n", id);
+	for (int i = 0; i < t.count; i++)
+		print_row(e->out, &t.rows[i]);
+	fputs("};\n", e->out);
 	return id;
+}
+
+static int has_assign(const asl_value *v)
+{
+	const asl_value *a = field(v, "Assign");
+	return a && a->type == ASL_OBJECT && a->u.object.len;
+}
+
+/* Code that builds a rule's (or the Default's) Assign values into `asg` for the common tail. */
+static void assign_case(emitter *e, const asl_value *assign, int index)
+{
+	int tid, slots = emit_assign_tables(e, assign, &tid);
+	fprintf(e->code, "\tcase %d:\n\t\tif (!(asg = t%d_(ex, in)))\n\t\t\treturn asl_failed(ex);\n"
+			 "\t\tslots = V%d_;\n\t\tbreak;\n", index, tid, slots);
+}
+
+void emit_choice_state(emitter *e, const state_info *s)
+{
+	const asl_value *def = s->def, *choices = field(def, "Choices"), *dflt = field(def, "Default");
+	int n = (int)choices->u.array.len, assigns = dflt && has_assign(def);
+	FILE *b = e->code;
+	int id = emit_rule_table(e, choices);
+	/* the state each outcome goes to: Choices[i] for i < n, then the Default */
+	fprintf(e->out, "static const int N%d_[] = {", id);
+	for (int i = 0; i < n; i++) {
+		const asl_value *rule = choices->u.array.items[i];
+		emit_list_separator(e->out, (size_t)i);
+		fputs(emit_next(e, s, field(rule, "Next")), e->out);
+		assigns |= has_assign(rule);
+	}
+	if (dflt) {
+		emit_list_separator(e->out, (size_t)n);
+		fputs(emit_next(e, s, dflt), e->out);
+	}
+	fputs("};\n", e->out);
+
+	fprintf(b, "\tint r = asl_choose(ex, R%d_, %d, in);\n\tif (r < 0)\n\t\treturn ASL_FAILED;\n",
+		id, n);
+	if (!dflt)
+		fprintf(b, "\tif (r == %d)\n\t\treturn asl_fail_no_choice(ex);\n", n);
+	if (assigns) {
+		/* the values are built from the input before OutputPath, assigned after it */
+		fputs("\tasl_value *asg = NULL;\n\tconst int *slots = NULL;\n\tswitch (r) {\n", b);
+		for (int i = 0; i < n; i++)
+			if (has_assign(choices->u.array.items[i]))
+				assign_case(e, field(choices->u.array.items[i], "Assign"), i);
+		if (dflt && has_assign(def))
+			assign_case(e, field(def, "Assign"), n);
+		fputs("\t}\n", b);
+	}
+	emit_io_path(e, field(def, "OutputPath"), "out", "in");
+	if (assigns)
+		fputs("\tif (asg && asl_assign(ex, asg, slots) < 0)\n\t\treturn ASL_FAILED;\n", b);
+	fprintf(b, "\treturn asl_leave(ex, out, N%d_[r]);\n", id);
 }

@@ -1,6 +1,7 @@
 /* Emitting data: escaped C strings, static JSON constants, compiled paths (inline access code
  * for definite paths, segment tables and filter functions for the others) and payload
- * templates (construction code). Data and declarations go to e->out, functions to e->body. */
+ * templates (construction code). Data and declarations go to e->out, functions to e->body, and
+ * long text, as byte arrays, to e->data (first in the file: anything may refer to it). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
@@ -9,11 +10,17 @@
 #include "asl/abi.h"
 #include "aslc.h"
 
+/* Longer user text is split into adjacent literals of this many bytes, one per line, so that
+ * no generated line is longer than C11's 4095-character translation limit. */
+enum { LITERAL_PIECE = 64 };
+
 void emit_c_string(FILE *out, const char *s, size_t len)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (i && i % LITERAL_PIECE == 0)
+			fputs("\"\n\t\"", out);
 		/* octal escapes take at most three digits, so they never swallow what follows;
 		 * '?' is escaped too so no trigraph can form */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -23,6 +30,33 @@ void emit_c_string(FILE *out, const char *s, size_t len)
 			fprintf(out, "\\%03o", c);
 	}
 	fputc('"', out);
+}
+
+void emit_c_text(emitter *e, FILE *out, const char *s, size_t len)
+{
+	/* C11 guarantees string literals of 4095 characters only (the NUL counted, to be safe) */
+	if (len < 4095) {
+		emit_c_string(out, s, len);
+		return;
+	}
+	int id = e->counter++;
+	fprintf(e->data, "static const char B%d_[%zu] = {\n\t", id, len + 1);
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char c = i < len ? (unsigned char)s[i] : 0;
+		emit_list_separator(e->data, i);
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			fprintf(e->data, "'%c'", c);
+		else
+			fprintf(e->data, "'\\%03o'", c);
+	}
+	fputs("\n};\n", e->data);
+	fprintf(out, "B%d_", id);
+}
+
+void emit_list_separator(FILE *out, size_t i)
+{
+	if (i)
+		fputs(i % 16 ? ", " : ",\n\t", out);
 }
 
 void emit_comment_text(FILE *out, const char *s, size_t len)
@@ -52,8 +86,10 @@ int emit_constant(emitter *e, const asl_value *v)
 		int id = e->counter++;
 		if (v->u.array.len) {
 			fprintf(e->out, "static asl_value *A%d_[] = {", id);
-			for (size_t i = 0; i < v->u.array.len; i++)
-				fprintf(e->out, "%s&L%d_", i ? ", " : "", ids[i]);
+			for (size_t i = 0; i < v->u.array.len; i++) {
+				emit_list_separator(e->out, i);
+				fprintf(e->out, "&L%d_", ids[i]);
+			}
 			fprintf(e->out, "};\nstatic asl_value L%d_ = ASL_STATIC_ARRAY(A%d_, %zu);\n", id,
 				id, v->u.array.len);
 		} else {
@@ -71,7 +107,7 @@ int emit_constant(emitter *e, const asl_value *v)
 			for (size_t i = 0; i < v->u.object.len; i++) {
 				const asl_member *m = &v->u.object.members[i];
 				fputs("\t{", e->out);
-				emit_c_string(e->out, m->key, m->key_len);
+				emit_c_text(e, e->out, m->key, m->key_len);
 				fprintf(e->out, ", %zu, &L%d_},\n", m->key_len, ids[i]);
 			}
 			fprintf(e->out, "};\nstatic asl_value L%d_ = ASL_STATIC_OBJECT(M%d_, %zu);\n", id,
@@ -96,13 +132,13 @@ int emit_constant(emitter *e, const asl_value *v)
 		fprintf(e->out, ", %d", (v->flags & ASL_FLAG_INTEGER) ? 1 : 0);
 		if (v->u.number_text) {
 			fputs(", ", e->out);
-			emit_c_string(e->out, v->u.number_text, strlen(v->u.number_text));
+			emit_c_text(e, e->out, v->u.number_text, strlen(v->u.number_text));
 		}
 		fputc(')', e->out);
 		break;
 	default:
 		fputs("ASL_STATIC_STRING(", e->out);
-		emit_c_string(e->out, v->u.string.ptr, v->u.string.len);
+		emit_c_text(e, e->out, v->u.string.ptr, v->u.string.len);
 		fprintf(e->out, ", %zu)", v->u.string.len);
 		break;
 	}
@@ -187,18 +223,22 @@ int emit_path(emitter *e, const jpath *p)
 		if (s->kind == ASL_SEG_KEYS) {
 			fprintf(e->out, "static const char *const K%d_%d_[] = {", e->counter, i);
 			for (size_t k = 0; k < s->count; k++) {
-				fputs(k ? ", " : "", e->out);
-				emit_c_string(e->out, s->keys[k], s->key_lens[k]);
+				emit_list_separator(e->out, k);
+				emit_c_text(e, e->out, s->keys[k], s->key_lens[k]);
 			}
 			fprintf(e->out, "};\nstatic const size_t KL%d_%d_[] = {", e->counter, i);
-			for (size_t k = 0; k < s->count; k++)
-				fprintf(e->out, "%s%zu", k ? ", " : "", s->key_lens[k]);
+			for (size_t k = 0; k < s->count; k++) {
+				emit_list_separator(e->out, k);
+				fprintf(e->out, "%zu", s->key_lens[k]);
+			}
 			fputs("};\n", e->out);
 		}
 		if (s->kind == ASL_SEG_INDEXES) {
 			fprintf(e->out, "static const int64_t I%d_%d_[] = {", e->counter, i);
-			for (size_t k = 0; k < s->count; k++)
-				fprintf(e->out, "%s%lld", k ? ", " : "", s->indexes[k]);
+			for (size_t k = 0; k < s->count; k++) {
+				emit_list_separator(e->out, k);
+				fprintf(e->out, "%lld", s->indexes[k]);
+			}
 			fputs("};\n", e->out);
 		}
 	}
@@ -211,7 +251,7 @@ int emit_path(emitter *e, const jpath *p)
 			fprintf(e->out, "\t{.kind = %s", SEG_KINDS[s->kind]);
 			if (s->key) {
 				fputs(", .key = ", e->out);
-				emit_c_string(e->out, s->key, s->key_len);
+				emit_c_text(e, e->out, s->key, s->key_len);
 				fprintf(e->out, ", .key_len = %zu", s->key_len);
 			}
 			if (s->kind == ASL_SEG_INDEX || s->kind == ASL_SEG_SLICE)
@@ -232,7 +272,7 @@ int emit_path(emitter *e, const jpath *p)
 	}
 	int slot = p->root == ROOT_VARIABLE ? var_slot(e->m, p->variable) : -1;
 	fprintf(e->out, "static const asl_path P%d_ = {", id);
-	emit_c_string(e->out, p->text, strlen(p->text));
+	emit_c_text(e, e->out, p->text, strlen(p->text));
 	if (p->seg_count)
 		fprintf(e->out, ", S%d_, %d, %d, %d};\n", id, p->seg_count, p->definite, slot);
 	else
@@ -240,15 +280,20 @@ int emit_path(emitter *e, const jpath *p)
 	return id;
 }
 
-/* A definite path compiles to inline access code: one lookup per step. */
+/* A definite path compiles to inline access code: one lookup per step (up to 16 steps). */
 static void emit_accessor(emitter *e, const jpath *p, int id)
 {
 	fprintf(e->body, "static asl_value *p%d_(asl_exec *ex, asl_value *v)\n{\n", id);
+	if (p->seg_count > 16) { /* a long path is data: a function of 30,000 steps compiles slowly */
+		fprintf(e->body, "\treturn asl_path_get(ex, &P%d_, v);\n}\n\n", id);
+		fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
+		return;
+	}
 	for (int i = 0; i < p->seg_count; i++) {
 		const path_seg *s = &p->segs[i];
 		if (s->kind == ASL_SEG_KEY) {
 			fputs("\tif (!(v = asl_key(v, ", e->body);
-			emit_c_string(e->body, s->key, s->key_len);
+			emit_c_text(e, e->body, s->key, s->key_len);
 			fprintf(e->body, ", %zu)))\n", s->key_len);
 		} else {
 			fprintf(e->body, "\tif (!(v = asl_index(v, %lld)))\n", s->index);
@@ -348,13 +393,13 @@ static void build_value(emitter *e, const asl_value *v, const char *var, FILE *o
 			const char *call = emit_path_expr(e, p, "in", &pid);
 			fprintf(out, "\tif (!(%s = %s))\n\t\treturn asl_fail_template(ex, &P%d_, ",
 				child, call, pid);
-			emit_c_string(out, m->key, m->key_len);
+			emit_c_text(e, out, m->key, m->key_len);
 			fputs(", in);\n", out);
 		} else {
 			build_value(e, m->value, child, out, depth + 1);
 		}
 		fprintf(out, "\tif (asl_object_append(a, %s, ", var);
-		emit_c_string(out, m->key, klen);
+		emit_c_text(e, out, m->key, klen);
 		fprintf(out, ", %zu, %s) < 0)\n\t\treturn NULL;\n", klen, child);
 	}
 }

@@ -24,7 +24,7 @@ int emit_intrinsic(emitter *e, const intrinsic *call, const char *field)
 			const char *get = emit_path_expr(e, a->path, "in", &pid);
 			fprintf(out, "\tif (!(a[%d] = %s))\n\t\treturn asl_fail_template(ex, &P%d_, ", i,
 				get, pid);
-			emit_c_string(out, field, strlen(field));
+			emit_c_text(e, out, field, strlen(field));
 			fputs(", in);\n", out);
 		}
 	}

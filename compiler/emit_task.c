@@ -19,8 +19,8 @@ static int error_list(emitter *e, const asl_value *h)
 	fprintf(e->out, "static const char *const E%d_[] = {", id);
 	for (size_t i = 0; i < eq->u.array.len; i++) {
 		fputs(i ? ", " : "", e->out);
-		emit_c_string(e->out, eq->u.array.items[i]->u.string.ptr,
-			      eq->u.array.items[i]->u.string.len);
+		emit_c_text(e, e->out, eq->u.array.items[i]->u.string.ptr,
+			    eq->u.array.items[i]->u.string.len);
 	}
 	fprintf(e->out, "};\nstatic const size_t EL%d_[] = {", id);
 	for (size_t i = 0; i < eq->u.array.len; i++)
@@ -280,7 +280,7 @@ void emit_task_state(emitter *e, const state_info *s, int index)
 		int token = rlen >= strlen(suffix) && !strcmp(r + rlen - strlen(suffix), suffix);
 		tid = e->counter++;
 		fprintf(e->out, "static const asl_task T%d_ = {", tid);
-		emit_c_string(e->out, r, rlen);
+		emit_c_text(e, e->out, r, rlen);
 		fprintf(e->out, ", %d};\n", token);
 	}
 	const asl_value *retry = field(def, "Retry"), *catch_ = field(def, "Catch");

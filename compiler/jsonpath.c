@@ -58,51 +58,67 @@ static int add_seg(lexer *lx, jpath *p, const path_seg *seg, int *cap)
 	return 0;
 }
 
-/* A name after '.': anything up to the next unescaped '.', '[' or space; '\' escapes. */
+/* A name after '.': anything up to the next unescaped '.', '[' or space; '\' escapes.
+ * The end is found first so that the buffer is the name's size, not the rest of the path's
+ * (which made a long path quadratic in memory). */
 static int dot_name(lexer *lx, char **out, size_t *len, int in_filter)
 {
-	char *buf = asl_arena_alloc(lx->arena, lx->n - lx->i + 1);
+	size_t end = lx->i, n = 0;
+	while (end < lx->n) {
+		char c = lx->s[end];
+		if (c == '.' || c == '[' || c == ' ' || (in_filter && strchr(")=<>!&|,", c)))
+			break;
+		if (c == '(' || c == ')') {
+			lx->i = end;
+			return error_at(lx, "functions are not supported in paths");
+		}
+		if (c == '\\' && end + 1 < lx->n)
+			end++;
+		end++;
+		n++;
+	}
+	if (n == 0)
+		return error_at(lx, "expected a field name");
+	char *buf = asl_arena_alloc(lx->arena, n + 1);
 	size_t o = 0;
 	if (!buf)
 		return error_at(lx, "out of memory");
-	while (lx->i < lx->n) {
-		char c = lx->s[lx->i];
-		if (c == '.' || c == '[' || c == ' ' || (in_filter && strchr(")=<>!&|,", c)))
-			break;
-		if (c == '(' || c == ')')
-			return error_at(lx, "functions are not supported in paths");
-		if (c == '\\' && lx->i + 1 < lx->n) {
+	while (lx->i < end) {
+		if (lx->s[lx->i] == '\\' && lx->i + 1 < lx->n)
 			lx->i++;
-			c = lx->s[lx->i];
-		}
-		buf[o++] = c;
-		lx->i++;
+		buf[o++] = lx->s[lx->i++];
 	}
-	if (o == 0)
-		return error_at(lx, "expected a field name");
 	buf[o] = '\0';
 	*out = buf;
 	*len = o;
 	return 0;
 }
 
+/* A quoted name; as in dot_name, the closing quote is found before allocating. */
 static int quoted(lexer *lx, char **out, size_t *len)
 {
 	char q = lx->s[lx->i++];
-	char *buf = asl_arena_alloc(lx->arena, lx->n - lx->i + 1);
+	size_t end = lx->i, n = 0;
+	while (end < lx->n && lx->s[end] != q) {
+		/* only the quote itself can be escaped; other backslashes are literal (Jayway) */
+		if (lx->s[end] == '\\' && end + 1 < lx->n && lx->s[end + 1] == q)
+			end++;
+		end++;
+		n++;
+	}
+	if (end >= lx->n) {
+		lx->i = end;
+		return error_at(lx, "unterminated quoted name");
+	}
+	char *buf = asl_arena_alloc(lx->arena, n + 1);
 	size_t o = 0;
 	if (!buf)
 		return error_at(lx, "out of memory");
-	while (lx->i < lx->n && lx->s[lx->i] != q) {
-		char c = lx->s[lx->i];
-		/* only the quote itself can be escaped; other backslashes are literal (Jayway) */
-		if (c == '\\' && lx->i + 1 < lx->n && lx->s[lx->i + 1] == q)
-			c = lx->s[++lx->i];
-		buf[o++] = c;
-		lx->i++;
+	while (lx->i < end) {
+		if (lx->s[lx->i] == '\\' && lx->i + 1 < lx->n && lx->s[lx->i + 1] == q)
+			lx->i++;
+		buf[o++] = lx->s[lx->i++];
 	}
-	if (lx->i >= lx->n)
-		return error_at(lx, "unterminated quoted name");
 	lx->i++;
 	buf[o] = '\0';
 	*out = buf;

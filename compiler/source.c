@@ -8,6 +8,38 @@
 
 #define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
 
+/* The offset of every line's start, so that a diagnostic finds its line by binary search:
+ * scanning the text for each one made thousands of errors in a large definition quadratic. */
+static void index_lines(source *src, asl_arena *arena)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < src->len; i++)
+		n += src->text[i] == '\n';
+	src->line_starts = asl_arena_alloc(arena, n * sizeof *src->line_starts);
+	if (!src->line_starts)
+		return; /* diagnostics then say line 1 */
+	src->line_count = 1;
+	src->line_starts[0] = 0;
+	for (size_t i = 0; i < src->len; i++)
+		if (src->text[i] == '\n')
+			src->line_starts[src->line_count++] = i + 1;
+}
+
+/* 1-based line and column (in bytes) of a byte offset. */
+static void position(const source *src, size_t pos, int *line, int *col)
+{
+	size_t lo = 0, hi = src->line_count; /* the last line starting at or before pos */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (src->line_starts[mid] <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (int)lo + 1;
+	*col = src->line_count ? (int)(pos - src->line_starts[lo]) + 1 : (int)pos + 1;
+}
+
 int source_load(source *src, const char *path, asl_arena *arena)
 {
 	memset(src, 0, sizeof *src);
@@ -61,6 +93,7 @@ int source_parse(source *src, char *text, size_t n, asl_arena *arena)
 {
 	src->text = text;
 	src->len = n;
+	index_lines(src, arena);
 	asl_parse_error err;
 	src->root = asl_parse(arena, text, n, ASL_PARSE_KEEP_DUPLICATES, &err);
 	if (!src->root) {
@@ -78,12 +111,13 @@ static void print_line(source *src, size_t pos)
 	if (!src->text || pos > src->len)
 		return;
 	size_t start = pos, end = pos;
-	while (start > 0 && src->text[start - 1] != '\n')
+	/* a long line (minified JSON) gets no caret line, and is not scanned to its ends */
+	while (start > 0 && src->text[start - 1] != '\n' && pos - start <= 200)
 		start--;
-	while (end < src->len && src->text[end] != '\n')
+	while (end < src->len && src->text[end] != '\n' && end - start <= 200)
 		end++;
 	if (end - start > 200)
-		return; /* minified JSON: a caret line would not help */
+		return;
 	fprintf(stderr, "  %.*s\n  ", (int)(end - start), src->text + start);
 	for (size_t i = start; i < pos; i++)
 		fputc(src->text[i] == '\t' ? '\t' : ' ', stderr);
@@ -96,7 +130,7 @@ static void report(source *src, const asl_value *at, const char *kind, const cha
 	int line = 1, col = 1;
 	size_t pos = at ? at->pos : 0;
 	if (src->text)
-		asl_text_position(src->text, pos, &line, &col);
+		position(src, pos, &line, &col);
 	fprintf(stderr, "%s:%d:%d: %s: ", src->path, line, col, kind);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

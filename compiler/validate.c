@@ -277,23 +277,33 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	}
 }
 
-/* Names reachable from StartAt, following Next, Default, Choices[].Next and Catch[].Next. */
-static void targets(const asl_value *st, const asl_value **out, int *n)
+/* The transitions of a state: Next, Default, Choices[].Next and Catch[].Next, one at a time
+ * (a Choice can have any number of rules). */
+typedef struct target_iter {
+	const asl_value *st;
+	int part;
+	size_t i;
+} target_iter;
+
+static const asl_value *next_target(target_iter *it)
 {
-	const asl_value *v;
-	if (is_string(v = field(st, "Next")))
-		out[(*n)++] = v;
-	if (is_string(v = field(st, "Default")))
-		out[(*n)++] = v;
-	const char *lists[] = {"Choices", "Catch"};
-	for (int l = 0; l < 2; l++) {
-		const asl_value *a = field(st, lists[l]);
-		if (!a || a->type != ASL_ARRAY)
+	static const char *const parts[] = {"Next", "Default", "Choices", "Catch"};
+	for (; it->part < 4; it->part++, it->i = 0) {
+		const asl_value *v = field(it->st, parts[it->part]);
+		if (it->part < 2) {
+			if (it->i++ == 0 && is_string(v))
+				return v;
 			continue;
-		for (size_t i = 0; i < a->u.array.len && *n < 1024; i++)
-			if (is_string(v = field(a->u.array.items[i], "Next")))
-				out[(*n)++] = v;
+		}
+		if (!v || v->type != ASL_ARRAY)
+			continue;
+		while (it->i < v->u.array.len) {
+			const asl_value *next = field(v->u.array.items[it->i++], "Next");
+			if (is_string(next))
+				return next;
+		}
 	}
+	return NULL;
 }
 
 int state_index(const machine_info *m, int scope, const char *name, size_t len)
@@ -330,14 +340,18 @@ static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
 	return row[m];
 }
 
+/* Only for the first few missing targets: each costs a pass over every state. */
 static void suggest_state(checker *c, int scope, const asl_value *target)
 {
 	const state_info *best = NULL;
 	size_t best_d = 3; /* only close matches are worth a note */
+	size_t n = target->u.string.len;
+	if (c->suggestions++ >= 10)
+		return;
 	for (int i = 0; i < c->m->count; i++) {
 		const state_info *s = &c->m->states[i];
-		if (s->scope != scope)
-			continue;
+		if (s->scope != scope || s->name_len + best_d <= n || n + best_d <= s->name_len)
+			continue; /* the lengths alone differ by best_d or more */
 		size_t d = edit_distance(target->u.string.ptr, target->u.string.len, s->name,
 					 s->name_len);
 		if (d < best_d) {
@@ -456,14 +470,11 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 		if (!strcmp(s->type, "Succeed") || !strcmp(s->type, "Fail") ||
 		    (end && end->type == ASL_BOOL && end->boolean))
 			terminal = 1;
-		const asl_value *t[1024];
-		int n = 0;
-		targets(s->def, t, &n);
-		for (int k = 0; k < n; k++)
-			if (state_index(c->m, scope, t[k]->u.string.ptr, t[k]->u.string.len) < 0) {
-				diag_error(c->src, t[k], "Missing 'Next' target: %s",
-					   t[k]->u.string.ptr);
-				suggest_state(c, scope, t[k]);
+		target_iter it = {s->def, 0, 0};
+		for (const asl_value *t; (t = next_target(&it));)
+			if (state_index(c->m, scope, t->u.string.ptr, t->u.string.len) < 0) {
+				diag_error(c->src, t, "Missing 'Next' target: %s", t->u.string.ptr);
+				suggest_state(c, scope, t);
 			}
 	}
 	if (!terminal)
@@ -484,11 +495,9 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 	queue[tail++] = s0;
 	seen[s0 - first] = 1;
 	while (head < tail) {
-		const asl_value *t[1024];
-		int n = 0;
-		targets(c->m->states[queue[head++]].def, t, &n);
-		for (int k = 0; k < n; k++) {
-			int j = state_index(c->m, scope, t[k]->u.string.ptr, t[k]->u.string.len);
+		target_iter it = {c->m->states[queue[head++]].def, 0, 0};
+		for (const asl_value *t; (t = next_target(&it));) {
+			int j = state_index(c->m, scope, t->u.string.ptr, t->u.string.len);
 			if (j >= 0 && !seen[j - first]) {
 				seen[j - first] = 1;
 				queue[tail++] = j;
@@ -501,32 +510,32 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 				   c->m->states[i].name);
 }
 
-static int is_ancestor(const machine_info *m, int outer, int inner)
-{
-	for (int s = m->scopes[inner].parent; s >= 0; s = m->scopes[s].parent)
-		if (s == outer)
-			return 1;
-	return 0;
-}
-
 /* A Parallel branch or Map iteration must not assign a variable of an enclosing scope. */
-static void check_variable_scopes(source *src, const machine_info *m)
+static void check_variable_scopes(source *src, asl_arena *arena, const machine_info *m)
 {
-	for (int i = 0; i < m->assign_count; i++)
-		for (int j = 0; j < m->assign_count; j++)
-			if (!strcmp(m->assigns[i].name, m->assigns[j].name) &&
-			    is_ancestor(m, m->assigns[i].scope, m->assigns[j].scope)) {
-				diag_error(src, m->assigns[j].at, "variable $%s is assigned in an "
-								  "enclosing scope; a Parallel "
-								  "branch or Map iteration cannot "
-								  "assign it", m->assigns[j].name);
+	/* the names each scope assigns, so that each Assign looks only at its enclosing scopes */
+	name_index *assigned = asl_arena_alloc(arena, (size_t)m->scope_count * sizeof *assigned);
+	if (!assigned)
+		return;
+	memset(assigned, 0, (size_t)m->scope_count * sizeof *assigned);
+	for (int j = 0; j < m->assign_count; j++)
+		name_index_add(&assigned[m->assigns[j].scope], arena, m->assigns[j].name,
+			       strlen(m->assigns[j].name), j);
+	for (int j = 0; j < m->assign_count; j++) {
+		const var_ref *a = &m->assigns[j];
+		for (int s = m->scopes[a->scope].parent; s >= 0; s = m->scopes[s].parent)
+			if (name_index_find(&assigned[s], a->name, strlen(a->name)) >= 0) {
+				diag_error(src, a->at, "variable $%s is assigned in an enclosing "
+						       "scope; a Parallel branch or Map iteration "
+						       "cannot assign it", a->name);
 				break;
 			}
+	}
 }
 
 int validate(source *src, asl_arena *arena, machine_info *m)
 {
-	checker c = {src, arena, m, 0, -1};
+	checker c = {src, arena, m, 0, -1, 0};
 	const asl_value *root = src->root;
 	if (root->type != ASL_OBJECT) {
 		diag_error(src, root, "Definition must be a valid JSON object");
@@ -558,7 +567,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 			diag_error(src, v, "JSONata is not supported yet");
 	}
 	check_scope(&c, root, 0);
-	check_variable_scopes(src, m);
+	check_variable_scopes(src, arena, m);
 	for (int i = 0; i < m->ref_count; i++)
 		if (var_slot(m, m->refs[i].name) < 0)
 			diag_error(src, m->refs[i].at, "variable $%s is never assigned (no Assign in the "

@@ -11,6 +11,7 @@ typedef struct checker {
 	machine_info *m;
 	int scopes;
 	int scope; /* the scope being checked */
+	int suggestions; /* "did you mean" notes given so far */
 } checker;
 
 int in_list(const char *const *list, const char *key, size_t n);

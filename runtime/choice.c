@@ -1,4 +1,5 @@
-/* Choice rule data tests. Types that do not fit the operator make the test false. */
+/* Choice rules: the data tests (types that do not fit the operator make a test false) and the
+ * interpreter of the rule tables aslc emits for each Choice state. */
 #include <string.h>
 
 #include "exec.h"
@@ -111,4 +112,84 @@ int asl_string_matches(const asl_value *v, const char *pattern, size_t len)
 {
 	return v && v->type == ASL_STRING &&
 	       match_here(pattern, len, v->u.string.ptr, v->u.string.len);
+}
+
+/* The last Variable found while one Choice state evaluates its rules: consecutive rules often
+ * test the same Variable (one per value it may have), and the input cannot change meanwhile. */
+typedef struct rule_cache {
+	const asl_path *path;
+	asl_value *value;
+} rule_cache;
+
+/* The value a rule's path selects, NULL when there is none. Variable and the *Path operands
+ * are Reference Paths (definite, validated by aslc): keys and indexes only. */
+static asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *path, int root,
+			     asl_value *in)
+{
+	if (cache->path == path) /* the same path text, so the same root */
+		return cache->value;
+	asl_value *v = root == ASL_ROOT_CONTEXT    ? asl_context(ex)
+		       : root == ASL_ROOT_VARIABLE ? asl_var(ex, path->var_slot)
+						   : in;
+	v = asl_path_get(ex, path, v);
+	if (v) {
+		cache->path = path;
+		cache->value = v;
+	}
+	return v;
+}
+
+/* 1 (true), 0 (false) or -1 (an error was raised). */
+static int eval_rule(asl_exec *ex, rule_cache *cache, const asl_rule *rules, const asl_rule *r,
+		     asl_value *in)
+{
+	int k, res;
+	switch (r->kind) {
+	case ASL_RULE_AND:
+	case ASL_RULE_OR: {
+		int decisive = r->kind == ASL_RULE_OR; /* false stops And, true stops Or */
+		for (k = 0; k < r->count; k++)
+			if ((res = eval_rule(ex, cache, rules, &rules[r->first + k], in)) < 0 ||
+			    res == decisive)
+				return res;
+		return !decisive;
+	}
+	case ASL_RULE_NOT:
+		res = eval_rule(ex, cache, rules, &rules[r->first], in);
+		return res < 0 ? res : !res;
+	default:
+		break;
+	}
+	asl_value *v = rule_value(ex, cache, r->variable, r->variable_root, in);
+	if (r->kind == ASL_RULE_IS_PRESENT) /* a missing Variable is the answer, not an error */
+		return (v != NULL) == r->expect;
+	if (!v)
+		return asl_fail_choice_path(ex, r->variable), -1;
+	switch (r->kind) {
+	case ASL_RULE_IS_NULL: return (v->type == ASL_NULL) == r->expect;
+	case ASL_RULE_IS_NUMERIC: return (v->type == ASL_NUMBER) == r->expect;
+	case ASL_RULE_IS_STRING: return (v->type == ASL_STRING) == r->expect;
+	case ASL_RULE_IS_BOOLEAN: return (v->type == ASL_BOOL) == r->expect;
+	case ASL_RULE_IS_TIMESTAMP: return asl_is_timestamp(v) == r->expect;
+	case ASL_RULE_MATCHES:
+		return asl_string_matches(v, r->operand->u.string.ptr, r->operand->u.string.len);
+	case ASL_RULE_COMPARE: return asl_compare(r->cmp, r->op, v, r->operand);
+	default: {
+		asl_value *w = rule_value(ex, cache, r->operand_path, r->operand_root, in);
+		if (!w)
+			return asl_fail_choice_path(ex, r->operand_path), -1;
+		return asl_compare(r->cmp, r->op, v, w);
+	}
+	}
+}
+
+int asl_choose(asl_exec *ex, const asl_rule *rules, int n, asl_value *in)
+{
+	rule_cache cache = {NULL, NULL};
+	for (int i = 0; i < n; i++) {
+		int res = eval_rule(ex, &cache, rules, &rules[i], in);
+		if (res)
+			return res < 0 ? -1 : i;
+	}
+	return n;
 }

@@ -15,6 +15,18 @@ asl_value *asl_index(const asl_value *v, int64_t index)
 	return asl_array_get(v, index);
 }
 
+asl_value *asl_path_get(asl_exec *ex, const asl_path *path, asl_value *v)
+{
+	for (int i = 0; v && i < path->seg_count; i++) {
+		const asl_seg *s = &path->segs[i];
+		v = s->kind == ASL_SEG_KEY ? asl_object_get(v, s->key, s->key_len)
+					   : asl_array_get(v, s->index);
+		if (!v)
+			return asl_miss(ex, path, i);
+	}
+	return v;
+}
+
 static void push(asl_exec *ex, asl_value *list, asl_value *v)
 {
 	asl_array_push(asl_heap(ex), list, v);

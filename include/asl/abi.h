@@ -106,6 +106,9 @@ typedef struct asl_path {
 asl_value *asl_key(const asl_value *v, const char *key, size_t key_len);
 asl_value *asl_index(const asl_value *v, int64_t index);
 asl_value *asl_miss(asl_exec *ex, const asl_path *path, int seg);
+/* A definite path's value from `v` step by step (what the accessors aslc emits do inline), or
+ * NULL after asl_miss. */
+asl_value *asl_path_get(asl_exec *ex, const asl_path *path, asl_value *v);
 /* Evaluates a non-definite path: always an array of the matches (possibly empty). */
 asl_value *asl_select(asl_exec *ex, const asl_path *path, asl_value *root);
 /* Filter helpers: value at a relative path (NULL when absent) and comparisons. */
@@ -279,6 +282,52 @@ enum { ASL_CMP_STRING, ASL_CMP_NUMERIC, ASL_CMP_BOOLEAN, ASL_CMP_TIMESTAMP };
 int asl_compare(int kind, int op, const asl_value *v, const asl_value *operand);
 int asl_string_matches(const asl_value *v, const char *pattern, size_t len);
 int asl_is_timestamp(const asl_value *v);
+
+/* Choice rules are data: a table of rows per Choice state, which asl_choose interprets, so a
+ * Choice of ten thousand rules is ten thousand rows rather than as many C functions. */
+enum {
+	ASL_RULE_AND, ASL_RULE_OR, ASL_RULE_NOT, /* operands: rows first .. first + count - 1 */
+	ASL_RULE_IS_PRESENT, ASL_RULE_IS_NULL, ASL_RULE_IS_NUMERIC, ASL_RULE_IS_STRING,
+	ASL_RULE_IS_BOOLEAN, ASL_RULE_IS_TIMESTAMP, /* true when the test's outcome is `expect` */
+	ASL_RULE_MATCHES,                           /* StringMatches; `operand` is the pattern */
+	ASL_RULE_COMPARE,                           /* `cmp` and `op` against `operand` */
+	ASL_RULE_COMPARE_PATH                       /* ... against the value at `operand_path` */
+};
+/* Where a rule's path starts: the state input, $$ or a variable (the path's var_slot). */
+enum { ASL_ROOT_INPUT, ASL_ROOT_CONTEXT, ASL_ROOT_VARIABLE };
+
+typedef struct asl_rule {
+	unsigned char kind;                        /* ASL_RULE_* */
+	unsigned char cmp, op;                     /* ASL_CMP_*, ASL_OP_* */
+	unsigned char expect;                      /* IS_*: the operand, 0 or 1 */
+	unsigned char variable_root, operand_root; /* ASL_ROOT_* */
+	int first, count;                          /* AND, OR, NOT: the operand rows */
+	const asl_path *variable;
+	const asl_path *operand_path; /* COMPARE_PATH */
+	const asl_value *operand;     /* COMPARE, MATCHES */
+} asl_rule;
+
+/* The rows as aslc writes them; `root` is INPUT, CONTEXT or VARIABLE, `cmp` STRING, NUMERIC,
+ * BOOLEAN or TIMESTAMP, `op` EQ, LT, LE, GT or GE, `test` IS_PRESENT, IS_NULL, ... */
+#define ASL_R_AND(first, count) {ASL_RULE_AND, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0}
+#define ASL_R_OR(first, count) {ASL_RULE_OR, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0}
+#define ASL_R_NOT(first) {ASL_RULE_NOT, 0, 0, 0, 0, 0, (first), 1, 0, 0, 0}
+#define ASL_R_TEST(test, expect, root, path) \
+	{ASL_RULE_##test, 0, 0, (expect), ASL_ROOT_##root, 0, 0, 0, (path), 0, 0}
+#define ASL_R_MATCHES(root, path, pattern) \
+	{ASL_RULE_MATCHES, 0, 0, 0, ASL_ROOT_##root, 0, 0, 0, (path), 0, (pattern)}
+#define ASL_R_CMP(cmp, op, root, path, operand) \
+	{ASL_RULE_COMPARE, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, 0, 0, 0, (path), 0, \
+	 (operand)}
+#define ASL_R_CMP_PATH(cmp, op, root, path, operand_root, operand_path) \
+	{ASL_RULE_COMPARE_PATH, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, \
+	 ASL_ROOT_##operand_root, 0, 0, (path), (operand_path), 0}
+
+/* Tries rules[0] .. rules[n - 1] (the Choices, in order; their operands follow them in the
+ * table): the index of the first that is true, n when none is, -1 after raising States.Runtime
+ * for a Variable or *Path operand that does not exist. And/Or stop at their first decisive
+ * operand (false for And, true for Or), and an error stops everything. */
+int asl_choose(asl_exec *ex, const asl_rule *rules, int n, asl_value *in);
 /* A Choice Variable (or *Path operand) that resolved to nothing: States.Runtime. */
 int asl_fail_choice_path(asl_exec *ex, const asl_path *path);
 int asl_fail_no_choice(asl_exec *ex);

@@ -9,141 +9,34 @@ static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "age", .key_len = 3},
 };
 static const asl_path P0_ = {"$.age", S0_, 1, 1, -1};
-static asl_value *p0_(asl_exec *ex, asl_value *v);
 static asl_value L1_ = ASL_STATIC_NUMBER(18, 1);
-static int c2_(asl_exec *ex, asl_value *in);
-static const asl_seg S3_[] = {
+static const asl_seg S2_[] = {
 	{.kind = ASL_SEG_KEY, .key = "banned", .key_len = 6},
 };
-static const asl_path P3_ = {"$.banned", S3_, 1, 1, -1};
-static asl_value *p3_(asl_exec *ex, asl_value *v);
-static asl_value L4_ = ASL_STATIC_BOOL(1);
-static int c5_(asl_exec *ex, asl_value *in);
-static int c6_(asl_exec *ex, asl_value *in);
-static const asl_seg S7_[] = {
+static const asl_path P2_ = {"$.banned", S2_, 1, 1, -1};
+static asl_value L3_ = ASL_STATIC_BOOL(1);
+static const asl_seg S4_[] = {
 	{.kind = ASL_SEG_KEY, .key = "country", .key_len = 7},
 };
-static const asl_path P7_ = {"$.country", S7_, 1, 1, -1};
-static asl_value *p7_(asl_exec *ex, asl_value *v);
-static asl_value L8_ = ASL_STATIC_STRING("DE", 2);
-static int c9_(asl_exec *ex, asl_value *in);
-static const asl_seg S10_[] = {
+static const asl_path P4_ = {"$.country", S4_, 1, 1, -1};
+static asl_value L5_ = ASL_STATIC_STRING("DE", 2);
+static const asl_seg S6_[] = {
 	{.kind = ASL_SEG_KEY, .key = "since", .key_len = 5},
 };
-static const asl_path P10_ = {"$.since", S10_, 1, 1, -1};
-static asl_value *p10_(asl_exec *ex, asl_value *v);
-static asl_value L11_ = ASL_STATIC_STRING("2020-01-01T00:00:00Z", 20);
-static int c12_(asl_exec *ex, asl_value *in);
-static int c13_(asl_exec *ex, asl_value *in);
-static int c14_(asl_exec *ex, asl_value *in);
-static asl_value L15_ = ASL_STATIC_STRING("allowed", 7);
-static asl_value L16_ = ASL_STATIC_STRING("denied", 6);
-
-static asl_value *p0_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "age", 3)))
-		return asl_miss(ex, &P0_, 0);
-	(void)ex;
-	return v;
-}
-
-static int c2_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	asl_value *v = p0_(ex, in);
-	if (!v)
-		return asl_fail_choice_path(ex, &P0_), -1;
-	return asl_compare(ASL_CMP_NUMERIC, ASL_OP_GE, v, &L1_);
-}
-
-static asl_value *p3_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "banned", 6)))
-		return asl_miss(ex, &P3_, 0);
-	(void)ex;
-	return v;
-}
-
-static int c5_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	asl_value *v = p3_(ex, in);
-	if (!v)
-		return asl_fail_choice_path(ex, &P3_), -1;
-	return asl_compare(ASL_CMP_BOOLEAN, ASL_OP_EQ, v, &L4_);
-}
-
-static int c6_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	int r = c5_(ex, in);
-	return r < 0 ? r : !r;
-}
-
-static asl_value *p7_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "country", 7)))
-		return asl_miss(ex, &P7_, 0);
-	(void)ex;
-	return v;
-}
-
-static int c9_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	asl_value *v = p7_(ex, in);
-	if (!v)
-		return asl_fail_choice_path(ex, &P7_), -1;
-	return asl_compare(ASL_CMP_STRING, ASL_OP_EQ, v, &L8_);
-}
-
-static asl_value *p10_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "since", 5)))
-		return asl_miss(ex, &P10_, 0);
-	(void)ex;
-	return v;
-}
-
-static int c12_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	asl_value *v = p10_(ex, in);
-	if (!v)
-		return asl_fail_choice_path(ex, &P10_), -1;
-	return asl_compare(ASL_CMP_TIMESTAMP, ASL_OP_LT, v, &L11_);
-}
-
-static int c13_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	int r;
-	if ((r = c9_(ex, in)) != 0)
-		return r;
-	if ((r = c12_(ex, in)) != 0)
-		return r;
-	return 0;
-}
-
-static int c14_(asl_exec *ex, asl_value *in)
-{
-	(void)ex;
-	(void)in;
-	int r;
-	if ((r = c2_(ex, in)) != 1)
-		return r;
-	if ((r = c6_(ex, in)) != 1)
-		return r;
-	if ((r = c13_(ex, in)) != 1)
-		return r;
-	return 1;
-}
+static const asl_path P6_ = {"$.since", S6_, 1, 1, -1};
+static asl_value L7_ = ASL_STATIC_STRING("2020-01-01T00:00:00Z", 20);
+static const asl_rule R8_[] = {
+	ASL_R_AND(1, 3),
+	ASL_R_CMP(NUMERIC, GE, INPUT, &P0_, &L1_),
+	ASL_R_NOT(4),
+	ASL_R_OR(5, 2),
+	ASL_R_CMP(BOOLEAN, EQ, INPUT, &P2_, &L3_),
+	ASL_R_CMP(STRING, EQ, INPUT, &P4_, &L5_),
+	ASL_R_CMP(TIMESTAMP, LT, INPUT, &P6_, &L7_),
+};
+static const int N8_[] = {1, 2};
+static asl_value L9_ = ASL_STATIC_STRING("allowed", 7);
+static asl_value L10_ = ASL_STATIC_STRING("denied", 6);
 
 /* Choice state C */
 static int s0_(asl_exec *ex)
@@ -151,16 +44,11 @@ static int s0_(asl_exec *ex)
 	asl_value *raw = asl_enter(ex, 0), *in, *out;
 	(void)raw;
 	in = raw;
-	int r;
-	if ((r = c14_(ex, in)) < 0)
+	int r = asl_choose(ex, R8_, 1, in);
+	if (r < 0)
 		return ASL_FAILED;
-	if (r) {
-		out = in;
-		out = in;
-		return asl_leave(ex, out, 1);
-	}
 	out = in;
-	return asl_leave(ex, out, 2);
+	return asl_leave(ex, out, N8_[r]);
 }
 
 /* Pass state Allowed */
@@ -170,7 +58,7 @@ static int s1_(asl_exec *ex)
 	(void)raw;
 	in = raw;
 	asl_value *res;
-	res = &L15_;
+	res = &L9_;
 	out = res;
 	(void)in;
 	(void)res;
@@ -184,7 +72,7 @@ static int s2_(asl_exec *ex)
 	(void)raw;
 	in = raw;
 	asl_value *res;
-	res = &L16_;
+	res = &L10_;
 	out = res;
 	(void)in;
 	(void)res;
