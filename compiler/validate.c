@@ -111,7 +111,13 @@ static void check_distributed(checker *c, const asl_value *st)
 	}
 	const asl_value *b = field(st, "ItemBatcher");
 	if (b) {
-		if (!field(b, "MaxItemsPerBatch") && !field(b, "MaxInputBytesPerBatch"))
+		const char *const unsupported[] = {"MaxItemsPerBatchPath",
+						   "MaxInputBytesPerBatchPath"};
+		for (size_t i = 0; i < 2; i++)
+			if ((v = field(b, unsupported[i])))
+				diag_error(c->src, v, "%s is not supported yet", unsupported[i]);
+		if (!field(b, "MaxItemsPerBatch") && !field(b, "MaxInputBytesPerBatch") &&
+		    !field(b, "MaxItemsPerBatchPath") && !field(b, "MaxInputBytesPerBatchPath"))
 			diag_error(c->src, b, "ItemBatcher needs MaxItemsPerBatch or "
 					      "MaxInputBytesPerBatch");
 		if ((v = field(b, "MaxItemsPerBatch")) && (!is_nonneg_int(v) || v->u.number < 1))
