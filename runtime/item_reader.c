@@ -9,6 +9,12 @@
 #include "exec.h"
 #include "item_reader.h"
 
+/* Local bounds (AWS documents none for these): a JSON object is parsed whole, so it is capped;
+ * a line larger than any item AWS passes on (256 KiB) by far is refused rather than grown. */
+#define MAX_JSON_OBJECT (256u << 20)
+#define MAX_LINE (1u << 20)
+#define LINE_TOO_LONG (-2)
+
 static int reader_fail(asl_exec *ex, const char *fmt, ...)
 {
 	char buf[600];
@@ -34,12 +40,15 @@ const char *asl__s3_path(asl_exec *ex, const char *bucket, const char *key)
 	return p;
 }
 
-/* One line into r->line (without the newline); 0 at the end of the file. */
+/* One line into r->line (without the newline); 0 at the end of the file, -1 out of memory,
+ * LINE_TOO_LONG past MAX_LINE. */
 static int read_line(item_reader *r)
 {
 	size_t n = 0;
 	int c;
 	while ((c = fgetc(r->f)) != EOF && c != '\n') {
+		if (n == MAX_LINE)
+			return LINE_TOO_LONG;
 		if (n + 2 > r->cap) {
 			size_t ncap = r->cap ? r->cap * 2 : 256;
 			char *nl = realloc(r->line, ncap);
@@ -123,7 +132,8 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		asl_arena_init(a, ex->opts.allocator);
 		size_t cap = 65536, n = 0;
 		char *text = malloc(cap);
-		for (size_t got; text && (got = fread(text + n, 1, cap - n, r->f)) > 0;) {
+		for (size_t got; text && n <= MAX_JSON_OBJECT &&
+				 (got = fread(text + n, 1, cap - n, r->f)) > 0;) {
 			n += got;
 			if (n == cap) {
 				char *nt = realloc(text, cap *= 2);
@@ -132,8 +142,16 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 				text = nt;
 			}
 		}
+		if (!text)
+			return asl_fail_oom(ex);
+		if (n > MAX_JSON_OBJECT) {
+			free(text);
+			return reader_fail(ex, "The object is larger than %u MiB, the most a JSON "
+					       "ItemReader reads whole (JSONL and CSV stream).",
+					   MAX_JSON_OBJECT >> 20);
+		}
 		asl_parse_error perr;
-		r->json = text ? asl_parse(a, text, n, 0, &perr) : NULL;
+		r->json = asl_parse(a, text, n, 0, &perr);
 		free(text);
 		if (!r->json)
 			return reader_fail(ex, "The object is not valid JSON (%s).", perr.message);
@@ -141,8 +159,12 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 			return reader_fail(ex, "%s", "Attempting to map over non-iterable node.");
 	} else if (!strcmp(spec->input_type, "CSV") && spec->headers_first_row) {
 		asl_arena_init(&r->arena, ex->opts.allocator);
-		if (read_line(r) <= 0)
-			return 0; /* an empty file: no items */
+		int got = read_line(r);
+		if (got == LINE_TOO_LONG)
+			return reader_fail(ex, "Line 1 of the object is longer than %u MiB.",
+					   MAX_LINE >> 20);
+		if (got <= 0)
+			return got < 0 ? asl_fail_oom(ex) : 0; /* an empty file: no items */
 		r->headers = csv_fields(&r->arena, r->line, r->len, spec->delimiter);
 	} else if (!strcmp(spec->input_type, "CSV")) {
 		asl_arena_init(&r->arena, ex->opts.allocator);
@@ -172,6 +194,9 @@ int asl__reader_next(asl_exec *ex, item_reader *r, asl_arena *a, asl_value **ite
 		do
 			got = read_line(r);
 		while (got == 1 && r->len == 0); /* blank lines carry no item */
+		if (got == LINE_TOO_LONG)
+			return reader_fail(ex, "Line %zu of the object is longer than %u MiB.",
+					   r->pos + 1, MAX_LINE >> 20);
 		if (got < 0)
 			return asl_fail_oom(ex);
 		if (got == 0)

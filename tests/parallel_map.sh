@@ -107,5 +107,13 @@ run "$(reader JSON items.json '' ',"ResultWriter":{"Resource":"arn:aws:states:::
   [ "$(cat "$work/s3/out/p/run1/SUCCEEDED_0.json")" = '[{"Input":"10","Output":"10","Status":"SUCCEEDED"},{"Input":"20","Output":"20","Status":"SUCCEEDED"},{"Input":"30","Output":"30","Status":"SUCCEEDED"}]' ] &&
   ok || bad "result writer: $rc $out"
 
+# Lines are read up to 1 MiB (far past any item AWS passes on), not grown without end.
+{ printf '{"n":1}\n{"s":"'; head -c 2000000 /dev/zero | tr '\0' a; printf '"}\n'; } > "$work/s3/in/long.jsonl"
+run "$(reader JSONL long.jsonl '')" '{}' --s3-root "$work/s3"
+[ "$rc" = 1 ] && [ "$out" = '{"Error":"States.ItemReaderFailed","Cause":"Line 2 of the object is longer than 1 MiB."}' ] && ok || bad "JSONL line over 1 MiB: $rc $out"
+head -c 2000000 /dev/zero | tr '\0' a > "$work/s3/in/long.csv"
+run "$(reader CSV long.csv ',"CSVHeaderLocation":"FIRST_ROW"')" '{}' --s3-root "$work/s3"
+[ "$rc" = 1 ] && [ "$out" = '{"Error":"States.ItemReaderFailed","Cause":"Line 1 of the object is longer than 1 MiB."}' ] && ok || bad "CSV header over 1 MiB: $rc $out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
