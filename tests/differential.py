@@ -107,7 +107,9 @@ def setup_npm(npm_dir):
     except subprocess.TimeoutExpired:
         return "npm install did not finish within 300 s"
     if proc.returncode != 0 or not os.path.isfile(pkg):
-        return "npm install failed: %s" % proc.stderr.decode(errors="replace").strip()[-300:]
+        lines = proc.stderr.decode(errors="replace").strip().splitlines() or ["(no message)"]
+        return "npm install failed (exit %d): %s" % (proc.returncode, " / ".join(
+            line.strip() for line in lines[:4]))[:400]
     return None
 
 
@@ -115,26 +117,7 @@ def show(o):
     return json.dumps(o, ensure_ascii=False)[:1500] if o is not None else "(not run)"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--aslc", required=True)
-    ap.add_argument("--count", type=int, default=150, help="machines (3 inputs each)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--aot-every", type=int, default=3,
-                    help="build every K-th machine as an AOT executable (JIT runs all)")
-    ap.add_argument("--comparable", type=float, default=0.8,
-                    help="share of machines kept to what the interpreter does as AWS does")
-    ap.add_argument("--npm-dir", default=os.path.join(tempfile.gettempdir(), "aslc-diff-npm"))
-    ap.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "aslc-differential"))
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--no-npm", action="store_true")
-    ap.add_argument("--npm-validate", action="store_true",
-                    help="let the interpreter validate each definition too (5x slower)")
-    args = ap.parse_args()
-    args.aslc = os.path.abspath(args.aslc)
-    args.npm_dir = os.path.abspath(args.npm_dir)
-    started = time.monotonic()
-
+def generate(args):
     rng = random.Random(args.seed)
     machines = []
     for i in range(args.count):
@@ -142,26 +125,27 @@ def main():
         definition, inputs, tags = gen.generate(rng, comparable, rng.randrange(2, 8))
         machines.append({"i": i, "definition": definition, "inputs": inputs, "tags": tags,
                          "comparable": comparable and not tags})
+    return machines
 
-    work = tempfile.mkdtemp(prefix="aslc-differential-")
-    for m in machines:
+
+def start_npm(args, machines, work):
+    """Starts the interpreter on every machine in the background: (process, results file)."""
+    jobs = os.path.join(work, "jobs.json")
+    with open(jobs, "w") as f:
+        json.dump([{"definition": m["definition"], "inputs": m["inputs"]} for m in machines], f)
+    results = os.path.join(work, "npm-results.json")
+    proc = subprocess.Popen(["node", os.path.join(HERE, "differential_npm.mjs"), args.npm_dir,
+                             jobs, results] + ([] if args.npm_validate else ["--no-validate"]),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return proc, results
+
+
+def run_aslc(args, machines, work):
+    """Runs every input through `aslc run`, and every aot_every-th machine's through AOT."""
+    def execute(m):
         m["path"] = os.path.join(work, "m%d.asl.json" % m["i"])
         with open(m["path"], "w") as f:
             json.dump(m["definition"], f)
-
-    skip = "--no-npm given" if args.no_npm else setup_npm(args.npm_dir)
-    npm_proc = None
-    if skip is None:  # the interpreter runs in the background while aslc works
-        jobs = os.path.join(work, "jobs.json")
-        with open(jobs, "w") as f:
-            json.dump([{"definition": m["definition"], "inputs": m["inputs"]} for m in machines], f)
-        npm_results = os.path.join(work, "npm-results.json")
-        npm_proc = subprocess.Popen(["node", os.path.join(HERE, "differential_npm.mjs"),
-                                     args.npm_dir, jobs, npm_results] +
-                                    ([] if args.npm_validate else ["--no-validate"]),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def execute(m):
         texts = [json.dumps(x).encode() for x in m["inputs"]]
         m["jit"] = [run([args.aslc, "run", m["path"], "--wait-scale", "0"], t) for t in texts]
         m["aot"] = None
@@ -170,63 +154,60 @@ def main():
             build = run([args.aslc, m["path"], "-o", exe])
             m["aot"] = [build] * len(texts) if build.returncode != 0 else [
                 run([exe, "--wait-scale", "0"], t) for t in texts]
-        return m
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(execute, machines))
 
-    if npm_proc is not None:
-        out, err = npm_proc.communicate()
-        if npm_proc.returncode != 0:  # a bug of this test, not a missing interpreter
-            print("FAIL: differential_npm.mjs exit %d: %s" % (
-                npm_proc.returncode, err.decode(errors="replace").strip()[-2000:]))
-            print("0 passed, 1 failed")
-            return 1
+
+class Tally:
+    def __init__(self):
+        self.compared = self.aot_runs = self.npm_compared = self.rejected_by_both = 0
+        self.known = collections.Counter()  # expected interpreter differences, by tag
+        self.kinds = collections.Counter()  # disagreements by kind
+        self.disagreements = []
+
+
+def check(m, k, tally):
+    """Compares the outcomes of input k of machine m; records what disagrees."""
+    tally.compared += 1
+    jit = m["jit"][k]
+    mine = outcome(jit)
+    aot = m["aot"][k] if m["aot"] else None
+    theirs = m["npm"][k] if "npm" in m else None
+    reasons = []
+    if aot is not None:
+        tally.aot_runs += 1
+        if (aot.returncode, aot.stdout) != (jit.returncode, jit.stdout):
+            reasons.append(("AOT/JIT", "AOT exit %d %r, JIT exit %d %r" % (
+                aot.returncode, aot.stdout[:200], jit.returncode, jit.stdout[:200])))
+    if mine["status"] in ("CRASHED", "TIMED_OUT"):
+        reasons.append(("aslc", show(mine)))
+    if mine["status"] == "REJECTED":  # every generated machine is meant to be valid
+        if theirs is not None and theirs["status"] == "REJECTED":
+            tally.rejected_by_both += 1
         else:
-            with open(npm_results) as f:
-                for m, res in zip(machines, json.load(f)):
-                    m["npm"] = res
-    if skip is not None:
-        print("SKIPPED interpreter comparison: %s" % skip)
+            reasons.append(("aslc", "rejected a generated machine: %s" % mine["message"]))
+    elif theirs is not None and mine.get("error") == "States.DataLimitExceeded":
+        tally.known["payload-limit"] += 1  # the interpreter has no size limit
+    elif theirs is not None:
+        why = npm_differs(mine, theirs)
+        if m["comparable"]:
+            tally.npm_compared += 1
+            if why is not None:
+                reasons.append(("aslc/npm", why))
+        elif why is not None:
+            tally.known.update(m["tags"])
+    for kind, _ in reasons:
+        tally.kinds[kind] += 1
+    if reasons:
+        tally.disagreements.append((m, k, ["%s: %s" % r for r in reasons], aot, mine, theirs))
 
-    disagreements, known = [], collections.Counter()
-    compared = aot_runs = npm_compared = 0
-    rejected_by_both = 0
-    for m in machines:
-        for k, text in enumerate(m["inputs"]):
-            compared += 1
-            jit = m["jit"][k]
-            mine = outcome(jit)
-            aot = m["aot"][k] if m["aot"] else None
-            theirs = m["npm"][k] if "npm" in m else None
-            reasons = []
-            if aot is not None:
-                aot_runs += 1
-                if (aot.returncode, aot.stdout) != (jit.returncode, jit.stdout):
-                    reasons.append("AOT/JIT: AOT exit %d %r, JIT exit %d %r" % (
-                        aot.returncode, aot.stdout[:200], jit.returncode, jit.stdout[:200]))
-            if mine["status"] in ("CRASHED", "TIMED_OUT"):
-                reasons.append("aslc: %s" % show(mine))
-            if theirs is not None and mine.get("error") == "States.DataLimitExceeded":
-                known["payload-limit"] += 1  # the interpreter has no size limit
-            elif theirs is not None:
-                why = npm_differs(mine, theirs)
-                if mine["status"] == "REJECTED" and theirs["status"] == "REJECTED":
-                    rejected_by_both += 1
-                elif why is not None and not m["comparable"]:
-                    known[",".join(sorted(m["tags"]))] += 1
-                elif why is not None:
-                    reasons.append("aslc/npm: " + why)
-                if m["comparable"]:
-                    npm_compared += 1
-            elif mine["status"] == "REJECTED":
-                reasons.append("aslc rejected a generated machine: %s" % mine["message"])
-            if reasons:
-                disagreements.append((m, k, reasons, aot, mine, theirs))
 
-    if disagreements:
+def report(args, tally):
+    """Prints the first disagreements and saves every one under args.out."""
+    if tally.disagreements:
         shutil.rmtree(args.out, ignore_errors=True)
-    for n, (m, k, reasons, aot, mine, theirs) in enumerate(disagreements):
+    for n, (m, k, reasons, aot, mine, theirs) in enumerate(tally.disagreements):
         d = os.path.join(args.out, "case%d-machine%d-input%d" % (n, m["i"], k))
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "definition.asl.json"), "w") as f:
@@ -249,27 +230,76 @@ def main():
             print("  AOT: %s\n  JIT: %s\n  npm: %s\n  saved in %s" % (
                 show(outcome(aot)) if aot is not None else "(not built)", show(mine),
                 show(theirs), d))
-    if len(disagreements) > 20:
-        print("... %d more, all saved under %s" % (len(disagreements) - 20, args.out))
+    if len(tally.disagreements) > 20:
+        print("... %d more, all saved under %s" % (len(tally.disagreements) - 20, args.out))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--aslc", required=True)
+    ap.add_argument("--count", type=int, default=150, help="machines (3 inputs each)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--aot-every", type=int, default=3,
+                    help="build every K-th machine as an AOT executable (JIT runs all)")
+    ap.add_argument("--comparable", type=float, default=0.8,
+                    help="share of machines kept to what the interpreter does as AWS does")
+    ap.add_argument("--npm-dir", default=os.path.join(tempfile.gettempdir(), "aslc-diff-npm"))
+    ap.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "aslc-differential"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--no-npm", action="store_true")
+    ap.add_argument("--npm-validate", action="store_true",
+                    help="let the interpreter validate each definition too (5x slower)")
+    args = ap.parse_args()
+    args.aslc = os.path.abspath(args.aslc)
+    args.npm_dir = os.path.abspath(args.npm_dir)
+    started = time.monotonic()
+
+    machines = generate(args)
+    work = tempfile.mkdtemp(prefix="aslc-differential-")
+    skip = "--no-npm given" if args.no_npm else setup_npm(args.npm_dir)
+    npm = start_npm(args, machines, work) if skip is None else None
+    run_aslc(args, machines, work)
+    if npm is not None:
+        proc, results = npm
+        _, err = proc.communicate()
+        if proc.returncode != 0:  # a bug of this test, not a missing interpreter
+            print("FAIL: differential_npm.mjs exit %d: %s" % (
+                proc.returncode, err.decode(errors="replace").strip()[-2000:]))
+            print("0 passed, 1 failed")
+            return 1
+        with open(results) as f:
+            for m, res in zip(machines, json.load(f)):
+                m["npm"] = res
+    else:
+        print("SKIPPED interpreter comparison: %s" % skip)
+
+    tally = Tally()
+    for m in machines:
+        for k in range(len(m["inputs"])):
+            check(m, k, tally)
+    report(args, tally)
 
     statuses = collections.Counter()
     for m in machines:
         for jit in m["jit"]:
             o = outcome(jit)
-            statuses[o["status"] if o["status"] != "FAILED" else o["error"] if (
-                o["error"] or "").startswith("States.") else "FAILED (Fail state)"] += 1
+            error = o.get("error") or ""
+            statuses[error if error.startswith("States.") else
+                     "Fail state" if o["status"] == "FAILED" else o["status"]] += 1
     print("aslc outcomes: %s" % ", ".join("%s %d" % kv for kv in statuses.most_common()))
-    print("interpreter: %d executions compared, %d in non-comparable machines differed as "
-          "expected, %d machines rejected by both" % (npm_compared, sum(known.values()),
-                                                     rejected_by_both))
-    for tags, n in known.most_common():
-        print("  %5d  %s" % (n, tags))
-    print("differential: %d machines, %d inputs compared, %d disagreements (AOT/JIT/npm); "
-          "%d AOT runs, seed %d, %.1f s" % (len(machines), compared, len(disagreements),
-                                           aot_runs, args.seed, time.monotonic() - started))
-    print("%d passed, %d failed" % (compared - len(disagreements), len(disagreements)))
+    print("interpreter: %d executions compared; in the other machines, executions that differed "
+          "as expected, by tag used: %s; machines both rejected: %d" % (
+              tally.npm_compared, ", ".join("%s %d" % kv for kv in tally.known.most_common())
+              or "none", tally.rejected_by_both))
+    n = len(tally.disagreements)
+    print("differential: %d machines, %d inputs compared, %d disagreements (AOT/JIT/npm)" % (
+        len(machines), tally.compared, n))
+    print("  by kind: %s; %d AOT executions; seed %d; %.1f s" % (
+        ", ".join("%s %d" % kv for kv in sorted(tally.kinds.items())) or "none",
+        tally.aot_runs, args.seed, time.monotonic() - started))
+    print("%d passed, %d failed" % (tally.compared - n, n))
     shutil.rmtree(work, ignore_errors=True)
-    return 1 if disagreements else 0
+    return 1 if n else 0
 
 
 if __name__ == "__main__":
