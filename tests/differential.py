@@ -27,7 +27,8 @@ import sys
 import tempfile
 import time
 
-import differential_gen as gen
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import differential_gen as gen  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_JSON = os.path.join(HERE, "..", "bench", "npm", "package.json")

@@ -117,6 +117,14 @@ NPM_DIFFERENCES = {
         "no limit on the size of state data",
         "States.DataLimitExceeded when a state's output is over 256 KiB",
         "AWS docs, Quotas: 256 KiB payload; corpus DataLimitExceeded cases; not compared"),
+    "caught-fail-defaults": (
+        "a caught Fail state without Error or Cause gives the Error Output "
+        "{\"Error\": \"FailStateError\", \"Cause\": \"Execution failed because of a Fail state\"}",
+        "no such texts: AWS reports no error and no cause for such a Fail (ExecutionFailed with "
+        "empty details); aslc puts null in the Error Output (as AWS does for a task failure "
+        "without error/cause); the exact AWS Error Output is UNCONFIRMED",
+        "corpus scenarios__base_scenarios__map_state_catch_empty_fail (empty details); "
+        "asl-semantics T17"),
     "hash-multiblock": (
         "its own MD5/SHA-1/SHA-256 are wrong for inputs of 56 bytes or more, SHA-384/512 for 112 "
         "or more (States.Hash('aaa...a' (56 a's), 'MD5') is not md5 of the text)",
@@ -786,12 +794,14 @@ class Gen:
             return st, [], edges
         if kind == "Fail":
             strs = [e for e in schema if e[1] in ("str", "ustr") and e[2]]
-            if self.chance(0.85):
+            # in a branch a Catch may turn a missing Error or Cause into data
+            both = ctx["nested"] and not self.unsafe("caught-fail-defaults", 0.5)
+            if both or self.chance(0.85):
                 if strs and self.chance(0.2):
                     st["ErrorPath"] = self.render(self.pick(strs)[0])
                 else:
                     st["Error"] = self.pick(ERR_NAMES)
-            if self.chance(0.8):
+            if both or self.chance(0.8):
                 if strs and self.chance(0.3):
                     st["CausePath"] = self.render(self.pick(strs)[0])
                 else:
