@@ -28,7 +28,8 @@ NPM_DIFFERENCES = {
         "Result is the state's result whatever its value",
         "ASL spec, Pass State: 'Result ... is treated as the output of a virtual task'"),
     "resultpath-dollar": (
-        "ResultPath \"$\" written out adds a member named \"$\"; any ResultPath needs an object input",
+        "ResultPath \"$\" written out adds a member named \"$\"; any ResultPath needs an "
+        "object input",
         "ResultPath \"$\" replaces the whole input with the result (any input type)",
         "AWS docs, ResultPath: '\"ResultPath\": \"$\" ... the output is the result alone'"),
     "resultpath-brackets": (
@@ -197,7 +198,8 @@ class Gen:
     def state_name(self):
         self.names += 1
         if self.chance(0.1):
-            return self.pick(["Pass %d \u00fc", "st-%d \"q\"", "S/%d\\", "\u72b6\u6001%d"]) % self.names
+            names = ["Pass %d \u00fc", "st-%d \"q\"", "S/%d\\", "\u72b6\u6001%d"]
+            return self.pick(names) % self.names
         return "S%d" % self.names
 
     def render(self, segs, brackets_ok=True):
