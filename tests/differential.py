@@ -31,21 +31,11 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import differential_gen as gen  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "conformance"))
+from run import same_json  # noqa: E402  (the corpus runner's JSON equality)
+
 PACKAGE_JSON = os.path.join(HERE, "..", "bench", "npm", "package.json")
 RUN_TIMEOUT = 60
-
-
-def same_json(a, b):
-    """JSON equality by value: 1 == 1.0, but true is not 1 and key order does not matter."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
 
 
 def run(cmd, stdin=None):
