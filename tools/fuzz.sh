@@ -37,7 +37,7 @@ tools/fuzz_corpus.py "$build/corpus"
 # a generous -timeout: the JSON parser is known to be quadratic on some deeply bracketed
 # inputs (being fixed); a real hang still shows
 declare -A max_len=([json]=8192 [frontend]=16384 [machines]=4096)
-status=0
+status=0 passed=0 failed=0
 for t in "${targets[@]}"; do
 	crashes="$build/crashes/$t"
 	mkdir -p "$crashes"
@@ -55,8 +55,10 @@ for t in "${targets[@]}"; do
 	corpus=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
 	printf 'fuzz_%-9s %ss: %s executions, cov: %s ft: %s corpus: %s\n' "$t" "$((SECONDS - start))" \
 		"${execs:-?}" "${cov:-?}" "${ft:-?}" "${corpus:-?}"
-	if [ "$rc" -ne 0 ]; then
-		status=1
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		status=1 failed=$((failed + 1))
 		echo "  CRASH (exit $rc), log $log:"
 		grep -E '^==[0-9]+==ERROR|^SUMMARY|runtime error|^fuzz_[a-z]+:|ALARM|Test unit written' \
 			"$log" | head -10 | sed 's/^/    /'
@@ -64,4 +66,5 @@ for t in "${targets[@]}"; do
 		echo "  replay: $build/fuzz/fuzz_$t REPRODUCER"
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
