@@ -123,7 +123,7 @@ typedef struct rule_cache {
 
 /* The value a rule's path selects, NULL when there is none. Variable and the *Path operands
  * are Reference Paths (definite, validated by aslc): keys and indexes only. */
-static asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *path, int root,
+static inline asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *path, int root,
 			     asl_value *in)
 {
 	if (cache->path == path) /* the same path text, so the same root */
@@ -131,7 +131,14 @@ static asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *pa
 	asl_value *v = root == ASL_ROOT_CONTEXT    ? asl_context(ex)
 		       : root == ASL_ROOT_VARIABLE ? asl_var(ex, path->var_slot)
 						   : in;
-	v = asl_path_get(ex, path, v);
+	/* most Variables are one key: look it up here rather than through the general walk */
+	if (path->seg_count == 1 && path->segs[0].kind == ASL_SEG_KEY) {
+		v = asl_object_get(v, path->segs[0].key, path->segs[0].key_len);
+		if (!v)
+			asl_miss(ex, path, 0);
+	} else {
+		v = asl_path_get(ex, path, v);
+	}
 	if (v) {
 		cache->path = path;
 		cache->value = v;
@@ -139,7 +146,36 @@ static asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *pa
 	return v;
 }
 
-/* 1 (true), 0 (false) or -1 (an error was raised). */
+static int eval_rule(asl_exec *ex, rule_cache *cache, const asl_rule *rules, const asl_rule *r,
+		     asl_value *in);
+
+/* A data-test row: 1 (true), 0 (false) or -1 (an error was raised). */
+static int eval_test(asl_exec *ex, rule_cache *cache, const asl_rule *r, asl_value *in)
+{
+	asl_value *v = rule_value(ex, cache, r->variable, r->variable_root, in);
+	if (r->kind == ASL_RULE_IS_PRESENT) /* a missing Variable is the answer, not an error */
+		return (v != NULL) == r->expect;
+	if (!v)
+		return asl_fail_choice_path(ex, r->variable), -1;
+	switch (r->kind) {
+	case ASL_RULE_COMPARE: return asl_compare(r->cmp, r->op, v, r->operand);
+	case ASL_RULE_COMPARE_PATH: {
+		asl_value *w = rule_value(ex, cache, r->operand_path, r->operand_root, in);
+		if (!w)
+			return asl_fail_choice_path(ex, r->operand_path), -1;
+		return asl_compare(r->cmp, r->op, v, w);
+	}
+	case ASL_RULE_IS_NULL: return (v->type == ASL_NULL) == r->expect;
+	case ASL_RULE_IS_NUMERIC: return (v->type == ASL_NUMBER) == r->expect;
+	case ASL_RULE_IS_STRING: return (v->type == ASL_STRING) == r->expect;
+	case ASL_RULE_IS_BOOLEAN: return (v->type == ASL_BOOL) == r->expect;
+	case ASL_RULE_IS_TIMESTAMP: return asl_is_timestamp(v) == r->expect;
+	default: /* ASL_RULE_MATCHES */
+		return asl_string_matches(v, r->operand->u.string.ptr, r->operand->u.string.len);
+	}
+}
+
+/* Any row: 1 (true), 0 (false) or -1 (an error was raised). */
 static int eval_rule(asl_exec *ex, rule_cache *cache, const asl_rule *rules, const asl_rule *r,
 		     asl_value *in)
 {
@@ -158,28 +194,7 @@ static int eval_rule(asl_exec *ex, rule_cache *cache, const asl_rule *rules, con
 		res = eval_rule(ex, cache, rules, &rules[r->first], in);
 		return res < 0 ? res : !res;
 	default:
-		break;
-	}
-	asl_value *v = rule_value(ex, cache, r->variable, r->variable_root, in);
-	if (r->kind == ASL_RULE_IS_PRESENT) /* a missing Variable is the answer, not an error */
-		return (v != NULL) == r->expect;
-	if (!v)
-		return asl_fail_choice_path(ex, r->variable), -1;
-	switch (r->kind) {
-	case ASL_RULE_IS_NULL: return (v->type == ASL_NULL) == r->expect;
-	case ASL_RULE_IS_NUMERIC: return (v->type == ASL_NUMBER) == r->expect;
-	case ASL_RULE_IS_STRING: return (v->type == ASL_STRING) == r->expect;
-	case ASL_RULE_IS_BOOLEAN: return (v->type == ASL_BOOL) == r->expect;
-	case ASL_RULE_IS_TIMESTAMP: return asl_is_timestamp(v) == r->expect;
-	case ASL_RULE_MATCHES:
-		return asl_string_matches(v, r->operand->u.string.ptr, r->operand->u.string.len);
-	case ASL_RULE_COMPARE: return asl_compare(r->cmp, r->op, v, r->operand);
-	default: {
-		asl_value *w = rule_value(ex, cache, r->operand_path, r->operand_root, in);
-		if (!w)
-			return asl_fail_choice_path(ex, r->operand_path), -1;
-		return asl_compare(r->cmp, r->op, v, w);
-	}
+		return eval_test(ex, cache, r, in);
 	}
 }
 
@@ -187,7 +202,9 @@ int asl_choose(asl_exec *ex, const asl_rule *rules, int n, asl_value *in)
 {
 	rule_cache cache = {NULL, NULL};
 	for (int i = 0; i < n; i++) {
-		int res = eval_rule(ex, &cache, rules, &rules[i], in);
+		const asl_rule *r = &rules[i];
+		int res = r->kind > ASL_RULE_NOT ? eval_test(ex, &cache, r, in)
+						 : eval_rule(ex, &cache, rules, r, in);
 		if (res)
 			return res < 0 ? -1 : i;
 	}

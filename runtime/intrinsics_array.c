@@ -18,6 +18,11 @@ double asl__java_round(double x)
 
 int asl__round_in(double x, double lo, double hi, int64_t *out)
 {
+	/* integers, the usual case, need no rounding; [lo, hi] lies within int64_t */
+	if (x >= lo && x <= hi && x == (double)(int64_t)x) {
+		*out = (int64_t)x;
+		return 0;
+	}
 	double r = asl__java_round(x);
 	if (!(r >= lo && r <= hi)) /* NaN and infinities too: converting them is undefined */
 		return -1;

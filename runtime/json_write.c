@@ -205,7 +205,28 @@ const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len)
 	return buf.data;
 }
 
-static size_t string_size(const char *s, size_t n)
+/* The extra bytes of the text from `i` on where it is not ASCII: an invalid byte is written as
+ * U+FFFD (3 bytes for 1). Out of line, so the ASCII loop below stays small enough to inline. */
+static size_t non_ascii_size(const char *s, size_t n, size_t i)
+{
+	size_t extra = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
+			    c == '\f')
+				extra += 1;
+			else if (c < 0x20)
+				extra += 5;
+			i++;
+		} else if (asl__utf8_next(s, n, &i) == ASL_UTF8_INVALID) {
+			extra += sizeof REPLACEMENT - 2;
+		}
+	}
+	return extra;
+}
+
+static inline size_t string_size(const char *s, size_t n)
 {
 	size_t size = n + 2;
 	for (size_t i = 0; i < n; i++) {
@@ -215,11 +236,8 @@ static size_t string_size(const char *s, size_t n)
 			size += 1;
 		else if (c < 0x20)
 			size += 5;
-		else if (c >= 0x80) {
-			if (asl__utf8_next(s, n, &i) == ASL_UTF8_INVALID)
-				size += sizeof REPLACEMENT - 2; /* 3 bytes for 1 */
-			i--; /* the loop steps past the sequence */
-		}
+		else if (c >= 0x80)
+			return size + non_ascii_size(s, n, i);
 	}
 	return size;
 }
@@ -228,6 +246,15 @@ static size_t string_size(const char *s, size_t n)
 static size_t add(size_t a, size_t b)
 {
 	return a == ASL_TOO_DEEP || b == ASL_TOO_DEEP ? ASL_TOO_DEEP : a + b;
+}
+
+/* Digits of n, two at a time (sizes are computed for every state's output). */
+static size_t decimal_digits(int64_t n)
+{
+	size_t digits = 1;
+	for (; n >= 100; n /= 100)
+		digits += 2;
+	return digits + (n >= 10);
 }
 
 static size_t size_at(const asl_value *v, size_t limit, int depth)
@@ -245,10 +272,8 @@ static size_t size_at(const asl_value *v, size_t limit, int depth)
 			return strlen(v->u.number_text);
 		if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
 			int64_t i = (int64_t)d;
-			size = (i < 0) + ((v->flags & ASL_FLAG_INTEGER) ? 1 : 3);
-			for (i = i < 0 ? -i : i; i >= 10; i /= 10)
-				size++;
-			return size;
+			size = (i < 0) + ((v->flags & ASL_FLAG_INTEGER) ? 0 : 2);
+			return size + decimal_digits(i < 0 ? -i : i);
 		}
 		return (size_t)asl_format_number(num, sizeof num, d, v->flags & ASL_FLAG_INTEGER);
 	}
