@@ -205,19 +205,38 @@ const char *asl_to_json(asl_arena *arena, const asl_value *v, size_t *len)
 	return buf.data;
 }
 
-/* The extra bytes of the text from `i` on where it is not ASCII: an invalid byte is written as
- * U+FFFD (3 bytes for 1). Out of line, so the ASCII loop below stays small enough to inline. */
+/* What escaping adds to a byte's size in JSON text: 1 for \" \\ \b \t \n \f \r, 5 for other
+ * control characters (\u00XX); NON_ASCII marks bytes 0x80 and above. A table keeps the per-byte
+ * work of sizing (done for every state's output) to one load and one test. */
+#define NON_ASCII 9
+static const unsigned char ESCAPE_EXTRA[256] = {
+	5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5,
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+};
+
+/* The extra bytes of the text from `i` on, once a byte that is not ASCII was met: an invalid
+ * byte is written as U+FFFD (3 bytes for 1). */
 static size_t non_ascii_size(const char *s, size_t n, size_t i)
 {
 	size_t extra = 0;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
-			    c == '\f')
-				extra += 1;
-			else if (c < 0x20)
-				extra += 5;
+		unsigned x = ESCAPE_EXTRA[(unsigned char)s[i]];
+		if (x != NON_ASCII) {
+			extra += x;
 			i++;
 		} else if (asl__utf8_next(s, n, &i) == ASL_UTF8_INVALID) {
 			extra += sizeof REPLACEMENT - 2;
@@ -230,14 +249,12 @@ static inline size_t string_size(const char *s, size_t n)
 {
 	size_t size = n + 2;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
-		    c == '\f')
-			size += 1;
-		else if (c < 0x20)
-			size += 5;
-		else if (c >= 0x80)
-			return size + non_ascii_size(s, n, i);
+		unsigned x = ESCAPE_EXTRA[(unsigned char)s[i]];
+		if (x) {
+			if (x == NON_ASCII)
+				return size + non_ascii_size(s, n, i);
+			size += x;
+		}
 	}
 	return size;
 }
