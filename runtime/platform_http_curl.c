@@ -73,8 +73,17 @@ static size_t on_header(char *line, size_t size, size_t n, void *user)
 	return size * n;
 }
 
+/* libcurl's progress callback: non-zero aborts the transfer (a sibling branch failed). */
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const asl_cancel *cancel = user;
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return cancel->cancelled(cancel->ctx);
+}
+
 int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
-			   asl_http_result *r)
+			   const asl_cancel *cancel, asl_http_result *r)
 {
 	memset(r, 0, sizeof *r);
 	pthread_once(&load_once, load);
@@ -100,6 +109,11 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 	lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* no signal handlers: safe on threads */
 	if (timeout_ms > 0)
 		lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	if (cancel) {
+		lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+		lib.easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)cancel);
+		lib.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	}
 	/* NOSIGNAL leaves SIGPIPE to us: a peer closing mid-write must not kill the process */
 	asl_sigpipe_guard g;
 	asl__sigpipe_block(&g);
@@ -108,6 +122,8 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 	int result = 0;
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		r->timed_out = 1;
+	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		r->cancelled = 1;
 	} else if (rc != CURLE_OK) {
 		snprintf(r->error, sizeof r->error, "%s", lib.easy_strerror(rc));
 		result = -1;

@@ -6,9 +6,9 @@
 #include "asl/platform.h"
 
 int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
-			   asl_http_result *r)
+			   const asl_cancel *cancel, asl_http_result *r)
 {
-	(void)url, (void)body, (void)len, (void)timeout_ms;
+	(void)url, (void)body, (void)len, (void)timeout_ms, (void)cancel;
 	memset(r, 0, sizeof *r);
 	snprintf(r->error, sizeof r->error, "this runtime was built without HTTP support "
 					    "(ASLC_WITH_CURL=OFF)");

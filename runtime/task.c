@@ -207,7 +207,9 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	if (!json)
 		return NULL;
 	int execution;
-	if (asl_platform_http_post(url, json, len, wait_limit(ex, timeout, &execution), &r) < 0) {
+	asl_cancel cancel = {asl__cancelled_cb, ex};
+	if (asl_platform_http_post(url, json, len, wait_limit(ex, timeout, &execution), &cancel,
+				   &r) < 0) {
 		task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url, r.error);
 		asl_platform_http_free(&r);
 		return NULL;
@@ -215,7 +217,9 @@ static asl_value *run_http(asl_exec *ex, const char *url, asl_value *input, doub
 	asl_value *result = NULL;
 	char status[32];
 	snprintf(status, sizeof status, "%ld", r.status);
-	if (r.timed_out && execution) {
+	if (r.cancelled) {
+		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+	} else if (r.timed_out && execution) {
 		asl__time_out(ex);
 	} else if (r.timed_out) {
 		task_failed(ex, "States.Timeout", "The request to %s did not finish within its %s.",

@@ -94,6 +94,9 @@ check deadline_stops_exec "work=exec:sleep 30 & echo \$! > $work/child; wait" '{
 sleep 0.2
 gone "$(cat "$work/child")" deadline_stops_exec
 check deadline_stops_http "work=http://127.0.0.1:$port/slow" '{}' 3 '{"Error":"States.Timeout"}'
+# a failing sibling branch drops a request in flight (libcurl's progress callback, ~1 s)
+machine '{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"H","States":{"H":{"Type":"Task","Resource":"work","End":true}}},{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":0,"Next":"F"},"F":{"Type":"Fail","Error":"Sibling","Cause":"failed"}}}],"End":true}}}'
+check sibling_failure_stops_http "work=http://127.0.0.1:$port/slower" '{}' 1 '{"Error":"Sibling","Cause":"failed"}'
 machine '{"TimeoutSeconds":1,"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"MaxAttempts":100}],"End":true}}}'
 check deadline_stops_retrying 'work=exec:sleep 0.3; exit 1' '{}' 3 '{"Error":"States.Timeout"}'
 machine '{"TimeoutSeconds":1,"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"work","End":true}}},"End":true}}}'

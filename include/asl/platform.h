@@ -65,18 +65,20 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 void asl_platform_process_free(asl_process_result *r);
 
 /* POSTs `body` (JSON) to `url`. Returns 0 with the status, the body and whether the response had
- * an X-Amz-Function-Error header; -1 with a message in `error` when no response came. */
+ * an X-Amz-Function-Error header; -1 with a message in `error` when no response came. `cancel`
+ * (may be NULL) is polled about once a second; when it says so the request is dropped. */
 typedef struct asl_http_result {
 	long status;
 	int function_error;
 	int timed_out;
+	int cancelled;
 	char *body;
 	size_t body_len;
 	char error[256];
 } asl_http_result;
 
 int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
-			   asl_http_result *r);
+			   const asl_cancel *cancel, asl_http_result *r);
 void asl_platform_http_free(asl_http_result *r);
 
 #endif

@@ -2,7 +2,7 @@
 """A small Lambda-like HTTP endpoint on 127.0.0.1 for the Task binding tests. Prints its port,
 then serves until stdin closes. POST /echo returns the input; /fail answers 200 with
 X-Amz-Function-Error; /error answers 500; /notjson answers 200 with text;
-/notutf8 with JSON that is not UTF-8; /slow sleeps."""
+/notutf8 with JSON that is not UTF-8; /slow sleeps 3 s, /slower 10 s."""
 import http.server
 import json
 import sys
@@ -41,6 +41,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, b'{"a": "\xff"}')
         elif self.path == "/slow":
             time.sleep(3)
+            self.reply(200, "{}")
+        elif self.path == "/slower":
+            time.sleep(10)
             self.reply(200, "{}")
         else:
             self.reply(404, "not found")
