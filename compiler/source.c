@@ -50,42 +50,24 @@ int source_load(source *src, const char *path, asl_arena *arena)
 		return -1;
 	}
 	/* never more than the limit and one byte: `aslc < /dev/zero` must not fill the memory */
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	int failed = 0;
-	while (buf && n <= MAX_DEFINITION) {
-		size_t want = cap - n - 1;
-		if (want > MAX_DEFINITION + 1 - n)
-			want = MAX_DEFINITION + 1 - n;
-		size_t got = fread(buf + n, 1, want, f);
-		n += got;
-		if (got < want) {
-			failed = ferror(f);
-			break;
-		}
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-			cap *= 2;
-		}
-	}
+	size_t n;
+	int too_big;
+	errno = 0;
+	char *buf = asl_read_stream(f, MAX_DEFINITION, &n, &too_big);
+	int read_error = !buf && !too_big && ferror(f);
 	if (f != stdin)
 		fclose(f);
-	if (!buf || failed || n > MAX_DEFINITION) {
-		if (!buf)
-			fprintf(stderr, "%s: error: out of memory\n", path);
-		else if (failed)
-			fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
-		else
+	if (!buf) {
+		if (too_big)
 			fprintf(stderr,
 				"%s: error: definition is larger than AWS's limit of %u bytes\n",
 				path, MAX_DEFINITION);
-		free(buf);
+		else if (read_error)
+			fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		else
+			fprintf(stderr, "%s: error: out of memory\n", path);
 		return -1;
 	}
-	buf[n] = '\0';
 	return source_parse(src, buf, n, arena);
 }
 

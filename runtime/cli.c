@@ -42,36 +42,6 @@ static void usage(FILE *out, const char *prog)
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
 #define EXIT_WRITE_FAILED 4
 
-/* Reads `f` to its end, but never more than `max` + 1 bytes: *too_big says there were more
- * than `max` (then the text is freed and NULL returned, as on a read error). */
-static char *read_all(FILE *f, size_t max, size_t *len, int *too_big)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	*too_big = 0;
-	while (buf) {
-		size_t want = cap - n < max + 1 - n ? cap - n : max + 1 - n;
-		size_t got = fread(buf + n, 1, want, f);
-		n += got;
-		if (n > max || (got < want && ferror(f))) {
-			*too_big = n > max;
-			free(buf);
-			return NULL;
-		}
-		if (got < want)
-			break;
-		if (n == cap) {
-			cap = cap * 2 < max + 1 ? cap * 2 : max + 1;
-			char *nb = realloc(buf, cap);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	*len = n;
-	return buf;
-}
-
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
 	       const asl_machine *machine, int stats);
 
@@ -101,7 +71,7 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 	}
 	size_t len;
 	int too_big;
-	char *text = read_all(f, MAX_CONFIG_FILE, &len, &too_big);
+	char *text = asl_read_stream(f, MAX_CONFIG_FILE, &len, &too_big);
 	fclose(f);
 	if (!text) {
 		if (too_big)
@@ -225,7 +195,7 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		too_big = len > ASL_PAYLOAD_LIMIT;
 		text = too_big ? NULL : strdup(input_arg);
 	} else {
-		text = read_all(stdin, ASL_PAYLOAD_LIMIT, &len, &too_big);
+		text = asl_read_stream(stdin, ASL_PAYLOAD_LIMIT, &len, &too_big);
 	}
 	if (too_big) {
 		/* StartExecution refuses such inputs on AWS */

@@ -9,7 +9,7 @@ static int is_array(const asl_value *v)
 }
 
 /* Java's Math.round: halves go towards positive infinity. */
-double asl__java_round(double x)
+static double java_round(double x)
 {
 	/* not floor(x + 0.5): that rounds 0.49999999999999994 up, as the addition rounds */
 	double r = floor(x);
@@ -23,7 +23,7 @@ int asl__round_in(double x, double lo, double hi, int64_t *out)
 		*out = (int64_t)x;
 		return 0;
 	}
-	double r = asl__java_round(x);
+	double r = java_round(x);
 	if (!(r >= lo && r <= hi)) /* NaN and infinities too: converting them is undefined */
 		return -1;
 	*out = (int64_t)r;

@@ -130,26 +130,16 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 	if (!strcmp(spec->input_type, "JSON")) {
 		asl_arena *a = &r->arena;
 		asl_arena_init(a, ex->opts.allocator);
-		size_t cap = 65536, n = 0;
-		char *text = malloc(cap);
-		for (size_t got; text && n <= MAX_JSON_OBJECT &&
-				 (got = fread(text + n, 1, cap - n, r->f)) > 0;) {
-			n += got;
-			if (n == cap) {
-				char *nt = realloc(text, cap *= 2);
-				if (!nt)
-					free(text);
-				text = nt;
-			}
-		}
-		if (!text)
-			return asl_fail_oom(ex);
-		if (n > MAX_JSON_OBJECT) {
-			free(text);
+		size_t n;
+		int too_big;
+		char *text = asl_read_stream(r->f, MAX_JSON_OBJECT, &n, &too_big);
+		if (too_big)
 			return reader_fail(ex, "The object is larger than %u MiB, the most a JSON "
 					       "ItemReader reads whole (JSONL and CSV stream).",
 					   MAX_JSON_OBJECT >> 20);
-		}
+		if (!text)
+			return ferror(r->f) ? reader_fail(ex, "%s", "Cannot read the object.")
+					    : asl_fail_oom(ex);
 		asl_parse_error perr;
 		r->json = asl_parse(a, text, n, 0, &perr);
 		free(text);

@@ -919,13 +919,13 @@ def drop_unreachable(start, states):
         out += [c.get("Next") for c in st.get("Choices", [])]
         out += [c.get("Next") for c in st.get("Catch", [])]
         return [t for t in out if t]
-    seen, todo = set(), [start]
-    while todo:
-        name = todo.pop()
+    seen, pending = set(), [start]
+    while pending:
+        name = pending.pop()
         if name in seen:
             continue
         seen.add(name)
-        todo += targets(states[name])
+        pending += targets(states[name])
     for name in list(states):
         if name not in seen:
             del states[name]

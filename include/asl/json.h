@@ -7,6 +7,7 @@
 #define ASL_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -135,6 +136,11 @@ typedef struct asl_parse_error {
 	int line, column; /* 1-based */
 	char message[128];
 } asl_parse_error;
+
+/* Reads `f` to its end into a NUL-terminated malloc'd text (the caller frees it), but never more
+ * than `max` + 1 bytes. NULL on a read error, when out of memory, or when the stream holds more
+ * than `max` bytes (then *too_big is set). */
+char *asl_read_stream(FILE *f, size_t max, size_t *len, int *too_big);
 
 /* Parses exactly one JSON text (surrounding whitespace allowed). NULL on error, with `err` set. */
 asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,

@@ -1,0 +1,38 @@
+/* Reading a whole stream of text with a bound, for inputs, definitions and files an execution
+ * reads: one byte past the bound is enough to refuse it, so `< /dev/zero` cannot fill memory. */
+#include <stdlib.h>
+
+#include "asl/json.h"
+
+char *asl_read_stream(FILE *f, size_t max, size_t *len, int *too_big)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	*too_big = 0;
+	while (buf) {
+		size_t room = cap - 1 - n; /* one byte stays for the NUL */
+		size_t want = room < max + 1 - n ? room : max + 1 - n;
+		size_t got = fread(buf + n, 1, want, f);
+		n += got;
+		if (n > max || (got < want && ferror(f))) {
+			*too_big = n > max;
+			free(buf);
+			return NULL;
+		}
+		if (got < want)
+			break; /* the end of the stream */
+		if (n + 1 == cap) {
+			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			char *nb = realloc(buf, ncap);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap = ncap;
+		}
+	}
+	if (!buf)
+		return NULL;
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
