@@ -198,7 +198,13 @@ typedef struct emitter {
 	name_index rule_paths; /* the id of the P<id>_ emitted for each Choice rule path text */
 } emitter;
 
-int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main);
+typedef struct emit_options {
+	int with_main;      /* a main() that calls asl_main (unless -DASL_NO_MAIN) */
+	const char *symbol; /* the descriptor's C name; NULL: asl_generated_machine */
+} emit_options;
+
+int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out,
+		 const emit_options *opt);
 /* C string literal with every unsafe byte escaped (no injection, no trigraphs); for text known
  * to be short (under 4095 bytes). */
 void emit_c_string(FILE *out, const char *s, size_t len);

@@ -253,28 +253,11 @@ static int emit_bindings(emitter *e, FILE *out, const machine_info *m)
 	return handlers;
 }
 
-int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int with_main)
+/* The tables after the state functions: the state functions and names, the variables, the
+ * bindings and the machine descriptor (the one exported symbol), then main() when asked. */
+static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 {
-	/* the file is: prototypes, long text (data), declarations, functions (body), tables */
-	char *data = NULL, *decls = NULL, *body = NULL, *tables = NULL;
-	size_t data_len = 0, decls_len = 0, body_len = 0, tables_len = 0;
-	FILE *decl = open_memstream(&decls, &decls_len);
-	emitter e = {decl, src, m, arena, 0, open_memstream(&body, &body_len), NULL,
-		     open_memstream(&data, &data_len), {NULL, 0, 0}};
-	for (int i = 0; i < m->count; i++) {
-		const state_info *s = &m->states[i];
-		char *text = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&text, &len);
-		e.code = mem;
-		emit_state_body(&e, s, i, mem);
-		fclose(mem);
-		fprintf(e.body, "/* %s state ", s->type);
-		emit_comment_text(e.body, s->name, s->name_len);
-		fprintf(e.body, " */\nstatic int s%d_(asl_exec *ex)\n{\n%s}\n\n", i, text);
-		free(text);
-	}
-	FILE *t = open_memstream(&tables, &tables_len);
+	const machine_info *m = e->m;
 	fputs("static const asl_state_fn states_[] = {", t);
 	for (int i = 0; i < m->count; i++) {
 		emit_list_separator(t, (size_t)i);
@@ -296,21 +279,48 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out, int 
 		fputs("static const char *const vars_[] = {", t);
 		for (int i = 0; i < m->var_count; i++) {
 			emit_list_separator(t, (size_t)i);
-			emit_c_text(&e, t, m->vars[i], strlen(m->vars[i]));
+			emit_c_text(e, t, m->vars[i], strlen(m->vars[i]));
 		}
 		fputs("};\n", t);
 	}
-	int handlers = emit_bindings(&e, t, m);
-	fputs("\nconst asl_machine asl_generated_machine = {\n\t", t);
-	emit_c_text(&e, t, m->name, strlen(m->name));
+	int handlers = emit_bindings(e, t, m);
+	const char *symbol = opt->symbol ? opt->symbol : "asl_generated_machine";
+	fprintf(t, "\nconst asl_machine %s = {\n\t", symbol);
+	emit_c_text(e, t, m->name, strlen(m->name));
 	fprintf(t, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d,\n\t%s, %d, %s, %d};\n",
 		m->count, m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL",
 		m->var_count, m->binding_count ? "bindings_" : "NULL", m->binding_count,
 		handlers ? "handlers_" : "NULL", handlers);
-	if (with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
-		fputs("\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
-		      "\treturn asl_main(argc, argv, &asl_generated_machine);\n}\n#endif\n",
-		      t);
+	if (opt->with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
+		fprintf(t, "\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
+			   "\treturn asl_main(argc, argv, &%s);\n}\n#endif\n",
+			symbol);
+}
+
+int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out,
+		 const emit_options *opt)
+{
+	/* the file is: prototypes, long text (data), declarations, functions (body), tables */
+	char *data = NULL, *decls = NULL, *body = NULL, *tables = NULL;
+	size_t data_len = 0, decls_len = 0, body_len = 0, tables_len = 0;
+	FILE *decl = open_memstream(&decls, &decls_len);
+	emitter e = {decl, src, m, arena, 0, open_memstream(&body, &body_len), NULL,
+		     open_memstream(&data, &data_len), {NULL, 0, 0}};
+	for (int i = 0; i < m->count; i++) {
+		const state_info *s = &m->states[i];
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		e.code = mem;
+		emit_state_body(&e, s, i, mem);
+		fclose(mem);
+		fprintf(e.body, "/* %s state ", s->type);
+		emit_comment_text(e.body, s->name, s->name_len);
+		fprintf(e.body, " */\nstatic int s%d_(asl_exec *ex)\n{\n%s}\n\n", i, text);
+		free(text);
+	}
+	FILE *t = open_memstream(&tables, &tables_len);
+	emit_machine_table(&e, t, opt);
 	fclose(t);
 	fclose(e.data);
 	fclose(e.body);

@@ -119,7 +119,8 @@ static char *compile(const char *path, asl_arena *arena, int with_main, size_t *
 	}
 	char *c = NULL;
 	FILE *out = open_memstream(&c, len);
-	emit_machine(&src, &m, arena, out, with_main);
+	emit_options eo = {with_main, NULL};
+	emit_machine(&src, &m, arena, out, &eo);
 	fclose(out);
 	free(src.text);
 	return c;

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			size_t len = 0;
 			FILE *out = open_memstream(&c, &len);
 			if (out) {
-				emit_machine(&src, &m, &arena, out, 1);
+				emit_machine(&src, &m, &arena, out, &(emit_options){1, NULL});
 				fclose(out);
 				if (!len || !strstr(c, "asl_generated_machine") || !compiles(c))
 					abort(); /* a valid definition must give a machine */
