@@ -1,6 +1,8 @@
 /* Internal header of the aslc compiler: the structures shared by its phases.
- * Pipeline: source.c (read + parse with positions) -> validate.c (static rules, builds the
- * state table) -> jsonpath.c (path syntax) -> emit*.c (C code) -> build.c (cc or libtcc). */
+ * Pipeline: source.c (parse with positions) -> validate.c (static rules, builds the state
+ * table) -> jsonpath.c (path syntax) -> emit*.c (C code) -> build.c (cc) or jit.c (libtcc).
+ * library.c runs it for the public API (include/aslc/aslc.h); diagnostics.c records what the
+ * phases report. */
 #ifndef ASLC_H
 #define ASLC_H
 
@@ -9,8 +11,11 @@
 
 #include "asl/json.h"
 #include "asl/task.h"
+#include "aslc/aslc.h"
 
-/* ---- source.c: the definition text and diagnostics ---- */
+#define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
+
+/* ---- source.c: the definition text ---- */
 typedef struct source {
 	const char *path;
 	char *text;
@@ -19,12 +24,16 @@ typedef struct source {
 	size_t line_count;
 	asl_value *root;
 	int errors;
+	aslc_diagnostics *diags; /* where diag_error and diag_note record */
 } source;
 
-int source_load(source *src, const char *path, asl_arena *arena);
-/* The rest of source_load, for text from elsewhere: `src` zeroed but for its path; `text`
- * malloc'd with a NUL at text[len], owned by `src` from now on. */
+/* Parses `text`: `src` zeroed but for its path and diags; `text` malloc'd with a NUL at
+ * text[len], owned by `src` from now on. 0, or -1 after a diagnostic. */
 int source_parse(source *src, char *text, size_t len, asl_arena *arena);
+
+/* ---- diagnostics.c: recording them (the phases call diag_error and diag_note) ---- */
+/* Record a diagnostic at node `at` (NULL: the start) with its line, column, JSON Pointer and
+ * code; the code comes from the message's format (see diagnostics.c). */
 void diag_error(source *src, const asl_value *at, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
@@ -35,6 +44,19 @@ void diag_note(source *src, const asl_value *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)))
 #endif
 	;
+/* A diagnostic about the definition as a whole (pointer "", no position). */
+void diag_file(aslc_diagnostics *d, const char *file, aslc_code code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+/* A diagnostic that is not about the definition (pointer NULL): the build, an option. */
+void diag_tool(aslc_diagnostics *d, aslc_severity sev, aslc_code code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
 /* Member lookup by C string (the first match; duplicates are reported by the validator). */
 asl_value *field(const asl_value *obj, const char *key);
 
@@ -246,23 +268,17 @@ void emit_choice_state(emitter *e, const state_info *s);
 /* The body of a Task state function. */
 void emit_task_state(emitter *e, const state_info *s, int index);
 
-/* ---- build.c: turning C into an executable or running it in memory ---- */
-#define EXIT_WRITE_FAILED 4 /* aslc's exit status when an output could not be written */
-typedef struct build_options {
-	const char *cc;     /* NULL: $CC or cc */
-	const char *cflags; /* NULL: -O2 */
-	const char *output;
-	int keep_c;
-	const char **links; /* --link: C sources, objects or archives with task handlers */
-	int link_count;
-} build_options;
+/* ---- build.c: the system C compiler; jit.c: libtcc ---- */
+/* The generated C `c_code` as an executable at `output`; 0, or -1 after a diagnostic. */
+int build_native(const char *c_code, size_t len, const aslc_options *opt, const char *output,
+		 aslc_diagnostics *d);
+/* The generated C compiled in memory; its descriptor is `symbol`. NULL after a diagnostic. */
+aslc_module *jit_load(const char *c_code, const aslc_options *opt, const char *symbol,
+		      aslc_diagnostics *d);
 
-int build_native(const char *c_code, size_t len, const build_options *opt, const char *prog);
-int run_jit(const char *c_code, size_t len, const build_options *opt, int argc, char **argv,
-	    const char *prog);
-
-/* Where the runtime's headers and library are (build tree or install prefix). */
-const char *aslc_include_dir(void);
-const char *aslc_lib_dir(void);
+/* Where the runtime's headers and library are: the option, else $ASLC_INCLUDE_DIR /
+ * $ASLC_LIB_DIR, else next to aslc (build tree or install prefix). */
+const char *aslc_include_dir(const aslc_options *opt);
+const char *aslc_lib_dir(const aslc_options *opt);
 
 #endif

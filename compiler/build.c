@@ -1,32 +1,23 @@
-/* Turning generated C into something that runs: the system C compiler for native executables,
- * libtcc for running in memory. Also finds the runtime's headers and library. */
+/* Turning generated C into a native executable with the system C compiler; also finds the
+ * runtime's headers and library for it and for libtcc (jit.c). */
 #define _DEFAULT_SOURCE
-#include <libtcc.h>
+#include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "asl/asl.h"
 #include "aslc.h"
 
+/* Facts of the process, found once: the directory of the running program and where the
+ * runtime is relative to it. Computed under pthread_once, as compiling calls may come from
+ * several threads. */
 static char exe_dir[PATH_MAX];
-
-static const char *self_dir(void)
-{
-	if (!exe_dir[0]) {
-		ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
-		if (n <= 0)
-			return ".";
-		exe_dir[n] = '\0';
-		char *slash = strrchr(exe_dir, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	return exe_dir;
-}
+static char installed[2][PATH_MAX + 16]; /* include, lib */
+static pthread_once_t dirs_once = PTHREAD_ONCE_INIT;
 
 static int is_dir(const char *p)
 {
@@ -34,28 +25,47 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* In the build tree aslc sits in ASLC_BUILD_BIN_DIR; installed, it finds ../include and ../lib. */
-static const char *locate(const char *env, const char *build_path, const char *installed_rel)
+static void find_dirs(void)
 {
-	static char buf[2][PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
+	if (n <= 0) {
+		strcpy(exe_dir, ".");
+	} else {
+		exe_dir[n] = '\0';
+		char *slash = strrchr(exe_dir, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	const char *rel[2] = {ASLC_INSTALL_INCLUDE_REL, ASLC_INSTALL_LIB_REL};
+	const char *build[2] = {ASLC_BUILD_INCLUDE_DIR, ASLC_BUILD_LIB_DIR};
+	for (int i = 0; i < 2; i++) {
+		snprintf(installed[i], sizeof installed[i], "%s/../%s", exe_dir, rel[i]);
+		/* in the build tree aslc sits in ASLC_BUILD_BIN_DIR; installed, it finds ../include
+		 * and ../lib; any other program (a test, an embedder) gets the build tree's */
+		if (!strcmp(exe_dir, ASLC_BUILD_BIN_DIR) || !is_dir(installed[i]))
+			snprintf(installed[i], sizeof installed[i], "%s", build[i]);
+	}
+}
+
+static const char *locate(const char *given, const char *env, int which)
+{
+	if (given)
+		return given;
 	const char *e = getenv(env);
 	if (e && *e)
 		return e;
-	int which = strcmp(env, "ASLC_INCLUDE_DIR") != 0;
-	if (!strcmp(self_dir(), ASLC_BUILD_BIN_DIR))
-		return build_path;
-	snprintf(buf[which], sizeof buf[which], "%s/../%s", self_dir(), installed_rel);
-	return is_dir(buf[which]) ? buf[which] : build_path;
+	pthread_once(&dirs_once, find_dirs);
+	return installed[which];
 }
 
-const char *aslc_include_dir(void)
+const char *aslc_include_dir(const aslc_options *opt)
 {
-	return locate("ASLC_INCLUDE_DIR", ASLC_BUILD_INCLUDE_DIR, ASLC_INSTALL_INCLUDE_REL);
+	return locate(opt->include_dir, "ASLC_INCLUDE_DIR", 0);
 }
 
-const char *aslc_lib_dir(void)
+const char *aslc_lib_dir(const aslc_options *opt)
 {
-	return locate("ASLC_LIB_DIR", ASLC_BUILD_LIB_DIR, ASLC_INSTALL_LIB_REL);
+	return locate(opt->lib_dir, "ASLC_LIB_DIR", 1);
 }
 
 /* Splits a command string on blanks (CC="ccache gcc", CFLAGS="-O2 -g"). */
@@ -67,13 +77,15 @@ static int split(char *s, char **argv, int max)
 	return n;
 }
 
-int build_native(const char *c_code, size_t len, const build_options *opt, const char *prog)
+int build_native(const char *c_code, size_t len, const aslc_options *opt, const char *output,
+		 aslc_diagnostics *d)
 {
 	char cfile[] = "/tmp/aslc-XXXXXX.c";
 	int fd = mkstemps(cfile, 2);
 	if (fd < 0) {
-		perror("aslc: cannot create a temporary file");
-		return 2;
+		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "cannot create a temporary file: %s",
+			  strerror(errno));
+		return -1;
 	}
 	FILE *f = fdopen(fd, "w");
 	int failed = !f;
@@ -83,36 +95,37 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 		failed |= fclose(f) != 0;
 	}
 	if (failed) {
-		perror("aslc: cannot write the generated C");
+		diag_tool(d, ASLC_ERROR, ASLC_WRITE_FAILED, "cannot write the generated C: %s",
+			  strerror(errno));
 		unlink(cfile);
-		return EXIT_WRITE_FAILED;
+		return -1;
 	}
 	const char *cc = opt->cc ? opt->cc : getenv("CC");
 	const char *cflags = opt->cflags ? opt->cflags : getenv("ASLC_CFLAGS");
 	char *ccs = strdup(cc && *cc ? cc : "cc");
 	char *flags = strdup(cflags ? cflags : "-O2");
-	char inc[PATH_MAX + 2], lib[PATH_MAX + 2];
-	snprintf(inc, sizeof inc, "-I%s", aslc_include_dir());
-	snprintf(lib, sizeof lib, "-L%s", aslc_lib_dir());
+	char inc[PATH_MAX + 32], lib[PATH_MAX + 32];
+	snprintf(inc, sizeof inc, "-I%s", aslc_include_dir(opt));
+	snprintf(lib, sizeof lib, "-L%s", aslc_lib_dir(opt));
 	char *argv[96];
-	int n = split(ccs, argv, 16);
-	n += split(flags, argv + n, 48);
-	const char *rest[] = {"-std=c11", inc, cfile, "-o", opt->output};
+	int n = ccs ? split(ccs, argv, 16) : 0;
+	n += flags ? split(flags, argv + n, 48) : 0;
+	const char *rest[] = {"-std=c11", inc, cfile, "-o", output};
 	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
 		argv[n++] = (char *)rest[i];
-	for (int i = 0; i < opt->link_count && n < 64; i++)
+	for (size_t i = 0; i < opt->link_count && n < 64; i++)
 		argv[n++] = (char *)opt->links[i]; /* handlers: before the runtime they may call */
 	argv[n++] = lib;
 	argv[n++] = "-laslrt";
 	char *runtime_libs = strdup(ASLC_RUNTIME_LIBS);
-	n += split(runtime_libs, argv + n, 8);
+	n += runtime_libs ? split(runtime_libs, argv + n, 8) : 0;
 	char *runtime_flags = strdup(ASLC_RUNTIME_LDFLAGS); /* e.g. sanitizers of the runtime */
-	n += split(runtime_flags, argv + n, 8);
+	n += runtime_flags ? split(runtime_flags, argv + n, 8) : 0;
 	argv[n] = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run the C compiler '%s'\n", prog, argv[0]);
+		fprintf(stderr, "aslc: cannot run the C compiler '%s'\n", argv[0]);
 		_exit(127);
 	}
 	int status = -1;
@@ -123,52 +136,14 @@ int build_native(const char *c_code, size_t len, const build_options *opt, const
 	free(runtime_flags);
 	free(runtime_libs);
 	if (opt->keep_c)
-		fprintf(stderr, "%s: generated C kept in %s\n", prog, cfile);
+		diag_tool(d, ASLC_NOTE, ASLC_BUILD_FAILED, "generated C kept in %s", cfile);
 	else
 		unlink(cfile);
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "%s: the C compiler or linker failed%s\n", prog,
-			opt->link_count ? " (check the --link files)"
-					: " (a c: handler needs --link FILE)");
-		return 2;
+		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "the C compiler or linker failed%s",
+			  opt->link_count ? " (check the --link files)"
+					  : " (a c: handler needs --link FILE)");
+		return -1;
 	}
 	return 0;
-}
-
-static void tcc_error(void *opaque, const char *msg)
-{
-	fprintf(stderr, "%s: JIT: %s\n", (const char *)opaque, msg);
-}
-
-int run_jit(const char *c_code, size_t len, const build_options *opt, int argc, char **argv,
-	    const char *prog)
-{
-	(void)len;
-	TCCState *s = tcc_new();
-	if (!s) {
-		fprintf(stderr, "%s: cannot start libtcc\n", prog);
-		return 2;
-	}
-	tcc_set_error_func(s, (void *)prog, tcc_error);
-	tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
-	tcc_add_include_path(s, aslc_include_dir());
-	int rc = 2;
-	for (int i = 0; i < opt->link_count; i++)
-		if (tcc_add_file(s, opt->links[i]) < 0) {
-			fprintf(stderr, "%s: JIT: cannot compile or load '%s'\n", prog, opt->links[i]);
-			tcc_delete(s);
-			return 2;
-		}
-	if (tcc_compile_string(s, c_code) == 0 && tcc_relocate(s, TCC_RELOCATE_AUTO) >= 0) {
-		const asl_machine *m = tcc_get_symbol(s, "asl_generated_machine");
-		if (m)
-			rc = asl_main(argc, argv, m);
-		else
-			fprintf(stderr, "%s: JIT: machine table not found\n", prog);
-	} else {
-		fprintf(stderr, "%s: JIT compilation failed%s\n", prog,
-			opt->link_count ? "" : " (a c: handler needs --link FILE)");
-	}
-	tcc_delete(s);
-	return rc;
 }

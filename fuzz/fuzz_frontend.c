@@ -45,6 +45,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	source src;
 	memset(&src, 0, sizeof src);
 	src.path = "fuzz.asl.json";
+	aslc_diagnostics diags; /* recorded (their pointers computed), then dropped */
+	aslc_diagnostics_init(&diags);
+	src.diags = &diags;
 	if (source_parse(&src, text, size, &arena) == 0) {
 		machine_info m;
 		memset(&m, 0, sizeof m);
@@ -63,6 +66,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		}
 		free(src.text);
 	}
+	aslc_diagnostics_free(&diags);
 	asl_arena_destroy(&arena);
 	return 0;
 }
