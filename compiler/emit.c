@@ -285,12 +285,21 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 	}
 	int handlers = emit_bindings(e, t, m);
 	const char *symbol = opt->symbol ? opt->symbol : "asl_generated_machine";
-	fprintf(t, "\nconst asl_machine %s = {\n\t", symbol);
+	fprintf(t, "\nconst asl_machine %s = {\n\t.abi_version = ASL_ABI_VERSION,\n\t.name = ",
+		symbol);
 	emit_c_text(e, t, m->name, strlen(m->name));
-	fprintf(t, ", states_, names_, name_lens_, %d, %d, %.0f, %s, %d,\n\t%s, %d, %s, %d};\n",
-		m->count, m->start, m->timeout_seconds, m->var_count ? "vars_" : "NULL",
-		m->var_count, m->binding_count ? "bindings_" : "NULL", m->binding_count,
-		handlers ? "handlers_" : "NULL", handlers);
+	fprintf(t, ",\n\t.states = states_,\n\t.state_names = names_,\n"
+		   "\t.state_name_lens = name_lens_,\n\t.state_count = %d,\n\t.start = %d,\n",
+		m->count, m->start);
+	if (m->timeout_seconds > 0)
+		fprintf(t, "\t.timeout_seconds = %.0f,\n", m->timeout_seconds);
+	if (m->var_count)
+		fprintf(t, "\t.var_names = vars_,\n\t.var_count = %d,\n", m->var_count);
+	if (m->binding_count)
+		fprintf(t, "\t.bindings = bindings_,\n\t.binding_count = %d,\n", m->binding_count);
+	if (handlers)
+		fprintf(t, "\t.handlers = handlers_,\n\t.handler_count = %d,\n", handlers);
+	fputs("};\n", t);
 	if (opt->with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
 		fprintf(t, "\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
 			   "\treturn asl_main(argc, argv, &%s);\n}\n#endif\n",

@@ -95,6 +95,12 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 int asl_main(int argc, char **argv, const asl_machine *machine)
 {
 	const char *prog = argc > 0 ? argv[0] : "machine";
+	if (machine->abi_version != ASL_ABI_VERSION) { /* none of its tables can be trusted */
+		fprintf(stderr, "%s: the machine was compiled for ABI %d but the runtime is ABI %d; "
+				"compile it again with this aslc\n",
+			prog, machine->abi_version, ASL_ABI_VERSION);
+		return 2;
+	}
 	const char *input_arg = NULL, *mock_path = NULL;
 	int stats = 0;
 	asl_options opts;

@@ -170,9 +170,30 @@ static void result_out_of_memory(asl_result *r)
 	r->cause_len = sizeof ASL_OOM_CAUSE - 1;
 }
 
+/* A machine compiled against another abi.h: nothing of it but the version can be trusted. */
+static int abi_mismatch(const asl_machine *m, const asl_options *opts, asl_result *r)
+{
+	static const char error[] = "States.Runtime";
+	char cause[128];
+	snprintf(cause, sizeof cause, "the machine was compiled for ABI %d but the runtime is ABI %d",
+		 m->abi_version, ASL_ABI_VERSION);
+	memset(r, 0, sizeof *r);
+	asl_arena_init(&r->arena, opts && opts->allocator ? opts->allocator : asl_default_allocator());
+	r->status = ASL_FAILED_STATUS;
+	r->error_len = sizeof error - 1;
+	r->cause_len = strlen(cause);
+	r->error = result_string(r, error, &r->error_len);
+	r->cause = result_string(r, cause, &r->cause_len);
+	if (r->arena.failed)
+		result_out_of_memory(r);
+	return 0;
+}
+
 int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
 		asl_result *result)
 {
+	if (m->abi_version != ASL_ABI_VERSION)
+		return abi_mismatch(m, opts, result);
 	asl_exec ex_storage, *ex = &ex_storage;
 	memset(ex, 0, sizeof *ex);
 	if (opts)

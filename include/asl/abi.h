@@ -18,7 +18,13 @@ typedef struct asl_exec asl_exec;
 
 typedef int (*asl_state_fn)(asl_exec *ex);
 
+/* The version of this interface. A machine records the one it was compiled for, and the
+ * runtime refuses to run a machine of another (asl_execute, asl_main): raise it whenever
+ * asl_machine or a function generated code calls changes incompatibly. */
+#define ASL_ABI_VERSION 1
+
 typedef struct asl_machine {
+	int abi_version;           /* ASL_ABI_VERSION when the machine was compiled; always first */
 	const char *name;          /* state machine name */
 	const asl_state_fn *states;
 	const char *const *state_names;

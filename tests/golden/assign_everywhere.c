@@ -644,8 +644,16 @@ static const size_t name_lens_[] = {1, 1, 1, 1, 1, 2, 3, 1, 3};
 static const char *const vars_[] = {"count", "name", "tpl", "seen", "branch", "result", "failed", "mapped", "par"};
 
 const asl_machine asl_generated_machine = {
-	"assign_everywhere", states_, names_, name_lens_, 9, 0, 0, vars_, 9,
-	NULL, 0, NULL, 0};
+	.abi_version = ASL_ABI_VERSION,
+	.name = "assign_everywhere",
+	.states = states_,
+	.state_names = names_,
+	.state_name_lens = name_lens_,
+	.state_count = 9,
+	.start = 0,
+	.var_names = vars_,
+	.var_count = 9,
+};
 
 #ifndef ASL_NO_MAIN
 int main(int argc, char **argv)

@@ -407,8 +407,16 @@ static const size_t name_lens_[] = {1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2};
 static const char *const vars_[] = {"v", "d", "w"};
 
 const asl_machine asl_generated_machine = {
-	"choice_assign", states_, names_, name_lens_, 11, 0, 0, vars_, 3,
-	NULL, 0, NULL, 0};
+	.abi_version = ASL_ABI_VERSION,
+	.name = "choice_assign",
+	.states = states_,
+	.state_names = names_,
+	.state_name_lens = name_lens_,
+	.state_count = 11,
+	.start = 0,
+	.var_names = vars_,
+	.var_count = 3,
+};
 
 #ifndef ASL_NO_MAIN
 int main(int argc, char **argv)

@@ -88,8 +88,14 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1, 7, 6};
 
 const asl_machine asl_generated_machine = {
-	"choice_composite", states_, names_, name_lens_, 3, 0, 0, NULL, 0,
-	NULL, 0, NULL, 0};
+	.abi_version = ASL_ABI_VERSION,
+	.name = "choice_composite",
+	.states = states_,
+	.state_names = names_,
+	.state_name_lens = name_lens_,
+	.state_count = 3,
+	.start = 0,
+};
 
 #ifndef ASL_NO_MAIN
 int main(int argc, char **argv)

@@ -112,8 +112,14 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {1};
 
 const asl_machine asl_generated_machine = {
-	"parameters_paths", states_, names_, name_lens_, 1, 0, 0, NULL, 0,
-	NULL, 0, NULL, 0};
+	.abi_version = ASL_ABI_VERSION,
+	.name = "parameters_paths",
+	.states = states_,
+	.state_names = names_,
+	.state_name_lens = name_lens_,
+	.state_count = 1,
+	.start = 0,
+};
 
 #ifndef ASL_NO_MAIN
 int main(int argc, char **argv)

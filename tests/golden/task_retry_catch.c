@@ -170,8 +170,14 @@ static const char *const names_[] = {
 static const size_t name_lens_[] = {8, 6, 6, 4};
 
 const asl_machine asl_generated_machine = {
-	"task_retry_catch", states_, names_, name_lens_, 4, 0, 0, NULL, 0,
-	NULL, 0, NULL, 0};
+	.abi_version = ASL_ABI_VERSION,
+	.name = "task_retry_catch",
+	.states = states_,
+	.state_names = names_,
+	.state_name_lens = name_lens_,
+	.state_count = 4,
+	.start = 0,
+};
 
 #ifndef ASL_NO_MAIN
 int main(int argc, char **argv)
