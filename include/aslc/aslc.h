@@ -102,8 +102,11 @@ typedef struct aslc_options {
 	const char *cc;               /* aslc_build: NULL: $CC, else cc */
 	const char *cflags;           /* aslc_build: NULL: $ASLC_CFLAGS, else -O2 */
 	int keep_c;                   /* aslc_build: keep the generated C (a note says where) */
-	const char *include_dir;      /* the runtime's headers; NULL: $ASLC_INCLUDE_DIR, else found */
-	const char *lib_dir;          /* aslc_build: libaslrt.a; NULL: $ASLC_LIB_DIR, else found */
+	/* The runtime's headers (for libtcc and cc) and libaslrt.a (for cc). NULL: $ASLC_INCLUDE_DIR
+	 * and $ASLC_LIB_DIR, else ../include and ../lib next to the program when they exist
+	 * (an installed aslc), else the build tree the library was built in. */
+	const char *include_dir;
+	const char *lib_dir;
 } aslc_options;
 
 /* All zero: no main, the default name and symbol, no bindings. */
