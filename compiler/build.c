@@ -72,7 +72,8 @@ const char *aslc_lib_dir(const aslc_options *opt)
 static int split(char *s, char **argv, int max)
 {
 	int n = 0;
-	for (char *tok = strtok(s, " \t"); tok && n < max; tok = strtok(NULL, " \t"))
+	char *save = NULL;
+	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
 		argv[n++] = tok;
 	return n;
 }

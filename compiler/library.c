@@ -46,18 +46,18 @@ int aslc_symbol_check(const char *s, char *err, size_t errlen)
 	return -1;
 }
 
-/* AWS's rules for a state machine's name; 0 or the code of the fault. */
-static aslc_code name_fault(const char *name)
+/* AWS's rules for a state machine's name: 0, or -1 with the code of the fault. */
+static int name_fault(const char *name, aslc_code *code)
 {
 	size_t n = strlen(name);
-	if (!n)
-		return ASLC_STATE_MACHINE_NAME_EMPTY;
-	if (n > 80)
-		return ASLC_STATE_MACHINE_NAME_TOO_LONG;
+	*code = !n ? ASLC_STATE_MACHINE_NAME_EMPTY : ASLC_STATE_MACHINE_NAME_TOO_LONG;
+	if (!n || n > 80)
+		return -1;
+	*code = ASLC_STATE_MACHINE_NAME_INVALID;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (c <= ' ' || c == 0x7f || strchr("<>{}[]?*\"#%\\^|~`$&,;:/", c))
-			return ASLC_STATE_MACHINE_NAME_INVALID;
+			return -1;
 	}
 	return 0;
 }
@@ -103,8 +103,8 @@ static int check_options(const aslc_options *opts, aslc_diagnostics *d)
 		diag_tool(d, ASLC_ERROR, ASLC_INVALID_SYMBOL, "symbol %s", err);
 		return -1;
 	}
-	aslc_code fault = opts->name ? name_fault(opts->name) : 0;
-	if (fault) {
+	aslc_code fault;
+	if (opts->name && name_fault(opts->name, &fault) < 0) {
 		diag_tool(d, ASLC_ERROR, fault,
 			  "state machine name \"%s\" must be 1 to 80 characters without blanks, "
 			  "brackets, wildcards or any of \"#%%\\^|~`$&,;:/",
