@@ -25,7 +25,7 @@ static void tcc_message(void *opaque, const char *msg)
 {
 	jit_errors *je = opaque;
 	diag_tool(je->d, ASLC_ERROR, ASLC_BUILD_FAILED, "JIT: %s", msg);
-	je->undefined |= strstr(msg, "undefined symbol") != NULL;
+	je->undefined |= strstr(msg, "undefined symbol 'asl_") != NULL; /* not a c: handler's */
 }
 
 aslc_module *jit_load(const char *c_code, const aslc_options *opt, const char *symbol,
