@@ -128,6 +128,8 @@ void asl__run_from(asl_exec *ex, int start)
 	const asl_machine *m = ex->machine;
 	int st = start;
 	while (st >= 0) {
+		if (ex->limits && ex->limits->max_transitions && asl__count_transition(ex) < 0)
+			return;
 		st = m->states[st](ex);
 		if (st < 0)
 			break;
@@ -170,8 +172,41 @@ static void result_out_of_memory(asl_result *r)
 	r->cause_len = sizeof ASL_OOM_CAUSE - 1;
 }
 
-int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
-		asl_result *result)
+/* The result's status, output and error, copied out of the finished execution. */
+static void fill_result(asl_exec *ex, asl_result *result)
+{
+	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
+	result->output_value = NULL;
+	result->output = NULL;
+	result->output_len = 0;
+	result->transitions = (uint64_t)ex->entered_count;
+	char limit_cause[96];
+	size_t n = asl__memory_limit_cause(ex->limits, ex->cause, ex->cause_len, limit_cause,
+					   sizeof limit_cause);
+	if (n) {
+		ex->cause = limit_cause;
+		ex->cause_len = n;
+	}
+	result->error_len = ex->error_len;
+	result->cause_len = ex->cause_len;
+	result->error = result_string(result, ex->error, &result->error_len);
+	result->cause = result_string(result, ex->cause, &result->cause_len);
+	if (result->arena.failed)
+		result_out_of_memory(result); /* the error could not be kept */
+	if (result->status == ASL_SUCCEEDED) {
+		result->output_value = asl_copy(&result->arena, ex->data);
+		if (result->output_value)
+			result->output = asl_to_json(&result->arena, result->output_value,
+						     &result->output_len);
+		if (!result->output) {
+			result->output_value = NULL;
+			result_out_of_memory(result);
+		}
+	}
+}
+
+asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
+		       asl_result *result)
 {
 	asl_exec ex_storage, *ex = &ex_storage;
 	memset(ex, 0, sizeof *ex);
@@ -179,12 +214,16 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 		ex->opts = *opts;
 	else
 		asl_options_init(&ex->opts);
+	/* the result outlives the execution and its limits: it takes the host's allocator */
+	asl_arena_init(&result->arena, ex->opts.allocator);
+	asl__limits limits;
+	if (asl__limits_init(&limits, &ex->opts))
+		ex->limits = &limits;
 	const asl_allocator *al = ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
 	ex->machine = m;
 	asl_arena_init(&ex->perm, al);
 	asl_arena_init(&ex->heaps[0], al);
 	asl_arena_init(&ex->heaps[1], al);
-	asl_arena_init(&result->arena, al);
 	ex->compact_at = COMPACT_MIN;
 
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
@@ -215,25 +254,11 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	else
 		asl__run_from(ex, m->start);
 	asl__free_pool(ex);
-
-	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
-	result->output = NULL;
-	result->transitions = (uint64_t)ex->entered_count;
-	result->error_len = ex->error_len;
-	result->cause_len = ex->cause_len;
-	result->error = result_string(result, ex->error, &result->error_len);
-	result->cause = result_string(result, ex->cause, &result->cause_len);
-	if (result->arena.failed)
-		result_out_of_memory(result); /* the error could not be kept */
-	if (result->status == ASL_SUCCEEDED) {
-		result->output = asl_to_json(&result->arena, ex->data, &result->output_len);
-		if (!result->output)
-			result_out_of_memory(result);
-	}
+	fill_result(ex, result);
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
 	asl_arena_destroy(&ex->perm);
-	return 0;
+	return result->status;
 }
 
 void asl_result_free(asl_result *result)

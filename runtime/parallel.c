@@ -95,6 +95,7 @@ static int child_init(asl_exec *c, group *g, int reuse)
 	c->pool = p->pool;
 	c->group = g;
 	c->parent = p;
+	c->limits = p->limits;
 	int nvars = p->machine->var_count;
 	if (nvars) { /* outer variables are visible; this scope's own die with it */
 		c->vars = asl_arena_alloc(&c->perm, (size_t)nvars * sizeof *c->vars);
