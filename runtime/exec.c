@@ -15,6 +15,11 @@ void asl_options_init(asl_options *opts)
 	opts->wait_scale = 1.0;
 }
 
+const char *asl_machine_name(const asl_machine *m)
+{
+	return m->name;
+}
+
 int64_t asl__now(asl_exec *ex)
 {
 	return asl_platform_now_ms() + ex->skipped_ms;

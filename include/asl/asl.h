@@ -1,7 +1,7 @@
 /* Embedding API: run a compiled state machine from C.
  *
  * Contents:
- *   asl_machine             a compiled state machine (opaque)
+ *   asl_machine             a compiled state machine (opaque), asl_machine_name
  *   asl_status              how an execution ended
  *   asl_options             what the host sets for one execution: names, threads, memory,
  *                           limits, Task bindings and handlers, mocks
@@ -25,6 +25,9 @@ extern "C" {
 /* A compiled state machine: `aslc --emit-c` defines one (asl_generated_machine), the JIT
  * loads one. Only its address is used; its layout belongs to the generated code. */
 typedef struct asl_machine asl_machine;
+
+/* The state machine's name (borrowed from the machine: static storage). */
+const char *asl_machine_name(const asl_machine *machine);
 
 /* How an execution ended: the Step Functions execution statuses (RUNNING aside). */
 typedef enum asl_status {
