@@ -133,7 +133,7 @@ void asl__run_from(asl_exec *ex, int start)
 	const asl_machine *m = ex->machine;
 	int st = start;
 	while (st >= 0) {
-		if (ex->limits && ex->limits->max_transitions && asl__count_transition(ex) < 0)
+		if (ex->limits && asl__limits_check(ex) < 0)
 			return;
 		st = m->states[st](ex);
 		if (st < 0)
@@ -181,6 +181,10 @@ static void result_out_of_memory(asl_result *r)
 static void fill_result(asl_exec *ex, asl_result *result)
 {
 	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
+	if (ex->failed && ex->limits && atomic_load(&ex->limits->stopped)) {
+		result->status = ASL_ABORTED; /* StopExecution without an error or a cause */
+		ex->error = ex->cause = NULL;
+	}
 	result->output_value = NULL;
 	result->output = NULL;
 	result->output_len = 0;

@@ -16,6 +16,9 @@ typedef struct asl__limits {
 	atomic_int memory_exceeded; /* an allocation was refused for the limit */
 	uint64_t max_transitions;   /* 0: none */
 	atomic_uint_fast64_t transitions;
+	int (*should_stop)(void *user); /* NULL: none */
+	void *stop_user;
+	atomic_int stopped;         /* should_stop said so once: it stays so */
 } asl__limits;
 
 struct asl_exec {
@@ -102,8 +105,11 @@ int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* Sets up `l` from `opts`; when a memory limit is set, points opts->allocator at the counting
  * one. 1 when any limit is set, else 0 (then `l` is not used). */
 int asl__limits_init(asl__limits *l, asl_options *opts);
-/* Counts a state about to be entered: 0, or ASL_FAILED (States.Runtime) past max_transitions. */
-int asl__count_transition(asl_exec *ex);
+/* Before a state is entered: counts it and polls the stop hook; 0, or ASL_FAILED (States.Runtime,
+ * which nothing catches) past max_transitions or once stopped. */
+int asl__limits_check(asl_exec *ex);
+/* Whether the host's should_stop has asked the execution to stop. */
+int asl__stop_requested(asl_exec *ex);
 /* When the execution failed for running out of memory (`cause`) because of max_memory: the
  * cause that says so, in `out`, and its length; else 0. */
 size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len,

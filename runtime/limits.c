@@ -42,7 +42,7 @@ static void counted_release(void *user, void *p)
 int asl__limits_init(asl__limits *l, asl_options *opts)
 {
 	memset(l, 0, sizeof *l);
-	if (!opts->max_memory && !opts->max_transitions)
+	if (!opts->max_memory && !opts->max_transitions && !opts->should_stop)
 		return 0;
 	l->host = opts->allocator ? opts->allocator : asl_default_allocator();
 	l->max_memory = opts->max_memory;
@@ -50,6 +50,9 @@ int asl__limits_init(asl__limits *l, asl_options *opts)
 	atomic_init(&l->held, 0);
 	atomic_init(&l->memory_exceeded, 0);
 	atomic_init(&l->transitions, 0);
+	l->should_stop = opts->should_stop;
+	l->stop_user = opts->stop_user;
+	atomic_init(&l->stopped, 0);
 	if (l->max_memory) {
 		l->counted = (asl_allocator){counted_alloc, counted_release, l};
 		opts->allocator = &l->counted;
@@ -57,7 +60,20 @@ int asl__limits_init(asl__limits *l, asl_options *opts)
 	return 1;
 }
 
-int asl__count_transition(asl_exec *ex)
+int asl__stop_requested(asl_exec *ex)
+{
+	asl__limits *l = ex->limits;
+	if (!l || !l->should_stop)
+		return 0;
+	if (atomic_load(&l->stopped))
+		return 1;
+	if (!l->should_stop(l->stop_user))
+		return 0;
+	atomic_store(&l->stopped, 1);
+	return 1;
+}
+
+static int count_transition(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;
 	if (atomic_fetch_add_explicit(&l->transitions, 1, memory_order_relaxed) < l->max_transitions)
@@ -72,6 +88,15 @@ int asl__count_transition(asl_exec *ex)
 	if (!s)
 		return asl_fail_oom(ex);
 	return asl__fail_text(ex, "States.Runtime", 14, s->u.string.ptr, s->u.string.len);
+}
+
+int asl__limits_check(asl_exec *ex)
+{
+	if (ex->limits->max_transitions && count_transition(ex) < 0)
+		return ASL_FAILED;
+	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees the error */
+		return asl_fail(ex, "States.Runtime", "stopped");
+	return 0;
 }
 
 size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len,

@@ -41,6 +41,8 @@ typedef struct job {
 
 int asl__cancelled(asl_exec *ex)
 {
+	if (asl__stop_requested(ex))
+		return 1;
 	for (; ex; ex = ex->parent)
 		if (ex->group && atomic_load_explicit(&ex->group->cancel, memory_order_acquire))
 			return 1;

@@ -4,7 +4,7 @@
  *   asl_machine             a compiled state machine (opaque), asl_machine_name
  *   asl_status              how an execution ended
  *   asl_options             what the host sets for one execution: names, threads, memory,
- *                           limits, Task bindings and handlers, mocks
+ *                           limits, a stop hook, Task bindings and handlers, mocks
  *   asl_result              the outcome: status, output (value and text), error and cause
  *   asl_options_init, asl_execute, asl_result_free, asl_result_error_json
  *   asl_binding_check, asl_binding_parse, asl_bindings_from_json, asl_read_json_file
@@ -34,7 +34,7 @@ typedef enum asl_status {
 	ASL_SUCCEEDED,     /* the output is in the result */
 	ASL_FAILED_STATUS, /* an error was not caught; also a limit of asl_options exceeded */
 	ASL_TIMED_OUT,     /* the machine's TimeoutSeconds passed (error States.Timeout) */
-	ASL_ABORTED        /* stopped from outside (StopExecution); nothing produces it yet */
+	ASL_ABORTED        /* stopped from outside: asl_options.should_stop (StopExecution) */
 } asl_status;
 
 typedef struct asl_options {
@@ -54,6 +54,11 @@ typedef struct asl_options {
 	size_t max_memory;         /* bytes the execution holds from `allocator` at any time
 				    * (all its branches and iterations together) */
 	uint64_t max_transitions;  /* states entered, by all branches and iterations together */
+	/* Stopping from outside: polled before every state, while waiting and while a command or
+	 * an HTTP request runs, possibly on several threads at once. Once it returns nonzero the
+	 * execution stops and ends as ASL_ABORTED, with no error or cause. NULL: never. */
+	int (*should_stop)(void *user);
+	void *stop_user;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena` (the output value's

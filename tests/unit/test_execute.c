@@ -1,9 +1,13 @@
 /* asl_execute as an embedder sees it (asl.h only): the status it returns for every outcome a
- * machine can reach, the output as a value, and the host's limits on memory and transitions.
- * The machine is tests/embed/outcomes.asl.json, compiled in with -DASL_NO_MAIN. */
+ * machine can reach, the output as a value, the host's limits on memory and transitions and its
+ * stop hook. The machine is tests/embed/outcomes.asl.json, compiled in with -DASL_NO_MAIN. */
+#define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "asl/asl.h"
 
@@ -167,6 +171,73 @@ START_TEST(memory_within_the_limit_succeeds)
 }
 END_TEST
 
+/* A stop hook that says stop on its `after`-th call, counting its calls. */
+typedef struct stopper {
+	atomic_int calls;
+	int after;
+} stopper;
+
+static int stop_after(void *user)
+{
+	stopper *s = user;
+	return atomic_fetch_add(&s->calls, 1) + 1 >= s->after;
+}
+
+START_TEST(should_stop_aborts_between_states)
+{
+	stopper st = {0, 51};
+	asl_options opts = options();
+	opts.should_stop = stop_after;
+	opts.stop_user = &st;
+	asl_result r;
+	ck_assert_int_eq(run("{\"do\":\"loop\"}", &opts, &r), ASL_ABORTED);
+	ck_assert_ptr_null(r.error);
+	ck_assert_ptr_null(r.cause);
+	ck_assert_ptr_null(r.output_value);
+	ck_assert_uint_eq(r.transitions, 50); /* polled before each state: the 51st did not run */
+	asl_result_free(&r);
+}
+END_TEST
+
+START_TEST(should_stop_aborts_inside_map_iterations)
+{
+	stopper st = {0, 5};
+	asl_options opts = options();
+	opts.should_stop = stop_after;
+	opts.stop_user = &st;
+	asl_result r;
+	ck_assert_int_eq(run(MAP_INPUT, &opts, &r), ASL_ABORTED);
+	ck_assert_ptr_null(r.error);
+	asl_result_free(&r);
+}
+END_TEST
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int stop_at_deadline(void *user)
+{
+	return now_ms() >= *(const int64_t *)user;
+}
+
+START_TEST(should_stop_interrupts_a_wait)
+{
+	int64_t deadline = now_ms() + 200;
+	asl_options opts = options();
+	opts.wait_scale = 1; /* a real wait of 60 s, then the machine's TimeoutSeconds */
+	opts.should_stop = stop_at_deadline;
+	opts.stop_user = &deadline;
+	asl_result r;
+	ck_assert_int_eq(run("{\"do\":\"wait\"}", &opts, &r), ASL_ABORTED);
+	ck_assert_int_lt(now_ms() - deadline, 2000);
+	asl_result_free(&r);
+}
+END_TEST
+
 START_TEST(the_machine_has_its_name)
 {
 	ck_assert_str_eq(asl_machine_name(&asl_generated_machine), "outcomes");
@@ -186,6 +257,9 @@ int main(void)
 	tcase_add_test(tc, the_transition_limit_counts_the_states_of_every_iteration);
 	tcase_add_test(tc, memory_past_the_limit_fails_with_states_runtime_naming_it);
 	tcase_add_test(tc, memory_within_the_limit_succeeds);
+	tcase_add_test(tc, should_stop_aborts_between_states);
+	tcase_add_test(tc, should_stop_aborts_inside_map_iterations);
+	tcase_add_test(tc, should_stop_interrupts_a_wait);
 	tcase_add_test(tc, the_machine_has_its_name);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
