@@ -11,6 +11,10 @@
 
 #include "asl/asl.h"
 
+#ifdef ASL_ABI_H
+#error "asl.h must not include abi.h: embedders see opaque types and documented functions"
+#endif
+
 extern const asl_machine asl_generated_machine;
 
 static asl_arena inputs;
