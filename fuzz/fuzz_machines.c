@@ -23,10 +23,10 @@ static const asl_machine *const machines[] = {
 static int echo(asl_task_call *call)
 {
 	const asl_value *req = asl_object_get(call->input, "req", 3);
-	if (req && req->type == ASL_STRING) {
-		const char *s = req->u.string.ptr;
-		const asl_value *name = asl_string(call->arena, s, req->u.string.len);
-		call->error = name ? name->u.string.ptr : "OutOfMemory";
+	if (asl_is_string(req)) {
+		const asl_value *name =
+			asl_string(call->arena, asl_string_ptr(req), asl_string_len(req));
+		call->error = name ? asl_string_ptr(name) : "OutOfMemory";
 		call->cause = "the input asked for it";
 		return ASL_TASK_ERROR;
 	}
@@ -41,7 +41,7 @@ static int echo(asl_task_call *call)
 
 static void fail(const char *what, size_t machine)
 {
-	fprintf(stderr, "fuzz_machines: machine %s: %s\n", machines[machine]->name, what);
+	fprintf(stderr, "fuzz_machines: machine %s: %s\n", asl_machine_name(machines[machine]), what);
 	abort();
 }
 
@@ -69,10 +69,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	opts.handlers = handlers;
 	opts.handler_count = 1;
 	asl_result r;
-	asl_execute(machines[which], input, &opts, &r);
+	asl_status status = asl_execute(machines[which], input, &opts, &r);
+	if (status != r.status)
+		fail("asl_execute returned another status than the result's", which);
 	if (r.status == ASL_SUCCEEDED) {
-		if (!r.output || !asl_parse(&arena, r.output, r.output_len, 0, &err))
-			fail("the output of a succeeded execution is not JSON", which);
+		const asl_value *out =
+			r.output ? asl_parse(&arena, r.output, r.output_len, 0, &err) : NULL;
+		if (!out || !r.output_value || !asl_equal(out, r.output_value))
+			fail("the output of a succeeded execution is not its value as JSON", which);
 	} else if (r.status == ASL_FAILED_STATUS || r.status == ASL_TIMED_OUT) {
 		if (!asl_result_error_json(&r))
 			fail("a failed execution has no error JSON", which);

@@ -133,7 +133,7 @@ static inline asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_p
 						   : in;
 	/* most Variables are one key: look it up here rather than through the general walk */
 	if (path->seg_count == 1 && path->segs[0].kind == ASL_SEG_KEY) {
-		v = asl_object_get(v, path->segs[0].key, path->segs[0].key_len);
+		v = asl_key(v, path->segs[0].key, path->segs[0].key_len);
 		if (!v)
 			asl_miss(ex, path, 0);
 	} else {

@@ -226,9 +226,9 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		return 2;
 	}
 	asl_result r;
-	asl_execute(machine, input, &opts, &r);
+	asl_status st = asl_execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
-	int status = r.status == ASL_SUCCEEDED ? 0 : r.status == ASL_TIMED_OUT ? 3 : 1;
+	int status = st == ASL_SUCCEEDED ? 0 : st == ASL_TIMED_OUT ? 3 : 1;
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

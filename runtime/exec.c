@@ -15,6 +15,11 @@ void asl_options_init(asl_options *opts)
 	opts->wait_scale = 1.0;
 }
 
+const char *asl_machine_name(const asl_machine *m)
+{
+	return m->name;
+}
+
 int64_t asl__now(asl_exec *ex)
 {
 	return asl_platform_now_ms() + ex->skipped_ms;
@@ -128,6 +133,8 @@ void asl__run_from(asl_exec *ex, int start)
 	const asl_machine *m = ex->machine;
 	int st = start;
 	while (st >= 0) {
+		if (ex->limits && asl__limits_check(ex) < 0)
+			return;
 		st = m->states[st](ex);
 		if (st < 0)
 			break;
@@ -171,7 +178,7 @@ static void result_out_of_memory(asl_result *r)
 }
 
 /* A machine compiled against another abi.h: nothing of it but the version can be trusted. */
-static int abi_mismatch(const asl_machine *m, const asl_options *opts, asl_result *r)
+static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, asl_result *r)
 {
 	static const char error[] = "States.Runtime";
 	char cause[128];
@@ -186,11 +193,48 @@ static int abi_mismatch(const asl_machine *m, const asl_options *opts, asl_resul
 	r->cause = result_string(r, cause, &r->cause_len);
 	if (r->arena.failed)
 		result_out_of_memory(r);
-	return 0;
+	return ASL_FAILED_STATUS;
 }
 
-int asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
-		asl_result *result)
+/* The result's status, output and error, copied out of the finished execution. */
+static void fill_result(asl_exec *ex, asl_result *result)
+{
+	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
+	if (ex->failed && ex->limits && atomic_load(&ex->limits->stopped)) {
+		result->status = ASL_ABORTED; /* StopExecution without an error or a cause */
+		ex->error = ex->cause = NULL;
+	}
+	result->output_value = NULL;
+	result->output = NULL;
+	result->output_len = 0;
+	result->transitions = (uint64_t)ex->entered_count;
+	char limit_cause[96];
+	size_t n = asl__memory_limit_cause(ex->limits, ex->cause, ex->cause_len, limit_cause,
+					   sizeof limit_cause);
+	if (n) {
+		ex->cause = limit_cause;
+		ex->cause_len = n;
+	}
+	result->error_len = ex->error_len;
+	result->cause_len = ex->cause_len;
+	result->error = result_string(result, ex->error, &result->error_len);
+	result->cause = result_string(result, ex->cause, &result->cause_len);
+	if (result->arena.failed)
+		result_out_of_memory(result); /* the error could not be kept */
+	if (result->status == ASL_SUCCEEDED) {
+		result->output_value = asl_copy(&result->arena, ex->data);
+		if (result->output_value)
+			result->output = asl_to_json(&result->arena, result->output_value,
+						     &result->output_len);
+		if (!result->output) {
+			result->output_value = NULL;
+			result_out_of_memory(result);
+		}
+	}
+}
+
+asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,
+		       asl_result *result)
 {
 	if (m->abi_version != ASL_ABI_VERSION)
 		return abi_mismatch(m, opts, result);
@@ -200,12 +244,16 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 		ex->opts = *opts;
 	else
 		asl_options_init(&ex->opts);
+	/* the result outlives the execution and its limits: it takes the host's allocator */
+	asl_arena_init(&result->arena, ex->opts.allocator);
+	asl__limits limits;
+	if (asl__limits_init(&limits, &ex->opts))
+		ex->limits = &limits;
 	const asl_allocator *al = ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
 	ex->machine = m;
 	asl_arena_init(&ex->perm, al);
 	asl_arena_init(&ex->heaps[0], al);
 	asl_arena_init(&ex->heaps[1], al);
-	asl_arena_init(&result->arena, al);
 	ex->compact_at = COMPACT_MIN;
 
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
@@ -236,25 +284,11 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 	else
 		asl__run_from(ex, m->start);
 	asl__free_pool(ex);
-
-	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
-	result->output = NULL;
-	result->transitions = (uint64_t)ex->entered_count;
-	result->error_len = ex->error_len;
-	result->cause_len = ex->cause_len;
-	result->error = result_string(result, ex->error, &result->error_len);
-	result->cause = result_string(result, ex->cause, &result->cause_len);
-	if (result->arena.failed)
-		result_out_of_memory(result); /* the error could not be kept */
-	if (result->status == ASL_SUCCEEDED) {
-		result->output = asl_to_json(&result->arena, ex->data, &result->output_len);
-		if (!result->output)
-			result_out_of_memory(result);
-	}
+	fill_result(ex, result);
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
 	asl_arena_destroy(&ex->perm);
-	return 0;
+	return result->status;
 }
 
 void asl_result_free(asl_result *result)

@@ -2,7 +2,24 @@
 #ifndef ASL_EXEC_H
 #define ASL_EXEC_H
 
+#include <stdatomic.h>
+
+#include "asl/abi.h"
 #include "asl/asl.h"
+
+/* The host's limits on one execution (limits.c): one per execution, shared by its branches. */
+typedef struct asl__limits {
+	asl_allocator counted;      /* the host's allocator, counting what the execution holds */
+	const asl_allocator *host;
+	size_t max_memory;          /* 0: none */
+	atomic_size_t held;
+	atomic_int memory_exceeded; /* an allocation was refused for the limit */
+	uint64_t max_transitions;   /* 0: none */
+	atomic_uint_fast64_t transitions;
+	int (*should_stop)(void *user); /* NULL: none */
+	void *stop_user;
+	atomic_int stopped;         /* should_stop said so once: it stays so */
+} asl__limits;
 
 struct asl_exec {
 	const asl_machine *machine;
@@ -39,6 +56,7 @@ struct asl_exec {
 	int failed, timed_out;
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
+	asl__limits *limits;       /* NULL when the host set none */
 };
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
@@ -84,6 +102,18 @@ int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
 /* A mocked response for the current state, when the mock test case lists it: returns 1 with
  * *result set (or NULL after raising the mocked error); 0 when the state is not mocked. */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
+/* Sets up `l` from `opts`; when a memory limit is set, points opts->allocator at the counting
+ * one. 1 when any limit is set, else 0 (then `l` is not used). */
+int asl__limits_init(asl__limits *l, asl_options *opts);
+/* Before a state is entered: counts it and polls the stop hook; 0, or ASL_FAILED (States.Runtime,
+ * which nothing catches) past max_transitions or once stopped. */
+int asl__limits_check(asl_exec *ex);
+/* Whether the host's should_stop has asked the execution to stop. */
+int asl__stop_requested(asl_exec *ex);
+/* When the execution failed for running out of memory (`cause`) because of max_memory: the
+ * cause that says so, in `out`, and its length; else 0. */
+size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len,
+			       char *out, size_t size);
 /* Runs states from `start` until the end, a failure or cancellation. */
 void asl__run_from(asl_exec *ex, int start);
 /* A sibling branch failed, or the execution timed out: stop. */

@@ -39,10 +39,11 @@ void asl_text_position(const char *text, size_t offset, int *line, int *column)
 	*column = c;
 }
 
-static void fail(parser *p, size_t offset, const char *msg)
+static void fail(parser *p, size_t offset, asl_json_error code, const char *msg)
 {
 	if (p->err->message[0])
 		return; /* keep the first error */
+	p->err->code = code;
 	p->err->offset = offset;
 	asl_text_position(p->text, offset, &p->err->line, &p->err->column);
 	snprintf(p->err->message, sizeof p->err->message, "%s", msg);
@@ -109,7 +110,7 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 	size_t n = (size_t)(t->end - t->start);
 	char *out = asl_arena_alloc(p->arena, n + 1);
 	if (!out) {
-		fail(p, (size_t)t->start, "out of memory");
+		fail(p, (size_t)t->start, ASL_JSON_NOMEM, "out of memory");
 		return NULL;
 	}
 	const char *esc = memchr(s, '\\', n);
@@ -262,7 +263,7 @@ static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t 
 		rc = asl_object_set(p->arena, obj, key, key_len, val);
 	}
 	if (rc < 0)
-		fail(p, (size_t)k->start, "out of memory");
+		fail(p, (size_t)k->start, ASL_JSON_NOMEM, "out of memory");
 	return rc;
 }
 
@@ -272,7 +273,7 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t)
 	asl_value *v = is_object ? asl_object(p->arena, (size_t)t->size)
 				 : asl_array(p->arena, (size_t)t->size);
 	if (!v) {
-		fail(p, (size_t)t->start, "out of memory");
+		fail(p, (size_t)t->start, ASL_JSON_NOMEM, "out of memory");
 		return NULL;
 	}
 	if (!is_object) {
@@ -292,7 +293,7 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t)
 			slots *= 2;
 		ix.slots = al->alloc(al->user, slots * sizeof *ix.slots);
 		if (!ix.slots) {
-			fail(p, (size_t)t->start, "out of memory");
+			fail(p, (size_t)t->start, ASL_JSON_NOMEM, "out of memory");
 			return NULL;
 		}
 		memset(ix.slots, 0, slots * sizeof *ix.slots);
@@ -344,7 +345,7 @@ static asl_value *parse_value(parser *p)
 		break;
 	}
 	if (!v)
-		fail(p, tok_begin(t), "out of memory");
+		fail(p, tok_begin(t), ASL_JSON_NOMEM, "out of memory");
 	else if (!(v->flags & ASL_FLAG_STATIC))
 		v->pos = (uint32_t)tok_begin(t);
 	return v;
@@ -360,7 +361,7 @@ static asl_value *parse_top_primitive(parser *p, size_t first)
 	jsmntok_t t = {JSMN_PRIMITIVE, (int)first, (int)end, 0, -1};
 	asl_value *v = primitive(p, &t);
 	if (!v)
-		fail(p, first, "out of memory");
+		fail(p, first, ASL_JSON_NOMEM, "out of memory");
 	else if (!(v->flags & ASL_FLAG_STATIC))
 		v->pos = (uint32_t)first;
 	return v;
@@ -372,13 +373,13 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 	parser p = {arena, text, len, NULL, 0, 0, flags, err};
 	memset(err, 0, sizeof *err);
 	if (len > (size_t)0x7fffffff) {
-		fail(&p, 0, "input too large");
+		fail(&p, 0, ASL_JSON_TOO_LARGE, "input too large");
 		return NULL;
 	}
 	json_scan_result scan;
 	asl__json_scan(text, len, &scan);
 	if (scan.message) {
-		fail(&p, scan.offset, scan.message);
+		fail(&p, scan.offset, scan.code, scan.message);
 		return NULL;
 	}
 	size_t first = 0;
@@ -388,7 +389,7 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		return parse_top_primitive(&p, first);
 	p.toks = arena->allocator->alloc(arena->allocator->user, scan.tokens * sizeof(jsmntok_t));
 	if (!p.toks) {
-		fail(&p, 0, "out of memory");
+		fail(&p, 0, ASL_JSON_NOMEM, "out of memory");
 		return NULL;
 	}
 	jsmn_parser jp;
@@ -398,7 +399,8 @@ asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 	if (p.ntoks == (int)scan.tokens)
 		v = parse_value(&p);
 	else
-		fail(&p, jp.pos < len ? jp.pos : len, "invalid JSON"); /* jsmn and the scan disagree */
+		/* jsmn and the scan disagree (a bug) */
+		fail(&p, jp.pos < len ? jp.pos : len, ASL_JSON_SYNTAX, "invalid JSON");
 	arena->allocator->release(arena->allocator->user, p.toks);
 	return v;
 }

@@ -19,9 +19,10 @@ typedef struct scanner {
 	json_scan_result *out;
 } scanner;
 
-static int fail(scanner *sc, size_t offset, const char *message)
+static int fail(scanner *sc, size_t offset, asl_json_error code, const char *message)
 {
 	sc->out->offset = offset;
+	sc->out->code = code;
 	sc->out->message = message;
 	return -1;
 }
@@ -46,33 +47,35 @@ static int scan_string(scanner *sc)
 		       s[i] != '"' && s[i] != '\\')
 			i++; /* plain ASCII, the common case */
 		if (i >= len)
-			return fail(sc, len, "unexpected end of input in a string");
+			return fail(sc, len, ASL_JSON_TRUNCATED,
+			            "unexpected end of input in a string");
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"') {
 			sc->i = i + 1;
 			return 0;
 		}
 		if (c < 0x20)
-			return fail(sc, i, "control character in string");
+			return fail(sc, i, ASL_JSON_BAD_STRING, "control character in string");
 		if (c >= 0x80) {
 			size_t at = i;
 			if (asl__utf8_next(s, len, &i) == ASL_UTF8_INVALID)
-				return fail(sc, at, "invalid UTF-8 in string");
+				return fail(sc, at, ASL_JSON_BAD_UTF8, "invalid UTF-8 in string");
 			continue;
 		}
 		/* a backslash */
 		if (i + 1 >= len)
-			return fail(sc, len, "unexpected end of input in a string");
+			return fail(sc, len, ASL_JSON_TRUNCATED,
+			            "unexpected end of input in a string");
 		char e = s[i + 1];
 		if (e == 'u') {
 			if (i + 6 > len || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) ||
 			    !is_hex(s[i + 4]) || !is_hex(s[i + 5]))
-				return fail(sc, i + 1, "bad \\u escape");
+				return fail(sc, i + 1, ASL_JSON_BAD_STRING, "bad \\u escape");
 			i += 6;
 		} else if (e && strchr("\"\\/bfnrt", e)) {
 			i += 2;
 		} else {
-			return fail(sc, i + 1, "invalid escape in string");
+			return fail(sc, i + 1, ASL_JSON_BAD_STRING, "invalid escape in string");
 		}
 	}
 }
@@ -141,7 +144,8 @@ static int scan_primitive(scanner *sc)
 	         (n == 5 && memcmp(s + start, "false", 5) == 0) ||
 	         (n == 4 && memcmp(s + start, "null", 4) == 0) || valid_number(s, start, end);
 	if (!ok)
-		return fail(sc, start, "invalid literal (expected a number, true, false or null)");
+		return fail(sc, start, ASL_JSON_BAD_LITERAL,
+		            "invalid literal (expected a number, true, false or null)");
 	sc->i = end;
 	return 0;
 }
@@ -162,7 +166,7 @@ static int scan(scanner *sc)
 		if (sc->i == sc->len) {
 			if (want == NOTHING)
 				break;
-			return fail(sc, sc->len,
+			return fail(sc, sc->len, tokens ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
 			            tokens ? "unexpected end of input" : "no JSON value in input");
 		}
 		size_t at = sc->i;
@@ -179,7 +183,7 @@ static int scan(scanner *sc)
 		case VALUE:
 			if (c == '[' || c == '{') {
 				if (depth == ASL_PARSE_MAX_DEPTH)
-					return fail(sc, at, "nesting too deep");
+					return fail(sc, at, ASL_JSON_TOO_DEEP, "nesting too deep");
 				open[depth++] = c;
 				tokens++;
 				sc->i++;
@@ -187,7 +191,7 @@ static int scan(scanner *sc)
 				continue;
 			}
 			if (close || c == ',' || c == ':')
-				return fail(sc, at, "expected a value");
+				return fail(sc, at, ASL_JSON_SYNTAX, "expected a value");
 			if ((c == '"' ? scan_string(sc) : scan_primitive(sc)) < 0)
 				return -1;
 			tokens++;
@@ -197,7 +201,7 @@ static int scan(scanner *sc)
 		case KEY:
 		key:
 			if (c != '"')
-				return fail(sc, at, "expected a string key");
+				return fail(sc, at, ASL_JSON_SYNTAX, "expected a string key");
 			if (scan_string(sc) < 0)
 				return -1;
 			tokens++;
@@ -206,7 +210,8 @@ static int scan(scanner *sc)
 			continue;
 		case COLON:
 			if (c != ':')
-				return fail(sc, value_end, "expected ':' after object key");
+				return fail(sc, value_end, ASL_JSON_SYNTAX,
+				            "expected ':' after object key");
 			sc->i++;
 			want = VALUE;
 			continue;
@@ -218,11 +223,11 @@ static int scan(scanner *sc)
 			}
 			if (close && c == (open[depth - 1] == '[' ? ']' : '}'))
 				goto close_bracket;
-			return fail(sc, value_end,
+			return fail(sc, value_end, ASL_JSON_SYNTAX,
 			            open[depth - 1] == '[' ? "expected ',' or ']'"
 			                                   : "expected ',' or '}'");
 		case NOTHING:
-			return fail(sc, at, "unexpected data after JSON value");
+			return fail(sc, at, ASL_JSON_SYNTAX, "unexpected data after JSON value");
 		}
 	close_bracket:
 		depth--;

@@ -2,12 +2,13 @@
 #ifndef ASL_JSON_SCAN_H
 #define ASL_JSON_SCAN_H
 
-#include <stddef.h>
+#include "asl/json.h"
 
 typedef struct json_scan_result {
 	size_t tokens;       /* jsmn tokens of a valid text: values, keys included */
 	size_t offset;       /* where the first error is */
 	const char *message; /* NULL when the text is valid */
+	asl_json_error code; /* ASL_JSON_OK when the text is valid */
 } json_scan_result;
 
 /* Checks that text is exactly one RFC 8259 JSON text in UTF-8, nested at most

@@ -171,13 +171,13 @@ int asl_object_set(asl_arena *arena, asl_value *o, const char *key, size_t key_l
 	return asl_object_append(arena, o, key, key_len, value);
 }
 
-asl_value *asl_object_get(const asl_value *o, const char *key, size_t key_len)
+const asl_value *asl_object_get(const asl_value *o, const char *key, size_t key_len)
 {
 	asl_member *m = find_member(o, key, key_len);
 	return m ? m->value : NULL;
 }
 
-asl_value *asl_array_get(const asl_value *a, int64_t index)
+const asl_value *asl_array_get(const asl_value *a, int64_t index)
 {
 	if (!a || a->type != ASL_ARRAY)
 		return NULL;

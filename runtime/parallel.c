@@ -41,6 +41,8 @@ typedef struct job {
 
 int asl__cancelled(asl_exec *ex)
 {
+	if (asl__stop_requested(ex))
+		return 1;
 	for (; ex; ex = ex->parent)
 		if (ex->group && atomic_load_explicit(&ex->group->cancel, memory_order_acquire))
 			return 1;
@@ -95,6 +97,7 @@ static int child_init(asl_exec *c, group *g, int reuse)
 	c->pool = p->pool;
 	c->group = g;
 	c->parent = p;
+	c->limits = p->limits;
 	int nvars = p->machine->var_count;
 	if (nvars) { /* outer variables are visible; this scope's own die with it */
 		c->vars = asl_arena_alloc(&c->perm, (size_t)nvars * sizeof *c->vars);

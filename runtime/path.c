@@ -5,22 +5,24 @@
 
 #include "exec.h"
 
+/* The lookups of the ABI hand out the borrowed values as `asl_value *`, since generated code
+ * passes values on as such; it never modifies them (values are immutable once built). */
 asl_value *asl_key(const asl_value *v, const char *key, size_t key_len)
 {
-	return asl_object_get(v, key, key_len);
+	return (asl_value *)asl_object_get(v, key, key_len);
 }
 
 asl_value *asl_index(const asl_value *v, int64_t index)
 {
-	return asl_array_get(v, index);
+	return (asl_value *)asl_array_get(v, index);
 }
 
 asl_value *asl_path_get(asl_exec *ex, const asl_path *path, asl_value *v)
 {
 	for (int i = 0; v && i < path->seg_count; i++) {
 		const asl_seg *s = &path->segs[i];
-		v = s->kind == ASL_SEG_KEY ? asl_object_get(v, s->key, s->key_len)
-					   : asl_array_get(v, s->index);
+		v = s->kind == ASL_SEG_KEY ? asl_key(v, s->key, s->key_len)
+					   : asl_index(v, s->index);
 		if (!v)
 			return asl_miss(ex, path, i);
 	}
@@ -45,7 +47,7 @@ static void children(asl_exec *ex, asl_value *node, asl_value *out)
 static void deep_scan(asl_exec *ex, const asl_seg *s, asl_value *node, asl_value *out)
 {
 	if (s->kind == ASL_SEG_DEEP_KEY) {
-		asl_value *v = asl_object_get(node, s->key, s->key_len);
+		asl_value *v = asl_key(node, s->key, s->key_len);
 		if (v)
 			push(ex, out, v);
 	}
@@ -89,11 +91,11 @@ static void apply(asl_exec *ex, const asl_seg *s, asl_value *root, asl_value *no
 	asl_value *v;
 	switch (s->kind) {
 	case ASL_SEG_KEY:
-		if ((v = asl_object_get(node, s->key, s->key_len)))
+		if ((v = asl_key(node, s->key, s->key_len)))
 			push(ex, out, v);
 		break;
 	case ASL_SEG_INDEX:
-		if ((v = asl_array_get(node, s->index)))
+		if ((v = asl_index(node, s->index)))
 			push(ex, out, v);
 		break;
 	case ASL_SEG_WILDCARD:
@@ -104,12 +106,12 @@ static void apply(asl_exec *ex, const asl_seg *s, asl_value *root, asl_value *no
 		break;
 	case ASL_SEG_KEYS:
 		for (size_t i = 0; i < s->count; i++)
-			if ((v = asl_object_get(node, s->keys[i], s->key_lens[i])))
+			if ((v = asl_key(node, s->keys[i], s->key_lens[i])))
 				push(ex, out, v);
 		break;
 	case ASL_SEG_INDEXES:
 		for (size_t i = 0; i < s->count; i++)
-			if ((v = asl_array_get(node, s->indexes[i])))
+			if ((v = asl_index(node, s->indexes[i])))
 				push(ex, out, v);
 		break;
 	case ASL_SEG_DEEP_KEY:
@@ -154,8 +156,8 @@ asl_value *asl_filter_get(asl_exec *ex, const asl_path *path, asl_value *at)
 	asl_value *v = at;
 	for (int i = 0; v && i < path->seg_count; i++) {
 		const asl_seg *s = &path->segs[i];
-		v = s->kind == ASL_SEG_KEY ? asl_object_get(v, s->key, s->key_len)
-					   : asl_array_get(v, s->index);
+		v = s->kind == ASL_SEG_KEY ? asl_key(v, s->key, s->key_len)
+					   : asl_index(v, s->index);
 	}
 	return v;
 }

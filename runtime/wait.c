@@ -27,8 +27,9 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		double scale = ex->opts.wait_scale > 0 ? ex->opts.wait_scale : 0; /* NaN: 0 */
 		double scaled = (double)delta * scale;
 		int64_t real = scaled < ASL_MS_FOREVER ? (int64_t)scaled : (int64_t)ASL_MS_FOREVER;
-		if (ex->group) {
-			/* a branch sleeps in slices, so a failing sibling can stop it promptly */
+		if (ex->group || (ex->limits && ex->limits->should_stop)) {
+			/* a branch sleeps in slices, so a failing sibling (or the host) can stop it
+			 * promptly */
 			for (int64_t left = real; left > 0; left -= 50) {
 				if (asl__cancelled(ex))
 					return asl_fail(ex, "States.Runtime", "cancelled");

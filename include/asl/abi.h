@@ -40,6 +40,10 @@ typedef struct asl_machine {
 	int handler_count;
 } asl_machine;
 
+/* The command line of a compiled machine, which the generated main() calls (declared in
+ * asl.h too, for embedders). */
+int asl_main(int argc, char **argv, const asl_machine *machine);
+
 /* Static constants in generated code. */
 #define ASL_STATIC_NULL {ASL_NULL, ASL_FLAG_STATIC, 0, 0, {.number = 0}}
 #define ASL_STATIC_BOOL(b) {ASL_BOOL, ASL_FLAG_STATIC, (b), 0, {.number = 0}}

@@ -1,15 +1,41 @@
-/* Embedding API: run a compiled state machine from C. */
+/* Embedding API: run a compiled state machine from C.
+ *
+ * Contents:
+ *   asl_machine             a compiled state machine (opaque), asl_machine_name
+ *   asl_status              how an execution ended
+ *   asl_options             what the host sets for one execution: names, threads, memory,
+ *                           limits, a stop hook, Task bindings and handlers, mocks
+ *   asl_result              the outcome: status, output (value and text), error and cause
+ *   asl_options_init, asl_execute, asl_result_free, asl_result_error_json
+ *   asl_binding_check, asl_binding_parse, asl_bindings_from_json, asl_read_json_file
+ *   asl_main                the command line of a compiled machine
+ *
+ * Values, arenas and parsing are in asl/json.h, Task handlers in asl/task.h. What generated
+ * code calls (asl/abi.h) is not part of this API. */
 #ifndef ASL_ASL_H
 #define ASL_ASL_H
 
-#include "asl/abi.h"
+#include "asl/json.h"
 #include "asl/task.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum asl_status { ASL_SUCCEEDED, ASL_FAILED_STATUS, ASL_TIMED_OUT } asl_status;
+/* A compiled state machine: `aslc --emit-c` defines one (asl_generated_machine), the JIT
+ * loads one. Only its address is used; its layout belongs to the generated code. */
+typedef struct asl_machine asl_machine;
+
+/* The state machine's name (borrowed from the machine: static storage). */
+const char *asl_machine_name(const asl_machine *machine);
+
+/* How an execution ended: the Step Functions execution statuses (RUNNING aside). */
+typedef enum asl_status {
+	ASL_SUCCEEDED,     /* the output is in the result */
+	ASL_FAILED_STATUS, /* an error was not caught; also a limit of asl_options exceeded */
+	ASL_TIMED_OUT,     /* the machine's TimeoutSeconds passed (error States.Timeout) */
+	ASL_ABORTED        /* stopped from outside: asl_options.should_stop (StopExecution) */
+} asl_status;
 
 typedef struct asl_options {
 	const char *execution_name;         /* NULL: "local-execution" */
@@ -23,24 +49,39 @@ typedef struct asl_options {
 	const asl_value *mock_config;       /* a Step Functions Local MockConfigFile, parsed */
 	const char *mock_case;              /* the test case of it to use */
 	const char *s3_root;                /* Distributed Map: s3://B/K is S3_ROOT/B/K; NULL: "." */
+	/* Limits; 0: none. Exceeding one fails the execution with States.Runtime (which no Catch
+	 * or Retry handles) and a cause that names the limit. */
+	size_t max_memory;         /* bytes the execution holds from `allocator` at any time
+				    * (all its branches and iterations together) */
+	uint64_t max_transitions;  /* states entered, by all branches and iterations together */
+	/* Stopping from outside: polled before every state, while waiting and while a command or
+	 * an HTTP request runs, possibly on several threads at once. Once it returns nonzero the
+	 * execution stops and ends as ASL_ABORTED, with no error or cause. NULL: never. */
+	int (*should_stop)(void *user);
+	void *stop_user;
 } asl_options;
 
-/* The outcome of one execution. The strings live in `arena`; asl_result_free releases them. */
+/* The outcome of one execution. Everything it points to lives in `arena` (the output value's
+ * constant parts, in the machine's static storage, as long as the machine is loaded);
+ * asl_result_free releases it. */
 typedef struct asl_result {
 	asl_status status;
-	const char *output; /* JSON text when SUCCEEDED */
+	const asl_value *output_value; /* SUCCEEDED: the output; else NULL */
+	const char *output;            /* SUCCEEDED: the output as JSON text; else NULL */
 	size_t output_len;
-	const char *error;  /* FAILED / TIMED_OUT: may be NULL when the Fail state gave none */
+	const char *error;  /* FAILED / TIMED_OUT / ABORTED: may be NULL when none was given */
 	const char *cause;
 	size_t error_len, cause_len; /* NUL-terminated, but a NUL may be part of them too */
-	uint64_t transitions; /* states entered */
+	uint64_t transitions; /* states entered by the top level (not inside Parallel and Map) */
 	asl_arena arena;
 } asl_result;
 
+/* Defaults: no limits, wait_scale 1, everything else NULL or 0. */
 void asl_options_init(asl_options *opts);
-/* Runs `machine` on `input` (borrowed). Always fills `result`; returns 0. */
-int asl_execute(const asl_machine *machine, const asl_value *input, const asl_options *opts,
-		asl_result *result);
+/* Runs `machine` on `input` (borrowed; `opts` may be NULL for the defaults). Always fills
+ * `result`, which the caller frees with asl_result_free, and returns result->status. */
+asl_status asl_execute(const asl_machine *machine, const asl_value *input,
+		       const asl_options *opts, asl_result *result);
 void asl_result_free(asl_result *result);
 /* {"Error":...,"Cause":...} for a failed or timed-out result, in the result's arena. */
 const char *asl_result_error_json(asl_result *result);

@@ -41,6 +41,7 @@ void asl_arena_reset(asl_arena *arena);
 void asl_arena_destroy(asl_arena *arena);
 
 typedef enum asl_type {
+	ASL_NONE = -1, /* no value: what asl_type_of says of NULL (an absent member, say) */
 	ASL_NULL,
 	ASL_BOOL,
 	ASL_NUMBER,
@@ -113,9 +114,37 @@ int asl_object_append(asl_arena *arena, asl_value *object, const char *key, size
 int asl_object_set(asl_arena *arena, asl_value *object, const char *key, size_t key_len,
 		   asl_value *value);
 
-/* Borrowed lookups: NULL when absent or when `v` has the wrong type. */
-asl_value *asl_object_get(const asl_value *object, const char *key, size_t key_len);
-asl_value *asl_array_get(const asl_value *array, int64_t index);
+/* Reading values: what task handlers and hosts use instead of the struct's members.
+ *
+ * Every accessor takes any value, or NULL for none (the result of a lookup that found nothing,
+ * so lookups chain), and has one defined answer for each: a value of another type, or NULL,
+ * gives false, 0, NULL or ASL_NONE as said below, never a crash. Values returned are borrowed:
+ * they belong to `v`'s arena (or static storage) and live as long as it; to make them part of
+ * a value you build, copy them with asl_copy (which shares static values, so it is cheap for
+ * constants). */
+asl_type asl_type_of(const asl_value *v);       /* ASL_NONE for NULL */
+int asl_is_null(const asl_value *v);            /* the JSON null; 0 for NULL (absent) */
+int asl_is_bool(const asl_value *v);
+int asl_is_number(const asl_value *v);
+int asl_is_string(const asl_value *v);
+int asl_is_array(const asl_value *v);
+int asl_is_object(const asl_value *v);
+int asl_bool_value(const asl_value *v);         /* 1 for true; 0 for false and non-booleans */
+double asl_number_value(const asl_value *v);    /* 0 for non-numbers */
+/* A string's bytes, NUL-terminated (a NUL may also be part of them: use the length); NULL and
+ * 0 for non-strings. */
+const char *asl_string_ptr(const asl_value *v);
+size_t asl_string_len(const asl_value *v);
+size_t asl_array_len(const asl_value *v);       /* 0 for non-arrays */
+/* Item `index` (negative counts from the end); NULL out of range and for non-arrays. */
+const asl_value *asl_array_get(const asl_value *array, int64_t index);
+size_t asl_object_len(const asl_value *v);      /* members; 0 for non-objects */
+/* Member `i` in insertion order: its key (NUL-terminated; *key_len its length, may be NULL)
+ * and its value; NULL (and *key_len 0) out of range and for non-objects. */
+const char *asl_object_key(const asl_value *object, size_t i, size_t *key_len);
+const asl_value *asl_object_value(const asl_value *object, size_t i);
+/* The value of `key` (the last member of that name); NULL when absent and for non-objects. */
+const asl_value *asl_object_get(const asl_value *object, const char *key, size_t key_len);
 
 int asl_is_integral(const asl_value *v);
 /* Deep structural equality; numbers compare by value. */
@@ -131,7 +160,24 @@ enum {
 };
 #define ASL_PARSE_MAX_DEPTH 512
 
+/* Why a text did not parse. The message says it in words (and more precisely: the code of
+ * "expected ':' after object key" is ASL_JSON_SYNTAX). */
+typedef enum asl_json_error {
+	ASL_JSON_OK,          /* no error */
+	ASL_JSON_EMPTY,       /* nothing but whitespace */
+	ASL_JSON_TRUNCATED,   /* the text ends inside a value (more text might make it valid) */
+	ASL_JSON_SYNTAX,      /* a misplaced or missing bracket, comma, colon or key, or data after
+			       * the value */
+	ASL_JSON_BAD_LITERAL, /* not a number, true, false or null */
+	ASL_JSON_BAD_STRING,  /* a control character or a bad escape in a string */
+	ASL_JSON_BAD_UTF8,    /* a string that is not UTF-8 */
+	ASL_JSON_TOO_DEEP,    /* nested deeper than ASL_PARSE_MAX_DEPTH */
+	ASL_JSON_TOO_LARGE,   /* longer than 2^31 - 1 bytes */
+	ASL_JSON_NOMEM        /* the arena's allocator failed */
+} asl_json_error;
+
 typedef struct asl_parse_error {
+	asl_json_error code;
 	size_t offset;
 	int line, column; /* 1-based */
 	char message[128];

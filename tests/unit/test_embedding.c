@@ -19,7 +19,7 @@ static int price(asl_task_call *call)
 		return ASL_TASK_ERROR;
 	}
 	const asl_value *qty = asl_object_get(call->input, "qty", 3);
-	call->result = asl_integer(call->arena, 10 * (int64_t)qty->u.number);
+	call->result = asl_integer(call->arena, 10 * (int64_t)asl_number_value(qty));
 	return ASL_TASK_OK;
 }
 
@@ -68,7 +68,7 @@ END_TEST
 static int price_pure(asl_task_call *call)
 {
 	const asl_value *qty = asl_object_get(call->input, "qty", 3);
-	call->result = asl_integer(call->arena, 10 * (int64_t)qty->u.number);
+	call->result = asl_integer(call->arena, 10 * (int64_t)asl_number_value(qty));
 	return ASL_TASK_OK;
 }
 

@@ -162,12 +162,12 @@ START_TEST(parses_empty_and_nested_containers)
 	asl_value *v = parse("{\"a\": [], \"b\": {}, \"c\": [[1], {\"d\": [null]}]}");
 	ck_assert_int_eq(v->type, ASL_OBJECT);
 	ck_assert_uint_eq(v->u.object.len, 3);
-	asl_value *a = asl_object_get(v, "a", 1), *b = asl_object_get(v, "b", 1);
+	const asl_value *a = asl_object_get(v, "a", 1), *b = asl_object_get(v, "b", 1);
 	ck_assert_int_eq(a->type, ASL_ARRAY);
 	ck_assert_uint_eq(a->u.array.len, 0);
 	ck_assert_int_eq(b->type, ASL_OBJECT);
 	ck_assert_uint_eq(b->u.object.len, 0);
-	asl_value *d = asl_object_get(asl_array_get(asl_object_get(v, "c", 1), 1), "d", 1);
+	const asl_value *d = asl_object_get(asl_array_get(asl_object_get(v, "c", 1), 1), "d", 1);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(asl_array_get(d, 0)->type, ASL_NULL);
 }
@@ -209,7 +209,7 @@ END_TEST
 START_TEST(keep_duplicates_gives_literals_their_own_positions)
 {
 	asl_value *v = parse_flags("{\"a\": true, \"b\": null}", ASL_PARSE_KEEP_DUPLICATES);
-	asl_value *t = asl_object_get(v, "a", 1), *n = asl_object_get(v, "b", 1);
+	const asl_value *t = asl_object_get(v, "a", 1), *n = asl_object_get(v, "b", 1);
 	ck_assert_int_eq(t->type, ASL_BOOL);
 	ck_assert_int_eq(t->boolean, 1);
 	ck_assert_uint_eq(t->pos, 6);
@@ -222,7 +222,7 @@ START_TEST(values_record_their_byte_offset)
 {
 	asl_value *v = parse("  {\"k\": [10, \"s\", {}]}");
 	ck_assert_uint_eq(v->pos, 2);
-	asl_value *arr = asl_object_get(v, "k", 1);
+	const asl_value *arr = asl_object_get(v, "k", 1);
 	ck_assert_uint_eq(arr->pos, 8);
 	ck_assert_uint_eq(arr->u.array.items[0]->pos, 9);
 	ck_assert_uint_eq(arr->u.array.items[1]->pos, 13); /* the opening quote */
@@ -825,7 +825,7 @@ END_TEST
 START_TEST(lookups_return_null_for_missing_or_wrong_type)
 {
 	asl_value *v = parse("{\"a\": [10, 20, 30]}");
-	asl_value *a = asl_object_get(v, "a", 1);
+	const asl_value *a = asl_object_get(v, "a", 1);
 	ck_assert_ptr_null(asl_object_get(v, "b", 1));
 	ck_assert_ptr_null(asl_object_get(a, "a", 1));
 	ck_assert_ptr_null(asl_array_get(v, 0));

@@ -43,7 +43,8 @@ static int work(asl_task_call *call)
 	return ASL_TASK_OK;
 }
 
-static asl_result run(budget *b, int threads)
+/* max_memory: asl_options.max_memory, 0 for none. */
+static asl_result run(budget *b, int threads, size_t max_memory)
 {
 	static const asl_binding bindings[] = {{"work", "c:work"}};
 	static const asl_handler handlers[] = {{"work", work, NULL}};
@@ -58,6 +59,7 @@ static asl_result run(budget *b, int threads)
 	opts.wait_scale = 0;
 	opts.threads = threads; /* 1: the same allocations in the same order on every run */
 	opts.allocator = &b->allocator;
+	opts.max_memory = max_memory;
 	opts.bindings = bindings;
 	opts.binding_count = 1;
 	opts.handlers = handlers;
@@ -92,7 +94,7 @@ static void assert_success_or_out_of_memory(asl_result *r, const char *what, lon
 static void measure_full_run(void)
 {
 	budget b = {LONG_MAX, LONG_MAX, 0, {0}};
-	asl_result r = run(&b, 1);
+	asl_result r = run(&b, 1, 0);
 	ck_assert_msg(r.status == ASL_SUCCEEDED, "the unlimited run failed: %s",
 		      asl_result_error_json(&r));
 	full_output = malloc(r.output_len + 1);
@@ -110,7 +112,7 @@ START_TEST(every_failing_allocation_is_reported_as_out_of_memory)
 	measure_full_run();
 	for (long n = 0; n <= full_blocks + 2; n++) {
 		budget b = {n, LONG_MAX, 0, {0}};
-		asl_result r = run(&b, 1);
+		asl_result r = run(&b, 1, 0);
 		assert_success_or_out_of_memory(&r, "blocks", n);
 		if (n < full_blocks)
 			ck_assert_msg(r.status != ASL_SUCCEEDED, "succeeded with %ld of %ld blocks",
@@ -125,7 +127,7 @@ START_TEST(a_fixed_budget_too_small_is_reported_as_out_of_memory)
 	measure_full_run();
 	for (long bytes = 0; bytes <= full_bytes + 4096; bytes += 1024) {
 		budget b = {LONG_MAX, bytes, 0, {0}};
-		asl_result r = run(&b, 1);
+		asl_result r = run(&b, 1, 0);
 		assert_success_or_out_of_memory(&r, "bytes", bytes);
 		asl_result_free(&r);
 	}
@@ -137,10 +139,38 @@ START_TEST(failing_allocations_on_several_threads_are_reported_as_out_of_memory)
 	measure_full_run();
 	for (long n = 0; n <= full_blocks + 2; n++) {
 		budget b = {n, LONG_MAX, 0, {0}};
-		asl_result r = run(&b, 4);
+		asl_result r = run(&b, 4, 0);
 		assert_success_or_out_of_memory(&r, "blocks on 4 threads", n);
 		asl_result_free(&r);
 	}
+}
+END_TEST
+
+/* asl_options.max_memory below what a run needs: the same failure, with the cause naming the
+ * limit, on several threads; a limit above the bytes a whole run allocates suffices. */
+START_TEST(a_memory_limit_too_small_is_reported_as_exceeded)
+{
+	measure_full_run();
+	char want[96];
+	for (long limit = 1024; limit <= full_bytes + 8192; limit += 2048) {
+		budget b = {LONG_MAX, LONG_MAX, 0, {0}};
+		asl_result r = run(&b, 4, (size_t)limit);
+		snprintf(want, sizeof want, "The execution exceeded its memory limit of %ld bytes.",
+			 limit);
+		ck_assert_msg(limit > 1024 || r.status != ASL_SUCCEEDED, "ran in 1024 bytes");
+		if (r.status != ASL_SUCCEEDED)
+			ck_assert_msg(r.status == ASL_FAILED_STATUS && r.error && r.cause &&
+					      !strcmp(r.error, "States.Runtime") &&
+					      !strcmp(r.cause, want),
+				      "limit %ld: %s", limit, asl_result_error_json(&r));
+		else
+			ck_assert_str_eq(r.output, full_output);
+		asl_result_free(&r);
+	}
+	budget b = {LONG_MAX, LONG_MAX, 0, {0}};
+	asl_result r = run(&b, 1, (size_t)(full_bytes + full_blocks * 16));
+	ck_assert_msg(r.status == ASL_SUCCEEDED, "%s", asl_result_error_json(&r));
+	asl_result_free(&r);
 }
 END_TEST
 
@@ -152,6 +182,7 @@ int main(void)
 	tcase_add_test(tc, every_failing_allocation_is_reported_as_out_of_memory);
 	tcase_add_test(tc, a_fixed_budget_too_small_is_reported_as_out_of_memory);
 	tcase_add_test(tc, failing_allocations_on_several_threads_are_reported_as_out_of_memory);
+	tcase_add_test(tc, a_memory_limit_too_small_is_reported_as_exceeded);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

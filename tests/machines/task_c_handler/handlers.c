@@ -2,7 +2,7 @@
 int validate_order(asl_task_call *call)
 {
 	const asl_value *amount = asl_object_get(call->input, "amount", 6);
-	if (!amount || amount->type != ASL_NUMBER) {
+	if (!asl_is_number(amount)) {
 		call->error = "Order.Invalid";
 		call->cause = "no amount";
 		return ASL_TASK_ERROR;
