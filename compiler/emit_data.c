@@ -399,6 +399,7 @@ static void emit_accessor(emitter *e, const jpath *p, int id, const char *slot)
 	if (name_index_add(&e->accessors, e->arena, p->text, strlen(p->text), id) >= 0)
 		return;
 	emit_origin(e, e->body, slot);
+	emit_origin(e, e->out, slot);
 	fprintf(e->body, "static asl_value *p%d_(asl_exec *ex, asl_value *v)\n{\n", id);
 	fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
 	if (p->seg_count > 16) { /* a long path is data: a function of 30,000 steps compiles slowly */

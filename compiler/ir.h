@@ -167,7 +167,7 @@ typedef struct ir_state {
 	const asl_value *at; /* the state object */
 	int scope;
 	ir_expr *input_path, *output_path; /* NULL: "$"; IR_CONST null: {} */
-	ir_expr *parameters;      /* Parameters (Pass, Task, Parallel); Result for Pass */
+	ir_expr *parameters;      /* Parameters (Pass, Task, Parallel; a Map's is its selector) */
 	ir_expr *result;          /* Pass: the Result constant */
 	ir_expr *result_selector;
 	ir_expr *result_path;     /* NULL: "$"; IR_CONST null: discard the result */

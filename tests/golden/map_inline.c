@@ -68,8 +68,8 @@ static const int N13_[] = {2, 3};
 static asl_value L14_ = ASL_STATIC_STRING("Zero", 4);
 /* Zero.Cause */
 static asl_value L15_ = ASL_STATIC_STRING("zero item", 9);
-static asl_value *p11_(asl_exec *ex, asl_value *v);
 /* Scale.Parameters */
+static asl_value *p11_(asl_exec *ex, asl_value *v);
 static const asl_seg S16_[] = {
 	{.kind = ASL_SEG_KEY, .key = "index", .key_len = 5},
 };
