@@ -1,15 +1,18 @@
 /* Internal to the C emitter (emit*.c), which reads only the IR. The files call downwards only:
  * emit.c (the machine) -> emit_state.c, emit_task.c, emit_map.c, emit_choice.c (one state kind
  * each) -> emit_io.c (what states share: I/O paths, ResultPath, Assign, transitions) ->
- * emit_data.c (constants, paths, templates, intrinsics). */
+ * emit_data.c (constants, paths, templates, intrinsics) -> emit_text.c (escaped user text). */
 #ifndef ASLC_EMIT_H
 #define ASLC_EMIT_H
 
 #include "ir.h"
 
-/* ---- emit_data.c ---- */
-/* A `/+ State.Field +/` comment line naming where a helper comes from (user text escaped). */
+/* ---- emit_text.c (with emit_c_string, emit_c_text, emit_comment_text: aslc.h) ---- */
+/* A `/+ State.Field +/` comment line naming where a helper comes from (user text escaped);
+ * in e->out, one per run of tables from the same field. */
 void emit_origin(emitter *e, FILE *out, const char *slot);
+
+/* ---- emit_data.c ---- */
 /* Static constant for a JSON value, emitted once per distinct value; returns its id (L<id>_). */
 int emit_constant(emitter *e, const asl_value *v, const char *slot);
 /* The path table P<id>_, emitted once per path text; returns its id. */

@@ -1,20 +1,13 @@
-/* Lowering: the validated definition and the validator's state table become the IR (ir.h).
+/* Lowering: the validated definition and the validator's state table become the IR (ir.h):
+ * states, their slots and per-kind data, scopes and the edges (Choice rules: lower_choice.c).
  * Every path and intrinsic is parsed here, once; the definition is valid, so a parse failure
  * is impossible and only running out of memory can stop the lowering. */
 #include <string.h>
 
 #include "asl/abi.h"
-#include "ir.h"
+#include "lower.h"
 
-typedef struct lowerer {
-	const machine_info *m;
-	asl_arena *arena;
-	ir_machine *ir;
-	name_index scope_of; /* the scope of each branch/processor object, keyed by its address */
-	int failed;          /* out of memory */
-} lowerer;
-
-static void *alloc(lowerer *l, size_t n)
+void *lower_alloc(lowerer *l, size_t n)
 {
 	void *p = asl_arena_alloc(l->arena, n ? n : 1);
 	if (!p)
@@ -29,9 +22,9 @@ static int is_dynamic_key(const char *key, size_t len)
 	return len >= 2 && !memcmp(key + len - 2, ".$", 2);
 }
 
-static ir_expr *new_expr(lowerer *l, ir_expr_kind kind, const asl_value *at, const char *slot)
+ir_expr *lower_new_expr(lowerer *l, ir_expr_kind kind, const asl_value *at, const char *slot)
 {
-	ir_expr *x = alloc(l, sizeof *x);
+	ir_expr *x = lower_alloc(l, sizeof *x);
 	if (x) {
 		x->kind = kind;
 		x->at = at;
@@ -40,18 +33,18 @@ static ir_expr *new_expr(lowerer *l, ir_expr_kind kind, const asl_value *at, con
 	return x;
 }
 
-static ir_expr *lower_const(lowerer *l, const asl_value *v, const char *slot)
+ir_expr *lower_const(lowerer *l, const asl_value *v, const char *slot)
 {
-	ir_expr *x = new_expr(l, IR_CONST, v, slot);
+	ir_expr *x = lower_new_expr(l, IR_CONST, v, slot);
 	if (x)
 		x->constant = v;
 	return x;
 }
 
-static ir_expr *lower_path(lowerer *l, const asl_value *v, const char *slot)
+ir_expr *lower_path(lowerer *l, const asl_value *v, const char *slot)
 {
 	char err[160];
-	ir_expr *x = new_expr(l, IR_PATH, v, slot);
+	ir_expr *x = lower_new_expr(l, IR_PATH, v, slot);
 	if (x && !(x->path = jpath_parse(l->arena, v->u.string.ptr, v->u.string.len, err,
 					 sizeof err)))
 		l->failed = 1;
@@ -63,7 +56,7 @@ static ir_expr *lower_dynamic(lowerer *l, const asl_value *v, const char *slot)
 {
 	if (v->u.string.ptr[0] == '$')
 		return lower_path(l, v, slot);
-	ir_expr *x = new_expr(l, IR_INTRINSIC, v, slot);
+	ir_expr *x = lower_new_expr(l, IR_INTRINSIC, v, slot);
 	if (x && !(x->call = parse_intrinsic_value(l->arena, v)))
 		l->failed = 1;
 	return x;
@@ -93,16 +86,16 @@ static ir_expr *lower_template(lowerer *l, const asl_value *v, const char *slot)
 	if (!has_dynamic(v))
 		return lower_const(l, v, slot);
 	if (v->type == ASL_ARRAY) {
-		ir_expr *x = new_expr(l, IR_ARRAY, v, slot);
-		if (!x || !(x->items = alloc(l, v->u.array.len * sizeof *x->items)))
+		ir_expr *x = lower_new_expr(l, IR_ARRAY, v, slot);
+		if (!x || !(x->items = lower_alloc(l, v->u.array.len * sizeof *x->items)))
 			return x;
 		x->count = v->u.array.len;
 		for (size_t i = 0; i < x->count; i++)
 			x->items[i] = lower_template(l, v->u.array.items[i], slot);
 		return x;
 	}
-	ir_expr *x = new_expr(l, IR_OBJECT, v, slot);
-	if (!x || !(x->fields = alloc(l, v->u.object.len * sizeof *x->fields)))
+	ir_expr *x = lower_new_expr(l, IR_OBJECT, v, slot);
+	if (!x || !(x->fields = lower_alloc(l, v->u.object.len * sizeof *x->fields)))
 		return x;
 	x->count = v->u.object.len;
 	for (size_t i = 0; i < x->count; i++) {
@@ -125,12 +118,12 @@ static ir_expr *lower_io_path(lowerer *l, const asl_value *v, const char *slot)
 	return v->type == ASL_NULL ? lower_const(l, v, slot) : lower_path(l, v, slot);
 }
 
-static ir_assign *lower_assign(lowerer *l, const asl_value *v, const char *slot)
+ir_assign *lower_assign(lowerer *l, const asl_value *v, const char *slot)
 {
 	if (!v || v->type != ASL_OBJECT || v->u.object.len == 0)
 		return NULL;
-	ir_assign *a = alloc(l, sizeof *a);
-	if (!a || !(a->slots = alloc(l, v->u.object.len * sizeof *a->slots)))
+	ir_assign *a = lower_alloc(l, sizeof *a);
+	if (!a || !(a->slots = lower_alloc(l, v->u.object.len * sizeof *a->slots)))
 		return NULL;
 	a->at = v;
 	a->count = v->u.object.len;
@@ -149,123 +142,11 @@ static ir_assign *lower_assign(lowerer *l, const asl_value *v, const char *slot)
 }
 
 /* A transition target of state `s` (validated: it exists in the state's scope). */
-static int target(lowerer *l, int scope, const asl_value *name)
+int lower_target(lowerer *l, int scope, const asl_value *name)
 {
 	if (!name || name->type != ASL_STRING)
 		return IR_END;
 	return state_index(l->m, scope, name->u.string.ptr, name->u.string.len);
-}
-
-/* ---- Choice rules ---- */
-
-typedef struct op_info {
-	const char *name;
-	int kind, op;
-} op_info;
-
-static const op_info COMPARISONS[] = {
-	{"StringEquals", ASL_CMP_STRING, ASL_OP_EQ},
-	{"StringLessThan", ASL_CMP_STRING, ASL_OP_LT},
-	{"StringGreaterThan", ASL_CMP_STRING, ASL_OP_GT},
-	{"StringLessThanEquals", ASL_CMP_STRING, ASL_OP_LE},
-	{"StringGreaterThanEquals", ASL_CMP_STRING, ASL_OP_GE},
-	{"NumericEquals", ASL_CMP_NUMERIC, ASL_OP_EQ},
-	{"NumericLessThan", ASL_CMP_NUMERIC, ASL_OP_LT},
-	{"NumericGreaterThan", ASL_CMP_NUMERIC, ASL_OP_GT},
-	{"NumericLessThanEquals", ASL_CMP_NUMERIC, ASL_OP_LE},
-	{"NumericGreaterThanEquals", ASL_CMP_NUMERIC, ASL_OP_GE},
-	{"BooleanEquals", ASL_CMP_BOOLEAN, ASL_OP_EQ},
-	{"TimestampEquals", ASL_CMP_TIMESTAMP, ASL_OP_EQ},
-	{"TimestampLessThan", ASL_CMP_TIMESTAMP, ASL_OP_LT},
-	{"TimestampGreaterThan", ASL_CMP_TIMESTAMP, ASL_OP_GT},
-	{"TimestampLessThanEquals", ASL_CMP_TIMESTAMP, ASL_OP_LE},
-	{"TimestampGreaterThanEquals", ASL_CMP_TIMESTAMP, ASL_OP_GE},
-};
-
-static const struct {
-	const char *name;
-	int kind;
-} TYPE_TESTS[] = {
-	{"IsPresent", ASL_RULE_IS_PRESENT}, {"IsNull", ASL_RULE_IS_NULL},
-	{"IsNumeric", ASL_RULE_IS_NUMERIC}, {"IsString", ASL_RULE_IS_STRING},
-	{"IsBoolean", ASL_RULE_IS_BOOLEAN}, {"IsTimestamp", ASL_RULE_IS_TIMESTAMP},
-};
-
-static const op_info *comparison(const char *key, size_t n)
-{
-	for (size_t i = 0; i < sizeof COMPARISONS / sizeof COMPARISONS[0]; i++)
-		if (strlen(COMPARISONS[i].name) == n && !memcmp(COMPARISONS[i].name, key, n))
-			return &COMPARISONS[i];
-	return NULL;
-}
-
-static void lower_data_test(lowerer *l, const asl_value *r, ir_rule *rule)
-{
-	const asl_member *opm = NULL;
-	for (size_t i = 0; i < r->u.object.len; i++) {
-		const char *k = r->u.object.members[i].key;
-		if (strcmp(k, "Variable") && strcmp(k, "Next") && strcmp(k, "Comment") &&
-		    strcmp(k, "Assign"))
-			opm = &r->u.object.members[i];
-	}
-	const char *k = opm->key;
-	const asl_value *operand = opm->value;
-	rule->variable = lower_path(l, field(r, "Variable"), "Variable");
-	for (size_t i = 0; i < sizeof TYPE_TESTS / sizeof TYPE_TESTS[0]; i++)
-		if (!strcmp(k, TYPE_TESTS[i].name)) {
-			rule->kind = TYPE_TESTS[i].kind;
-			rule->expect = operand->boolean;
-			return;
-		}
-	if (!strcmp(k, "StringMatches")) {
-		rule->kind = ASL_RULE_MATCHES;
-		rule->operand = lower_const(l, operand, "StringMatches");
-		return;
-	}
-	size_t n = strlen(k);
-	int is_path = n > 4 && !strcmp(k + n - 4, "Path");
-	const op_info *op = comparison(k, is_path ? n - 4 : n);
-	rule->cmp = op->kind;
-	rule->op = op->op;
-	rule->kind = is_path ? ASL_RULE_COMPARE_PATH : ASL_RULE_COMPARE;
-	rule->operand = is_path ? lower_path(l, operand, k) : lower_const(l, operand, k);
-}
-
-static void lower_rule(lowerer *l, const asl_value *r, ir_rule *rule)
-{
-	const asl_value *v;
-	rule->at = r;
-	if ((v = field(r, "And")) || (v = field(r, "Or"))) {
-		rule->kind = field(r, "And") ? ASL_RULE_AND : ASL_RULE_OR;
-		rule->count = (int)v->u.array.len;
-		if (!(rule->operands = alloc(l, v->u.array.len * sizeof *rule->operands)))
-			return;
-		for (int i = 0; i < rule->count; i++)
-			lower_rule(l, v->u.array.items[i], &rule->operands[i]);
-	} else if ((v = field(r, "Not"))) {
-		rule->kind = ASL_RULE_NOT;
-		rule->count = 1;
-		if ((rule->operands = alloc(l, sizeof *rule->operands)))
-			lower_rule(l, v, rule->operands);
-	} else {
-		lower_data_test(l, r, rule);
-	}
-}
-
-static void lower_choices(lowerer *l, ir_state *s, const asl_value *def)
-{
-	const asl_value *choices = field(def, "Choices"), *dflt = field(def, "Default");
-	s->choice_count = (int)choices->u.array.len;
-	if (!(s->choices = alloc(l, choices->u.array.len * sizeof *s->choices)))
-		return;
-	for (int i = 0; i < s->choice_count; i++) {
-		const asl_value *r = choices->u.array.items[i];
-		lower_rule(l, r, &s->choices[i].rule);
-		s->choices[i].next = target(l, s->scope, field(r, "Next"));
-		s->choices[i].assign = lower_assign(l, field(r, "Assign"), "Choices.Assign");
-	}
-	s->has_default = dflt != NULL;
-	s->default_next = target(l, s->scope, dflt);
 }
 
 /* ---- Retry and Catch ---- */
@@ -286,7 +167,7 @@ static void lower_handlers(lowerer *l, ir_state *s, const asl_value *def)
 {
 	const asl_value *retry = field(def, "Retry"), *catch_ = field(def, "Catch");
 	if (retry && retry->u.array.len &&
-	    (s->retriers = alloc(l, retry->u.array.len * sizeof *s->retriers))) {
+	    (s->retriers = lower_alloc(l, retry->u.array.len * sizeof *s->retriers))) {
 		s->retrier_count = (int)retry->u.array.len;
 		for (int i = 0; i < s->retrier_count; i++) {
 			const asl_value *r = retry->u.array.items[i], *j = field(r, "JitterStrategy");
@@ -298,13 +179,13 @@ static void lower_handlers(lowerer *l, ir_state *s, const asl_value *def)
 		}
 	}
 	if (catch_ && catch_->u.array.len &&
-	    (s->catchers = alloc(l, catch_->u.array.len * sizeof *s->catchers))) {
+	    (s->catchers = lower_alloc(l, catch_->u.array.len * sizeof *s->catchers))) {
 		s->catcher_count = (int)catch_->u.array.len;
 		for (int i = 0; i < s->catcher_count; i++) {
 			const asl_value *c = catch_->u.array.items[i];
 			s->catchers[i] = (ir_catcher){
 				lower_errors(c), lower_io_path(l, field(c, "ResultPath"), "Catch.ResultPath"),
-				lower_assign(l, field(c, "Assign"), "Catch.Assign"), target(l, s->scope, field(c, "Next"))};
+				lower_assign(l, field(c, "Assign"), "Catch.Assign"), lower_target(l, s->scope, field(c, "Next"))};
 		}
 	}
 }
@@ -385,7 +266,7 @@ static void lower_distributed(lowerer *l, ir_map *mp, const asl_value *def)
 {
 	const asl_value *reader = field(def, "ItemReader"), *batcher = field(def, "ItemBatcher");
 	const asl_value *writer = field(def, "ResultWriter");
-	if (reader && (mp->reader = alloc(l, sizeof *mp->reader))) {
+	if (reader && (mp->reader = lower_alloc(l, sizeof *mp->reader))) {
 		const asl_value *cfg = field(reader, "ReaderConfig");
 		const asl_value *loc = field(cfg, "CSVHeaderLocation");
 		const asl_value *delim = field(cfg, "CSVDelimiter");
@@ -400,7 +281,7 @@ static void lower_distributed(lowerer *l, ir_map *mp, const asl_value *def)
 		r->max_items = limit_or_none(field(cfg, "MaxItems"));
 		r->parameters = lower_template(l, field(reader, "Parameters"), "ItemReader.Parameters");
 	}
-	if (batcher && (mp->batcher = alloc(l, sizeof *mp->batcher))) {
+	if (batcher && (mp->batcher = lower_alloc(l, sizeof *mp->batcher))) {
 		mp->batcher->at = batcher;
 		mp->batcher->max_items = limit_or_none(field(batcher, "MaxItemsPerBatch"));
 		mp->batcher->max_bytes = limit_or_none(field(batcher, "MaxInputBytesPerBatch"));
@@ -426,7 +307,7 @@ static void lower_map(lowerer *l, ir_state *s, const asl_value *def)
 	const asl_value *ip = field(def, "ItemsPath");
 	if (ip) {
 		mp->items_path = lower_path(l, ip, "ItemsPath");
-	} else if ((mp->items_path = new_expr(l, IR_PATH, def, "ItemsPath"))) {
+	} else if ((mp->items_path = lower_new_expr(l, IR_PATH, def, "ItemsPath"))) {
 		char err[64];
 		if (!(mp->items_path->path = jpath_parse(l->arena, "$", 1, err, sizeof err)))
 			l->failed = 1;
@@ -446,7 +327,7 @@ static void lower_parallel(lowerer *l, ir_state *s, const asl_value *def)
 {
 	const asl_value *br = field(def, "Branches");
 	ir_parallel *p = &s->u.parallel;
-	if (!(p->branches = alloc(l, br->u.array.len * sizeof *p->branches)))
+	if (!(p->branches = lower_alloc(l, br->u.array.len * sizeof *p->branches)))
 		return;
 	p->count = (int)br->u.array.len;
 	for (int i = 0; i < p->count; i++)
@@ -466,7 +347,7 @@ static void build_edges(lowerer *l, ir_state *s)
 	int n = 2 + s->choice_count + s->catcher_count;
 	if (s->kind == IR_PARALLEL)
 		n += s->u.parallel.count;
-	if (!(s->edges = alloc(l, (size_t)n * sizeof *s->edges)))
+	if (!(s->edges = lower_alloc(l, (size_t)n * sizeof *s->edges)))
 		return;
 	if (s->kind == IR_PARALLEL)
 		for (int i = 0; i < s->u.parallel.count; i++)
@@ -486,6 +367,11 @@ static void build_edges(lowerer *l, ir_state *s)
 
 static const char *const KIND_NAMES[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail",
 					 "Parallel", "Map"};
+
+int ir_variable(const ir_machine *ir, const char *name)
+{
+	return var_slot(ir->info, name);
+}
 
 const char *ir_kind_name(ir_kind k)
 {
@@ -518,7 +404,7 @@ static void lower_state(lowerer *l, ir_state *s, const state_info *si)
 	s->output_path = lower_io_path(l, field(def, "OutputPath"), "OutputPath");
 	s->assign = lower_assign(l, field(def, "Assign"), "Assign");
 	if (s->kind != IR_SUCCEED && s->kind != IR_CHOICE)
-		s->next = target(l, s->scope, field(def, "Next"));
+		s->next = lower_target(l, s->scope, field(def, "Next"));
 	if (s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL ||
 	    s->kind == IR_MAP)
 		s->result_path = lower_io_path(l, field(def, "ResultPath"), "ResultPath");
@@ -558,15 +444,15 @@ ir_machine *lower(const source *src, const machine_info *m, asl_arena *arena)
 {
 	(void)src; /* positions are the asl_values themselves; the source is for diagnostics */
 	lowerer l = {m, arena, NULL, {NULL, 0, 0}, 0};
-	ir_machine *ir = l.ir = alloc(&l, sizeof *ir);
+	ir_machine *ir = l.ir = lower_alloc(&l, sizeof *ir);
 	if (!ir)
 		return NULL;
 	ir->info = m;
 	ir->start = m->start;
 	ir->count = m->count;
 	ir->scope_count = m->scope_count;
-	ir->states = alloc(&l, (size_t)m->count * sizeof *ir->states);
-	ir->scopes = alloc(&l, (size_t)m->scope_count * sizeof *ir->scopes);
+	ir->states = lower_alloc(&l, (size_t)m->count * sizeof *ir->states);
+	ir->scopes = lower_alloc(&l, (size_t)m->scope_count * sizeof *ir->scopes);
 	if (l.failed)
 		return NULL;
 	for (int i = 0; i < m->scope_count; i++) {
