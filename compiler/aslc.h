@@ -1,8 +1,8 @@
 /* Internal header of the aslc compiler: the structures shared by its phases.
  * Pipeline: source.c (parse with positions) -> validate.c (static rules, builds the state
- * table) -> jsonpath.c (path syntax) -> emit*.c (C code) -> build.c (cc) or jit.c (libtcc).
- * library.c runs it for the public API (include/aslc/aslc.h); diagnostics.c records what the
- * phases report. */
+ * table) -> jsonpath.c (path syntax) -> lower.c (the IR, ir.h) -> emit*.c (C code, from the IR
+ * only; emit.h) -> build.c (cc) or jit.c (libtcc). library.c runs it for the public API
+ * (include/aslc/aslc.h); diagnostics.c records what the phases report. */
 #ifndef ASLC_H
 #define ASLC_H
 
@@ -217,7 +217,13 @@ typedef struct emitter {
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
 	FILE *code;  /* the body of the state function being generated */
 	FILE *data;  /* long text as byte arrays: written first, before everything else */
-	name_index rule_paths; /* the id of the P<id>_ emitted for each Choice rule path text */
+	name_index paths;     /* the id of the P<id>_ emitted for each path text */
+	name_index accessors; /* the paths whose accessor p<id>_ is emitted */
+	name_index constants; /* the id of the L<id>_ emitted for each constant (by content) */
+	const struct ir_machine *ir;
+	const struct ir_state *state; /* the state being emitted: helpers' comments name it */
+	const struct ir_state *out_state; /* the last comment written to `out` (one per run) */
+	const char *out_slot;
 } emitter;
 
 typedef struct emit_options {
@@ -237,36 +243,7 @@ void emit_c_text(emitter *e, FILE *out, const char *s, size_t len);
 void emit_list_separator(FILE *out, size_t i);
 /* A comment-safe rendering of user text. */
 void emit_comment_text(FILE *out, const char *s, size_t len);
-/* Static constant for a JSON value; returns its generated id (used as &L<id>_). */
-int emit_constant(emitter *e, const asl_value *v);
-/* Path accessor function; returns id (function p<id>_, struct P<id>_). */
-int emit_path(emitter *e, const jpath *p);
-/* A C expression evaluating path `p` on `input` (or on $$); *id_out gets the path's id. */
-const char *emit_path_expr(emitter *e, const jpath *p, const char *input, int *id_out);
-/* Intrinsic call function i<id>_(ex, in); `field` names the .$ field for path errors. */
-int emit_intrinsic(emitter *e, const intrinsic *call, const char *field);
-/* Payload template function; returns id (function t<id>_). */
-int emit_template(emitter *e, const asl_value *tpl);
-
-/* Shared by the state emitters (emit.c, emit_choice.c, emit_task.c). */
-jpath *emit_parse_path(emitter *e, const asl_value *v);
-int is_dollar_path(const asl_value *v);
-/* Code for `dst = path(src)`, failing the state as AWS does for InputPath/OutputPath. */
-void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *src);
-/* The C expression for a transition: a state index or ASL_END. */
-const char *emit_next(emitter *e, const state_info *s, const asl_value *name);
-/* Assign: builds the values into `var` now; returns the slot table id (or -1 without Assign). */
-int emit_assign_values(emitter *e, const asl_value *assign, const char *input, const char *var);
-/* Assign's template (*template_id) and slot table V<id>_ (returned; -1 without Assign). */
-int emit_assign_tables(emitter *e, const asl_value *assign, int *template_id);
-void emit_assign_commit(int id, const char *var, FILE *b, const char *indent);
-/* ResultPath: `out` = `result` merged into `raw`; `on_fail` (a statement) when it cannot be. */
-void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
-		      FILE *b);
-/* The body of a Choice state function (after InputPath): its rules as a table. */
-void emit_choice_state(emitter *e, const state_info *s);
-/* The body of a Task state function. */
-void emit_task_state(emitter *e, const state_info *s, int index);
+/* The rest of the emitter's interface is internal to emit*.c: see emit.h. */
 
 /* ---- build.c: the system C compiler; jit.c: libtcc ---- */
 /* The generated C `c_code` as an executable at `output`; 0, or -1 after a diagnostic. */

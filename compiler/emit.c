@@ -1,212 +1,38 @@
-/* Emitting the state machine: one C function per state (Choice rules are tables, see
- * emit_choice.c) and the machine table. A state function returns the index of the next state; the runtime's driver
- * loop makes the calls, so loops in the machine never grow the C stack. */
+/* Emitting the state machine from its IR: one C function per state (each kind has its own
+ * emitter: emit_state.c, emit_task.c, emit_choice.c) and the machine table. A state function
+ * returns the index of the next state; the runtime's driver loop makes the calls, so loops in
+ * the machine never grow the C stack. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
 
 #include "asl/abi.h"
-#include "aslc.h"
+#include "emit.h"
 
-jpath *emit_parse_path(emitter *e, const asl_value *v)
+static void emit_state_body(emitter *e, const ir_state *s, int index)
 {
-	char err[160];
-	return jpath_parse(e->arena, v->u.string.ptr, v->u.string.len, err, sizeof err);
-}
-
-int is_dollar_path(const asl_value *v)
-{
-	return v && v->type == ASL_STRING && v->u.string.len == 1 && v->u.string.ptr[0] == '$';
-}
-
-/* Code for `dst = path(src)` that fails the state (AWS's InputPath/OutputPath error). */
-void emit_io_path(emitter *e, const asl_value *pv, const char *dst, const char *src)
-{
-	FILE *b = e->code;
-	if (!pv || is_dollar_path(pv)) {
-		if (strcmp(dst, src))
-			fprintf(b, "\t%s = %s;\n", dst, src);
-		return;
+	switch (s->kind) {
+	case IR_PASS:
+		emit_pass(e, s, index);
+		break;
+	case IR_WAIT:
+		emit_wait(e, s, index);
+		break;
+	case IR_SUCCEED:
+		emit_succeed(e, s, index);
+		break;
+	case IR_FAIL:
+		emit_fail(e, s, index);
+		break;
+	case IR_CHOICE:
+		emit_choice(e, s, index);
+		break;
+	case IR_TASK:
+	case IR_PARALLEL:
+	case IR_MAP:
+		emit_task(e, s, index);
+		break;
 	}
-	if (pv->type == ASL_NULL) {
-		fprintf(b, "\tif (!(%s = asl_empty_object(ex)))\n\t\treturn asl_failed(ex);\n", dst);
-		return;
-	}
-	int id;
-	const char *call = emit_path_expr(e, emit_parse_path(e, pv), src, &id);
-	fprintf(b, "\tif (!(%s = %s))\n\t\treturn asl_fail_path(ex, &P%d_);\n", dst, call, id);
-}
-
-const char *emit_next(emitter *e, const state_info *s, const asl_value *name)
-{
-	if (!name)
-		return "ASL_END";
-	char buf[32];
-	snprintf(buf, sizeof buf, "%d",
-		 state_index(e->m, s->scope, name->u.string.ptr, name->u.string.len));
-	return asl_cstring(e->arena, buf)->u.string.ptr;
-}
-
-void emit_result_path(emitter *e, const asl_value *rp, const char *result, const char *on_fail,
-		      FILE *b)
-{
-	if (rp && rp->type == ASL_NULL) {
-		fputs("\tout = raw;\n", b);
-	} else if (!rp || is_dollar_path(rp)) {
-		fprintf(b, "\tout = %s;\n", result);
-	} else {
-		int id = emit_path(e, emit_parse_path(e, rp));
-		fprintf(b, "\tif (!(out = asl_result_path(ex, raw, %s, &P%d_)))\n\t\t%s;\n", result,
-			id, on_fail);
-	}
-}
-
-/* Fail's ErrorPath/CausePath: a path (id_out = its id) or an intrinsic (id_out = -1). */
-static const char *fail_field(emitter *e, const asl_value *v, const char *name, int *id_out)
-{
-	if (v->u.string.ptr[0] == '$')
-		return emit_path_expr(e, emit_parse_path(e, v), "raw", id_out);
-	*id_out = -1;
-	int id = emit_intrinsic(e, parse_intrinsic_value(e->arena, v), name);
-	char buf[32];
-	snprintf(buf, sizeof buf, "i%d_(ex, raw)", id);
-	return asl_cstring(e->arena, buf)->u.string.ptr;
-}
-
-/* Assign's tables: the template t<id>_ of its values (*template_id) and the slots V<id>_ they
- * go to (the id returned), or -1 when there is no Assign. */
-int emit_assign_tables(emitter *e, const asl_value *assign, int *template_id)
-{
-	if (!assign || assign->u.object.len == 0)
-		return -1;
-	*template_id = emit_template(e, assign);
-	int id = e->counter++;
-	fprintf(e->out, "static const int V%d_[] = {", id);
-	for (size_t i = 0; i < assign->u.object.len; i++) {
-		const asl_member *m = &assign->u.object.members[i];
-		size_t n = m->key_len;
-		if (n >= 2 && !memcmp(m->key + n - 2, ".$", 2))
-			n -= 2;
-		const char *name = asl_string(e->arena, m->key, n)->u.string.ptr;
-		emit_list_separator(e->out, i);
-		fprintf(e->out, "%d", var_slot(e->m, name));
-	}
-	fputs("};\n", e->out);
-	return id;
-}
-
-/* Assign: builds the values now (into `var`), assigns them when the state leaves. Returns
- * the id of the slot table, or -1 when there is no Assign. */
-int emit_assign_values(emitter *e, const asl_value *assign, const char *input,
-			      const char *var)
-{
-	int tid, id = emit_assign_tables(e, assign, &tid);
-	if (id >= 0)
-		fprintf(e->code, "\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
-			var, var, tid, input);
-	return id;
-}
-
-void emit_assign_commit(int id, const char *var, FILE *b, const char *indent)
-{
-	if (id >= 0)
-		fprintf(b, "%sif (asl_assign(ex, %s, V%d_) < 0)\n%s\treturn ASL_FAILED;\n", indent,
-			var, id, indent);
-}
-
-/* ---- states ---- */
-
-static void emit_state_body(emitter *e, const state_info *s, int index, FILE *b)
-{
-	const asl_value *def = s->def, *v;
-	const char *t = s->type;
-	const char *next = emit_next(e, s, field(def, "Next"));
-	int assign_id = -1;
-	char next_buf[32];
-	snprintf(next_buf, sizeof next_buf, "%s", next);
-
-	if (!strcmp(t, "Fail")) {
-		const asl_value *ep = field(def, "ErrorPath"), *cp = field(def, "CausePath");
-		if (ep || cp) {
-			int eid = -1, cid = -1;
-			const char *eget = ep ? fail_field(e, ep, "ErrorPath", &eid) : NULL;
-			const char *cget = cp ? fail_field(e, cp, "CausePath", &cid) : NULL;
-			fprintf(b, "\tasl_value *raw = asl_enter(ex, %d);\n\t(void)raw;\n", index);
-			char ebuf[32] = "NULL", cbuf[32] = "NULL";
-			if (ep && eid >= 0)
-				snprintf(ebuf, sizeof ebuf, "&P%d_", eid);
-			if (cp && cid >= 0)
-				snprintf(cbuf, sizeof cbuf, "&P%d_", cid);
-			const asl_value *el = field(def, "Error"), *cl = field(def, "Cause");
-			char elit[32] = "NULL", clit[32] = "NULL";
-			if (el)
-				snprintf(elit, sizeof elit, "&L%d_", emit_constant(e, el));
-			if (cl)
-				snprintf(clit, sizeof clit, "&L%d_", emit_constant(e, cl));
-			fprintf(b, "\treturn asl_fail_state_path(ex, %s, %s, %s, %s);\n", ebuf,
-				ep ? eget : elit, cbuf, cp ? cget : clit);
-			return;
-		}
-		fprintf(b, "\tasl_enter(ex, %d);\n", index);
-		char el[32] = "NULL", cl[32] = "NULL";
-		if ((v = field(def, "Error")))
-			snprintf(el, sizeof el, "&L%d_", emit_constant(e, v));
-		if ((v = field(def, "Cause")))
-			snprintf(cl, sizeof cl, "&L%d_", emit_constant(e, v));
-		fprintf(b, "\treturn asl_fail_state(ex, %s, %s);\n", el, cl);
-		return;
-	}
-
-	if (!strcmp(t, "Task") || !strcmp(t, "Parallel") || !strcmp(t, "Map")) {
-		emit_task_state(e, s, index);
-		return;
-	}
-	fprintf(b, "\tasl_value *raw = asl_enter(ex, %d), *in, *out;\n\t(void)raw;\n", index);
-	emit_io_path(e, field(def, "InputPath"), "in", "raw");
-
-	if (!strcmp(t, "Pass")) {
-		fputs("\tasl_value *res;\n", b);
-		if ((v = field(def, "Result")))
-			fprintf(b, "\tres = &L%d_;\n", emit_constant(e, v));
-		else if ((v = field(def, "Parameters")))
-			fprintf(b, "\tif (!(res = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
-				emit_template(e, v));
-		else
-			fputs("\tres = in;\n", b);
-		assign_id = emit_assign_values(e, field(def, "Assign"), "res", "asg");
-		emit_result_path(e, field(def, "ResultPath"), "res", "return asl_failed(ex)", b);
-		fputs("\t(void)in;\n\t(void)res;\n", b);
-	} else if (!strcmp(t, "Wait")) {
-		const char *call = NULL;
-		int id = -1;
-		if ((v = field(def, "Seconds"))) {
-			fprintf(b, "\tif (asl_wait_seconds(ex, %.0f) < 0)\n\t\treturn ASL_FAILED;\n",
-				v->u.number);
-		} else if ((v = field(def, "Timestamp"))) {
-			fputs("\tif (asl_wait_timestamp(ex, ", b);
-			emit_c_string(b, v->u.string.ptr, v->u.string.len);
-			fputs(") < 0)\n\t\treturn ASL_FAILED;\n", b);
-		} else if ((v = field(def, "SecondsPath"))) {
-			call = emit_path_expr(e, emit_parse_path(e, v), "in", &id);
-			fprintf(b, "\tif (asl_wait_seconds_path(ex, &P%d_, %s) < 0)\n"
-				   "\t\treturn ASL_FAILED;\n", id, call);
-		} else if ((v = field(def, "TimestampPath"))) {
-			call = emit_path_expr(e, emit_parse_path(e, v), "in", &id);
-			fprintf(b, "\tif (asl_wait_timestamp_path(ex, &P%d_, %s) < 0)\n"
-				   "\t\treturn ASL_FAILED;\n", id, call);
-		}
-		fputs("\tout = in;\n", b);
-		assign_id = emit_assign_values(e, field(def, "Assign"), "in", "asg");
-	} else if (!strcmp(t, "Choice")) {
-		emit_choice_state(e, s);
-		return;
-	} else { /* Succeed */
-		fputs("\tout = in;\n", b);
-		snprintf(next_buf, sizeof next_buf, "ASL_END");
-	}
-	emit_io_path(e, field(def, "OutputPath"), "out", "out");
-	emit_assign_commit(assign_id, "asg", b, "\t");
-	fprintf(b, "\treturn asl_leave(ex, out, %s);\n", next_buf);
 }
 
 /* The Task bindings given to aslc, and the C handlers they name (declared extern: they come
@@ -313,17 +139,25 @@ int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out,
 	char *data = NULL, *decls = NULL, *body = NULL, *tables = NULL;
 	size_t data_len = 0, decls_len = 0, body_len = 0, tables_len = 0;
 	FILE *decl = open_memstream(&decls, &decls_len);
+	const ir_machine *ir = lower(src, m, arena);
+	if (!ir) {
+		fclose(decl);
+		free(decls);
+		return -1;
+	}
 	emitter e = {decl, src, m, arena, 0, open_memstream(&body, &body_len), NULL,
-		     open_memstream(&data, &data_len), {NULL, 0, 0}};
-	for (int i = 0; i < m->count; i++) {
-		const state_info *s = &m->states[i];
+		     open_memstream(&data, &data_len), {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0},
+		     ir, NULL, NULL, NULL};
+	for (int i = 0; i < ir->count; i++) {
+		const ir_state *s = &ir->states[i];
 		char *text = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&text, &len);
 		e.code = mem;
-		emit_state_body(&e, s, i, mem);
+		e.state = s;
+		emit_state_body(&e, s, i);
 		fclose(mem);
-		fprintf(e.body, "/* %s state ", s->type);
+		fprintf(e.body, "/* %s state ", ir_kind_name(s->kind));
 		emit_comment_text(e.body, s->name, s->name_len);
 		fprintf(e.body, " */\nstatic int s%d_(asl_exec *ex)\n{\n%s}\n\n", i, text);
 		free(text);

@@ -11,6 +11,7 @@ static int s6_(asl_exec *ex);
 static int s7_(asl_exec *ex);
 static int s8_(asl_exec *ex);
 
+/* P.Assign */
 static asl_value L0_ = ASL_STATIC_NUMBER(0, 1);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "name", .key_len = 4},
@@ -24,108 +25,103 @@ static const asl_path P2_ = {"$.k", S2_, 1, 1, -1};
 static asl_value *p2_(asl_exec *ex, asl_value *v);
 static asl_value *t3_(asl_exec *ex, asl_value *in);
 static const int V4_[] = {0, 1, 2};
+/* W.Assign */
 static const asl_path P5_ = {"$count", NULL, 0, 1, 0};
-static asl_value *p5_(asl_exec *ex, asl_value *v);
 static asl_value L6_ = ASL_STATIC_NUMBER(1, 1);
 static asl_value *i7_(asl_exec *ex, asl_value *in);
 static asl_value *t8_(asl_exec *ex, asl_value *in);
 static const int V9_[] = {0};
-static const asl_path P10_ = {"$count", NULL, 0, 1, 0};
-static asl_value L11_ = ASL_STATIC_NUMBER(0, 1);
-static const asl_rule R12_[] = {
-	ASL_R_CMP(NUMERIC, GT, VARIABLE, &P10_, &L11_),
+/* C.Choices */
+static const asl_rule R10_[] = {
+	ASL_R_CMP(NUMERIC, GT, VARIABLE, &P5_, &L0_),
 };
-static const int N12_[] = {3, 3};
-static asl_value L13_ = ASL_STATIC_STRING("pos", 3);
-static asl_member M14_[] = {
-	{"branch", 6, &L13_},
+static const int N10_[] = {3, 3};
+/* C.Choices.Assign */
+static asl_value L11_ = ASL_STATIC_STRING("pos", 3);
+static asl_member M12_[] = {
+	{"branch", 6, &L11_},
 };
-static asl_value L14_ = ASL_STATIC_OBJECT(M14_, 1);
-static asl_value *t15_(asl_exec *ex, asl_value *in);
-static const int V16_[] = {4};
-static asl_value L17_ = ASL_STATIC_BOOL(1);
-static asl_member M18_[] = {
-	{"seen", 4, &L17_},
+static asl_value L12_ = ASL_STATIC_OBJECT(M12_, 1);
+static asl_value *t13_(asl_exec *ex, asl_value *in);
+static const int V14_[] = {4};
+/* C.Assign */
+static asl_value L15_ = ASL_STATIC_BOOL(1);
+static asl_member M16_[] = {
+	{"seen", 4, &L15_},
 };
-static asl_value L18_ = ASL_STATIC_OBJECT(M18_, 1);
-static asl_value *t19_(asl_exec *ex, asl_value *in);
-static const int V20_[] = {3};
-static const asl_task T21_ = {"arn:aws:lambda:us-east-1:000000000000:function:work", 0};
-static const char *const E22_[] = {"States.ALL"};
-static const size_t EL22_[] = {10};
-static const asl_catcher C23_[] = {{E22_, EL22_, 1}};
-static const asl_path P24_ = {"$name", NULL, 0, 1, 1};
-static asl_value *p24_(asl_exec *ex, asl_value *v);
+static asl_value L16_ = ASL_STATIC_OBJECT(M16_, 1);
+static asl_value *t17_(asl_exec *ex, asl_value *in);
+static const int V18_[] = {3};
+static const asl_task T19_ = {"arn:aws:lambda:us-east-1:000000000000:function:work", 0};
+static const char *const E20_[] = {"States.ALL"};
+static const size_t EL20_[] = {10};
+/* T.Catch */
+static const asl_catcher C21_[] = {{E20_, EL20_, 1}};
+/* T.Parameters */
+static const asl_path P22_ = {"$name", NULL, 0, 1, 1};
+static asl_value *t23_(asl_exec *ex, asl_value *in);
+/* T.Assign */
+static const asl_path P24_ = {"$", NULL, 0, 1, -1};
 static asl_value *t25_(asl_exec *ex, asl_value *in);
-static const asl_path P26_ = {"$", NULL, 0, 1, -1};
-static asl_value *p26_(asl_exec *ex, asl_value *v);
-static asl_value *t27_(asl_exec *ex, asl_value *in);
-static const int V28_[] = {5};
-static const asl_seg S29_[] = {
+static const int V26_[] = {5};
+/* T.ResultPath */
+static const asl_seg S27_[] = {
 	{.kind = ASL_SEG_KEY, .key = "res", .key_len = 3},
 };
-static const asl_path P29_ = {"$.res", S29_, 1, 1, -1};
-static const asl_seg S30_[] = {
+static const asl_path P27_ = {"$.res", S27_, 1, 1, -1};
+/* T.Catch.Assign */
+static const asl_seg S28_[] = {
 	{.kind = ASL_SEG_KEY, .key = "Error", .key_len = 5},
 };
-static const asl_path P30_ = {"$.Error", S30_, 1, 1, -1};
-static asl_value *p30_(asl_exec *ex, asl_value *v);
-static asl_value *t31_(asl_exec *ex, asl_value *in);
-static const int V32_[] = {6};
-static const asl_map M33_ = {5, NULL};
-static const asl_seg S34_[] = {
+static const asl_path P28_ = {"$.Error", S28_, 1, 1, -1};
+static asl_value *p28_(asl_exec *ex, asl_value *v);
+static asl_value *t29_(asl_exec *ex, asl_value *in);
+static const int V30_[] = {6};
+static const asl_map M31_ = {5, NULL};
+/* M.ItemsPath */
+static const asl_seg S32_[] = {
 	{.kind = ASL_SEG_KEY, .key = "items", .key_len = 5},
 };
-static const asl_path P34_ = {"$.items", S34_, 1, 1, -1};
-static asl_value *p34_(asl_exec *ex, asl_value *v);
-static const asl_path P35_ = {"$", NULL, 0, 1, -1};
-static asl_value *p35_(asl_exec *ex, asl_value *v);
-static asl_value *t36_(asl_exec *ex, asl_value *in);
-static const int V37_[] = {7};
-static const int B38_[] = {7};
-static const asl_seg S39_[] = {
+static const asl_path P32_ = {"$.items", S32_, 1, 1, -1};
+static asl_value *p32_(asl_exec *ex, asl_value *v);
+static asl_value *t33_(asl_exec *ex, asl_value *in);
+static const int V34_[] = {7};
+static const int B35_[] = {7};
+/* Par.Assign */
+static const asl_seg S36_[] = {
 	{.kind = ASL_SEG_INDEX, .index = 0},
 };
-static const asl_path P39_ = {"$[0]", S39_, 1, 1, -1};
-static asl_value *p39_(asl_exec *ex, asl_value *v);
-static asl_value *t40_(asl_exec *ex, asl_value *in);
-static const int V41_[] = {8};
-static const asl_path P42_ = {"$count", NULL, 0, 1, 0};
-static asl_value *p42_(asl_exec *ex, asl_value *v);
-static asl_value *t43_(asl_exec *ex, asl_value *in);
-static const asl_path P44_ = {"$count", NULL, 0, 1, 0};
-static asl_value *p44_(asl_exec *ex, asl_value *v);
-static const asl_path P45_ = {"$branch", NULL, 0, 1, 4};
-static asl_value *p45_(asl_exec *ex, asl_value *v);
-static const asl_path P46_ = {"$name", NULL, 0, 1, 1};
-static asl_value *p46_(asl_exec *ex, asl_value *v);
-static const asl_path P47_ = {"$par", NULL, 0, 1, 8};
-static asl_value *p47_(asl_exec *ex, asl_value *v);
-static asl_value *t48_(asl_exec *ex, asl_value *in);
+static const asl_path P36_ = {"$[0]", S36_, 1, 1, -1};
+static asl_value *p36_(asl_exec *ex, asl_value *v);
+static asl_value *t37_(asl_exec *ex, asl_value *in);
+static const int V38_[] = {8};
+static asl_value *t39_(asl_exec *ex, asl_value *in);
+/* Out.Parameters */
+static const asl_path P40_ = {"$branch", NULL, 0, 1, 4};
+static const asl_path P41_ = {"$par", NULL, 0, 1, 8};
+static asl_value *t42_(asl_exec *ex, asl_value *in);
 
+/* P.Assign */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "name", 4)))
 		return asl_miss(ex, &P1_, 0);
-	(void)ex;
 	return v;
 }
 
+/* P.Assign */
 static asl_value *p2_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "k", 1)))
 		return asl_miss(ex, &P2_, 0);
-	(void)ex;
 	return v;
 }
 
+/* P.Assign */
 static asl_value *t3_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	asl_value *v3;
+	asl_value *v0, *v1, *v2;
 	v0 = asl_object(a, 3);
 	v1 = &L0_;
 	if (asl_object_append(a, v0, "count", 5, v1) < 0)
@@ -141,68 +137,44 @@ static asl_value *t3_(asl_exec *ex, asl_value *in)
 		return NULL;
 	if (asl_object_append(a, v0, "tpl", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)v3;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state P */
 static int s0_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 0), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	res = in;
 	asl_value *asg;
 	if (!(asg = t3_(ex, res)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	if (asl_assign(ex, asg, V4_) < 0)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 1);
 }
 
-static asl_value *p5_(asl_exec *ex, asl_value *v)
-{
-	(void)&P5_;
-	(void)ex;
-	return v;
-}
-
-/* States.MathAdd */
-static asl_value *i7_(asl_exec *ex, asl_value *in)
+/* W.Assign */
+static asl_value *i7_(asl_exec *ex, asl_value *in) /* States.MathAdd */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p5_(ex, asl_var(ex, 0))))
+	if (!(a[0] = asl_var(ex, 0)))
 		return asl_fail_template(ex, &P5_, "count.$", in);
 	a[1] = &L6_;
 	return asl_fn_math_add(ex, a, 2);
 }
 
+/* W.Assign */
 static asl_value *t8_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
 	if (!(v1 = i7_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "count", 5, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -210,7 +182,6 @@ static asl_value *t8_(asl_exec *ex, asl_value *in)
 static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
 	in = raw;
 	if (asl_wait_seconds(ex, 0) < 0)
 		return ASL_FAILED;
@@ -223,33 +194,23 @@ static int s1_(asl_exec *ex)
 	return asl_leave(ex, out, 2);
 }
 
-static asl_value *t15_(asl_exec *ex, asl_value *in)
+/* C.Choices.Assign */
+static asl_value *t13_(asl_exec *ex, asl_value *in)
 {
-	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	v0 = &L14_;
-	(void)v1;
-	(void)v2;
 	(void)ex;
 	(void)in;
-	(void)a;
+	asl_value *v0;
+	v0 = &L12_;
 	return v0;
 }
 
-static asl_value *t19_(asl_exec *ex, asl_value *in)
+/* C.Assign */
+static asl_value *t17_(asl_exec *ex, asl_value *in)
 {
-	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	v0 = &L18_;
-	(void)v1;
-	(void)v2;
 	(void)ex;
 	(void)in;
-	(void)a;
+	asl_value *v0;
+	v0 = &L16_;
 	return v0;
 }
 
@@ -257,140 +218,107 @@ static asl_value *t19_(asl_exec *ex, asl_value *in)
 static int s2_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 2), *in, *out;
-	(void)raw;
 	in = raw;
-	int r = asl_choose(ex, R12_, 1, in);
+	int r = asl_choose(ex, R10_, 1, in);
 	if (r < 0)
 		return ASL_FAILED;
 	asl_value *asg = NULL;
 	const int *slots = NULL;
 	switch (r) {
 	case 0:
-		if (!(asg = t15_(ex, in)))
+		if (!(asg = t13_(ex, in)))
 			return asl_failed(ex);
-		slots = V16_;
+		slots = V14_;
 		break;
 	case 1:
-		if (!(asg = t19_(ex, in)))
+		if (!(asg = t17_(ex, in)))
 			return asl_failed(ex);
-		slots = V20_;
+		slots = V18_;
 		break;
 	}
 	out = in;
 	if (asg && asl_assign(ex, asg, slots) < 0)
 		return ASL_FAILED;
-	return asl_leave(ex, out, N12_[r]);
+	return asl_leave(ex, out, N10_[r]);
 }
 
-static asl_value *p24_(asl_exec *ex, asl_value *v)
+/* T.Parameters */
+static asl_value *t23_(asl_exec *ex, asl_value *in)
 {
-	(void)&P24_;
-	(void)ex;
-	return v;
+	asl_arena *a = asl_heap(ex);
+	asl_value *v0, *v1;
+	v0 = asl_object(a, 1);
+	if (!(v1 = asl_var(ex, 1)))
+		return asl_fail_template(ex, &P22_, "who.$", in);
+	if (asl_object_append(a, v0, "who", 3, v1) < 0)
+		return NULL;
+	return v0;
 }
 
+/* T.Assign */
 static asl_value *t25_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p24_(ex, asl_var(ex, 1))))
-		return asl_fail_template(ex, &P24_, "who.$", in);
-	if (asl_object_append(a, v0, "who", 3, v1) < 0)
-		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
-	return v0;
-}
-
-static asl_value *p26_(asl_exec *ex, asl_value *v)
-{
-	(void)&P26_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *t27_(asl_exec *ex, asl_value *in)
-{
-	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	v0 = asl_object(a, 1);
-	if (!(v1 = p26_(ex, in)))
-		return asl_fail_template(ex, &P26_, "result.$", in);
+	if (!(v1 = in))
+		return asl_fail_template(ex, &P24_, "result.$", in);
 	if (asl_object_append(a, v0, "result", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
-static asl_value *p30_(asl_exec *ex, asl_value *v)
+/* T.Catch.Assign */
+static asl_value *p28_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "Error", 5)))
-		return asl_miss(ex, &P30_, 0);
-	(void)ex;
+		return asl_miss(ex, &P28_, 0);
 	return v;
 }
 
-static asl_value *t31_(asl_exec *ex, asl_value *in)
+/* T.Catch.Assign */
+static asl_value *t29_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p30_(ex, in)))
-		return asl_fail_template(ex, &P30_, "failed.$", in);
+	if (!(v1 = p28_(ex, in)))
+		return asl_fail_template(ex, &P28_, "failed.$", in);
 	if (asl_object_append(a, v0, "failed", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Task state T */
 static int s3_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter_retryable(ex, 3, &T21_), *in, *out, *res;
+	asl_value *raw = asl_enter_retryable(ex, 3, &T19_), *in, *out, *res;
 	in = raw;
-	if (!(in = t25_(ex, in)))
+	if (!(in = t23_(ex, in)))
 		return asl_failed(ex);
 	double timeout = 0;
 	double heartbeat = 0;
-	if (!(res = asl_task_run(ex, &T21_, in, timeout, heartbeat)))
+	if (!(res = asl_task_run(ex, &T19_, in, timeout, heartbeat)))
 		goto failed;
 	asl_value *asg;
-	if (!(asg = t27_(ex, res)))
+	if (!(asg = t25_(ex, res)))
 		return asl_failed(ex);
-	if (!(out = asl_result_path(ex, raw, res, &P29_)))
+	if (!(out = asl_result_path(ex, raw, res, &P27_)))
 		goto failed;
-	if (asl_assign(ex, asg, V28_) < 0)
+	if (asl_assign(ex, asg, V26_) < 0)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 4);
 failed:
-	switch (asl_catch(ex, C23_, 1)) {
+	switch (asl_catch(ex, C21_, 1)) {
 	case 0: {
 		asl_value *eo = asl_error_output(ex);
 		if (!eo)
 			return asl_failed(ex);
 		asl_value *asg;
-		if (!(asg = t31_(ex, eo)))
+		if (!(asg = t29_(ex, eo)))
 			return asl_failed(ex);
 		out = eo;
-		if (asl_assign(ex, asg, V32_) < 0)
+		if (asl_assign(ex, asg, V30_) < 0)
 			return ASL_FAILED;
 		return asl_leave(ex, out, 4);
 	}
@@ -398,37 +326,24 @@ failed:
 	return ASL_FAILED;
 }
 
-static asl_value *p34_(asl_exec *ex, asl_value *v)
+/* M.ItemsPath */
+static asl_value *p32_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "items", 5)))
-		return asl_miss(ex, &P34_, 0);
-	(void)ex;
+		return asl_miss(ex, &P32_, 0);
 	return v;
 }
 
-static asl_value *p35_(asl_exec *ex, asl_value *v)
-{
-	(void)&P35_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *t36_(asl_exec *ex, asl_value *in)
+/* M.Assign */
+static asl_value *t33_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p35_(ex, in)))
-		return asl_fail_template(ex, &P35_, "mapped.$", in);
+	if (!(v1 = in))
+		return asl_fail_template(ex, &P24_, "mapped.$", in);
 	if (asl_object_append(a, v0, "mapped", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -437,17 +352,17 @@ static int s4_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 4, NULL), *in, *out, *res;
 	in = raw;
-	asl_value *items = p34_(ex, in);
+	asl_value *items = p32_(ex, in);
 	if (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))
-		return asl_fail_items(ex, &P34_, items);
+		return asl_fail_items(ex, &P32_, items);
 	asl_map_limits lim = {0, -1, -1};
-	if (!(res = asl_run_map(ex, &M33_, items, in, &lim)))
+	if (!(res = asl_run_map(ex, &M31_, items, in, &lim)))
 		goto failed;
 	asl_value *asg;
-	if (!(asg = t36_(ex, res)))
+	if (!(asg = t33_(ex, res)))
 		return asl_failed(ex);
 	out = res;
-	if (asl_assign(ex, asg, V37_) < 0)
+	if (asl_assign(ex, asg, V34_) < 0)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 6);
 failed:
@@ -457,41 +372,31 @@ failed:
 /* Pass state IP */
 static int s5_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 5), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 5), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	res = in;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
-static asl_value *p39_(asl_exec *ex, asl_value *v)
+/* Par.Assign */
+static asl_value *p36_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_index(v, 0)))
-		return asl_miss(ex, &P39_, 0);
-	(void)ex;
+		return asl_miss(ex, &P36_, 0);
 	return v;
 }
 
-static asl_value *t40_(asl_exec *ex, asl_value *in)
+/* Par.Assign */
+static asl_value *t37_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p39_(ex, in)))
-		return asl_fail_template(ex, &P39_, "par.$", in);
+	if (!(v1 = p36_(ex, in)))
+		return asl_fail_template(ex, &P36_, "par.$", in);
 	if (asl_object_append(a, v0, "par", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -500,131 +405,76 @@ static int s6_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 6, NULL), *in, *out, *res;
 	in = raw;
-	if (!(res = asl_run_parallel(ex, B38_, 1, in)))
+	if (!(res = asl_run_parallel(ex, B35_, 1, in)))
 		goto failed;
 	asl_value *asg;
-	if (!(asg = t40_(ex, res)))
+	if (!(asg = t37_(ex, res)))
 		return asl_failed(ex);
 	out = res;
-	if (asl_assign(ex, asg, V41_) < 0)
+	if (asl_assign(ex, asg, V38_) < 0)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 8);
 failed:
 	return ASL_FAILED;
 }
 
-static asl_value *p42_(asl_exec *ex, asl_value *v)
-{
-	(void)&P42_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *t43_(asl_exec *ex, asl_value *in)
+/* B.Parameters */
+static asl_value *t39_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p42_(ex, asl_var(ex, 0))))
-		return asl_fail_template(ex, &P42_, "c.$", in);
+	if (!(v1 = asl_var(ex, 0)))
+		return asl_fail_template(ex, &P5_, "c.$", in);
 	if (asl_object_append(a, v0, "c", 1, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state B */
 static int s7_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 7), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 7), *in, *res, *out;
 	in = raw;
-	asl_value *res;
-	if (!(res = t43_(ex, in)))
+	if (!(res = t39_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
-static asl_value *p44_(asl_exec *ex, asl_value *v)
-{
-	(void)&P44_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *p45_(asl_exec *ex, asl_value *v)
-{
-	(void)&P45_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *p46_(asl_exec *ex, asl_value *v)
-{
-	(void)&P46_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *p47_(asl_exec *ex, asl_value *v)
-{
-	(void)&P47_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *t48_(asl_exec *ex, asl_value *in)
+/* Out.Parameters */
+static asl_value *t42_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 4);
-	if (!(v1 = p44_(ex, asl_var(ex, 0))))
-		return asl_fail_template(ex, &P44_, "count.$", in);
+	if (!(v1 = asl_var(ex, 0)))
+		return asl_fail_template(ex, &P5_, "count.$", in);
 	if (asl_object_append(a, v0, "count", 5, v1) < 0)
 		return NULL;
-	if (!(v1 = p45_(ex, asl_var(ex, 4))))
-		return asl_fail_template(ex, &P45_, "branch.$", in);
+	if (!(v1 = asl_var(ex, 4)))
+		return asl_fail_template(ex, &P40_, "branch.$", in);
 	if (asl_object_append(a, v0, "branch", 6, v1) < 0)
 		return NULL;
-	if (!(v1 = p46_(ex, asl_var(ex, 1))))
-		return asl_fail_template(ex, &P46_, "name.$", in);
+	if (!(v1 = asl_var(ex, 1)))
+		return asl_fail_template(ex, &P22_, "name.$", in);
 	if (asl_object_append(a, v0, "name", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = p47_(ex, asl_var(ex, 8))))
-		return asl_fail_template(ex, &P47_, "par.$", in);
+	if (!(v1 = asl_var(ex, 8)))
+		return asl_fail_template(ex, &P41_, "par.$", in);
 	if (asl_object_append(a, v0, "par", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state Out */
 static int s8_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 8), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 8), *in, *res, *out;
 	in = raw;
-	asl_value *res;
-	if (!(res = t48_(ex, in)))
+	if (!(res = t42_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

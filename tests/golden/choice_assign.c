@@ -13,6 +13,7 @@ static int s8_(asl_exec *ex);
 static int s9_(asl_exec *ex);
 static int s10_(asl_exec *ex);
 
+/* A.Assign */
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "v", .key_len = 1},
 };
@@ -20,6 +21,7 @@ static const asl_path P0_ = {"$.v", S0_, 1, 1, -1};
 static asl_value *p0_(asl_exec *ex, asl_value *v);
 static asl_value *t1_(asl_exec *ex, asl_value *in);
 static const int V2_[] = {0};
+/* C.Choices */
 static const asl_seg S3_[] = {
 	{.kind = ASL_SEG_KEY, .key = "p", .key_len = 1},
 };
@@ -62,6 +64,7 @@ static const asl_rule R11_[] = {
 	ASL_R_TEST(IS_BOOLEAN, 1, INPUT, &P9_),
 };
 static const int N11_[] = {4, 5, 2, 6, 7, 8, 9, 10, 4, 3};
+/* C.Choices.Assign */
 static asl_value L12_ = ASL_STATIC_STRING("ts", 2);
 static asl_member M13_[] = {
 	{"w", 1, &L12_},
@@ -69,6 +72,7 @@ static asl_member M13_[] = {
 static asl_value L13_ = ASL_STATIC_OBJECT(M13_, 1);
 static asl_value *t14_(asl_exec *ex, asl_value *in);
 static const int V15_[] = {2};
+/* C.Assign */
 static asl_value L16_ = ASL_STATIC_STRING("dflt", 4);
 static asl_member M17_[] = {
 	{"d", 1, &L16_},
@@ -76,106 +80,94 @@ static asl_member M17_[] = {
 static asl_value L17_ = ASL_STATIC_OBJECT(M17_, 1);
 static asl_value *t18_(asl_exec *ex, asl_value *in);
 static const int V19_[] = {1};
+/* C.OutputPath */
 static const asl_seg S20_[] = {
 	{.kind = ASL_SEG_KEY, .key = "o", .key_len = 1},
 };
 static const asl_path P20_ = {"$.o", S20_, 1, 1, -1};
 static asl_value *p20_(asl_exec *ex, asl_value *v);
+/* W.Parameters */
 static const asl_path P21_ = {"$w", NULL, 0, 1, 2};
-static asl_value *p21_(asl_exec *ex, asl_value *v);
 static asl_value *t22_(asl_exec *ex, asl_value *in);
+/* D.Parameters */
 static const asl_path P23_ = {"$d", NULL, 0, 1, 1};
-static asl_value *p23_(asl_exec *ex, asl_value *v);
 static asl_value *t24_(asl_exec *ex, asl_value *in);
+/* N1.Result */
 static asl_value L25_ = ASL_STATIC_NUMBER(1, 1);
+/* N2.Result */
 static asl_value L26_ = ASL_STATIC_NUMBER(2, 1);
+/* N3.Result */
 static asl_value L27_ = ASL_STATIC_NUMBER(3, 1);
+/* N4.Result */
 static asl_value L28_ = ASL_STATIC_NUMBER(4, 1);
+/* N5.Result */
 static asl_value L29_ = ASL_STATIC_NUMBER(5, 1);
+/* N6.Result */
 static asl_value L30_ = ASL_STATIC_NUMBER(6, 1);
+/* N7.Result */
 static asl_value L31_ = ASL_STATIC_NUMBER(7, 1);
 
+/* A.Assign */
 static asl_value *p0_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "v", 1)))
 		return asl_miss(ex, &P0_, 0);
-	(void)ex;
 	return v;
 }
 
+/* A.Assign */
 static asl_value *t1_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
 	if (!(v1 = p0_(ex, in)))
 		return asl_fail_template(ex, &P0_, "v.$", in);
 	if (asl_object_append(a, v0, "v", 1, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state A */
 static int s0_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 0), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	res = in;
 	asl_value *asg;
 	if (!(asg = t1_(ex, res)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	if (asl_assign(ex, asg, V2_) < 0)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 1);
 }
 
+/* C.Choices.Assign */
 static asl_value *t14_(asl_exec *ex, asl_value *in)
 {
-	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	v0 = &L13_;
-	(void)v1;
-	(void)v2;
 	(void)ex;
 	(void)in;
-	(void)a;
+	asl_value *v0;
+	v0 = &L13_;
 	return v0;
 }
 
+/* C.Assign */
 static asl_value *t18_(asl_exec *ex, asl_value *in)
 {
-	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	v0 = &L17_;
-	(void)v1;
-	(void)v2;
 	(void)ex;
 	(void)in;
-	(void)a;
+	asl_value *v0;
+	v0 = &L17_;
 	return v0;
 }
 
+/* C.OutputPath */
 static asl_value *p20_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "o", 1)))
 		return asl_miss(ex, &P20_, 0);
-	(void)ex;
 	return v;
 }
 
@@ -183,7 +175,6 @@ static asl_value *p20_(asl_exec *ex, asl_value *v)
 static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
 	in = raw;
 	int r = asl_choose(ex, R11_, 9, in);
 	if (r < 0)
@@ -209,183 +200,121 @@ static int s1_(asl_exec *ex)
 	return asl_leave(ex, out, N11_[r]);
 }
 
-static asl_value *p21_(asl_exec *ex, asl_value *v)
-{
-	(void)&P21_;
-	(void)ex;
-	return v;
-}
-
+/* W.Parameters */
 static asl_value *t22_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p21_(ex, asl_var(ex, 2))))
+	if (!(v1 = asl_var(ex, 2)))
 		return asl_fail_template(ex, &P21_, "w.$", in);
 	if (asl_object_append(a, v0, "w", 1, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state W */
 static int s2_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 2), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 2), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	if (!(res = t22_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
-static asl_value *p23_(asl_exec *ex, asl_value *v)
-{
-	(void)&P23_;
-	(void)ex;
-	return v;
-}
-
+/* D.Parameters */
 static asl_value *t24_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p23_(ex, asl_var(ex, 1))))
+	if (!(v1 = asl_var(ex, 1)))
 		return asl_fail_template(ex, &P23_, "d.$", in);
 	if (asl_object_append(a, v0, "d", 1, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state D */
 static int s3_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 3), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 3), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	if (!(res = t24_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N1 */
 static int s4_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 4), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 4);
+	asl_value *res, *out;
 	res = &L25_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N2 */
 static int s5_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 5), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 5);
+	asl_value *res, *out;
 	res = &L26_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N3 */
 static int s6_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 6), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 6);
+	asl_value *res, *out;
 	res = &L27_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N4 */
 static int s7_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 7), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 7);
+	asl_value *res, *out;
 	res = &L28_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N5 */
 static int s8_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 8), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 8);
+	asl_value *res, *out;
 	res = &L29_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N6 */
 static int s9_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 9), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 9);
+	asl_value *res, *out;
 	res = &L30_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state N7 */
 static int s10_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 10), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 10);
+	asl_value *res, *out;
 	res = &L31_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

@@ -5,6 +5,7 @@ static int s0_(asl_exec *ex);
 static int s1_(asl_exec *ex);
 static int s2_(asl_exec *ex);
 
+/* C.Choices */
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "age", .key_len = 3},
 };
@@ -35,14 +36,15 @@ static const asl_rule R8_[] = {
 	ASL_R_CMP(TIMESTAMP, LT, INPUT, &P6_, &L7_),
 };
 static const int N8_[] = {1, 2};
+/* Allowed.Result */
 static asl_value L9_ = ASL_STATIC_STRING("allowed", 7);
+/* Denied.Result */
 static asl_value L10_ = ASL_STATIC_STRING("denied", 6);
 
 /* Choice state C */
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
 	in = raw;
 	int r = asl_choose(ex, R8_, 1, in);
 	if (r < 0)
@@ -54,28 +56,20 @@ static int s0_(asl_exec *ex)
 /* Pass state Allowed */
 static int s1_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 1);
+	asl_value *res, *out;
 	res = &L9_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
 /* Pass state Denied */
 static int s2_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 2), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 2);
+	asl_value *res, *out;
 	res = &L10_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

@@ -3,6 +3,7 @@
 
 static int s0_(asl_exec *ex);
 
+/* __tat ___ _quoted_ __ ___.Parameters */
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "State", .key_len = 5},
 	{.kind = ASL_SEG_KEY, .key = "Name", .key_len = 4},
@@ -17,30 +18,29 @@ static asl_value *p1_(asl_exec *ex, asl_value *v);
 static asl_value L2_ = ASL_STATIC_STRING("\000\012", 2);
 static asl_value *t3_(asl_exec *ex, asl_value *in);
 
+/* __tat ___ _quoted_ __ ___.Parameters */
 static asl_value *p0_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "State", 5)))
 		return asl_miss(ex, &P0_, 0);
 	if (!(v = asl_key(v, "Name", 4)))
 		return asl_miss(ex, &P0_, 1);
-	(void)ex;
 	return v;
 }
 
+/* __tat ___ _quoted_ __ ___.Parameters */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "s", 1)))
 		return asl_miss(ex, &P1_, 0);
-	(void)ex;
 	return v;
 }
 
+/* __tat ___ _quoted_ __ ___.Parameters */
 static asl_value *t3_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 3);
 	if (!(v1 = p0_(ex, asl_context(ex))))
 		return asl_fail_template(ex, &P0_, "name.$", in);
@@ -53,26 +53,17 @@ static asl_value *t3_(asl_exec *ex, asl_value *in)
 	v1 = &L2_;
 	if (asl_object_append(a, v0, "k\042ey\134\134", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state __tat ___ _quoted_ __ ___ */
 static int s0_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 0), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	if (!(res = t3_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

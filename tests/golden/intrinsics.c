@@ -3,6 +3,7 @@
 
 static int s0_(asl_exec *ex);
 
+/* I.Parameters */
 static asl_value L0_ = ASL_STATIC_STRING("{} and '{}'", 11);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
@@ -16,143 +17,93 @@ static const asl_path P2_ = {"$.list", S2_, 1, 1, -1};
 static asl_value *p2_(asl_exec *ex, asl_value *v);
 static asl_value *i3_(asl_exec *ex, asl_value *in);
 static asl_value *i4_(asl_exec *ex, asl_value *in);
-static const asl_seg S5_[] = {
-	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
-};
-static const asl_path P5_ = {"$.a", S5_, 1, 1, -1};
-static asl_value *p5_(asl_exec *ex, asl_value *v);
-static asl_value L6_ = ASL_STATIC_NUMBER(1, 1);
-static asl_value L7_ = ASL_STATIC_STRING("two", 3);
-static asl_value L8_ = ASL_STATIC_NULL;
-static asl_value L9_ = ASL_STATIC_BOOL(1);
-static asl_value *i10_(asl_exec *ex, asl_value *in);
-static const asl_seg S11_[] = {
-	{.kind = ASL_SEG_KEY, .key = "list", .key_len = 4},
-};
-static const asl_path P11_ = {"$.list", S11_, 1, 1, -1};
-static asl_value *p11_(asl_exec *ex, asl_value *v);
-static asl_value L12_ = ASL_STATIC_NUMBER(2, 1);
+static asl_value L5_ = ASL_STATIC_NUMBER(1, 1);
+static asl_value L6_ = ASL_STATIC_STRING("two", 3);
+static asl_value L7_ = ASL_STATIC_NULL;
+static asl_value L8_ = ASL_STATIC_BOOL(1);
+static asl_value *i9_(asl_exec *ex, asl_value *in);
+static asl_value L10_ = ASL_STATIC_NUMBER(2, 1);
+static asl_value *i11_(asl_exec *ex, asl_value *in);
+static asl_value L12_ = ASL_STATIC_NUMBER(3, 1);
 static asl_value *i13_(asl_exec *ex, asl_value *in);
-static const asl_seg S14_[] = {
-	{.kind = ASL_SEG_KEY, .key = "list", .key_len = 4},
-};
-static const asl_path P14_ = {"$.list", S14_, 1, 1, -1};
-static asl_value *p14_(asl_exec *ex, asl_value *v);
-static asl_value L15_ = ASL_STATIC_NUMBER(3, 1);
-static asl_value *i16_(asl_exec *ex, asl_value *in);
-static asl_value L17_ = ASL_STATIC_NUMBER(1, 1);
-static asl_value L18_ = ASL_STATIC_NUMBER(9, 1);
-static asl_value L19_ = ASL_STATIC_NUMBER(2, 1);
+static asl_value L14_ = ASL_STATIC_NUMBER(9, 1);
+static asl_value *i15_(asl_exec *ex, asl_value *in);
+static asl_value L16_ = ASL_STATIC_NUMBER(0, 1);
+static asl_value *i17_(asl_exec *ex, asl_value *in);
+static asl_value *i18_(asl_exec *ex, asl_value *in);
+static asl_value *i19_(asl_exec *ex, asl_value *in);
 static asl_value *i20_(asl_exec *ex, asl_value *in);
-static const asl_seg S21_[] = {
-	{.kind = ASL_SEG_KEY, .key = "list", .key_len = 4},
-};
-static const asl_path P21_ = {"$.list", S21_, 1, 1, -1};
-static asl_value *p21_(asl_exec *ex, asl_value *v);
-static asl_value L22_ = ASL_STATIC_NUMBER(0, 1);
+static asl_value *i21_(asl_exec *ex, asl_value *in);
+static asl_value L22_ = ASL_STATIC_STRING("SHA-256", 7);
 static asl_value *i23_(asl_exec *ex, asl_value *in);
 static const asl_seg S24_[] = {
-	{.kind = ASL_SEG_KEY, .key = "list", .key_len = 4},
+	{.kind = ASL_SEG_KEY, .key = "o1", .key_len = 2},
 };
-static const asl_path P24_ = {"$.list", S24_, 1, 1, -1};
+static const asl_path P24_ = {"$.o1", S24_, 1, 1, -1};
 static asl_value *p24_(asl_exec *ex, asl_value *v);
-static asl_value *i25_(asl_exec *ex, asl_value *in);
-static const asl_seg S26_[] = {
-	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
+static const asl_seg S25_[] = {
+	{.kind = ASL_SEG_KEY, .key = "o2", .key_len = 2},
 };
-static const asl_path P26_ = {"$.a", S26_, 1, 1, -1};
-static asl_value *p26_(asl_exec *ex, asl_value *v);
+static const asl_path P25_ = {"$.o2", S25_, 1, 1, -1};
+static asl_value *p25_(asl_exec *ex, asl_value *v);
+static asl_value L26_ = ASL_STATIC_BOOL(0);
 static asl_value *i27_(asl_exec *ex, asl_value *in);
 static const asl_seg S28_[] = {
-	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
+	{.kind = ASL_SEG_KEY, .key = "text", .key_len = 4},
 };
-static const asl_path P28_ = {"$.a", S28_, 1, 1, -1};
+static const asl_path P28_ = {"$.text", S28_, 1, 1, -1};
 static asl_value *p28_(asl_exec *ex, asl_value *v);
 static asl_value *i29_(asl_exec *ex, asl_value *in);
 static asl_value *i30_(asl_exec *ex, asl_value *in);
 static const asl_seg S31_[] = {
-	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
-};
-static const asl_path P31_ = {"$.a", S31_, 1, 1, -1};
-static asl_value *p31_(asl_exec *ex, asl_value *v);
-static asl_value L32_ = ASL_STATIC_STRING("SHA-256", 7);
-static asl_value *i33_(asl_exec *ex, asl_value *in);
-static const asl_seg S34_[] = {
-	{.kind = ASL_SEG_KEY, .key = "o1", .key_len = 2},
-};
-static const asl_path P34_ = {"$.o1", S34_, 1, 1, -1};
-static asl_value *p34_(asl_exec *ex, asl_value *v);
-static const asl_seg S35_[] = {
-	{.kind = ASL_SEG_KEY, .key = "o2", .key_len = 2},
-};
-static const asl_path P35_ = {"$.o2", S35_, 1, 1, -1};
-static asl_value *p35_(asl_exec *ex, asl_value *v);
-static asl_value L36_ = ASL_STATIC_BOOL(0);
-static asl_value *i37_(asl_exec *ex, asl_value *in);
-static const asl_seg S38_[] = {
-	{.kind = ASL_SEG_KEY, .key = "text", .key_len = 4},
-};
-static const asl_path P38_ = {"$.text", S38_, 1, 1, -1};
-static asl_value *p38_(asl_exec *ex, asl_value *v);
-static asl_value *i39_(asl_exec *ex, asl_value *in);
-static const asl_seg S40_[] = {
-	{.kind = ASL_SEG_KEY, .key = "o1", .key_len = 2},
-};
-static const asl_path P40_ = {"$.o1", S40_, 1, 1, -1};
-static asl_value *p40_(asl_exec *ex, asl_value *v);
-static asl_value *i41_(asl_exec *ex, asl_value *in);
-static const asl_seg S42_[] = {
 	{.kind = ASL_SEG_KEY, .key = "n", .key_len = 1},
 };
-static const asl_path P42_ = {"$.n", S42_, 1, 1, -1};
-static asl_value *p42_(asl_exec *ex, asl_value *v);
-static asl_value L43_ = ASL_STATIC_NUMBER(-1, 1);
-static asl_value *i44_(asl_exec *ex, asl_value *in);
-static asl_value L45_ = ASL_STATIC_NUMBER(1, 1);
-static asl_value L46_ = ASL_STATIC_NUMBER(10, 1);
-static asl_value L47_ = ASL_STATIC_NUMBER(7, 1);
-static asl_value *i48_(asl_exec *ex, asl_value *in);
-static const asl_seg S49_[] = {
+static const asl_path P31_ = {"$.n", S31_, 1, 1, -1};
+static asl_value *p31_(asl_exec *ex, asl_value *v);
+static asl_value L32_ = ASL_STATIC_NUMBER(-1, 1);
+static asl_value *i33_(asl_exec *ex, asl_value *in);
+static asl_value L34_ = ASL_STATIC_NUMBER(10, 1);
+static asl_value L35_ = ASL_STATIC_NUMBER(7, 1);
+static asl_value *i36_(asl_exec *ex, asl_value *in);
+static const asl_seg S37_[] = {
 	{.kind = ASL_SEG_KEY, .key = "csv", .key_len = 3},
 };
-static const asl_path P49_ = {"$.csv", S49_, 1, 1, -1};
-static asl_value *p49_(asl_exec *ex, asl_value *v);
-static asl_value L50_ = ASL_STATIC_STRING(",", 1);
-static asl_value *i51_(asl_exec *ex, asl_value *in);
-static asl_value *i52_(asl_exec *ex, asl_value *in);
-static asl_value *t53_(asl_exec *ex, asl_value *in);
+static const asl_path P37_ = {"$.csv", S37_, 1, 1, -1};
+static asl_value *p37_(asl_exec *ex, asl_value *v);
+static asl_value L38_ = ASL_STATIC_STRING(",", 1);
+static asl_value *i39_(asl_exec *ex, asl_value *in);
+static asl_value *i40_(asl_exec *ex, asl_value *in);
+static asl_value *t41_(asl_exec *ex, asl_value *in);
 
+/* I.Parameters */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "a", 1)))
 		return asl_miss(ex, &P1_, 0);
-	(void)ex;
 	return v;
 }
 
+/* I.Parameters */
 static asl_value *p2_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "list", 4)))
 		return asl_miss(ex, &P2_, 0);
-	(void)ex;
 	return v;
 }
 
-/* States.ArrayLength */
-static asl_value *i3_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i3_(asl_exec *ex, asl_value *in) /* States.ArrayLength */
 {
 	asl_value *a[1];
-	(void)in;
 	if (!(a[0] = p2_(ex, in)))
 		return asl_fail_template(ex, &P2_, "fmt.$", in);
 	return asl_fn_array_length(ex, a, 1);
 }
 
-/* States.Format */
-static asl_value *i4_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i4_(asl_exec *ex, asl_value *in) /* States.Format */
 {
 	asl_value *a[3];
-	(void)in;
 	a[0] = &L0_;
 	if (!(a[1] = p1_(ex, in)))
 		return asl_fail_template(ex, &P1_, "fmt.$", in);
@@ -161,396 +112,300 @@ static asl_value *i4_(asl_exec *ex, asl_value *in)
 	return asl_fn_format(ex, a, 3);
 }
 
-static asl_value *p5_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "a", 1)))
-		return asl_miss(ex, &P5_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.Array */
-static asl_value *i10_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i9_(asl_exec *ex, asl_value *in) /* States.Array */
 {
 	asl_value *a[5];
-	(void)in;
-	if (!(a[0] = p5_(ex, in)))
-		return asl_fail_template(ex, &P5_, "arr.$", in);
-	a[1] = &L6_;
-	a[2] = &L7_;
-	a[3] = &L8_;
-	a[4] = &L9_;
+	if (!(a[0] = p1_(ex, in)))
+		return asl_fail_template(ex, &P1_, "arr.$", in);
+	a[1] = &L5_;
+	a[2] = &L6_;
+	a[3] = &L7_;
+	a[4] = &L8_;
 	return asl_fn_array(ex, a, 5);
 }
 
-static asl_value *p11_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "list", 4)))
-		return asl_miss(ex, &P11_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.ArrayPartition */
-static asl_value *i13_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i11_(asl_exec *ex, asl_value *in) /* States.ArrayPartition */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p11_(ex, in)))
-		return asl_fail_template(ex, &P11_, "part.$", in);
-	a[1] = &L12_;
+	if (!(a[0] = p2_(ex, in)))
+		return asl_fail_template(ex, &P2_, "part.$", in);
+	a[1] = &L10_;
 	return asl_fn_array_partition(ex, a, 2);
 }
 
-static asl_value *p14_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "list", 4)))
-		return asl_miss(ex, &P14_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.ArrayContains */
-static asl_value *i16_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i13_(asl_exec *ex, asl_value *in) /* States.ArrayContains */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p14_(ex, in)))
-		return asl_fail_template(ex, &P14_, "has.$", in);
-	a[1] = &L15_;
+	if (!(a[0] = p2_(ex, in)))
+		return asl_fail_template(ex, &P2_, "has.$", in);
+	a[1] = &L12_;
 	return asl_fn_array_contains(ex, a, 2);
 }
 
-/* States.ArrayRange */
-static asl_value *i20_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i15_(asl_exec *ex, asl_value *in) /* States.ArrayRange */
 {
 	asl_value *a[3];
 	(void)in;
-	a[0] = &L17_;
-	a[1] = &L18_;
-	a[2] = &L19_;
+	a[0] = &L5_;
+	a[1] = &L14_;
+	a[2] = &L10_;
 	return asl_fn_array_range(ex, a, 3);
 }
 
-static asl_value *p21_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "list", 4)))
-		return asl_miss(ex, &P21_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.ArrayGetItem */
-static asl_value *i23_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i17_(asl_exec *ex, asl_value *in) /* States.ArrayGetItem */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p21_(ex, in)))
-		return asl_fail_template(ex, &P21_, "item.$", in);
-	a[1] = &L22_;
+	if (!(a[0] = p2_(ex, in)))
+		return asl_fail_template(ex, &P2_, "item.$", in);
+	a[1] = &L16_;
 	return asl_fn_array_get_item(ex, a, 2);
 }
 
-static asl_value *p24_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "list", 4)))
-		return asl_miss(ex, &P24_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.ArrayUnique */
-static asl_value *i25_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i18_(asl_exec *ex, asl_value *in) /* States.ArrayUnique */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = p24_(ex, in)))
-		return asl_fail_template(ex, &P24_, "uniq.$", in);
+	if (!(a[0] = p2_(ex, in)))
+		return asl_fail_template(ex, &P2_, "uniq.$", in);
 	return asl_fn_array_unique(ex, a, 1);
 }
 
-static asl_value *p26_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "a", 1)))
-		return asl_miss(ex, &P26_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.Base64Encode */
-static asl_value *i27_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i19_(asl_exec *ex, asl_value *in) /* States.Base64Encode */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = p26_(ex, in)))
-		return asl_fail_template(ex, &P26_, "b64.$", in);
+	if (!(a[0] = p1_(ex, in)))
+		return asl_fail_template(ex, &P1_, "b64.$", in);
 	return asl_fn_base64_encode(ex, a, 1);
 }
 
-static asl_value *p28_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "a", 1)))
-		return asl_miss(ex, &P28_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.Base64Encode */
-static asl_value *i29_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i20_(asl_exec *ex, asl_value *in) /* States.Base64Encode */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = p28_(ex, in)))
-		return asl_fail_template(ex, &P28_, "dec.$", in);
+	if (!(a[0] = p1_(ex, in)))
+		return asl_fail_template(ex, &P1_, "dec.$", in);
 	return asl_fn_base64_encode(ex, a, 1);
 }
 
-/* States.Base64Decode */
-static asl_value *i30_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i21_(asl_exec *ex, asl_value *in) /* States.Base64Decode */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = i29_(ex, in)))
+	if (!(a[0] = i20_(ex, in)))
 		return NULL;
 	return asl_fn_base64_decode(ex, a, 1);
 }
 
-static asl_value *p31_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "a", 1)))
-		return asl_miss(ex, &P31_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.Hash */
-static asl_value *i33_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i23_(asl_exec *ex, asl_value *in) /* States.Hash */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p31_(ex, in)))
-		return asl_fail_template(ex, &P31_, "hash.$", in);
-	a[1] = &L32_;
+	if (!(a[0] = p1_(ex, in)))
+		return asl_fail_template(ex, &P1_, "hash.$", in);
+	a[1] = &L22_;
 	return asl_fn_hash(ex, a, 2);
 }
 
-static asl_value *p34_(asl_exec *ex, asl_value *v)
+/* I.Parameters */
+static asl_value *p24_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "o1", 2)))
-		return asl_miss(ex, &P34_, 0);
-	(void)ex;
+		return asl_miss(ex, &P24_, 0);
 	return v;
 }
 
-static asl_value *p35_(asl_exec *ex, asl_value *v)
+/* I.Parameters */
+static asl_value *p25_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "o2", 2)))
-		return asl_miss(ex, &P35_, 0);
-	(void)ex;
+		return asl_miss(ex, &P25_, 0);
 	return v;
 }
 
-/* States.JsonMerge */
-static asl_value *i37_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i27_(asl_exec *ex, asl_value *in) /* States.JsonMerge */
 {
 	asl_value *a[3];
-	(void)in;
-	if (!(a[0] = p34_(ex, in)))
-		return asl_fail_template(ex, &P34_, "merged.$", in);
-	if (!(a[1] = p35_(ex, in)))
-		return asl_fail_template(ex, &P35_, "merged.$", in);
-	a[2] = &L36_;
+	if (!(a[0] = p24_(ex, in)))
+		return asl_fail_template(ex, &P24_, "merged.$", in);
+	if (!(a[1] = p25_(ex, in)))
+		return asl_fail_template(ex, &P25_, "merged.$", in);
+	a[2] = &L26_;
 	return asl_fn_json_merge(ex, a, 3);
 }
 
-static asl_value *p38_(asl_exec *ex, asl_value *v)
+/* I.Parameters */
+static asl_value *p28_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "text", 4)))
-		return asl_miss(ex, &P38_, 0);
-	(void)ex;
+		return asl_miss(ex, &P28_, 0);
 	return v;
 }
 
-/* States.StringToJson */
-static asl_value *i39_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i29_(asl_exec *ex, asl_value *in) /* States.StringToJson */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = p38_(ex, in)))
-		return asl_fail_template(ex, &P38_, "json.$", in);
+	if (!(a[0] = p28_(ex, in)))
+		return asl_fail_template(ex, &P28_, "json.$", in);
 	return asl_fn_string_to_json(ex, a, 1);
 }
 
-static asl_value *p40_(asl_exec *ex, asl_value *v)
-{
-	if (!(v = asl_key(v, "o1", 2)))
-		return asl_miss(ex, &P40_, 0);
-	(void)ex;
-	return v;
-}
-
-/* States.JsonToString */
-static asl_value *i41_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i30_(asl_exec *ex, asl_value *in) /* States.JsonToString */
 {
 	asl_value *a[1];
-	(void)in;
-	if (!(a[0] = p40_(ex, in)))
-		return asl_fail_template(ex, &P40_, "text.$", in);
+	if (!(a[0] = p24_(ex, in)))
+		return asl_fail_template(ex, &P24_, "text.$", in);
 	return asl_fn_json_to_string(ex, a, 1);
 }
 
-static asl_value *p42_(asl_exec *ex, asl_value *v)
+/* I.Parameters */
+static asl_value *p31_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "n", 1)))
-		return asl_miss(ex, &P42_, 0);
-	(void)ex;
+		return asl_miss(ex, &P31_, 0);
 	return v;
 }
 
-/* States.MathAdd */
-static asl_value *i44_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i33_(asl_exec *ex, asl_value *in) /* States.MathAdd */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p42_(ex, in)))
-		return asl_fail_template(ex, &P42_, "sum.$", in);
-	a[1] = &L43_;
+	if (!(a[0] = p31_(ex, in)))
+		return asl_fail_template(ex, &P31_, "sum.$", in);
+	a[1] = &L32_;
 	return asl_fn_math_add(ex, a, 2);
 }
 
-/* States.MathRandom */
-static asl_value *i48_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i36_(asl_exec *ex, asl_value *in) /* States.MathRandom */
 {
 	asl_value *a[3];
 	(void)in;
-	a[0] = &L45_;
-	a[1] = &L46_;
-	a[2] = &L47_;
+	a[0] = &L5_;
+	a[1] = &L34_;
+	a[2] = &L35_;
 	return asl_fn_math_random(ex, a, 3);
 }
 
-static asl_value *p49_(asl_exec *ex, asl_value *v)
+/* I.Parameters */
+static asl_value *p37_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "csv", 3)))
-		return asl_miss(ex, &P49_, 0);
-	(void)ex;
+		return asl_miss(ex, &P37_, 0);
 	return v;
 }
 
-/* States.StringSplit */
-static asl_value *i51_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i39_(asl_exec *ex, asl_value *in) /* States.StringSplit */
 {
 	asl_value *a[2];
-	(void)in;
-	if (!(a[0] = p49_(ex, in)))
-		return asl_fail_template(ex, &P49_, "split.$", in);
-	a[1] = &L50_;
+	if (!(a[0] = p37_(ex, in)))
+		return asl_fail_template(ex, &P37_, "split.$", in);
+	a[1] = &L38_;
 	return asl_fn_string_split(ex, a, 2);
 }
 
-/* States.UUID */
-static asl_value *i52_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *i40_(asl_exec *ex, asl_value *in) /* States.UUID */
 {
 	asl_value *a[1];
 	(void)in;
 	return asl_fn_uuid(ex, a, 0);
 }
 
-static asl_value *t53_(asl_exec *ex, asl_value *in)
+/* I.Parameters */
+static asl_value *t41_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 17);
 	if (!(v1 = i4_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "fmt", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i10_(ex, in)))
+	if (!(v1 = i9_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "arr", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i13_(ex, in)))
+	if (!(v1 = i11_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "part", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i16_(ex, in)))
+	if (!(v1 = i13_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "has", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i20_(ex, in)))
+	if (!(v1 = i15_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "range", 5, v1) < 0)
 		return NULL;
-	if (!(v1 = i23_(ex, in)))
+	if (!(v1 = i17_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "item", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i25_(ex, in)))
+	if (!(v1 = i18_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "uniq", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i27_(ex, in)))
+	if (!(v1 = i19_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "b64", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i30_(ex, in)))
+	if (!(v1 = i21_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "dec", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i33_(ex, in)))
+	if (!(v1 = i23_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "hash", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i37_(ex, in)))
+	if (!(v1 = i27_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "merged", 6, v1) < 0)
 		return NULL;
-	if (!(v1 = i39_(ex, in)))
+	if (!(v1 = i29_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "json", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i41_(ex, in)))
+	if (!(v1 = i30_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "text", 4, v1) < 0)
 		return NULL;
-	if (!(v1 = i44_(ex, in)))
+	if (!(v1 = i33_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "sum", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i48_(ex, in)))
+	if (!(v1 = i36_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "rnd", 3, v1) < 0)
 		return NULL;
-	if (!(v1 = i51_(ex, in)))
+	if (!(v1 = i39_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "split", 5, v1) < 0)
 		return NULL;
-	if (!(v1 = i52_(ex, in)))
+	if (!(v1 = i40_(ex, in)))
 		return NULL;
 	if (asl_object_append(a, v0, "uuid", 4, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state I */
 static int s0_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 0), *in, *res, *out;
 	in = raw;
-	asl_value *res;
-	if (!(res = t53_(ex, in)))
+	if (!(res = t41_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

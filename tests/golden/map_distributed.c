@@ -5,130 +5,107 @@ static int s0_(asl_exec *ex);
 static int s1_(asl_exec *ex);
 
 static const asl_map M0_ = {1, NULL};
-static const asl_path P1_ = {"$", NULL, 0, 1, -1};
-static asl_value *p1_(asl_exec *ex, asl_value *v);
-static asl_value L2_ = ASL_STATIC_STRING("id", 2);
-static asl_value L3_ = ASL_STATIC_STRING("qty", 3);
-static asl_value *A4_[] = {&L2_, &L3_};
-static asl_value L4_ = ASL_STATIC_ARRAY(A4_, 2);
-static const asl_seg S5_[] = {
+/* D.ItemReader.CSVHeaders */
+static asl_value L1_ = ASL_STATIC_STRING("id", 2);
+static asl_value L2_ = ASL_STATIC_STRING("qty", 3);
+static asl_value *A3_[] = {&L1_, &L2_};
+static asl_value L3_ = ASL_STATIC_ARRAY(A3_, 2);
+/* D.ItemReader.Parameters */
+static const asl_seg S4_[] = {
 	{.kind = ASL_SEG_KEY, .key = "bucket", .key_len = 6},
 };
-static const asl_path P5_ = {"$.bucket", S5_, 1, 1, -1};
-static asl_value *p5_(asl_exec *ex, asl_value *v);
-static asl_value L6_ = ASL_STATIC_STRING("orders.csv", 10);
-static asl_value *t7_(asl_exec *ex, asl_value *in);
-static const asl_item_reader R8_ = {"CSV", 0, &L4_, ';', 100, t7_};
-static const asl_seg S9_[] = {
+static const asl_path P4_ = {"$.bucket", S4_, 1, 1, -1};
+static asl_value *p4_(asl_exec *ex, asl_value *v);
+static asl_value L5_ = ASL_STATIC_STRING("orders.csv", 10);
+static asl_value *t6_(asl_exec *ex, asl_value *in);
+static const asl_item_reader R7_ = {"CSV", 0, &L3_, ';', 100, t6_};
+/* D.ItemBatcher.BatchInput */
+static const asl_seg S8_[] = {
 	{.kind = ASL_SEG_KEY, .key = "Execution", .key_len = 9},
 	{.kind = ASL_SEG_KEY, .key = "Name", .key_len = 4},
 };
-static const asl_path P9_ = {"$$.Execution.Name", S9_, 2, 1, -1};
-static asl_value *p9_(asl_exec *ex, asl_value *v);
-static asl_value *t10_(asl_exec *ex, asl_value *in);
-static const asl_item_batcher IB11_ = {10, 4096, t10_};
-static asl_value L12_ = ASL_STATIC_STRING("results", 7);
-static const asl_seg S13_[] = {
+static const asl_path P8_ = {"$$.Execution.Name", S8_, 2, 1, -1};
+static asl_value *p8_(asl_exec *ex, asl_value *v);
+static asl_value *t9_(asl_exec *ex, asl_value *in);
+static const asl_item_batcher IB10_ = {10, 4096, t9_};
+/* D.ResultWriter.Parameters */
+static asl_value L11_ = ASL_STATIC_STRING("results", 7);
+static const asl_seg S12_[] = {
 	{.kind = ASL_SEG_KEY, .key = "prefix", .key_len = 6},
 };
-static const asl_path P13_ = {"$.prefix", S13_, 1, 1, -1};
-static asl_value *p13_(asl_exec *ex, asl_value *v);
-static asl_value *t14_(asl_exec *ex, asl_value *in);
-static const asl_result_writer W15_ = {t14_};
+static const asl_path P12_ = {"$.prefix", S12_, 1, 1, -1};
+static asl_value *p12_(asl_exec *ex, asl_value *v);
+static asl_value *t13_(asl_exec *ex, asl_value *in);
+static const asl_result_writer W14_ = {t13_};
 
-static asl_value *p1_(asl_exec *ex, asl_value *v)
-{
-	(void)&P1_;
-	(void)ex;
-	return v;
-}
-
-static asl_value *p5_(asl_exec *ex, asl_value *v)
+/* D.ItemReader.Parameters */
+static asl_value *p4_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "bucket", 6)))
-		return asl_miss(ex, &P5_, 0);
-	(void)ex;
+		return asl_miss(ex, &P4_, 0);
 	return v;
 }
 
-static asl_value *t7_(asl_exec *ex, asl_value *in)
+/* D.ItemReader.Parameters */
+static asl_value *t6_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 2);
-	if (!(v1 = p5_(ex, in)))
-		return asl_fail_template(ex, &P5_, "Bucket.$", in);
+	if (!(v1 = p4_(ex, in)))
+		return asl_fail_template(ex, &P4_, "Bucket.$", in);
 	if (asl_object_append(a, v0, "Bucket", 6, v1) < 0)
 		return NULL;
-	v1 = &L6_;
+	v1 = &L5_;
 	if (asl_object_append(a, v0, "Key", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
-static asl_value *p9_(asl_exec *ex, asl_value *v)
+/* D.ItemBatcher.BatchInput */
+static asl_value *p8_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "Execution", 9)))
-		return asl_miss(ex, &P9_, 0);
+		return asl_miss(ex, &P8_, 0);
 	if (!(v = asl_key(v, "Name", 4)))
-		return asl_miss(ex, &P9_, 1);
-	(void)ex;
+		return asl_miss(ex, &P8_, 1);
 	return v;
 }
 
-static asl_value *t10_(asl_exec *ex, asl_value *in)
+/* D.ItemBatcher.BatchInput */
+static asl_value *t9_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p9_(ex, asl_context(ex))))
-		return asl_fail_template(ex, &P9_, "run.$", in);
+	if (!(v1 = p8_(ex, asl_context(ex))))
+		return asl_fail_template(ex, &P8_, "run.$", in);
 	if (asl_object_append(a, v0, "run", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
-static asl_value *p13_(asl_exec *ex, asl_value *v)
+/* D.ResultWriter.Parameters */
+static asl_value *p12_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "prefix", 6)))
-		return asl_miss(ex, &P13_, 0);
-	(void)ex;
+		return asl_miss(ex, &P12_, 0);
 	return v;
 }
 
-static asl_value *t14_(asl_exec *ex, asl_value *in)
+/* D.ResultWriter.Parameters */
+static asl_value *t13_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 2);
-	v1 = &L12_;
+	v1 = &L11_;
 	if (asl_object_append(a, v0, "Bucket", 6, v1) < 0)
 		return NULL;
-	if (!(v1 = p13_(ex, in)))
-		return asl_fail_template(ex, &P13_, "Prefix.$", in);
+	if (!(v1 = p12_(ex, in)))
+		return asl_fail_template(ex, &P12_, "Prefix.$", in);
 	if (asl_object_append(a, v0, "Prefix", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -138,10 +115,9 @@ static int s0_(asl_exec *ex)
 	asl_value *raw = asl_enter_retryable(ex, 0, NULL), *in, *out, *res;
 	in = raw;
 	asl_value *items = NULL; /* read by the ItemReader */
-	(void)&P1_;
 	asl_map_limits lim = {0, -1, -1};
 	lim.max_concurrency = 4;
-	if (!(res = asl_run_distributed(ex, &M0_, &R8_, &IB11_, &W15_, items, in, &lim)))
+	if (!(res = asl_run_distributed(ex, &M0_, &R7_, &IB10_, &W14_, items, in, &lim)))
 		goto failed;
 	out = res;
 	return asl_leave(ex, out, ASL_END);
@@ -152,14 +128,10 @@ failed:
 /* Pass state B */
 static int s1_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 1), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	res = in;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

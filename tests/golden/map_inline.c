@@ -6,6 +6,7 @@ static int s1_(asl_exec *ex);
 static int s2_(asl_exec *ex);
 static int s3_(asl_exec *ex);
 
+/* M.ItemSelector */
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "Map", .key_len = 3},
 	{.kind = ASL_SEG_KEY, .key = "Item", .key_len = 4},
@@ -27,28 +28,33 @@ static const asl_path P2_ = {"$.factor", S2_, 1, 1, -1};
 static asl_value *p2_(asl_exec *ex, asl_value *v);
 static asl_value *t3_(asl_exec *ex, asl_value *in);
 static const asl_map M4_ = {1, t3_};
+/* M.ItemsPath */
 static const asl_seg S5_[] = {
 	{.kind = ASL_SEG_KEY, .key = "items", .key_len = 5},
 };
 static const asl_path P5_ = {"$.items", S5_, 1, 1, -1};
 static asl_value *p5_(asl_exec *ex, asl_value *v);
+/* M.MaxConcurrencyPath */
 static const asl_seg S6_[] = {
 	{.kind = ASL_SEG_KEY, .key = "mc", .key_len = 2},
 };
 static const asl_path P6_ = {"$.mc", S6_, 1, 1, -1};
 static asl_value *p6_(asl_exec *ex, asl_value *v);
+/* M.ToleratedFailurePercentagePath */
 static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "tp", .key_len = 2},
 };
 static const asl_path P7_ = {"$.tp", S7_, 1, 1, -1};
 static asl_value *p7_(asl_exec *ex, asl_value *v);
+/* M.ResultSelector */
 static const asl_path P8_ = {"$", NULL, 0, 1, -1};
-static asl_value *p8_(asl_exec *ex, asl_value *v);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
+/* M.ResultPath */
 static const asl_seg S10_[] = {
 	{.kind = ASL_SEG_KEY, .key = "out", .key_len = 3},
 };
 static const asl_path P10_ = {"$.out", S10_, 1, 1, -1};
+/* C.Choices */
 static const asl_seg S11_[] = {
 	{.kind = ASL_SEG_KEY, .key = "value", .key_len = 5},
 };
@@ -58,20 +64,20 @@ static const asl_rule R13_[] = {
 	ASL_R_CMP(NUMERIC, EQ, INPUT, &P11_, &L12_),
 };
 static const int N13_[] = {2, 3};
+/* Zero.Error */
 static asl_value L14_ = ASL_STATIC_STRING("Zero", 4);
+/* Zero.Cause */
 static asl_value L15_ = ASL_STATIC_STRING("zero item", 9);
+/* Scale.Parameters */
+static asl_value *p11_(asl_exec *ex, asl_value *v);
 static const asl_seg S16_[] = {
-	{.kind = ASL_SEG_KEY, .key = "value", .key_len = 5},
-};
-static const asl_path P16_ = {"$.value", S16_, 1, 1, -1};
-static asl_value *p16_(asl_exec *ex, asl_value *v);
-static const asl_seg S17_[] = {
 	{.kind = ASL_SEG_KEY, .key = "index", .key_len = 5},
 };
-static const asl_path P17_ = {"$.index", S17_, 1, 1, -1};
-static asl_value *p17_(asl_exec *ex, asl_value *v);
-static asl_value *t18_(asl_exec *ex, asl_value *in);
+static const asl_path P16_ = {"$.index", S16_, 1, 1, -1};
+static asl_value *p16_(asl_exec *ex, asl_value *v);
+static asl_value *t17_(asl_exec *ex, asl_value *in);
 
+/* M.ItemSelector */
 static asl_value *p0_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "Map", 3)))
@@ -80,10 +86,10 @@ static asl_value *p0_(asl_exec *ex, asl_value *v)
 		return asl_miss(ex, &P0_, 1);
 	if (!(v = asl_key(v, "Value", 5)))
 		return asl_miss(ex, &P0_, 2);
-	(void)ex;
 	return v;
 }
 
+/* M.ItemSelector */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "Map", 3)))
@@ -92,24 +98,22 @@ static asl_value *p1_(asl_exec *ex, asl_value *v)
 		return asl_miss(ex, &P1_, 1);
 	if (!(v = asl_key(v, "Index", 5)))
 		return asl_miss(ex, &P1_, 2);
-	(void)ex;
 	return v;
 }
 
+/* M.ItemSelector */
 static asl_value *p2_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "factor", 6)))
 		return asl_miss(ex, &P2_, 0);
-	(void)ex;
 	return v;
 }
 
+/* M.ItemSelector */
 static asl_value *t3_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 3);
 	if (!(v1 = p0_(ex, asl_context(ex))))
 		return asl_fail_template(ex, &P0_, "value.$", in);
@@ -123,61 +127,43 @@ static asl_value *t3_(asl_exec *ex, asl_value *in)
 		return asl_fail_template(ex, &P2_, "factor.$", in);
 	if (asl_object_append(a, v0, "factor", 6, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
+/* M.ItemsPath */
 static asl_value *p5_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "items", 5)))
 		return asl_miss(ex, &P5_, 0);
-	(void)ex;
 	return v;
 }
 
+/* M.MaxConcurrencyPath */
 static asl_value *p6_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "mc", 2)))
 		return asl_miss(ex, &P6_, 0);
-	(void)ex;
 	return v;
 }
 
+/* M.ToleratedFailurePercentagePath */
 static asl_value *p7_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "tp", 2)))
 		return asl_miss(ex, &P7_, 0);
-	(void)ex;
 	return v;
 }
 
-static asl_value *p8_(asl_exec *ex, asl_value *v)
-{
-	(void)&P8_;
-	(void)ex;
-	return v;
-}
-
+/* M.ResultSelector */
 static asl_value *t9_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
-	if (!(v1 = p8_(ex, in)))
+	if (!(v1 = in))
 		return asl_fail_template(ex, &P8_, "all.$", in);
 	if (asl_object_append(a, v0, "all", 3, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -210,7 +196,6 @@ failed:
 static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
 	in = raw;
 	int r = asl_choose(ex, R13_, 1, in);
 	if (r < 0)
@@ -226,57 +211,47 @@ static int s2_(asl_exec *ex)
 	return asl_fail_state(ex, &L14_, &L15_);
 }
 
-static asl_value *p16_(asl_exec *ex, asl_value *v)
+/* Scale.Parameters */
+static asl_value *p11_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "value", 5)))
-		return asl_miss(ex, &P16_, 0);
-	(void)ex;
+		return asl_miss(ex, &P11_, 0);
 	return v;
 }
 
-static asl_value *p17_(asl_exec *ex, asl_value *v)
+/* Scale.Parameters */
+static asl_value *p16_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "index", 5)))
-		return asl_miss(ex, &P17_, 0);
-	(void)ex;
+		return asl_miss(ex, &P16_, 0);
 	return v;
 }
 
-static asl_value *t18_(asl_exec *ex, asl_value *in)
+/* Scale.Parameters */
+static asl_value *t17_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 2);
-	if (!(v1 = p16_(ex, in)))
-		return asl_fail_template(ex, &P16_, "v.$", in);
+	if (!(v1 = p11_(ex, in)))
+		return asl_fail_template(ex, &P11_, "v.$", in);
 	if (asl_object_append(a, v0, "v", 1, v1) < 0)
 		return NULL;
-	if (!(v1 = p17_(ex, in)))
-		return asl_fail_template(ex, &P17_, "i.$", in);
+	if (!(v1 = p16_(ex, in)))
+		return asl_fail_template(ex, &P16_, "i.$", in);
 	if (asl_object_append(a, v0, "i", 1, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state Scale */
 static int s3_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 3), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 3), *in, *res, *out;
 	in = raw;
-	asl_value *res;
-	if (!(res = t18_(ex, in)))
+	if (!(res = t17_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

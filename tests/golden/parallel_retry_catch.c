@@ -8,51 +8,52 @@ static int s3_(asl_exec *ex);
 
 static const char *const E0_[] = {"Boom"};
 static const size_t EL0_[] = {4};
+/* P.Retry */
 static const asl_retrier R1_[] = {
 	{E0_, EL0_, 1, 1, 1.5, 3, 2, 1},
 };
 static const char *const E2_[] = {"States.ALL"};
 static const size_t EL2_[] = {10};
+/* P.Catch */
 static const asl_catcher C3_[] = {{E2_, EL2_, 1}};
 static const int B4_[] = {1, 2};
+/* P.ResultSelector */
 static const asl_seg S5_[] = {
 	{.kind = ASL_SEG_INDEX, .index = 0},
 };
 static const asl_path P5_ = {"$[0]", S5_, 1, 1, -1};
 static asl_value *p5_(asl_exec *ex, asl_value *v);
 static asl_value *t6_(asl_exec *ex, asl_value *in);
+/* P.Catch.ResultPath */
 static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "error", .key_len = 5},
 };
 static const asl_path P7_ = {"$.error", S7_, 1, 1, -1};
+/* A.Result */
 static asl_value L8_ = ASL_STATIC_NUMBER(1, 1);
+/* B.Error */
 static asl_value L9_ = ASL_STATIC_STRING("Boom", 4);
+/* B.Cause */
 static asl_value L10_ = ASL_STATIC_STRING("branch B", 8);
 
+/* P.ResultSelector */
 static asl_value *p5_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_index(v, 0)))
 		return asl_miss(ex, &P5_, 0);
-	(void)ex;
 	return v;
 }
 
+/* P.ResultSelector */
 static asl_value *t6_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 1);
 	if (!(v1 = p5_(ex, in)))
 		return asl_fail_template(ex, &P5_, "first.$", in);
 	if (asl_object_append(a, v0, "first", 5, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -88,14 +89,10 @@ failed:
 /* Pass state A */
 static int s1_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_enter(ex, 1);
+	asl_value *res, *out;
 	res = &L8_;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
@@ -109,14 +106,10 @@ static int s2_(asl_exec *ex)
 /* Pass state Handled */
 static int s3_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 3), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 3), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	res = in;
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

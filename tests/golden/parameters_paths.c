@@ -3,6 +3,7 @@
 
 static int s0_(asl_exec *ex);
 
+/* P.Parameters */
 static asl_value L0_ = ASL_STATIC_BOOL(1);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
@@ -25,9 +26,7 @@ static const asl_path P4_ = {"@", NULL, 0, 1, -1};
 static asl_value L5_ = ASL_STATIC_NUMBER(20, 1);
 static int f6_(asl_exec *ex, asl_value *root, asl_value *at)
 {
-	(void)ex;
 	(void)root;
-	(void)at;
 	return asl_filter_compare(asl_filter_get(ex, &P4_, at), ASL_OP_GE, &L5_);
 }
 static const asl_seg S7_[] = {
@@ -38,23 +37,21 @@ static const asl_path P7_ = {"$.vals[\077(@ >= 20)]", S7_, 2, 0, -1};
 static asl_value L8_ = ASL_STATIC_STRING("$.not.a.path", 12);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
 
+/* P.Parameters */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "vals", 4)))
 		return asl_miss(ex, &P1_, 0);
 	if (!(v = asl_index(v, 0)))
 		return asl_miss(ex, &P1_, 1);
-	(void)ex;
 	return v;
 }
 
+/* P.Parameters */
 static asl_value *t9_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
-	asl_value *v3;
+	asl_value *v0, *v1, *v2;
 	v0 = asl_object(a, 3);
 	v1 = &L0_;
 	if (asl_object_append(a, v0, "flagged", 7, v1) < 0)
@@ -81,27 +78,17 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 	v1 = &L8_;
 	if (asl_object_append(a, v0, "literal", 7, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)v3;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
 /* Pass state P */
 static int s0_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
+	asl_value *raw = asl_enter(ex, 0), *in, *res, *out;
 	in = raw;
-	asl_value *res;
 	if (!(res = t9_(ex, in)))
 		return asl_failed(ex);
 	out = res;
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 

@@ -7,6 +7,7 @@ static int s2_(asl_exec *ex);
 static int s3_(asl_exec *ex);
 
 static const asl_task T0_ = {"arn:aws:lambda:us-east-1:123456789012:function:validate", 0};
+/* Validate.ResultPath */
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "validation", .key_len = 10},
 };
@@ -14,12 +15,15 @@ static const asl_path P1_ = {"$.validation", S1_, 1, 1, -1};
 static const asl_task T2_ = {"arn:aws:states:::lambda:invoke", 0};
 static const char *const E3_[] = {"Payment.Busy"};
 static const size_t EL3_[] = {12};
+/* Charge.Retry */
 static const asl_retrier R4_[] = {
 	{E3_, EL3_, 1, 1, 2, 0, 3, 0},
 };
 static const char *const E5_[] = {"States.ALL"};
 static const size_t EL5_[] = {10};
+/* Charge.Catch */
 static const asl_catcher C6_[] = {{E5_, EL5_, 1}};
+/* Charge.Parameters */
 static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_KEY, .key = "amount", .key_len = 6},
 };
@@ -32,15 +36,19 @@ static const asl_seg S8_[] = {
 static const asl_path P8_ = {"$$.State.RetryCount", S8_, 2, 1, -1};
 static asl_value *p8_(asl_exec *ex, asl_value *v);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
+/* Charge.ResultPath */
 static const asl_seg S10_[] = {
 	{.kind = ASL_SEG_KEY, .key = "charge", .key_len = 6},
 };
 static const asl_path P10_ = {"$.charge", S10_, 1, 1, -1};
+/* Charge.Catch.ResultPath */
 static const asl_seg S11_[] = {
 	{.kind = ASL_SEG_KEY, .key = "error", .key_len = 5},
 };
 static const asl_path P11_ = {"$.error", S11_, 1, 1, -1};
+/* Refund.Result */
 static asl_value L12_ = ASL_STATIC_STRING("refunded", 8);
+/* Refund.ResultPath */
 static const asl_seg S13_[] = {
 	{.kind = ASL_SEG_KEY, .key = "refund", .key_len = 6},
 };
@@ -62,30 +70,29 @@ failed:
 	return ASL_FAILED;
 }
 
+/* Charge.Parameters */
 static asl_value *p7_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "amount", 6)))
 		return asl_miss(ex, &P7_, 0);
-	(void)ex;
 	return v;
 }
 
+/* Charge.Parameters */
 static asl_value *p8_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "State", 5)))
 		return asl_miss(ex, &P8_, 0);
 	if (!(v = asl_key(v, "RetryCount", 10)))
 		return asl_miss(ex, &P8_, 1);
-	(void)ex;
 	return v;
 }
 
+/* Charge.Parameters */
 static asl_value *t9_(asl_exec *ex, asl_value *in)
 {
 	asl_arena *a = asl_heap(ex);
-	asl_value *v0;
-	asl_value *v1;
-	asl_value *v2;
+	asl_value *v0, *v1;
 	v0 = asl_object(a, 2);
 	if (!(v1 = p7_(ex, in)))
 		return asl_fail_template(ex, &P7_, "amount.$", in);
@@ -95,11 +102,6 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 		return asl_fail_template(ex, &P8_, "attempt.$", in);
 	if (asl_object_append(a, v0, "attempt", 7, v1) < 0)
 		return NULL;
-	(void)v1;
-	(void)v2;
-	(void)ex;
-	(void)in;
-	(void)a;
 	return v0;
 }
 
@@ -138,15 +140,10 @@ failed:
 /* Pass state Refund */
 static int s2_(asl_exec *ex)
 {
-	asl_value *raw = asl_enter(ex, 2), *in, *out;
-	(void)raw;
-	in = raw;
-	asl_value *res;
+	asl_value *raw = asl_enter(ex, 2), *res, *out;
 	res = &L12_;
 	if (!(out = asl_result_path(ex, raw, res, &P13_)))
 		return asl_failed(ex);
-	(void)in;
-	(void)res;
 	return asl_leave(ex, out, ASL_END);
 }
 
@@ -154,7 +151,6 @@ static int s2_(asl_exec *ex)
 static int s3_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 3), *in, *out;
-	(void)raw;
 	in = raw;
 	out = in;
 	return asl_leave(ex, out, ASL_END);

@@ -6,11 +6,13 @@ static int s1_(asl_exec *ex);
 static int s2_(asl_exec *ex);
 static int s3_(asl_exec *ex);
 
+/* SP.SecondsPath */
 static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "secs", .key_len = 4},
 };
 static const asl_path P0_ = {"$.secs", S0_, 1, 1, -1};
 static asl_value *p0_(asl_exec *ex, asl_value *v);
+/* TP.TimestampPath */
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "until", .key_len = 5},
 };
@@ -21,7 +23,6 @@ static asl_value *p1_(asl_exec *ex, asl_value *v);
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 0), *in, *out;
-	(void)raw;
 	in = raw;
 	if (asl_wait_seconds(ex, 1) < 0)
 		return ASL_FAILED;
@@ -29,11 +30,11 @@ static int s0_(asl_exec *ex)
 	return asl_leave(ex, out, 1);
 }
 
+/* SP.SecondsPath */
 static asl_value *p0_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "secs", 4)))
 		return asl_miss(ex, &P0_, 0);
-	(void)ex;
 	return v;
 }
 
@@ -41,7 +42,6 @@ static asl_value *p0_(asl_exec *ex, asl_value *v)
 static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
-	(void)raw;
 	in = raw;
 	if (asl_wait_seconds_path(ex, &P0_, p0_(ex, in)) < 0)
 		return ASL_FAILED;
@@ -53,7 +53,6 @@ static int s1_(asl_exec *ex)
 static int s2_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 2), *in, *out;
-	(void)raw;
 	in = raw;
 	if (asl_wait_timestamp(ex, "2016-03-14T01:59:00Z") < 0)
 		return ASL_FAILED;
@@ -61,11 +60,11 @@ static int s2_(asl_exec *ex)
 	return asl_leave(ex, out, 3);
 }
 
+/* TP.TimestampPath */
 static asl_value *p1_(asl_exec *ex, asl_value *v)
 {
 	if (!(v = asl_key(v, "until", 5)))
 		return asl_miss(ex, &P1_, 0);
-	(void)ex;
 	return v;
 }
 
@@ -73,7 +72,6 @@ static asl_value *p1_(asl_exec *ex, asl_value *v)
 static int s3_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 3), *in, *out;
-	(void)raw;
 	in = raw;
 	if (asl_wait_timestamp_path(ex, &P1_, p1_(ex, in)) < 0)
 		return ASL_FAILED;
