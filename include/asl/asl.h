@@ -23,6 +23,12 @@ typedef struct asl_options {
 	const asl_value *mock_config;       /* a Step Functions Local MockConfigFile, parsed */
 	const char *mock_case;              /* the test case of it to use */
 	const char *s3_root;                /* Distributed Map: s3://B/K is S3_ROOT/B/K; NULL: "." */
+	/* The clock, sleeping, randomness and threads (asl/platform_core.h); NULL: the platform
+	 * the runtime was built with, asl_platform_default(). */
+	const struct asl_platform *platform;
+	/* A thread pool shared by many executions, made with the platform's pool_new and freed by
+	 * the host; NULL: an execution makes its own on first use and frees it at the end. */
+	struct asl_pool *pool;
 } asl_options;
 
 /* The outcome of one execution. The strings live in `arena`; asl_result_free releases them. */

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "asl/platform.h"
-#include "platform_sigpipe.h"
+#include "sigpipe.h"
 
 static struct {
 	CURL *(*easy_init)(void);

@@ -3,6 +3,7 @@
 #define ASL_EXEC_H
 
 #include "asl/asl.h"
+#include "asl/platform_core.h"
 
 struct asl_exec {
 	const asl_machine *machine;
@@ -81,9 +82,6 @@ const char *asl__json(asl_exec *ex, const asl_value *v);
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
 /* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
 int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
-/* A mocked response for the current state, when the mock test case lists it: returns 1 with
- * *result set (or NULL after raising the mocked error); 0 when the state is not mocked. */
-int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* Runs states from `start` until the end, a failure or cancellation. */
 void asl__run_from(asl_exec *ex, int start);
 /* A sibling branch failed, or the execution timed out: stop. */
@@ -97,5 +95,16 @@ int asl__past_deadline(asl_exec *ex);
 int asl__time_out(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
 int asl__sleep_until(asl_exec *ex, int64_t target_ms);
+
+/* The execution's platform (clock, sleep, randomness, threads) and allocator: the host's, or
+ * the built-in ones. */
+static inline const asl_platform *asl__platform(const asl_exec *ex)
+{
+	return ex->opts.platform ? ex->opts.platform : asl_platform_default();
+}
+static inline const asl_allocator *asl__allocator(const asl_exec *ex)
+{
+	return ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
+}
 
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 
 #define COMPACT_MIN (1u << 20)
@@ -17,7 +16,8 @@ void asl_options_init(asl_options *opts)
 
 int64_t asl__now(asl_exec *ex)
 {
-	return asl_platform_now_ms() + ex->skipped_ms;
+	const asl_platform *pf = asl__platform(ex);
+	return pf->now_ms(pf->user) + ex->skipped_ms;
 }
 
 asl_arena *asl_heap(asl_exec *ex)
@@ -192,7 +192,7 @@ int asl_execute(const asl_machine *m, const asl_value *input, const asl_options 
 		perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s", m->name, "");
 	ex->execution_arn =
 		perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s", m->name, ex->name);
-	ex->start_ms = asl_platform_now_ms();
+	ex->start_ms = asl__platform(ex)->now_ms(asl__platform(ex)->user);
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
 	ex->input = asl_copy(&ex->perm, input);
