@@ -35,8 +35,9 @@ SYSTEM_INCLUDE = re.compile(r'#\s*include\s*<([^>]+)>')
 LOCAL_INCLUDE = re.compile(r'#\s*include\s*"([^"]+)"')
 
 ALLOWED_EXTERNAL = re.compile(
-    r"^(mem(chr|cmp|cpy|move|set)|str(chr|rchr|cmp|ncmp|cpy|ncpy|len|nlen|str|spn|cspn|tod|"
-    r"tol|toll|toul|toull)|v?snprintf|"
+    r"^(mem(chr|cmp|cpy|move|set)|"
+    r"str(chr|rchr|cmp|ncmp|cpy|ncpy|cat|ncat|len|nlen|str|spn|cspn|tod|tol|toll|toul|toull)|"
+    r"v?snprintf|"
     r"(floor|ceil|fabs|fmod|pow|sqrt|log|log10|exp|round|trunc|modf|frexp|ldexp)f?|"
     r"__isoc\d+_strto(l|ll|ul|ull)|"
     r"nettle_\w+|"
