@@ -1,7 +1,7 @@
 /* Host services: what the bindings layer (runtime/bindings: exec: and http: Tasks, Distributed
- * Map's files) asks of the system: processes, HTTP and files. One implementation per platform
- * (runtime/platform/posix, runtime/platform/none). The runtime core never calls these: its
- * needs (a clock, sleeping, randomness, threads) are asl/platform_core.h. */
+ * Map's files) asks of the system: processes, HTTP and files, implemented by
+ * runtime/platform/posix (a platform without an OS has no bindings). The runtime core never
+ * calls these: its needs (a clock, sleeping, randomness, threads) are asl/platform_core.h. */
 #ifndef ASL_PLATFORM_H
 #define ASL_PLATFORM_H
 

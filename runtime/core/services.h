@@ -1,8 +1,8 @@
 /* Runtime-internal: what the core asks of the layer around it (runtime/bindings), through one
  * table, so the core links none of that code: Task bindings besides c:NAME (commands, HTTP),
  * mocked responses, and Distributed Map's ItemReader and ResultWriter (files). The runtime
- * library's table is asl__services_default() in bindings/services.c; a program built on the core
- * alone provides its own (any member may be NULL: the feature is then not available). */
+ * library's table is asl__services_default() in bindings/services.c; platform/none's is empty,
+ * for the core alone (any member may be NULL: the feature is then not available). */
 #ifndef ASL_SERVICES_H
 #define ASL_SERVICES_H
 

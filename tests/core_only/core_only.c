@@ -1,21 +1,14 @@
-/* A program on the runtime core alone: a machine compiled by aslc, linked with libaslrt_core,
- * the OS-less platform (libaslrt_platform_none) and, here, the one thing the core asks of the
- * bindings layer: its services table (empty: no exec/HTTP Tasks, no mocks, no files). If the
- * core called anything of the bindings or the POSIX platform, this would not link. Memory comes
- * from a fixed buffer, as on a device; without it the execution fails cleanly. */
+/* A program on the runtime core alone, through the public API only: a machine compiled by aslc,
+ * linked with libaslrt_core and the OS-less platform (libaslrt_platform_none: no clock, no
+ * threads, no heap, no bindings but C handlers). If the core called anything of the bindings or
+ * the POSIX platform, this would not link. Memory comes from a fixed buffer, as on a device;
+ * without it the execution fails cleanly. */
 #include <stdio.h>
 #include <string.h>
 
 #include "asl/asl.h"
-#include "services.h"
 
 extern const asl_machine asl_generated_machine;
-
-const asl__services *asl__services_default(void)
-{
-	static const asl__services none = {0};
-	return &none;
-}
 
 /* A bump allocator over a static buffer: release does nothing, the buffer is reused per run. */
 typedef struct fixed_buffer {
@@ -59,11 +52,12 @@ static void expect(int ok, const char *what, const char *got)
 	}
 }
 
-/* Runs the machine with `al` as the execution's allocator; the input is parsed in `input_al`. */
+/* Runs the machine with `al` as the execution's allocator and the Task bound to `binding`; the
+ * input is parsed in `input_al`. */
 static asl_result run(const asl_allocator *input_al, const asl_allocator *al,
-		      const char *input_json)
+		      const char *binding, const char *input_json)
 {
-	static const asl_binding bindings[] = {{"sum", "c:sum"}};
+	const asl_binding bindings[] = {{"sum", binding}};
 	static const asl_handler handlers[] = {{"sum", sum, NULL}};
 	asl_arena a;
 	asl_arena_init(&a, input_al);
@@ -88,7 +82,7 @@ int main(void)
 	fixed_buffer buf = {memory, sizeof memory, 0};
 	const asl_allocator fixed = {fixed_alloc, fixed_release, &buf};
 
-	asl_result r = run(&fixed, &fixed, "{\"items\":[1,2,3],\"name\":\"core\"}");
+	asl_result r = run(&fixed, &fixed, "c:sum", "{\"items\":[1,2,3],\"name\":\"core\"}");
 	expect(r.status == ASL_SUCCEEDED, "the machine succeeds", r.error);
 	expect(r.output && !strcmp(r.output, "{\"items\":[1,2,3],\"greeting\":\"hello core\","
 					     "\"start\":\"1970-01-01T00:00:00.000Z\",\"doubled\":"
@@ -97,10 +91,18 @@ int main(void)
 	asl_result_free(&r);
 
 	/* platform/none has no heap: without the host's allocator nothing runs, cleanly */
-	r = run(&fixed, NULL, "{}");
+	r = run(&fixed, NULL, "c:sum", "{}");
 	expect(r.status == ASL_FAILED_STATUS && r.error && !strcmp(r.error, "States.Runtime") &&
 		       r.cause && !strcmp(r.cause, "The execution ran out of memory."),
 	       "no allocator: States.Runtime out of memory", r.cause);
+	asl_result_free(&r);
+
+	/* no bindings layer: a command is not something this runtime can run */
+	buf.used = 0;
+	r = run(&fixed, &fixed, "exec:cat", "{\"items\":[1],\"name\":\"x\"}");
+	expect(r.status == ASL_FAILED_STATUS && r.error && !strcmp(r.error, "States.TaskFailed") &&
+		       r.cause && !strcmp(r.cause, "Unknown binding 'exec:cat' for 'sum'."),
+	       "exec: without bindings: an unknown binding", r.cause);
 	asl_result_free(&r);
 
 	if (!failures)

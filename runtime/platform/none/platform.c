@@ -2,7 +2,8 @@
  * now_ms), no sleeping (a Wait ends at once), no randomness (States.UUID and States.MathRandom
  * fail cleanly), one thread (a pool runs its jobs in a loop; locks do nothing), and no heap (the
  * host gives every execution its allocator, asl_options.allocator). A host with a clock, an RNG
- * or threads copies asl_platform_default() and replaces those functions. */
+ * or threads copies asl_platform_default() and replaces those functions. services.c: no
+ * bindings but C handlers. */
 #include "asl/platform_core.h"
 
 /* Non-NULL handles: a pool and a lock need no state on one thread. */

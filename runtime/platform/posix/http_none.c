@@ -1,5 +1,5 @@
-/* Stand-in for builds without libcurl (-DASLC_WITH_CURL=OFF) and for platform/none: HTTP
- * bindings report that they are not built in. */
+/* Stand-in for builds without libcurl (-DASLC_WITH_CURL=OFF): HTTP bindings report that they
+ * are not built in. */
 #include <stdio.h>
 #include <string.h>
 
