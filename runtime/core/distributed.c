@@ -118,8 +118,8 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	for (;;) {
 		asl_arena_reset(&chunk);
 		asl_value *entries = asl_array(&chunk, CHUNK), *e;
-		int rc = 0;
-		while (entries->u.array.len < CHUNK &&
+		int rc = entries ? 0 : asl_fail_oom(ex);
+		while (entries && entries->u.array.len < CHUNK &&
 		       (rc = next_entry(ex, &src, batcher, batch_input, &chunk, &e)) == 1)
 			asl_array_push(&chunk, entries, e);
 		if (rc < 0)
