@@ -128,10 +128,10 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 					   "No binding for the resource '%s'. Bind it with --task "
 					   "'%s=BINDING' (c:SYMBOL, exec:COMMAND, http(s)://URL or "
 					   "mock:).", t->resource, t->resource);
-		const asl__task_runner *runner = find_runner(b);
+		const asl__task_runner *runner;
 		if (!strncmp(b, "c:", 2))
 			result = run_c(ex, t, b + 2, input, timeout);
-		else if (runner)
+		else if ((runner = find_runner(b)))
 			result = runner->run(ex, t, b, input, timeout, heartbeat);
 		else if (!strcmp(b, "mock:"))
 			return asl__task_failed(ex, "States.TaskFailed",
