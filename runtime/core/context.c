@@ -53,8 +53,7 @@ asl_value *asl_context(asl_exec *ex)
 		/* a fresh token per attempt, as AWS issues one */
 		unsigned char raw[32];
 		char hex[65];
-		const asl_platform *pf = asl__platform(ex);
-		if (pf->random(pf->user, raw, sizeof raw) < 0)
+		if (asl__random(ex, raw, sizeof raw) < 0)
 			memset(raw, 0, sizeof raw); /* no randomness: still a token */
 		for (int i = 0; i < 32; i++) {
 			hex[2 * i] = "0123456789abcdef"[raw[i] >> 4];

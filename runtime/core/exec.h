@@ -106,5 +106,11 @@ static inline const asl_allocator *asl__allocator(const asl_exec *ex)
 {
 	return ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
 }
+/* Random bytes from the platform: 0, or -1 when it has none. */
+static inline int asl__random(const asl_exec *ex, void *buf, size_t len)
+{
+	const asl_platform *pf = asl__platform(ex);
+	return pf->random(pf->user, buf, len);
+}
 
 #endif
