@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: a warning-free build with every test, then the same suite built with
+# The whole test suite: a warning-free build with every test; the runtime alone (no libtcc, no
+# curl: what cross-compiling builds) with its core's boundary checked; the suite built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, and with ThreadSanitizer; then a short run of
 # each libFuzzer target.
 set -euo pipefail
@@ -10,6 +11,11 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DASLC_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs")
+
+cmake -S . -B build-runtime -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF -DASLC_WERROR=ON \
+	>/dev/null
+cmake --build build-runtime -j "$jobs"
+python3 tests/core_boundary.py --sources runtime/core --library build-runtime/lib/libaslrt_core.a
 
 cmake -S . -B build-asan -DASLC_SANITIZE=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"

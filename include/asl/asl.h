@@ -59,6 +59,12 @@ typedef struct asl_options {
 	 * execution stops and ends as ASL_ABORTED, with no error or cause. NULL: never. */
 	int (*should_stop)(void *user);
 	void *stop_user;
+	/* The clock, sleeping, randomness and threads (asl/platform_core.h); NULL: the platform
+	 * the runtime was built with, asl_platform_default(). */
+	const struct asl_platform *platform;
+	/* A thread pool shared by many executions, made with the platform's pool_new and freed by
+	 * the host; NULL: an execution makes its own on first use and frees it at the end. */
+	struct asl_pool *pool;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena` (the output value's

@@ -14,14 +14,19 @@
 extern "C" {
 #endif
 
-/* Host-supplied memory: the runtime never calls malloc directly. */
+/* Host-supplied memory: the runtime's core and bindings take every byte from an allocator, the
+ * execution's (asl_options.allocator) or the platform's default; they never call malloc. Only
+ * the POSIX platform layer (runtime/platform/posix: threads, child processes, curl) and
+ * asl_read_stream's caller use the C library's heap directly. Called from several threads at
+ * once when Parallel or Map run on several. */
 typedef struct asl_allocator {
 	void *(*alloc)(void *user, size_t size);
 	void (*release)(void *user, void *block);
 	void *user;
 } asl_allocator;
 
-/* The C library's malloc/free, for hosts that have nothing better. */
+/* The platform's allocator: the C library's malloc/free on POSIX; on platform/none one that
+ * always fails (a host without an OS gives every execution its allocator). */
 const asl_allocator *asl_default_allocator(void);
 
 typedef struct asl_chunk asl_chunk;
@@ -183,9 +188,9 @@ typedef struct asl_parse_error {
 	char message[128];
 } asl_parse_error;
 
-/* Reads `f` to its end into a NUL-terminated malloc'd text (the caller frees it), but never more
- * than `max` + 1 bytes. NULL on a read error, when out of memory, or when the stream holds more
- * than `max` bytes (then *too_big is set). */
+/* Reads `f` to its end into a NUL-terminated text from asl_default_allocator() (on POSIX
+ * malloc'd: the caller frees it), but never more than `max` + 1 bytes. NULL on a read error,
+ * when out of memory, or when the stream holds more than `max` bytes (then *too_big is set). */
 char *asl_read_stream(FILE *f, size_t max, size_t *len, int *too_big);
 
 /* Parses exactly one JSON text (surrounding whitespace allowed). NULL on error, with `err` set. */

@@ -1,5 +1,7 @@
-/* The platform layer: everything OS-specific the runtime core needs. One implementation per
- * platform (runtime/platform_posix.c here); the core itself uses only the C library. */
+/* Host services: what the bindings layer (runtime/bindings: exec: and http: Tasks, Distributed
+ * Map's files) asks of the system: processes, HTTP and files, implemented by
+ * runtime/platform/posix (a platform without an OS has no bindings). The runtime core never
+ * calls these: its needs (a clock, sleeping, randomness, threads) are asl/platform_core.h. */
 #ifndef ASL_PLATFORM_H
 #define ASL_PLATFORM_H
 
@@ -7,36 +9,11 @@
 #include <stdio.h>
 #include <stdint.h>
 
-/* Wall-clock time in milliseconds since the Unix epoch. */
-int64_t asl_platform_now_ms(void);
-/* Sleeps for `ms` milliseconds (returns early only on error). */
-void asl_platform_sleep_ms(int64_t ms);
-
-/* Fills `buf` with cryptographically strong random bytes; 0, or -1 on failure. */
-int asl_platform_random(void *buf, size_t len);
-
 /* Opens the regular file `rel` ('/'-separated names) below the directory `root` for reading,
  * or with `create` for writing (making `root`, missing directories and the file, or truncating
  * it). Nothing below `root` may be "..", nor a symbolic link: the file stays inside `root`.
  * 0 with *out set; -1 when it cannot; -2 when a name is ".." or a symbolic link. */
 int asl_platform_open_below(const char *root, const char *rel, int create, FILE **out);
-
-/* Threads for Parallel and Map. A pool runs batches of jobs on `threads` threads (the caller
- * included); asl_platform_pool_run returns when all `n` jobs ran, at most `max_concurrency` at a
- * time (0: no limit); the calling thread runs jobs meanwhile. A platform without threads can
- * implement it as a plain loop. */
-typedef struct asl_pool asl_pool;
-typedef void (*asl_job_fn)(void *arg);
-int asl_platform_cpu_count(void);
-asl_pool *asl_platform_pool_new(int threads);
-void asl_platform_pool_free(asl_pool *pool);
-void asl_platform_pool_run(asl_pool *pool, asl_job_fn fn, void *const *args, size_t n,
-			   int max_concurrency);
-typedef struct asl_lock asl_lock;
-asl_lock *asl_platform_lock_new(void);
-void asl_platform_lock_free(asl_lock *lock);
-void asl_platform_lock(asl_lock *lock);
-void asl_platform_unlock(asl_lock *lock);
 
 /* Runs `command` with /bin/sh, `input` on its stdin. Heartbeats are writes to file descriptor 3
  * ($ASL_HEARTBEAT_FD); with timeout_ms or heartbeat_ms > 0 the process group is killed when

@@ -1,4 +1,4 @@
-/* Unit tests of the run-time intrinsic functions (asl_fn_* in runtime/intrinsics_array.c,
+/* Unit tests of the run-time intrinsic functions (asl_fn_* in runtime/core/intrinsics_array.c,
  * intrinsics_string.c, intrinsics_math.c) on a hand-made execution. Expected values are AWS's
  * recorded behaviour (docs/research/asl-semantics.md section 7). */
 #include <check.h>

@@ -1,14 +1,19 @@
 /* Running out of memory: a machine that touches most allocation sites (tests/embed/
- * memory.asl.json) runs with host allocators that fail after N blocks, or once a fixed budget
- * of bytes is used up, for every N up to what a full run needs. Each run must either succeed
+ * memory.asl.json: Parallel and Map, a Distributed Map's JSONL and JSON readers and its result
+ * writer on files in a temporary S3_ROOT) runs with host allocators that fail after N blocks,
+ * or once a fixed budget of bytes is used up, for every N up to what a full run needs. Each run must either succeed
  * with the right output or fail with States.Runtime saying the execution ran out of memory:
  * never an empty error, never a crash (run under ASan too). */
+#define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
 #include <check.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "asl/asl.h"
 
@@ -43,6 +48,41 @@ static int work(asl_task_call *call)
 	return ASL_TASK_OK;
 }
 
+static char s3_root[] = "/tmp/aslc-oom-XXXXXX";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/b/%s", s3_root, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* S3_ROOT/b/items.jsonl (a line long enough to grow the reader's line buffer) and items.json. */
+static void make_s3_root(void)
+{
+	char bucket[256], line[1200];
+	ck_assert_ptr_nonnull(mkdtemp(s3_root));
+	snprintf(bucket, sizeof bucket, "%s/b", s3_root);
+	ck_assert_int_eq(mkdir(bucket, 0777), 0);
+	snprintf(line, sizeof line, "{\"n\":1}\n{\"long\":\"%0900d\"}\n{\"n\":3}\n", 0);
+	write_file("items.jsonl", line);
+	write_file("items.json", "[{\"a\":1},{\"a\":2},{\"a\":3}]");
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static void remove_s3_root(void)
+{
+	nftw(s3_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* max_memory: asl_options.max_memory, 0 for none. */
 static asl_result run(budget *b, int threads, size_t max_memory)
 {
@@ -64,6 +104,7 @@ static asl_result run(budget *b, int threads, size_t max_memory)
 	opts.binding_count = 1;
 	opts.handlers = handlers;
 	opts.handler_count = 1;
+	opts.s3_root = s3_root;
 	asl_result r;
 	asl_execute(&asl_generated_machine, input, &opts, &r);
 	asl_arena_destroy(&a);
@@ -179,6 +220,7 @@ int main(void)
 	Suite *s = suite_create("out_of_memory");
 	TCase *tc = tcase_create("out_of_memory");
 	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, make_s3_root, remove_s3_root);
 	tcase_add_test(tc, every_failing_allocation_is_reported_as_out_of_memory);
 	tcase_add_test(tc, a_fixed_budget_too_small_is_reported_as_out_of_memory);
 	tcase_add_test(tc, failing_allocations_on_several_threads_are_reported_as_out_of_memory);

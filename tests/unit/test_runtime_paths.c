@@ -1,4 +1,4 @@
-/* Unit tests of run-time path evaluation (runtime/path.c, result_path.c), Choice comparisons
+/* Unit tests of run-time path evaluation (runtime/core/path.c, result_path.c), Choice comparisons
  * (choice.c) and RFC3339 timestamps (timestamp.c), on a hand-made execution. */
 #include <check.h>
 #include <stdlib.h>

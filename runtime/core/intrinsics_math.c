@@ -2,7 +2,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 
 asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n)
@@ -49,7 +48,7 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n)
 	uint64_t r;
 	if (n == 3)
 		r = splitmix64((uint64_t)seed);
-	else if (asl_platform_random(&r, sizeof r) < 0)
+	else if (asl__random(ex, &r, sizeof r) < 0)
 		return asl_fail_intrinsic(ex, "States.MathRandom: no randomness available");
 	return asl_integer(asl_heap(ex), start + (int64_t)(r % (uint64_t)(end - start)));
 }
@@ -59,7 +58,7 @@ asl_value *asl_fn_uuid(asl_exec *ex, asl_value **args, int n)
 	(void)args;
 	(void)n;
 	unsigned char b[16];
-	if (asl_platform_random(b, sizeof b) < 0)
+	if (asl__random(ex, b, sizeof b) < 0)
 		return asl_fail_intrinsic(ex, "States.UUID: no randomness available");
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "bindings.h"
 
 static const asl_value *test_case(asl_exec *ex)
 {

@@ -1,7 +1,6 @@
 /* The context object `$$`, built on demand once per state. */
 #include <string.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 
 static void put(asl_arena *a, asl_value *o, const char *key, asl_value *v)
@@ -54,7 +53,8 @@ asl_value *asl_context(asl_exec *ex)
 		/* a fresh token per attempt, as AWS issues one */
 		unsigned char raw[32];
 		char hex[65];
-		asl_platform_random(raw, sizeof raw);
+		if (asl__random(ex, raw, sizeof raw) < 0)
+			memset(raw, 0, sizeof raw); /* no randomness: still a token */
 		for (int i = 0; i < 32; i++) {
 			hex[2 * i] = "0123456789abcdef"[raw[i] >> 4];
 			hex[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 #include "map_run.h"
 
@@ -51,9 +50,27 @@ int asl__cancelled(asl_exec *ex)
 
 void asl__free_pool(asl_exec *ex)
 {
-	if (ex->pool && !ex->parent)
-		asl_platform_pool_free(ex->pool);
+	const asl_platform *pf = asl__platform(ex);
+	if (ex->pool && !ex->parent && ex->pool != ex->opts.pool) /* not the host's shared pool */
+		pf->pool_free(pf->user, ex->pool);
 	ex->pool = NULL;
+}
+
+/* Zeroed memory from the execution's allocator, and its release (NULL is ignored). */
+static void *zalloc(asl_exec *ex, size_t size)
+{
+	const asl_allocator *al = asl__allocator(ex);
+	void *p = al->alloc(al->user, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void release(asl_exec *ex, void *p)
+{
+	const asl_allocator *al = asl__allocator(ex);
+	if (p)
+		al->release(al->user, p);
 }
 
 /* A copy of `s` (NULL: none) in `a`; NULL with *len 0 when there is none. */
@@ -201,9 +218,10 @@ static void run_item(group *g, size_t index, asl_exec *c, int reuse)
 		else if (!c->failed)
 			asl_fail_oom(c);
 	}
-	asl_platform_lock(g->lock);
+	const asl_platform *pf = asl__platform(g->parent);
+	pf->lock(pf->user, g->lock);
 	finish(g, index, c);
-	asl_platform_unlock(g->lock);
+	pf->unlock(pf->user, g->lock);
 }
 
 static void run_job(void *arg)
@@ -226,22 +244,23 @@ static void run_job(void *arg)
  * in `ex`. */
 static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 {
-	if (!ex->pool) {
-		int threads = ex->opts.threads > 0 ? ex->opts.threads : asl_platform_cpu_count();
-		ex->pool = asl_platform_pool_new(threads);
+	const asl_platform *pf = asl__platform(ex);
+	if (!ex->pool && !(ex->pool = ex->opts.pool)) {
+		int threads = ex->opts.threads > 0 ? ex->opts.threads : pf->cpu_count(pf->user);
+		ex->pool = pf->pool_new(pf->user, threads);
 		if (!ex->pool)
 			return asl_fail_oom(ex), -1;
 	}
 	/* unlimited Maps: about eight jobs per thread, at most 64 items each */
 	size_t grain = 1;
 	if (!g->starts && max_concurrency == 0) {
-		int threads = ex->opts.threads > 0 ? ex->opts.threads : asl_platform_cpu_count();
+		int threads = ex->opts.threads > 0 ? ex->opts.threads : pf->cpu_count(pf->user);
 		grain = n / ((size_t)threads * 8);
 		grain = grain < 1 ? 1 : grain > 64 ? 64 : grain;
 	}
 	size_t njobs = (n + grain - 1) / grain;
-	job *jobs = malloc((njobs ? njobs : 1) * sizeof *jobs);
-	void **args = malloc((njobs ? njobs : 1) * sizeof *args);
+	job *jobs = zalloc(ex, (njobs ? njobs : 1) * sizeof *jobs);
+	void **args = zalloc(ex, (njobs ? njobs : 1) * sizeof *args);
 	int rc = -1;
 	if (jobs && args) {
 		for (size_t i = 0; i < njobs; i++) {
@@ -249,7 +268,7 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 			jobs[i] = (job){g, i * grain, end < n ? end : n};
 			args[i] = &jobs[i];
 		}
-		asl_platform_pool_run(ex->pool, run_job, args, njobs, max_concurrency);
+		pf->pool_run(pf->user, ex->pool, run_job, args, njobs, max_concurrency);
 		if (g->failed && g->timed_out) {
 			ex->timed_out = 1;
 			asl_fail(ex, "States.Timeout", NULL);
@@ -263,8 +282,8 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 	} else {
 		asl_fail_oom(ex);
 	}
-	free(args);
-	free(jobs);
+	release(ex, args);
+	release(ex, jobs);
 	return rc;
 }
 
@@ -273,8 +292,9 @@ static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrenc
 	asl_arena *a = asl_heap(ex);
 	g->parent = ex;
 	g->total = n;
-	g->lock = asl_platform_lock_new();
-	g->results = calloc(n ? n : 1, sizeof *g->results);
+	const asl_platform *pf = asl__platform(ex);
+	g->lock = pf->lock_new(pf->user);
+	g->results = zalloc(ex, (n ? n : 1) * sizeof *g->results);
 	asl_value *out = NULL;
 	if (!g->lock || !g->results)
 		asl_fail_oom(ex);
@@ -287,8 +307,9 @@ static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrenc
 			asl_fail_oom(ex);
 		}
 	}
-	free(g->results);
-	asl_platform_lock_free(g->lock);
+	release(ex, g->results);
+	if (g->lock)
+		pf->lock_free(pf->user, g->lock);
 	return out;
 }
 
@@ -302,9 +323,10 @@ static int max_concurrency(const asl_map_limits *limits)
 map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input,
 			  const asl_map_limits *limits, asl_arena *results_arena)
 {
-	group *g = calloc(1, sizeof *g);
-	if (!g || !(g->lock = asl_platform_lock_new())) {
-		free(g);
+	const asl_platform *pf = asl__platform(ex);
+	group *g = zalloc(ex, sizeof *g);
+	if (!g || !(g->lock = pf->lock_new(pf->user))) {
+		release(ex, g);
 		asl_fail_oom(ex);
 		return NULL;
 	}
@@ -319,8 +341,8 @@ map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input
 asl_value **asl__map_run_chunk(map_run *g, asl_value *items)
 {
 	size_t n = items->u.array.len;
-	free(g->results);
-	g->results = calloc(n ? n : 1, sizeof *g->results);
+	release(g->parent, g->results);
+	g->results = zalloc(g->parent, (n ? n : 1) * sizeof *g->results);
 	if (!g->results) {
 		asl_fail_oom(g->parent);
 		return NULL;
@@ -337,9 +359,10 @@ void asl__map_run_free(map_run *g)
 {
 	if (!g)
 		return;
-	free(g->results);
-	asl_platform_lock_free(g->lock);
-	free(g);
+	const asl_platform *pf = asl__platform(g->parent);
+	release(g->parent, g->results);
+	pf->lock_free(pf->user, g->lock);
+	release(g->parent, g);
 }
 
 asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_value *input)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "asl/asl.h"
-#include "exec.h"
+#include "bindings.h"
 
 static void usage(FILE *out, const char *prog)
 {
@@ -71,7 +71,8 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 	}
 	size_t len;
 	int too_big;
-	char *text = asl_read_stream(f, MAX_CONFIG_FILE, &len, &too_big);
+	const asl_allocator *al = arena->allocator;
+	char *text = asl__read_stream(f, al, MAX_CONFIG_FILE, &len, &too_big);
 	fclose(f);
 	if (!text) {
 		if (too_big)
@@ -83,7 +84,7 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 	}
 	asl_parse_error perr;
 	asl_value *v = asl_parse(arena, text, len, 0, &perr);
-	free(text);
+	al->release(al->user, text);
 	if (!v)
 		snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", path, perr.line, perr.column,
 			 perr.message);
@@ -196,12 +197,15 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	size_t len = 0;
 	int too_big = 0;
 	char *text;
+	const asl_allocator *al = asl_default_allocator();
 	if (input_arg) {
 		len = strlen(input_arg);
 		too_big = len > ASL_PAYLOAD_LIMIT;
-		text = too_big ? NULL : strdup(input_arg);
+		text = too_big ? NULL : al->alloc(al->user, len + 1);
+		if (text)
+			memcpy(text, input_arg, len + 1);
 	} else {
-		text = asl_read_stream(stdin, ASL_PAYLOAD_LIMIT, &len, &too_big);
+		text = asl__read_stream(stdin, al, ASL_PAYLOAD_LIMIT, &len, &too_big);
 	}
 	if (too_big) {
 		/* StartExecution refuses such inputs on AWS */
@@ -218,7 +222,7 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	asl_parse_error err;
 	asl_value *input = blank(text, len) ? asl_object(&arena, 0)
 					    : asl_parse(&arena, text, len, 0, &err);
-	free(text);
+	al->release(al->user, text);
 	if (!input) {
 		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog, err.line,
 			err.column, err.message);

@@ -1,7 +1,7 @@
 /* HTTP task bindings with libcurl, loaded with dlopen on the first HTTP call: executables
  * and aslc start without its thirty-odd shared libraries (a Map machine started in 6 ms with
  * them linked, under 1 ms without). Builds configured with -DASLC_WITH_CURL=OFF use
- * platform_http_none.c instead. */
+ * http_none.c instead. */
 #define _DEFAULT_SOURCE
 #include <curl/curl.h>
 #include <dlfcn.h>
@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "asl/platform.h"
-#include "platform_sigpipe.h"
+#include "sigpipe.h"
 
 static struct {
 	CURL *(*easy_init)(void);

@@ -3,10 +3,9 @@
  * so a file of millions of lines never sits in memory. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "bindings.h"
 #include "item_reader.h"
 
 /* Local bounds (AWS documents none for these): a JSON object is parsed whole, so it is capped;
@@ -40,6 +39,21 @@ const char *asl__s3_path(asl_exec *ex, const char *bucket, const char *key)
 	return p;
 }
 
+/* Makes r->line hold `cap` bytes (its text kept), in the execution's allocator. */
+static int grow_line(item_reader *r, size_t cap)
+{
+	char *nl = r->al->alloc(r->al->user, cap);
+	if (!nl)
+		return -1;
+	if (r->line) {
+		memcpy(nl, r->line, r->cap);
+		r->al->release(r->al->user, r->line);
+	}
+	r->line = nl;
+	r->cap = cap;
+	return 0;
+}
+
 /* One line into r->line (without the newline); 0 at the end of the file, -1 out of memory,
  * LINE_TOO_LONG past MAX_LINE. */
 static int read_line(item_reader *r)
@@ -49,26 +63,16 @@ static int read_line(item_reader *r)
 	while ((c = fgetc(r->f)) != EOF && c != '\n') {
 		if (n == MAX_LINE)
 			return LINE_TOO_LONG;
-		if (n + 2 > r->cap) {
-			size_t ncap = r->cap ? r->cap * 2 : 256;
-			char *nl = realloc(r->line, ncap);
-			if (!nl)
-				return -1;
-			r->line = nl;
-			r->cap = ncap;
-		}
+		if (n + 2 > r->cap && grow_line(r, r->cap ? r->cap * 2 : 256) < 0)
+			return -1;
 		r->line[n++] = (char)c;
 	}
 	if (c == EOF && n == 0)
 		return 0;
 	if (n && r->line[n - 1] == '\r')
 		n--;
-	if (!r->line) {
-		r->line = malloc(1);
-		if (!r->line)
-			return -1;
-		r->cap = 1;
-	}
+	if (!r->line && grow_line(r, 1) < 0)
+		return -1;
 	r->line[n] = '\0';
 	r->len = n;
 	return 1;
@@ -112,6 +116,7 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		     item_reader *r)
 {
 	memset(r, 0, sizeof *r);
+	r->al = asl__allocator(ex);
 	r->spec = spec;
 	r->remaining = spec->max_items > 0 ? spec->max_items : -1;
 	int unsafe = 0;
@@ -132,7 +137,7 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		asl_arena_init(a, ex->opts.allocator);
 		size_t n;
 		int too_big;
-		char *text = asl_read_stream(r->f, MAX_JSON_OBJECT, &n, &too_big);
+		char *text = asl__read_stream(r->f, r->al, MAX_JSON_OBJECT, &n, &too_big);
 		if (too_big)
 			return reader_fail(ex, "The object is larger than %u MiB, the most a JSON "
 					       "ItemReader reads whole (JSONL and CSV stream).",
@@ -142,7 +147,7 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 					    : asl_fail_oom(ex);
 		asl_parse_error perr;
 		r->json = asl_parse(a, text, n, 0, &perr);
-		free(text);
+		r->al->release(r->al->user, text);
 		if (!r->json)
 			return reader_fail(ex, "The object is not valid JSON (%s).", perr.message);
 		if (r->json->type != ASL_ARRAY)
@@ -222,7 +227,8 @@ void asl__reader_close(item_reader *r)
 {
 	if (r->f)
 		fclose(r->f);
-	free(r->line);
+	if (r->line)
+		r->al->release(r->al->user, r->line);
 	if (r->json || r->headers)
 		asl_arena_destroy(&r->arena);
 	memset(r, 0, sizeof *r);

@@ -6,6 +6,7 @@
 
 #include "asl/abi.h"
 #include "asl/asl.h"
+#include "asl/platform_core.h"
 
 /* The host's limits on one execution (limits.c): one per execution, shared by its branches. */
 typedef struct asl__limits {
@@ -99,9 +100,6 @@ const char *asl__json(asl_exec *ex, const asl_value *v);
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
 /* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
 int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
-/* A mocked response for the current state, when the mock test case lists it: returns 1 with
- * *result set (or NULL after raising the mocked error); 0 when the state is not mocked. */
-int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* Sets up `l` from `opts`; when a memory limit is set, points opts->allocator at the counting
  * one. 1 when any limit is set, else 0 (then `l` is not used). */
 int asl__limits_init(asl__limits *l, asl_options *opts);
@@ -127,5 +125,22 @@ int asl__past_deadline(asl_exec *ex);
 int asl__time_out(asl_exec *ex);
 /* Sleeps (scaled), honouring the top-level deadline; ASL_FAILED when it timed out. */
 int asl__sleep_until(asl_exec *ex, int64_t target_ms);
+
+/* The execution's platform (clock, sleep, randomness, threads) and allocator: the host's, or
+ * the built-in ones. */
+static inline const asl_platform *asl__platform(const asl_exec *ex)
+{
+	return ex->opts.platform ? ex->opts.platform : asl_platform_default();
+}
+static inline const asl_allocator *asl__allocator(const asl_exec *ex)
+{
+	return ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
+}
+/* Random bytes from the platform: 0, or -1 when it has none. */
+static inline int asl__random(const asl_exec *ex, void *buf, size_t len)
+{
+	const asl_platform *pf = asl__platform(ex);
+	return pf->random(pf->user, buf, len);
+}
 
 #endif

@@ -1,5 +1,5 @@
-/* Bump-pointer arenas: the only place the runtime obtains memory from the host allocator. */
-#include <stdlib.h>
+/* Bump-pointer arenas over the host's allocator (asl_default_allocator, the platform's, when
+ * the host gives none). */
 #include <string.h>
 
 #include "asl/json.h"
@@ -16,29 +16,10 @@ struct asl_chunk {
 	max_align_t data[];
 };
 
-static void *malloc_alloc(void *user, size_t size)
-{
-	(void)user;
-	return malloc(size);
-}
-
-static void malloc_release(void *user, void *block)
-{
-	(void)user;
-	free(block);
-}
-
-static const asl_allocator malloc_allocator = {malloc_alloc, malloc_release, NULL};
-
-const asl_allocator *asl_default_allocator(void)
-{
-	return &malloc_allocator;
-}
-
 void asl_arena_init(asl_arena *arena, const asl_allocator *allocator)
 {
 	memset(arena, 0, sizeof *arena);
-	arena->allocator = allocator ? allocator : &malloc_allocator;
+	arena->allocator = allocator ? allocator : asl_default_allocator();
 }
 
 static asl_chunk *new_chunk(asl_arena *arena, size_t at_least)

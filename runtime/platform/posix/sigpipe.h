@@ -1,8 +1,8 @@
 /* Writing to pipes and sockets without SIGPIPE while leaving the signal's disposition alone:
  * it belongs to the program embedding the runtime. The signal is blocked in the calling thread
  * (where a failed write raises it) for the duration, and one raised meanwhile is consumed. */
-#ifndef ASL_PLATFORM_SIGPIPE_H
-#define ASL_PLATFORM_SIGPIPE_H
+#ifndef ASL_POSIX_SIGPIPE_H
+#define ASL_POSIX_SIGPIPE_H
 
 #include <signal.h>
 

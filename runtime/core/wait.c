@@ -1,7 +1,6 @@
 /* Wait states: delays from literals and paths, checked the way AWS checks them. */
 #include <math.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 
 /* AWS rejects waits ending more than ~2^31 seconds away. */
@@ -24,6 +23,7 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 	}
 	int64_t delta = target_ms - asl__now(ex);
 	if (delta > 0) {
+		const asl_platform *pf = asl__platform(ex);
 		double scale = ex->opts.wait_scale > 0 ? ex->opts.wait_scale : 0; /* NaN: 0 */
 		double scaled = (double)delta * scale;
 		int64_t real = scaled < ASL_MS_FOREVER ? (int64_t)scaled : (int64_t)ASL_MS_FOREVER;
@@ -33,10 +33,10 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 			for (int64_t left = real; left > 0; left -= 50) {
 				if (asl__cancelled(ex))
 					return asl_fail(ex, "States.Runtime", "cancelled");
-				asl_platform_sleep_ms(left < 50 ? left : 50);
+				pf->sleep_ms(pf->user, left < 50 ? left : 50);
 			}
 		} else {
-			asl_platform_sleep_ms(real);
+			pf->sleep_ms(pf->user, real);
 		}
 		int64_t skipped = real < delta ? delta - real : 0;
 		const int64_t forever = (int64_t)ASL_MS_FOREVER;

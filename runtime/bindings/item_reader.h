@@ -4,9 +4,10 @@
 
 #include <stdio.h>
 
-#include "exec.h"
+#include "services.h"
 
-typedef struct item_reader {
+struct item_reader {
+	const asl_allocator *al; /* the execution's: the line buffer and a JSON file's text */
 	const asl_item_reader *spec;
 	FILE *f;
 	char *line;
@@ -16,7 +17,7 @@ typedef struct item_reader {
 	asl_arena arena;       /* a JSON document or the CSV header row */
 	asl_value *json;
 	const asl_value *headers;
-} item_reader;
+};
 
 /* S3_ROOT/BUCKET/KEY, in the current heap (for messages). */
 const char *asl__s3_path(asl_exec *ex, const char *bucket, const char *key);

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "asl/platform.h"
-#include "platform_sigpipe.h"
+#include "sigpipe.h"
 
 #define MAX_CAPTURE (64u << 20) /* refuse to buffer more than this from one command */
 #define POLL_EXIT_MS 10         /* without a pidfd, how often to look whether it exited */

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "asl/platform.h"
 #include "exec.h"
 
 /* Error names are compared with their lengths: "A\u0000B" is not "A". */
@@ -64,8 +63,8 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempt
 		if (attempts[i] >= r->max_attempts)
 			return 0;
 		uint32_t rnd = 0;
-		if (r->jitter_full)
-			asl_platform_random(&rnd, sizeof rnd);
+		if (r->jitter_full && asl__random(ex, &rnd, sizeof rnd) < 0)
+			rnd = 0; /* no randomness: the shortest delay */
 		int64_t delay = asl__retry_delay_ms(r, attempts[i], rnd);
 		attempts[i]++;
 		clear_error(ex);

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "platform_sigpipe.h"
+#include "sigpipe.h"
 
 static void pipe_set(sigset_t *set)
 {

@@ -10,16 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "asl/platform.h"
+#include "posix.h"
 
-int64_t asl_platform_now_ms(void)
+int64_t asl__posix_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void asl_platform_sleep_ms(int64_t ms)
+void asl__posix_sleep_ms(int64_t ms)
 {
 	if (ms <= 0)
 		return;
@@ -28,7 +28,7 @@ void asl_platform_sleep_ms(int64_t ms)
 		;
 }
 
-int asl_platform_random(void *buf, size_t len)
+int asl__posix_random(void *buf, size_t len)
 {
 	unsigned char *p = buf;
 	while (len > 0) {

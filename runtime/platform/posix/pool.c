@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "asl/platform.h"
+#include "posix.h"
 
 typedef struct batch {
 	asl_job_fn fn;
@@ -28,7 +28,7 @@ struct asl_lock {
 	pthread_mutex_t m;
 };
 
-int asl_platform_cpu_count(void)
+int asl__posix_cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
@@ -75,7 +75,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-asl_pool *asl_platform_pool_new(int threads)
+asl_pool *asl__posix_pool_new(int threads)
 {
 	asl_pool *p = calloc(1, sizeof *p);
 	if (!p)
@@ -92,7 +92,7 @@ asl_pool *asl_platform_pool_new(int threads)
 	return p;
 }
 
-void asl_platform_pool_free(asl_pool *p)
+void asl__posix_pool_free(asl_pool *p)
 {
 	if (!p)
 		return;
@@ -109,7 +109,7 @@ void asl_platform_pool_free(asl_pool *p)
 	free(p);
 }
 
-void asl_platform_pool_run(asl_pool *p, asl_job_fn fn, void *const *args, size_t n,
+void asl__posix_pool_run(asl_pool *p, asl_job_fn fn, void *const *args, size_t n,
 			   int max_concurrency)
 {
 	batch b = {fn, args, n, 0, 0, 0, max_concurrency, NULL, NULL};
@@ -137,7 +137,7 @@ void asl_platform_pool_run(asl_pool *p, asl_job_fn fn, void *const *args, size_t
 	pthread_mutex_unlock(&p->lock);
 }
 
-asl_lock *asl_platform_lock_new(void)
+asl_lock *asl__posix_lock_new(void)
 {
 	asl_lock *l = malloc(sizeof *l);
 	if (l)
@@ -145,7 +145,7 @@ asl_lock *asl_platform_lock_new(void)
 	return l;
 }
 
-void asl_platform_lock_free(asl_lock *l)
+void asl__posix_lock_free(asl_lock *l)
 {
 	if (l) {
 		pthread_mutex_destroy(&l->m);
@@ -153,12 +153,12 @@ void asl_platform_lock_free(asl_lock *l)
 	}
 }
 
-void asl_platform_lock(asl_lock *l)
+void asl__posix_lock(asl_lock *l)
 {
 	pthread_mutex_lock(&l->m);
 }
 
-void asl_platform_unlock(asl_lock *l)
+void asl__posix_unlock(asl_lock *l)
 {
 	pthread_mutex_unlock(&l->m);
 }

@@ -1,0 +1,29 @@
+/* Runtime-internal: the bindings layer's entries, gathered into the core's services table
+ * (services.c). */
+#ifndef ASL_BINDINGS_H
+#define ASL_BINDINGS_H
+
+#include <stdio.h>
+
+#include "exec.h"
+#include "services.h"
+
+/* read_stream.c: asl_read_stream with the text in `al` (released with it). */
+char *asl__read_stream(FILE *f, const asl_allocator *al, size_t max, size_t *len, int *too_big);
+
+/* remote_tasks.c: exec:COMMAND and http(s)://URL bindings (asl__task_runner.run). */
+asl_value *asl__run_exec(asl_exec *ex, const asl_task *task, const char *binding,
+			 asl_value *input, double timeout, double heartbeat);
+asl_value *asl__run_http(asl_exec *ex, const asl_task *task, const char *binding,
+			 asl_value *input, double timeout, double heartbeat);
+/* mock.c (asl__services.mock_invoke). */
+int asl__mock_invoke(asl_exec *ex, asl_value **result);
+/* result_writer.c (asl__services.writer_*). */
+int asl__writer_open(asl_exec *ex, const asl_result_writer *spec, asl_value *map_input,
+		     result_writer **out);
+void asl__writer_add(asl_exec *ex, result_writer *w, const asl_value *input,
+		     const asl_value *output, asl_arena *a);
+asl_value *asl__writer_finish(asl_exec *ex, result_writer *w);
+void asl__writer_free(asl_exec *ex, result_writer *w);
+
+#endif

@@ -1,0 +1,174 @@
+/* Task states: finding a resource's binding and calling it (a linked C handler here; a
+ * command, an HTTP endpoint or a mocked response through the bindings layer, services.h), with
+ * AWS's error semantics for what comes back. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exec.h"
+#include "services.h"
+
+asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task)
+{
+	asl_value *raw = asl_enter(ex, index);
+	ex->retryable = 1;
+	ex->retry_count = 0;
+	ex->task = task;
+	return raw;
+}
+
+/* `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` -> NAME. */
+static int lambda_name(const char *resource, const char **name, size_t *len)
+{
+	const char *f = strstr(resource, ":function:");
+	if (strncmp(resource, "arn:", 4) != 0 || !f)
+		return 0;
+	*name = f + 10;
+	const char *colon = strchr(*name, ':');
+	*len = colon ? (size_t)(colon - *name) : strlen(*name);
+	return 1;
+}
+
+static int matches(const char *pattern, const char *resource)
+{
+	if (!strcmp(pattern, resource))
+		return 1;
+	const char *name;
+	size_t len;
+	return lambda_name(resource, &name, &len) && strlen(pattern) == len &&
+	       !strncmp(pattern, name, len);
+}
+
+static const char *find_binding(asl_exec *ex, const char *resource)
+{
+	for (size_t i = 0; i < ex->opts.binding_count; i++)
+		if (matches(ex->opts.bindings[i].resource, resource))
+			return ex->opts.bindings[i].binding;
+	for (int i = 0; i < ex->machine->binding_count; i++)
+		if (matches(ex->machine->bindings[i].resource, resource))
+			return ex->machine->bindings[i].binding;
+	return NULL;
+}
+
+static const asl_handler *find_handler(asl_exec *ex, const char *name)
+{
+	for (size_t i = 0; i < ex->opts.handler_count; i++)
+		if (!strcmp(ex->opts.handlers[i].name, name))
+			return &ex->opts.handlers[i];
+	for (int i = 0; i < ex->machine->handler_count; i++)
+		if (!strcmp(ex->machine->handlers[i].name, name))
+			return &ex->machine->handlers[i];
+	return NULL;
+}
+
+asl_value *asl__task_failed(asl_exec *ex, const char *error, const char *fmt, const char *a,
+			    const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
+	char *cause = asl_arena_alloc(asl_heap(ex), n);
+	if (!cause) {
+		asl_fail_oom(ex);
+		return NULL;
+	}
+	snprintf(cause, n, fmt, a, b);
+	asl_fail(ex, error, cause);
+	return NULL;
+}
+
+static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_value *input,
+			double timeout)
+{
+	const asl_handler *h = find_handler(ex, name);
+	if (!h)
+		return asl__task_failed(ex, "States.TaskFailed",
+				   "The C handler '%s' for resource '%s' is not linked in (aslc --link "
+				   "FILE, or register it through asl_options.handlers).", name,
+				   t->resource);
+	asl_task_call call = {t->resource, ex->machine->state_names[ex->state], input,
+			      asl_heap(ex), h->user, NULL, NULL, NULL};
+	int64_t start = asl__now(ex);
+	int rc = h->fn(&call);
+	if (timeout > 0 && (double)(asl__now(ex) - start) > timeout * 1000)
+		return asl__task_failed(ex, "States.Timeout", "The task '%s' ran longer than its %s.",
+				   t->resource, "TimeoutSeconds");
+	if (rc != ASL_TASK_OK) {
+		asl_fail(ex, call.error ? call.error : "States.TaskFailed", call.cause);
+		return NULL;
+	}
+	if (!call.result && asl_heap(ex)->failed)
+		return asl_fail_oom(ex), NULL; /* the handler's result did not fit */
+	if (!call.result)
+		return asl__task_failed(ex, "States.TaskFailed", "The C handler '%s' of '%s' returned "
+							     "success without a result.", name,
+				   t->resource);
+	return call.result;
+}
+
+/* The bindings layer's runner for `binding` (exec:, http://, ...), if any. */
+static const asl__task_runner *find_runner(const char *binding)
+{
+	const asl__services *sv = asl__services_default();
+	for (size_t i = 0; i < sv->runner_count; i++)
+		if (!strncmp(binding, sv->runners[i].prefix, strlen(sv->runners[i].prefix)))
+			return &sv->runners[i];
+	return NULL;
+}
+
+asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
+			double heartbeat)
+{
+	asl_value *result = NULL;
+	if (asl__past_deadline(ex))
+		return asl__time_out(ex), NULL;
+	const asl__services *sv = asl__services_default();
+	if (!sv->mock_invoke || !sv->mock_invoke(ex, &result)) {
+		const char *b = find_binding(ex, t->resource);
+		if (!b)
+			return asl__task_failed(ex, "States.TaskFailed",
+					   "No binding for the resource '%s'. Bind it with --task "
+					   "'%s=BINDING' (c:SYMBOL, exec:COMMAND, http(s)://URL or "
+					   "mock:).", t->resource, t->resource);
+		const asl__task_runner *runner;
+		if (!strncmp(b, "c:", 2))
+			result = run_c(ex, t, b + 2, input, timeout);
+		else if ((runner = find_runner(b)))
+			result = runner->run(ex, t, b, input, timeout, heartbeat);
+		else if (!strcmp(b, "mock:"))
+			return asl__task_failed(ex, "States.TaskFailed",
+					   "The resource '%s' is bound to mock: but the mock test case "
+					   "has no response for this state%s.", t->resource,
+					   ex->opts.mock_config ? "" : " (no --mock-config given)");
+		else
+			return asl__task_failed(ex, "States.TaskFailed", "Unknown binding '%s' for '%s'.", b,
+					   t->resource);
+	}
+	/* a C handler cannot be interrupted: the execution's timeout applies when it returns */
+	if (asl__past_deadline(ex) && !ex->timed_out)
+		return asl__time_out(ex), NULL;
+	size_t size = result ? asl_json_size(result, ASL_PAYLOAD_LIMIT) : 0;
+	if (size == ASL_TOO_DEEP)
+		return asl__task_failed(ex, "States.TaskFailed", "The result of '%s' is nested more than "
+							     "%s levels deep.", t->resource, "512");
+	if (size > ASL_PAYLOAD_LIMIT)
+		return asl__task_failed(ex, "States.DataLimitExceeded",
+				   "The state/task '%s' returned a result with a size exceeding the "
+				   "maximum number of bytes service limit.%s", t->resource, "");
+	return result;
+}
+
+double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
+			const asl_value *v)
+{
+	if (!v) {
+		if (!asl__fail_unassigned(ex, path))
+			asl_fail_path(ex, path);
+		return -1;
+	}
+	if (v->type != ASL_NUMBER || !asl_is_integral(v) || v->u.number < 1 ||
+	    v->u.number > 99999999) {
+		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
+				     "positive integer: %s", field, asl__json(ex, v), path->text);
+		return -1;
+	}
+	return v->u.number;
+}
