@@ -149,7 +149,10 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		r->json = asl_parse(a, text, n, 0, &perr);
 		r->al->release(r->al->user, text);
 		if (!r->json)
-			return reader_fail(ex, "The object is not valid JSON (%s).", perr.message);
+			return perr.code == ASL_JSON_NOMEM
+				       ? asl_fail_oom(ex)
+				       : reader_fail(ex, "The object is not valid JSON (%s).",
+						     perr.message);
 		if (r->json->type != ASL_ARRAY)
 			return reader_fail(ex, "%s", "Attempting to map over non-iterable node.");
 	} else if (!strcmp(spec->input_type, "CSV") && spec->headers_first_row) {
@@ -200,6 +203,8 @@ int asl__reader_next(asl_exec *ex, item_reader *r, asl_arena *a, asl_value **ite
 		if (!strcmp(type, "JSONL")) {
 			asl_parse_error perr;
 			*item = asl_parse(a, r->line, r->len, 0, &perr);
+			if (!*item && perr.code == ASL_JSON_NOMEM)
+				return asl_fail_oom(ex);
 			if (!*item) {
 				char where[64];
 				snprintf(where, sizeof where, "%zu", r->pos);

@@ -92,7 +92,9 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 	} else {
 		asl_parse_error perr;
 		result = asl_parse(asl_heap(ex), r.out, r.out_len, 0, &perr);
-		if (!result) {
+		if (!result && perr.code == ASL_JSON_NOMEM) {
+			asl_fail_oom(ex);
+		} else if (!result) {
 			snprintf(detail, sizeof detail, "line %d, column %d: %s", perr.line,
 				 perr.column, perr.message);
 			asl__task_failed(ex, "States.TaskFailed",
@@ -140,7 +142,9 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 	} else {
 		asl_parse_error perr;
 		result = asl_parse(asl_heap(ex), r.body, r.body_len, 0, &perr);
-		if (!result)
+		if (!result && perr.code == ASL_JSON_NOMEM)
+			asl_fail_oom(ex);
+		else if (!result)
 			asl__task_failed(ex, "States.TaskFailed", "The response of %s is not JSON (%s).", url,
 				    perr.message);
 	}

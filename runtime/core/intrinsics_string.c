@@ -107,6 +107,10 @@ asl_value *asl_fn_string_to_json(asl_exec *ex, asl_value **args, int n)
 		return asl_null(); /* AWS: blank text is null */
 	asl_parse_error err;
 	asl_value *v = asl_parse(asl_heap(ex), s, len, 0, &err);
+	if (!v && err.code == ASL_JSON_NOMEM) {
+		asl_fail_oom(ex);
+		return NULL;
+	}
 	if (!v)
 		return asl_fail_intrinsic(ex, "States.StringToJson: invalid JSON at column %d: %s",
 					  err.column, err.message);
