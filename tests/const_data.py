@@ -49,17 +49,17 @@ def check(args, definition, work):
     c_file = os.path.join(work, "m.c")
     r = subprocess.run([args.aslc, "--emit-c", definition, "-o", c_file], capture_output=True, text=True)
     if r.returncode != 0:
-        return ["aslc failed: " + r.stderr.strip()]
+        return ["aslc failed: " + r.stderr.strip()], 0
     names = set(DATA_DEF.findall(open(c_file).read()))
     if not names:
-        return ["no data definitions found in the generated C (pattern out of date?)"]
+        return ["no data definitions found in the generated C (pattern out of date?)"], 0
     problems = []
     for mode, flags in (("static", ["-fno-pic", "-fno-pie"]), ("pie", ["-fPIE"])):
         obj = os.path.join(work, mode + ".o")
         cc = subprocess.run([args.cc, "-std=c11", "-O0", "-c", "-I" + args.include, *flags, c_file,
                              "-o", obj], capture_output=True, text=True)
         if cc.returncode != 0:
-            return [cc.stderr.strip()]
+            return [cc.stderr.strip()], 0
         kinds, sections = symbols(obj, mode)
         for name in sorted(names):
             if name not in kinds:
@@ -71,7 +71,7 @@ def check(args, definition, work):
                 problems.append(f"{mode}: {name} is in {sections.get(name, '?')}")
         writable = [n for n, k in kinds.items() if k in "dDbBgGsSC" and mode == "static"]
         problems += [f"{mode}: {n} is writable data (nm '{kinds[n]}')" for n in writable if n not in names]
-    return problems
+    return problems, len(names)
 
 
 def main():
@@ -83,16 +83,17 @@ def main():
     args = ap.parse_args()
     defs = sorted(os.path.join(root, f) for d in args.dirs for root, _, files in os.walk(d)
                   for f in files if f.endswith(".asl.json"))
-    failed = 0
+    failed = tables = 0
     with tempfile.TemporaryDirectory() as work:
         for d in defs:
-            problems = check(args, d, work)
+            problems, n = check(args, d, work)
+            tables += n
             if problems:
                 failed += 1
                 print(f"FAIL {d}")
                 for p in problems[:10]:
                     print("   ", p)
-    print(f"{len(defs) - failed} passed, {failed} failed")
+    print(f"{len(defs) - failed} passed, {failed} failed ({tables} tables and constants)")
     return 0 if defs and not failed else 1
 
 
