@@ -81,35 +81,35 @@ static int constant(emitter *e, const asl_value *v)
 	int id = e->counter++;
 	if (v->type == ASL_ARRAY) {
 		if (n) {
-			fprintf(e->out, "static asl_value *A%d_[] = {", id);
+			fprintf(e->out, "static asl_value *const A%d_[] = {", id);
 			for (size_t i = 0; i < n; i++) {
 				emit_list_separator(e->out, i);
-				fprintf(e->out, "&L%d_", ids[i]);
+				fprintf(e->out, "ASL_CONST_VALUE(&L%d_)", ids[i]);
 			}
-			fprintf(e->out, "};\nstatic asl_value L%d_ = ASL_STATIC_ARRAY(A%d_, %zu);\n", id,
+			fprintf(e->out, "};\nstatic const asl_value L%d_ = ASL_STATIC_ARRAY(A%d_, %zu);\n", id,
 				id, n);
 		} else {
-			fprintf(e->out, "static asl_value L%d_ = ASL_STATIC_ARRAY(NULL, 0);\n", id);
+			fprintf(e->out, "static const asl_value L%d_ = ASL_STATIC_ARRAY(NULL, 0);\n", id);
 		}
 		return id;
 	}
 	if (v->type == ASL_OBJECT) {
 		if (n) {
-			fprintf(e->out, "static asl_member M%d_[] = {\n", id);
+			fprintf(e->out, "static const asl_member M%d_[] = {\n", id);
 			for (size_t i = 0; i < n; i++) {
 				const asl_member *m = &v->u.object.members[i];
 				fputs("\t{", e->out);
 				emit_c_text(e, e->out, m->key, m->key_len);
-				fprintf(e->out, ", %zu, &L%d_},\n", m->key_len, ids[i]);
+				fprintf(e->out, ", %zu, ASL_CONST_VALUE(&L%d_)},\n", m->key_len, ids[i]);
 			}
-			fprintf(e->out, "};\nstatic asl_value L%d_ = ASL_STATIC_OBJECT(M%d_, %zu);\n", id,
+			fprintf(e->out, "};\nstatic const asl_value L%d_ = ASL_STATIC_OBJECT(M%d_, %zu);\n", id,
 				id, n);
 		} else {
-			fprintf(e->out, "static asl_value L%d_ = ASL_STATIC_OBJECT(NULL, 0);\n", id);
+			fprintf(e->out, "static const asl_value L%d_ = ASL_STATIC_OBJECT(NULL, 0);\n", id);
 		}
 		return id;
 	}
-	fprintf(e->out, "static asl_value L%d_ = ", id);
+	fprintf(e->out, "static const asl_value L%d_ = ", id);
 	switch (v->type) {
 	case ASL_NULL:
 		fputs("ASL_STATIC_NULL", e->out);
@@ -388,7 +388,7 @@ static int call_fn(emitter *e, const intrinsic *call, const char *key, const cha
 	for (int i = 0; i < call->nargs; i++) {
 		const iarg *a = &call->args[i];
 		if (a->kind == IA_LITERAL) {
-			fprintf(out, "\ta[%d] = &L%d_;\n", i, emit_constant(e, a->literal, slot));
+			fprintf(out, "\ta[%d] = ASL_CONST_VALUE(&L%d_);\n", i, emit_constant(e, a->literal, slot));
 		} else if (a->kind == IA_CALL) {
 			int sub = call_fn(e, a->call, key, slot);
 			fprintf(out, "\tif (!(a[%d] = i%d_(ex, in)))\n\t\treturn NULL;\n", i, sub);
@@ -430,7 +430,7 @@ static void build_value(emitter *e, const ir_expr *x, int depth, FILE *out, int 
 	if (need > *vars)
 		*vars = need;
 	if (x->kind == IR_CONST) {
-		fprintf(out, "\tv%d = &L%d_;\n", depth, emit_constant(e, x->constant, x->slot));
+		fprintf(out, "\tv%d = ASL_CONST_VALUE(&L%d_);\n", depth, emit_constant(e, x->constant, x->slot));
 		return;
 	}
 	int child = depth + 1;

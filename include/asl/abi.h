@@ -44,7 +44,14 @@ typedef struct asl_machine {
  * asl.h too, for embedders). */
 int asl_main(int argc, char **argv, const asl_machine *machine);
 
-/* Static constants in generated code. */
+/* Static constants in generated code. They are `const` (read-only data; on a microcontroller
+ * they stay in flash), yet values travel as `asl_value *`: no value is ever written once built
+ * (json.h), and a static one (ASL_FLAG_STATIC) never, not even by asl_copy or the compaction,
+ * which share it. So generated code lends a constant out through ASL_CONST_VALUE, the one place
+ * its const is cast away (defined behaviour, as nothing writes through the result); the
+ * array and object initializers below do the same for their item and member tables, which
+ * generated code declares `asl_value *const A_[]` and `const asl_member M_[]`. */
+#define ASL_CONST_VALUE(p) ((asl_value *)(p))
 #define ASL_STATIC_NULL {ASL_NULL, ASL_FLAG_STATIC, 0, 0, {.number = 0}}
 #define ASL_STATIC_BOOL(b) {ASL_BOOL, ASL_FLAG_STATIC, (b), 0, {.number = 0}}
 #define ASL_STATIC_NUMBER(x, isint) \
@@ -55,9 +62,9 @@ int asl_main(int argc, char **argv, const asl_machine *machine);
 	 {.number = (x), .number_text = (text)}}
 #define ASL_STATIC_STRING(s, n) {ASL_STRING, ASL_FLAG_STATIC, 0, 0, {.string = {(s), (n)}}}
 #define ASL_STATIC_ARRAY(items, n) \
-	{ASL_ARRAY, ASL_FLAG_STATIC, 0, 0, {.array = {(items), (n), (n)}}}
+	{ASL_ARRAY, ASL_FLAG_STATIC, 0, 0, {.array = {(asl_value **)(items), (n), (n)}}}
 #define ASL_STATIC_OBJECT(members, n) \
-	{ASL_OBJECT, ASL_FLAG_STATIC, 0, 0, {.object = {(members), (n), (n)}}}
+	{ASL_OBJECT, ASL_FLAG_STATIC, 0, 0, {.object = {(asl_member *)(members), (n), (n)}}}
 
 /* ---- state entry and exit ---- */
 /* Marks state `index` as entered and returns its raw input. */
@@ -254,8 +261,8 @@ int asl_failed(asl_exec *ex);
 /* Fail state: Error/Cause from literals or paths (each may be NULL). */
 int asl_fail_state(asl_exec *ex, const asl_value *error, const asl_value *cause);
 /* Fail state ErrorPath/CausePath: the value must be a string. */
-int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, asl_value *error,
-			const asl_path *cause_path, asl_value *cause);
+int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, const asl_value *error,
+			const asl_path *cause_path, const asl_value *cause);
 
 /* ---- intrinsic functions ----
  * Each takes its evaluated arguments (aslc checked their number) and returns the result, or

@@ -57,7 +57,8 @@ typedef enum asl_type {
 
 enum {
 	ASL_FLAG_INTEGER = 1, /* number was written without fraction or exponent */
-	ASL_FLAG_STATIC = 2   /* value lives in static storage (generated code), never copied */
+	ASL_FLAG_STATIC = 2   /* value lives in static storage (generated code), perhaps read-only:
+			       * never copied, never written */
 };
 
 typedef struct asl_value asl_value;

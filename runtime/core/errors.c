@@ -175,8 +175,8 @@ static int fail_field_missing(asl_exec *ex, const char *field, const asl_path *p
 				path->text, field, asl__json(ex, ex->data));
 }
 
-int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, asl_value *error,
-			const asl_path *cause_path, asl_value *cause)
+int asl_fail_state_path(asl_exec *ex, const asl_path *error_path, const asl_value *error,
+			const asl_path *cause_path, const asl_value *cause)
 {
 	if (error_path && !error)
 		return fail_field_missing(ex, "ErrorPath", error_path);

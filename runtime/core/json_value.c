@@ -5,14 +5,16 @@
 
 #include "asl/json.h"
 
-static asl_value null_value = {.type = ASL_NULL, .flags = ASL_FLAG_STATIC};
-static asl_value true_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 1};
-static asl_value false_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 0};
+/* Read-only like the constants of generated code: a static value is never written, so the
+ * casts that lend them out as `asl_value *` are safe. */
+static const asl_value null_value = {.type = ASL_NULL, .flags = ASL_FLAG_STATIC};
+static const asl_value true_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 1};
+static const asl_value false_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 0};
 
-asl_value *asl_null(void) { return &null_value; }
-asl_value *asl_true(void) { return &true_value; }
-asl_value *asl_false(void) { return &false_value; }
-asl_value *asl_bool(int b) { return b ? &true_value : &false_value; }
+asl_value *asl_null(void) { return (asl_value *)&null_value; }
+asl_value *asl_true(void) { return (asl_value *)&true_value; }
+asl_value *asl_false(void) { return (asl_value *)&false_value; }
+asl_value *asl_bool(int b) { return (asl_value *)(b ? &true_value : &false_value); }
 
 static asl_value *new_value(asl_arena *arena, asl_type type)
 {

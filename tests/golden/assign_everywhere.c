@@ -12,7 +12,7 @@ static int s7_(asl_exec *ex);
 static int s8_(asl_exec *ex);
 
 /* P.Assign */
-static asl_value L0_ = ASL_STATIC_NUMBER(0, 1);
+static const asl_value L0_ = ASL_STATIC_NUMBER(0, 1);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "name", .key_len = 4},
 };
@@ -27,7 +27,7 @@ static asl_value *t3_(asl_exec *ex, asl_value *in);
 static const int V4_[] = {0, 1, 2};
 /* W.Assign */
 static const asl_path P5_ = {"$count", NULL, 0, 1, 0};
-static asl_value L6_ = ASL_STATIC_NUMBER(1, 1);
+static const asl_value L6_ = ASL_STATIC_NUMBER(1, 1);
 static asl_value *i7_(asl_exec *ex, asl_value *in);
 static asl_value *t8_(asl_exec *ex, asl_value *in);
 static const int V9_[] = {0};
@@ -37,19 +37,19 @@ static const asl_rule R10_[] = {
 };
 static const int N10_[] = {3, 3};
 /* C.Choices.Assign */
-static asl_value L11_ = ASL_STATIC_STRING("pos", 3);
-static asl_member M12_[] = {
-	{"branch", 6, &L11_},
+static const asl_value L11_ = ASL_STATIC_STRING("pos", 3);
+static const asl_member M12_[] = {
+	{"branch", 6, ASL_CONST_VALUE(&L11_)},
 };
-static asl_value L12_ = ASL_STATIC_OBJECT(M12_, 1);
+static const asl_value L12_ = ASL_STATIC_OBJECT(M12_, 1);
 static asl_value *t13_(asl_exec *ex, asl_value *in);
 static const int V14_[] = {4};
 /* C.Assign */
-static asl_value L15_ = ASL_STATIC_BOOL(1);
-static asl_member M16_[] = {
-	{"seen", 4, &L15_},
+static const asl_value L15_ = ASL_STATIC_BOOL(1);
+static const asl_member M16_[] = {
+	{"seen", 4, ASL_CONST_VALUE(&L15_)},
 };
-static asl_value L16_ = ASL_STATIC_OBJECT(M16_, 1);
+static const asl_value L16_ = ASL_STATIC_OBJECT(M16_, 1);
 static asl_value *t17_(asl_exec *ex, asl_value *in);
 static const int V18_[] = {3};
 static const asl_task T19_ = {"arn:aws:lambda:us-east-1:000000000000:function:work", 0};
@@ -123,7 +123,7 @@ static asl_value *t3_(asl_exec *ex, asl_value *in)
 	asl_arena *a = asl_heap(ex);
 	asl_value *v0, *v1, *v2;
 	v0 = asl_object(a, 3);
-	v1 = &L0_;
+	v1 = ASL_CONST_VALUE(&L0_);
 	if (asl_object_append(a, v0, "count", 5, v1) < 0)
 		return NULL;
 	if (!(v1 = p1_(ex, in)))
@@ -161,7 +161,7 @@ static asl_value *i7_(asl_exec *ex, asl_value *in) /* States.MathAdd */
 	asl_value *a[2];
 	if (!(a[0] = asl_var(ex, 0)))
 		return asl_fail_template(ex, &P5_, "count.$", in);
-	a[1] = &L6_;
+	a[1] = ASL_CONST_VALUE(&L6_);
 	return asl_fn_math_add(ex, a, 2);
 }
 
@@ -200,7 +200,7 @@ static asl_value *t13_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	asl_value *v0;
-	v0 = &L12_;
+	v0 = ASL_CONST_VALUE(&L12_);
 	return v0;
 }
 
@@ -210,7 +210,7 @@ static asl_value *t17_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	asl_value *v0;
-	v0 = &L16_;
+	v0 = ASL_CONST_VALUE(&L16_);
 	return v0;
 }
 

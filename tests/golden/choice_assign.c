@@ -26,14 +26,14 @@ static const asl_seg S3_[] = {
 	{.kind = ASL_SEG_KEY, .key = "p", .key_len = 1},
 };
 static const asl_path P3_ = {"$.p", S3_, 1, 1, -1};
-static asl_value L4_ = ASL_STATIC_STRING("a*b\134*", 5);
+static const asl_value L4_ = ASL_STATIC_STRING("a*b\134*", 5);
 static const asl_path P5_ = {"$v", NULL, 0, 1, 0};
 static const asl_seg S6_[] = {
 	{.kind = ASL_SEG_KEY, .key = "Execution", .key_len = 9},
 	{.kind = ASL_SEG_KEY, .key = "Name", .key_len = 4},
 };
 static const asl_path P6_ = {"$$.Execution.Name", S6_, 2, 1, -1};
-static asl_value L7_ = ASL_STATIC_STRING("zz", 2);
+static const asl_value L7_ = ASL_STATIC_STRING("zz", 2);
 static const asl_seg S8_[] = {
 	{.kind = ASL_SEG_KEY, .key = "q", .key_len = 1},
 };
@@ -65,19 +65,19 @@ static const asl_rule R11_[] = {
 };
 static const int N11_[] = {4, 5, 2, 6, 7, 8, 9, 10, 4, 3};
 /* C.Choices.Assign */
-static asl_value L12_ = ASL_STATIC_STRING("ts", 2);
-static asl_member M13_[] = {
-	{"w", 1, &L12_},
+static const asl_value L12_ = ASL_STATIC_STRING("ts", 2);
+static const asl_member M13_[] = {
+	{"w", 1, ASL_CONST_VALUE(&L12_)},
 };
-static asl_value L13_ = ASL_STATIC_OBJECT(M13_, 1);
+static const asl_value L13_ = ASL_STATIC_OBJECT(M13_, 1);
 static asl_value *t14_(asl_exec *ex, asl_value *in);
 static const int V15_[] = {2};
 /* C.Assign */
-static asl_value L16_ = ASL_STATIC_STRING("dflt", 4);
-static asl_member M17_[] = {
-	{"d", 1, &L16_},
+static const asl_value L16_ = ASL_STATIC_STRING("dflt", 4);
+static const asl_member M17_[] = {
+	{"d", 1, ASL_CONST_VALUE(&L16_)},
 };
-static asl_value L17_ = ASL_STATIC_OBJECT(M17_, 1);
+static const asl_value L17_ = ASL_STATIC_OBJECT(M17_, 1);
 static asl_value *t18_(asl_exec *ex, asl_value *in);
 static const int V19_[] = {1};
 /* C.OutputPath */
@@ -93,19 +93,19 @@ static asl_value *t22_(asl_exec *ex, asl_value *in);
 static const asl_path P23_ = {"$d", NULL, 0, 1, 1};
 static asl_value *t24_(asl_exec *ex, asl_value *in);
 /* N1.Result */
-static asl_value L25_ = ASL_STATIC_NUMBER(1, 1);
+static const asl_value L25_ = ASL_STATIC_NUMBER(1, 1);
 /* N2.Result */
-static asl_value L26_ = ASL_STATIC_NUMBER(2, 1);
+static const asl_value L26_ = ASL_STATIC_NUMBER(2, 1);
 /* N3.Result */
-static asl_value L27_ = ASL_STATIC_NUMBER(3, 1);
+static const asl_value L27_ = ASL_STATIC_NUMBER(3, 1);
 /* N4.Result */
-static asl_value L28_ = ASL_STATIC_NUMBER(4, 1);
+static const asl_value L28_ = ASL_STATIC_NUMBER(4, 1);
 /* N5.Result */
-static asl_value L29_ = ASL_STATIC_NUMBER(5, 1);
+static const asl_value L29_ = ASL_STATIC_NUMBER(5, 1);
 /* N6.Result */
-static asl_value L30_ = ASL_STATIC_NUMBER(6, 1);
+static const asl_value L30_ = ASL_STATIC_NUMBER(6, 1);
 /* N7.Result */
-static asl_value L31_ = ASL_STATIC_NUMBER(7, 1);
+static const asl_value L31_ = ASL_STATIC_NUMBER(7, 1);
 
 /* A.Assign */
 static asl_value *p0_(asl_exec *ex, asl_value *v)
@@ -149,7 +149,7 @@ static asl_value *t14_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	asl_value *v0;
-	v0 = &L13_;
+	v0 = ASL_CONST_VALUE(&L13_);
 	return v0;
 }
 
@@ -159,7 +159,7 @@ static asl_value *t18_(asl_exec *ex, asl_value *in)
 	(void)ex;
 	(void)in;
 	asl_value *v0;
-	v0 = &L17_;
+	v0 = ASL_CONST_VALUE(&L17_);
 	return v0;
 }
 
@@ -253,7 +253,7 @@ static int s4_(asl_exec *ex)
 {
 	asl_enter(ex, 4);
 	asl_value *res, *out;
-	res = &L25_;
+	res = ASL_CONST_VALUE(&L25_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -263,7 +263,7 @@ static int s5_(asl_exec *ex)
 {
 	asl_enter(ex, 5);
 	asl_value *res, *out;
-	res = &L26_;
+	res = ASL_CONST_VALUE(&L26_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -273,7 +273,7 @@ static int s6_(asl_exec *ex)
 {
 	asl_enter(ex, 6);
 	asl_value *res, *out;
-	res = &L27_;
+	res = ASL_CONST_VALUE(&L27_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -283,7 +283,7 @@ static int s7_(asl_exec *ex)
 {
 	asl_enter(ex, 7);
 	asl_value *res, *out;
-	res = &L28_;
+	res = ASL_CONST_VALUE(&L28_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -293,7 +293,7 @@ static int s8_(asl_exec *ex)
 {
 	asl_enter(ex, 8);
 	asl_value *res, *out;
-	res = &L29_;
+	res = ASL_CONST_VALUE(&L29_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -303,7 +303,7 @@ static int s9_(asl_exec *ex)
 {
 	asl_enter(ex, 9);
 	asl_value *res, *out;
-	res = &L30_;
+	res = ASL_CONST_VALUE(&L30_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -313,7 +313,7 @@ static int s10_(asl_exec *ex)
 {
 	asl_enter(ex, 10);
 	asl_value *res, *out;
-	res = &L31_;
+	res = ASL_CONST_VALUE(&L31_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }

@@ -10,22 +10,22 @@ static const asl_seg S0_[] = {
 	{.kind = ASL_SEG_KEY, .key = "age", .key_len = 3},
 };
 static const asl_path P0_ = {"$.age", S0_, 1, 1, -1};
-static asl_value L1_ = ASL_STATIC_NUMBER(18, 1);
+static const asl_value L1_ = ASL_STATIC_NUMBER(18, 1);
 static const asl_seg S2_[] = {
 	{.kind = ASL_SEG_KEY, .key = "banned", .key_len = 6},
 };
 static const asl_path P2_ = {"$.banned", S2_, 1, 1, -1};
-static asl_value L3_ = ASL_STATIC_BOOL(1);
+static const asl_value L3_ = ASL_STATIC_BOOL(1);
 static const asl_seg S4_[] = {
 	{.kind = ASL_SEG_KEY, .key = "country", .key_len = 7},
 };
 static const asl_path P4_ = {"$.country", S4_, 1, 1, -1};
-static asl_value L5_ = ASL_STATIC_STRING("DE", 2);
+static const asl_value L5_ = ASL_STATIC_STRING("DE", 2);
 static const asl_seg S6_[] = {
 	{.kind = ASL_SEG_KEY, .key = "since", .key_len = 5},
 };
 static const asl_path P6_ = {"$.since", S6_, 1, 1, -1};
-static asl_value L7_ = ASL_STATIC_STRING("2020-01-01T00:00:00Z", 20);
+static const asl_value L7_ = ASL_STATIC_STRING("2020-01-01T00:00:00Z", 20);
 static const asl_rule R8_[] = {
 	ASL_R_AND(1, 3),
 	ASL_R_CMP(NUMERIC, GE, INPUT, &P0_, &L1_),
@@ -37,9 +37,9 @@ static const asl_rule R8_[] = {
 };
 static const int N8_[] = {1, 2};
 /* Allowed.Result */
-static asl_value L9_ = ASL_STATIC_STRING("allowed", 7);
+static const asl_value L9_ = ASL_STATIC_STRING("allowed", 7);
 /* Denied.Result */
-static asl_value L10_ = ASL_STATIC_STRING("denied", 6);
+static const asl_value L10_ = ASL_STATIC_STRING("denied", 6);
 
 /* Choice state C */
 static int s0_(asl_exec *ex)
@@ -58,7 +58,7 @@ static int s1_(asl_exec *ex)
 {
 	asl_enter(ex, 1);
 	asl_value *res, *out;
-	res = &L9_;
+	res = ASL_CONST_VALUE(&L9_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -68,7 +68,7 @@ static int s2_(asl_exec *ex)
 {
 	asl_enter(ex, 2);
 	asl_value *res, *out;
-	res = &L10_;
+	res = ASL_CONST_VALUE(&L10_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }

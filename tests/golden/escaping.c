@@ -15,7 +15,7 @@ static const asl_seg S1_[] = {
 };
 static const asl_path P1_ = {"$.s", S1_, 1, 1, -1};
 static asl_value *p1_(asl_exec *ex, asl_value *v);
-static asl_value L2_ = ASL_STATIC_STRING("\000\012", 2);
+static const asl_value L2_ = ASL_STATIC_STRING("\000\012", 2);
 static asl_value *t3_(asl_exec *ex, asl_value *in);
 
 /* __tat ___ _quoted_ __ ___.Parameters */
@@ -50,7 +50,7 @@ static asl_value *t3_(asl_exec *ex, asl_value *in)
 		return asl_fail_template(ex, &P1_, "s.$", in);
 	if (asl_object_append(a, v0, "s", 1, v1) < 0)
 		return NULL;
-	v1 = &L2_;
+	v1 = ASL_CONST_VALUE(&L2_);
 	if (asl_object_append(a, v0, "k\042ey\134\134", 6, v1) < 0)
 		return NULL;
 	return v0;

@@ -4,7 +4,7 @@
 static int s0_(asl_exec *ex);
 
 /* I.Parameters */
-static asl_value L0_ = ASL_STATIC_STRING("{} and '{}'", 11);
+static const asl_value L0_ = ASL_STATIC_STRING("{} and '{}'", 11);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "a", .key_len = 1},
 };
@@ -17,24 +17,24 @@ static const asl_path P2_ = {"$.list", S2_, 1, 1, -1};
 static asl_value *p2_(asl_exec *ex, asl_value *v);
 static asl_value *i3_(asl_exec *ex, asl_value *in);
 static asl_value *i4_(asl_exec *ex, asl_value *in);
-static asl_value L5_ = ASL_STATIC_NUMBER(1, 1);
-static asl_value L6_ = ASL_STATIC_STRING("two", 3);
-static asl_value L7_ = ASL_STATIC_NULL;
-static asl_value L8_ = ASL_STATIC_BOOL(1);
+static const asl_value L5_ = ASL_STATIC_NUMBER(1, 1);
+static const asl_value L6_ = ASL_STATIC_STRING("two", 3);
+static const asl_value L7_ = ASL_STATIC_NULL;
+static const asl_value L8_ = ASL_STATIC_BOOL(1);
 static asl_value *i9_(asl_exec *ex, asl_value *in);
-static asl_value L10_ = ASL_STATIC_NUMBER(2, 1);
+static const asl_value L10_ = ASL_STATIC_NUMBER(2, 1);
 static asl_value *i11_(asl_exec *ex, asl_value *in);
-static asl_value L12_ = ASL_STATIC_NUMBER(3, 1);
+static const asl_value L12_ = ASL_STATIC_NUMBER(3, 1);
 static asl_value *i13_(asl_exec *ex, asl_value *in);
-static asl_value L14_ = ASL_STATIC_NUMBER(9, 1);
+static const asl_value L14_ = ASL_STATIC_NUMBER(9, 1);
 static asl_value *i15_(asl_exec *ex, asl_value *in);
-static asl_value L16_ = ASL_STATIC_NUMBER(0, 1);
+static const asl_value L16_ = ASL_STATIC_NUMBER(0, 1);
 static asl_value *i17_(asl_exec *ex, asl_value *in);
 static asl_value *i18_(asl_exec *ex, asl_value *in);
 static asl_value *i19_(asl_exec *ex, asl_value *in);
 static asl_value *i20_(asl_exec *ex, asl_value *in);
 static asl_value *i21_(asl_exec *ex, asl_value *in);
-static asl_value L22_ = ASL_STATIC_STRING("SHA-256", 7);
+static const asl_value L22_ = ASL_STATIC_STRING("SHA-256", 7);
 static asl_value *i23_(asl_exec *ex, asl_value *in);
 static const asl_seg S24_[] = {
 	{.kind = ASL_SEG_KEY, .key = "o1", .key_len = 2},
@@ -46,7 +46,7 @@ static const asl_seg S25_[] = {
 };
 static const asl_path P25_ = {"$.o2", S25_, 1, 1, -1};
 static asl_value *p25_(asl_exec *ex, asl_value *v);
-static asl_value L26_ = ASL_STATIC_BOOL(0);
+static const asl_value L26_ = ASL_STATIC_BOOL(0);
 static asl_value *i27_(asl_exec *ex, asl_value *in);
 static const asl_seg S28_[] = {
 	{.kind = ASL_SEG_KEY, .key = "text", .key_len = 4},
@@ -60,17 +60,17 @@ static const asl_seg S31_[] = {
 };
 static const asl_path P31_ = {"$.n", S31_, 1, 1, -1};
 static asl_value *p31_(asl_exec *ex, asl_value *v);
-static asl_value L32_ = ASL_STATIC_NUMBER(-1, 1);
+static const asl_value L32_ = ASL_STATIC_NUMBER(-1, 1);
 static asl_value *i33_(asl_exec *ex, asl_value *in);
-static asl_value L34_ = ASL_STATIC_NUMBER(10, 1);
-static asl_value L35_ = ASL_STATIC_NUMBER(7, 1);
+static const asl_value L34_ = ASL_STATIC_NUMBER(10, 1);
+static const asl_value L35_ = ASL_STATIC_NUMBER(7, 1);
 static asl_value *i36_(asl_exec *ex, asl_value *in);
 static const asl_seg S37_[] = {
 	{.kind = ASL_SEG_KEY, .key = "csv", .key_len = 3},
 };
 static const asl_path P37_ = {"$.csv", S37_, 1, 1, -1};
 static asl_value *p37_(asl_exec *ex, asl_value *v);
-static asl_value L38_ = ASL_STATIC_STRING(",", 1);
+static const asl_value L38_ = ASL_STATIC_STRING(",", 1);
 static asl_value *i39_(asl_exec *ex, asl_value *in);
 static asl_value *i40_(asl_exec *ex, asl_value *in);
 static asl_value *t41_(asl_exec *ex, asl_value *in);
@@ -104,7 +104,7 @@ static asl_value *i3_(asl_exec *ex, asl_value *in) /* States.ArrayLength */
 static asl_value *i4_(asl_exec *ex, asl_value *in) /* States.Format */
 {
 	asl_value *a[3];
-	a[0] = &L0_;
+	a[0] = ASL_CONST_VALUE(&L0_);
 	if (!(a[1] = p1_(ex, in)))
 		return asl_fail_template(ex, &P1_, "fmt.$", in);
 	if (!(a[2] = i3_(ex, in)))
@@ -118,10 +118,10 @@ static asl_value *i9_(asl_exec *ex, asl_value *in) /* States.Array */
 	asl_value *a[5];
 	if (!(a[0] = p1_(ex, in)))
 		return asl_fail_template(ex, &P1_, "arr.$", in);
-	a[1] = &L5_;
-	a[2] = &L6_;
-	a[3] = &L7_;
-	a[4] = &L8_;
+	a[1] = ASL_CONST_VALUE(&L5_);
+	a[2] = ASL_CONST_VALUE(&L6_);
+	a[3] = ASL_CONST_VALUE(&L7_);
+	a[4] = ASL_CONST_VALUE(&L8_);
 	return asl_fn_array(ex, a, 5);
 }
 
@@ -131,7 +131,7 @@ static asl_value *i11_(asl_exec *ex, asl_value *in) /* States.ArrayPartition */
 	asl_value *a[2];
 	if (!(a[0] = p2_(ex, in)))
 		return asl_fail_template(ex, &P2_, "part.$", in);
-	a[1] = &L10_;
+	a[1] = ASL_CONST_VALUE(&L10_);
 	return asl_fn_array_partition(ex, a, 2);
 }
 
@@ -141,7 +141,7 @@ static asl_value *i13_(asl_exec *ex, asl_value *in) /* States.ArrayContains */
 	asl_value *a[2];
 	if (!(a[0] = p2_(ex, in)))
 		return asl_fail_template(ex, &P2_, "has.$", in);
-	a[1] = &L12_;
+	a[1] = ASL_CONST_VALUE(&L12_);
 	return asl_fn_array_contains(ex, a, 2);
 }
 
@@ -150,9 +150,9 @@ static asl_value *i15_(asl_exec *ex, asl_value *in) /* States.ArrayRange */
 {
 	asl_value *a[3];
 	(void)in;
-	a[0] = &L5_;
-	a[1] = &L14_;
-	a[2] = &L10_;
+	a[0] = ASL_CONST_VALUE(&L5_);
+	a[1] = ASL_CONST_VALUE(&L14_);
+	a[2] = ASL_CONST_VALUE(&L10_);
 	return asl_fn_array_range(ex, a, 3);
 }
 
@@ -162,7 +162,7 @@ static asl_value *i17_(asl_exec *ex, asl_value *in) /* States.ArrayGetItem */
 	asl_value *a[2];
 	if (!(a[0] = p2_(ex, in)))
 		return asl_fail_template(ex, &P2_, "item.$", in);
-	a[1] = &L16_;
+	a[1] = ASL_CONST_VALUE(&L16_);
 	return asl_fn_array_get_item(ex, a, 2);
 }
 
@@ -208,7 +208,7 @@ static asl_value *i23_(asl_exec *ex, asl_value *in) /* States.Hash */
 	asl_value *a[2];
 	if (!(a[0] = p1_(ex, in)))
 		return asl_fail_template(ex, &P1_, "hash.$", in);
-	a[1] = &L22_;
+	a[1] = ASL_CONST_VALUE(&L22_);
 	return asl_fn_hash(ex, a, 2);
 }
 
@@ -236,7 +236,7 @@ static asl_value *i27_(asl_exec *ex, asl_value *in) /* States.JsonMerge */
 		return asl_fail_template(ex, &P24_, "merged.$", in);
 	if (!(a[1] = p25_(ex, in)))
 		return asl_fail_template(ex, &P25_, "merged.$", in);
-	a[2] = &L26_;
+	a[2] = ASL_CONST_VALUE(&L26_);
 	return asl_fn_json_merge(ex, a, 3);
 }
 
@@ -280,7 +280,7 @@ static asl_value *i33_(asl_exec *ex, asl_value *in) /* States.MathAdd */
 	asl_value *a[2];
 	if (!(a[0] = p31_(ex, in)))
 		return asl_fail_template(ex, &P31_, "sum.$", in);
-	a[1] = &L32_;
+	a[1] = ASL_CONST_VALUE(&L32_);
 	return asl_fn_math_add(ex, a, 2);
 }
 
@@ -289,9 +289,9 @@ static asl_value *i36_(asl_exec *ex, asl_value *in) /* States.MathRandom */
 {
 	asl_value *a[3];
 	(void)in;
-	a[0] = &L5_;
-	a[1] = &L34_;
-	a[2] = &L35_;
+	a[0] = ASL_CONST_VALUE(&L5_);
+	a[1] = ASL_CONST_VALUE(&L34_);
+	a[2] = ASL_CONST_VALUE(&L35_);
 	return asl_fn_math_random(ex, a, 3);
 }
 
@@ -309,7 +309,7 @@ static asl_value *i39_(asl_exec *ex, asl_value *in) /* States.StringSplit */
 	asl_value *a[2];
 	if (!(a[0] = p37_(ex, in)))
 		return asl_fail_template(ex, &P37_, "split.$", in);
-	a[1] = &L38_;
+	a[1] = ASL_CONST_VALUE(&L38_);
 	return asl_fn_string_split(ex, a, 2);
 }
 

@@ -6,17 +6,17 @@ static int s1_(asl_exec *ex);
 
 static const asl_map M0_ = {1, NULL};
 /* D.ItemReader.CSVHeaders */
-static asl_value L1_ = ASL_STATIC_STRING("id", 2);
-static asl_value L2_ = ASL_STATIC_STRING("qty", 3);
-static asl_value *A3_[] = {&L1_, &L2_};
-static asl_value L3_ = ASL_STATIC_ARRAY(A3_, 2);
+static const asl_value L1_ = ASL_STATIC_STRING("id", 2);
+static const asl_value L2_ = ASL_STATIC_STRING("qty", 3);
+static asl_value *const A3_[] = {ASL_CONST_VALUE(&L1_), ASL_CONST_VALUE(&L2_)};
+static const asl_value L3_ = ASL_STATIC_ARRAY(A3_, 2);
 /* D.ItemReader.Parameters */
 static const asl_seg S4_[] = {
 	{.kind = ASL_SEG_KEY, .key = "bucket", .key_len = 6},
 };
 static const asl_path P4_ = {"$.bucket", S4_, 1, 1, -1};
 static asl_value *p4_(asl_exec *ex, asl_value *v);
-static asl_value L5_ = ASL_STATIC_STRING("orders.csv", 10);
+static const asl_value L5_ = ASL_STATIC_STRING("orders.csv", 10);
 static asl_value *t6_(asl_exec *ex, asl_value *in);
 static const asl_item_reader R7_ = {"CSV", 0, &L3_, ';', 100, t6_};
 /* D.ItemBatcher.BatchInput */
@@ -29,7 +29,7 @@ static asl_value *p8_(asl_exec *ex, asl_value *v);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
 static const asl_item_batcher IB10_ = {10, 4096, t9_};
 /* D.ResultWriter.Parameters */
-static asl_value L11_ = ASL_STATIC_STRING("results", 7);
+static const asl_value L11_ = ASL_STATIC_STRING("results", 7);
 static const asl_seg S12_[] = {
 	{.kind = ASL_SEG_KEY, .key = "prefix", .key_len = 6},
 };
@@ -56,7 +56,7 @@ static asl_value *t6_(asl_exec *ex, asl_value *in)
 		return asl_fail_template(ex, &P4_, "Bucket.$", in);
 	if (asl_object_append(a, v0, "Bucket", 6, v1) < 0)
 		return NULL;
-	v1 = &L5_;
+	v1 = ASL_CONST_VALUE(&L5_);
 	if (asl_object_append(a, v0, "Key", 3, v1) < 0)
 		return NULL;
 	return v0;
@@ -99,7 +99,7 @@ static asl_value *t13_(asl_exec *ex, asl_value *in)
 	asl_arena *a = asl_heap(ex);
 	asl_value *v0, *v1;
 	v0 = asl_object(a, 2);
-	v1 = &L11_;
+	v1 = ASL_CONST_VALUE(&L11_);
 	if (asl_object_append(a, v0, "Bucket", 6, v1) < 0)
 		return NULL;
 	if (!(v1 = p12_(ex, in)))

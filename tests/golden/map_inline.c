@@ -59,15 +59,15 @@ static const asl_seg S11_[] = {
 	{.kind = ASL_SEG_KEY, .key = "value", .key_len = 5},
 };
 static const asl_path P11_ = {"$.value", S11_, 1, 1, -1};
-static asl_value L12_ = ASL_STATIC_NUMBER(0, 1);
+static const asl_value L12_ = ASL_STATIC_NUMBER(0, 1);
 static const asl_rule R13_[] = {
 	ASL_R_CMP(NUMERIC, EQ, INPUT, &P11_, &L12_),
 };
 static const int N13_[] = {2, 3};
 /* Zero.Error */
-static asl_value L14_ = ASL_STATIC_STRING("Zero", 4);
+static const asl_value L14_ = ASL_STATIC_STRING("Zero", 4);
 /* Zero.Cause */
-static asl_value L15_ = ASL_STATIC_STRING("zero item", 9);
+static const asl_value L15_ = ASL_STATIC_STRING("zero item", 9);
 /* Scale.Parameters */
 static asl_value *p11_(asl_exec *ex, asl_value *v);
 static const asl_seg S16_[] = {

@@ -30,11 +30,11 @@ static const asl_seg S7_[] = {
 };
 static const asl_path P7_ = {"$.error", S7_, 1, 1, -1};
 /* A.Result */
-static asl_value L8_ = ASL_STATIC_NUMBER(1, 1);
+static const asl_value L8_ = ASL_STATIC_NUMBER(1, 1);
 /* B.Error */
-static asl_value L9_ = ASL_STATIC_STRING("Boom", 4);
+static const asl_value L9_ = ASL_STATIC_STRING("Boom", 4);
 /* B.Cause */
-static asl_value L10_ = ASL_STATIC_STRING("branch B", 8);
+static const asl_value L10_ = ASL_STATIC_STRING("branch B", 8);
 
 /* P.ResultSelector */
 static asl_value *p5_(asl_exec *ex, asl_value *v)
@@ -91,7 +91,7 @@ static int s1_(asl_exec *ex)
 {
 	asl_enter(ex, 1);
 	asl_value *res, *out;
-	res = &L8_;
+	res = ASL_CONST_VALUE(&L8_);
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 }

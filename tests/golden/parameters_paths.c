@@ -4,7 +4,7 @@
 static int s0_(asl_exec *ex);
 
 /* P.Parameters */
-static asl_value L0_ = ASL_STATIC_BOOL(1);
+static const asl_value L0_ = ASL_STATIC_BOOL(1);
 static const asl_seg S1_[] = {
 	{.kind = ASL_SEG_KEY, .key = "vals", .key_len = 4},
 	{.kind = ASL_SEG_INDEX, .index = 0},
@@ -23,7 +23,7 @@ static const asl_seg S3_[] = {
 };
 static const asl_path P3_ = {"$.vals[0,1]", S3_, 2, 0, -1};
 static const asl_path P4_ = {"@", NULL, 0, 1, -1};
-static asl_value L5_ = ASL_STATIC_NUMBER(20, 1);
+static const asl_value L5_ = ASL_STATIC_NUMBER(20, 1);
 static int f6_(asl_exec *ex, asl_value *root, asl_value *at)
 {
 	(void)root;
@@ -34,7 +34,7 @@ static const asl_seg S7_[] = {
 	{.kind = ASL_SEG_FILTER, .filter = f6_},
 };
 static const asl_path P7_ = {"$.vals[\077(@ >= 20)]", S7_, 2, 0, -1};
-static asl_value L8_ = ASL_STATIC_STRING("$.not.a.path", 12);
+static const asl_value L8_ = ASL_STATIC_STRING("$.not.a.path", 12);
 static asl_value *t9_(asl_exec *ex, asl_value *in);
 
 /* P.Parameters */
@@ -53,7 +53,7 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 	asl_arena *a = asl_heap(ex);
 	asl_value *v0, *v1, *v2;
 	v0 = asl_object(a, 3);
-	v1 = &L0_;
+	v1 = ASL_CONST_VALUE(&L0_);
 	if (asl_object_append(a, v0, "flagged", 7, v1) < 0)
 		return NULL;
 	v1 = asl_object(a, 4);
@@ -75,7 +75,7 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 		return NULL;
 	if (asl_object_append(a, v0, "parts", 5, v1) < 0)
 		return NULL;
-	v1 = &L8_;
+	v1 = ASL_CONST_VALUE(&L8_);
 	if (asl_object_append(a, v0, "literal", 7, v1) < 0)
 		return NULL;
 	return v0;

@@ -47,7 +47,7 @@ static const asl_seg S11_[] = {
 };
 static const asl_path P11_ = {"$.error", S11_, 1, 1, -1};
 /* Refund.Result */
-static asl_value L12_ = ASL_STATIC_STRING("refunded", 8);
+static const asl_value L12_ = ASL_STATIC_STRING("refunded", 8);
 /* Refund.ResultPath */
 static const asl_seg S13_[] = {
 	{.kind = ASL_SEG_KEY, .key = "refund", .key_len = 6},
@@ -141,7 +141,7 @@ failed:
 static int s2_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 2), *res, *out;
-	res = &L12_;
+	res = ASL_CONST_VALUE(&L12_);
 	if (!(out = asl_result_path(ex, raw, res, &P13_)))
 		return asl_failed(ex);
 	return asl_leave(ex, out, ASL_END);
