@@ -1,8 +1,10 @@
 /* Internal header of the aslc compiler: the structures shared by its phases.
- * Pipeline: source.c (parse with positions) -> validate.c (static rules, builds the state
- * table) -> jsonpath.c (path syntax) -> lower.c (the IR, ir.h) -> emit*.c (C code, from the IR
- * only; emit.h) -> build.c (cc) or jit.c (libtcc). library.c runs it for the public API
- * (include/aslc/aslc.h); diagnostics.c records what the phases report. */
+ * Pipeline, as library.c runs it for the public API (include/aslc/aslc.h): source.c (parse
+ * with positions) -> validate.c, check_values.c (static rules; the state, scope and variable
+ * tables; each path parsed by jsonpath.c and each intrinsic call by intrinsic.c, once, and kept
+ * in the parsed table, parsed.c) -> lower.c (the IR, ir.h) -> emit*.c (C code, from the IR
+ * only; emit.h) -> build.c (cc) or jit.c (libtcc). diagnostics.c records what the phases
+ * report; main.c, the CLI, calls library.c. */
 #ifndef ASLC_H
 #define ASLC_H
 
@@ -181,8 +183,8 @@ int name_index_add(name_index *ix, asl_arena *arena, const char *name, size_t le
 typedef struct state_info {
 	const char *name;
 	size_t name_len;
-	asl_value *name_node; /* the key, for diagnostics */
-	asl_value *def;       /* the state object */
+	asl_value *def;       /* the state object (notes about its name point here: a member's
+			       * key has no node of its own) */
 	const char *type;
 	int scope;            /* which States object it belongs to */
 } state_info;
@@ -221,7 +223,8 @@ typedef struct machine_info {
 	int binding_count;
 } machine_info;
 
-/* Validates the definition, reports every error and fills `m`. Returns the error count. */
+/* Validates the definition, reports every error and fills `m` (its parsed table unless
+ * m->check_only). Returns the error count. */
 int validate(source *src, asl_arena *arena, machine_info *m);
 int state_index(const machine_info *m, int scope, const char *name, size_t len);
 /* The slot of an assigned variable, or -1. */

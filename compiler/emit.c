@@ -1,7 +1,7 @@
 /* Emitting the state machine from its IR: one C function per state (each kind has its own
- * emitter: emit_state.c, emit_task.c, emit_choice.c) and the machine table. A state function
- * returns the index of the next state; the runtime's driver loop makes the calls, so loops in
- * the machine never grow the C stack. */
+ * emitter: emit_state.c, emit_task.c, emit_map.c, emit_choice.c) and the machine table. A
+ * state function returns the index of the next state; the runtime's driver loop makes the
+ * calls, so loops in the machine never grow the C stack. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
