@@ -1,8 +1,10 @@
 /* Internal header of the aslc compiler: the structures shared by its phases.
- * Pipeline: source.c (parse with positions) -> validate.c (static rules, builds the state
- * table) -> jsonpath.c (path syntax) -> lower.c (the IR, ir.h) -> emit*.c (C code, from the IR
- * only; emit.h) -> build.c (cc) or jit.c (libtcc). library.c runs it for the public API
- * (include/aslc/aslc.h); diagnostics.c records what the phases report. */
+ * Pipeline, as library.c runs it for the public API (include/aslc/aslc.h): source.c (parse
+ * with positions) -> validate.c, check_values.c (static rules; the state, scope and variable
+ * tables; each path parsed by jsonpath.c and each intrinsic call by intrinsic.c, once, and kept
+ * in the parsed table, parsed.c) -> lower.c (the IR, ir.h) -> emit*.c (C code, from the IR
+ * only; emit.h) -> build.c (cc) or jit.c (libtcc). diagnostics.c records what the phases
+ * report; main.c, the CLI, calls library.c. */
 #ifndef ASLC_H
 #define ASLC_H
 
@@ -140,6 +142,26 @@ intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char 
 			   size_t errlen, size_t *err_at);
 int intrinsic_format_placeholders(const char *tmpl, size_t len);
 
+/* ---- parsed.c: each path and intrinsic call of the definition, parsed once ---- */
+/* The validator keeps what it parsed, found by the string node it was written as; the lowering
+ * takes it from here and parses nothing itself. */
+typedef struct parsed_slot {
+	const asl_value *at; /* NULL: free */
+	const void *expr;    /* a jpath when the text starts with '$', else an intrinsic */
+} parsed_slot;
+typedef struct parsed_table { /* zeroed: empty */
+	parsed_slot *slots;
+	size_t mask, count;
+} parsed_table;
+
+/* Keep the parse of `at` (memory from `arena`); 0, or -1 without memory. */
+int parsed_add_path(parsed_table *t, asl_arena *arena, const asl_value *at, const jpath *p);
+int parsed_add_call(parsed_table *t, asl_arena *arena, const asl_value *at,
+		    const intrinsic *call);
+/* What was parsed from `at`, or NULL: not parsed, or not of that kind. */
+const jpath *parsed_path(const parsed_table *t, const asl_value *at);
+const intrinsic *parsed_call(const parsed_table *t, const asl_value *at);
+
 /* ---- name_index.c: names found by hashing (a zeroed index is empty) ---- */
 typedef struct name_slot {
 	const char *name; /* NULL: free */
@@ -161,8 +183,8 @@ int name_index_add(name_index *ix, asl_arena *arena, const char *name, size_t le
 typedef struct state_info {
 	const char *name;
 	size_t name_len;
-	asl_value *name_node; /* the key, for diagnostics */
-	asl_value *def;       /* the state object */
+	asl_value *def;       /* the state object (notes about its name point here: a member's
+			       * key has no node of its own) */
 	const char *type;
 	int scope;            /* which States object it belongs to */
 } state_info;
@@ -192,6 +214,8 @@ typedef struct machine_info {
 	var_ref *assigns;  /* every Assign of a variable, with its scope */
 	int assign_count, assign_cap;
 	name_index var_names;   /* the slot of each variable */
+	parsed_table parsed;    /* every path and intrinsic call that was checked, parsed */
+	int check_only;         /* set before validate: no lowering follows, keep nothing parsed */
 	int start;
 	double timeout_seconds;
 	const char *name;
@@ -199,19 +223,16 @@ typedef struct machine_info {
 	int binding_count;
 } machine_info;
 
-/* Validates the definition, reports every error and fills `m`. Returns the error count. */
+/* Validates the definition, reports every error and fills `m` (its parsed table unless
+ * m->check_only). Returns the error count. */
 int validate(source *src, asl_arena *arena, machine_info *m);
 int state_index(const machine_info *m, int scope, const char *name, size_t len);
 /* The slot of an assigned variable, or -1. */
 int var_slot(const machine_info *m, const char *name);
-/* Parses a `.$` value that is an intrinsic call (validated before). */
-intrinsic *parse_intrinsic_value(asl_arena *arena, const asl_value *v);
 
 /* ---- emit*.c: C code generation ---- */
 typedef struct emitter {
 	FILE *out;
-	source *src;
-	machine_info *m;
 	asl_arena *arena;
 	int counter; /* for unique generated names */
 	FILE *body;  /* helper functions are written here, declarations and data to `out` */
@@ -231,7 +252,8 @@ typedef struct emit_options {
 	const char *symbol; /* the descriptor's C name; NULL: asl_generated_machine */
 } emit_options;
 
-int emit_machine(source *src, machine_info *m, asl_arena *arena, FILE *out,
+/* The C of a lowered machine (memory for the emitter's tables from `arena`); 0. */
+int emit_machine(const struct ir_machine *ir, asl_arena *arena, FILE *out,
 		 const emit_options *opt);
 /* C string literal with every unsafe byte escaped (no injection, no trigraphs); for text known
  * to be short (under 4095 bytes). */

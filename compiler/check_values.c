@@ -1,5 +1,6 @@
 /* Validation of the values inside states: paths, payload templates, intrinsic calls, Assign,
- * Choice rules and Retry/Catch. */
+ * Choice rules and Retry/Catch. Each path and intrinsic call is parsed here, once, and kept in
+ * the machine's parsed table for the lowering (parsed.c). */
 #include <string.h>
 
 #include "asl/abi.h"
@@ -79,6 +80,8 @@ void check_path(checker *c, const asl_value *v, const char *what, int reference,
 		diag_error(c->src, v, "%s \"%s\" must be a Reference Path (a single node: no "
 				      "wildcards, slices, unions, filters or '..')",
 			   what, v->u.string.ptr);
+	if (!c->m->check_only) /* kept for the lowering (without memory, it fails and says so) */
+		parsed_add_path(&c->m->parsed, c->arena, v, p);
 	if (p->root == ROOT_CONTEXT && !allow_context)
 		diag_error(c->src, v, "%s cannot refer to the context object ($$)", what);
 	if (p->root == ROOT_VARIABLE && !allow_context)
@@ -99,13 +102,6 @@ static void error_in_string(checker *c, const asl_value *v, size_t offset, const
 	if (k == offset)
 		at.pos = v->pos + 1 + (uint32_t)offset;
 	diag_error(c->src, &at, "%s", msg);
-}
-
-intrinsic *parse_intrinsic_value(asl_arena *arena, const asl_value *v)
-{
-	char err[200];
-	size_t at;
-	return intrinsic_parse(arena, v->u.string.ptr, v->u.string.len, err, sizeof err, &at);
 }
 
 static void note_intrinsic_refs(checker *c, const intrinsic *call, const asl_value *v)
@@ -131,6 +127,8 @@ void check_intrinsic(checker *c, const asl_value *v, const char *field_name)
 		error_in_string(c, v, at, msg);
 		return;
 	}
+	if (!c->m->check_only) /* for the lowering, as paths are */
+		parsed_add_call(&c->m->parsed, c->arena, v, call);
 	note_intrinsic_refs(c, call, v);
 	if (!strcmp(call->fn->name, "States.Format") && call->args[0].kind == IA_LITERAL) {
 		const asl_value *t = call->args[0].literal;
@@ -149,7 +147,8 @@ int is_intrinsic(const asl_value *v)
 	return is_string(v) && v->u.string.len > 0 && v->u.string.ptr[0] != '$';
 }
 
-/* Payload templates: keys ending in ".$" take a Path (intrinsics come with a later issue). */
+/* Payload templates: a key ending in ".$" takes a Path or an intrinsic function call; the
+ * other values are constants, checked for nested templates. */
 void check_template(checker *c, const asl_value *t, const char *what)
 {
 	if (t->type == ASL_ARRAY) {

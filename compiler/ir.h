@@ -133,7 +133,8 @@ typedef struct ir_batcher {
 typedef struct ir_map {
 	int processor;         /* the scope of the ItemProcessor (or Iterator) */
 	int distributed;
-	ir_expr *items_path;   /* always a path ("$" when not given) */
+	ir_expr *items_path;   /* always a path ("$" when not given); not used with a reader,
+				* which gives the items (AWS applies ItemsPath to the state input) */
 	ir_expr *selector;     /* ItemSelector or Parameters; NULL */
 	ir_setting max_concurrency, tolerated_count, tolerated_percentage;
 	ir_reader *reader;     /* NULL unless distributed and given */

@@ -1,10 +1,12 @@
-/* The compiler's public entry points (include/aslc/aslc.h): a definition in memory through the
- * front end and the C emitter, then to the C compiler (build.c) or libtcc (jit.c). */
+/* The compiler's public entry points (include/aslc/aslc.h). A definition in memory goes through
+ * the phases one after the other: source_parse (source.c), validate (validate.c), lower
+ * (lower.c), emit_machine from the IR (emit.c), then to the C compiler (build.c) or libtcc
+ * (jit.c). aslc_check stops after validate. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
 
-#include "aslc.h"
+#include "ir.h"
 
 #define DEFAULT_SYMBOL "asl_generated_machine"
 
@@ -114,15 +116,16 @@ static int check_options(const aslc_options *opts, aslc_diagnostics *d)
 	return 0;
 }
 
-/* One definition through the front end (and the C emitter when `c` is not NULL). */
+/* One definition and what the phases make of it, all in one arena. */
 typedef struct compilation {
 	asl_arena arena;
 	source src;
 	machine_info m;
 } compilation;
 
+/* Parse and validate; `check_only`: no lowering follows. 0, or -1 after a diagnostic. */
 static int front_end(compilation *cp, const aslc_source *in, const aslc_options *opts,
-		     aslc_diagnostics *d)
+		     int check_only, aslc_diagnostics *d)
 {
 	memset(cp, 0, sizeof *cp);
 	asl_arena_init(&cp->arena, NULL);
@@ -149,6 +152,7 @@ static int front_end(compilation *cp, const aslc_source *in, const aslc_options 
 	cp->m.name = opts->name ? opts->name : default_name(&cp->arena, file);
 	cp->m.bindings = opts->bindings;
 	cp->m.binding_count = (int)opts->binding_count;
+	cp->m.check_only = check_only;
 	return validate(&cp->src, &cp->arena, &cp->m) > 0 ? -1 : 0;
 }
 
@@ -168,7 +172,7 @@ int aslc_check(const aslc_source *src, const aslc_options *opts, aslc_diagnostic
 	aslc_options_init(&none);
 	int before = d->errors;
 	compilation cp;
-	front_end(&cp, src, opts ? opts : &none, d);
+	front_end(&cp, src, opts ? opts : &none, 1, d);
 	compilation_free(&cp);
 	int errors = d->errors - before;
 	if (!diags)
@@ -176,17 +180,19 @@ int aslc_check(const aslc_source *src, const aslc_options *opts, aslc_diagnostic
 	return errors;
 }
 
+/* The generated C: front_end, then lower and emit_machine. NULL after a diagnostic. */
 static char *compile_c(const aslc_source *src, const aslc_options *opts, int with_main,
 		       size_t *len, aslc_diagnostics *d)
 {
 	compilation cp;
 	char *c = NULL;
 	size_t n = 0;
-	if (front_end(&cp, src, opts, d) == 0) {
-		FILE *out = open_memstream(&c, &n);
+	if (front_end(&cp, src, opts, 0, d) == 0) {
+		const ir_machine *ir = lower(&cp.src, &cp.m, &cp.arena);
+		FILE *out = ir ? open_memstream(&c, &n) : NULL;
 		if (out) {
 			emit_options eo = {with_main, opts->symbol};
-			emit_machine(&cp.src, &cp.m, &cp.arena, out, &eo);
+			emit_machine(ir, &cp.arena, out, &eo);
 		}
 		if (!out || fclose(out) != 0 || cp.arena.failed) {
 			diag_tool(d, ASLC_ERROR, ASLC_OUT_OF_MEMORY, "out of memory");

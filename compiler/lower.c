@@ -1,7 +1,8 @@
-/* Lowering: the validated definition and the validator's state table become the IR (ir.h):
+/* Lowering: the validated definition and the validator's tables become the IR (ir.h):
  * states, their slots and per-kind data, scopes and the edges (Choice rules: lower_choice.c).
- * Every path and intrinsic is parsed here, once; the definition is valid, so a parse failure
- * is impossible and only running out of memory can stop the lowering. */
+ * Nothing is parsed here: each path and intrinsic call comes from the validator's parsed table,
+ * where it was kept when it was checked. The definition is valid, so only running out of
+ * memory can stop the lowering. */
 #include <string.h>
 
 #include "asl/abi.h"
@@ -41,23 +42,22 @@ ir_expr *lower_const(lowerer *l, const asl_value *v, const char *slot)
 	return x;
 }
 
+/* A path the validator parsed from `v` (missing only if the arena failed while it was kept). */
 ir_expr *lower_path(lowerer *l, const asl_value *v, const char *slot)
 {
-	char err[160];
 	ir_expr *x = lower_new_expr(l, IR_PATH, v, slot);
-	if (x && !(x->path = jpath_parse(l->arena, v->u.string.ptr, v->u.string.len, err,
-					 sizeof err)))
+	if (x && !(x->path = parsed_path(&l->m->parsed, v)))
 		l->failed = 1;
 	return x;
 }
 
-/* A `.$` value: a path, or else an intrinsic call. */
+/* A `.$` value, a Fail's ErrorPath or CausePath: a path, or else an intrinsic call. */
 static ir_expr *lower_dynamic(lowerer *l, const asl_value *v, const char *slot)
 {
 	if (v->u.string.ptr[0] == '$')
 		return lower_path(l, v, slot);
 	ir_expr *x = lower_new_expr(l, IR_INTRINSIC, v, slot);
-	if (x && !(x->call = parse_intrinsic_value(l->arena, v)))
+	if (x && !(x->call = parsed_call(&l->m->parsed, v)))
 		l->failed = 1;
 	return x;
 }
@@ -257,6 +257,9 @@ static int scope_of(lowerer *l, const asl_value *obj)
 	return name_index_find(&l->scope_of, (const char *)&obj, sizeof obj);
 }
 
+/* The default ItemsPath, "$": not written in the definition, so not parsed either. */
+static const jpath WHOLE_INPUT = {"$", ROOT_INPUT, NULL, NULL, 0, 1};
+
 static double limit_or_none(const asl_value *v)
 {
 	return v ? v->u.number : -1.0;
@@ -305,13 +308,10 @@ static void lower_map(lowerer *l, ir_state *s, const asl_value *def)
 	mp->selector = sel ? lower_template(l, sel, "ItemSelector")
 			   : lower_template(l, field(def, "Parameters"), "Parameters");
 	const asl_value *ip = field(def, "ItemsPath");
-	if (ip) {
+	if (ip)
 		mp->items_path = lower_path(l, ip, "ItemsPath");
-	} else if ((mp->items_path = lower_new_expr(l, IR_PATH, def, "ItemsPath"))) {
-		char err[64];
-		if (!(mp->items_path->path = jpath_parse(l->arena, "$", 1, err, sizeof err)))
-			l->failed = 1;
-	}
+	else if ((mp->items_path = lower_new_expr(l, IR_PATH, def, "ItemsPath")))
+		mp->items_path->path = &WHOLE_INPUT;
 	mp->max_concurrency = lower_setting(l, def, "MaxConcurrency", "MaxConcurrencyPath");
 	mp->tolerated_count = lower_setting(l, def, "ToleratedFailureCount",
 					    "ToleratedFailureCountPath");

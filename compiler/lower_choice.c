@@ -1,6 +1,6 @@
 /* Lowering Choice states: each rule becomes a tree of ir_rule nodes (And/Or/Not over data
- * tests) with its paths parsed and its operand kept as a constant, and each outcome a
- * resolved transition. */
+ * tests) with its paths (as the validator parsed them) and its operand kept as a constant, and
+ * each outcome a resolved transition. */
 #include <string.h>
 
 #include "asl/abi.h"

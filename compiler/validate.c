@@ -1,5 +1,6 @@
 /* Static validation of a definition (asl-semantics.md §1.2 and the field matrix of §2.2).
- * Every error is reported; the state table for the code generator is built on the way. */
+ * Every error is reported; the tables the lowering reads (states, scopes, variables and the
+ * parsed paths and intrinsic calls, check_values.c) are built on the way. */
 #include <math.h>
 #include <string.h>
 
@@ -366,7 +367,7 @@ static void suggest_state(checker *c, int scope, const asl_value *target)
 		}
 	}
 	if (best)
-		diag_note(c->src, best->name_node, "did you mean \"%s\"?", best->name);
+		diag_note(c->src, best->def, "did you mean \"%s\"?", best->name);
 }
 
 static void add_state(checker *c, const asl_member *mb, int scope)
@@ -394,7 +395,6 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 	s->name = mb->key;
 	s->name_len = mb->key_len;
 	s->def = mb->value;
-	s->name_node = mb->value;
 	s->scope = scope;
 	const asl_value *t = field(mb->value, "Type");
 	s->type = is_string(t) ? t->u.string.ptr : "";

@@ -1,7 +1,8 @@
 /* libFuzzer target: the compiler's front end on arbitrary definition bytes, the path of
- * `aslc --emit-c` without the files: parse with positions, validate, and for a definition with
- * no errors generate the C. It must end in diagnostics or in C text, never crash; the C must
- * compile with libtcc without a warning, as `aslc run` compiles it. */
+ * `aslc --emit-c` without the files and through the same phases as library.c: parse with
+ * positions, validate, and for a definition with no errors lower it and generate the C. It
+ * must end in diagnostics or in C text, never crash; the C must compile with libtcc without a
+ * warning, as `aslc run` compiles it. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 #include <libtcc.h>
 
-#include "aslc.h"
+#include "ir.h"
 
 static void tcc_message(void *opaque, const char *msg)
 {
@@ -53,11 +54,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		memset(&m, 0, sizeof m);
 		m.name = "fuzz";
 		if (validate(&src, &arena, &m) == 0) {
+			const ir_machine *ir = lower(&src, &m, &arena);
+			if (!ir)
+				abort(); /* a valid definition must lower (or the validator missed one) */
 			char *c = NULL;
 			size_t len = 0;
 			FILE *out = open_memstream(&c, &len);
 			if (out) {
-				emit_machine(&src, &m, &arena, out, &(emit_options){1, NULL});
+				emit_machine(ir, &arena, out, &(emit_options){1, NULL});
 				fclose(out);
 				if (!len || !strstr(c, "asl_generated_machine") || !compiles(c))
 					abort(); /* a valid definition must give a machine */

@@ -28,6 +28,9 @@ ln -s "$work/outside" "$work/root/outlink"
 reader='{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket.$":"$.b","Key.$":"$.k"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}'
 run "$reader" '{"b":"in","k":"ok.json"}'
 [ "$rc" = 0 ] && [ "$out" = '[7]' ] && ok || bad "a key under the root: $rc $out"
+# with an ItemReader the items come from the file: ItemsPath (of the state input) is not used
+run "${reader/\"Type\":\"Map\",/\"Type\":\"Map\",\"ItemsPath\":\"\$.nothing\",}" '{"b":"in","k":"ok.json"}'
+[ "$rc" = 0 ] && [ "$out" = '[7]' ] && ok || bad "ItemsPath beside an ItemReader: $rc $out"
 outside() { # what: the state failed with the "outside --s3-root" cause of $1
   [ "$rc" = 1 ] && grep -q "\"Error\":\"$1\"" <<<"$out" &&
     grep -q 'would be outside --s3-root' <<<"$out" && ok || bad "$2: $rc $out"

@@ -1,6 +1,7 @@
-/* Unit tests of the lowering (compiler/lower.c): the IR's states, typed slots, expressions,
- * scopes and transition graph, read as a back end other than the C emitter would read them;
- * and the C emitter's use of it (each distinct path and constant emitted once). */
+/* Unit tests of the lowering (compiler/lower.c): the IR's states, typed slots, expressions
+ * (the validator's parses, not parsed again), scopes and transition graph, read as a back end
+ * other than the C emitter would read them; and the C emitter's use of it (each distinct path
+ * and constant emitted once). */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdlib.h>
@@ -223,6 +224,42 @@ START_TEST(templates_and_io_paths_become_expression_nodes)
 }
 END_TEST
 
+/* Each path and intrinsic call is parsed once, by the validator: the IR holds the very parse
+ * it kept (a second parse would be another object), including a Choice rule's paths and the
+ * paths inside a call. With check_only, nothing is kept. */
+START_TEST(the_ir_holds_the_validators_parses)
+{
+	const char *json =
+		"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"InputPath\":\"$.in\","
+		"\"Parameters\":{\"p.$\":\"$.a\",\"i.$\":\"States.Format('{}', $.b)\"},"
+		"\"Next\":\"C\"},\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.n\","
+		"\"NumericEqualsPath\":\"$.m\",\"Next\":\"F\"}],\"Default\":\"F\"},"
+		"\"F\":{\"Type\":\"Fail\",\"ErrorPath\":\"$.e\"}}}";
+	const ir_machine *ir = lowered(json);
+	ck_assert_uint_eq(info.parsed.count, 6); /* $.in, $.a, the call, $.n, $.m, $.e */
+	const ir_state *a = &ir->states[state_named(ir, "A")];
+	const ir_expr *in = a->input_path, *p = a->parameters->fields[0].value;
+	const ir_expr *call = a->parameters->fields[1].value;
+	ck_assert_ptr_eq(in->path, parsed_path(&info.parsed, in->at));
+	ck_assert_ptr_eq(p->path, parsed_path(&info.parsed, p->at));
+	ck_assert_ptr_eq(call->call, parsed_call(&info.parsed, call->at));
+	ck_assert_ptr_null(parsed_path(&info.parsed, call->at)); /* a call is not a path */
+	const ir_rule *r = &ir->states[state_named(ir, "C")].choices[0].rule;
+	ck_assert_ptr_eq(r->variable->path, parsed_path(&info.parsed, r->variable->at));
+	ck_assert_ptr_eq(r->operand->path, parsed_path(&info.parsed, r->operand->at));
+	const ir_expr *e = ir->states[state_named(ir, "F")].u.fail.error;
+	ck_assert_ptr_eq(e->path, parsed_path(&info.parsed, e->at));
+
+	teardown();
+	setup();
+	info.check_only = 1;
+	src.path = "test.asl.json";
+	ck_assert_int_eq(source_parse(&src, strdup(json), strlen(json), &arena), 0);
+	ck_assert_int_eq(validate(&src, &arena, &info), 0);
+	ck_assert_uint_eq(info.parsed.count, 0);
+}
+END_TEST
+
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -239,11 +276,11 @@ START_TEST(the_emitter_emits_each_path_and_constant_once)
 		"\"b\":\"same text\"},\"Next\":\"B\"},"
 		"\"B\":{\"Type\":\"Pass\",\"Parameters\":{\"c.$\":\"$.x\",\"d\":\"same text\"},"
 		"\"OutputPath\":\"$.x\",\"End\":true}}}";
-	lowered(json);
+	const ir_machine *ir = lowered(json);
 	char *c = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&c, &len);
-	ck_assert_int_eq(emit_machine(&src, &info, &arena, out, &(emit_options){1, NULL}), 0);
+	ck_assert_int_eq(emit_machine(ir, &arena, out, &(emit_options){1, NULL}), 0);
 	fclose(out);
 	ck_assert_uint_eq(count(c, "{\"$.x\", S"), 1);          /* one path table */
 	ck_assert_uint_eq(count(c, "static asl_value *p"), 2);   /* one accessor: declared, defined */
@@ -264,6 +301,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, choice_rules_are_a_tree_of_parsed_nodes);
 	tcase_add_test(tc, per_kind_data_is_typed);
 	tcase_add_test(tc, templates_and_io_paths_become_expression_nodes);
+	tcase_add_test(tc, the_ir_holds_the_validators_parses);
 	tcase_add_test(tc, the_emitter_emits_each_path_and_constant_once);
 	suite_add_tcase(s, tc);
 	return s;
