@@ -86,17 +86,15 @@ typedef struct jpath {
 	char *variable; /* ROOT_VARIABLE: the variable name */
 	path_seg *segs;
 	int seg_count;
-	int definite;   /* only keys and single indexes */
+	int definite; /* only keys and single indexes */
 } jpath;
 
 /* Filter expressions inside [?( )]. */
-typedef enum filter_kind {
-	F_OR, F_AND, F_NOT, F_CMP, F_EXISTS
-} filter_kind;
+typedef enum filter_kind { F_OR, F_AND, F_NOT, F_CMP, F_EXISTS } filter_kind;
 
 typedef struct filter_operand {
-	int is_path;      /* @... or $... */
-	int from_root;    /* $... rather than @... */
+	int is_path; /* @... or $... */
+	int from_root; /* $... rather than @... */
 	jpath *path;
 	asl_value *literal;
 } filter_operand;
@@ -115,8 +113,8 @@ int jpath_is_reference(const jpath *p);
 
 /* ---- intrinsic.c: intrinsic function calls ---- */
 typedef struct intrinsic_fn {
-	const char *name;     /* States.Format */
-	const char *c_name;   /* the runtime function that implements it */
+	const char *name; /* States.Format */
+	const char *c_name; /* the runtime function that implements it */
 	int min_args, max_args; /* max -1: variadic */
 	const char *types;
 } intrinsic_fn;
@@ -138,8 +136,8 @@ struct intrinsic {
 };
 
 /* Parses and type-checks a call; NULL with a message and the offset of the fault. */
-intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char *err,
-			   size_t errlen, size_t *err_at);
+intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char *err, size_t errlen,
+			   size_t *err_at);
 int intrinsic_format_placeholders(const char *tmpl, size_t len);
 
 /* ---- parsed.c: each path and intrinsic call of the definition, parsed once ---- */
@@ -147,7 +145,7 @@ int intrinsic_format_placeholders(const char *tmpl, size_t len);
  * takes it from here and parses nothing itself. */
 typedef struct parsed_slot {
 	const asl_value *at; /* NULL: free */
-	const void *expr;    /* a jpath when the text starts with '$', else an intrinsic */
+	const void *expr; /* a jpath when the text starts with '$', else an intrinsic */
 } parsed_slot;
 typedef struct parsed_table { /* zeroed: empty */
 	parsed_slot *slots;
@@ -156,8 +154,7 @@ typedef struct parsed_table { /* zeroed: empty */
 
 /* Keep the parse of `at` (memory from `arena`); 0, or -1 without memory. */
 int parsed_add_path(parsed_table *t, asl_arena *arena, const asl_value *at, const jpath *p);
-int parsed_add_call(parsed_table *t, asl_arena *arena, const asl_value *at,
-		    const intrinsic *call);
+int parsed_add_call(parsed_table *t, asl_arena *arena, const asl_value *at, const intrinsic *call);
 /* What was parsed from `at`, or NULL: not parsed, or not of that kind. */
 const jpath *parsed_path(const parsed_table *t, const asl_value *at);
 const intrinsic *parsed_call(const parsed_table *t, const asl_value *at);
@@ -183,10 +180,10 @@ int name_index_add(name_index *ix, asl_arena *arena, const char *name, size_t le
 typedef struct state_info {
 	const char *name;
 	size_t name_len;
-	asl_value *def;       /* the state object (notes about its name point here: a member's
+	asl_value *def; /* the state object (notes about its name point here: a member's
 			       * key has no node of its own) */
 	const char *type;
-	int scope;            /* which States object it belongs to */
+	int scope; /* which States object it belongs to */
 } state_info;
 
 typedef struct var_ref {
@@ -197,8 +194,8 @@ typedef struct var_ref {
 
 typedef struct scope_info {
 	const asl_value *obj; /* the machine, a Parallel branch or a Map processor */
-	int start;            /* index of its StartAt state */
-	int parent;           /* the enclosing scope, -1 for the machine itself */
+	int start; /* index of its StartAt state */
+	int parent; /* the enclosing scope, -1 for the machine itself */
 } scope_info;
 
 typedef struct machine_info {
@@ -209,13 +206,13 @@ typedef struct machine_info {
 	name_index state_names; /* index in states of each name */
 	const char **vars; /* assigned variable names: the index is the variable's slot */
 	int var_count, var_cap;
-	var_ref *refs;     /* variable references, checked once every Assign is known */
+	var_ref *refs; /* variable references, checked once every Assign is known */
 	int ref_count, ref_cap;
-	var_ref *assigns;  /* every Assign of a variable, with its scope */
+	var_ref *assigns; /* every Assign of a variable, with its scope */
 	int assign_count, assign_cap;
-	name_index var_names;   /* the slot of each variable */
-	parsed_table parsed;    /* every path and intrinsic call that was checked, parsed */
-	int check_only;         /* set before validate: no lowering follows, keep nothing parsed */
+	name_index var_names; /* the slot of each variable */
+	parsed_table parsed; /* every path and intrinsic call that was checked, parsed */
+	int check_only; /* set before validate: no lowering follows, keep nothing parsed */
 	int start;
 	double timeout_seconds;
 	const char *name;
@@ -235,10 +232,10 @@ typedef struct emitter {
 	FILE *out;
 	asl_arena *arena;
 	int counter; /* for unique generated names */
-	FILE *body;  /* helper functions are written here, declarations and data to `out` */
-	FILE *code;  /* the body of the state function being generated */
-	FILE *data;  /* long text as byte arrays: written first, before everything else */
-	name_index paths;     /* the id of the P<id>_ emitted for each path text */
+	FILE *body; /* helper functions are written here, declarations and data to `out` */
+	FILE *code; /* the body of the state function being generated */
+	FILE *data; /* long text as byte arrays: written first, before everything else */
+	name_index paths; /* the id of the P<id>_ emitted for each path text */
 	name_index accessors; /* the paths whose accessor p<id>_ is emitted */
 	name_index constants; /* the id of the L<id>_ emitted for each constant (by content) */
 	const struct ir_machine *ir;
@@ -248,13 +245,12 @@ typedef struct emitter {
 } emitter;
 
 typedef struct emit_options {
-	int with_main;      /* a main() that calls asl_main (unless -DASL_NO_MAIN) */
+	int with_main; /* a main() that calls asl_main (unless -DASL_NO_MAIN) */
 	const char *symbol; /* the descriptor's C name; NULL: asl_generated_machine */
 } emit_options;
 
 /* The C of a lowered machine (memory for the emitter's tables from `arena`); 0. */
-int emit_machine(const struct ir_machine *ir, asl_arena *arena, FILE *out,
-		 const emit_options *opt);
+int emit_machine(const struct ir_machine *ir, asl_arena *arena, FILE *out, const emit_options *opt);
 /* C string literal with every unsafe byte escaped (no injection, no trigraphs); for text known
  * to be short (under 4095 bytes). */
 void emit_c_string(FILE *out, const char *s, size_t len);

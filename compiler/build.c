@@ -73,7 +73,8 @@ static int split(char *s, char **argv, int max)
 {
 	int n = 0;
 	char *save = NULL;
-	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
+	for (char *tok = strtok_r(s, " \t", &save); tok && n < max;
+	     tok = strtok_r(NULL, " \t", &save))
 		argv[n++] = tok;
 	return n;
 }

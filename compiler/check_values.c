@@ -58,8 +58,8 @@ static void note_assignment(checker *c, const char *name, const asl_value *at)
 	name_index_add(&m->var_names, c->arena, name, strlen(name), m->var_count - 1);
 }
 
-void check_path(checker *c, const asl_value *v, const char *what, int reference,
-		       int allow_null, int allow_context)
+void check_path(checker *c, const asl_value *v, const char *what, int reference, int allow_null,
+		int allow_context)
 {
 	if (!v)
 		return;
@@ -77,8 +77,9 @@ void check_path(checker *c, const asl_value *v, const char *what, int reference,
 		return;
 	}
 	if (reference && !jpath_is_reference(p))
-		diag_error(c->src, v, "%s \"%s\" must be a Reference Path (a single node: no "
-				      "wildcards, slices, unions, filters or '..')",
+		diag_error(c->src, v,
+			   "%s \"%s\" must be a Reference Path (a single node: no "
+			   "wildcards, slices, unions, filters or '..')",
 			   what, v->u.string.ptr);
 	if (!c->m->check_only) /* kept for the lowering (without memory, it fails and says so) */
 		parsed_add_path(&c->m->parsed, c->arena, v, p);
@@ -119,11 +120,13 @@ void check_intrinsic(checker *c, const asl_value *v, const char *field_name)
 {
 	char err[200], msg[300];
 	size_t at;
-	intrinsic *call = intrinsic_parse(c->arena, v->u.string.ptr, v->u.string.len, err,
-					  sizeof err, &at);
+	intrinsic *call =
+		intrinsic_parse(c->arena, v->u.string.ptr, v->u.string.len, err, sizeof err, &at);
 	if (!call) {
-		snprintf(msg, sizeof msg, "the value for the field '%s' must be a valid JSONPath or a "
-					  "valid intrinsic function call: %s", field_name, err);
+		snprintf(msg, sizeof msg,
+			 "the value for the field '%s' must be a valid JSONPath or a "
+			 "valid intrinsic function call: %s",
+			 field_name, err);
 		error_in_string(c, v, at, msg);
 		return;
 	}
@@ -134,9 +137,10 @@ void check_intrinsic(checker *c, const asl_value *v, const char *field_name)
 		const asl_value *t = call->args[0].literal;
 		int holes = intrinsic_format_placeholders(t->u.string.ptr, t->u.string.len);
 		if (holes != call->nargs - 1) {
-			snprintf(msg, sizeof msg, "States.Format has %d {} in its template but %d "
-						  "value%s", holes, call->nargs - 1,
-				 call->nargs == 2 ? "" : "s");
+			snprintf(msg, sizeof msg,
+				 "States.Format has %d {} in its template but %d "
+				 "value%s",
+				 holes, call->nargs - 1, call->nargs == 2 ? "" : "s");
 			error_in_string(c, v, call->offset, msg);
 		}
 	}
@@ -171,8 +175,9 @@ void check_template(checker *c, const asl_value *t, const char *what)
 			continue;
 		}
 		if (!is_string(mb->value)) {
-			diag_error(c->src, mb->value, "the value for the field '%s' must be a valid "
-						      "JSONPath or a valid intrinsic function call",
+			diag_error(c->src, mb->value,
+				   "the value for the field '%s' must be a valid "
+				   "JSONPath or a valid intrinsic function call",
 				   mb->key);
 		} else if (is_intrinsic(mb->value)) {
 			check_intrinsic(c, mb->value, mb->key);
@@ -205,9 +210,11 @@ void check_assign(checker *c, const asl_value *v)
 		for (size_t k = 0; ok && k < n; k++)
 			ok = is_ident_char((unsigned char)mb->key[k], k == 0);
 		if (!ok) {
-			diag_error(c->src, mb->value, "\"%.*s\" is not a valid variable name (letters, "
-						      "digits and '_', not starting with a digit, at "
-						      "most 80 characters)", (int)n, mb->key);
+			diag_error(c->src, mb->value,
+				   "\"%.*s\" is not a valid variable name (letters, "
+				   "digits and '_', not starting with a digit, at "
+				   "most 80 characters)",
+				   (int)n, mb->key);
 			continue;
 		}
 		if (n == 6 && !memcmp(mb->key, "states", 6)) {
@@ -227,13 +234,30 @@ int is_nonneg_int(const asl_value *v)
 
 void check_choice_rule(checker *c, const asl_value *r, int top);
 
-static const char *const DATA_OPS[] = {
-	"StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
-	"StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
-	"NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals",
-	"BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-	"TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent",
-	"IsNumeric", "IsString", "IsBoolean", "IsTimestamp", NULL};
+static const char *const DATA_OPS[] = {"StringEquals",
+				       "StringLessThan",
+				       "StringGreaterThan",
+				       "StringLessThanEquals",
+				       "StringGreaterThanEquals",
+				       "StringMatches",
+				       "NumericEquals",
+				       "NumericLessThan",
+				       "NumericGreaterThan",
+				       "NumericLessThanEquals",
+				       "NumericGreaterThanEquals",
+				       "BooleanEquals",
+				       "TimestampEquals",
+				       "TimestampLessThan",
+				       "TimestampGreaterThan",
+				       "TimestampLessThanEquals",
+				       "TimestampGreaterThanEquals",
+				       "IsNull",
+				       "IsPresent",
+				       "IsNumeric",
+				       "IsString",
+				       "IsBoolean",
+				       "IsTimestamp",
+				       NULL};
 
 static int pattern_ok(const asl_value *v)
 {
@@ -284,8 +308,9 @@ void check_choice_rule(checker *c, const asl_value *r, int top)
 	if (top && !is_string(next))
 		diag_error(c->src, r, "a Choice rule needs a \"Next\" state name");
 	if (!top && next)
-		diag_error(c->src, next, "nested Choice rules (inside And, Or, Not) cannot have "
-					 "\"Next\"");
+		diag_error(c->src, next,
+			   "nested Choice rules (inside And, Or, Not) cannot have "
+			   "\"Next\"");
 	int ops = 0;
 	const asl_value *variable = NULL;
 	for (size_t i = 0; i < r->u.object.len; i++) {
@@ -295,7 +320,8 @@ void check_choice_rule(checker *c, const asl_value *r, int top)
 			continue;
 		if (!strcmp(k, "Assign")) {
 			if (!top)
-				diag_error(c->src, mb->value, "nested Choice rules cannot have Assign");
+				diag_error(c->src, mb->value,
+					   "nested Choice rules cannot have Assign");
 			else
 				check_assign(c, mb->value);
 			continue;
@@ -308,15 +334,17 @@ void check_choice_rule(checker *c, const asl_value *r, int top)
 		ops++;
 		if (!strcmp(k, "And") || !strcmp(k, "Or")) {
 			if (mb->value->type != ASL_ARRAY || mb->value->u.array.len == 0)
-				diag_error(c->src, mb->value, "%s needs a non-empty array of rules", k);
+				diag_error(c->src, mb->value, "%s needs a non-empty array of rules",
+					   k);
 			else
 				for (size_t j = 0; j < mb->value->u.array.len; j++)
 					check_choice_rule(c, mb->value->u.array.items[j], 0);
 		} else if (!strcmp(k, "Not")) {
 			check_choice_rule(c, mb->value, 0);
 		} else if (!strcmp(k, "Condition")) {
-			diag_error(c->src, mb->value, "Condition needs JSONata, which is not supported "
-						      "yet");
+			diag_error(c->src, mb->value,
+				   "Condition needs JSONata, which is not supported "
+				   "yet");
 		} else {
 			check_operator(c, mb);
 			if (!variable && !field(r, "Variable"))
@@ -324,8 +352,10 @@ void check_choice_rule(checker *c, const asl_value *r, int top)
 		}
 	}
 	if (ops != 1)
-		diag_error(c->src, r, "a Choice rule needs exactly one of And, Or, Not or a "
-				      "comparison operator (found %d)", ops);
+		diag_error(c->src, r,
+			   "a Choice rule needs exactly one of And, Or, Not or a "
+			   "comparison operator (found %d)",
+			   ops);
 	else if (variable && (field(r, "And") || field(r, "Or") || field(r, "Not")))
 		diag_error(c->src, variable, "\"Variable\" cannot be combined with And, Or or Not");
 }
@@ -338,11 +368,11 @@ int is_string_equal(const asl_value *v, const char *s)
 /* Retry and Catch: ErrorEquals rules, States.ALL alone and last, retrier field ranges. */
 void check_handlers(checker *c, const asl_value *list, const char *what)
 {
-	static const char *const retry_fields[] = {"ErrorEquals", "IntervalSeconds", "MaxAttempts",
-						   "BackoffRate", "MaxDelaySeconds",
-						   "JitterStrategy", "Comment", NULL};
-	static const char *const catch_fields[] = {"ErrorEquals", "Next", "ResultPath", "Assign",
-						   "Output", "Comment", NULL};
+	static const char *const retry_fields[] = {
+		"ErrorEquals",     "IntervalSeconds", "MaxAttempts", "BackoffRate",
+		"MaxDelaySeconds", "JitterStrategy",  "Comment",     NULL};
+	static const char *const catch_fields[] = {"ErrorEquals", "Next",    "ResultPath", "Assign",
+						   "Output",      "Comment", NULL};
 	int is_retry = !strcmp(what, "Retry");
 	if (list->type != ASL_ARRAY) {
 		diag_error(c->src, list, "%s must be an array", what);
@@ -357,13 +387,15 @@ void check_handlers(checker *c, const asl_value *list, const char *what)
 		for (size_t k = 0; k < h->u.object.len; k++) {
 			const asl_member *mb = &h->u.object.members[k];
 			if (!in_list(is_retry ? retry_fields : catch_fields, mb->key, mb->key_len))
-				diag_error(c->src, mb->value, "field \"%s\" is not supported in a %s",
-					   mb->key, is_retry ? "Retrier" : "Catcher");
+				diag_error(c->src, mb->value,
+					   "field \"%s\" is not supported in a %s", mb->key,
+					   is_retry ? "Retrier" : "Catcher");
 		}
 		const asl_value *eq = field(h, "ErrorEquals");
 		if (!eq || eq->type != ASL_ARRAY || eq->u.array.len == 0) {
-			diag_error(c->src, eq ? eq : h, "ErrorEquals must be a non-empty array of "
-							"error names");
+			diag_error(c->src, eq ? eq : h,
+				   "ErrorEquals must be a non-empty array of "
+				   "error names");
 			continue;
 		}
 		for (size_t k = 0; k < eq->u.array.len; k++) {
@@ -372,8 +404,10 @@ void check_handlers(checker *c, const asl_value *list, const char *what)
 				diag_error(c->src, e, "error names must be strings");
 			else if (is_string_equal(e, "States.ALL") &&
 				 (eq->u.array.len != 1 || i + 1 != list->u.array.len))
-				diag_error(c->src, e, "States.ALL must be the only error name of the last "
-						      "%s", is_retry ? "Retrier" : "Catcher");
+				diag_error(c->src, e,
+					   "States.ALL must be the only error name of the last "
+					   "%s",
+					   is_retry ? "Retrier" : "Catcher");
 		}
 		if (!is_retry) {
 			if (!is_string(field(h, "Next")))
@@ -385,12 +419,14 @@ void check_handlers(checker *c, const asl_value *list, const char *what)
 		}
 		if ((v = field(h, "IntervalSeconds")) &&
 		    (!is_nonneg_int(v) || v->u.number < 1 || v->u.number > 99999999))
-			diag_error(c->src, v, "IntervalSeconds must be an integer from 1 to 99999999");
+			diag_error(c->src, v,
+				   "IntervalSeconds must be an integer from 1 to 99999999");
 		if ((v = field(h, "MaxAttempts")) && (!is_nonneg_int(v) || v->u.number > 99999999))
 			diag_error(c->src, v, "MaxAttempts must be an integer from 0 to 99999999");
 		if ((v = field(h, "MaxDelaySeconds")) &&
 		    (!is_nonneg_int(v) || v->u.number < 1 || v->u.number > 31622400))
-			diag_error(c->src, v, "MaxDelaySeconds must be an integer from 1 to 31622400");
+			diag_error(c->src, v,
+				   "MaxDelaySeconds must be an integer from 1 to 31622400");
 		if ((v = field(h, "BackoffRate")) && (v->type != ASL_NUMBER || v->u.number < 1))
 			diag_error(c->src, v, "BackoffRate must be a number >= 1.0");
 		if ((v = field(h, "JitterStrategy")) && !is_string_equal(v, "FULL") &&

@@ -26,8 +26,8 @@ static void print_line(FILE *out, const char *text, size_t len, size_t pos)
  * too large, never reached it. */
 static int is_validation_error(const aslc_diagnostic *it)
 {
-	return it->severity == ASLC_ERROR && it->pointer && it->code != ASLC_INVALID_JSON_DESCRIPTION &&
-	       it->code != ASLC_DEFINITION_TOO_LARGE;
+	return it->severity == ASLC_ERROR && it->pointer &&
+	       it->code != ASLC_INVALID_JSON_DESCRIPTION && it->code != ASLC_DEFINITION_TOO_LARGE;
 }
 
 void aslc_print_diagnostics(FILE *out, const aslc_diagnostics *d, const char *text, size_t len,

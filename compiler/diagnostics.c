@@ -30,12 +30,21 @@ void aslc_diagnostics_free(aslc_diagnostics *d)
 
 const char *aslc_code_name(aslc_code code)
 {
-	static const char *const names[] = {
-		"SCHEMA_VALIDATION_FAILED", "INVALID_JSON_DESCRIPTION", "MISSING_TRANSITION_TARGET",
-		"MISSING_END_STATE", "DUPLICATE_STATE_NAME", "INVALID_STATE_NAME",
-		"STATE_MACHINE_NAME_EMPTY", "STATE_MACHINE_NAME_INVALID",
-		"STATE_MACHINE_NAME_TOO_LONG", "UNSUPPORTED", "DEFINITION_TOO_LARGE",
-		"INVALID_SYMBOL", "BUILD_FAILED", "WRITE_FAILED", "OUT_OF_MEMORY"};
+	static const char *const names[] = {"SCHEMA_VALIDATION_FAILED",
+					    "INVALID_JSON_DESCRIPTION",
+					    "MISSING_TRANSITION_TARGET",
+					    "MISSING_END_STATE",
+					    "DUPLICATE_STATE_NAME",
+					    "INVALID_STATE_NAME",
+					    "STATE_MACHINE_NAME_EMPTY",
+					    "STATE_MACHINE_NAME_INVALID",
+					    "STATE_MACHINE_NAME_TOO_LONG",
+					    "UNSUPPORTED",
+					    "DEFINITION_TOO_LARGE",
+					    "INVALID_SYMBOL",
+					    "BUILD_FAILED",
+					    "WRITE_FAILED",
+					    "OUT_OF_MEMORY"};
 	return (unsigned)code < sizeof names / sizeof names[0] ? names[code] : "UNKNOWN";
 }
 
@@ -56,9 +65,11 @@ static const struct {
 	{"duplicate state name \"%s\"", ASLC_DUPLICATE_STATE_NAME},
 	{"state names must be 1 to 80 characters long", ASLC_INVALID_STATE_NAME},
 	{"only the ItemReader resource arn:aws:states:::s3:getObject is supported (read from "
-	 "--s3-root)", ASLC_UNSUPPORTED},
+	 "--s3-root)",
+	 ASLC_UNSUPPORTED},
 	{"only the ResultWriter resource arn:aws:states:::s3:putObject is supported (written "
-	 "under --s3-root)", ASLC_UNSUPPORTED},
+	 "under --s3-root)",
+	 ASLC_UNSUPPORTED},
 };
 
 static aslc_code code_of(const char *format)
@@ -199,8 +210,7 @@ static const char *node_pointer(asl_arena *arena, const asl_value *root, size_t 
 	return copy ? copy->u.string.ptr : NULL;
 }
 
-static void record(source *src, aslc_severity sev, const asl_value *at, const char *fmt,
-		   va_list ap)
+static void record(source *src, aslc_severity sev, const asl_value *at, const char *fmt, va_list ap)
 {
 	aslc_diagnostics *d = src->diags;
 	/* a note explains the error before it and has its code */

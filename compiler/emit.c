@@ -115,8 +115,9 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 	fprintf(t, "\nconst asl_machine %s = {\n\t.abi_version = ASL_ABI_VERSION,\n\t.name = ",
 		symbol);
 	emit_c_text(e, t, m->name, strlen(m->name));
-	fprintf(t, ",\n\t.states = states_,\n\t.state_names = names_,\n"
-		   "\t.state_name_lens = name_lens_,\n\t.state_count = %d,\n\t.start = %d,\n",
+	fprintf(t,
+		",\n\t.states = states_,\n\t.state_names = names_,\n"
+		"\t.state_name_lens = name_lens_,\n\t.state_count = %d,\n\t.start = %d,\n",
 		ir->count, ir->start);
 	if (m->timeout_seconds > 0)
 		fprintf(t, "\t.timeout_seconds = %.0f,\n", m->timeout_seconds);
@@ -128,8 +129,9 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 		fprintf(t, "\t.handlers = handlers_,\n\t.handler_count = %d,\n", handlers);
 	fputs("};\n", t);
 	if (opt->with_main) /* -DASL_NO_MAIN embeds the machine in a program of one's own */
-		fprintf(t, "\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
-			   "\treturn asl_main(argc, argv, &%s);\n}\n#endif\n",
+		fprintf(t,
+			"\n#ifndef ASL_NO_MAIN\nint main(int argc, char **argv)\n{\n"
+			"\treturn asl_main(argc, argv, &%s);\n}\n#endif\n",
 			symbol);
 }
 
@@ -139,9 +141,19 @@ int emit_machine(const ir_machine *ir, asl_arena *arena, FILE *out, const emit_o
 	char *data = NULL, *decls = NULL, *body = NULL, *tables = NULL;
 	size_t data_len = 0, decls_len = 0, body_len = 0, tables_len = 0;
 	FILE *decl = open_memstream(&decls, &decls_len);
-	emitter e = {decl, arena, 0, open_memstream(&body, &body_len), NULL,
-		     open_memstream(&data, &data_len), {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0},
-		     ir, NULL, NULL, NULL};
+	emitter e = {decl,
+		     arena,
+		     0,
+		     open_memstream(&body, &body_len),
+		     NULL,
+		     open_memstream(&data, &data_len),
+		     {NULL, 0, 0},
+		     {NULL, 0, 0},
+		     {NULL, 0, 0},
+		     ir,
+		     NULL,
+		     NULL,
+		     NULL};
 	for (int i = 0; i < ir->count; i++) {
 		const ir_state *s = &ir->states[i];
 		char *text = NULL;

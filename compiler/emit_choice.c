@@ -10,8 +10,9 @@
 #include "emit.h"
 
 /* The suffixes of ASL_RULE_*, ASL_CMP_*, ASL_OP_* and ASL_ROOT_* the row macros take. */
-static const char *const TEST_NAMES[] = {"", "", "", "IS_PRESENT", "IS_NULL", "IS_NUMERIC",
-					 "IS_STRING", "IS_BOOLEAN", "IS_TIMESTAMP"};
+static const char *const TEST_NAMES[] = {"",           "",           "",
+					 "IS_PRESENT", "IS_NULL",    "IS_NUMERIC",
+					 "IS_STRING",  "IS_BOOLEAN", "IS_TIMESTAMP"};
 static const char *const KIND_NAMES[] = {"STRING", "NUMERIC", "BOOLEAN", "TIMESTAMP"};
 static const char *const OP_NAMES[] = {"EQ", "NE", "LT", "LE", "GT", "GE"};
 static const char *const ROOT_NAMES[] = {"INPUT", "CONTEXT", "VARIABLE"};
@@ -39,8 +40,9 @@ static int count_rows(const ir_rule *r)
 
 static int root_of(const ir_expr *x)
 {
-	return x->path->root == ROOT_CONTEXT ? ASL_ROOT_CONTEXT
-	       : x->path->root == ROOT_VARIABLE ? ASL_ROOT_VARIABLE : ASL_ROOT_INPUT;
+	return x->path->root == ROOT_CONTEXT    ? ASL_ROOT_CONTEXT
+	       : x->path->root == ROOT_VARIABLE ? ASL_ROOT_VARIABLE
+						: ASL_ROOT_INPUT;
 }
 
 /* Fills row `at` for rule `r`; a composite's operands get the next free rows, together. */
@@ -84,9 +86,9 @@ static void print_row(FILE *out, const rule_row *row)
 			OP_NAMES[r->op], root, row->variable, row->operand);
 		break;
 	case ASL_RULE_COMPARE_PATH:
-		fprintf(out, "\tASL_R_CMP_PATH(%s, %s, %s, &P%d_, %s, &P%d_),\n", KIND_NAMES[r->cmp],
-			OP_NAMES[r->op], root, row->variable, ROOT_NAMES[root_of(r->operand)],
-			row->operand);
+		fprintf(out, "\tASL_R_CMP_PATH(%s, %s, %s, &P%d_, %s, &P%d_),\n",
+			KIND_NAMES[r->cmp], OP_NAMES[r->op], root, row->variable,
+			ROOT_NAMES[root_of(r->operand)], row->operand);
 		break;
 	default:
 		fprintf(out, "\tASL_R_TEST(%s, %d, %s, &P%d_),\n", TEST_NAMES[r->kind], r->expect,
@@ -118,8 +120,10 @@ static int emit_rule_table(emitter *e, const ir_state *s)
 static void assign_case(emitter *e, const ir_assign *assign, int index)
 {
 	int tid, slots = emit_assign_tables(e, assign, &tid);
-	fprintf(e->code, "\tcase %d:\n\t\tif (!(asg = t%d_(ex, in)))\n\t\t\treturn asl_failed(ex);\n"
-			 "\t\tslots = V%d_;\n\t\tbreak;\n", index, tid, slots);
+	fprintf(e->code,
+		"\tcase %d:\n\t\tif (!(asg = t%d_(ex, in)))\n\t\t\treturn asl_failed(ex);\n"
+		"\t\tslots = V%d_;\n\t\tbreak;\n",
+		index, tid, slots);
 }
 
 void emit_choice(emitter *e, const ir_state *s, int index)
@@ -147,7 +151,8 @@ void emit_choice(emitter *e, const ir_state *s, int index)
 	}
 	fputs("};\n", e->out);
 
-	fprintf(b, "\tint r = asl_choose(ex, R%d_, %d, in);\n\tif (r < 0)\n\t\treturn ASL_FAILED;\n",
+	fprintf(b,
+		"\tint r = asl_choose(ex, R%d_, %d, in);\n\tif (r < 0)\n\t\treturn ASL_FAILED;\n",
 		id, n);
 	if (!s->has_default)
 		fprintf(b, "\tif (r == %d)\n\t\treturn asl_fail_no_choice(ex);\n", n);

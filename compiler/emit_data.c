@@ -69,12 +69,13 @@ static int constant_seen(emitter *e, const asl_value *v, const int *ids, int id)
 
 static int constant(emitter *e, const asl_value *v)
 {
-	size_t n = v->type == ASL_ARRAY ? v->u.array.len
-		   : v->type == ASL_OBJECT ? v->u.object.len : 0;
+	size_t n = v->type == ASL_ARRAY    ? v->u.array.len
+		   : v->type == ASL_OBJECT ? v->u.object.len
+					   : 0;
 	int *ids = asl_arena_alloc(e->arena, (n + 1) * sizeof(int));
 	for (size_t i = 0; i < n; i++)
 		ids[i] = constant(e, v->type == ASL_ARRAY ? v->u.array.items[i]
-							   : v->u.object.members[i].value);
+							  : v->u.object.members[i].value);
 	int seen = constant_seen(e, v, ids, e->counter);
 	if (seen >= 0)
 		return seen;
@@ -86,10 +87,12 @@ static int constant(emitter *e, const asl_value *v)
 				emit_list_separator(e->out, i);
 				fprintf(e->out, "ASL_CONST_VALUE(&L%d_)", ids[i]);
 			}
-			fprintf(e->out, "};\nstatic const asl_value L%d_ = ASL_STATIC_ARRAY(A%d_, %zu);\n", id,
-				id, n);
+			fprintf(e->out,
+				"};\nstatic const asl_value L%d_ = ASL_STATIC_ARRAY(A%d_, %zu);\n",
+				id, id, n);
 		} else {
-			fprintf(e->out, "static const asl_value L%d_ = ASL_STATIC_ARRAY(NULL, 0);\n", id);
+			fprintf(e->out,
+				"static const asl_value L%d_ = ASL_STATIC_ARRAY(NULL, 0);\n", id);
 		}
 		return id;
 	}
@@ -100,12 +103,15 @@ static int constant(emitter *e, const asl_value *v)
 				const asl_member *m = &v->u.object.members[i];
 				fputs("\t{", e->out);
 				emit_c_text(e, e->out, m->key, m->key_len);
-				fprintf(e->out, ", %zu, ASL_CONST_VALUE(&L%d_)},\n", m->key_len, ids[i]);
+				fprintf(e->out, ", %zu, ASL_CONST_VALUE(&L%d_)},\n", m->key_len,
+					ids[i]);
 			}
-			fprintf(e->out, "};\nstatic const asl_value L%d_ = ASL_STATIC_OBJECT(M%d_, %zu);\n", id,
-				id, n);
+			fprintf(e->out,
+				"};\nstatic const asl_value L%d_ = ASL_STATIC_OBJECT(M%d_, %zu);\n",
+				id, id, n);
 		} else {
-			fprintf(e->out, "static const asl_value L%d_ = ASL_STATIC_OBJECT(NULL, 0);\n", id);
+			fprintf(e->out,
+				"static const asl_value L%d_ = ASL_STATIC_OBJECT(NULL, 0);\n", id);
 		}
 		return id;
 	}
@@ -159,10 +165,9 @@ int emit_constant(emitter *e, const asl_value *v, const char *slot)
 
 /* ---- paths ---- */
 
-static const char *const SEG_KINDS[] = {
-	"ASL_SEG_KEY",     "ASL_SEG_INDEX",    "ASL_SEG_WILDCARD",
-	"ASL_SEG_SLICE",   "ASL_SEG_KEYS",     "ASL_SEG_INDEXES",
-	"ASL_SEG_DEEP_KEY", "ASL_SEG_DEEP_ALL", "ASL_SEG_FILTER"};
+static const char *const SEG_KINDS[] = {"ASL_SEG_KEY",      "ASL_SEG_INDEX",    "ASL_SEG_WILDCARD",
+					"ASL_SEG_SLICE",    "ASL_SEG_KEYS",     "ASL_SEG_INDEXES",
+					"ASL_SEG_DEEP_KEY", "ASL_SEG_DEEP_ALL", "ASL_SEG_FILTER"};
 
 static const char *const OPS[] = {"ASL_OP_EQ", "ASL_OP_NE", "ASL_OP_LT",
 				  "ASL_OP_LE", "ASL_OP_GT", "ASL_OP_GE"};
@@ -292,13 +297,15 @@ int emit_path(emitter *e, const jpath *p, const char *slot)
 			if (s->kind == ASL_SEG_INDEX || s->kind == ASL_SEG_SLICE)
 				fprintf(e->out, ", .index = %lld", s->index);
 			if (s->kind == ASL_SEG_SLICE)
-				fprintf(e->out, ", .end = %lld, .step = %lld, .slice_flags = %d", s->end,
-					s->step, s->slice_flags);
+				fprintf(e->out, ", .end = %lld, .step = %lld, .slice_flags = %d",
+					s->end, s->step, s->slice_flags);
 			if (s->kind == ASL_SEG_KEYS)
-				fprintf(e->out, ", .keys = K%d_%d_, .key_lens = KL%d_%d_, .count = %zu",
-					id, i, id, i, s->count);
+				fprintf(e->out,
+					", .keys = K%d_%d_, .key_lens = KL%d_%d_, .count = %zu", id,
+					i, id, i, s->count);
 			if (s->kind == ASL_SEG_INDEXES)
-				fprintf(e->out, ", .indexes = I%d_%d_, .count = %zu", id, i, s->count);
+				fprintf(e->out, ", .indexes = I%d_%d_, .count = %zu", id, i,
+					s->count);
 			if (s->kind == ASL_SEG_FILTER)
 				fprintf(e->out, ", .filter = f%d_", filters[i]);
 			fputs("},\n", e->out);
@@ -325,7 +332,8 @@ static void emit_accessor(emitter *e, const jpath *p, int id, const char *slot)
 	emit_origin(e, e->out, slot);
 	fprintf(e->body, "static asl_value *p%d_(asl_exec *ex, asl_value *v)\n{\n", id);
 	fprintf(e->out, "static asl_value *p%d_(asl_exec *ex, asl_value *v);\n", id);
-	if (p->seg_count > 16) { /* a long path is data: a function of 30,000 steps compiles slowly */
+	if (p->seg_count >
+	    16) { /* a long path is data: a function of 30,000 steps compiles slowly */
 		fprintf(e->body, "\treturn asl_path_get(ex, &P%d_, v);\n}\n\n", id);
 		return;
 	}
@@ -354,7 +362,8 @@ static const char *path_expr(emitter *e, const jpath *p, const char *slot, const
 	char buf[96], root_buf[48];
 	const char *root = p->root == ROOT_CONTEXT ? "asl_context(ex)" : input;
 	if (p->root == ROOT_VARIABLE) {
-		snprintf(root_buf, sizeof root_buf, "asl_var(ex, %d)", ir_variable(e->ir, p->variable));
+		snprintf(root_buf, sizeof root_buf, "asl_var(ex, %d)",
+			 ir_variable(e->ir, p->variable));
 		root = root_buf;
 	}
 	const char *text = buf;
@@ -388,7 +397,8 @@ static int call_fn(emitter *e, const intrinsic *call, const char *key, const cha
 	for (int i = 0; i < call->nargs; i++) {
 		const iarg *a = &call->args[i];
 		if (a->kind == IA_LITERAL) {
-			fprintf(out, "\ta[%d] = ASL_CONST_VALUE(&L%d_);\n", i, emit_constant(e, a->literal, slot));
+			fprintf(out, "\ta[%d] = ASL_CONST_VALUE(&L%d_);\n", i,
+				emit_constant(e, a->literal, slot));
 		} else if (a->kind == IA_CALL) {
 			int sub = call_fn(e, a->call, key, slot);
 			fprintf(out, "\tif (!(a[%d] = i%d_(ex, in)))\n\t\treturn NULL;\n", i, sub);
@@ -396,7 +406,8 @@ static int call_fn(emitter *e, const intrinsic *call, const char *key, const cha
 		} else {
 			int pid;
 			const char *get = path_expr(e, a->path, slot, "in", &pid);
-			fprintf(out, "\tif (!(a[%d] = %s))\n\t\treturn asl_fail_template(ex, &P%d_, ", i,
+			fprintf(out,
+				"\tif (!(a[%d] = %s))\n\t\treturn asl_fail_template(ex, &P%d_, ", i,
 				get, pid);
 			emit_c_text(e, out, key, strlen(key));
 			fputs(", in);\n", out);
@@ -430,7 +441,8 @@ static void build_value(emitter *e, const ir_expr *x, int depth, FILE *out, int 
 	if (need > *vars)
 		*vars = need;
 	if (x->kind == IR_CONST) {
-		fprintf(out, "\tv%d = ASL_CONST_VALUE(&L%d_);\n", depth, emit_constant(e, x->constant, x->slot));
+		fprintf(out, "\tv%d = ASL_CONST_VALUE(&L%d_);\n", depth,
+			emit_constant(e, x->constant, x->slot));
 		return;
 	}
 	int child = depth + 1;
@@ -438,8 +450,8 @@ static void build_value(emitter *e, const ir_expr *x, int depth, FILE *out, int 
 		fprintf(out, "\tv%d = asl_array(a, %zu);\n", depth, x->count);
 		for (size_t i = 0; i < x->count; i++) {
 			build_value(e, x->items[i], child, out, vars);
-			fprintf(out, "\tif (asl_array_push(a, v%d, v%d) < 0)\n\t\treturn NULL;\n", depth,
-				child);
+			fprintf(out, "\tif (asl_array_push(a, v%d, v%d) < 0)\n\t\treturn NULL;\n",
+				depth, child);
 		}
 		return;
 	}
@@ -448,7 +460,8 @@ static void build_value(emitter *e, const ir_expr *x, int depth, FILE *out, int 
 		const ir_field *f = &x->fields[i];
 		if (f->value->kind == IR_INTRINSIC) {
 			int iid = emit_intrinsic(e, f->value, f->key);
-			fprintf(out, "\tif (!(v%d = i%d_(ex, in)))\n\t\treturn NULL;\n", child, iid);
+			fprintf(out, "\tif (!(v%d = i%d_(ex, in)))\n\t\treturn NULL;\n", child,
+				iid);
 		} else if (f->key_len != f->name_len) { /* a path */
 			int pid;
 			const char *call = emit_path_expr(e, f->value, "in", &pid);

@@ -36,7 +36,8 @@ int emit_uses_raw(const ir_state *s)
 	if (emit_reads_input(s->input_path))
 		return 1; /* in = raw or a path of raw */
 	if ((s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL ||
-	     s->kind == IR_MAP) && s->result_path)
+	     s->kind == IR_MAP) &&
+	    s->result_path)
 		return 1; /* merged into raw, or raw kept */
 	for (int i = 0; i < s->catcher_count; i++)
 		if (s->catchers[i].result_path)
@@ -64,7 +65,8 @@ void emit_io_path(emitter *e, const ir_expr *x, const char *dst, const char *src
 		return;
 	}
 	if (is_null(x)) {
-		fprintf(b, "\tif (!(%s = asl_empty_object(ex)))\n\t\treturn asl_failed(ex);\n", dst);
+		fprintf(b, "\tif (!(%s = asl_empty_object(ex)))\n\t\treturn asl_failed(ex);\n",
+			dst);
 		return;
 	}
 	int id;
@@ -108,7 +110,8 @@ int emit_assign_values(emitter *e, const ir_assign *a, const char *input, const 
 {
 	int tid, id = emit_assign_tables(e, a, &tid);
 	if (id >= 0)
-		fprintf(e->code, "\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
+		fprintf(e->code,
+			"\tasl_value *%s;\n\tif (!(%s = t%d_(ex, %s)))\n\t\treturn asl_failed(ex);\n",
 			var, var, tid, input);
 	return id;
 }

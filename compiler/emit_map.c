@@ -25,8 +25,10 @@ static void emit_map_setting(emitter *e, const ir_setting *st, int kind, const c
 	} else {
 		int id;
 		const char *get = emit_path_expr(e, st->path, "in", &id);
-		fprintf(e->code, "\tif (asl_map_setting(ex, '%c', &P%d_, %s, &lim) < 0)\n"
-				 "\t\treturn ASL_FAILED;\n", kind, id, get);
+		fprintf(e->code,
+			"\tif (asl_map_setting(ex, '%c', &P%d_, %s, &lim) < 0)\n"
+			"\t\treturn ASL_FAILED;\n",
+			kind, id, get);
 	}
 }
 
@@ -55,8 +57,8 @@ static void emit_distributed(emitter *e, const ir_map *mp, char r[32], char bt[3
 		const ir_reader *rd = mp->reader;
 		char hb[32] = "NULL";
 		if (rd->headers)
-			snprintf(hb, sizeof hb, "&L%d_", emit_constant(e, rd->headers,
-								  "ItemReader.CSVHeaders"));
+			snprintf(hb, sizeof hb, "&L%d_",
+				 emit_constant(e, rd->headers, "ItemReader.CSVHeaders"));
 		const char *params = template_or_null(e, rd->parameters, tb, sizeof tb);
 		int id = e->counter++;
 		fprintf(e->out, "static const asl_item_reader R%d_ = {", id);
@@ -100,8 +102,10 @@ void emit_map_call(emitter *e, const ir_state *s)
 		int pid;
 		const char *get = emit_path_expr(e, mp->items_path, "in", &pid);
 		fprintf(b, "\tasl_value *items = %s;\n", get);
-		fprintf(b, "\tif (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))"
-			   "\n\t\treturn asl_fail_items(ex, &P%d_, items);\n", pid);
+		fprintf(b,
+			"\tif (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))"
+			"\n\t\treturn asl_fail_items(ex, &P%d_, items);\n",
+			pid);
 	}
 	fputs("\tasl_map_limits lim = {0, -1, -1};\n", b);
 	emit_map_setting(e, &mp->max_concurrency, 'c', "max_concurrency");
@@ -110,10 +114,14 @@ void emit_map_call(emitter *e, const ir_state *s)
 	if (mp->distributed) {
 		char r[32], bt[32], w[32];
 		emit_distributed(e, mp, r, bt, w);
-		fprintf(b, "\tif (!(res = asl_run_distributed(ex, &M%d_, %s, %s, %s, items, in, "
-			   "&lim)))\n\t\tgoto failed;\n", id, r, bt, w);
+		fprintf(b,
+			"\tif (!(res = asl_run_distributed(ex, &M%d_, %s, %s, %s, items, in, "
+			"&lim)))\n\t\tgoto failed;\n",
+			id, r, bt, w);
 	} else {
-		fprintf(b, "\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n"
-			   "\t\tgoto failed;\n", id);
+		fprintf(b,
+			"\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n"
+			"\t\tgoto failed;\n",
+			id);
 	}
 }

@@ -30,7 +30,8 @@ void emit_pass(emitter *e, const ir_state *s, int index)
 	if (need_in)
 		emit_io_path(e, s->input_path, "in", "raw");
 	if (s->result)
-		fprintf(b, "\tres = ASL_CONST_VALUE(&L%d_);\n", emit_constant(e, s->result->constant, "Result"));
+		fprintf(b, "\tres = ASL_CONST_VALUE(&L%d_);\n",
+			emit_constant(e, s->result->constant, "Result"));
 	else if (s->parameters)
 		fprintf(b, "\tif (!(res = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
 			emit_template(e, s->parameters));

@@ -61,8 +61,7 @@ static int emit_catchers(emitter *e, const ir_state *s)
 }
 
 /* Seconds from a literal or a Reference Path, into C variable `var`. */
-static void emit_seconds(emitter *e, const ir_setting *st, const char *path_name,
-			 const char *var)
+static void emit_seconds(emitter *e, const ir_setting *st, const char *path_name, const char *var)
 {
 	if (st->path) {
 		int id;
@@ -149,8 +148,10 @@ void emit_task(emitter *e, const ir_state *s, int index)
 		if (s->kind == IR_TASK) {
 			emit_seconds(e, &s->u.task.timeout, "TimeoutSecondsPath", "timeout");
 			emit_seconds(e, &s->u.task.heartbeat, "HeartbeatSecondsPath", "heartbeat");
-			fprintf(b, "\tif (!(res = asl_task_run(ex, &T%d_, in, timeout, heartbeat)))\n"
-				   "\t\tgoto failed;\n", tid);
+			fprintf(b,
+				"\tif (!(res = asl_task_run(ex, &T%d_, in, timeout, heartbeat)))\n"
+				"\t\tgoto failed;\n",
+				tid);
 		} else {
 			emit_parallel_call(e, s);
 		}

@@ -64,7 +64,6 @@ void emit_comment_text(FILE *out, const char *s, size_t len)
 	}
 }
 
-
 void emit_origin(emitter *e, FILE *out, const char *slot)
 {
 	if (!slot || !e->state)
@@ -81,4 +80,3 @@ void emit_origin(emitter *e, FILE *out, const char *slot)
 	emit_comment_text(out, slot, strlen(slot));
 	fputs(" */\n", out);
 }
-

@@ -169,23 +169,34 @@ static int argument(iparser *p, iarg *a, int format_template, int depth)
 static char type_of_literal(const asl_value *v)
 {
 	switch (v->type) {
-	case ASL_STRING: return 'S';
-	case ASL_NUMBER: return 'N';
-	case ASL_BOOL: return 'B';
-	case ASL_NULL: return '0';
-	default: return '*';
+	case ASL_STRING:
+		return 'S';
+	case ASL_NUMBER:
+		return 'N';
+	case ASL_BOOL:
+		return 'B';
+	case ASL_NULL:
+		return '0';
+	default:
+		return '*';
 	}
 }
 
 static const char *type_name(char t)
 {
 	switch (t) {
-	case 'S': return "a string";
-	case 'N': return "a number";
-	case 'B': return "a boolean";
-	case 'A': return "an array";
-	case 'O': return "an object";
-	default: return "any value";
+	case 'S':
+		return "a string";
+	case 'N':
+		return "a number";
+	case 'B':
+		return "a boolean";
+	case 'A':
+		return "an array";
+	case 'O':
+		return "an object";
+	default:
+		return "any value";
 	}
 }
 
@@ -195,8 +206,8 @@ static int check_types(iparser *p, const intrinsic *call)
 	if (call->nargs < fn->min_args || (fn->max_args >= 0 && call->nargs > fn->max_args)) {
 		char msg[200];
 		if (fn->max_args < 0)
-			snprintf(msg, sizeof msg, "%s takes at least %d argument%s, not %d", fn->name,
-				 fn->min_args, fn->min_args == 1 ? "" : "s", call->nargs);
+			snprintf(msg, sizeof msg, "%s takes at least %d argument%s, not %d",
+				 fn->name, fn->min_args, fn->min_args == 1 ? "" : "s", call->nargs);
 		else if (fn->min_args == fn->max_args)
 			snprintf(msg, sizeof msg, "%s takes %d argument%s, not %d", fn->name,
 				 fn->min_args, fn->min_args == 1 ? "" : "s", call->nargs);
@@ -276,8 +287,8 @@ static int parse_call(iparser *p, intrinsic **out, int depth)
 	return check_types(p, call);
 }
 
-intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char *err,
-			   size_t errlen, size_t *err_at)
+intrinsic *intrinsic_parse(asl_arena *arena, const char *text, size_t len, char *err, size_t errlen,
+			   size_t *err_at)
 {
 	iparser p = {arena, text, len, 0, err, errlen, 0};
 	err[0] = '\0';

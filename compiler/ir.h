@@ -11,33 +11,33 @@
 
 /* ---- expressions ---- */
 typedef enum ir_expr_kind {
-	IR_CONST,     /* a JSON value (a template part without any .$ field) */
-	IR_PATH,      /* a JSONPath */
+	IR_CONST, /* a JSON value (a template part without any .$ field) */
+	IR_PATH, /* a JSONPath */
 	IR_INTRINSIC, /* an intrinsic function call */
-	IR_OBJECT,    /* a payload template object with dynamic fields */
-	IR_ARRAY,     /* a payload template array with dynamic items */
-	IR_JSONATA,   /* reserved for JSONata expressions: never produced yet */
+	IR_OBJECT, /* a payload template object with dynamic fields */
+	IR_ARRAY, /* a payload template array with dynamic items */
+	IR_JSONATA, /* reserved for JSONata expressions: never produced yet */
 } ir_expr_kind;
 
 typedef struct ir_expr ir_expr;
 
 typedef struct ir_field {
-	const char *key;     /* the member's name as written (with ".$" when dynamic) */
+	const char *key; /* the member's name as written (with ".$" when dynamic) */
 	size_t key_len;
-	size_t name_len;     /* without the ".$" */
+	size_t name_len; /* without the ".$" */
 	ir_expr *value;
 } ir_field;
 
 struct ir_expr {
 	ir_expr_kind kind;
-	const asl_value *at;  /* where it was written */
-	const char *slot;     /* the state's field it belongs to ("Parameters"), for comments */
+	const asl_value *at; /* where it was written */
+	const char *slot; /* the state's field it belongs to ("Parameters"), for comments */
 	const asl_value *constant; /* IR_CONST */
-	const jpath *path;         /* IR_PATH */
-	const intrinsic *call;     /* IR_INTRINSIC */
-	ir_field *fields;          /* IR_OBJECT */
-	ir_expr **items;           /* IR_ARRAY */
-	size_t count;              /* fields or items */
+	const jpath *path; /* IR_PATH */
+	const intrinsic *call; /* IR_INTRINSIC */
+	ir_field *fields; /* IR_OBJECT */
+	ir_expr **items; /* IR_ARRAY */
+	size_t count; /* fields or items */
 };
 
 /* Assign: the values as one template (object) and the variable slot of each field. */
@@ -52,12 +52,12 @@ typedef struct ir_assign {
 typedef struct ir_rule ir_rule;
 struct ir_rule {
 	const asl_value *at;
-	int kind;            /* ASL_RULE_* */
-	int cmp, op;         /* comparisons: ASL_CMP_*, ASL_OP_* */
-	int expect;          /* type tests: the boolean operand */
-	ir_expr *variable;   /* IR_PATH; NULL for And/Or/Not */
-	ir_expr *operand;    /* IR_CONST, or IR_PATH for ...Path comparisons */
-	ir_rule *operands;   /* And/Or: count operands; Not: one */
+	int kind; /* ASL_RULE_* */
+	int cmp, op; /* comparisons: ASL_CMP_*, ASL_OP_* */
+	int expect; /* type tests: the boolean operand */
+	ir_expr *variable; /* IR_PATH; NULL for And/Or/Not */
+	ir_expr *operand; /* IR_CONST, or IR_PATH for ...Path comparisons */
+	ir_rule *operands; /* And/Or: count operands; Not: one */
 	int count;
 };
 
@@ -69,7 +69,7 @@ typedef struct ir_choice {
 
 /* ---- Retry and Catch ---- */
 typedef struct ir_errors {
-	const asl_value *at;         /* the ErrorEquals array */
+	const asl_value *at; /* the ErrorEquals array */
 	const asl_value *const *names;
 	size_t count;
 } ir_errors;
@@ -101,8 +101,12 @@ typedef struct ir_task {
 	const asl_value *credentials; /* checked, not used by the runtime */
 } ir_task;
 
-typedef enum ir_wait_kind { IR_WAIT_SECONDS, IR_WAIT_TIMESTAMP, IR_WAIT_SECONDS_PATH,
-			    IR_WAIT_TIMESTAMP_PATH } ir_wait_kind;
+typedef enum ir_wait_kind {
+	IR_WAIT_SECONDS,
+	IR_WAIT_TIMESTAMP,
+	IR_WAIT_SECONDS_PATH,
+	IR_WAIT_TIMESTAMP_PATH
+} ir_wait_kind;
 typedef struct ir_wait {
 	ir_wait_kind kind;
 	double seconds;
@@ -117,10 +121,10 @@ typedef struct ir_fail { /* each: NULL, IR_CONST (Error/Cause), IR_PATH or IR_IN
 typedef struct ir_reader {
 	const asl_value *at;
 	const asl_value *input_type; /* JSON, JSONL or CSV */
-	int first_row;               /* CSV headers from the first row */
-	const asl_value *headers;    /* CSVHeaders when GIVEN */
+	int first_row; /* CSV headers from the first row */
+	const asl_value *headers; /* CSVHeaders when GIVEN */
 	char delimiter;
-	double max_items;            /* -1: no limit */
+	double max_items; /* -1: no limit */
 	ir_expr *parameters;
 } ir_reader;
 
@@ -131,15 +135,15 @@ typedef struct ir_batcher {
 } ir_batcher;
 
 typedef struct ir_map {
-	int processor;         /* the scope of the ItemProcessor (or Iterator) */
+	int processor; /* the scope of the ItemProcessor (or Iterator) */
 	int distributed;
-	ir_expr *items_path;   /* always a path ("$" when not given); not used with a reader,
+	ir_expr *items_path; /* always a path ("$" when not given); not used with a reader,
 				* which gives the items (AWS applies ItemsPath to the state input) */
-	ir_expr *selector;     /* ItemSelector or Parameters; NULL */
+	ir_expr *selector; /* ItemSelector or Parameters; NULL */
 	ir_setting max_concurrency, tolerated_count, tolerated_percentage;
-	ir_reader *reader;     /* NULL unless distributed and given */
+	ir_reader *reader; /* NULL unless distributed and given */
 	ir_batcher *batcher;
-	ir_expr *writer;       /* ResultWriter: its Parameters (NULL) */
+	ir_expr *writer; /* ResultWriter: its Parameters (NULL) */
 	int has_writer;
 } ir_map;
 
@@ -149,15 +153,28 @@ typedef struct ir_parallel {
 } ir_parallel;
 
 /* ---- states, scopes and the graph ---- */
-typedef enum ir_kind { IR_PASS, IR_TASK, IR_CHOICE, IR_WAIT, IR_SUCCEED, IR_FAIL, IR_PARALLEL,
-		       IR_MAP } ir_kind;
+typedef enum ir_kind {
+	IR_PASS,
+	IR_TASK,
+	IR_CHOICE,
+	IR_WAIT,
+	IR_SUCCEED,
+	IR_FAIL,
+	IR_PARALLEL,
+	IR_MAP
+} ir_kind;
 
-typedef enum ir_edge_kind { IR_EDGE_NEXT, IR_EDGE_DEFAULT, IR_EDGE_CHOICE, IR_EDGE_CATCH,
-			    IR_EDGE_BRANCH } ir_edge_kind;
+typedef enum ir_edge_kind {
+	IR_EDGE_NEXT,
+	IR_EDGE_DEFAULT,
+	IR_EDGE_CHOICE,
+	IR_EDGE_CATCH,
+	IR_EDGE_BRANCH
+} ir_edge_kind;
 
 typedef struct ir_edge {
 	ir_edge_kind kind;
-	int to;    /* a state index */
+	int to; /* a state index */
 	int which; /* the rule, catcher or branch (scope) index; 0 for Next and Default */
 } ir_edge;
 
@@ -168,12 +185,12 @@ typedef struct ir_state {
 	const asl_value *at; /* the state object */
 	int scope;
 	ir_expr *input_path, *output_path; /* NULL: "$"; IR_CONST null: {} */
-	ir_expr *parameters;      /* Parameters (Pass, Task, Parallel; a Map's is its selector) */
-	ir_expr *result;          /* Pass: the Result constant */
+	ir_expr *parameters; /* Parameters (Pass, Task, Parallel; a Map's is its selector) */
+	ir_expr *result; /* Pass: the Result constant */
 	ir_expr *result_selector;
-	ir_expr *result_path;     /* NULL: "$"; IR_CONST null: discard the result */
+	ir_expr *result_path; /* NULL: "$"; IR_CONST null: discard the result */
 	ir_assign *assign;
-	int next;                 /* IR_END when End (or a terminal state) */
+	int next; /* IR_END when End (or a terminal state) */
 	ir_choice *choices;
 	int choice_count;
 	int has_default, default_next;
@@ -196,7 +213,7 @@ typedef struct ir_scope {
 	const asl_value *at; /* the machine, a Parallel branch or a Map processor */
 	int start;
 	int parent; /* -1 for the machine */
-	int owner;  /* the Parallel or Map state, -1 for the machine */
+	int owner; /* the Parallel or Map state, -1 for the machine */
 } ir_scope;
 
 typedef struct ir_machine {

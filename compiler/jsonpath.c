@@ -281,7 +281,9 @@ static int segments(lexer *lx, jpath *p, int in_filter)
 					if (bracket(lx, &inner) < 0)
 						return -1;
 					if (inner.kind != ASL_SEG_KEY)
-						return error_at(lx, "only ..['name'] is supported after '..'");
+						return error_at(
+							lx,
+							"only ..['name'] is supported after '..'");
 					seg = inner;
 					seg.kind = ASL_SEG_DEEP_KEY;
 				} else {
@@ -419,9 +421,11 @@ static filter_expr *new_expr(lexer *lx, filter_kind kind)
 
 static int comparison_op(lexer *lx)
 {
-	static const struct { const char *t; int op; } ops[] = {
-		{"==", ASL_OP_EQ}, {"!=", ASL_OP_NE}, {"<=", ASL_OP_LE},
-		{">=", ASL_OP_GE}, {"<", ASL_OP_LT},  {">", ASL_OP_GT}};
+	static const struct {
+		const char *t;
+		int op;
+	} ops[] = {{"==", ASL_OP_EQ}, {"!=", ASL_OP_NE}, {"<=", ASL_OP_LE},
+		   {">=", ASL_OP_GE}, {"<", ASL_OP_LT},  {">", ASL_OP_GT}};
 	skip_ws(lx);
 	if (lx->i + 1 < lx->n && lx->s[lx->i] == '=' && lx->s[lx->i + 1] == '~')
 		return error_at(lx, "regular expressions (=~) are not supported in filters") - 1;

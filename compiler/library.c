@@ -16,10 +16,11 @@ void aslc_options_init(aslc_options *opts)
 }
 
 static const char *const c_keywords[] = {
-	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-	"enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-	"restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-	"union", "unsigned", "void", "volatile", "while", "main", NULL};
+	"auto",     "break",  "case",   "char",     "const",    "continue", "default",  "do",
+	"double",   "else",   "enum",   "extern",   "float",    "for",      "goto",     "if",
+	"inline",   "int",    "long",   "register", "restrict", "return",   "short",    "signed",
+	"sizeof",   "static", "struct", "switch",   "typedef",  "union",    "unsigned", "void",
+	"volatile", "while",  "main",   NULL};
 
 int aslc_symbol_check(const char *s, char *err, size_t errlen)
 {
@@ -181,8 +182,8 @@ int aslc_check(const aslc_source *src, const aslc_options *opts, aslc_diagnostic
 }
 
 /* The generated C: front_end, then lower and emit_machine. NULL after a diagnostic. */
-static char *compile_c(const aslc_source *src, const aslc_options *opts, int with_main,
-		       size_t *len, aslc_diagnostics *d)
+static char *compile_c(const aslc_source *src, const aslc_options *opts, int with_main, size_t *len,
+		       aslc_diagnostics *d)
 {
 	compilation cp;
 	char *c = NULL;
@@ -235,16 +236,15 @@ int aslc_build(const aslc_source *src, const aslc_options *opts, const char *out
 	return rc;
 }
 
-aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts,
-		       aslc_diagnostics *diags)
+aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts, aslc_diagnostics *diags)
 {
 	aslc_diagnostics local, *d = DIAGS(diags, local);
 	aslc_options none;
 	aslc_options_init(&none);
 	opts = opts ? opts : &none;
 	char *c = compile_c(src, opts, 0, NULL, d);
-	aslc_module *mod = c ? jit_load(c, opts, opts->symbol ? opts->symbol : DEFAULT_SYMBOL, d)
-			     : NULL;
+	aslc_module *mod =
+		c ? jit_load(c, opts, opts->symbol ? opts->symbol : DEFAULT_SYMBOL, d) : NULL;
 	free(c);
 	if (!diags)
 		aslc_diagnostics_free(&local);

@@ -105,7 +105,8 @@ static ir_expr *lower_template(lowerer *l, const asl_value *v, const char *slot)
 		f->key = mb->key;
 		f->key_len = mb->key_len;
 		f->name_len = dyn ? mb->key_len - 2 : mb->key_len;
-		f->value = dyn ? lower_dynamic(l, mb->value, slot) : lower_template(l, mb->value, slot);
+		f->value = dyn ? lower_dynamic(l, mb->value, slot)
+			       : lower_template(l, mb->value, slot);
 	}
 	return x;
 }
@@ -170,12 +171,15 @@ static void lower_handlers(lowerer *l, ir_state *s, const asl_value *def)
 	    (s->retriers = lower_alloc(l, retry->u.array.len * sizeof *s->retriers))) {
 		s->retrier_count = (int)retry->u.array.len;
 		for (int i = 0; i < s->retrier_count; i++) {
-			const asl_value *r = retry->u.array.items[i], *j = field(r, "JitterStrategy");
-			s->retriers[i] = (ir_retrier){
-				lower_errors(r), number_or(r, "IntervalSeconds", 1),
-				number_or(r, "BackoffRate", 2), number_or(r, "MaxDelaySeconds", 0),
-				number_or(r, "MaxAttempts", 3),
-				j && j->type == ASL_STRING && !strcmp(j->u.string.ptr, "FULL")};
+			const asl_value *r = retry->u.array.items[i],
+					*j = field(r, "JitterStrategy");
+			s->retriers[i] = (ir_retrier){lower_errors(r),
+						      number_or(r, "IntervalSeconds", 1),
+						      number_or(r, "BackoffRate", 2),
+						      number_or(r, "MaxDelaySeconds", 0),
+						      number_or(r, "MaxAttempts", 3),
+						      j && j->type == ASL_STRING &&
+							      !strcmp(j->u.string.ptr, "FULL")};
 		}
 	}
 	if (catch_ && catch_->u.array.len &&
@@ -184,8 +188,10 @@ static void lower_handlers(lowerer *l, ir_state *s, const asl_value *def)
 		for (int i = 0; i < s->catcher_count; i++) {
 			const asl_value *c = catch_->u.array.items[i];
 			s->catchers[i] = (ir_catcher){
-				lower_errors(c), lower_io_path(l, field(c, "ResultPath"), "Catch.ResultPath"),
-				lower_assign(l, field(c, "Assign"), "Catch.Assign"), lower_target(l, s->scope, field(c, "Next"))};
+				lower_errors(c),
+				lower_io_path(l, field(c, "ResultPath"), "Catch.ResultPath"),
+				lower_assign(l, field(c, "Assign"), "Catch.Assign"),
+				lower_target(l, s->scope, field(c, "Next"))};
 		}
 	}
 }
@@ -215,8 +221,8 @@ static void lower_task(lowerer *l, ir_state *s, const asl_value *def)
 	const char *suffix = ".waitForTaskToken";
 	size_t n = strlen(suffix);
 	t->resource = r;
-	t->wait_for_token = r->u.string.len >= n &&
-			    !strcmp(r->u.string.ptr + r->u.string.len - n, suffix);
+	t->wait_for_token =
+		r->u.string.len >= n && !strcmp(r->u.string.ptr + r->u.string.len - n, suffix);
 	t->timeout = lower_setting(l, def, "TimeoutSeconds", "TimeoutSecondsPath");
 	t->heartbeat = lower_setting(l, def, "HeartbeatSeconds", "HeartbeatSecondsPath");
 	t->credentials = field(def, "Credentials");
@@ -279,21 +285,26 @@ static void lower_distributed(lowerer *l, ir_map *mp, const asl_value *def)
 		r->input_type = field(cfg, "InputType");
 		r->first_row = !loc || strcmp(loc->u.string.ptr, "GIVEN");
 		r->headers = r->first_row ? NULL : field(cfg, "CSVHeaders");
-		r->delimiter = !strcmp(d, "PIPE") ? '|' : !strcmp(d, "SEMICOLON") ? ';'
-			       : !strcmp(d, "SPACE") ? ' ' : !strcmp(d, "TAB") ? '\t' : ',';
+		r->delimiter = !strcmp(d, "PIPE")        ? '|'
+			       : !strcmp(d, "SEMICOLON") ? ';'
+			       : !strcmp(d, "SPACE")     ? ' '
+			       : !strcmp(d, "TAB")       ? '\t'
+							 : ',';
 		r->max_items = limit_or_none(field(cfg, "MaxItems"));
-		r->parameters = lower_template(l, field(reader, "Parameters"), "ItemReader.Parameters");
+		r->parameters =
+			lower_template(l, field(reader, "Parameters"), "ItemReader.Parameters");
 	}
 	if (batcher && (mp->batcher = lower_alloc(l, sizeof *mp->batcher))) {
 		mp->batcher->at = batcher;
 		mp->batcher->max_items = limit_or_none(field(batcher, "MaxItemsPerBatch"));
 		mp->batcher->max_bytes = limit_or_none(field(batcher, "MaxInputBytesPerBatch"));
-		mp->batcher->batch_input = lower_template(l, field(batcher, "BatchInput"),
-							  "ItemBatcher.BatchInput");
+		mp->batcher->batch_input =
+			lower_template(l, field(batcher, "BatchInput"), "ItemBatcher.BatchInput");
 	}
 	if (writer) {
 		mp->has_writer = 1;
-		mp->writer = lower_template(l, field(writer, "Parameters"), "ResultWriter.Parameters");
+		mp->writer =
+			lower_template(l, field(writer, "Parameters"), "ResultWriter.Parameters");
 	}
 }
 
@@ -313,8 +324,8 @@ static void lower_map(lowerer *l, ir_state *s, const asl_value *def)
 	else if ((mp->items_path = lower_new_expr(l, IR_PATH, def, "ItemsPath")))
 		mp->items_path->path = &WHOLE_INPUT;
 	mp->max_concurrency = lower_setting(l, def, "MaxConcurrency", "MaxConcurrencyPath");
-	mp->tolerated_count = lower_setting(l, def, "ToleratedFailureCount",
-					    "ToleratedFailureCountPath");
+	mp->tolerated_count =
+		lower_setting(l, def, "ToleratedFailureCount", "ToleratedFailureCountPath");
 	mp->tolerated_percentage = lower_setting(l, def, "ToleratedFailurePercentage",
 						 "ToleratedFailurePercentagePath");
 	const asl_value *mode = field(field(proc, "ProcessorConfig"), "Mode");
@@ -365,8 +376,8 @@ static void build_edges(lowerer *l, ir_state *s)
 		add_edge(s, IR_EDGE_CATCH, s->catchers[i].next, i);
 }
 
-static const char *const KIND_NAMES[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail",
-					 "Parallel", "Map"};
+static const char *const KIND_NAMES[] = {"Pass",    "Task", "Choice",   "Wait",
+					 "Succeed", "Fail", "Parallel", "Map"};
 
 int ir_variable(const ir_machine *ir, const char *name)
 {
@@ -405,14 +416,13 @@ static void lower_state(lowerer *l, ir_state *s, const state_info *si)
 	s->assign = lower_assign(l, field(def, "Assign"), "Assign");
 	if (s->kind != IR_SUCCEED && s->kind != IR_CHOICE)
 		s->next = lower_target(l, s->scope, field(def, "Next"));
-	if (s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL ||
-	    s->kind == IR_MAP)
+	if (s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL || s->kind == IR_MAP)
 		s->result_path = lower_io_path(l, field(def, "ResultPath"), "ResultPath");
 	if (s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL)
 		s->parameters = lower_template(l, field(def, "Parameters"), "Parameters");
 	if (s->kind == IR_TASK || s->kind == IR_PARALLEL || s->kind == IR_MAP) {
-		s->result_selector = lower_template(l, field(def, "ResultSelector"),
-						    "ResultSelector");
+		s->result_selector =
+			lower_template(l, field(def, "ResultSelector"), "ResultSelector");
 		lower_handlers(l, s, def);
 	}
 	switch (s->kind) {

@@ -10,7 +10,7 @@ typedef struct lowerer {
 	asl_arena *arena;
 	ir_machine *ir;
 	name_index scope_of; /* the scope of each branch/processor object, keyed by its address */
-	int failed;          /* out of memory */
+	int failed; /* out of memory */
 } lowerer;
 
 /* Zeroed memory from the arena; sets l->failed when there is none. */

@@ -115,4 +115,3 @@ void lower_choices(lowerer *l, ir_state *s, const asl_value *def)
 	s->has_default = dflt != NULL;
 	s->default_next = lower_target(l, s->scope, dflt);
 }
-

@@ -69,8 +69,7 @@ int parsed_add_path(parsed_table *t, asl_arena *arena, const asl_value *at, cons
 	return add(t, arena, at, p);
 }
 
-int parsed_add_call(parsed_table *t, asl_arena *arena, const asl_value *at,
-		    const intrinsic *call)
+int parsed_add_call(parsed_table *t, asl_arena *arena, const asl_value *at, const intrinsic *call)
 {
 	return add(t, arena, at, call);
 }

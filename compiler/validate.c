@@ -7,7 +7,6 @@
 #include "asl/abi.h"
 #include "validate.h"
 
-
 static const char *const COMMON[] = {"Type", "Comment", "QueryLanguage", NULL};
 static const char *const IO[] = {"InputPath", "OutputPath", "Assign", NULL};
 static const char *const FLOW[] = {"Next", "End", NULL};
@@ -22,7 +21,8 @@ typedef struct type_fields {
 
 static const type_fields TYPES[] = {
 	{"Pass", {IO, FLOW, RESULT}, {"Result"}},
-	{"Task", {IO, FLOW, RESULT, TASKLIKE},
+	{"Task",
+	 {IO, FLOW, RESULT, TASKLIKE},
 	 {"Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
 	  "HeartbeatSecondsPath", "Credentials", "Arguments", "Output"}},
 	{"Choice", {IO}, {"Choices", "Default"}},
@@ -30,13 +30,13 @@ static const type_fields TYPES[] = {
 	{"Succeed", {IO}, {"_"}},
 	{"Fail", {NULL}, {"Error", "ErrorPath", "Cause", "CausePath"}},
 	{"Parallel", {IO, FLOW, RESULT, TASKLIKE}, {"Branches", "Arguments", "Output"}},
-	{"Map", {IO, FLOW, RESULT, TASKLIKE},
+	{"Map",
+	 {IO, FLOW, RESULT, TASKLIKE},
 	 {"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency",
 	  "MaxConcurrencyPath", "ItemReader", "ItemBatcher", "ResultWriter",
-	  "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
-	  "ToleratedFailureCount", "ToleratedFailureCountPath", "Label", "Items", "Output"}},
+	  "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount",
+	  "ToleratedFailureCountPath", "Label", "Items", "Output"}},
 };
-
 
 static const type_fields *type_of(const char *t)
 {
@@ -62,7 +62,8 @@ static void check_fields(checker *c, const asl_value *st, const type_fields *tf)
 	for (size_t i = 0; i < st->u.object.len; i++) {
 		const asl_member *mb = &st->u.object.members[i];
 		if (!field_allowed(tf, mb->key, mb->key_len))
-			diag_error(c->src, mb->value, "field \"%.*s\" is not supported in a %s state",
+			diag_error(c->src, mb->value,
+				   "field \"%.*s\" is not supported in a %s state",
 				   (int)mb->key_len, mb->key, tf->type);
 		if (name_index_add(&seen, c->arena, mb->key, mb->key_len, (int)i) >= 0)
 			diag_error(c->src, mb->value, "duplicate field \"%s\"", mb->key);
@@ -93,20 +94,23 @@ static void check_distributed(checker *c, const asl_value *st)
 		if ((v = field(cfg, "CSVDelimiter")) && !is_string_equal(v, "COMMA") &&
 		    !is_string_equal(v, "PIPE") && !is_string_equal(v, "SEMICOLON") &&
 		    !is_string_equal(v, "SPACE") && !is_string_equal(v, "TAB"))
-			diag_error(c->src, v, "CSVDelimiter must be COMMA, PIPE, SEMICOLON, SPACE or TAB");
+			diag_error(c->src, v,
+				   "CSVDelimiter must be COMMA, PIPE, SEMICOLON, SPACE or TAB");
 		if (is_string_equal(field(cfg, "CSVHeaderLocation"), "GIVEN")) {
 			v = field(cfg, "CSVHeaders");
 			int ok = v && v->type == ASL_ARRAY && v->u.array.len;
 			for (size_t i = 0; ok && i < v->u.array.len; i++)
 				ok = is_string(v->u.array.items[i]);
 			if (!ok)
-				diag_error(c->src, v ? v : cfg, "CSVHeaderLocation GIVEN needs CSVHeaders, "
-								"an array of strings");
+				diag_error(c->src, v ? v : cfg,
+					   "CSVHeaderLocation GIVEN needs CSVHeaders, "
+					   "an array of strings");
 		}
 		if ((v = field(cfg, "MaxItems")) && !is_nonneg_int(v))
 			diag_error(c->src, v, "MaxItems must be a non-negative integer");
 		if (field(cfg, "MaxItemsPath"))
-			diag_error(c->src, field(cfg, "MaxItemsPath"), "MaxItemsPath is not supported yet");
+			diag_error(c->src, field(cfg, "MaxItemsPath"),
+				   "MaxItemsPath is not supported yet");
 		if ((v = field(r, "Parameters")))
 			check_template(c, v, "Parameters");
 	}
@@ -119,11 +123,13 @@ static void check_distributed(checker *c, const asl_value *st)
 				diag_error(c->src, v, "%s is not supported yet", unsupported[i]);
 		if (!field(b, "MaxItemsPerBatch") && !field(b, "MaxInputBytesPerBatch") &&
 		    !field(b, "MaxItemsPerBatchPath") && !field(b, "MaxInputBytesPerBatchPath"))
-			diag_error(c->src, b, "ItemBatcher needs MaxItemsPerBatch or "
-					      "MaxInputBytesPerBatch");
+			diag_error(c->src, b,
+				   "ItemBatcher needs MaxItemsPerBatch or "
+				   "MaxInputBytesPerBatch");
 		if ((v = field(b, "MaxItemsPerBatch")) && (!is_nonneg_int(v) || v->u.number < 1))
 			diag_error(c->src, v, "MaxItemsPerBatch must be a positive integer");
-		if ((v = field(b, "MaxInputBytesPerBatch")) && (!is_nonneg_int(v) || v->u.number < 1))
+		if ((v = field(b, "MaxInputBytesPerBatch")) &&
+		    (!is_nonneg_int(v) || v->u.number < 1))
 			diag_error(c->src, v, "MaxInputBytesPerBatch must be a positive integer");
 		if ((v = field(b, "BatchInput")))
 			check_template(c, v, "BatchInput");
@@ -131,9 +137,10 @@ static void check_distributed(checker *c, const asl_value *st)
 	const asl_value *w = field(st, "ResultWriter");
 	if (w) {
 		if (!is_string_equal(field(w, "Resource"), "arn:aws:states:::s3:putObject"))
-			diag_error(c->src, field(w, "Resource") ? field(w, "Resource") : w,
-				   "only the ResultWriter resource arn:aws:states:::s3:putObject is "
-				   "supported (written under --s3-root)");
+			diag_error(
+				c->src, field(w, "Resource") ? field(w, "Resource") : w,
+				"only the ResultWriter resource arn:aws:states:::s3:putObject is "
+				"supported (written under --s3-root)");
 		if ((v = field(w, "Parameters")))
 			check_template(c, v, "Parameters");
 	}
@@ -151,7 +158,8 @@ static void check_map(checker *c, const asl_value *st)
 	if (!proc)
 		proc = field(st, "Iterator");
 	if (!proc || proc->type != ASL_OBJECT)
-		diag_error(c->src, proc ? proc : st, "a Map state needs an \"ItemProcessor\" object");
+		diag_error(c->src, proc ? proc : st,
+			   "a Map state needs an \"ItemProcessor\" object");
 	const asl_value *cfg = field(proc, "ProcessorConfig");
 	if (cfg && (v = field(cfg, "Mode")) && !is_string_equal(v, "INLINE") &&
 	    !is_string_equal(v, "DISTRIBUTED"))
@@ -232,7 +240,8 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	check_path(c, field(st, "TimeoutSecondsPath"), "TimeoutSecondsPath", 1, 0, 1);
 	check_path(c, field(st, "HeartbeatSecondsPath"), "HeartbeatSecondsPath", 1, 0, 1);
 	if (!strcmp(type, "Task") && (field(st, "Arguments") || field(st, "Output")))
-		diag_error(c->src, field(st, "Arguments") ? field(st, "Arguments") : field(st, "Output"),
+		diag_error(c->src,
+			   field(st, "Arguments") ? field(st, "Arguments") : field(st, "Output"),
 			   "Arguments and Output need JSONata, which is not supported yet");
 	if ((v = field(st, "Credentials")) && (v->type != ASL_OBJECT || !field(v, "RoleArn")))
 		diag_error(c->src, v, "The field 'RoleArn' is required but was missing");
@@ -247,8 +256,9 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	if (!strcmp(type, "Choice")) {
 		v = field(st, "Choices");
 		if (!v || v->type != ASL_ARRAY || v->u.array.len == 0)
-			diag_error(c->src, v ? v : st, "a Choice state needs a non-empty \"Choices\" "
-						       "array");
+			diag_error(c->src, v ? v : st,
+				   "a Choice state needs a non-empty \"Choices\" "
+				   "array");
 		else
 			for (size_t i = 0; i < v->u.array.len; i++)
 				check_choice_rule(c, v->u.array.items[i], 1);
@@ -258,8 +268,9 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 		int n = !!field(st, "Seconds") + !!field(st, "SecondsPath") +
 			!!field(st, "Timestamp") + !!field(st, "TimestampPath");
 		if (n != 1)
-			diag_error(c->src, st, "a Wait state needs exactly one of Seconds, SecondsPath, "
-					       "Timestamp or TimestampPath");
+			diag_error(c->src, st,
+				   "a Wait state needs exactly one of Seconds, SecondsPath, "
+				   "Timestamp or TimestampPath");
 		if ((v = field(st, "Seconds")) && (!is_nonneg_int(v) || v->u.number > 99999999))
 			diag_error(c->src, v, "Seconds must be an integer from 0 to 99999999");
 		if ((v = field(st, "Timestamp")) && !(is_string(v) && asl_is_timestamp(v)))
@@ -437,7 +448,8 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 	for (size_t i = 0; i < states->u.object.len; i++) {
 		const asl_member *mb = &states->u.object.members[i];
 		if (mb->key_len == 0 || mb->key_len > 80)
-			diag_error(c->src, mb->value, "state names must be 1 to 80 characters long");
+			diag_error(c->src, mb->value,
+				   "state names must be 1 to 80 characters long");
 		if (mb->value->type != ASL_OBJECT) {
 			diag_error(c->src, mb->value, "state \"%s\" must be an object", mb->key);
 			continue;
@@ -484,8 +496,9 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 			}
 	}
 	if (!terminal)
-		diag_error(c->src, states, "no terminal state: a Succeed, a Fail or a state with "
-					   "\"End\": true is needed");
+		diag_error(c->src, states,
+			   "no terminal state: a Succeed, a Fail or a state with "
+			   "\"End\": true is needed");
 	if (!is_string(start))
 		return;
 	int s0 = state_index(c->m, scope, start->u.string.ptr, start->u.string.len);
@@ -531,9 +544,11 @@ static void check_variable_scopes(source *src, asl_arena *arena, const machine_i
 		const var_ref *a = &m->assigns[j];
 		for (int s = m->scopes[a->scope].parent; s >= 0; s = m->scopes[s].parent)
 			if (name_index_find(&assigned[s], a->name, strlen(a->name)) >= 0) {
-				diag_error(src, a->at, "variable $%s is assigned in an enclosing "
-						       "scope; a Parallel branch or Map iteration "
-						       "cannot assign it", a->name);
+				diag_error(src, a->at,
+					   "variable $%s is assigned in an enclosing "
+					   "scope; a Parallel branch or Map iteration "
+					   "cannot assign it",
+					   a->name);
 				break;
 			}
 	}
@@ -547,7 +562,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 		diag_error(src, root, "Definition must be a valid JSON object");
 		return src->errors;
 	}
-	static const char *const top[] = {"Comment", "StartAt", "States", "Version",
+	static const char *const top[] = {"Comment",        "StartAt",       "States", "Version",
 					  "TimeoutSeconds", "QueryLanguage", NULL};
 	for (size_t i = 0; i < root->u.object.len; i++) {
 		const asl_member *mb = &root->u.object.members[i];
@@ -566,8 +581,8 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 			m->timeout_seconds = v->u.number;
 	}
 	if ((v = field(root, "QueryLanguage"))) {
-		if (!is_string(v) || (strcmp(v->u.string.ptr, "JSONPath") &&
-				      strcmp(v->u.string.ptr, "JSONata")))
+		if (!is_string(v) ||
+		    (strcmp(v->u.string.ptr, "JSONPath") && strcmp(v->u.string.ptr, "JSONata")))
 			diag_error(src, v, "QueryLanguage must be \"JSONPath\" or \"JSONata\"");
 		else if (!strcmp(v->u.string.ptr, "JSONata"))
 			diag_error(src, v, "JSONata is not supported yet");
@@ -576,7 +591,9 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 	check_variable_scopes(src, arena, m);
 	for (int i = 0; i < m->ref_count; i++)
 		if (var_slot(m, m->refs[i].name) < 0)
-			diag_error(src, m->refs[i].at, "variable $%s is never assigned (no Assign in the "
-						       "machine gives it a value)", m->refs[i].name);
+			diag_error(src, m->refs[i].at,
+				   "variable $%s is never assigned (no Assign in the "
+				   "machine gives it a value)",
+				   m->refs[i].name);
 	return src->errors;
 }

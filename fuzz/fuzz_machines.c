@@ -41,7 +41,8 @@ static int echo(asl_task_call *call)
 
 static void fail(const char *what, size_t machine)
 {
-	fprintf(stderr, "fuzz_machines: machine %s: %s\n", asl_machine_name(machines[machine]), what);
+	fprintf(stderr, "fuzz_machines: machine %s: %s\n", asl_machine_name(machines[machine]),
+		what);
 	abort();
 }
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages aslc needs, only those that are missing.
 set -euo pipefail
 packages=(gcc make cmake pkg-config python3 libjsmn-dev libtcc-dev tcc check nettle-dev libcurl4-openssl-dev
-  clang libclang-rt-dev) # clang and its libFuzzer for tools/fuzz.sh
+  clang libclang-rt-dev clang-format) # clang and its libFuzzer for tools/fuzz.sh; clang-format for
+  # tools/check_format.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The whole test suite: a warning-free build with every test; the runtime alone (no libtcc, no
-# curl: what cross-compiling builds) with its core's boundary checked; the suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, and with ThreadSanitizer; then a short run of
-# each libFuzzer target.
+# The whole test suite:
+# - the C files' formatting (tools/check_format.sh);
+# - a warning-free build with every test;
+# - the runtime alone (no libtcc, no curl: what cross-compiling builds), with its core's
+#   boundary checked;
+# - the suite built with AddressSanitizer and UndefinedBehaviorSanitizer, and with
+#   ThreadSanitizer;
+# - a short run of each libFuzzer target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
+
+tools/check_format.sh
 
 cmake -S . -B build -DASLC_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"

@@ -15,7 +15,8 @@ static const char definition[] =
 
 int main(int argc, char **argv)
 {
-	const char *input_json = argc > 1 ? argv[1] : "{\"item\": \"lamp\", \"price\": 40, \"shipping\": 5}";
+	const char *input_json =
+		argc > 1 ? argv[1] : "{\"item\": \"lamp\", \"price\": 40, \"shipping\": 5}";
 	aslc_source src = {definition, strlen(definition), "quote.asl.json"};
 	aslc_options opts;
 	aslc_options_init(&opts);

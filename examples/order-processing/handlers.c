@@ -14,7 +14,8 @@ int validate_order(asl_task_call *call)
 	}
 	double total = 0;
 	for (size_t i = 0; i < n; i++) {
-		const asl_value *price = asl_object_get(asl_array_get(lines, (int64_t)i), "price", 5);
+		const asl_value *price =
+			asl_object_get(asl_array_get(lines, (int64_t)i), "price", 5);
 		const asl_value *qty = asl_object_get(asl_array_get(lines, (int64_t)i), "qty", 3);
 		if (!asl_is_number(price) || !asl_is_number(qty)) {
 			call->error = "Order.Invalid";

@@ -13,7 +13,7 @@ extern "C" {
 typedef struct asl_exec asl_exec;
 
 /* A state function returns the index of the next state, or one of these. */
-#define ASL_END (-1)    /* the execution (or branch) succeeded with the output set by asl_leave */
+#define ASL_END (-1) /* the execution (or branch) succeeded with the output set by asl_leave */
 #define ASL_FAILED (-2) /* an error was raised with asl_fail and friends */
 
 typedef int (*asl_state_fn)(asl_exec *ex);
@@ -24,19 +24,19 @@ typedef int (*asl_state_fn)(asl_exec *ex);
 #define ASL_ABI_VERSION 1
 
 typedef struct asl_machine {
-	int abi_version;           /* ASL_ABI_VERSION when the machine was compiled; always first */
-	const char *name;          /* state machine name */
+	int abi_version; /* ASL_ABI_VERSION when the machine was compiled; always first */
+	const char *name; /* state machine name */
 	const asl_state_fn *states;
 	const char *const *state_names;
 	const size_t *state_name_lens;
 	int state_count;
 	int start;
-	double timeout_seconds;    /* top-level TimeoutSeconds, 0 when absent */
+	double timeout_seconds; /* top-level TimeoutSeconds, 0 when absent */
 	const char *const *var_names; /* workflow variables; a variable's index is its slot */
 	int var_count;
-	const asl_binding *bindings;  /* Task bindings given to aslc */
+	const asl_binding *bindings; /* Task bindings given to aslc */
 	int binding_count;
-	const asl_handler *handlers;  /* C handlers linked in (c:NAME) */
+	const asl_handler *handlers; /* C handlers linked in (c:NAME) */
 	int handler_count;
 } asl_machine;
 
@@ -52,19 +52,56 @@ int asl_main(int argc, char **argv, const asl_machine *machine);
  * array and object initializers below do the same for their item and member tables, which
  * generated code declares `asl_value *const A_[]` and `const asl_member M_[]`. */
 #define ASL_CONST_VALUE(p) ((asl_value *)(p))
-#define ASL_STATIC_NULL {ASL_NULL, ASL_FLAG_STATIC, 0, 0, {.number = 0}}
-#define ASL_STATIC_BOOL(b) {ASL_BOOL, ASL_FLAG_STATIC, (b), 0, {.number = 0}}
-#define ASL_STATIC_NUMBER(x, isint) \
-	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, {.number = (x)}}
+#define ASL_STATIC_NULL                          \
+	{                                        \
+		ASL_NULL, ASL_FLAG_STATIC, 0, 0, \
+		{                                \
+			.number = 0              \
+		}                                \
+	}
+#define ASL_STATIC_BOOL(b)                         \
+	{                                          \
+		ASL_BOOL, ASL_FLAG_STATIC, (b), 0, \
+		{                                  \
+			.number = 0                \
+		}                                  \
+	}
+#define ASL_STATIC_NUMBER(x, isint)                                                   \
+	{                                                                             \
+		ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, \
+		{                                                                     \
+			.number = (x)                                                 \
+		}                                                                     \
+	}
 /* A number that keeps its source text (see asl_value.u.number_text). */
-#define ASL_STATIC_NUMBER_TEXT(x, isint, text) \
-	{ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, \
-	 {.number = (x), .number_text = (text)}}
-#define ASL_STATIC_STRING(s, n) {ASL_STRING, ASL_FLAG_STATIC, 0, 0, {.string = {(s), (n)}}}
-#define ASL_STATIC_ARRAY(items, n) \
-	{ASL_ARRAY, ASL_FLAG_STATIC, 0, 0, {.array = {(asl_value **)(items), (n), (n)}}}
-#define ASL_STATIC_OBJECT(members, n) \
-	{ASL_OBJECT, ASL_FLAG_STATIC, 0, 0, {.object = {(asl_member *)(members), (n), (n)}}}
+#define ASL_STATIC_NUMBER_TEXT(x, isint, text)                                        \
+	{                                                                             \
+		ASL_NUMBER, ASL_FLAG_STATIC | ((isint) ? ASL_FLAG_INTEGER : 0), 0, 0, \
+		{                                                                     \
+			.number = (x), .number_text = (text)                          \
+		}                                                                     \
+	}
+#define ASL_STATIC_STRING(s, n)                    \
+	{                                          \
+		ASL_STRING, ASL_FLAG_STATIC, 0, 0, \
+		{                                  \
+			.string = {(s), (n) }      \
+		}                                  \
+	}
+#define ASL_STATIC_ARRAY(items, n)                                  \
+	{                                                           \
+		ASL_ARRAY, ASL_FLAG_STATIC, 0, 0,                   \
+		{                                                   \
+			.array = {(asl_value **)(items), (n), (n) } \
+		}                                                   \
+	}
+#define ASL_STATIC_OBJECT(members, n)                                  \
+	{                                                              \
+		ASL_OBJECT, ASL_FLAG_STATIC, 0, 0,                     \
+		{                                                      \
+			.object = {(asl_member *)(members), (n), (n) } \
+		}                                                      \
+	}
 
 /* ---- state entry and exit ---- */
 /* Marks state `index` as entered and returns its raw input. */
@@ -83,15 +120,15 @@ asl_value *asl_empty_object(asl_exec *ex);
  * generated code calls asl_miss, which remembers where the path stopped (for AWS's cause texts)
  * and returns NULL. Other paths compile to a segment table walked by asl_select. */
 typedef enum asl_seg_kind {
-	ASL_SEG_KEY,       /* .name or ['name'] */
-	ASL_SEG_INDEX,     /* [n], negative counts from the end */
-	ASL_SEG_WILDCARD,  /* .* or [*] */
-	ASL_SEG_SLICE,     /* [a:b:c] */
-	ASL_SEG_KEYS,      /* ['a','b'] */
-	ASL_SEG_INDEXES,   /* [1,2] */
-	ASL_SEG_DEEP_KEY,  /* ..name */
-	ASL_SEG_DEEP_ALL,  /* ..* */
-	ASL_SEG_FILTER     /* [?(...)] */
+	ASL_SEG_KEY, /* .name or ['name'] */
+	ASL_SEG_INDEX, /* [n], negative counts from the end */
+	ASL_SEG_WILDCARD, /* .* or [*] */
+	ASL_SEG_SLICE, /* [a:b:c] */
+	ASL_SEG_KEYS, /* ['a','b'] */
+	ASL_SEG_INDEXES, /* [1,2] */
+	ASL_SEG_DEEP_KEY, /* ..name */
+	ASL_SEG_DEEP_ALL, /* ..* */
+	ASL_SEG_FILTER /* [?(...)] */
 } asl_seg_kind;
 
 enum { ASL_SLICE_HAS_START = 1, ASL_SLICE_HAS_END = 2, ASL_SLICE_HAS_STEP = 4 };
@@ -100,16 +137,16 @@ typedef int (*asl_filter_fn)(asl_exec *ex, asl_value *root, asl_value *at);
 
 typedef struct asl_seg {
 	asl_seg_kind kind;
-	const char *key;              /* KEY, DEEP_KEY */
+	const char *key; /* KEY, DEEP_KEY */
 	size_t key_len;
-	int64_t index;                /* INDEX; slice start */
-	int64_t end, step;            /* slice */
+	int64_t index; /* INDEX; slice start */
+	int64_t end, step; /* slice */
 	int slice_flags;
-	const char *const *keys;      /* KEYS */
+	const char *const *keys; /* KEYS */
 	const size_t *key_lens;
-	const int64_t *indexes;       /* INDEXES */
-	size_t count;                 /* KEYS, INDEXES */
-	asl_filter_fn filter;         /* FILTER */
+	const int64_t *indexes; /* INDEXES */
+	size_t count; /* KEYS, INDEXES */
+	asl_filter_fn filter; /* FILTER */
 } asl_seg;
 
 typedef struct asl_path {
@@ -117,7 +154,7 @@ typedef struct asl_path {
 	const asl_seg *segs;
 	int seg_count;
 	int definite;
-	int var_slot;     /* $name paths: the variable's slot, else -1 */
+	int var_slot; /* $name paths: the variable's slot, else -1 */
 } asl_path;
 
 asl_value *asl_key(const asl_value *v, const char *key, size_t key_len);
@@ -147,7 +184,7 @@ asl_value *asl_result_path(asl_exec *ex, asl_value *raw, asl_value *result, cons
 /* ---- Task states ---- */
 typedef struct asl_task {
 	const char *resource;
-	int token;       /* the resource ends in .waitForTaskToken: $$.Task.Token exists */
+	int token; /* the resource ends in .waitForTaskToken: $$.Task.Token exists */
 } asl_task;
 
 /* Marks a Task, Parallel or Map state as entered ($$.State.RetryCount exists for them). */
@@ -157,12 +194,11 @@ asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task);
 asl_value *asl_task_run(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
 			double heartbeat);
 /* TimeoutSecondsPath / HeartbeatSecondsPath: a positive integer, else States.Runtime (-1). */
-double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
-			const asl_value *v);
+double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path, const asl_value *v);
 
 typedef struct asl_retrier {
 	const char *const *errors; /* ErrorEquals; names may hold NUL characters: */
-	const size_t *error_lens;  /* their lengths */
+	const size_t *error_lens; /* their lengths */
 	int error_count;
 	double interval, backoff, max_delay; /* max_delay 0: none */
 	int max_attempts;
@@ -190,7 +226,7 @@ asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_valu
 typedef asl_value *(*asl_selector_fn)(asl_exec *ex, asl_value *map_input);
 
 typedef struct asl_map {
-	int start;                /* the ItemProcessor's first state */
+	int start; /* the ItemProcessor's first state */
 	asl_selector_fn selector; /* ItemSelector/Parameters, NULL when absent */
 } asl_map;
 
@@ -203,17 +239,17 @@ typedef struct asl_map_limits {
 
 /* Distributed mode on local data (s3://BUCKET/KEY is the file S3_ROOT/BUCKET/KEY). */
 typedef struct asl_item_reader {
-	const char *input_type;     /* "JSON", "JSONL" or "CSV" */
-	int headers_first_row;      /* CSVHeaderLocation FIRST_ROW, else GIVEN: `headers` */
+	const char *input_type; /* "JSON", "JSONL" or "CSV" */
+	int headers_first_row; /* CSVHeaderLocation FIRST_ROW, else GIVEN: `headers` */
 	const asl_value *headers;
 	char delimiter;
-	int64_t max_items;          /* ReaderConfig.MaxItems, -1 when absent */
+	int64_t max_items; /* ReaderConfig.MaxItems, -1 when absent */
 	asl_selector_fn parameters; /* Bucket and Key */
 } asl_item_reader;
 
 typedef struct asl_item_batcher {
-	int64_t max_items;          /* MaxItemsPerBatch, -1 when absent */
-	int64_t max_bytes;          /* MaxInputBytesPerBatch, -1 when absent */
+	int64_t max_items; /* MaxItemsPerBatch, -1 when absent */
+	int64_t max_bytes; /* MaxInputBytesPerBatch, -1 when absent */
 	asl_selector_fn batch_input; /* BatchInput, NULL when absent */
 } asl_item_batcher;
 
@@ -303,42 +339,65 @@ int asl_is_timestamp(const asl_value *v);
 /* Choice rules are data: a table of rows per Choice state, which asl_choose interprets, so a
  * Choice of ten thousand rules is ten thousand rows rather than as many C functions. */
 enum {
-	ASL_RULE_AND, ASL_RULE_OR, ASL_RULE_NOT, /* operands: rows first .. first + count - 1 */
-	ASL_RULE_IS_PRESENT, ASL_RULE_IS_NULL, ASL_RULE_IS_NUMERIC, ASL_RULE_IS_STRING,
-	ASL_RULE_IS_BOOLEAN, ASL_RULE_IS_TIMESTAMP, /* true when the test's outcome is `expect` */
-	ASL_RULE_MATCHES,                           /* StringMatches; `operand` is the pattern */
-	ASL_RULE_COMPARE,                           /* `cmp` and `op` against `operand` */
-	ASL_RULE_COMPARE_PATH                       /* ... against the value at `operand_path` */
+	ASL_RULE_AND,
+	ASL_RULE_OR,
+	ASL_RULE_NOT, /* operands: rows first .. first + count - 1 */
+	ASL_RULE_IS_PRESENT,
+	ASL_RULE_IS_NULL,
+	ASL_RULE_IS_NUMERIC,
+	ASL_RULE_IS_STRING,
+	ASL_RULE_IS_BOOLEAN,
+	ASL_RULE_IS_TIMESTAMP, /* true when the test's outcome is `expect` */
+	ASL_RULE_MATCHES, /* StringMatches; `operand` is the pattern */
+	ASL_RULE_COMPARE, /* `cmp` and `op` against `operand` */
+	ASL_RULE_COMPARE_PATH /* ... against the value at `operand_path` */
 };
 /* Where a rule's path starts: the state input, $$ or a variable (the path's var_slot). */
 enum { ASL_ROOT_INPUT, ASL_ROOT_CONTEXT, ASL_ROOT_VARIABLE };
 
 typedef struct asl_rule {
-	unsigned char kind;                        /* ASL_RULE_* */
-	unsigned char cmp, op;                     /* ASL_CMP_*, ASL_OP_* */
-	unsigned char expect;                      /* IS_*: the operand, 0 or 1 */
+	unsigned char kind; /* ASL_RULE_* */
+	unsigned char cmp, op; /* ASL_CMP_*, ASL_OP_* */
+	unsigned char expect; /* IS_*: the operand, 0 or 1 */
 	unsigned char variable_root, operand_root; /* ASL_ROOT_* */
-	int first, count;                          /* AND, OR, NOT: the operand rows */
+	int first, count; /* AND, OR, NOT: the operand rows */
 	const asl_path *variable;
 	const asl_path *operand_path; /* COMPARE_PATH */
-	const asl_value *operand;     /* COMPARE, MATCHES */
+	const asl_value *operand; /* COMPARE, MATCHES */
 } asl_rule;
 
 /* The rows as aslc writes them; `root` is INPUT, CONTEXT or VARIABLE, `cmp` STRING, NUMERIC,
  * BOOLEAN or TIMESTAMP, `op` EQ, LT, LE, GT or GE, `test` IS_PRESENT, IS_NULL, ... */
-#define ASL_R_AND(first, count) {ASL_RULE_AND, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0}
-#define ASL_R_OR(first, count) {ASL_RULE_OR, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0}
-#define ASL_R_NOT(first) {ASL_RULE_NOT, 0, 0, 0, 0, 0, (first), 1, 0, 0, 0}
-#define ASL_R_TEST(test, expect, root, path) \
-	{ASL_RULE_##test, 0, 0, (expect), ASL_ROOT_##root, 0, 0, 0, (path), 0, 0}
-#define ASL_R_MATCHES(root, path, pattern) \
-	{ASL_RULE_MATCHES, 0, 0, 0, ASL_ROOT_##root, 0, 0, 0, (path), 0, (pattern)}
-#define ASL_R_CMP(cmp, op, root, path, operand) \
-	{ASL_RULE_COMPARE, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, 0, 0, 0, (path), 0, \
-	 (operand)}
-#define ASL_R_CMP_PATH(cmp, op, root, path, operand_root, operand_path) \
-	{ASL_RULE_COMPARE_PATH, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, \
-	 ASL_ROOT_##operand_root, 0, 0, (path), (operand_path), 0}
+#define ASL_R_AND(first, count)                                        \
+	{                                                              \
+		ASL_RULE_AND, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0 \
+	}
+#define ASL_R_OR(first, count)                                        \
+	{                                                             \
+		ASL_RULE_OR, 0, 0, 0, 0, 0, (first), (count), 0, 0, 0 \
+	}
+#define ASL_R_NOT(first)                                         \
+	{                                                        \
+		ASL_RULE_NOT, 0, 0, 0, 0, 0, (first), 1, 0, 0, 0 \
+	}
+#define ASL_R_TEST(test, expect, root, path)                                            \
+	{                                                                               \
+		ASL_RULE_##test, 0, 0, (expect), ASL_ROOT_##root, 0, 0, 0, (path), 0, 0 \
+	}
+#define ASL_R_MATCHES(root, path, pattern)                                                \
+	{                                                                                 \
+		ASL_RULE_MATCHES, 0, 0, 0, ASL_ROOT_##root, 0, 0, 0, (path), 0, (pattern) \
+	}
+#define ASL_R_CMP(cmp, op, root, path, operand)                                                    \
+	{                                                                                          \
+		ASL_RULE_COMPARE, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, 0, 0, 0, (path), \
+			0, (operand)                                                               \
+	}
+#define ASL_R_CMP_PATH(cmp, op, root, path, operand_root, operand_path)                \
+	{                                                                              \
+		ASL_RULE_COMPARE_PATH, ASL_CMP_##cmp, ASL_OP_##op, 0, ASL_ROOT_##root, \
+			ASL_ROOT_##operand_root, 0, 0, (path), (operand_path), 0       \
+	}
 
 /* Tries rules[0] .. rules[n - 1] (the Choices, in order; their operands follow them in the
  * table): the index of the first that is true, n when none is, -1 after raising States.Runtime

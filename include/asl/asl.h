@@ -31,29 +31,29 @@ const char *asl_machine_name(const asl_machine *machine);
 
 /* How an execution ended: the Step Functions execution statuses (RUNNING aside). */
 typedef enum asl_status {
-	ASL_SUCCEEDED,     /* the output is in the result */
+	ASL_SUCCEEDED, /* the output is in the result */
 	ASL_FAILED_STATUS, /* an error was not caught; also a limit of asl_options exceeded */
-	ASL_TIMED_OUT,     /* the machine's TimeoutSeconds passed (error States.Timeout) */
-	ASL_ABORTED        /* stopped from outside: asl_options.should_stop (StopExecution) */
+	ASL_TIMED_OUT, /* the machine's TimeoutSeconds passed (error States.Timeout) */
+	ASL_ABORTED /* stopped from outside: asl_options.should_stop (StopExecution) */
 } asl_status;
 
 typedef struct asl_options {
-	const char *execution_name;         /* NULL: "local-execution" */
-	double wait_scale;                  /* multiplies every wait; 0 skips waiting */
-	int threads;                        /* for Parallel and Map; 0: the number of CPUs */
-	const asl_allocator *allocator;     /* NULL: malloc/free */
-	const asl_binding *bindings;        /* Task bindings that override the compiled ones */
+	const char *execution_name; /* NULL: "local-execution" */
+	double wait_scale; /* multiplies every wait; 0 skips waiting */
+	int threads; /* for Parallel and Map; 0: the number of CPUs */
+	const asl_allocator *allocator; /* NULL: malloc/free */
+	const asl_binding *bindings; /* Task bindings that override the compiled ones */
 	size_t binding_count;
-	const asl_handler *handlers;        /* handlers for c:NAME bindings besides linked ones */
+	const asl_handler *handlers; /* handlers for c:NAME bindings besides linked ones */
 	size_t handler_count;
-	const asl_value *mock_config;       /* a Step Functions Local MockConfigFile, parsed */
-	const char *mock_case;              /* the test case of it to use */
-	const char *s3_root;                /* Distributed Map: s3://B/K is S3_ROOT/B/K; NULL: "." */
+	const asl_value *mock_config; /* a Step Functions Local MockConfigFile, parsed */
+	const char *mock_case; /* the test case of it to use */
+	const char *s3_root; /* Distributed Map: s3://B/K is S3_ROOT/B/K; NULL: "." */
 	/* Limits; 0: none. Exceeding one fails the execution with States.Runtime (which no Catch
 	 * or Retry handles) and a cause that names the limit. */
-	size_t max_memory;         /* bytes the execution holds from `allocator` at any time
+	size_t max_memory; /* bytes the execution holds from `allocator` at any time
 				    * (all its branches and iterations together) */
-	uint64_t max_transitions;  /* states entered, by all branches and iterations together */
+	uint64_t max_transitions; /* states entered, by all branches and iterations together */
 	/* Stopping from outside: polled before every state, while waiting and while a command or
 	 * an HTTP request runs, possibly on several threads at once. Once it returns nonzero the
 	 * execution stops and ends as ASL_ABORTED, with no error or cause. NULL: never. */
@@ -73,9 +73,9 @@ typedef struct asl_options {
 typedef struct asl_result {
 	asl_status status;
 	const asl_value *output_value; /* SUCCEEDED: the output; else NULL */
-	const char *output;            /* SUCCEEDED: the output as JSON text; else NULL */
+	const char *output; /* SUCCEEDED: the output as JSON text; else NULL */
 	size_t output_len;
-	const char *error;  /* FAILED / TIMED_OUT / ABORTED: may be NULL when none was given */
+	const char *error; /* FAILED / TIMED_OUT / ABORTED: may be NULL when none was given */
 	const char *cause;
 	size_t error_len, cause_len; /* NUL-terminated, but a NUL may be part of them too */
 	uint64_t transitions; /* states entered by the top level (not inside Parallel and Map) */
@@ -86,8 +86,8 @@ typedef struct asl_result {
 void asl_options_init(asl_options *opts);
 /* Runs `machine` on `input` (borrowed; `opts` may be NULL for the defaults). Always fills
  * `result`, which the caller frees with asl_result_free, and returns result->status. */
-asl_status asl_execute(const asl_machine *machine, const asl_value *input,
-		       const asl_options *opts, asl_result *result);
+asl_status asl_execute(const asl_machine *machine, const asl_value *input, const asl_options *opts,
+		       asl_result *result);
 void asl_result_free(asl_result *result);
 /* {"Error":...,"Cause":...} for a failed or timed-out result, in the result's arena. */
 const char *asl_result_error_json(asl_result *result);

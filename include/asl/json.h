@@ -7,8 +7,8 @@
 #define ASL_JSON_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,8 +35,8 @@ typedef struct asl_chunk asl_chunk;
 typedef struct asl_arena {
 	const asl_allocator *allocator;
 	asl_chunk *chunks;
-	size_t used;   /* bytes handed out since the last reset */
-	int failed;    /* an allocation failed (out of memory) */
+	size_t used; /* bytes handed out since the last reset */
+	int failed; /* an allocation failed (out of memory) */
 } asl_arena;
 
 void asl_arena_init(asl_arena *arena, const asl_allocator *allocator);
@@ -57,7 +57,7 @@ typedef enum asl_type {
 
 enum {
 	ASL_FLAG_INTEGER = 1, /* number was written without fraction or exponent */
-	ASL_FLAG_STATIC = 2   /* value lives in static storage (generated code), perhaps read-only:
+	ASL_FLAG_STATIC = 2 /* value lives in static storage (generated code), perhaps read-only:
 			       * never copied, never written */
 };
 
@@ -128,23 +128,23 @@ int asl_object_set(asl_arena *arena, asl_value *object, const char *key, size_t 
  * they belong to `v`'s arena (or static storage) and live as long as it; to make them part of
  * a value you build, copy them with asl_copy (which shares static values, so it is cheap for
  * constants). */
-asl_type asl_type_of(const asl_value *v);       /* ASL_NONE for NULL */
-int asl_is_null(const asl_value *v);            /* the JSON null; 0 for NULL (absent) */
+asl_type asl_type_of(const asl_value *v); /* ASL_NONE for NULL */
+int asl_is_null(const asl_value *v); /* the JSON null; 0 for NULL (absent) */
 int asl_is_bool(const asl_value *v);
 int asl_is_number(const asl_value *v);
 int asl_is_string(const asl_value *v);
 int asl_is_array(const asl_value *v);
 int asl_is_object(const asl_value *v);
-int asl_bool_value(const asl_value *v);         /* 1 for true; 0 for false and non-booleans */
-double asl_number_value(const asl_value *v);    /* 0 for non-numbers */
+int asl_bool_value(const asl_value *v); /* 1 for true; 0 for false and non-booleans */
+double asl_number_value(const asl_value *v); /* 0 for non-numbers */
 /* A string's bytes, NUL-terminated (a NUL may also be part of them: use the length); NULL and
  * 0 for non-strings. */
 const char *asl_string_ptr(const asl_value *v);
 size_t asl_string_len(const asl_value *v);
-size_t asl_array_len(const asl_value *v);       /* 0 for non-arrays */
+size_t asl_array_len(const asl_value *v); /* 0 for non-arrays */
 /* Item `index` (negative counts from the end); NULL out of range and for non-arrays. */
 const asl_value *asl_array_get(const asl_value *array, int64_t index);
-size_t asl_object_len(const asl_value *v);      /* members; 0 for non-objects */
+size_t asl_object_len(const asl_value *v); /* members; 0 for non-objects */
 /* Member `i` in insertion order: its key (NUL-terminated; *key_len its length, may be NULL)
  * and its value; NULL (and *key_len 0) out of range and for non-objects. */
 const char *asl_object_key(const asl_value *object, size_t i, size_t *key_len);
@@ -169,17 +169,17 @@ enum {
 /* Why a text did not parse. The message says it in words (and more precisely: the code of
  * "expected ':' after object key" is ASL_JSON_SYNTAX). */
 typedef enum asl_json_error {
-	ASL_JSON_OK,          /* no error */
-	ASL_JSON_EMPTY,       /* nothing but whitespace */
-	ASL_JSON_TRUNCATED,   /* the text ends inside a value (more text might make it valid) */
-	ASL_JSON_SYNTAX,      /* a misplaced or missing bracket, comma, colon or key, or data after
+	ASL_JSON_OK, /* no error */
+	ASL_JSON_EMPTY, /* nothing but whitespace */
+	ASL_JSON_TRUNCATED, /* the text ends inside a value (more text might make it valid) */
+	ASL_JSON_SYNTAX, /* a misplaced or missing bracket, comma, colon or key, or data after
 			       * the value */
 	ASL_JSON_BAD_LITERAL, /* not a number, true, false or null */
-	ASL_JSON_BAD_STRING,  /* a control character or a bad escape in a string */
-	ASL_JSON_BAD_UTF8,    /* a string that is not UTF-8 */
-	ASL_JSON_TOO_DEEP,    /* nested deeper than ASL_PARSE_MAX_DEPTH */
-	ASL_JSON_TOO_LARGE,   /* longer than 2^31 - 1 bytes */
-	ASL_JSON_NOMEM        /* the arena's allocator failed */
+	ASL_JSON_BAD_STRING, /* a control character or a bad escape in a string */
+	ASL_JSON_BAD_UTF8, /* a string that is not UTF-8 */
+	ASL_JSON_TOO_DEEP, /* nested deeper than ASL_PARSE_MAX_DEPTH */
+	ASL_JSON_TOO_LARGE, /* longer than 2^31 - 1 bytes */
+	ASL_JSON_NOMEM /* the arena's allocator failed */
 } asl_json_error;
 
 typedef struct asl_parse_error {

@@ -6,8 +6,8 @@
 #define ASL_PLATFORM_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Opens the regular file `rel` ('/'-separated names) below the directory `root` for reading,
  * or with `create` for writing (making `root`, missing directories and the file, or truncating
@@ -22,12 +22,12 @@ int asl_platform_open_below(const char *root, const char *rel, int create, FILE 
  * the output passes the capture limit: 0 when the process ran (see the result), -1 when it
  * could not start. Signal dispositions are left alone. */
 typedef struct asl_process_result {
-	int exit_status;          /* -1 when killed by a signal */
+	int exit_status; /* -1 when killed by a signal */
 	int signal;
 	int timed_out, heartbeat_timed_out;
-	int cancelled;            /* cancel said so: the process group was killed */
-	int overflow;             /* the output passed the capture limit: the group was killed */
-	char *out, *err;          /* NUL-terminated captures, freed by asl_platform_process_free */
+	int cancelled; /* cancel said so: the process group was killed */
+	int overflow; /* the output passed the capture limit: the group was killed */
+	char *out, *err; /* NUL-terminated captures, freed by asl_platform_process_free */
 	size_t out_len, err_len;
 } asl_process_result;
 
@@ -36,9 +36,8 @@ typedef struct asl_cancel {
 	void *ctx;
 } asl_cancel;
 
-int asl_platform_run(const char *command, const char *input, size_t input_len,
-		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
-		     asl_process_result *r);
+int asl_platform_run(const char *command, const char *input, size_t input_len, int64_t timeout_ms,
+		     int64_t heartbeat_ms, const asl_cancel *cancel, asl_process_result *r);
 void asl_platform_process_free(asl_process_result *r);
 
 /* POSTs `body` (JSON) to `url`. Returns 0 with the status, the body and whether the response had

@@ -19,14 +19,14 @@ extern "C" {
 enum { ASL_TASK_OK = 0, ASL_TASK_ERROR = 1 };
 
 typedef struct asl_task_call {
-	const char *resource;   /* the Task's Resource */
+	const char *resource; /* the Task's Resource */
 	const char *state_name; /* the Task state's name */
 	const asl_value *input; /* the effective input (after InputPath and Parameters) */
-	asl_arena *arena;       /* where the result is built */
-	void *user;             /* asl_handler.user of the registered handler */
-	asl_value *result;      /* out: the result */
-	const char *error;      /* out: the error name */
-	const char *cause;      /* out: the cause (may stay NULL) */
+	asl_arena *arena; /* where the result is built */
+	void *user; /* asl_handler.user of the registered handler */
+	asl_value *result; /* out: the result */
+	const char *error; /* out: the error name */
+	const char *cause; /* out: the cause (may stay NULL) */
 } asl_task_call;
 
 typedef int (*asl_task_handler)(asl_task_call *call);

@@ -30,21 +30,21 @@ typedef enum aslc_severity { ASLC_ERROR, ASLC_NOTE } aslc_severity;
 /* What a diagnostic is about. The definition's rules use the codes of AWS's
  * ValidateStateMachineDefinition; a note has the code of the error it explains. */
 typedef enum aslc_code {
-	ASLC_SCHEMA_VALIDATION_FAILED,  /* a field is missing, unknown or has a wrong value */
-	ASLC_INVALID_JSON_DESCRIPTION,  /* the text is not JSON */
+	ASLC_SCHEMA_VALIDATION_FAILED, /* a field is missing, unknown or has a wrong value */
+	ASLC_INVALID_JSON_DESCRIPTION, /* the text is not JSON */
 	ASLC_MISSING_TRANSITION_TARGET, /* Next/Default/StartAt name no state; a state unreachable */
-	ASLC_MISSING_END_STATE,         /* no Succeed, Fail or End: true */
+	ASLC_MISSING_END_STATE, /* no Succeed, Fail or End: true */
 	ASLC_DUPLICATE_STATE_NAME,
 	ASLC_INVALID_STATE_NAME,
-	ASLC_STATE_MACHINE_NAME_EMPTY,  /* opts->name */
+	ASLC_STATE_MACHINE_NAME_EMPTY, /* opts->name */
 	ASLC_STATE_MACHINE_NAME_INVALID,
 	ASLC_STATE_MACHINE_NAME_TOO_LONG,
 	/* aslc's own */
-	ASLC_UNSUPPORTED,               /* valid for AWS, not supported by aslc yet (JSONata, ...) */
-	ASLC_DEFINITION_TOO_LARGE,      /* over AWS's 1 MiB */
-	ASLC_INVALID_SYMBOL,            /* opts->symbol is not a usable C identifier */
-	ASLC_BUILD_FAILED,              /* the C compiler, the linker or libtcc failed */
-	ASLC_WRITE_FAILED,              /* an output file could not be written */
+	ASLC_UNSUPPORTED, /* valid for AWS, not supported by aslc yet (JSONata, ...) */
+	ASLC_DEFINITION_TOO_LARGE, /* over AWS's 1 MiB */
+	ASLC_INVALID_SYMBOL, /* opts->symbol is not a usable C identifier */
+	ASLC_BUILD_FAILED, /* the C compiler, the linker or libtcc failed */
+	ASLC_WRITE_FAILED, /* an output file could not be written */
 	ASLC_OUT_OF_MEMORY
 } aslc_code;
 
@@ -52,9 +52,9 @@ typedef struct aslc_diagnostic {
 	aslc_severity severity;
 	aslc_code code;
 	const char *message;
-	const char *file;    /* the definition's file name (aslc_source.file) */
-	int line, column;    /* 1-based (the column counts bytes); 0 when it has no position */
-	size_t offset;       /* the byte offset in the text that line and column name */
+	const char *file; /* the definition's file name (aslc_source.file) */
+	int line, column; /* 1-based (the column counts bytes); 0 when it has no position */
+	size_t offset; /* the byte offset in the text that line and column name */
 	/* JSON Pointer (RFC 6901) of the node, e.g. "/States/Check/Next"; "" is the whole
 	 * definition; NULL when the diagnostic is not about the definition (a build failed). */
 	const char *pointer;
@@ -65,7 +65,7 @@ typedef struct aslc_diagnostic {
 typedef struct aslc_diagnostics {
 	const aslc_diagnostic *items;
 	size_t count;
-	int errors;                   /* how many of them are errors */
+	int errors; /* how many of them are errors */
 	struct aslc_diag_store *store; /* private: owns items and their strings */
 } aslc_diagnostics;
 
@@ -94,14 +94,14 @@ typedef struct aslc_options {
 	/* The C name of the machine descriptor. NULL: asl_generated_machine. A C identifier that
 	 * is not a keyword, main, asl_-prefixed or ending in '_' (those are generated code's). */
 	const char *symbol;
-	int with_main;                /* aslc_compile_c: also a main() that calls asl_main */
-	const asl_binding *bindings;  /* Task bindings compiled in (aslc --task), borrowed */
+	int with_main; /* aslc_compile_c: also a main() that calls asl_main */
+	const asl_binding *bindings; /* Task bindings compiled in (aslc --task), borrowed */
 	size_t binding_count;
-	const char *const *links;     /* C sources, objects or archives with c: handlers */
+	const char *const *links; /* C sources, objects or archives with c: handlers */
 	size_t link_count;
-	const char *cc;               /* aslc_build: NULL: $CC, else cc */
-	const char *cflags;           /* aslc_build: NULL: $ASLC_CFLAGS, else -O2 */
-	int keep_c;                   /* aslc_build: keep the generated C (a note says where) */
+	const char *cc; /* aslc_build: NULL: $CC, else cc */
+	const char *cflags; /* aslc_build: NULL: $ASLC_CFLAGS, else -O2 */
+	int keep_c; /* aslc_build: keep the generated C (a note says where) */
 	/* The runtime's headers (for libtcc and cc) and libaslrt.a (for cc). NULL: $ASLC_INCLUDE_DIR
 	 * and $ASLC_LIB_DIR, else ../include and ../lib next to the program when they exist
 	 * (an installed aslc), else the build tree the library was built in. */
@@ -132,8 +132,7 @@ int aslc_build(const aslc_source *src, const aslc_options *opts, const char *out
 typedef struct aslc_module aslc_module;
 
 /* Compiles and loads the definition; NULL after diagnostics. Any number can be loaded at once. */
-aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts,
-		       aslc_diagnostics *diags);
+aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts, aslc_diagnostics *diags);
 /* The loaded machine, for asl_execute or asl_main; valid until aslc_unload. */
 const asl_machine *aslc_module_machine(const aslc_module *mod);
 /* Frees the machine's code and data. No execution of it may still be running. */

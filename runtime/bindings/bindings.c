@@ -27,8 +27,10 @@ int asl_binding_check(const char *binding, char *err, size_t errlen)
 	if ((!strncmp(binding, "exec:", 5) && binding[5]) || !strncmp(binding, "http://", 7) ||
 	    !strncmp(binding, "https://", 8) || !strcmp(binding, "mock:"))
 		return 0;
-	snprintf(err, errlen, "'%s' is not a binding (c:SYMBOL, exec:COMMAND, http(s)://URL or "
-			      "mock:)", binding);
+	snprintf(err, errlen,
+		 "'%s' is not a binding (c:SYMBOL, exec:COMMAND, http(s)://URL or "
+		 "mock:)",
+		 binding);
 	return -1;
 }
 
@@ -52,7 +54,8 @@ int asl_bindings_from_json(const asl_value *v, asl_binding *out, size_t max, siz
 			   char *err, size_t errlen)
 {
 	if (!v || v->type != ASL_OBJECT) {
-		snprintf(err, errlen, "a tasks file holds an object {\"RESOURCE\": \"BINDING\", ...}");
+		snprintf(err, errlen,
+			 "a tasks file holds an object {\"RESOURCE\": \"BINDING\", ...}");
 		return -1;
 	}
 	for (size_t i = 0; i < v->u.object.len; i++) {

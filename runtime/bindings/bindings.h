@@ -12,10 +12,10 @@
 char *asl__read_stream(FILE *f, const asl_allocator *al, size_t max, size_t *len, int *too_big);
 
 /* remote_tasks.c: exec:COMMAND and http(s)://URL bindings (asl__task_runner.run). */
-asl_value *asl__run_exec(asl_exec *ex, const asl_task *task, const char *binding,
-			 asl_value *input, double timeout, double heartbeat);
-asl_value *asl__run_http(asl_exec *ex, const asl_task *task, const char *binding,
-			 asl_value *input, double timeout, double heartbeat);
+asl_value *asl__run_exec(asl_exec *ex, const asl_task *task, const char *binding, asl_value *input,
+			 double timeout, double heartbeat);
+asl_value *asl__run_http(asl_exec *ex, const asl_task *task, const char *binding, asl_value *input,
+			 double timeout, double heartbeat);
 /* mock.c (asl__services.mock_invoke). */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* result_writer.c (asl__services.writer_*). */

@@ -97,8 +97,9 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 {
 	const char *prog = argc > 0 ? argv[0] : "machine";
 	if (machine->abi_version != ASL_ABI_VERSION) { /* none of its tables can be trusted */
-		fprintf(stderr, "%s: the machine was compiled for ABI %d but the runtime is ABI %d; "
-				"compile it again with this aslc\n",
+		fprintf(stderr,
+			"%s: the machine was compiled for ABI %d but the runtime is ABI %d; "
+			"compile it again with this aslc\n",
 			prog, machine->abi_version, ASL_ABI_VERSION);
 		return 2;
 	}
@@ -124,7 +125,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			continue;
 		}
 		if (i + 1 >= argc || strncmp(a, "--", 2) != 0) {
-			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n", prog, a);
+			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n",
+				prog, a);
 			goto out;
 		}
 		const char *val = argv[++i];
@@ -143,13 +145,15 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			char *end;
 			long t = strtol(val, &end, 10);
 			if (*end || t < 1 || t > 1024) {
-				fprintf(stderr, "%s: --threads needs a number from 1 to 1024\n", prog);
+				fprintf(stderr, "%s: --threads needs a number from 1 to 1024\n",
+					prog);
 				goto out;
 			}
 			opts.threads = (int)t;
 		} else if (!strcmp(a, "--task")) {
 			if (nbind >= MAX_BINDINGS ||
-			    asl_binding_parse(&config, val, &bindings[nbind], err, sizeof err) < 0) {
+			    asl_binding_parse(&config, val, &bindings[nbind], err, sizeof err) <
+				    0) {
 				fprintf(stderr, "%s: --task %s\n", prog,
 					nbind >= MAX_BINDINGS ? "given too often" : err);
 				goto out;
@@ -177,8 +181,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		fprintf(stderr, "%s: --mock-config and --mock-case go together\n", prog);
 		goto out;
 	}
-	if (mock_path && !(opts.mock_config = asl_read_json_file(&config, mock_path, err,
-								 sizeof err))) {
+	if (mock_path &&
+	    !(opts.mock_config = asl_read_json_file(&config, mock_path, err, sizeof err))) {
 		fprintf(stderr, "%s: --mock-config: %s\n", prog, err);
 		goto out;
 	}
@@ -220,12 +224,12 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	asl_arena arena;
 	asl_arena_init(&arena, NULL);
 	asl_parse_error err;
-	asl_value *input = blank(text, len) ? asl_object(&arena, 0)
-					    : asl_parse(&arena, text, len, 0, &err);
+	asl_value *input =
+		blank(text, len) ? asl_object(&arena, 0) : asl_parse(&arena, text, len, 0, &err);
 	al->release(al->user, text);
 	if (!input) {
-		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog, err.line,
-			err.column, err.message);
+		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog,
+			err.line, err.column, err.message);
 		asl_arena_destroy(&arena);
 		return 2;
 	}
@@ -240,7 +244,8 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	} else {
 		fwrite(out, 1, out_len, stdout);
 		fputc('\n', stdout);
-		if (flush_failed(prog)) /* the stream's error flag keeps any failure of the writes */
+		if (flush_failed(
+			    prog)) /* the stream's error flag keeps any failure of the writes */
 			status = EXIT_WRITE_FAILED;
 	}
 	if (stats)

@@ -139,8 +139,9 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		int too_big;
 		char *text = asl__read_stream(r->f, r->al, MAX_JSON_OBJECT, &n, &too_big);
 		if (too_big)
-			return reader_fail(ex, "The object is larger than %u MiB, the most a JSON "
-					       "ItemReader reads whole (JSONL and CSV stream).",
+			return reader_fail(ex,
+					   "The object is larger than %u MiB, the most a JSON "
+					   "ItemReader reads whole (JSONL and CSV stream).",
 					   MAX_JSON_OBJECT >> 20);
 		if (!text)
 			return ferror(r->f) ? reader_fail(ex, "%s", "Cannot read the object.")
@@ -173,7 +174,8 @@ int asl__reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value 
 		for (size_t i = 0; i < h->u.array.len; i++)
 			for (size_t j = 0; j < i; j++)
 				if (asl_equal(h->u.array.items[i], h->u.array.items[j]))
-					return reader_fail(ex, "%s", "CSV headers cannot contain duplicates.");
+					return reader_fail(
+						ex, "%s", "CSV headers cannot contain duplicates.");
 	}
 	return 0;
 }
@@ -208,14 +210,16 @@ int asl__reader_next(asl_exec *ex, item_reader *r, asl_arena *a, asl_value **ite
 			if (!*item) {
 				char where[64];
 				snprintf(where, sizeof where, "%zu", r->pos);
-				return reader_fail(ex, "Line %s of the object is not valid JSON.", where);
+				return reader_fail(ex, "Line %s of the object is not valid JSON.",
+						   where);
 			}
 		} else {
 			asl_value *fields = csv_fields(a, r->line, r->len, r->spec->delimiter);
 			asl_value *obj = fields ? asl_object(a, fields->u.array.len) : NULL;
 			if (!obj)
 				return asl_fail_oom(ex);
-			for (size_t i = 0; i < fields->u.array.len && i < r->headers->u.array.len; i++) {
+			for (size_t i = 0; i < fields->u.array.len && i < r->headers->u.array.len;
+			     i++) {
 				const asl_value *h = r->headers->u.array.items[i];
 				asl_object_append(a, obj, h->u.string.ptr, h->u.string.len,
 						  fields->u.array.items[i]);

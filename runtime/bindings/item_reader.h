@@ -12,9 +12,9 @@ struct item_reader {
 	FILE *f;
 	char *line;
 	size_t len, cap;
-	size_t pos;            /* items (or lines) read */
-	int64_t remaining;     /* MaxItems left, -1 for no limit */
-	asl_arena arena;       /* a JSON document or the CSV header row */
+	size_t pos; /* items (or lines) read */
+	int64_t remaining; /* MaxItems left, -1 for no limit */
+	asl_arena arena; /* a JSON document or the CSV header row */
 	asl_value *json;
 	const asl_value *headers;
 };
@@ -29,7 +29,7 @@ const char *asl__s3_param(const asl_value *params, const char *name, int *unsafe
  * part, a symbolic link). Raises nothing. */
 int asl__s3_open(asl_exec *ex, const char *bucket, const char *key, int create, FILE **out);
 /* The cause text for -2, naming the object. */
-#define ASL_S3_OUTSIDE \
+#define ASL_S3_OUTSIDE                                                                           \
 	"The object s3://%s/%s would be outside --s3-root: a bucket, key or prefix cannot hold " \
 	"'..' parts or NUL characters, a bucket cannot hold '/', and no symbolic link is followed."
 /* 0, or -1 after raising States.ItemReaderFailed. */

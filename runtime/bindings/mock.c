@@ -13,14 +13,16 @@ static const asl_value *test_case(asl_exec *ex)
 	const asl_value *machines = asl_object_get(ex->opts.mock_config, "StateMachines", 13);
 	const char *name = ex->opts.mock_case;
 	size_t n = strlen(name);
-	const asl_value *own = asl_object_get(machines, ex->machine->name, strlen(ex->machine->name));
+	const asl_value *own =
+		asl_object_get(machines, ex->machine->name, strlen(ex->machine->name));
 	const asl_value *c = asl_object_get(asl_object_get(own, "TestCases", 9), name, n);
 	if (c || !machines || machines->type != ASL_OBJECT)
 		return c;
 	/* the config may name the machine differently: take the case wherever it is */
 	for (size_t i = 0; i < machines->u.object.len && !c; i++)
-		c = asl_object_get(asl_object_get(machines->u.object.members[i].value, "TestCases", 9),
-				   name, n);
+		c = asl_object_get(
+			asl_object_get(machines->u.object.members[i].value, "TestCases", 9), name,
+			n);
 	return c;
 }
 
@@ -41,20 +43,23 @@ int asl__mock_invoke(asl_exec *ex, asl_value **result)
 		return 0;
 	const asl_value *tc = test_case(ex);
 	const asl_machine *m = ex->machine;
-	const asl_value *ref = asl_object_get(tc, m->state_names[ex->state],
-					      m->state_name_lens[ex->state]);
+	const asl_value *ref =
+		asl_object_get(tc, m->state_names[ex->state], m->state_name_lens[ex->state]);
 	if (!ref || ref->type != ASL_STRING)
 		return 0;
-	const asl_value *responses = asl_object_get(
-		asl_object_get(ex->opts.mock_config, "MockedResponses", 15), ref->u.string.ptr,
-		ref->u.string.len);
+	const asl_value *responses =
+		asl_object_get(asl_object_get(ex->opts.mock_config, "MockedResponses", 15),
+			       ref->u.string.ptr, ref->u.string.len);
 	*result = NULL;
 	if (!responses || responses->type != ASL_OBJECT || responses->u.object.len == 0) {
-		asl_fail(ex, "States.TaskFailed", "The mock configuration has no MockedResponses "
-						  "entry for this state's response.");
+		asl_fail(ex, "States.TaskFailed",
+			 "The mock configuration has no MockedResponses "
+			 "entry for this state's response.");
 		return 1;
 	}
-	int call = ex->mock_calls ? __atomic_fetch_add(&ex->mock_calls[ex->state], 1, __ATOMIC_RELAXED) : 0;
+	int call = ex->mock_calls
+			   ? __atomic_fetch_add(&ex->mock_calls[ex->state], 1, __ATOMIC_RELAXED)
+			   : 0;
 	const asl_value *entry = NULL;
 	for (size_t i = 0; i < responses->u.object.len && !entry; i++)
 		if (covers(responses->u.object.members[i].key, call))

@@ -59,33 +59,39 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 	int64_t limit = wait_limit(ex, timeout, &execution);
 	if (asl_platform_run(command, json, len, limit, asl__ms_of_seconds(heartbeat), &cancel,
 			     &r) < 0)
-		return asl__task_failed(ex, "States.TaskFailed", "Cannot start the command '%s' of '%s'.",
-				   command, t->resource);
+		return asl__task_failed(ex, "States.TaskFailed",
+					"Cannot start the command '%s' of '%s'.", command,
+					t->resource);
 	asl_value *result = NULL;
 	char detail[600];
 	if (r.cancelled) {
-		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+		asl_fail(ex, "States.Runtime",
+			 "cancelled"); /* a sibling failed; nobody sees this */
 	} else if (r.timed_out && execution) {
 		asl__time_out(ex);
 	} else if (r.overflow) { /* it was killed for it: say so, not "killed by signal 9" */
-		asl__task_failed(ex, "States.TaskFailed", "The command of '%s' wrote more output than %s.",
-			    t->resource, "64 MiB");
+		asl__task_failed(ex, "States.TaskFailed",
+				 "The command of '%s' wrote more output than %s.", t->resource,
+				 "64 MiB");
 	} else if (r.timed_out || r.heartbeat_timed_out) {
-		asl__task_failed(ex, "States.Timeout",
-			    r.timed_out ? "The task '%s' did not finish within its %s; it was killed."
-					: "The task '%s' sent no heartbeat within its %s; it was killed.",
-			    t->resource, r.timed_out ? "TimeoutSeconds" : "HeartbeatSeconds");
+		asl__task_failed(
+			ex, "States.Timeout",
+			r.timed_out
+				? "The task '%s' did not finish within its %s; it was killed."
+				: "The task '%s' sent no heartbeat within its %s; it was killed.",
+			t->resource, r.timed_out ? "TimeoutSeconds" : "HeartbeatSeconds");
 	} else if (r.exit_status != 0) {
 		if (!lambda_error(ex, r.out, r.out_len) && !lambda_error(ex, r.err, r.err_len)) {
 			size_t tail = r.err_len > 400 ? r.err_len - 400 : 0;
 			if (r.signal)
 				snprintf(detail, sizeof detail, "killed by signal %d", r.signal);
 			else
-				snprintf(detail, sizeof detail, "exited with status %d", r.exit_status);
+				snprintf(detail, sizeof detail, "exited with status %d",
+					 r.exit_status);
 			snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "%s%s",
 				 r.err_len ? ": " : "", r.err ? r.err + tail : "");
-			asl__task_failed(ex, "States.TaskFailed", "The command of '%s' %s", t->resource,
-				    detail);
+			asl__task_failed(ex, "States.TaskFailed", "The command of '%s' %s",
+					 t->resource, detail);
 		}
 	} else if (blank(r.out ? r.out : "", r.out_len)) {
 		result = asl_null();
@@ -97,9 +103,10 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 		} else if (!result) {
 			snprintf(detail, sizeof detail, "line %d, column %d: %s", perr.line,
 				 perr.column, perr.message);
-			asl__task_failed(ex, "States.TaskFailed",
-				    "The command of '%s' printed output that is not JSON (%s).",
-				    t->resource, detail);
+			asl__task_failed(
+				ex, "States.TaskFailed",
+				"The command of '%s' printed output that is not JSON (%s).",
+				t->resource, detail);
 		}
 	}
 	asl_platform_process_free(&r);
@@ -119,7 +126,8 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 	asl_cancel cancel = {asl__cancelled_cb, ex};
 	if (asl_platform_http_post(url, json, len, wait_limit(ex, timeout, &execution), &cancel,
 				   &r) < 0) {
-		asl__task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url, r.error);
+		asl__task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url,
+				 r.error);
 		asl_platform_http_free(&r);
 		return NULL;
 	}
@@ -127,16 +135,19 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 	char status[32];
 	snprintf(status, sizeof status, "%ld", r.status);
 	if (r.cancelled) {
-		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+		asl_fail(ex, "States.Runtime",
+			 "cancelled"); /* a sibling failed; nobody sees this */
 	} else if (r.timed_out && execution) {
 		asl__time_out(ex);
 	} else if (r.timed_out) {
-		asl__task_failed(ex, "States.Timeout", "The request to %s did not finish within its %s.",
-			    url, "TimeoutSeconds");
+		asl__task_failed(ex, "States.Timeout",
+				 "The request to %s did not finish within its %s.", url,
+				 "TimeoutSeconds");
 	} else if (r.function_error || r.status < 200 || r.status > 299) {
 		/* Lambda's convention: the body describes the error */
 		if (!lambda_error(ex, r.body, r.body_len))
-			asl__task_failed(ex, "States.TaskFailed", "HTTP status %s from %s", status, url);
+			asl__task_failed(ex, "States.TaskFailed", "HTTP status %s from %s", status,
+					 url);
 	} else if (blank(r.body ? r.body : "", r.body_len)) {
 		result = asl_null();
 	} else {
@@ -145,8 +156,8 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 		if (!result && perr.code == ASL_JSON_NOMEM)
 			asl_fail_oom(ex);
 		else if (!result)
-			asl__task_failed(ex, "States.TaskFailed", "The response of %s is not JSON (%s).", url,
-				    perr.message);
+			asl__task_failed(ex, "States.TaskFailed",
+					 "The response of %s is not JSON (%s).", url, perr.message);
 	}
 	asl_platform_http_free(&r);
 	return result;

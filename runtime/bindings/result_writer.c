@@ -43,7 +43,8 @@ static int open_results(asl_exec *ex, const asl_result_writer *spec, asl_value *
 	w->bucket = asl__s3_param(params, "Bucket", &unsafe);
 	w->prefix = asl__s3_param(params, "Prefix", &unsafe);
 	if (!w->bucket) {
-		asl_fail(ex, "States.ResultWriterFailed", "The ResultWriter Parameters need a Bucket.");
+		asl_fail(ex, "States.ResultWriterFailed",
+			 "The ResultWriter Parameters need a Bucket.");
 		return -1;
 	}
 	/* copies in the execution's arena: they outlive the state's heap */
@@ -60,7 +61,7 @@ static int open_results(asl_exec *ex, const asl_result_writer *spec, asl_value *
 
 /* One child's result, in the shape AWS writes: Input and Output as JSON text. */
 void asl__writer_add(asl_exec *ex, result_writer *w, const asl_value *input,
-		       const asl_value *output, asl_arena *a)
+		     const asl_value *output, asl_arena *a)
 {
 	asl_value *entry = asl_object(a, 3);
 	asl_object_append(a, entry, "Input", 5, asl_cstring(a, asl_to_json(a, input, NULL)));

@@ -30,12 +30,18 @@ static int compare_strings(const asl_value *a, const asl_value *b)
 static int apply_op(int op, int cmp)
 {
 	switch (op) {
-	case ASL_OP_EQ: return cmp == 0;
-	case ASL_OP_NE: return cmp != 0;
-	case ASL_OP_LT: return cmp < 0;
-	case ASL_OP_LE: return cmp <= 0;
-	case ASL_OP_GT: return cmp > 0;
-	default: return cmp >= 0;
+	case ASL_OP_EQ:
+		return cmp == 0;
+	case ASL_OP_NE:
+		return cmp != 0;
+	case ASL_OP_LT:
+		return cmp < 0;
+	case ASL_OP_LE:
+		return cmp <= 0;
+	case ASL_OP_GT:
+		return cmp > 0;
+	default:
+		return cmp >= 0;
 	}
 }
 
@@ -124,7 +130,7 @@ typedef struct rule_cache {
 /* The value a rule's path selects, NULL when there is none. Variable and the *Path operands
  * are Reference Paths (definite, validated by aslc): keys and indexes only. */
 static inline asl_value *rule_value(asl_exec *ex, rule_cache *cache, const asl_path *path, int root,
-			     asl_value *in)
+				    asl_value *in)
 {
 	if (cache->path == path) /* the same path text, so the same root */
 		return cache->value;
@@ -158,18 +164,24 @@ static int eval_test(asl_exec *ex, rule_cache *cache, const asl_rule *r, asl_val
 	if (!v)
 		return asl_fail_choice_path(ex, r->variable), -1;
 	switch (r->kind) {
-	case ASL_RULE_COMPARE: return asl_compare(r->cmp, r->op, v, r->operand);
+	case ASL_RULE_COMPARE:
+		return asl_compare(r->cmp, r->op, v, r->operand);
 	case ASL_RULE_COMPARE_PATH: {
 		asl_value *w = rule_value(ex, cache, r->operand_path, r->operand_root, in);
 		if (!w)
 			return asl_fail_choice_path(ex, r->operand_path), -1;
 		return asl_compare(r->cmp, r->op, v, w);
 	}
-	case ASL_RULE_IS_NULL: return (v->type == ASL_NULL) == r->expect;
-	case ASL_RULE_IS_NUMERIC: return (v->type == ASL_NUMBER) == r->expect;
-	case ASL_RULE_IS_STRING: return (v->type == ASL_STRING) == r->expect;
-	case ASL_RULE_IS_BOOLEAN: return (v->type == ASL_BOOL) == r->expect;
-	case ASL_RULE_IS_TIMESTAMP: return asl_is_timestamp(v) == r->expect;
+	case ASL_RULE_IS_NULL:
+		return (v->type == ASL_NULL) == r->expect;
+	case ASL_RULE_IS_NUMERIC:
+		return (v->type == ASL_NUMBER) == r->expect;
+	case ASL_RULE_IS_STRING:
+		return (v->type == ASL_STRING) == r->expect;
+	case ASL_RULE_IS_BOOLEAN:
+		return (v->type == ASL_BOOL) == r->expect;
+	case ASL_RULE_IS_TIMESTAMP:
+		return asl_is_timestamp(v) == r->expect;
 	default: /* ASL_RULE_MATCHES */
 		return asl_string_matches(v, r->operand->u.string.ptr, r->operand->u.string.len);
 	}

@@ -44,7 +44,8 @@ static int next_entry(asl_exec *ex, source *s, const asl_item_batcher *b, asl_va
 	int rc;
 	while ((rc = next_item(ex, s, a, &item)) == 1) {
 		size_t size = asl_json_size(item, (size_t)-1 / 2);
-		if (items->u.array.len && b->max_bytes > 0 && (int64_t)(bytes + size) > b->max_bytes) {
+		if (items->u.array.len && b->max_bytes > 0 &&
+		    (int64_t)(bytes + size) > b->max_bytes) {
 			s->pending = item;
 			break;
 		}
@@ -67,8 +68,7 @@ static int next_entry(asl_exec *ex, source *s, const asl_item_batcher *b, asl_va
 
 asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_reader *reader,
 			       const asl_item_batcher *batcher, const asl_result_writer *writer,
-			       asl_value *items, asl_value *map_input,
-			       const asl_map_limits *limits)
+			       asl_value *items, asl_value *map_input, const asl_map_limits *limits)
 {
 	const asl__services *sv = asl__services_default();
 	source src;
@@ -76,14 +76,16 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	src.sv = sv;
 	src.items = items;
 	if ((reader && !sv->reader_open) || (writer && !sv->writer_open)) {
-		asl_fail(ex, reader && !sv->reader_open ? "States.ItemReaderFailed"
-							: "States.ResultWriterFailed",
+		asl_fail(ex,
+			 reader && !sv->reader_open ? "States.ItemReaderFailed"
+						    : "States.ResultWriterFailed",
 			 "This runtime was built without files for Distributed Map.");
 		return NULL;
 	}
 	if (reader) {
 		if (reader->max_items == 0)
-			return asl_fail(ex, "States.ItemReaderFailed", "field MaxItems must be positive"),
+			return asl_fail(ex, "States.ItemReaderFailed",
+					"field MaxItems must be positive"),
 			       NULL;
 		asl_value *params = reader->parameters ? reader->parameters(ex, map_input) : NULL;
 		if (!params && ex->failed)
@@ -95,9 +97,8 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 				 items ? asl__json(ex, items) : "null");
 		return NULL;
 	}
-	asl_value *batch_input = batcher && batcher->batch_input
-					 ? batcher->batch_input(ex, map_input)
-					 : NULL;
+	asl_value *batch_input =
+		batcher && batcher->batch_input ? batcher->batch_input(ex, map_input) : NULL;
 	if (!batch_input && ex->failed) {
 		if (src.reader)
 			sv->reader_close(ex, src.reader);

@@ -117,7 +117,8 @@ static const char *miss_message(asl_exec *ex, const asl_path *path, char *buf, s
 		snprintf(buf, n, "No results for path: %s",
 			 asl__jayway_path(ex, path, path->seg_count));
 	else
-		snprintf(buf, n, "Missing property in path %s", asl__jayway_path(ex, path, seg + 1));
+		snprintf(buf, n, "Missing property in path %s",
+			 asl__jayway_path(ex, path, seg + 1));
 	return buf;
 }
 
@@ -125,8 +126,10 @@ int asl__fail_unassigned(asl_exec *ex, const asl_path *path)
 {
 	if (path->var_slot < 0 || ex->vars[path->var_slot])
 		return 0;
-	return asl_fail_runtime(ex, "The variable '$%s' referenced by '%s' has not been assigned "
-				    "a value.", ex->machine->var_names[path->var_slot], path->text);
+	return asl_fail_runtime(ex,
+				"The variable '$%s' referenced by '%s' has not been assigned "
+				"a value.",
+				ex->machine->var_names[path->var_slot], path->text);
 }
 
 int asl_fail_path(asl_exec *ex, const asl_path *path)

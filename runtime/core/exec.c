@@ -63,8 +63,10 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 	if (output != ex->data) {
 		size_t size = asl_json_size(output, ASL_PAYLOAD_LIMIT);
 		if (size == ASL_TOO_DEEP)
-			return asl_fail_runtime(ex, "The state's output is nested more than %d levels "
-						    "deep.", ASL_PARSE_MAX_DEPTH);
+			return asl_fail_runtime(ex,
+						"The state's output is nested more than %d levels "
+						"deep.",
+						ASL_PARSE_MAX_DEPTH);
 		if (size > ASL_PAYLOAD_LIMIT)
 			return asl_fail_data_limit(ex);
 	}
@@ -87,8 +89,10 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 {
 	size_t size = asl_json_size(values, ASL_PAYLOAD_LIMIT);
 	if (size == ASL_TOO_DEEP)
-		return asl_fail_runtime(ex, "The values assigned to variables are nested more than "
-					    "%d levels deep.", ASL_PARSE_MAX_DEPTH);
+		return asl_fail_runtime(ex,
+					"The values assigned to variables are nested more than "
+					"%d levels deep.",
+					ASL_PARSE_MAX_DEPTH);
 	if (size > ASL_PAYLOAD_LIMIT)
 		return asl_fail_runtime(ex, "The values assigned to variables exceed the limit of "
 					    "262144 bytes.");
@@ -182,10 +186,12 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 {
 	static const char error[] = "States.Runtime";
 	char cause[128];
-	snprintf(cause, sizeof cause, "the machine was compiled for ABI %d but the runtime is ABI %d",
-		 m->abi_version, ASL_ABI_VERSION);
+	snprintf(cause, sizeof cause,
+		 "the machine was compiled for ABI %d but the runtime is ABI %d", m->abi_version,
+		 ASL_ABI_VERSION);
 	memset(r, 0, sizeof *r);
-	asl_arena_init(&r->arena, opts && opts->allocator ? opts->allocator : asl_default_allocator());
+	asl_arena_init(&r->arena,
+		       opts && opts->allocator ? opts->allocator : asl_default_allocator());
 	r->status = ASL_FAILED_STATUS;
 	r->error_len = sizeof error - 1;
 	r->cause_len = strlen(cause);
@@ -199,7 +205,9 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 /* The result's status, output and error, copied out of the finished execution. */
 static void fill_result(asl_exec *ex, asl_result *result)
 {
-	result->status = ex->timed_out ? ASL_TIMED_OUT : ex->failed ? ASL_FAILED_STATUS : ASL_SUCCEEDED;
+	result->status = ex->timed_out ? ASL_TIMED_OUT
+			 : ex->failed  ? ASL_FAILED_STATUS
+				       : ASL_SUCCEEDED;
 	if (ex->failed && ex->limits && atomic_load(&ex->limits->stopped)) {
 		result->status = ASL_ABORTED; /* StopExecution without an error or a cause */
 		ex->error = ex->cause = NULL;
@@ -259,8 +267,8 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
 	ex->machine_arn =
 		perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s", m->name, "");
-	ex->execution_arn =
-		perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s", m->name, ex->name);
+	ex->execution_arn = perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
+					m->name, ex->name);
 	ex->start_ms = asl__now(ex); /* nothing skipped yet: the platform's clock */
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
@@ -306,6 +314,5 @@ const char *asl_result_error_json(asl_result *r)
 		asl_object_append(&r->arena, o, "Cause", 5,
 				  asl_string(&r->arena, r->cause, r->cause_len));
 	const char *json = o && !r->arena.failed ? asl_to_json(&r->arena, o, NULL) : NULL;
-	return json ? json
-		    : "{\"Error\":\"" ASL_OOM_ERROR "\",\"Cause\":\"" ASL_OOM_CAUSE "\"}";
+	return json ? json : "{\"Error\":\"" ASL_OOM_ERROR "\",\"Cause\":\"" ASL_OOM_CAUSE "\"}";
 }

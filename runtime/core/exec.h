@@ -10,43 +10,43 @@
 
 /* The host's limits on one execution (limits.c): one per execution, shared by its branches. */
 typedef struct asl__limits {
-	asl_allocator counted;      /* the host's allocator, counting what the execution holds */
+	asl_allocator counted; /* the host's allocator, counting what the execution holds */
 	const asl_allocator *host;
-	size_t max_memory;          /* 0: none */
+	size_t max_memory; /* 0: none */
 	atomic_size_t held;
 	atomic_int memory_exceeded; /* an allocation was refused for the limit */
-	uint64_t max_transitions;   /* 0: none */
+	uint64_t max_transitions; /* 0: none */
 	atomic_uint_fast64_t transitions;
 	int (*should_stop)(void *user); /* NULL: none */
 	void *stop_user;
-	atomic_int stopped;         /* should_stop said so once: it stays so */
+	atomic_int stopped; /* should_stop said so once: it stays so */
 } asl__limits;
 
 struct asl_exec {
 	const asl_machine *machine;
 	asl_options opts;
-	asl_arena perm;     /* lives as long as the execution: input, names, ids */
+	asl_arena perm; /* lives as long as the execution: input, names, ids */
 	asl_arena heaps[2]; /* values of the running states; compaction flips between them */
-	int heap;           /* index of the current heap */
-	size_t compact_at;  /* compact when the current heap holds more than this */
-	asl_value *data;    /* the current state's input, then its output */
-	asl_value *input;   /* the execution input */
+	int heap; /* index of the current heap */
+	size_t compact_at; /* compact when the current heap holds more than this */
+	asl_value *data; /* the current state's input, then its output */
+	asl_value *input; /* the execution input */
 	asl_value *context; /* cached `$$` of the current state, NULL until asked for */
-	asl_value **vars;   /* workflow variables by slot, NULL while unassigned */
-	int retryable;      /* the current state is a Task, Parallel or Map */
-	int retry_count;    /* $$.State.RetryCount */
+	asl_value **vars; /* workflow variables by slot, NULL while unassigned */
+	int retryable; /* the current state is a Task, Parallel or Map */
+	int retry_count; /* $$.State.RetryCount */
 	const asl_task *task; /* the current Task, for $$.Task */
-	int *mock_calls;    /* invocations per state, for mocked responses (shared, atomic) */
-	struct asl_pool *pool;    /* threads for Parallel and Map, made on first use */
-	struct group *group;      /* the Parallel/Map run this execution is a branch of */
+	int *mock_calls; /* invocations per state, for mocked responses (shared, atomic) */
+	struct asl_pool *pool; /* threads for Parallel and Map, made on first use */
+	struct group *group; /* the Parallel/Map run this execution is a branch of */
 	asl_exec *parent;
 	const asl_value *map_item; /* during a Map's ItemSelector: $$.Map.Item.Value */
 	int64_t map_index;
-	const char *map_key;       /* iterating an object: $$.Map.Item.Key */
+	const char *map_key; /* iterating an object: $$.Map.Item.Key */
 	size_t map_key_len;
-	int state;          /* index of the current state */
-	int event_id;       /* id of the last history event */
-	int entered_event;  /* id of the current state's ...StateEntered event */
+	int state; /* index of the current state */
+	int event_id; /* id of the last history event */
+	int entered_event; /* id of the current state's ...StateEntered event */
 	int64_t start_ms, entered_ms;
 	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
 	int64_t deadline_ms; /* 0: no top-level timeout */
@@ -57,7 +57,7 @@ struct asl_exec {
 	int failed, timed_out;
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
-	asl__limits *limits;       /* NULL when the host set none */
+	asl__limits *limits; /* NULL when the host set none */
 };
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
@@ -110,8 +110,8 @@ int asl__limits_check(asl_exec *ex);
 int asl__stop_requested(asl_exec *ex);
 /* When the execution failed for running out of memory (`cause`) because of max_memory: the
  * cause that says so, in `out`, and its length; else 0. */
-size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len,
-			       char *out, size_t size);
+size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len, char *out,
+			       size_t size);
 /* Runs states from `start` until the end, a failure or cancellation. */
 void asl__run_from(asl_exec *ex, int start);
 /* A sibling branch failed, or the execution timed out: stop. */

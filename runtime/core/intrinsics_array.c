@@ -42,11 +42,14 @@ asl_value *asl_fn_array_partition(asl_exec *ex, asl_value **args, int n)
 {
 	(void)n;
 	if (!is_array(args[0]) || args[1]->type != ASL_NUMBER)
-		return asl_fail_intrinsic(ex, "States.ArrayPartition needs an array and a chunk size");
+		return asl_fail_intrinsic(ex,
+					  "States.ArrayPartition needs an array and a chunk size");
 	int64_t size;
 	if (asl__round_in(args[1]->u.number, 1, ASL_INT32_MAX, &size) < 0)
-		return asl_fail_intrinsic(ex, "States.ArrayPartition: the chunk size must be between "
-					      "1 and 2147483647, not %g", args[1]->u.number);
+		return asl_fail_intrinsic(ex,
+					  "States.ArrayPartition: the chunk size must be between "
+					  "1 and 2147483647, not %g",
+					  args[1]->u.number);
 	asl_arena *a = asl_heap(ex);
 	const asl_value *in = args[0];
 	asl_value *out = asl_array(a, 0), *chunk = NULL;
@@ -64,7 +67,8 @@ asl_value *asl_fn_array_contains(asl_exec *ex, asl_value **args, int n)
 {
 	(void)n;
 	if (!is_array(args[0]))
-		return asl_fail_intrinsic(ex, "States.ArrayContains needs an array as first argument");
+		return asl_fail_intrinsic(ex,
+					  "States.ArrayContains needs an array as first argument");
 	for (size_t i = 0; i < args[0]->u.array.len; i++)
 		if (asl_equal(args[0]->u.array.items[i], args[1]))
 			return asl_true();
@@ -80,9 +84,12 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	int64_t from, to, step;
 	for (int i = 0; i < 3; i++)
 		if (asl__round_in(args[i]->u.number, ASL_INT32_MIN, ASL_INT32_MAX,
-				  i == 0 ? &from : i == 1 ? &to : &step) < 0)
-			return asl_fail_intrinsic(ex, "States.ArrayRange: %g is not an integer "
-						      "between -2147483648 and 2147483647",
+				  i == 0   ? &from
+				  : i == 1 ? &to
+					   : &step) < 0)
+			return asl_fail_intrinsic(ex,
+						  "States.ArrayRange: %g is not an integer "
+						  "between -2147483648 and 2147483647",
 						  args[i]->u.number);
 	if (step == 0)
 		return asl_fail_intrinsic(ex, "States.ArrayRange: the step cannot be 0");
@@ -92,8 +99,10 @@ asl_value *asl_fn_array_range(asl_exec *ex, asl_value **args, int n)
 	if (diff != 0 && (diff < 0) != (step < 0))
 		count = 0;
 	if (count > 1000)
-		return asl_fail_intrinsic(ex, "States.ArrayRange: the result would have %lld "
-					      "items, more than the limit of 1000", (long long)count);
+		return asl_fail_intrinsic(ex,
+					  "States.ArrayRange: the result would have %lld "
+					  "items, more than the limit of 1000",
+					  (long long)count);
 	asl_arena *a = asl_heap(ex);
 	asl_value *out = asl_array(a, (size_t)count);
 	for (int64_t i = 0; out && i < count; i++)
@@ -108,8 +117,10 @@ asl_value *asl_fn_array_get_item(asl_exec *ex, asl_value **args, int n)
 		return asl_fail_intrinsic(ex, "States.ArrayGetItem needs an array and an index");
 	double idx = args[1]->u.number;
 	if (floor(idx) != idx || idx < 0 || idx >= (double)args[0]->u.array.len)
-		return asl_fail_intrinsic(ex, "States.ArrayGetItem: index %g is out of range for an "
-					      "array of %zu items", idx, args[0]->u.array.len);
+		return asl_fail_intrinsic(ex,
+					  "States.ArrayGetItem: index %g is out of range for an "
+					  "array of %zu items",
+					  idx, args[0]->u.array.len);
 	return args[0]->u.array.items[(size_t)idx];
 }
 
@@ -131,7 +142,8 @@ asl_value *asl_fn_array_unique(asl_exec *ex, asl_value **args, int n)
 	asl_value *out = asl_array(a, in->u.array.len);
 	for (size_t i = 0; out && i < in->u.array.len; i++) {
 		size_t j = 0;
-		while (j < out->u.array.len && !asl_equal(out->u.array.items[j], in->u.array.items[i]))
+		while (j < out->u.array.len &&
+		       !asl_equal(out->u.array.items[j], in->u.array.items[i]))
 			j++;
 		if (j == out->u.array.len)
 			asl_array_push(a, out, in->u.array.items[i]);
@@ -142,8 +154,7 @@ asl_value *asl_fn_array_unique(asl_exec *ex, asl_value **args, int n)
 asl_value *asl_fn_json_merge(asl_exec *ex, asl_value **args, int n)
 {
 	(void)n;
-	if (args[0]->type != ASL_OBJECT || args[1]->type != ASL_OBJECT ||
-	    args[2]->type != ASL_BOOL)
+	if (args[0]->type != ASL_OBJECT || args[1]->type != ASL_OBJECT || args[2]->type != ASL_BOOL)
 		return asl_fail_intrinsic(ex, "States.JsonMerge needs two objects and a boolean");
 	if (args[2]->boolean)
 		return asl_fail_intrinsic(ex, "States.JsonMerge: deep merging (true) is not "

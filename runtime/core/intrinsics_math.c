@@ -37,14 +37,17 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n)
 	    asl__round_in(args[1]->u.number, ASL_INT32_MIN, ASL_INT32_MAX, &end) < 0)
 		return asl_fail_intrinsic(ex, "States.MathRandom: the start and the end must be "
 					      "integers between -2147483648 and 2147483647");
-	if (n == 3 && asl__round_in(args[2]->u.number, ASL_INT64_MIN, ASL_INT64_BELOW_MAX,
-				    &seed) < 0)
-		return asl_fail_intrinsic(ex, "States.MathRandom: the seed (%g) must be a 64-bit "
-					      "integer", args[2]->u.number);
+	if (n == 3 &&
+	    asl__round_in(args[2]->u.number, ASL_INT64_MIN, ASL_INT64_BELOW_MAX, &seed) < 0)
+		return asl_fail_intrinsic(ex,
+					  "States.MathRandom: the seed (%g) must be a 64-bit "
+					  "integer",
+					  args[2]->u.number);
 	if (end <= start)
-		return asl_fail_intrinsic(ex, "States.MathRandom: the end (%lld) must be greater "
-					      "than the start (%lld)", (long long)end,
-					  (long long)start);
+		return asl_fail_intrinsic(ex,
+					  "States.MathRandom: the end (%lld) must be greater "
+					  "than the start (%lld)",
+					  (long long)end, (long long)start);
 	uint64_t r;
 	if (n == 3)
 		r = splitmix64((uint64_t)seed);

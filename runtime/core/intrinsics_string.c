@@ -41,7 +41,8 @@ static void render(asl_buffer *b, const asl_value *v)
 		for (size_t i = 0; i < v->u.object.len; i++) {
 			if (i)
 				asl_buffer_append(b, ", ", 2);
-			asl_buffer_append(b, v->u.object.members[i].key, v->u.object.members[i].key_len);
+			asl_buffer_append(b, v->u.object.members[i].key,
+					  v->u.object.members[i].key_len);
 			asl_buffer_putc(b, '=');
 			render(b, v->u.object.members[i].value);
 		}
@@ -80,8 +81,9 @@ asl_value *asl_fn_format(asl_exec *ex, asl_value **args, int n)
 			asl_buffer_putc(&b, t[++i]);
 		} else if (t[i] == '{' && i + 1 < len && t[i + 1] == '}') {
 			if (next >= n)
-				return asl_fail_intrinsic(ex, "States.Format: the template has more {} "
-							      "than there are arguments");
+				return asl_fail_intrinsic(ex,
+							  "States.Format: the template has more {} "
+							  "than there are arguments");
 			render(&b, args[next++]);
 			i++;
 		} else {
@@ -89,8 +91,10 @@ asl_value *asl_fn_format(asl_exec *ex, asl_value **args, int n)
 		}
 	}
 	if (next != n)
-		return asl_fail_intrinsic(ex, "States.Format: %d argument%s but %d {} in the "
-					      "template", n - 1, n == 2 ? "" : "s", next - 1);
+		return asl_fail_intrinsic(ex,
+					  "States.Format: %d argument%s but %d {} in the "
+					  "template",
+					  n - 1, n == 2 ? "" : "s", next - 1);
 	return buffer_string(ex, &b);
 }
 
@@ -193,8 +197,8 @@ asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n)
 	uint8_t *out = asl_arena_alloc(asl_heap(ex), out_len + 1);
 	struct base64_decode_ctx ctx;
 	base64_decode_init(&ctx);
-	if (!out || !base64_decode_update(&ctx, &out_len, out, len,
-					  (const char *)args[0]->u.string.ptr) ||
+	if (!out ||
+	    !base64_decode_update(&ctx, &out_len, out, len, (const char *)args[0]->u.string.ptr) ||
 	    !base64_decode_final(&ctx))
 		return out ? asl_fail_intrinsic(ex, "States.Base64Decode: the input is not valid "
 						    "base64")
@@ -202,8 +206,10 @@ asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n)
 	/* strings are UTF-8 text: decoded bytes that are not are refused, never passed on */
 	size_t bad = asl__utf8_check((const char *)out, out_len);
 	if (bad != out_len)
-		return asl_fail_intrinsic(ex, "States.Base64Decode: the decoded data is not UTF-8 "
-					      "text (byte %zu is 0x%02X)", bad, out[bad]);
+		return asl_fail_intrinsic(ex,
+					  "States.Base64Decode: the decoded data is not UTF-8 "
+					  "text (byte %zu is 0x%02X)",
+					  bad, out[bad]);
 	return asl_string(asl_heap(ex), (const char *)out, out_len);
 }
 
@@ -224,7 +230,8 @@ asl_value *asl_fn_hash(asl_exec *ex, asl_value **args, int n)
 	const uint8_t *in = (const uint8_t *)text;
 	if (!strcmp(alg, "MD5")) {
 		struct md5_ctx c;
-		md5_init(&c), md5_update(&c, len, in), md5_digest(&c, size = MD5_DIGEST_SIZE, digest);
+		md5_init(&c), md5_update(&c, len, in),
+			md5_digest(&c, size = MD5_DIGEST_SIZE, digest);
 	} else if (!strcmp(alg, "SHA-1")) {
 		struct sha1_ctx c;
 		sha1_init(&c), sha1_update(&c, len, in),
@@ -242,8 +249,10 @@ asl_value *asl_fn_hash(asl_exec *ex, asl_value **args, int n)
 		sha512_init(&c), sha512_update(&c, len, in),
 			sha512_digest(&c, size = SHA512_DIGEST_SIZE, digest);
 	} else {
-		return asl_fail_intrinsic(ex, "States.Hash: unknown algorithm '%s' (use MD5, SHA-1, "
-					      "SHA-256, SHA-384 or SHA-512)", alg);
+		return asl_fail_intrinsic(ex,
+					  "States.Hash: unknown algorithm '%s' (use MD5, SHA-1, "
+					  "SHA-256, SHA-384 or SHA-512)",
+					  alg);
 	}
 	char hex[2 * SHA512_DIGEST_SIZE];
 	for (size_t i = 0; i < size; i++) {

@@ -6,12 +6,30 @@ asl_type asl_type_of(const asl_value *v)
 	return v ? (asl_type)v->type : ASL_NONE;
 }
 
-int asl_is_null(const asl_value *v) { return v && v->type == ASL_NULL; }
-int asl_is_bool(const asl_value *v) { return v && v->type == ASL_BOOL; }
-int asl_is_number(const asl_value *v) { return v && v->type == ASL_NUMBER; }
-int asl_is_string(const asl_value *v) { return v && v->type == ASL_STRING; }
-int asl_is_array(const asl_value *v) { return v && v->type == ASL_ARRAY; }
-int asl_is_object(const asl_value *v) { return v && v->type == ASL_OBJECT; }
+int asl_is_null(const asl_value *v)
+{
+	return v && v->type == ASL_NULL;
+}
+int asl_is_bool(const asl_value *v)
+{
+	return v && v->type == ASL_BOOL;
+}
+int asl_is_number(const asl_value *v)
+{
+	return v && v->type == ASL_NUMBER;
+}
+int asl_is_string(const asl_value *v)
+{
+	return v && v->type == ASL_STRING;
+}
+int asl_is_array(const asl_value *v)
+{
+	return v && v->type == ASL_ARRAY;
+}
+int asl_is_object(const asl_value *v)
+{
+	return v && v->type == ASL_OBJECT;
+}
 
 int asl_bool_value(const asl_value *v)
 {

@@ -122,11 +122,21 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 			continue;
 		}
 		switch (s[++i]) {
-		case 'b': out[o++] = '\b'; break;
-		case 'f': out[o++] = '\f'; break;
-		case 'n': out[o++] = '\n'; break;
-		case 'r': out[o++] = '\r'; break;
-		case 't': out[o++] = '\t'; break;
+		case 'b':
+			out[o++] = '\b';
+			break;
+		case 'f':
+			out[o++] = '\f';
+			break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		case 'r':
+			out[o++] = '\r';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
 		case 'u': {
 			unsigned cp, lo;
 			hex4(s + i + 1, &cp);
@@ -142,7 +152,9 @@ static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
 			o += put_utf8(out + o, cp);
 			break;
 		}
-		default: out[o++] = s[i]; break; /* " \ / */
+		default:
+			out[o++] = s[i];
+			break; /* " \ / */
 		}
 	}
 	out[o] = '\0';
@@ -177,9 +189,12 @@ static asl_value *primitive(parser *p, const jsmntok_t *t)
 	const char *s = p->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
 	switch (s[0]) {
-	case 't': return asl_true();
-	case 'f': return asl_false();
-	case 'n': return asl_null();
+	case 't':
+		return asl_true();
+	case 'f':
+		return asl_false();
+	case 'n':
+		return asl_null();
 	}
 	/* json_scan.c has checked the grammar: an integer is a sign and digits */
 	int neg = s[0] == '-', integer = 1;
@@ -228,8 +243,7 @@ static size_t key_hash(const char *key, size_t len)
 }
 
 /* The slot of `key` in the index: the one holding it, or the free one where it goes. */
-static uint32_t *key_slot(const key_index *ix, const asl_value *obj, const char *key,
-			  size_t len)
+static uint32_t *key_slot(const key_index *ix, const asl_value *obj, const char *key, size_t len)
 {
 	for (size_t h = key_hash(key, len) & ix->mask;; h = (h + 1) & ix->mask) {
 		uint32_t *slot = &ix->slots[h];
@@ -241,8 +255,7 @@ static uint32_t *key_slot(const key_index *ix, const asl_value *obj, const char 
 	}
 }
 
-static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t *k,
-		      asl_value *val)
+static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t *k, asl_value *val)
 {
 	size_t key_len;
 	const char *key = decode_string(p, k, &key_len);

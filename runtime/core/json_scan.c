@@ -48,7 +48,7 @@ static int scan_string(scanner *sc)
 			i++; /* plain ASCII, the common case */
 		if (i >= len)
 			return fail(sc, len, ASL_JSON_TRUNCATED,
-			            "unexpected end of input in a string");
+				    "unexpected end of input in a string");
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"') {
 			sc->i = i + 1;
@@ -65,7 +65,7 @@ static int scan_string(scanner *sc)
 		/* a backslash */
 		if (i + 1 >= len)
 			return fail(sc, len, ASL_JSON_TRUNCATED,
-			            "unexpected end of input in a string");
+				    "unexpected end of input in a string");
 		char e = s[i + 1];
 		if (e == 'u') {
 			if (i + 6 > len || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) ||
@@ -141,11 +141,11 @@ static int scan_primitive(scanner *sc)
 		end++;
 	size_t n = end - start;
 	int ok = (n == 4 && memcmp(s + start, "true", 4) == 0) ||
-	         (n == 5 && memcmp(s + start, "false", 5) == 0) ||
-	         (n == 4 && memcmp(s + start, "null", 4) == 0) || valid_number(s, start, end);
+		 (n == 5 && memcmp(s + start, "false", 5) == 0) ||
+		 (n == 4 && memcmp(s + start, "null", 4) == 0) || valid_number(s, start, end);
 	if (!ok)
 		return fail(sc, start, ASL_JSON_BAD_LITERAL,
-		            "invalid literal (expected a number, true, false or null)");
+			    "invalid literal (expected a number, true, false or null)");
 	sc->i = end;
 	return 0;
 }
@@ -167,7 +167,7 @@ static int scan(scanner *sc)
 			if (want == NOTHING)
 				break;
 			return fail(sc, sc->len, tokens ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
-			            tokens ? "unexpected end of input" : "no JSON value in input");
+				    tokens ? "unexpected end of input" : "no JSON value in input");
 		}
 		size_t at = sc->i;
 		char c = s[at];
@@ -211,7 +211,7 @@ static int scan(scanner *sc)
 		case COLON:
 			if (c != ':')
 				return fail(sc, value_end, ASL_JSON_SYNTAX,
-				            "expected ':' after object key");
+					    "expected ':' after object key");
 			sc->i++;
 			want = VALUE;
 			continue;
@@ -224,8 +224,8 @@ static int scan(scanner *sc)
 			if (close && c == (open[depth - 1] == '[' ? ']' : '}'))
 				goto close_bracket;
 			return fail(sc, value_end, ASL_JSON_SYNTAX,
-			            open[depth - 1] == '[' ? "expected ',' or ']'"
-			                                   : "expected ',' or '}'");
+				    open[depth - 1] == '[' ? "expected ',' or ']'"
+							   : "expected ',' or '}'");
 		case NOTHING:
 			return fail(sc, at, ASL_JSON_SYNTAX, "unexpected data after JSON value");
 		}

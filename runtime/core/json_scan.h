@@ -5,8 +5,8 @@
 #include "asl/json.h"
 
 typedef struct json_scan_result {
-	size_t tokens;       /* jsmn tokens of a valid text: values, keys included */
-	size_t offset;       /* where the first error is */
+	size_t tokens; /* jsmn tokens of a valid text: values, keys included */
+	size_t offset; /* where the first error is */
 	const char *message; /* NULL when the text is valid */
 	asl_json_error code; /* ASL_JSON_OK when the text is valid */
 } json_scan_result;

@@ -11,10 +11,22 @@ static const asl_value null_value = {.type = ASL_NULL, .flags = ASL_FLAG_STATIC}
 static const asl_value true_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 1};
 static const asl_value false_value = {.type = ASL_BOOL, .flags = ASL_FLAG_STATIC, .boolean = 0};
 
-asl_value *asl_null(void) { return (asl_value *)&null_value; }
-asl_value *asl_true(void) { return (asl_value *)&true_value; }
-asl_value *asl_false(void) { return (asl_value *)&false_value; }
-asl_value *asl_bool(int b) { return (asl_value *)(b ? &true_value : &false_value); }
+asl_value *asl_null(void)
+{
+	return (asl_value *)&null_value;
+}
+asl_value *asl_true(void)
+{
+	return (asl_value *)&true_value;
+}
+asl_value *asl_false(void)
+{
+	return (asl_value *)&false_value;
+}
+asl_value *asl_bool(int b)
+{
+	return (asl_value *)(b ? &true_value : &false_value);
+}
 
 static asl_value *new_value(asl_arena *arena, asl_type type)
 {
@@ -109,8 +121,8 @@ int asl_array_push(asl_arena *arena, asl_value *a, asl_value *item)
 	if (!item)
 		return -1;
 	if (a->u.array.len == a->u.array.cap) {
-		asl_value **p = grow(arena, a->u.array.items, sizeof *p, a->u.array.len,
-				     &a->u.array.cap);
+		asl_value **p =
+			grow(arena, a->u.array.items, sizeof *p, a->u.array.len, &a->u.array.cap);
 		if (!p)
 			return -1;
 		a->u.array.items = p;
@@ -264,7 +276,8 @@ asl_value *asl_shallow_copy(asl_arena *arena, const asl_value *v)
 	if (v->type == ASL_ARRAY) {
 		c = asl_array(arena, v->u.array.len + 1);
 		if (c && v->u.array.len)
-			memcpy(c->u.array.items, v->u.array.items, v->u.array.len * sizeof(asl_value *));
+			memcpy(c->u.array.items, v->u.array.items,
+			       v->u.array.len * sizeof(asl_value *));
 		if (c)
 			c->u.array.len = v->u.array.len;
 		return c;
@@ -309,8 +322,7 @@ asl_value *asl_copy(asl_arena *arena, const asl_value *v)
 			asl_value *val = asl_copy(arena, m->value);
 			if (!key || !val)
 				return NULL;
-			c->u.object.members[i] =
-				(asl_member){key->u.string.ptr, m->key_len, val};
+			c->u.object.members[i] = (asl_member){key->u.string.ptr, m->key_len, val};
 		}
 		if (c)
 			c->u.object.len = v->u.object.len;

@@ -76,7 +76,8 @@ int asl__stop_requested(asl_exec *ex)
 static int count_transition(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;
-	if (atomic_fetch_add_explicit(&l->transitions, 1, memory_order_relaxed) < l->max_transitions)
+	if (atomic_fetch_add_explicit(&l->transitions, 1, memory_order_relaxed) <
+	    l->max_transitions)
 		return 0;
 	/* modelled on AWS's cause for its 25,000-event history limit, which is not raised in a
 	 * state either: "The execution reached the maximum number of history events (25000)." */
@@ -99,8 +100,8 @@ int asl__limits_check(asl_exec *ex)
 	return 0;
 }
 
-size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len,
-			       char *out, size_t size)
+size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len, char *out,
+			       size_t size)
 {
 	if (!l || !atomic_load(&l->memory_exceeded) || !cause ||
 	    cause_len != sizeof ASL_OOM_CAUSE - 1 || memcmp(cause, ASL_OOM_CAUSE, cause_len))

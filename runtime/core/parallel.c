@@ -23,12 +23,12 @@ typedef struct group {
 	const asl_map_limits *limits;
 	size_t total;
 	asl_value **results;
-	asl_value *input;          /* Parallel: every branch's input; Map: the ItemSelector's $ */
-	const int *starts;         /* Parallel */
-	const asl_map *map;        /* Map */
+	asl_value *input; /* Parallel: every branch's input; Map: the ItemSelector's $ */
+	const int *starts; /* Parallel */
+	const asl_map *map; /* Map */
 	asl_value *items;
-	asl_arena *results_arena;  /* where results are copied; NULL: the parent's heap */
-	size_t index_offset;       /* Map items read before this batch of jobs */
+	asl_arena *results_arena; /* where results are copied; NULL: the parent's heap */
+	size_t index_offset; /* Map items read before this batch of jobs */
 } group;
 
 /* A job runs a range of items: one item for Parallel branches and limited Maps, several for
@@ -170,8 +170,8 @@ static void finish(group *g, size_t index, asl_exec *c)
 	}
 	g->failed = 1;
 	g->timed_out = c->timed_out;
-	int threshold = g->limits && (g->limits->tolerated_count >= 0 ||
-				      g->limits->tolerated_percentage >= 0);
+	int threshold = g->limits &&
+			(g->limits->tolerated_count >= 0 || g->limits->tolerated_percentage >= 0);
 	if (threshold && !c->timed_out) {
 		g->error = "States.ExceedToleratedFailureThreshold";
 		g->cause = "The specified tolerated failure threshold was exceeded";
@@ -200,8 +200,9 @@ static void run_item(group *g, size_t index, asl_exec *c, int reuse)
 		c->data = g->input;
 		asl__run_from(c, g->starts[index]);
 	} else {
-		asl_value *item = g->items->type == ASL_ARRAY ? g->items->u.array.items[index]
-							      : g->items->u.object.members[index].value;
+		asl_value *item = g->items->type == ASL_ARRAY
+					  ? g->items->u.array.items[index]
+					  : g->items->u.object.members[index].value;
 		c->data = item;
 		if (g->map->selector) {
 			c->map_item = item;
@@ -418,7 +419,7 @@ static const char *quoted(asl_exec *ex, const asl_value *v)
 int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
 		    asl_map_limits *limits)
 {
-	const char *field = kind == 'c' ? "MaxConcurrencyPath"
+	const char *field = kind == 'c'   ? "MaxConcurrencyPath"
 			    : kind == 'n' ? "ToleratedFailureCountPath"
 					  : "ToleratedFailurePercentagePath";
 	if (!v) {
@@ -429,12 +430,15 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 	int ok = number_of(v, &d);
 	if (kind == 'p') {
 		if (!ok) {
-			asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
-					     "float: %s", field, quoted(ex, v), path->text);
+			asl_fail_runtime(ex,
+					 "The %s field refers to value \"%s\" which is not a valid "
+					 "float: %s",
+					 field, quoted(ex, v), path->text);
 			return -1;
 		}
 		if (!(d >= 0 && d <= 100)) { /* NaN too */
-			asl_fail_runtime(ex, "ToleratedFailurePercentage must be between 0 and 100.");
+			asl_fail_runtime(ex,
+					 "ToleratedFailurePercentage must be between 0 and 100.");
 			return -1;
 		}
 		limits->tolerated_percentage = d;
@@ -442,8 +446,10 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 	}
 	/* Java ints, as AWS parses them: larger values are not valid integers either */
 	if (!ok || floor(d) != d || !(fabs(d) <= ASL_INT32_MAX)) {
-		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
-				     "integer: %s", field, quoted(ex, v), path->text);
+		asl_fail_runtime(ex,
+				 "The %s field refers to value \"%s\" which is not a valid "
+				 "integer: %s",
+				 field, quoted(ex, v), path->text);
 		return -1;
 	}
 	if (kind == 'n' && d < 0) {

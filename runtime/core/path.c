@@ -51,15 +51,17 @@ static void deep_scan(asl_exec *ex, const asl_seg *s, asl_value *node, asl_value
 		if (v)
 			push(ex, out, v);
 	}
-	size_t n = node->type == ASL_ARRAY ? node->u.array.len
+	size_t n = node->type == ASL_ARRAY    ? node->u.array.len
 		   : node->type == ASL_OBJECT ? node->u.object.len
 					      : 0;
 	/* Jayway's order: all children of a node, then each child's descendants */
 	if (s->kind == ASL_SEG_DEEP_ALL)
 		children(ex, node, out);
 	for (size_t i = 0; i < n; i++)
-		deep_scan(ex, s, node->type == ASL_ARRAY ? node->u.array.items[i]
-							 : node->u.object.members[i].value, out);
+		deep_scan(ex, s,
+			  node->type == ASL_ARRAY ? node->u.array.items[i]
+						  : node->u.object.members[i].value,
+			  out);
 }
 
 static int64_t clamp_slice(int64_t i, int64_t len)
@@ -85,8 +87,7 @@ static void slice(asl_exec *ex, const asl_seg *s, asl_value *node, asl_value *ou
 		push(ex, out, node->u.array.items[i]);
 }
 
-static void apply(asl_exec *ex, const asl_seg *s, asl_value *root, asl_value *node,
-		  asl_value *out)
+static void apply(asl_exec *ex, const asl_seg *s, asl_value *root, asl_value *node, asl_value *out)
 {
 	asl_value *v;
 	switch (s->kind) {
@@ -171,7 +172,9 @@ static int order(const asl_value *a, const asl_value *b, int *cmp)
 	if (a->type == ASL_STRING && b->type == ASL_STRING) {
 		size_t n = a->u.string.len < b->u.string.len ? a->u.string.len : b->u.string.len;
 		int c = memcmp(a->u.string.ptr, b->u.string.ptr, n);
-		*cmp = c ? c : (a->u.string.len > b->u.string.len) - (a->u.string.len < b->u.string.len);
+		*cmp = c ? c
+			 : (a->u.string.len > b->u.string.len) -
+				       (a->u.string.len < b->u.string.len);
 		return 1;
 	}
 	return 0;
@@ -189,10 +192,14 @@ int asl_filter_compare(const asl_value *a, int op, const asl_value *b)
 	if (!order(a, b, &c))
 		return 0;
 	switch (op) {
-	case ASL_OP_LT: return c < 0;
-	case ASL_OP_LE: return c <= 0;
-	case ASL_OP_GT: return c > 0;
-	default: return c >= 0;
+	case ASL_OP_LT:
+		return c < 0;
+	case ASL_OP_LE:
+		return c <= 0;
+	case ASL_OP_GT:
+		return c > 0;
+	default:
+		return c >= 0;
 	}
 }
 

@@ -39,8 +39,8 @@ static asl_value *set_at(asl_exec *ex, const asl_path *path, int i, asl_value *n
 			node = asl_shallow_copy(a, node);
 		if (!node)
 			return NULL;
-		asl_value *child = set_at(ex, path, i + 1, asl_key(node, s->key, s->key_len),
-					  result, raw);
+		asl_value *child =
+			set_at(ex, path, i + 1, asl_key(node, s->key, s->key_len), result, raw);
 		if (!child || asl_object_set(a, node, s->key, s->key_len, child) < 0)
 			return NULL;
 		return node;

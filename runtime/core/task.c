@@ -80,17 +80,21 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 {
 	const asl_handler *h = find_handler(ex, name);
 	if (!h)
-		return asl__task_failed(ex, "States.TaskFailed",
-				   "The C handler '%s' for resource '%s' is not linked in (aslc --link "
-				   "FILE, or register it through asl_options.handlers).", name,
-				   t->resource);
-	asl_task_call call = {t->resource, ex->machine->state_names[ex->state], input,
-			      asl_heap(ex), h->user, NULL, NULL, NULL};
+		return asl__task_failed(
+			ex, "States.TaskFailed",
+			"The C handler '%s' for resource '%s' is not linked in (aslc --link "
+			"FILE, or register it through asl_options.handlers).",
+			name, t->resource);
+	asl_task_call call = {t->resource, ex->machine->state_names[ex->state],
+			      input,       asl_heap(ex),
+			      h->user,     NULL,
+			      NULL,        NULL};
 	int64_t start = asl__now(ex);
 	int rc = h->fn(&call);
 	if (timeout > 0 && (double)(asl__now(ex) - start) > timeout * 1000)
-		return asl__task_failed(ex, "States.Timeout", "The task '%s' ran longer than its %s.",
-				   t->resource, "TimeoutSeconds");
+		return asl__task_failed(ex, "States.Timeout",
+					"The task '%s' ran longer than its %s.", t->resource,
+					"TimeoutSeconds");
 	if (rc != ASL_TASK_OK) {
 		asl_fail(ex, call.error ? call.error : "States.TaskFailed", call.cause);
 		return NULL;
@@ -98,9 +102,10 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 	if (!call.result && asl_heap(ex)->failed)
 		return asl_fail_oom(ex), NULL; /* the handler's result did not fit */
 	if (!call.result)
-		return asl__task_failed(ex, "States.TaskFailed", "The C handler '%s' of '%s' returned "
-							     "success without a result.", name,
-				   t->resource);
+		return asl__task_failed(ex, "States.TaskFailed",
+					"The C handler '%s' of '%s' returned "
+					"success without a result.",
+					name, t->resource);
 	return call.result;
 }
 
@@ -124,40 +129,47 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 	if (!sv->mock_invoke || !sv->mock_invoke(ex, &result)) {
 		const char *b = find_binding(ex, t->resource);
 		if (!b)
-			return asl__task_failed(ex, "States.TaskFailed",
-					   "No binding for the resource '%s'. Bind it with --task "
-					   "'%s=BINDING' (c:SYMBOL, exec:COMMAND, http(s)://URL or "
-					   "mock:).", t->resource, t->resource);
+			return asl__task_failed(
+				ex, "States.TaskFailed",
+				"No binding for the resource '%s'. Bind it with --task "
+				"'%s=BINDING' (c:SYMBOL, exec:COMMAND, http(s)://URL or "
+				"mock:).",
+				t->resource, t->resource);
 		const asl__task_runner *runner;
 		if (!strncmp(b, "c:", 2))
 			result = run_c(ex, t, b + 2, input, timeout);
 		else if ((runner = find_runner(b)))
 			result = runner->run(ex, t, b, input, timeout, heartbeat);
 		else if (!strcmp(b, "mock:"))
-			return asl__task_failed(ex, "States.TaskFailed",
-					   "The resource '%s' is bound to mock: but the mock test case "
-					   "has no response for this state%s.", t->resource,
-					   ex->opts.mock_config ? "" : " (no --mock-config given)");
+			return asl__task_failed(
+				ex, "States.TaskFailed",
+				"The resource '%s' is bound to mock: but the mock test case "
+				"has no response for this state%s.",
+				t->resource,
+				ex->opts.mock_config ? "" : " (no --mock-config given)");
 		else
-			return asl__task_failed(ex, "States.TaskFailed", "Unknown binding '%s' for '%s'.", b,
-					   t->resource);
+			return asl__task_failed(ex, "States.TaskFailed",
+						"Unknown binding '%s' for '%s'.", b, t->resource);
 	}
 	/* a C handler cannot be interrupted: the execution's timeout applies when it returns */
 	if (asl__past_deadline(ex) && !ex->timed_out)
 		return asl__time_out(ex), NULL;
 	size_t size = result ? asl_json_size(result, ASL_PAYLOAD_LIMIT) : 0;
 	if (size == ASL_TOO_DEEP)
-		return asl__task_failed(ex, "States.TaskFailed", "The result of '%s' is nested more than "
-							     "%s levels deep.", t->resource, "512");
+		return asl__task_failed(ex, "States.TaskFailed",
+					"The result of '%s' is nested more than "
+					"%s levels deep.",
+					t->resource, "512");
 	if (size > ASL_PAYLOAD_LIMIT)
-		return asl__task_failed(ex, "States.DataLimitExceeded",
-				   "The state/task '%s' returned a result with a size exceeding the "
-				   "maximum number of bytes service limit.%s", t->resource, "");
+		return asl__task_failed(
+			ex, "States.DataLimitExceeded",
+			"The state/task '%s' returned a result with a size exceeding the "
+			"maximum number of bytes service limit.%s",
+			t->resource, "");
 	return result;
 }
 
-double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
-			const asl_value *v)
+double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path, const asl_value *v)
 {
 	if (!v) {
 		if (!asl__fail_unassigned(ex, path))
@@ -166,8 +178,10 @@ double asl_task_seconds(asl_exec *ex, const char *field, const asl_path *path,
 	}
 	if (v->type != ASL_NUMBER || !asl_is_integral(v) || v->u.number < 1 ||
 	    v->u.number > 99999999) {
-		asl_fail_runtime(ex, "The %s field refers to value \"%s\" which is not a valid "
-				     "positive integer: %s", field, asl__json(ex, v), path->text);
+		asl_fail_runtime(ex,
+				 "The %s field refers to value \"%s\" which is not a valid "
+				 "positive integer: %s",
+				 field, asl__json(ex, v), path->text);
 		return -1;
 	}
 	return v->u.number;

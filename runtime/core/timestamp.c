@@ -36,9 +36,8 @@ void asl__format_time(int64_t ms, char out[48])
 	int64_t y;
 	int m, d;
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d,
-		 (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-		 (int)(rem % 1000));
+	snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d, (int)(rem / 3600000),
+		 (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000));
 }
 
 static int digits(const char *s, size_t len, size_t at, int n, int *out)
@@ -71,8 +70,7 @@ int asl__parse_timestamp(const char *s, size_t len, int64_t *ms_out, int *nanos_
 	    s[13] != ':' || digits(s, len, 14, 2, &mi) || s[16] != ':' ||
 	    digits(s, len, 17, 2, &sec))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-	    sec > 59)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
 		return -1;
 	size_t i = 19;
 	int nanos = 0;

@@ -58,14 +58,20 @@ int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v
 	if (!v && asl__fail_unassigned(ex, path))
 		return ASL_FAILED;
 	if (!v)
-		return asl_fail_runtime(ex, "The SecondsPath parameter does not reference an input "
-					    "value: %s", path->text);
+		return asl_fail_runtime(ex,
+					"The SecondsPath parameter does not reference an input "
+					"value: %s",
+					path->text);
 	if (v->type != ASL_NUMBER || !asl_is_integral(v) || fabs(v->u.number) > 9.2e18)
-		return asl_fail_runtime(ex, "The SecondsPath parameter cannot be parsed as a long "
-					    "value: %s == %s", path->text, asl__json(ex, v));
+		return asl_fail_runtime(ex,
+					"The SecondsPath parameter cannot be parsed as a long "
+					"value: %s == %s",
+					path->text, asl__json(ex, v));
 	if (v->u.number < 0)
-		return asl_fail_runtime(ex, "The SecondsPath parameter references a negative value: "
-					    "%s == %s", path->text, asl__json(ex, v));
+		return asl_fail_runtime(ex,
+					"The SecondsPath parameter references a negative value: "
+					"%s == %s",
+					path->text, asl__json(ex, v));
 	return asl_wait_seconds(ex, v->u.number);
 }
 
@@ -74,9 +80,11 @@ static int wait_until_text(asl_exec *ex, const char *s, size_t n, const asl_path
 {
 	int64_t ms;
 	if (asl__parse_timestamp(s, n, &ms, NULL) < 0)
-		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference a valid "
-					    "ISO-8601 extended offset date-time format string: %s == %s",
-					path ? path->text : "", v ? asl__json(ex, v) : s);
+		return asl_fail_runtime(
+			ex,
+			"The TimestampPath parameter does not reference a valid "
+			"ISO-8601 extended offset date-time format string: %s == %s",
+			path ? path->text : "", v ? asl__json(ex, v) : s);
 	if (ms - asl__now(ex) > MAX_WAIT_MS)
 		return asl_fail_runtime(ex, "Wait state delay is too long.");
 	return asl__sleep_until(ex, ms);
@@ -95,11 +103,15 @@ int asl_wait_timestamp_path(asl_exec *ex, const asl_path *path, const asl_value 
 	if (!v && asl__fail_unassigned(ex, path))
 		return ASL_FAILED;
 	if (!v)
-		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference an input "
-					    "value: %s", path->text);
+		return asl_fail_runtime(ex,
+					"The TimestampPath parameter does not reference an input "
+					"value: %s",
+					path->text);
 	if (v->type != ASL_STRING)
-		return asl_fail_runtime(ex, "The TimestampPath parameter does not reference a valid "
-					    "ISO-8601 extended offset date-time format string: %s == %s",
-					path->text, asl__json(ex, v));
+		return asl_fail_runtime(
+			ex,
+			"The TimestampPath parameter does not reference a valid "
+			"ISO-8601 extended offset date-time format string: %s == %s",
+			path->text, asl__json(ex, v));
 	return wait_until_text(ex, v->u.string.ptr, v->u.string.len, path, NULL);
 }

@@ -54,8 +54,8 @@ static void expect(int ok, const char *what, const char *got)
 
 /* Runs the machine with `al` as the execution's allocator and the Task bound to `binding`; the
  * input is parsed in `input_al`. */
-static asl_result run(const asl_allocator *input_al, const asl_allocator *al,
-		      const char *binding, const char *input_json)
+static asl_result run(const asl_allocator *input_al, const asl_allocator *al, const char *binding,
+		      const char *input_json)
 {
 	const asl_binding bindings[] = {{"sum", binding}};
 	static const asl_handler handlers[] = {{"sum", sum, NULL}};

@@ -12,9 +12,9 @@ static asl_exec ex;
 static const char *const state_names[] = {"First"};
 static const size_t state_name_lens[] = {5};
 static const asl_machine machine = {.name = "m",
-				     .state_names = state_names,
-				     .state_name_lens = state_name_lens,
-				     .state_count = 1};
+				    .state_names = state_names,
+				    .state_name_lens = state_name_lens,
+				    .state_count = 1};
 
 static inline void setup(void)
 {

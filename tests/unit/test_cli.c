@@ -313,7 +313,8 @@ START_TEST(check_reports_invalid_utf8_in_a_definition_at_its_position)
 	outcome o = ASLC("--check", path);
 	ck_assert_int_eq(o.status, 2);
 	char want[512];
-	snprintf(want, sizeof want, "%s:2:20: error:", path); /* the 0xED byte (columns count bytes) */
+	snprintf(want, sizeof want,
+		 "%s:2:20: error:", path); /* the 0xED byte (columns count bytes) */
 	ck_assert_msg(strstr(o.err, want) != NULL, "no '%s' in:\n%s", want, o.err);
 	ck_assert_ptr_nonnull(strstr(o.err, "UTF-8"));
 }
@@ -330,7 +331,8 @@ static double check_cpu_seconds(const char *name, const char *text, int want_sta
 		getrusage(RUSAGE_CHILDREN, &r0);
 		outcome o = ASLC("--check", write_file(name, text));
 		getrusage(RUSAGE_CHILDREN, &r1);
-		ck_assert_msg(o.status == want_status, "%s: exit %d: %.300s", name, o.status, o.err);
+		ck_assert_msg(o.status == want_status, "%s: exit %d: %.300s", name, o.status,
+			      o.err);
 		double s = (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
 			   (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6 +
 			   (double)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
@@ -461,7 +463,8 @@ END_TEST
 START_TEST(run_with_input_that_is_not_utf8_prints_one_line_and_exits_2)
 {
 	const char *m = write_file("m.asl.json", PASS_MACHINE);
-	const char *bad[] = {"{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\xAF\"}", "[\"\xF4\x90\x80\x80\"]"};
+	const char *bad[] = {"{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\xAF\"}",
+			     "[\"\xF4\x90\x80\x80\"]"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		outcome o = ASLC_STDIN(bad[i], "run", m);
 		ck_assert_int_eq(o.status, 2);
@@ -677,7 +680,8 @@ END_TEST
 /* $$.StateMachine.Name of `def` run by aslc run, with `name` given to --name (or not). */
 static void expect_machine_name(const char *def, const char *name, const char *want)
 {
-	outcome o = name ? ASLC_STDIN("{}", "run", "--name", name, def) : ASLC_STDIN("{}", "run", def);
+	outcome o =
+		name ? ASLC_STDIN("{}", "run", "--name", name, def) : ASLC_STDIN("{}", "run", def);
 	ck_assert_msg(o.status == 0, "exit %d: %s", o.status, o.err);
 	char out[256];
 	snprintf(out, sizeof out, "{\"m\":\"%s\"}\n", want);

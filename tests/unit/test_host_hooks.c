@@ -147,7 +147,7 @@ START_TEST(execution_makes_and_frees_its_pool_on_the_host_platform)
 	ck_assert_int_eq(h.pools_made, 1);
 	ck_assert_int_eq(h.pools_freed, 1);
 	ck_assert_uint_eq(h.jobs_run, 3); /* one per branch */
-	ck_assert_int_eq(h.locks, 3);     /* each branch's result is recorded under the lock */
+	ck_assert_int_eq(h.locks, 3); /* each branch's result is recorded under the lock */
 	asl_result_free(&r);
 }
 END_TEST

@@ -64,14 +64,14 @@ static const char *text(const asl_value *v)
 	return v->u.string.ptr;
 }
 
-#define JSON_IS(want, result) \
-	do { \
-		const char *got_ = json(result); \
+#define JSON_IS(want, result)                                                              \
+	do {                                                                               \
+		const char *got_ = json(result);                                           \
 		ck_assert_msg(strcmp(got_, (want)) == 0, "got %s, want %s", got_, (want)); \
 	} while (0)
-#define TEXT_IS(want, result) \
-	do { \
-		const char *got_ = text(result); \
+#define TEXT_IS(want, result)                                                                  \
+	do {                                                                                   \
+		const char *got_ = text(result);                                               \
 		ck_assert_msg(strcmp(got_, (want)) == 0, "got '%s', want '%s'", got_, (want)); \
 	} while (0)
 
@@ -212,7 +212,8 @@ END_TEST
 
 START_TEST(json_to_string_is_compact)
 {
-	TEXT_IS("{\"Arg1\":1,\"Arg2\":[]}", CALL(asl_fn_json_to_string, "{ \"Arg1\" : 1, \"Arg2\" : [ ] }"));
+	TEXT_IS("{\"Arg1\":1,\"Arg2\":[]}",
+		CALL(asl_fn_json_to_string, "{ \"Arg1\" : 1, \"Arg2\" : [ ] }"));
 }
 END_TEST
 
@@ -318,8 +319,8 @@ END_TEST
 
 START_TEST(array_contains_compares_objects_and_arrays_deeply)
 {
-	JSON_IS("true", CALL(asl_fn_array_contains, "[1,{\"a\":[1,{\"b\":2}]}]",
-			     "{\"a\":[1,{\"b\":2}]}"));
+	JSON_IS("true",
+		CALL(asl_fn_array_contains, "[1,{\"a\":[1,{\"b\":2}]}]", "{\"a\":[1,{\"b\":2}]}"));
 	JSON_IS("true", CALL(asl_fn_array_contains, "[[1,[2]]]", "[1,[2]]"));
 	JSON_IS("false", CALL(asl_fn_array_contains, "[{\"a\":[1,2]}]", "{\"a\":[2,1]}"));
 	JSON_IS("false", CALL(asl_fn_array_contains, "[{\"a\":1,\"b\":2}]", "{\"a\":1}"));
@@ -653,16 +654,16 @@ END_TEST
 
 START_TEST(json_merge_second_object_wins)
 {
-	JSON_IS("{\"a\":2,\"b\":3}", CALL(asl_fn_json_merge, "{\"a\":1}", "{\"a\":2,\"b\":3}",
-					  "false"));
+	JSON_IS("{\"a\":2,\"b\":3}",
+		CALL(asl_fn_json_merge, "{\"a\":1}", "{\"a\":2,\"b\":3}", "false"));
 }
 END_TEST
 
 START_TEST(json_merge_is_shallow)
 {
 	JSON_IS("{\"a\":1,\"b\":{\"y\":2},\"c\":3}",
-		CALL(asl_fn_json_merge, "{\"a\":1,\"b\":{\"x\":1,\"y\":1}}", "{\"b\":{\"y\":2},\"c\":3}",
-		     "false"));
+		CALL(asl_fn_json_merge, "{\"a\":1,\"b\":{\"x\":1,\"y\":1}}",
+		     "{\"b\":{\"y\":2},\"c\":3}", "false"));
 }
 END_TEST
 
@@ -700,7 +701,7 @@ END_TEST
 static const struct {
 	const char *a, *b, *sum;
 } roundings[] = {
-	{"-1.5", "0", "-1"}, {"2.5", "0", "3"},   {"1.49", "1.5", "3"},
+	{"-1.5", "0", "-1"},  {"2.5", "0", "3"},   {"1.49", "1.5", "3"},
 	{"-0.5", "0.5", "1"}, {"-2.5", "0", "-2"}, {"1.5", "0", "2"},
 };
 
@@ -869,9 +870,11 @@ END_TEST
 
 START_TEST(string_split_on_a_multibyte_character)
 {
-	JSON_IS("[\"a\",\"b\xc3\xa9\",\"c\"]",
-		CALL_V(asl_fn_string_split, str("a\xe2\x86\x92" "b\xc3\xa9\xe2\x86\x92" "c"),
-		       str("\xe2\x86\x92")));
+	JSON_IS("[\"a\",\"b\xc3\xa9\",\"c\"]", CALL_V(asl_fn_string_split,
+						      str("a\xe2\x86\x92"
+							  "b\xc3\xa9\xe2\x86\x92"
+							  "c"),
+						      str("\xe2\x86\x92")));
 }
 END_TEST
 

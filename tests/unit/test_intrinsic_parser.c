@@ -38,8 +38,7 @@ static const char *bad_at(const char *text, size_t want_at)
 	intrinsic *call = intrinsic_parse(&arena, text, strlen(text), err, sizeof err, &at);
 	ck_assert_msg(call == NULL, "'%s' was accepted", text);
 	ck_assert_msg(err[0] != '\0', "'%s' rejected without a message", text);
-	ck_assert_msg(at == want_at, "'%s' rejected at %zu (%s), want %zu", text, at, err,
-		      want_at);
+	ck_assert_msg(at == want_at, "'%s' rejected at %zu (%s), want %zu", text, at, err, want_at);
 	return asl_cstring(&arena, err)->u.string.ptr;
 }
 
@@ -106,16 +105,13 @@ static const struct {
 	{"States.StringToJson($.text)", "States.StringToJson", "asl_fn_string_to_json", 1},
 	{"States.JsonToString($.obj)", "States.JsonToString", "asl_fn_json_to_string", 1},
 	{"States.Array(1, 'two', $.three, null)", "States.Array", "asl_fn_array", 4},
-	{"States.ArrayPartition($.items, 4)", "States.ArrayPartition", "asl_fn_array_partition",
-	 2},
-	{"States.ArrayContains($.items, 'x')", "States.ArrayContains", "asl_fn_array_contains",
-	 2},
+	{"States.ArrayPartition($.items, 4)", "States.ArrayPartition", "asl_fn_array_partition", 2},
+	{"States.ArrayContains($.items, 'x')", "States.ArrayContains", "asl_fn_array_contains", 2},
 	{"States.ArrayRange(1, 9, 2)", "States.ArrayRange", "asl_fn_array_range", 3},
 	{"States.ArrayGetItem($.items, 0)", "States.ArrayGetItem", "asl_fn_array_get_item", 2},
 	{"States.ArrayLength($.items)", "States.ArrayLength", "asl_fn_array_length", 1},
 	{"States.ArrayUnique($.items)", "States.ArrayUnique", "asl_fn_array_unique", 1},
-	{"States.Base64Encode('Data to encode')", "States.Base64Encode", "asl_fn_base64_encode",
-	 1},
+	{"States.Base64Encode('Data to encode')", "States.Base64Encode", "asl_fn_base64_encode", 1},
 	{"States.Base64Decode('RGF0YQ==')", "States.Base64Decode", "asl_fn_base64_decode", 1},
 	{"States.Hash('input data', 'SHA-1')", "States.Hash", "asl_fn_hash", 2},
 	{"States.JsonMerge($.a, $.b, false)", "States.JsonMerge", "asl_fn_json_merge", 3},
@@ -331,7 +327,8 @@ END_TEST
 
 START_TEST(spaces_between_tokens_are_ignored)
 {
-	intrinsic *call = ok("  States.Format (  'a {} {}'  ,  $.x  ,  States.Array ( 1 , 2 )  )  ");
+	intrinsic *call =
+		ok("  States.Format (  'a {} {}'  ,  $.x  ,  States.Array ( 1 , 2 )  )  ");
 	ck_assert_int_eq(call->nargs, 3);
 	ck_assert_int_eq(path_arg(call, 1)->seg_count, 1);
 	ck_assert_int_eq(call->args[2].call->nargs, 2);

@@ -1,8 +1,8 @@
 /* Unit tests of the runtime JSON layer (include/asl/json.h): arenas, values, parser, writer. */
 #include <check.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -294,16 +294,16 @@ END_TEST
 
 START_TEST(bad_escapes_are_rejected)
 {
-	const char *bad[] = {"[\"\\x\"]", "[\"\\u12G4\"]", "[\"\\u12\"]", "[\"\\'\"]",
-			     "[\"\\\"]"};
+	const char *bad[] = {"[\"\\x\"]", "[\"\\u12G4\"]", "[\"\\u12\"]", "[\"\\'\"]", "[\"\\\"]"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		parse_error(bad[i]);
 }
 END_TEST
 
-static const char *const invalid_numbers[] = {
-	"[01]", "[-01]", "[1.]", "[.5]", "[-]", "[1e]", "[1e+]", "[+1]", "[0x10]",
-	"[1.e5]", "[--1]", "[1.2.3]", "[Infinity]", "[NaN]", "01", "1.", ".5", "-", "1e"};
+static const char *const invalid_numbers[] = {"[01]",  "[-01]",   "[1.]",       "[.5]",   "[-]",
+					      "[1e]",  "[1e+]",   "[+1]",       "[0x10]", "[1.e5]",
+					      "[--1]", "[1.2.3]", "[Infinity]", "[NaN]",  "01",
+					      "1.",    ".5",      "-",          "1e"};
 
 START_TEST(invalid_numbers_are_rejected)
 {
@@ -493,11 +493,11 @@ START_TEST(hostile_megabyte_inputs_parse_in_linear_time)
 	} cases[] = {
 		{after_quote, 0},
 		{repeat("[1\" ", "[[]],", "1]", mb), 0},
-		{repeat("[", deep_unit, "1]", mb), 1},           /* nested 511 deep, over and over */
+		{repeat("[", deep_unit, "1]", mb), 1}, /* nested 511 deep, over and over */
 		{repeat("[", dict_unit, "1]", mb), 1},
-		{repeat("[1", ",1", "]", mb), 1},                /* many small tokens */
-		{repeat("{\"a\":1", ",\"a\":1", "}", mb), 1},     /* one key, repeated */
-		{repeat("[\"", "x\xC3\xA9\\n", "\"]", mb), 1},   /* one long string */
+		{repeat("[1", ",1", "]", mb), 1}, /* many small tokens */
+		{repeat("{\"a\":1", ",\"a\":1", "}", mb), 1}, /* one key, repeated */
+		{repeat("[\"", "x\xC3\xA9\\n", "\"]", mb), 1}, /* one long string */
 	};
 	/* many distinct keys */
 	char *keys = malloc(mb + 32), *p = keys;
@@ -532,7 +532,8 @@ START_TEST(many_keys_keep_order_and_last_duplicate_wins)
 		char key[8];
 		snprintf(key, sizeof key, "k%d", i);
 		ck_assert_str_eq(v->u.object.members[i].key, key);
-		ck_assert_double_eq(v->u.object.members[i].value->u.number, 80 + i < 100 ? 80 + i : 40 + i);
+		ck_assert_double_eq(v->u.object.members[i].value->u.number,
+				    80 + i < 100 ? 80 + i : 40 + i);
 	}
 }
 END_TEST
@@ -540,21 +541,21 @@ END_TEST
 /* ---- UTF-8 ---- */
 
 static const char *const bad_utf8[] = {
-	"[\"\x80\"]",                 /* a stray continuation byte */
-	"[\"\xC3\"]",                 /* truncated */
+	"[\"\x80\"]", /* a stray continuation byte */
+	"[\"\xC3\"]", /* truncated */
 	"[\"\xE2\x82\"]",
-	"[\"\xC3x\"]",                /* not a continuation byte */
-	"[\"\xC0\xAF\"]",             /* overlong '/' */
+	"[\"\xC3x\"]", /* not a continuation byte */
+	"[\"\xC0\xAF\"]", /* overlong '/' */
 	"[\"\xC1\xBF\"]",
 	"[\"\xE0\x80\xAF\"]",
 	"[\"\xF0\x80\x80\xAF\"]",
-	"[\"\xED\xA0\x80\"]",         /* U+D800 encoded */
-	"[\"\xED\xBF\xBF\"]",         /* U+DFFF */
-	"[\"\xF4\x90\x80\x80\"]",     /* U+110000 */
+	"[\"\xED\xA0\x80\"]", /* U+D800 encoded */
+	"[\"\xED\xBF\xBF\"]", /* U+DFFF */
+	"[\"\xF4\x90\x80\x80\"]", /* U+110000 */
 	"[\"\xF5\x80\x80\x80\"]",
 	"[\"\xFF\"]",
-	"{\"\xFE\": 1}",              /* in a key */
-	"[\xC3\xA9]",                 /* valid, but outside a string */
+	"{\"\xFE\": 1}", /* in a key */
+	"[\xC3\xA9]", /* valid, but outside a string */
 };
 
 START_TEST(invalid_utf8_is_rejected)
@@ -566,8 +567,9 @@ END_TEST
 
 START_TEST(utf8_at_the_edges_of_validity_is_accepted)
 {
-	const char *good[] = {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
-			      "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
+	const char *good[] = {"\xC2\x80",         "\xDF\xBF",        "\xE0\xA0\x80",
+			      "\xED\x9F\xBF",     "\xEE\x80\x80",    "\xEF\xBF\xBF",
+			      "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		char text[16];
 		snprintf(text, sizeof text, "[\"%s\"]", good[i]);
@@ -708,7 +710,10 @@ static const struct {
 	double d;
 	const char *text;
 } exponent_forms[] = {
-	{1e-7, "1e-7"}, {1.5e-10, "1.5e-10"}, {1e300, "1e300"}, {5e-324, "5e-324"},
+	{1e-7, "1e-7"},
+	{1.5e-10, "1.5e-10"},
+	{1e300, "1e300"},
+	{5e-324, "5e-324"},
 };
 
 START_TEST(small_and_large_doubles_print_shortest_exponent_form)
@@ -719,9 +724,17 @@ END_TEST
 
 START_TEST(every_printed_double_reads_back_exactly)
 {
-	const double ds[] = {0.1, 1e-7, 123456.789, 1e300, 5e-324, 2.2250738585072014e-308,
-			     1.7976931348623157e308, 9007199254740993.0, 3.141592653589793,
-			     -1e-300, 6.02214076e23};
+	const double ds[] = {0.1,
+			     1e-7,
+			     123456.789,
+			     1e300,
+			     5e-324,
+			     2.2250738585072014e-308,
+			     1.7976931348623157e308,
+			     9007199254740993.0,
+			     3.141592653589793,
+			     -1e-300,
+			     6.02214076e23};
 	for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
 		const char *t = fmt_double(ds[i]);
 		ck_assert_msg(strtod(t, NULL) == ds[i], "%s does not read back", t);
@@ -752,7 +765,8 @@ START_TEST(bytes_that_are_not_utf8_are_written_as_replacement_characters)
 {
 	/* a C handler or a command's stderr may make such strings; written JSON stays UTF-8 */
 	asl_value *o = asl_object(&arena, 1);
-	asl_object_append(&arena, o, "k\xFF", 2, asl_string(&arena, "a\xC3\xA9\xED\xA0\x80\xC3", 7));
+	asl_object_append(&arena, o, "k\xFF", 2,
+			  asl_string(&arena, "a\xC3\xA9\xED\xA0\x80\xC3", 7));
 	const char *want = "{\"k\xEF\xBF\xBD\":\"a\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
 			   "\xEF\xBF\xBD\"}";
 	ck_assert_str_eq(json(o), want);
@@ -800,10 +814,9 @@ START_TEST(builders_grow_past_initial_capacity)
 		snprintf(key, sizeof key, "k%d", i);
 		ck_assert_int_eq(asl_array_push(&arena, a, asl_integer(&arena, i)), 0);
 		asl_value *ks = asl_cstring(&arena, key);
-		ck_assert_int_eq(
-			asl_object_append(&arena, o, ks->u.string.ptr, ks->u.string.len,
-					  asl_integer(&arena, i)),
-			0);
+		ck_assert_int_eq(asl_object_append(&arena, o, ks->u.string.ptr, ks->u.string.len,
+						   asl_integer(&arena, i)),
+				 0);
 	}
 	ck_assert_uint_eq(a->u.array.len, 100);
 	ck_assert_double_eq(asl_array_get(a, 99)->u.number, 99);
@@ -862,12 +875,14 @@ END_TEST
 
 START_TEST(integers_a_double_cannot_hold_keep_their_digits)
 {
-	const char *text = "[18446744073709551616,9007199254740993,-9007199254740993,"
-			   "123456789012345678901234567890,1" "00000000000000000000000000000000000000"
-			   "00000000000000000000000000000000000000000000000000000000000000000000000"
-			   "00000000000000000000000000000000000000000000000000000000000000000000000"
-			   "00000000000000000000000000000000000000000000000000000000000000000000000"
-			   "0000000000000000000000000000000000000000000000000000000000000000000000]";
+	const char *text =
+		"[18446744073709551616,9007199254740993,-9007199254740993,"
+		"123456789012345678901234567890,1"
+		"00000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000000000]";
 	asl_value *v = parse(text);
 	ck_assert_str_eq(json(v), text);
 	ck_assert_uint_eq(asl_json_size(v, SIZE_MAX), strlen(text));
@@ -886,12 +901,20 @@ END_TEST
 START_TEST(numbers_a_double_holds_keep_no_text)
 {
 	/* the hot path: nothing kept for numbers that print back as they came */
-	const char *same[] = {"[123456789012345]", "[-999999999999999]", "[9007199254740992]",
-			      "[1234567890123456768]", "[1.0]", "[0.1]", "[0]", "[-0]", "[0.0]"};
+	const char *same[] = {"[123456789012345]",
+			      "[-999999999999999]",
+			      "[9007199254740992]",
+			      "[1234567890123456768]",
+			      "[1.0]",
+			      "[0.1]",
+			      "[0]",
+			      "[-0]",
+			      "[0.0]"};
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
 		ck_assert_ptr_null(parse(same[i])->u.array.items[0]->u.number_text);
 	/* Java's doubles: the source form of a fraction or exponent is not kept */
-	ck_assert_str_eq(json(parse("[1e2,1.50,-0,100000000000000000000.0]")), "[100.0,1.5,0,1e20]");
+	ck_assert_str_eq(json(parse("[1e2,1.50,-0,100000000000000000000.0]")),
+			 "[100.0,1.5,0,1e20]");
 }
 END_TEST
 
@@ -910,7 +933,8 @@ START_TEST(equal_compares_big_integers_by_their_digits)
 	ck_assert(!asl_equal(parse("[9007199254740993]"), parse("[9007199254740995]")));
 	/* 2^64 is kept as text (a double prints it in exponent form) but is exactly its double */
 	ck_assert(asl_equal(parse("18446744073709551616"), parse("1.8446744073709552e19")));
-	ck_assert(asl_equal(parse("18446744073709551616"), asl_number(&arena, 18446744073709551616.0)));
+	ck_assert(asl_equal(parse("18446744073709551616"),
+			    asl_number(&arena, 18446744073709551616.0)));
 	ck_assert(!asl_equal(parse("18446744073709551617"), parse("1.8446744073709552e19")));
 	ck_assert(!asl_equal(parse("9007199254740993"), parse("9007199254740993.5")));
 }

@@ -68,7 +68,8 @@ START_TEST(every_accessor_answers_for_every_type)
 	ck_assert_double_eq(asl_number_value(v), r->number);
 	ck_assert_uint_eq(asl_string_len(v), r->string_len);
 	if (r->string) {
-		ck_assert_mem_eq(asl_string_ptr(v), r->string, r->string_len + 1); /* with the NUL */
+		ck_assert_mem_eq(asl_string_ptr(v), r->string,
+				 r->string_len + 1); /* with the NUL */
 	} else {
 		ck_assert_ptr_null(asl_string_ptr(v));
 	}
@@ -117,9 +118,9 @@ END_TEST
 START_TEST(lookups_chain_through_missing_members)
 {
 	const asl_value *v = json(T("{\"a\":{\"b\":[true]}}"));
-	ck_assert_int_eq(asl_bool_value(asl_array_get(
-				 asl_object_get(asl_object_get(v, "a", 1), "b", 1), 0)),
-			 1);
+	ck_assert_int_eq(
+		asl_bool_value(asl_array_get(asl_object_get(asl_object_get(v, "a", 1), "b", 1), 0)),
+		1);
 	ck_assert_ptr_null(asl_array_get(asl_object_get(asl_object_get(v, "x", 1), "b", 1), 0));
 }
 END_TEST
@@ -142,7 +143,8 @@ static const parse_case parse_cases[] = {
 	{T("{\"a\" 1}"), ASL_JSON_SYNTAX, "expected ':' after object key"},
 	{T("[1 2]"), ASL_JSON_SYNTAX, "expected ',' or ']'"},
 	{T("1 2"), ASL_JSON_SYNTAX, "unexpected data after JSON value"},
-	{T("[tru]"), ASL_JSON_BAD_LITERAL, "invalid literal (expected a number, true, false or null)"},
+	{T("[tru]"), ASL_JSON_BAD_LITERAL,
+	 "invalid literal (expected a number, true, false or null)"},
 	{T("\"a\\x\""), ASL_JSON_BAD_STRING, "invalid escape in string"},
 	{T("\"a\tb\""), ASL_JSON_BAD_STRING, "control character in string"},
 	{T("\"\xff\""), ASL_JSON_BAD_UTF8, "invalid UTF-8 in string"},

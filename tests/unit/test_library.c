@@ -74,9 +74,11 @@ START_TEST(two_loaded_machines_run_side_by_side_with_their_own_names)
 	aslc_module *c = load(COUNTER, "counter.asl.json", NULL);
 	const asl_machine *gm = aslc_module_machine(g), *cm = aslc_module_machine(c);
 	ck_assert_ptr_ne(gm, cm);
-	expect_output(gm, "{\"who\": \"ada\"}", "{\"greeting\":\"hello ada\",\"machine\":\"greeter\"}");
+	expect_output(gm, "{\"who\": \"ada\"}",
+		      "{\"greeting\":\"hello ada\",\"machine\":\"greeter\"}");
 	expect_output(cm, "{\"n\": 41}", "{\"n\":42,\"machine\":\"counter\"}");
-	expect_output(gm, "{\"who\": \"bob\"}", "{\"greeting\":\"hello bob\",\"machine\":\"greeter\"}");
+	expect_output(gm, "{\"who\": \"bob\"}",
+		      "{\"greeting\":\"hello bob\",\"machine\":\"greeter\"}");
 	aslc_unload(g);
 	expect_output(cm, "{\"n\": 1}", "{\"n\":2,\"machine\":\"counter\"}"); /* still there */
 	aslc_unload(c);
@@ -95,7 +97,8 @@ START_TEST(machines_load_again_after_unloading_many_versions)
 		}
 		for (int i = 0; i < 4; i++) {
 			char want[64];
-			snprintf(want, sizeof want, "{\"n\":%d,\"machine\":\"counter-v%d\"}", i + 1, i);
+			snprintf(want, sizeof want, "{\"n\":%d,\"machine\":\"counter-v%d\"}", i + 1,
+				 i);
 			char input[32];
 			snprintf(input, sizeof input, "{\"n\": %d}", i);
 			expect_output(aslc_module_machine(mods[i]), input, want);
@@ -217,8 +220,9 @@ END_TEST
 
 START_TEST(a_character_inside_a_string_points_at_the_string)
 {
-	const char *text = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true,"
-			   " \"Parameters\": {\"list\": [1, {\"x.$\": \"States.Nope($)\"}]}}}}";
+	const char *text =
+		"{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true,"
+		" \"Parameters\": {\"list\": [1, {\"x.$\": \"States.Nope($)\"}]}}}}";
 	aslc_source src = {text, strlen(text), "x.asl.json"};
 	aslc_diagnostics d;
 	aslc_diagnostics_init(&d);
@@ -301,7 +305,8 @@ START_TEST(a_machine_of_another_abi_fails_clearly_in_asl_execute)
 	char want[160];
 	snprintf(want, sizeof want,
 		 "FAILED: States.Runtime: the machine was compiled for ABI %d but the runtime is "
-		 "ABI %d", ASL_ABI_VERSION + 1, ASL_ABI_VERSION);
+		 "ABI %d",
+		 ASL_ABI_VERSION + 1, ASL_ABI_VERSION);
 	ck_assert_str_eq(got, want);
 	free(got);
 	aslc_unload(mod);
@@ -330,8 +335,10 @@ START_TEST(a_machine_of_another_abi_exits_2_in_asl_main)
 	unlink(path);
 	ck_assert_int_eq(rc, 2);
 	char want[200];
-	snprintf(want, sizeof want, "machine: the machine was compiled for ABI 0 but the runtime "
-				    "is ABI %d; compile it again with this aslc\n", ASL_ABI_VERSION);
+	snprintf(want, sizeof want,
+		 "machine: the machine was compiled for ABI 0 but the runtime "
+		 "is ABI %d; compile it again with this aslc\n",
+		 ASL_ABI_VERSION);
 	ck_assert_str_eq(buf, want);
 	aslc_unload(mod);
 }

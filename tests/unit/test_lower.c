@@ -42,8 +42,8 @@ static const ir_machine *lowered(const char *json)
 static int state_named(const ir_machine *ir, const char *name)
 {
 	for (int i = 0; i < ir->count; i++)
-		if (ir->states[i].name_len == strlen(name) && !memcmp(ir->states[i].name, name,
-								       strlen(name)))
+		if (ir->states[i].name_len == strlen(name) &&
+		    !memcmp(ir->states[i].name, name, strlen(name)))
 			return i;
 	ck_abort_msg("no state %s", name);
 	return -1;
@@ -164,9 +164,9 @@ START_TEST(choice_rules_are_a_tree_of_parsed_nodes)
 	ck_assert_int_eq(r1->operands[0].kind, ASL_RULE_IS_PRESENT);
 	ck_assert_int_eq(r1->operands[0].expect, 1);
 	const ir_rule *not = &r1->operands[1];
-	ck_assert_int_eq(not->kind, ASL_RULE_NOT);
-	ck_assert_int_eq(not->operands[0].kind, ASL_RULE_COMPARE_PATH);
-	ck_assert_int_eq(not->operands[0].operand->path->root, ROOT_CONTEXT);
+	ck_assert_int_eq(not ->kind, ASL_RULE_NOT);
+	ck_assert_int_eq(not ->operands[0].kind, ASL_RULE_COMPARE_PATH);
+	ck_assert_int_eq(not ->operands[0].operand->path->root, ROOT_CONTEXT);
 }
 END_TEST
 
@@ -206,14 +206,14 @@ START_TEST(templates_and_io_paths_become_expression_nodes)
 	const ir_state *a = &ir->states[0];
 	ck_assert_int_eq(a->kind, IR_PASS);
 	ck_assert_int_eq(a->input_path->kind, IR_CONST); /* null */
-	ck_assert_ptr_null(a->output_path);             /* "$" */
+	ck_assert_ptr_null(a->output_path); /* "$" */
 	ck_assert_int_eq(a->result_path->kind, IR_PATH);
 	const ir_expr *t = a->parameters;
 	ck_assert_int_eq(t->kind, IR_OBJECT);
 	ck_assert_uint_eq(t->count, 4);
 	ck_assert_int_eq(t->fields[0].value->kind, IR_CONST); /* no .$ inside: kept whole */
 	ck_assert_int_eq(t->fields[1].value->kind, IR_PATH);
-	ck_assert_uint_eq(t->fields[1].name_len, 1);          /* "p" without ".$" */
+	ck_assert_uint_eq(t->fields[1].name_len, 1); /* "p" without ".$" */
 	ck_assert_int_eq(t->fields[2].value->kind, IR_INTRINSIC);
 	ck_assert_int_eq(t->fields[3].value->kind, IR_OBJECT);
 	ck_assert(source_at(t->fields[1].value->at, "\"$.a\""));
@@ -282,10 +282,10 @@ START_TEST(the_emitter_emits_each_path_and_constant_once)
 	FILE *out = open_memstream(&c, &len);
 	ck_assert_int_eq(emit_machine(ir, &arena, out, &(emit_options){1, NULL}), 0);
 	fclose(out);
-	ck_assert_uint_eq(count(c, "{\"$.x\", S"), 1);          /* one path table */
-	ck_assert_uint_eq(count(c, "static asl_value *p"), 2);   /* one accessor: declared, defined */
-	ck_assert_uint_eq(count(c, "\"same text\", 9)"), 1);      /* one constant */
-	ck_assert_uint_eq(count(c, "/* A.InputPath */"), 2);     /* the table's and accessor's */
+	ck_assert_uint_eq(count(c, "{\"$.x\", S"), 1); /* one path table */
+	ck_assert_uint_eq(count(c, "static asl_value *p"), 2); /* one accessor: declared, defined */
+	ck_assert_uint_eq(count(c, "\"same text\", 9)"), 1); /* one constant */
+	ck_assert_uint_eq(count(c, "/* A.InputPath */"), 2); /* the table's and accessor's */
 	free(c);
 }
 END_TEST

@@ -21,7 +21,7 @@ extern const asl_machine asl_generated_machine;
 
 typedef struct budget {
 	atomic_long blocks; /* blocks left to hand out */
-	atomic_long bytes;  /* bytes left */
+	atomic_long bytes; /* bytes left */
 	atomic_long served; /* blocks handed out so far */
 	asl_allocator allocator; /* outlives the result, whose arena it serves */
 } budget;

@@ -28,8 +28,14 @@ static const char *select_json(const asl_seg *segs, int n, const char *text)
 	return json(r);
 }
 
-#define KEY(k) {.kind = ASL_SEG_KEY, .key = (k), .key_len = sizeof(k) - 1}
-#define INDEX(i) {.kind = ASL_SEG_INDEX, .index = (i)}
+#define KEY(k)                                                            \
+	{                                                                 \
+		.kind = ASL_SEG_KEY, .key = (k), .key_len = sizeof(k) - 1 \
+	}
+#define INDEX(i)                                    \
+	{                                           \
+		.kind = ASL_SEG_INDEX, .index = (i) \
+	}
 #define SEGS(...) ((const asl_seg[]){__VA_ARGS__})
 #define NSEGS(...) ((int)(sizeof((const asl_seg[]){__VA_ARGS__}) / sizeof(asl_seg)))
 /* asl_select of the segments on `text` must give the JSON text `want`. */
@@ -381,8 +387,7 @@ END_TEST
 START_TEST(result_path_into_an_existing_array_element)
 {
 	static const asl_seg segs[] = {KEY("l"), INDEX(-1)};
-	ck_assert_str_eq(json(result_at("{\"l\":[1,2]}", segs, 2, asl_true())),
-			 "{\"l\":[1,true]}");
+	ck_assert_str_eq(json(result_at("{\"l\":[1,2]}", segs, 2, asl_true())), "{\"l\":[1,true]}");
 }
 END_TEST
 
@@ -538,15 +543,9 @@ END_TEST
 /* ---- timestamps ---- */
 
 static const char *const valid_timestamps[] = {
-	"2016-03-14T01:59:00Z",
-	"2016-03-14T01:59:00.123Z",
-	"2016-03-14T01:59:00.123456789Z",
-	"2016-03-14T01:59:00+01:00",
-	"2016-03-14T01:59:00-05:30",
-	"2016-03-14T01:59:00.5+00:00",
-	"2020-02-29T00:00:00Z",
-	"2000-02-29T23:59:59Z",
-	"1970-01-01T00:00:00Z",
+	"2016-03-14T01:59:00Z",      "2016-03-14T01:59:00.123Z",  "2016-03-14T01:59:00.123456789Z",
+	"2016-03-14T01:59:00+01:00", "2016-03-14T01:59:00-05:30", "2016-03-14T01:59:00.5+00:00",
+	"2020-02-29T00:00:00Z",      "2000-02-29T23:59:59Z",      "1970-01-01T00:00:00Z",
 	"9999-12-31T23:59:59Z",
 };
 
@@ -558,23 +557,23 @@ START_TEST(rfc3339_timestamps_are_accepted)
 END_TEST
 
 static const char *const invalid_timestamps[] = {
-	"2016-03-14T01:59:00",       /* no zone */
-	"2016-13-14T01:59:00Z",      /* month 13 */
-	"2016-00-14T01:59:00Z",      /* month 0 */
-	"2016-03-14 01:59:00Z",      /* space separator */
-	"2016-03-32T01:59:00Z",      /* day 32 */
-	"2019-02-29T00:00:00Z",      /* not a leap year */
-	"1900-02-29T00:00:00Z",      /* centuries are not leap years */
-	"2016-04-31T00:00:00Z",      /* April has 30 days */
-	"2016-03-14T24:00:00Z",      /* hour 24 */
-	"2016-03-14T01:60:00Z",      /* minute 60 */
-	"2016-03-14T01:59:00.Z",     /* empty fraction */
-	"2016-03-14T01:59:00+0100",  /* offset without colon */
-	"2016-03-14T01:59:00+01",    /* offset without minutes */
-	"2016-03-14T01:59:00Zjunk",  /* trailing text */
-	"2016-03-14",                /* date only */
-	"2016-3-14T01:59:00Z",       /* one-digit month */
-	"16-03-14T01:59:00Z",        /* two-digit year */
+	"2016-03-14T01:59:00", /* no zone */
+	"2016-13-14T01:59:00Z", /* month 13 */
+	"2016-00-14T01:59:00Z", /* month 0 */
+	"2016-03-14 01:59:00Z", /* space separator */
+	"2016-03-32T01:59:00Z", /* day 32 */
+	"2019-02-29T00:00:00Z", /* not a leap year */
+	"1900-02-29T00:00:00Z", /* centuries are not leap years */
+	"2016-04-31T00:00:00Z", /* April has 30 days */
+	"2016-03-14T24:00:00Z", /* hour 24 */
+	"2016-03-14T01:60:00Z", /* minute 60 */
+	"2016-03-14T01:59:00.Z", /* empty fraction */
+	"2016-03-14T01:59:00+0100", /* offset without colon */
+	"2016-03-14T01:59:00+01", /* offset without minutes */
+	"2016-03-14T01:59:00Zjunk", /* trailing text */
+	"2016-03-14", /* date only */
+	"2016-3-14T01:59:00Z", /* one-digit month */
+	"16-03-14T01:59:00Z", /* two-digit year */
 	"",
 	"not a timestamp",
 };
@@ -661,8 +660,15 @@ END_TEST
 
 START_TEST(formatted_times_parse_back_to_the_same_instant)
 {
-	const int64_t samples[] = {0, 1, 999, 86399999, 86400000, 1457920740123LL,
-				   4102444800000LL, -86400001, 253402300799999LL};
+	const int64_t samples[] = {0,
+				   1,
+				   999,
+				   86399999,
+				   86400000,
+				   1457920740123LL,
+				   4102444800000LL,
+				   -86400001,
+				   253402300799999LL};
 	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
 		const char *t = fmt_time(samples[i]);
 		ck_assert_int_eq(ts_ms(t, NULL), samples[i]);

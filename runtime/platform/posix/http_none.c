@@ -10,8 +10,9 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 {
 	(void)url, (void)body, (void)len, (void)timeout_ms, (void)cancel;
 	memset(r, 0, sizeof *r);
-	snprintf(r->error, sizeof r->error, "this runtime was built without HTTP support "
-					    "(ASLC_WITH_CURL=OFF)");
+	snprintf(r->error, sizeof r->error,
+		 "this runtime was built without HTTP support "
+		 "(ASLC_WITH_CURL=OFF)");
 	return -1;
 }
 

@@ -110,7 +110,7 @@ void asl__posix_pool_free(asl_pool *p)
 }
 
 void asl__posix_pool_run(asl_pool *p, asl_job_fn fn, void *const *args, size_t n,
-			   int max_concurrency)
+			 int max_concurrency)
 {
 	batch b = {fn, args, n, 0, 0, 0, max_concurrency, NULL, NULL};
 	pthread_mutex_lock(&p->lock);

@@ -22,7 +22,7 @@
 #include "sigpipe.h"
 
 #define MAX_CAPTURE (64u << 20) /* refuse to buffer more than this from one command */
-#define POLL_EXIT_MS 10         /* without a pidfd, how often to look whether it exited */
+#define POLL_EXIT_MS 10 /* without a pidfd, how often to look whether it exited */
 
 static int64_t monotonic_ms(void)
 {
@@ -34,8 +34,8 @@ static int64_t monotonic_ms(void)
 /* What is being collected from a running command. */
 typedef struct capture {
 	asl_process_result *r;
-	size_t cap[2];     /* allocated sizes of r->out and r->err: they grow by doubling */
-	int fds[3];        /* stdout, stderr, heartbeats; -1 once at their end */
+	size_t cap[2]; /* allocated sizes of r->out and r->err: they grow by doubling */
+	int fds[3]; /* stdout, stderr, heartbeats; -1 once at their end */
 	int64_t last_beat; /* when the last heartbeat came */
 } capture;
 
@@ -204,9 +204,8 @@ static void reap(pid_t pid, asl_process_result *r)
 	}
 }
 
-int asl_platform_run(const char *command, const char *input, size_t input_len,
-		     int64_t timeout_ms, int64_t heartbeat_ms, const asl_cancel *cancel,
-		     asl_process_result *r)
+int asl_platform_run(const char *command, const char *input, size_t input_len, int64_t timeout_ms,
+		     int64_t heartbeat_ms, const asl_cancel *cancel, asl_process_result *r)
 {
 	memset(r, 0, sizeof *r);
 	int pipes[4][2]; /* stdin, stdout, stderr, heartbeats */
@@ -247,8 +246,11 @@ int asl_platform_run(const char *command, const char *input, size_t input_len,
 		int wait = wait_ms(r, &c, start, timeout_ms, heartbeat_ms, most);
 		if (wait < 0)
 			break;
-		struct pollfd p[5] = {{c.fds[0], POLLIN, 0}, {c.fds[1], POLLIN, 0},
-				      {c.fds[2], POLLIN, 0}, {to, POLLOUT, 0}, {done_fd, POLLIN, 0}};
+		struct pollfd p[5] = {{c.fds[0], POLLIN, 0},
+				      {c.fds[1], POLLIN, 0},
+				      {c.fds[2], POLLIN, 0},
+				      {to, POLLOUT, 0},
+				      {done_fd, POLLIN, 0}};
 		if (poll(p, 5, wait) < 0 && errno != EINTR)
 			break;
 		for (int k = 0; k < 3; k++)

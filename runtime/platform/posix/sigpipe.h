@@ -7,7 +7,7 @@
 #include <signal.h>
 
 typedef struct asl_sigpipe_guard {
-	sigset_t old;    /* the thread's signal mask before */
+	sigset_t old; /* the thread's signal mask before */
 	int was_pending; /* a SIGPIPE already pending is not ours to consume */
 } asl_sigpipe_guard;
 
