@@ -67,9 +67,9 @@ typedef struct asl_options {
 	struct asl_pool *pool;
 } asl_options;
 
-/* The outcome of one execution. Everything it points to lives in `arena` (the output value's
- * constant parts, in the machine's static storage, as long as the machine is loaded);
- * asl_result_free releases it. */
+/* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free
+ * releases, except parts of the output value that are the machine's constants (alive as long
+ * as the machine is loaded) or mocked responses (alive as long as opts.mock_config). */
 typedef struct asl_result {
 	asl_status status;
 	const asl_value *output_value; /* SUCCEEDED: the output; else NULL */

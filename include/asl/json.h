@@ -44,6 +44,9 @@ void *asl_arena_alloc(asl_arena *arena, size_t size);
 /* Frees every value of the arena but keeps one chunk for reuse. */
 void asl_arena_reset(asl_arena *arena);
 void asl_arena_destroy(asl_arena *arena);
+/* Moves every value of `from` into `arena` without copying (`from` is left empty): they then
+ * live as long as `arena`. Both must use the same allocator; -1 (nothing moved) otherwise. */
+int asl_arena_adopt(asl_arena *arena, asl_arena *from);
 
 typedef enum asl_type {
 	ASL_NONE = -1, /* no value: what asl_type_of says of NULL (an absent member, say) */

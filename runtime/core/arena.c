@@ -81,6 +81,25 @@ void asl_arena_reset(asl_arena *arena)
 	arena->used = 0;
 }
 
+int asl_arena_adopt(asl_arena *arena, asl_arena *from)
+{
+	if (arena->allocator != from->allocator)
+		return -1;
+	asl_chunk *last = from->chunks;
+	if (last) {
+		while (last->next)
+			last = last->next;
+		/* after the current chunk, which stays the one allocations come from */
+		asl_chunk **at = arena->chunks ? &arena->chunks->next : &arena->chunks;
+		last->next = *at;
+		*at = from->chunks;
+	}
+	arena->used += from->used;
+	from->chunks = NULL;
+	from->used = 0;
+	return 0;
+}
+
 void asl_arena_destroy(asl_arena *arena)
 {
 	asl_arena_reset(arena);

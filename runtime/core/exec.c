@@ -202,7 +202,7 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 	return ASL_FAILED_STATUS;
 }
 
-/* The result's status, output and error, copied out of the finished execution. */
+/* The result's status, output and error, taken out of the finished execution. */
 static void fill_result(asl_exec *ex, asl_result *result)
 {
 	result->status = ex->timed_out ? ASL_TIMED_OUT
@@ -230,7 +230,15 @@ static void fill_result(asl_exec *ex, asl_result *result)
 	if (result->arena.failed)
 		result_out_of_memory(result); /* the error could not be kept */
 	if (result->status == ASL_SUCCEEDED) {
-		result->output_value = asl_copy(&result->arena, ex->data);
+		/* The output lives in the execution's arenas: the result takes them over rather
+		 * than copy it (a Map's output can be most of the execution's memory). Under a
+		 * memory limit they use the counting allocator, which dies with the execution. */
+		if (asl_arena_adopt(&result->arena, &ex->perm) == 0 &&
+		    asl_arena_adopt(&result->arena, &ex->heaps[0]) == 0 &&
+		    asl_arena_adopt(&result->arena, &ex->heaps[1]) == 0)
+			result->output_value = ex->data;
+		else
+			result->output_value = asl_copy(&result->arena, ex->data);
 		if (result->output_value)
 			result->output = asl_to_json(&result->arena, result->output_value,
 						     &result->output_len);

@@ -40,7 +40,7 @@ typedef struct job {
 
 int asl__cancelled(asl_exec *ex)
 {
-	if (asl__stop_requested(ex))
+	if (ex->limits && asl__stop_requested(ex)) /* a call per transition only with limits */
 		return 1;
 	for (; ex; ex = ex->parent)
 		if (ex->group && atomic_load_explicit(&ex->group->cancel, memory_order_acquire))
