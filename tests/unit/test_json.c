@@ -1109,6 +1109,45 @@ START_TEST(arena_destroy_returns_every_block)
 }
 END_TEST
 
+/* Adopted values live on in the adopting arena; its own current chunk stays the one it
+ * allocates from; every block is released once; arenas of other allocators are refused. */
+START_TEST(arena_adopt_moves_values_without_copying)
+{
+	counting cnt = {0, 0, -1};
+	asl_allocator al = {counting_alloc, counting_release, &cnt};
+	asl_arena keep, from, empty, other;
+	asl_arena_init(&keep, &al);
+	asl_arena_init(&from, &al);
+	asl_arena_init(&empty, &al);
+	asl_arena_init(&other, NULL);
+	ck_assert_ptr_nonnull(asl_arena_alloc(&keep, 16));
+	asl_chunk *current = keep.chunks;
+	const char *text = "{\"a\":[1,2,3,{\"b\":\"c\"}],\"d\":\"e\"}";
+	asl_parse_error err;
+	asl_value *v = asl_parse(&from, text, strlen(text), 0, &err);
+	for (int i = 0; i < 3; i++)
+		asl_arena_alloc(&from, 100000); /* several chunks */
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(asl_arena_adopt(&other, &from), -1); /* another allocator: nothing moves */
+	ck_assert_ptr_nonnull(from.chunks);
+	ck_assert_int_eq(asl_arena_adopt(&keep, &from), 0);
+	ck_assert_ptr_null(from.chunks);
+	ck_assert_int_eq(from.used, 0);
+	int released = cnt.releases;
+	asl_arena_destroy(&from); /* empty now: must not release what moved */
+	ck_assert_int_eq(cnt.releases, released);
+	ck_assert_ptr_eq(keep.chunks, current); /* keep still allocates from its own chunk */
+	ck_assert_str_eq(asl_to_json(&keep, v, NULL), "{\"a\":[1,2,3,{\"b\":\"c\"}],\"d\":\"e\"}");
+	ck_assert_int_eq(asl_arena_adopt(&empty, &keep), 0); /* into an arena with no chunk */
+	asl_arena_destroy(&keep);
+	ck_assert_str_eq(asl_to_json(&empty, v, NULL), text);
+	asl_arena_destroy(&empty);
+	asl_arena_destroy(&other);
+	ck_assert_int_gt(cnt.allocs, 3);
+	ck_assert_int_eq(cnt.releases, cnt.allocs);
+}
+END_TEST
+
 START_TEST(arena_reports_allocation_failure)
 {
 	counting cnt = {0, 0, 0};
@@ -1235,6 +1274,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, arena_reset_frees_values_and_stays_usable);
 	tcase_add_test(tc, arena_reset_releases_oversized_chunks);
 	tcase_add_test(tc, arena_destroy_returns_every_block);
+	tcase_add_test(tc, arena_adopt_moves_values_without_copying);
 	tcase_add_test(tc, arena_reports_allocation_failure);
 	tcase_add_test(tc, default_allocator_is_used_when_none_given);
 	suite_add_tcase(s, tc);
