@@ -34,11 +34,18 @@ typedef struct source {
 int source_parse(source *src, char *text, size_t len, asl_arena *arena);
 
 /* ---- diagnostics.c: recording them (the phases call diag_error and diag_note) ---- */
-/* Record a diagnostic at node `at` (NULL: the start) with its line, column, JSON Pointer and
- * code; the code comes from the message's format (see diagnostics.c). */
+/* Record a diagnostic at node `at` (NULL: the start) with its line, column and JSON Pointer.
+ * diag_error's code is SCHEMA_VALIDATION_FAILED, what most faults are; diag_error_code names
+ * another (AWS's ValidateStateMachineDefinition codes, or UNSUPPORTED for what aslc lacks). A
+ * note takes the code of the error it explains. */
 void diag_error(source *src, const asl_value *at, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+void diag_error_code(source *src, const asl_value *at, aslc_code code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
 #endif
 	;
 void diag_note(source *src, const asl_value *at, const char *fmt, ...)

@@ -342,9 +342,8 @@ void check_choice_rule(checker *c, const asl_value *r, int top)
 		} else if (!strcmp(k, "Not")) {
 			check_choice_rule(c, mb->value, 0);
 		} else if (!strcmp(k, "Condition")) {
-			diag_error(c->src, mb->value,
-				   "Condition needs JSONata, which is not supported "
-				   "yet");
+			diag_error_code(c->src, mb->value, ASLC_UNSUPPORTED,
+					"Condition needs JSONata, which is not supported yet");
 		} else {
 			check_operator(c, mb);
 			if (!variable && !field(r, "Variable"))

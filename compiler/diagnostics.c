@@ -48,40 +48,6 @@ const char *aslc_code_name(aslc_code code)
 	return (unsigned)code < sizeof names / sizeof names[0] ? names[code] : "UNKNOWN";
 }
 
-/* The codes of the messages that are not plain schema errors, by their format: the phases
- * report with diag_error(src, node, format, ...) and need not know about codes. A message
- * missing here is SCHEMA_VALIDATION_FAILED, which most are; tests/unit/test_library.c checks
- * the codes of those below. */
-static const struct {
-	const char *format;
-	aslc_code code;
-} special_codes[] = {
-	{"invalid JSON: %s", ASLC_INVALID_JSON_DESCRIPTION},
-	{"Missing 'Next' target: %s", ASLC_MISSING_TRANSITION_TARGET},
-	{"StartAt names a state that does not exist here: \"%s\"", ASLC_MISSING_TRANSITION_TARGET},
-	{"State \"%s\" is not reachable.", ASLC_MISSING_TRANSITION_TARGET},
-	{"no terminal state: a Succeed, a Fail or a state with \"End\": true is needed",
-	 ASLC_MISSING_END_STATE},
-	{"duplicate state name \"%s\"", ASLC_DUPLICATE_STATE_NAME},
-	{"state names must be 1 to 80 characters long", ASLC_INVALID_STATE_NAME},
-	{"only the ItemReader resource arn:aws:states:::s3:getObject is supported (read from "
-	 "--s3-root)",
-	 ASLC_UNSUPPORTED},
-	{"only the ResultWriter resource arn:aws:states:::s3:putObject is supported (written "
-	 "under --s3-root)",
-	 ASLC_UNSUPPORTED},
-};
-
-static aslc_code code_of(const char *format)
-{
-	for (size_t i = 0; i < sizeof special_codes / sizeof special_codes[0]; i++)
-		if (!strcmp(format, special_codes[i].format))
-			return special_codes[i].code;
-	if (strstr(format, "not supported yet")) /* JSONata and the rest of the to-do list */
-		return ASLC_UNSUPPORTED;
-	return ASLC_SCHEMA_VALIDATION_FAILED;
-}
-
 /* A new item with its message; NULL when memory ran out (the error still counts). */
 static aslc_diagnostic *push(aslc_diagnostics *d, aslc_severity sev, aslc_code code,
 			     const char *file, const char *fmt, va_list ap)
@@ -210,11 +176,12 @@ static const char *node_pointer(asl_arena *arena, const asl_value *root, size_t 
 	return copy ? copy->u.string.ptr : NULL;
 }
 
-static void record(source *src, aslc_severity sev, const asl_value *at, const char *fmt, va_list ap)
+static void record(source *src, aslc_severity sev, aslc_code code, const asl_value *at,
+		   const char *fmt, va_list ap)
 {
 	aslc_diagnostics *d = src->diags;
-	/* a note explains the error before it and has its code */
-	aslc_code code = sev == ASLC_NOTE && d->count ? d->items[d->count - 1].code : code_of(fmt);
+	if (sev == ASLC_NOTE && d->count) /* a note explains the error before it: its code */
+		code = d->items[d->count - 1].code;
 	aslc_diagnostic *it = push(d, sev, code, src->path, fmt, ap);
 	if (!it)
 		return;
@@ -232,7 +199,16 @@ void diag_error(source *src, const asl_value *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	record(src, ASLC_ERROR, at, fmt, ap);
+	record(src, ASLC_ERROR, ASLC_SCHEMA_VALIDATION_FAILED, at, fmt, ap);
+	va_end(ap);
+	src->errors++;
+}
+
+void diag_error_code(source *src, const asl_value *at, aslc_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(src, ASLC_ERROR, code, at, fmt, ap);
 	va_end(ap);
 	src->errors++;
 }
@@ -241,6 +217,6 @@ void diag_note(source *src, const asl_value *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	record(src, ASLC_NOTE, at, fmt, ap);
+	record(src, ASLC_NOTE, ASLC_SCHEMA_VALIDATION_FAILED, at, fmt, ap);
 	va_end(ap);
 }

@@ -31,7 +31,8 @@ int source_parse(source *src, char *text, size_t n, asl_arena *arena)
 	src->root = asl_parse(arena, text, n, ASL_PARSE_KEEP_DUPLICATES, &err);
 	if (!src->root) {
 		asl_value at = {.pos = (uint32_t)err.offset};
-		diag_error(src, &at, "invalid JSON: %s", err.message);
+		diag_error_code(src, &at, ASLC_INVALID_JSON_DESCRIPTION, "invalid JSON: %s",
+				err.message);
 		free(src->text);
 		src->text = NULL;
 		return -1;

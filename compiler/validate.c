@@ -82,9 +82,11 @@ static void check_distributed(checker *c, const asl_value *st)
 	const asl_value *r = field(st, "ItemReader"), *v;
 	if (r) {
 		if (!is_string_equal(field(r, "Resource"), "arn:aws:states:::s3:getObject"))
-			diag_error(c->src, field(r, "Resource") ? field(r, "Resource") : r,
-				   "only the ItemReader resource arn:aws:states:::s3:getObject is "
-				   "supported (read from --s3-root)");
+			diag_error_code(
+				c->src, field(r, "Resource") ? field(r, "Resource") : r,
+				ASLC_UNSUPPORTED,
+				"only the ItemReader resource arn:aws:states:::s3:getObject is "
+				"supported (read from --s3-root)");
 		const asl_value *cfg = field(r, "ReaderConfig");
 		const asl_value *type = field(cfg, "InputType");
 		if (!is_string_equal(type, "JSON") && !is_string_equal(type, "JSONL") &&
@@ -109,8 +111,8 @@ static void check_distributed(checker *c, const asl_value *st)
 		if ((v = field(cfg, "MaxItems")) && !is_nonneg_int(v))
 			diag_error(c->src, v, "MaxItems must be a non-negative integer");
 		if (field(cfg, "MaxItemsPath"))
-			diag_error(c->src, field(cfg, "MaxItemsPath"),
-				   "MaxItemsPath is not supported yet");
+			diag_error_code(c->src, field(cfg, "MaxItemsPath"), ASLC_UNSUPPORTED,
+					"MaxItemsPath is not supported yet");
 		if ((v = field(r, "Parameters")))
 			check_template(c, v, "Parameters");
 	}
@@ -120,7 +122,8 @@ static void check_distributed(checker *c, const asl_value *st)
 						   "MaxInputBytesPerBatchPath"};
 		for (size_t i = 0; i < 2; i++)
 			if ((v = field(b, unsupported[i])))
-				diag_error(c->src, v, "%s is not supported yet", unsupported[i]);
+				diag_error_code(c->src, v, ASLC_UNSUPPORTED,
+						"%s is not supported yet", unsupported[i]);
 		if (!field(b, "MaxItemsPerBatch") && !field(b, "MaxInputBytesPerBatch") &&
 		    !field(b, "MaxItemsPerBatchPath") && !field(b, "MaxInputBytesPerBatchPath"))
 			diag_error(c->src, b,
@@ -137,8 +140,9 @@ static void check_distributed(checker *c, const asl_value *st)
 	const asl_value *w = field(st, "ResultWriter");
 	if (w) {
 		if (!is_string_equal(field(w, "Resource"), "arn:aws:states:::s3:putObject"))
-			diag_error(
+			diag_error_code(
 				c->src, field(w, "Resource") ? field(w, "Resource") : w,
+				ASLC_UNSUPPORTED,
 				"only the ResultWriter resource arn:aws:states:::s3:putObject is "
 				"supported (written under --s3-root)");
 		if ((v = field(w, "Parameters")))
@@ -165,7 +169,8 @@ static void check_map(checker *c, const asl_value *st)
 	    !is_string_equal(v, "DISTRIBUTED"))
 		diag_error(c->src, v, "ProcessorConfig.Mode must be \"INLINE\" or \"DISTRIBUTED\"");
 	if ((v = field(st, "Items")))
-		diag_error(c->src, v, "Items needs JSONata, which is not supported yet");
+		diag_error_code(c->src, v, ASLC_UNSUPPORTED,
+				"Items needs JSONata, which is not supported yet");
 	int distributed = cfg && is_string_equal(field(cfg, "Mode"), "DISTRIBUTED");
 	static const char *const dist[] = {"ItemReader", "ItemBatcher", "ResultWriter"};
 	for (int i = 0; i < 3; i++)
@@ -199,7 +204,8 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	if (v && (!ql || (strcmp(ql, "JSONPath") && strcmp(ql, "JSONata"))))
 		diag_error(c->src, v, "QueryLanguage must be \"JSONPath\" or \"JSONata\"");
 	else if (ql && !strcmp(ql, "JSONata"))
-		diag_error(c->src, v, "JSONata states are not supported yet");
+		diag_error_code(c->src, v, ASLC_UNSUPPORTED,
+				"JSONata states are not supported yet");
 	if ((v = field(st, "Assign")))
 		check_assign(c, v);
 
@@ -240,9 +246,11 @@ static void check_state(checker *c, const asl_value *st, const char *type)
 	check_path(c, field(st, "TimeoutSecondsPath"), "TimeoutSecondsPath", 1, 0, 1);
 	check_path(c, field(st, "HeartbeatSecondsPath"), "HeartbeatSecondsPath", 1, 0, 1);
 	if (!strcmp(type, "Task") && (field(st, "Arguments") || field(st, "Output")))
-		diag_error(c->src,
-			   field(st, "Arguments") ? field(st, "Arguments") : field(st, "Output"),
-			   "Arguments and Output need JSONata, which is not supported yet");
+		diag_error_code(c->src,
+				field(st, "Arguments") ? field(st, "Arguments")
+						       : field(st, "Output"),
+				ASLC_UNSUPPORTED,
+				"Arguments and Output need JSONata, which is not supported yet");
 	if ((v = field(st, "Credentials")) && (v->type != ASL_OBJECT || !field(v, "RoleArn")))
 		diag_error(c->src, v, "The field 'RoleArn' is required but was missing");
 	if (!strcmp(type, "Parallel")) {
@@ -386,7 +394,8 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 	machine_info *m = c->m;
 	int first = name_index_add(&m->state_names, c->arena, mb->key, mb->key_len, m->count);
 	if (first >= 0) {
-		diag_error(c->src, mb->value, "duplicate state name \"%s\"", mb->key);
+		diag_error_code(c->src, mb->value, ASLC_DUPLICATE_STATE_NAME,
+				"duplicate state name \"%s\"", mb->key);
 		diag_note(c->src, m->states[first].def, "\"%s\" is first defined here",
 			  m->states[first].name);
 		return;
@@ -448,8 +457,8 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 	for (size_t i = 0; i < states->u.object.len; i++) {
 		const asl_member *mb = &states->u.object.members[i];
 		if (mb->key_len == 0 || mb->key_len > 80)
-			diag_error(c->src, mb->value,
-				   "state names must be 1 to 80 characters long");
+			diag_error_code(c->src, mb->value, ASLC_INVALID_STATE_NAME,
+					"state names must be 1 to 80 characters long");
 		if (mb->value->type != ASL_OBJECT) {
 			diag_error(c->src, mb->value, "state \"%s\" must be an object", mb->key);
 			continue;
@@ -491,20 +500,22 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 		target_iter it = {s->def, 0, 0};
 		for (const asl_value *t; (t = next_target(&it));)
 			if (state_index(c->m, scope, t->u.string.ptr, t->u.string.len) < 0) {
-				diag_error(c->src, t, "Missing 'Next' target: %s", t->u.string.ptr);
+				diag_error_code(c->src, t, ASLC_MISSING_TRANSITION_TARGET,
+						"Missing 'Next' target: %s", t->u.string.ptr);
 				suggest_state(c, scope, t);
 			}
 	}
 	if (!terminal)
-		diag_error(c->src, states,
-			   "no terminal state: a Succeed, a Fail or a state with "
-			   "\"End\": true is needed");
+		diag_error_code(c->src, states, ASLC_MISSING_END_STATE,
+				"no terminal state: a Succeed, a Fail or a state with "
+				"\"End\": true is needed");
 	if (!is_string(start))
 		return;
 	int s0 = state_index(c->m, scope, start->u.string.ptr, start->u.string.len);
 	if (s0 < 0) {
-		diag_error(c->src, start, "StartAt names a state that does not exist here: \"%s\"",
-			   start->u.string.ptr);
+		diag_error_code(c->src, start, ASLC_MISSING_TRANSITION_TARGET,
+				"StartAt names a state that does not exist here: \"%s\"",
+				start->u.string.ptr);
 		return;
 	}
 	if (!nested)
@@ -525,8 +536,8 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 	}
 	for (int i = first; i < last; i++)
 		if (!seen[i - first] && c->m->states[i].scope == scope)
-			diag_error(c->src, c->m->states[i].def, "State \"%s\" is not reachable.",
-				   c->m->states[i].name);
+			diag_error_code(c->src, c->m->states[i].def, ASLC_MISSING_TRANSITION_TARGET,
+					"State \"%s\" is not reachable.", c->m->states[i].name);
 }
 
 /* A Parallel branch or Map iteration must not assign a variable of an enclosing scope. */
@@ -585,7 +596,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 		    (strcmp(v->u.string.ptr, "JSONPath") && strcmp(v->u.string.ptr, "JSONata")))
 			diag_error(src, v, "QueryLanguage must be \"JSONPath\" or \"JSONata\"");
 		else if (!strcmp(v->u.string.ptr, "JSONata"))
-			diag_error(src, v, "JSONata is not supported yet");
+			diag_error_code(src, v, ASLC_UNSUPPORTED, "JSONata is not supported yet");
 	}
 	check_scope(&c, root, 0);
 	check_variable_scopes(src, arena, m);

@@ -203,6 +203,12 @@ START_TEST(each_special_code_comes_with_its_message)
 		{"{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true, "
 		 "\"Bogus\": 1}}}",
 		 "field \"Bogus\"", ASLC_SCHEMA_VALIDATION_FAILED, "/States/A/Bogus"},
+		{"{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"C\"}}}",
+		 "Missing 'Next' target: C", ASLC_MISSING_TRANSITION_TARGET, "/States/A/Next"},
+		{"{\"StartAt\": \"C\", \"States\": {\"C\": {\"Type\": \"Choice\", \"Choices\": "
+		 "[{\"Condition\": \"{% true %}\", \"Next\": \"D\"}], \"Default\": \"D\"}, \"D\": "
+		 "{\"Type\": \"Succeed\"}}}",
+		 "Condition needs JSONata", ASLC_UNSUPPORTED, "/States/C/Choices/0/Condition"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		aslc_source src = {cases[i].definition, strlen(cases[i].definition), "x.asl.json"};
