@@ -1,12 +1,11 @@
-/* One linear pass that checks the whole syntax of a JSON text before jsmn sees it.
+/* One linear pass that checks the whole syntax of a JSON text and lists its tokens.
  *
- * jsmn trusts its input: it takes any run of printable bytes as a primitive (so `1"` hides a
- * quote that a bracket counter then takes for the start of a string), and it closes a bracket
- * by walking back from the last token through the parent links, which costs the depth of the
- * last token. Hostile text could thus nest far deeper than any check before jsmn could see and
- * make it quadratic. Once this pass has accepted a text, the text is valid JSON nested at most
- * ASL_PARSE_MAX_DEPTH deep, so jsmn's work is bounded by that depth per byte and the parser
- * after it needs no checks of its own. */
+ * Once this pass has accepted a text, the text is valid JSON nested at most
+ * ASL_PARSE_MAX_DEPTH deep, so the parser that builds values from the tokens needs no checks of
+ * its own. Each token is found where its syntax is checked, so no byte is looked at twice and
+ * no bracket is matched by walking back over the tokens before it: the cost is linear in the
+ * text however it nests. */
+#include <stdint.h>
 #include <string.h>
 
 #include "asl/json.h"
@@ -16,6 +15,8 @@
 typedef struct scanner {
 	const char *s;
 	size_t len, i;
+	const asl_allocator *al;
+	size_t capacity; /* of out->tokens */
 	json_scan_result *out;
 } scanner;
 
@@ -25,6 +26,33 @@ static int fail(scanner *sc, size_t offset, asl_json_error code, const char *mes
 	sc->out->code = code;
 	sc->out->message = message;
 	return -1;
+}
+
+/* Appends a token, doubling the array when it is full; NULL when out of memory. */
+static json_token *add_token(scanner *sc, json_token_type type, size_t start)
+{
+	json_scan_result *r = sc->out;
+	if (r->count == sc->capacity) {
+		size_t capacity = 2 * sc->capacity;
+		json_token *t = NULL;
+		if (capacity <= SIZE_MAX / sizeof *t)
+			t = sc->al->alloc(sc->al->user, capacity * sizeof *t);
+		if (!t) {
+			fail(sc, 0, ASL_JSON_NOMEM, "out of memory");
+			return NULL;
+		}
+		memcpy(t, r->tokens, r->count * sizeof *t);
+		if (r->tokens != r->inline_tokens)
+			sc->al->release(sc->al->user, r->tokens);
+		r->tokens = t;
+		sc->capacity = capacity;
+	}
+	json_token *t = &r->tokens[r->count++];
+	t->start = (uint32_t)start;
+	t->end = 0;
+	t->size = 0;
+	t->type = (uint8_t)type;
+	return t;
 }
 
 static int is_ws(char c)
@@ -156,18 +184,21 @@ enum expect { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, N
 static int scan(scanner *sc)
 {
 	char open[ASL_PARSE_MAX_DEPTH]; /* the brackets not yet closed */
+	uint32_t parent[ASL_PARSE_MAX_DEPTH]; /* and their tokens */
 	int depth = 0;
 	enum expect want = VALUE;
-	size_t tokens = 0, value_end = 0;
+	size_t value_end = 0;
 	const char *s = sc->s;
+	json_token *t;
 	for (;;) {
 		while (sc->i < sc->len && is_ws(s[sc->i]))
 			sc->i++;
 		if (sc->i == sc->len) {
 			if (want == NOTHING)
 				break;
-			return fail(sc, sc->len, tokens ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
-				    tokens ? "unexpected end of input" : "no JSON value in input");
+			int some = sc->out->count > 0;
+			return fail(sc, sc->len, some ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
+				    some ? "unexpected end of input" : "no JSON value in input");
 		}
 		size_t at = sc->i;
 		char c = s[at];
@@ -181,20 +212,28 @@ static int scan(scanner *sc)
 				goto key;
 			/* fall through */
 		case VALUE:
+			if (close || c == ',' || c == ':')
+				return fail(sc, at, ASL_JSON_SYNTAX, "expected a value");
+			if (depth && open[depth - 1] == '[')
+				sc->out->tokens[parent[depth - 1]].size++; /* an item */
 			if (c == '[' || c == '{') {
 				if (depth == ASL_PARSE_MAX_DEPTH)
 					return fail(sc, at, ASL_JSON_TOO_DEEP, "nesting too deep");
+				if (!add_token(sc, c == '[' ? JSON_TOKEN_ARRAY : JSON_TOKEN_OBJECT,
+					       at))
+					return -1;
+				parent[depth] = (uint32_t)(sc->out->count - 1);
 				open[depth++] = c;
-				tokens++;
 				sc->i++;
 				want = c == '[' ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
 				continue;
 			}
-			if (close || c == ',' || c == ':')
-				return fail(sc, at, ASL_JSON_SYNTAX, "expected a value");
 			if ((c == '"' ? scan_string(sc) : scan_primitive(sc)) < 0)
 				return -1;
-			tokens++;
+			t = add_token(sc, c == '"' ? JSON_TOKEN_STRING : JSON_TOKEN_PRIMITIVE, at);
+			if (!t)
+				return -1;
+			t->end = (uint32_t)sc->i;
 			value_end = sc->i;
 			want = depth ? COMMA_OR_CLOSE : NOTHING;
 			continue;
@@ -204,7 +243,11 @@ static int scan(scanner *sc)
 				return fail(sc, at, ASL_JSON_SYNTAX, "expected a string key");
 			if (scan_string(sc) < 0)
 				return -1;
-			tokens++;
+			t = add_token(sc, JSON_TOKEN_STRING, at);
+			if (!t)
+				return -1;
+			t->end = (uint32_t)sc->i;
+			sc->out->tokens[parent[depth - 1]].size++; /* a member */
 			value_end = sc->i;
 			want = COLON;
 			continue;
@@ -232,16 +275,28 @@ static int scan(scanner *sc)
 	close_bracket:
 		depth--;
 		sc->i++;
+		sc->out->tokens[parent[depth]].end = (uint32_t)sc->i;
 		value_end = sc->i;
 		want = depth ? COMMA_OR_CLOSE : NOTHING;
 	}
-	sc->out->tokens = tokens;
 	return 0;
 }
 
-void asl__json_scan(const char *text, size_t len, json_scan_result *out)
+void asl__json_scan(const char *text, size_t len, const asl_allocator *al, json_scan_result *out)
 {
-	scanner sc = {text, len, 0, out};
-	memset(out, 0, sizeof *out);
+	scanner sc = {text, len, 0, al, JSON_SCAN_INLINE_TOKENS, out};
+	out->tokens = out->inline_tokens;
+	out->count = 0;
+	out->offset = 0;
+	out->message = NULL;
+	out->code = ASL_JSON_OK;
 	scan(&sc);
+}
+
+void asl__json_scan_release(const asl_allocator *al, json_scan_result *out)
+{
+	if (out->tokens != out->inline_tokens)
+		al->release(al->user, out->tokens);
+	out->tokens = out->inline_tokens;
+	out->count = 0;
 }
