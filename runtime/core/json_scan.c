@@ -1,10 +1,11 @@
-/* One linear pass that checks the whole syntax of a JSON text and lists its tokens.
+/* The JSON scanner: one linear pass checks the whole syntax of a text and counts its tokens, a
+ * second one over the accepted text lists them.
  *
- * Once this pass has accepted a text, the text is valid JSON nested at most
- * ASL_PARSE_MAX_DEPTH deep, so the parser that builds values from the tokens needs no checks of
- * its own. Each token is found where its syntax is checked, so no byte is looked at twice and
- * no bracket is matched by walking back over the tokens before it: the cost is linear in the
- * text however it nests. */
+ * Once the first pass has accepted a text, the text is valid JSON nested at most
+ * ASL_PARSE_MAX_DEPTH deep, so the second pass and the parser that builds values from the tokens
+ * need no checks of their own. A rejected text costs the first pass only, and an accepted one an
+ * array of exactly its tokens. Neither pass matches a bracket by walking back over the tokens
+ * before it: the cost is linear in the text however it nests. */
 #include <stdint.h>
 #include <string.h>
 
@@ -15,8 +16,6 @@
 typedef struct scanner {
 	const char *s;
 	size_t len, i;
-	const asl_allocator *al;
-	size_t capacity; /* of out->tokens */
 	json_scan_result *out;
 } scanner;
 
@@ -26,33 +25,6 @@ static int fail(scanner *sc, size_t offset, asl_json_error code, const char *mes
 	sc->out->code = code;
 	sc->out->message = message;
 	return -1;
-}
-
-/* Appends a token, doubling the array when it is full; NULL when out of memory. */
-static json_token *add_token(scanner *sc, json_token_type type, size_t start)
-{
-	json_scan_result *r = sc->out;
-	if (r->count == sc->capacity) {
-		size_t capacity = 2 * sc->capacity;
-		json_token *t = NULL;
-		if (capacity <= SIZE_MAX / sizeof *t)
-			t = sc->al->alloc(sc->al->user, capacity * sizeof *t);
-		if (!t) {
-			fail(sc, 0, ASL_JSON_NOMEM, "out of memory");
-			return NULL;
-		}
-		memcpy(t, r->tokens, r->count * sizeof *t);
-		if (r->tokens != r->inline_tokens)
-			sc->al->release(sc->al->user, r->tokens);
-		r->tokens = t;
-		sc->capacity = capacity;
-	}
-	json_token *t = &r->tokens[r->count++];
-	t->start = (uint32_t)start;
-	t->end = 0;
-	t->size = 0;
-	t->type = (uint8_t)type;
-	return t;
 }
 
 static int is_ws(char c)
@@ -184,21 +156,18 @@ enum expect { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, N
 static int scan(scanner *sc)
 {
 	char open[ASL_PARSE_MAX_DEPTH]; /* the brackets not yet closed */
-	uint32_t parent[ASL_PARSE_MAX_DEPTH]; /* and their tokens */
 	int depth = 0;
 	enum expect want = VALUE;
-	size_t value_end = 0;
+	size_t tokens = 0, value_end = 0;
 	const char *s = sc->s;
-	json_token *t;
 	for (;;) {
 		while (sc->i < sc->len && is_ws(s[sc->i]))
 			sc->i++;
 		if (sc->i == sc->len) {
 			if (want == NOTHING)
 				break;
-			int some = sc->out->count > 0;
-			return fail(sc, sc->len, some ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
-				    some ? "unexpected end of input" : "no JSON value in input");
+			return fail(sc, sc->len, tokens ? ASL_JSON_TRUNCATED : ASL_JSON_EMPTY,
+				    tokens ? "unexpected end of input" : "no JSON value in input");
 		}
 		size_t at = sc->i;
 		char c = s[at];
@@ -212,28 +181,20 @@ static int scan(scanner *sc)
 				goto key;
 			/* fall through */
 		case VALUE:
-			if (close || c == ',' || c == ':')
-				return fail(sc, at, ASL_JSON_SYNTAX, "expected a value");
-			if (depth && open[depth - 1] == '[')
-				sc->out->tokens[parent[depth - 1]].size++; /* an item */
 			if (c == '[' || c == '{') {
 				if (depth == ASL_PARSE_MAX_DEPTH)
 					return fail(sc, at, ASL_JSON_TOO_DEEP, "nesting too deep");
-				if (!add_token(sc, c == '[' ? JSON_TOKEN_ARRAY : JSON_TOKEN_OBJECT,
-					       at))
-					return -1;
-				parent[depth] = (uint32_t)(sc->out->count - 1);
 				open[depth++] = c;
+				tokens++;
 				sc->i++;
 				want = c == '[' ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
 				continue;
 			}
+			if (close || c == ',' || c == ':')
+				return fail(sc, at, ASL_JSON_SYNTAX, "expected a value");
 			if ((c == '"' ? scan_string(sc) : scan_primitive(sc)) < 0)
 				return -1;
-			t = add_token(sc, c == '"' ? JSON_TOKEN_STRING : JSON_TOKEN_PRIMITIVE, at);
-			if (!t)
-				return -1;
-			t->end = (uint32_t)sc->i;
+			tokens++;
 			value_end = sc->i;
 			want = depth ? COMMA_OR_CLOSE : NOTHING;
 			continue;
@@ -243,11 +204,7 @@ static int scan(scanner *sc)
 				return fail(sc, at, ASL_JSON_SYNTAX, "expected a string key");
 			if (scan_string(sc) < 0)
 				return -1;
-			t = add_token(sc, JSON_TOKEN_STRING, at);
-			if (!t)
-				return -1;
-			t->end = (uint32_t)sc->i;
-			sc->out->tokens[parent[depth - 1]].size++; /* a member */
+			tokens++;
 			value_end = sc->i;
 			want = COLON;
 			continue;
@@ -275,22 +232,115 @@ static int scan(scanner *sc)
 	close_bracket:
 		depth--;
 		sc->i++;
-		sc->out->tokens[parent[depth]].end = (uint32_t)sc->i;
 		value_end = sc->i;
 		want = depth ? COMMA_OR_CLOSE : NOTHING;
 	}
+	sc->out->count = tokens;
 	return 0;
+}
+
+/* Counts a value for the innermost open container when it is an array (an object counts its
+ * keys instead). */
+static void count_item(json_token *toks, const uint32_t *parent, int depth)
+{
+	if (depth && toks[parent[depth - 1]].type == JSON_TOKEN_ARRAY)
+		toks[parent[depth - 1]].size++;
+}
+
+/* Just past the closing quote of an accepted string whose body starts at i: the first quote
+ * after an even run of backslashes (each run is walked once, so this stays linear). */
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		size_t quote = (size_t)((const char *)memchr(s + i, '"', len - i) - s), b = quote;
+		while (s[b - 1] == '\\')
+			b--;
+		if ((quote - b) % 2 == 0)
+			return quote + 1;
+		i = quote + 1;
+	}
+}
+
+/* Lists the tokens of a text scan() has accepted. */
+static void list_tokens(const char *s, size_t len, json_token *toks)
+{
+	uint32_t parent[ASL_PARSE_MAX_DEPTH]; /* the containers not yet closed */
+	int depth = 0, key_next = 0; /* whether the next string is an object's key */
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
+		json_token *t;
+		switch (s[i]) {
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case ':':
+			i++;
+			continue;
+		case ',':
+			key_next = toks[parent[depth - 1]].type == JSON_TOKEN_OBJECT;
+			i++;
+			continue;
+		case '[':
+		case '{':
+			count_item(toks, parent, depth);
+			key_next = s[i] == '{';
+			toks[n] = (json_token){(uint32_t)i, 0, 0,
+					       key_next ? JSON_TOKEN_OBJECT : JSON_TOKEN_ARRAY};
+			parent[depth++] = (uint32_t)n++;
+			i++;
+			continue;
+		case ']':
+		case '}':
+			toks[parent[--depth]].end = (uint32_t)++i;
+			key_next = 0;
+			continue;
+		case '"':
+			i = string_end(s, len, i + 1);
+			t = &toks[n++];
+			t->type = JSON_TOKEN_STRING;
+			break;
+		default:
+			while (i < len && !ends_primitive(s[i]))
+				i++;
+			t = &toks[n++];
+			t->type = JSON_TOKEN_PRIMITIVE;
+			break;
+		}
+		if (key_next)
+			toks[parent[depth - 1]].size++; /* a member */
+		else
+			count_item(toks, parent, depth);
+		key_next = 0;
+		t->start = (uint32_t)start;
+		t->end = (uint32_t)i;
+		t->size = 0;
+	}
 }
 
 void asl__json_scan(const char *text, size_t len, const asl_allocator *al, json_scan_result *out)
 {
-	scanner sc = {text, len, 0, al, JSON_SCAN_INLINE_TOKENS, out};
+	scanner sc = {text, len, 0, out};
 	out->tokens = out->inline_tokens;
 	out->count = 0;
 	out->offset = 0;
 	out->message = NULL;
 	out->code = ASL_JSON_OK;
-	scan(&sc);
+	if (scan(&sc) < 0)
+		return;
+	if (out->count > JSON_SCAN_INLINE_TOKENS) {
+		json_token *t = NULL;
+		if (out->count <= SIZE_MAX / sizeof *t)
+			t = al->alloc(al->user, out->count * sizeof *t);
+		if (!t) {
+			fail(&sc, 0, ASL_JSON_NOMEM, "out of memory");
+			out->count = 0;
+			return;
+		}
+		out->tokens = t;
+	}
+	list_tokens(text, len, out->tokens);
 }
 
 void asl__json_scan_release(const asl_allocator *al, json_scan_result *out)

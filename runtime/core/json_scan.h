@@ -15,7 +15,7 @@ typedef enum json_token_type {
 
 typedef struct json_token {
 	uint32_t start; /* its first byte: the bracket, the opening quote, the literal's first */
-	uint32_t end; /* just past its last byte (strings and primitives only) */
+	uint32_t end; /* just past its last byte */
 	uint32_t size; /* an object's members, an array's items */
 	uint8_t type; /* json_token_type */
 } json_token;
@@ -33,8 +33,8 @@ typedef struct json_scan_result {
 } json_scan_result;
 
 /* Checks that text (at most 2^31 - 1 bytes) is exactly one RFC 8259 JSON text in UTF-8, nested
- * at most ASL_PARSE_MAX_DEPTH deep, and lists its tokens, in one pass that never looks at a byte
- * twice. Larger token arrays come from al; asl__json_scan_release gives them back, also after an
+ * at most ASL_PARSE_MAX_DEPTH deep, and lists its tokens (a second pass, over accepted text
+ * only). Larger token arrays come from al; asl__json_scan_release gives them back, also after an
  * error. */
 void asl__json_scan(const char *text, size_t len, const asl_allocator *al, json_scan_result *out);
 void asl__json_scan_release(const asl_allocator *al, json_scan_result *out);

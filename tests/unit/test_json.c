@@ -403,6 +403,13 @@ START_TEST(containers_count_their_own_children)
 	ck_assert_double_eq(v->u.array.items[4]->u.number, -5);
 	ck_assert_str_eq(json(v),
 			 "[[],{},[[1,2],\"]\"],{\"a\\\"]\":{\"A}\":[3,{}]},\"b\":\"[\"},-5.0]");
+	/* strings that end in escaped backslashes or hold escaped quotes before a bracket */
+	v = parse("{\"k\\\\\": [\"\\\\\\\"]\", 1], \"\\\\\\\\\": {}}");
+	ck_assert_uint_eq(v->u.object.len, 2);
+	const asl_value *k = asl_object_get(v, "k\\", 2);
+	ck_assert_uint_eq(k->u.array.len, 2);
+	ck_assert_str_eq(k->u.array.items[0]->u.string.ptr, "\\\"]");
+	ck_assert_uint_eq(asl_object_get(v, "\\\\", 2)->u.object.len, 0);
 	/* a string alone, with escapes, keeps its position at the opening quote */
 	v = parse("  \"x\\ty\"");
 	ck_assert_str_eq(v->u.string.ptr, "x\ty");
@@ -1228,9 +1235,9 @@ START_TEST(arena_reports_allocation_failure)
 }
 END_TEST
 
-/* The scanner keeps the tokens of small texts on the stack and grows an array from the allocator
- * for larger ones: every block comes back, after a failed growth too, which is reported as
- * running out of memory. */
+/* The scanner keeps the tokens of small texts on the stack and takes an array from the
+ * allocator for larger ones: every block comes back, after a failed allocation too, which is
+ * reported as running out of memory. */
 START_TEST(token_array_grows_from_the_allocator_and_is_released)
 {
 	char text[4000] = "[";
