@@ -3,7 +3,7 @@
 
 Sources (comments and string literals left out): no allocation calls (memory comes from the
 host's asl_allocator), no stdio file access (snprintf into buffers is fine), only the C library's
-freestanding-ish headers plus jsmn and nettle, and no host-services header (asl/platform.h).
+freestanding-ish headers plus nettle, and no host-services header (asl/platform.h).
 Objects (--library, nm): every symbol the core needs from outside is in ALLOWED_EXTERNAL: the
 C library's string, number-formatting and math functions, nettle, compiler and sanitizer
 runtime, and the three hooks a host provides (the platform table, the default allocator, the
@@ -19,7 +19,6 @@ ALLOWED_HEADERS = {
     "math.h", "stdatomic.h",
     "stdio.h",   # snprintf and vsnprintf only: file access is refused below
     "stdlib.h",  # strtod and strtol only: allocation is refused below
-    "jsmn.h",    # the JSON tokenizer, header only
 }
 ALLOWED_HEADER_PREFIXES = ("nettle/",)  # hashes and Base64 for the intrinsics
 

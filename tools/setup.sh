@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages aslc needs, only those that are missing.
 set -euo pipefail
-packages=(gcc make cmake pkg-config python3 libjsmn-dev libtcc-dev tcc check nettle-dev libcurl4-openssl-dev
+packages=(gcc make cmake pkg-config python3 libtcc-dev tcc check nettle-dev libcurl4-openssl-dev
   clang libclang-rt-dev clang-format) # clang and its libFuzzer for tools/fuzz.sh; clang-format for
   # tools/check_format.sh
 missing=()

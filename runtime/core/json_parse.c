@@ -1,14 +1,9 @@
-/* JSON parser: json_scan.c checks the syntax, jsmn finds the tokens, this file builds values in
- * an arena. */
+/* JSON parser: json_scan.c checks the syntax and finds the tokens, this file builds values from
+ * them in an arena. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define JSMN_PARENT_LINKS
-#include <jsmn.h>
 
 #include "asl/json.h"
 #include "json_scan.h"
@@ -17,9 +12,8 @@ typedef struct parser {
 	asl_arena *arena;
 	const char *text;
 	size_t len;
-	jsmntok_t *toks;
-	int ntoks;
-	int next; /* index of the next unread token */
+	const json_token *toks;
+	size_t next; /* index of the next unread token */
 	int flags;
 	asl_parse_error *err;
 } parser;
@@ -47,17 +41,6 @@ static void fail(parser *p, size_t offset, asl_json_error code, const char *msg)
 	p->err->offset = offset;
 	asl_text_position(p->text, offset, &p->err->line, &p->err->column);
 	snprintf(p->err->message, sizeof p->err->message, "%s", msg);
-}
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Offsets of a token including the quotes of a string. */
-static size_t tok_begin(const jsmntok_t *t)
-{
-	return (size_t)t->start - (t->type == JSMN_STRING);
 }
 
 static int hex4(const char *s, unsigned *out)
@@ -104,13 +87,13 @@ static size_t put_utf8(char *out, unsigned cp)
 }
 
 /* Decodes the body of a string token into arena memory (json_scan.c has checked it). */
-static const char *decode_string(parser *p, const jsmntok_t *t, size_t *out_len)
+static const char *decode_string(parser *p, const json_token *t, size_t *out_len)
 {
-	const char *s = p->text + t->start;
-	size_t n = (size_t)(t->end - t->start);
+	const char *s = p->text + t->start + 1; /* between the quotes */
+	size_t n = (size_t)(t->end - t->start - 2);
 	char *out = asl_arena_alloc(p->arena, n + 1);
 	if (!out) {
-		fail(p, (size_t)t->start, ASL_JSON_NOMEM, "out of memory");
+		fail(p, (size_t)t->start + 1, ASL_JSON_NOMEM, "out of memory");
 		return NULL;
 	}
 	const char *esc = memchr(s, '\\', n);
@@ -184,7 +167,7 @@ static const char *number_text(parser *p, const char *s, size_t n, int integer, 
 	return text;
 }
 
-static asl_value *primitive(parser *p, const jsmntok_t *t)
+static asl_value *primitive(parser *p, const json_token *t)
 {
 	const char *s = p->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
@@ -255,7 +238,7 @@ static uint32_t *key_slot(const key_index *ix, const asl_value *obj, const char 
 	}
 }
 
-static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t *k, asl_value *val)
+static int add_member(parser *p, asl_value *obj, key_index *ix, const json_token *k, asl_value *val)
 {
 	size_t key_len;
 	const char *key = decode_string(p, k, &key_len);
@@ -276,13 +259,13 @@ static int add_member(parser *p, asl_value *obj, key_index *ix, const jsmntok_t 
 		rc = asl_object_set(p->arena, obj, key, key_len, val);
 	}
 	if (rc < 0)
-		fail(p, (size_t)k->start, ASL_JSON_NOMEM, "out of memory");
+		fail(p, (size_t)k->start + 1, ASL_JSON_NOMEM, "out of memory");
 	return rc;
 }
 
-static asl_value *parse_container(parser *p, const jsmntok_t *t)
+static asl_value *parse_container(parser *p, const json_token *t)
 {
-	int is_object = t->type == JSMN_OBJECT;
+	int is_object = t->type == JSON_TOKEN_OBJECT;
 	asl_value *v = is_object ? asl_object(p->arena, (size_t)t->size)
 				 : asl_array(p->arena, (size_t)t->size);
 	if (!v) {
@@ -290,7 +273,7 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t)
 		return NULL;
 	}
 	if (!is_object) {
-		for (int i = 0; i < t->size; i++) {
+		for (size_t i = 0; i < t->size; i++) {
 			asl_value *item = parse_value(p);
 			if (!item)
 				return NULL;
@@ -313,8 +296,8 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t)
 		ix.mask = slots - 1;
 	}
 	int ok = 1;
-	for (int i = 0; ok && i < t->size; i++) {
-		const jsmntok_t *k = &p->toks[p->next++];
+	for (size_t i = 0; ok && i < t->size; i++) {
+		const json_token *k = &p->toks[p->next++];
 		asl_value *val = parse_value(p);
 		ok = val && add_member(p, v, &ix, k, val) == 0;
 	}
@@ -325,14 +308,14 @@ static asl_value *parse_container(parser *p, const jsmntok_t *t)
 
 static asl_value *parse_value(parser *p)
 {
-	const jsmntok_t *t = &p->toks[p->next++];
+	const json_token *t = &p->toks[p->next++];
 	asl_value *v;
 	switch (t->type) {
-	case JSMN_OBJECT:
-	case JSMN_ARRAY:
+	case JSON_TOKEN_OBJECT:
+	case JSON_TOKEN_ARRAY:
 		v = parse_container(p, t);
 		break;
-	case JSMN_STRING: {
+	case JSON_TOKEN_STRING: {
 		size_t n;
 		const char *s = decode_string(p, t, &n);
 		v = s ? asl_arena_alloc(p->arena, sizeof *v) : NULL;
@@ -358,62 +341,30 @@ static asl_value *parse_value(parser *p)
 		break;
 	}
 	if (!v)
-		fail(p, tok_begin(t), ASL_JSON_NOMEM, "out of memory");
+		fail(p, t->start, ASL_JSON_NOMEM, "out of memory");
 	else if (!(v->flags & ASL_FLAG_STATIC))
-		v->pos = (uint32_t)tok_begin(t);
-	return v;
-}
-
-/* jsmn's strict mode wants a delimiter after a primitive, so a text that is just a number,
- * true, false or null is read here. */
-static asl_value *parse_top_primitive(parser *p, size_t first)
-{
-	size_t end = first;
-	while (end < p->len && !is_ws(p->text[end]))
-		end++;
-	jsmntok_t t = {JSMN_PRIMITIVE, (int)first, (int)end, 0, -1};
-	asl_value *v = primitive(p, &t);
-	if (!v)
-		fail(p, first, ASL_JSON_NOMEM, "out of memory");
-	else if (!(v->flags & ASL_FLAG_STATIC))
-		v->pos = (uint32_t)first;
+		v->pos = t->start;
 	return v;
 }
 
 asl_value *asl_parse(asl_arena *arena, const char *text, size_t len, int flags,
 		     asl_parse_error *err)
 {
-	parser p = {arena, text, len, NULL, 0, 0, flags, err};
+	parser p = {arena, text, len, NULL, 0, flags, err};
 	memset(err, 0, sizeof *err);
 	if (len > (size_t)0x7fffffff) {
 		fail(&p, 0, ASL_JSON_TOO_LARGE, "input too large");
 		return NULL;
 	}
 	json_scan_result scan;
-	asl__json_scan(text, len, &scan);
+	asl__json_scan(text, len, arena->allocator, &scan);
+	asl_value *v = NULL;
 	if (scan.message) {
 		fail(&p, scan.offset, scan.code, scan.message);
-		return NULL;
-	}
-	size_t first = 0;
-	while (is_ws(text[first]))
-		first++;
-	if (text[first] != '{' && text[first] != '[' && text[first] != '"')
-		return parse_top_primitive(&p, first);
-	p.toks = arena->allocator->alloc(arena->allocator->user, scan.tokens * sizeof(jsmntok_t));
-	if (!p.toks) {
-		fail(&p, 0, ASL_JSON_NOMEM, "out of memory");
-		return NULL;
-	}
-	jsmn_parser jp;
-	jsmn_init(&jp);
-	p.ntoks = jsmn_parse(&jp, text, len, p.toks, (unsigned)scan.tokens);
-	asl_value *v = NULL;
-	if (p.ntoks == (int)scan.tokens)
+	} else {
+		p.toks = scan.tokens;
 		v = parse_value(&p);
-	else
-		/* jsmn and the scan disagree (a bug) */
-		fail(&p, jp.pos < len ? jp.pos : len, ASL_JSON_SYNTAX, "invalid JSON");
-	arena->allocator->release(arena->allocator->user, p.toks);
+	}
+	asl__json_scan_release(arena->allocator, &scan);
 	return v;
 }

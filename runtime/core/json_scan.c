@@ -1,12 +1,12 @@
-/* One linear pass that checks the whole syntax of a JSON text before jsmn sees it.
+/* The JSON scanner: one linear pass checks the whole syntax of a text and counts its tokens, a
+ * second one over the accepted text lists them.
  *
- * jsmn trusts its input: it takes any run of printable bytes as a primitive (so `1"` hides a
- * quote that a bracket counter then takes for the start of a string), and it closes a bracket
- * by walking back from the last token through the parent links, which costs the depth of the
- * last token. Hostile text could thus nest far deeper than any check before jsmn could see and
- * make it quadratic. Once this pass has accepted a text, the text is valid JSON nested at most
- * ASL_PARSE_MAX_DEPTH deep, so jsmn's work is bounded by that depth per byte and the parser
- * after it needs no checks of its own. */
+ * Once the first pass has accepted a text, the text is valid JSON nested at most
+ * ASL_PARSE_MAX_DEPTH deep, so the second pass and the parser that builds values from the tokens
+ * need no checks of their own. A rejected text costs the first pass only, and an accepted one an
+ * array of exactly its tokens. Neither pass matches a bracket by walking back over the tokens
+ * before it: the cost is linear in the text however it nests. */
+#include <stdint.h>
 #include <string.h>
 
 #include "asl/json.h"
@@ -235,13 +235,118 @@ static int scan(scanner *sc)
 		value_end = sc->i;
 		want = depth ? COMMA_OR_CLOSE : NOTHING;
 	}
-	sc->out->tokens = tokens;
+	sc->out->count = tokens;
 	return 0;
 }
 
-void asl__json_scan(const char *text, size_t len, json_scan_result *out)
+/* Counts a value for the innermost open container when it is an array (an object counts its
+ * keys instead). */
+static void count_item(json_token *toks, const uint32_t *parent, int depth)
+{
+	if (depth && toks[parent[depth - 1]].type == JSON_TOKEN_ARRAY)
+		toks[parent[depth - 1]].size++;
+}
+
+/* Just past the closing quote of an accepted string whose body starts at i: the first quote
+ * after an even run of backslashes (each run is walked once, so this stays linear). */
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		size_t quote = (size_t)((const char *)memchr(s + i, '"', len - i) - s), b = quote;
+		while (s[b - 1] == '\\')
+			b--;
+		if ((quote - b) % 2 == 0)
+			return quote + 1;
+		i = quote + 1;
+	}
+}
+
+/* Lists the tokens of a text scan() has accepted. */
+static void list_tokens(const char *s, size_t len, json_token *toks)
+{
+	uint32_t parent[ASL_PARSE_MAX_DEPTH]; /* the containers not yet closed */
+	int depth = 0, key_next = 0; /* whether the next string is an object's key */
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
+		json_token *t;
+		switch (s[i]) {
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case ':':
+			i++;
+			continue;
+		case ',':
+			key_next = toks[parent[depth - 1]].type == JSON_TOKEN_OBJECT;
+			i++;
+			continue;
+		case '[':
+		case '{':
+			count_item(toks, parent, depth);
+			key_next = s[i] == '{';
+			toks[n] = (json_token){(uint32_t)i, 0, 0,
+					       key_next ? JSON_TOKEN_OBJECT : JSON_TOKEN_ARRAY};
+			parent[depth++] = (uint32_t)n++;
+			i++;
+			continue;
+		case ']':
+		case '}':
+			toks[parent[--depth]].end = (uint32_t)++i;
+			key_next = 0;
+			continue;
+		case '"':
+			i = string_end(s, len, i + 1);
+			t = &toks[n++];
+			t->type = JSON_TOKEN_STRING;
+			break;
+		default:
+			while (i < len && !ends_primitive(s[i]))
+				i++;
+			t = &toks[n++];
+			t->type = JSON_TOKEN_PRIMITIVE;
+			break;
+		}
+		if (key_next)
+			toks[parent[depth - 1]].size++; /* a member */
+		else
+			count_item(toks, parent, depth);
+		key_next = 0;
+		t->start = (uint32_t)start;
+		t->end = (uint32_t)i;
+		t->size = 0;
+	}
+}
+
+void asl__json_scan(const char *text, size_t len, const asl_allocator *al, json_scan_result *out)
 {
 	scanner sc = {text, len, 0, out};
-	memset(out, 0, sizeof *out);
-	scan(&sc);
+	out->tokens = out->inline_tokens;
+	out->count = 0;
+	out->offset = 0;
+	out->message = NULL;
+	out->code = ASL_JSON_OK;
+	if (scan(&sc) < 0)
+		return;
+	if (out->count > JSON_SCAN_INLINE_TOKENS) {
+		json_token *t = NULL;
+		if (out->count <= SIZE_MAX / sizeof *t)
+			t = al->alloc(al->user, out->count * sizeof *t);
+		if (!t) {
+			fail(&sc, 0, ASL_JSON_NOMEM, "out of memory");
+			out->count = 0;
+			return;
+		}
+		out->tokens = t;
+	}
+	list_tokens(text, len, out->tokens);
+}
+
+void asl__json_scan_release(const asl_allocator *al, json_scan_result *out)
+{
+	if (out->tokens != out->inline_tokens)
+		al->release(al->user, out->tokens);
+	out->tokens = out->inline_tokens;
+	out->count = 0;
 }

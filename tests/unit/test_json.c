@@ -381,6 +381,77 @@ START_TEST(empty_or_blank_input_is_rejected)
 END_TEST
 
 /* `depth` nested arrays around a number. */
+/* Each container gets the right number of children: items of arrays, members (not keys and
+ * values) of objects, with strings that hold escapes and brackets as keys and as values. */
+START_TEST(containers_count_their_own_children)
+{
+	asl_value *v = parse("[[], {}, [[1, 2], \"]\"], {\"a\\\"]\": {\"\\u0041}\": [3, {}]}, "
+			     "\"b\": \"[\"}, -0.5e1]");
+	ck_assert_uint_eq(v->u.array.len, 5);
+	ck_assert_uint_eq(v->u.array.items[0]->u.array.len, 0);
+	ck_assert_uint_eq(v->u.array.items[1]->u.object.len, 0);
+	const asl_value *third = v->u.array.items[2], *obj = v->u.array.items[3];
+	ck_assert_uint_eq(third->u.array.len, 2);
+	ck_assert_uint_eq(third->u.array.items[0]->u.array.len, 2);
+	ck_assert_str_eq(third->u.array.items[1]->u.string.ptr, "]");
+	ck_assert_uint_eq(obj->u.object.len, 2);
+	const asl_value *inner = asl_object_get(obj, "a\"]", 3);
+	ck_assert_ptr_nonnull(inner);
+	ck_assert_uint_eq(inner->u.object.len, 1);
+	ck_assert_uint_eq(asl_object_get(inner, "A}", 2)->u.array.len, 2);
+	ck_assert_str_eq(asl_object_get(obj, "b", 1)->u.string.ptr, "[");
+	ck_assert_double_eq(v->u.array.items[4]->u.number, -5);
+	ck_assert_str_eq(json(v),
+			 "[[],{},[[1,2],\"]\"],{\"a\\\"]\":{\"A}\":[3,{}]},\"b\":\"[\"},-5.0]");
+	/* strings that end in escaped backslashes or hold escaped quotes before a bracket */
+	v = parse("{\"k\\\\\": [\"\\\\\\\"]\", 1], \"\\\\\\\\\": {}}");
+	ck_assert_uint_eq(v->u.object.len, 2);
+	const asl_value *k = asl_object_get(v, "k\\", 2);
+	ck_assert_uint_eq(k->u.array.len, 2);
+	ck_assert_str_eq(k->u.array.items[0]->u.string.ptr, "\\\"]");
+	ck_assert_uint_eq(asl_object_get(v, "\\\\", 2)->u.object.len, 0);
+	/* a string alone, with escapes, keeps its position at the opening quote */
+	v = parse("  \"x\\ty\"");
+	ck_assert_str_eq(v->u.string.ptr, "x\ty");
+	ck_assert_uint_eq(v->pos, 2);
+}
+END_TEST
+
+/* Objects and arrays alternate down to the depth limit; each object has a second member after
+ * its nested one, so the counts must survive the way back up. */
+START_TEST(alternating_objects_and_arrays_at_the_depth_limit)
+{
+	const int pairs = ASL_PARSE_MAX_DEPTH / 2;
+	char *s = malloc((size_t)pairs * 24 + 8);
+	ck_assert_ptr_nonnull(s);
+	size_t n = 0;
+	for (int i = 0; i < pairs; i++)
+		n += (size_t)sprintf(s + n, "{\"k\\n\":[");
+	n += (size_t)sprintf(s + n, "0");
+	for (int i = 0; i < pairs; i++)
+		n += (size_t)sprintf(s + n, "],\"z\":%d}", i);
+	const asl_value *v = parse(s);
+	for (int i = 0; i < pairs; i++) {
+		ck_assert_int_eq(v->type, ASL_OBJECT);
+		ck_assert_uint_eq(v->u.object.len, 2);
+		ck_assert_double_eq(asl_object_get(v, "z", 1)->u.number, pairs - 1 - i);
+		v = asl_object_get(v, "k\n", 2);
+		ck_assert_int_eq(v->type, ASL_ARRAY);
+		ck_assert_uint_eq(v->u.array.len, 1);
+		v = v->u.array.items[0];
+	}
+	ck_assert_double_eq(v->u.number, 0);
+	/* one level more is refused, at the bracket that is too deep */
+	memmove(s + 1, s, n + 1);
+	s[0] = '[';
+	strcat(s, "]");
+	asl_parse_error err = parse_error(s);
+	ck_assert_int_eq(err.code, ASL_JSON_TOO_DEEP);
+	ck_assert_uint_eq(err.offset, 1 + (size_t)(pairs - 1) * 8 + 7);
+	free(s);
+}
+END_TEST
+
 static char *nested_arrays(int depth)
 {
 	char *s = malloc((size_t)depth * 2 + 2);
@@ -1164,6 +1235,46 @@ START_TEST(arena_reports_allocation_failure)
 }
 END_TEST
 
+/* The scanner keeps the tokens of small texts on the stack and takes an array from the
+ * allocator for larger ones: every block comes back, after a failed allocation too, which is
+ * reported as running out of memory. */
+START_TEST(token_array_grows_from_the_allocator_and_is_released)
+{
+	char text[4000] = "[";
+	for (int i = 0; i < 500; i++)
+		strcat(text, i ? ",[]" : "[]"); /* 501 tokens */
+	strcat(text, "]");
+	for (int fail_after = -1; fail_after < 4; fail_after++) {
+		counting cnt = {0, 0, fail_after};
+		asl_allocator al = {counting_alloc, counting_release, &cnt};
+		asl_arena a;
+		asl_arena_init(&a, &al);
+		asl_parse_error err;
+		asl_value *v = asl_parse(&a, text, strlen(text), 0, &err);
+		if (fail_after < 0) {
+			ck_assert_ptr_nonnull(v);
+			ck_assert_uint_eq(v->u.array.len, 500);
+			ck_assert_uint_eq(v->u.array.items[499]->u.array.len, 0);
+			ck_assert_uint_eq(v->u.array.items[499]->pos, strlen(text) - 3);
+		} else {
+			ck_assert_ptr_null(v);
+			ck_assert_int_eq(err.code, ASL_JSON_NOMEM);
+			ck_assert_str_eq(err.message, "out of memory");
+		}
+		asl_arena_destroy(&a);
+		ck_assert_int_eq(cnt.releases, cnt.allocs);
+	}
+	/* a literal alone needs no allocation at all */
+	counting none = {0, 0, 0};
+	asl_allocator al = {counting_alloc, counting_release, &none};
+	asl_arena a;
+	asl_arena_init(&a, &al);
+	asl_parse_error err;
+	ck_assert_ptr_eq(asl_parse(&a, " true ", 6, 0, &err), asl_true());
+	asl_arena_destroy(&a);
+}
+END_TEST
+
 START_TEST(default_allocator_is_used_when_none_given)
 {
 	asl_arena a;
@@ -1214,6 +1325,8 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, unbalanced_brackets_are_rejected);
 	tcase_add_test(tc, garbage_after_the_value_is_rejected);
 	tcase_add_test(tc, empty_or_blank_input_is_rejected);
+	tcase_add_test(tc, containers_count_their_own_children);
+	tcase_add_test(tc, alternating_objects_and_arrays_at_the_depth_limit);
 	tcase_add_test(tc, nesting_up_to_the_depth_limit_is_accepted);
 	tcase_add_test(tc, nesting_beyond_the_depth_limit_is_rejected);
 	tcase_add_test(tc, deeply_nested_input_of_payload_size_is_rejected_quickly);
@@ -1276,6 +1389,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, arena_destroy_returns_every_block);
 	tcase_add_test(tc, arena_adopt_moves_values_without_copying);
 	tcase_add_test(tc, arena_reports_allocation_failure);
+	tcase_add_test(tc, token_array_grows_from_the_allocator_and_is_released);
 	tcase_add_test(tc, default_allocator_is_used_when_none_given);
 	suite_add_tcase(s, tc);
 	return s;
