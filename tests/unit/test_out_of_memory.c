@@ -48,6 +48,7 @@ static int work(asl_task_call *call)
 	return ASL_TASK_OK;
 }
 
+/* mkdtemp's template: make_s3_root puts a unique name in place of the Xs */
 static char s3_root[] = "/tmp/aslc-oom-XXXXXX";
 
 static void write_file(const char *name, const char *text)
