@@ -203,6 +203,7 @@ typedef struct scope_info {
 	const asl_value *obj; /* the machine, a Parallel branch or a Map processor */
 	int start; /* index of its StartAt state */
 	int parent; /* the enclosing scope, -1 for the machine itself */
+	int owner; /* the Parallel or Map state it belongs to, -1 for the machine itself */
 } scope_info;
 
 typedef struct machine_info {

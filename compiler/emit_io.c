@@ -35,9 +35,7 @@ int emit_uses_raw(const ir_state *s)
 {
 	if (emit_reads_input(s->input_path))
 		return 1; /* in = raw or a path of raw */
-	if ((s->kind == IR_PASS || s->kind == IR_TASK || s->kind == IR_PARALLEL ||
-	     s->kind == IR_MAP) &&
-	    s->result_path)
+	if (s->result_path) /* only the kinds that have a ResultPath get one */
 		return 1; /* merged into raw, or raw kept */
 	for (int i = 0; i < s->catcher_count; i++)
 		if (s->catchers[i].result_path)

@@ -114,8 +114,8 @@ void emit_fail(emitter *e, const ir_state *s, int index)
 	fail_field(e, f->cause, cv, cp);
 	int dynamic = (f->error && f->error->kind != IR_CONST) ||
 		      (f->cause && f->cause->kind != IR_CONST);
-	int raw = (f->error && f->error->kind != IR_CONST && emit_reads_input(f->error)) ||
-		  (f->cause && f->cause->kind != IR_CONST && emit_reads_input(f->cause));
+	int raw = (f->error && emit_reads_input(f->error)) ||
+		  (f->cause && emit_reads_input(f->cause));
 	emit_enter(e, enter_call(e, index), raw, "");
 	if (dynamic)
 		fprintf(e->code, "\treturn asl_fail_state_path(ex, %s, %s, %s, %s);\n", ep, ev, cp,

@@ -226,7 +226,7 @@ typedef struct ir_machine {
 } ir_machine;
 
 /* Lowers a definition that validated without errors; NULL when out of memory. */
-ir_machine *lower(const source *src, const machine_info *m, asl_arena *arena);
+ir_machine *lower(const machine_info *m, asl_arena *arena);
 const char *ir_kind_name(ir_kind k);
 /* The slot of an assigned variable (its index in the machine's variable table), or -1. */
 int ir_variable(const ir_machine *ir, const char *name);

@@ -189,7 +189,7 @@ static char *compile_c(const aslc_source *src, const aslc_options *opts, int wit
 	char *c = NULL;
 	size_t n = 0;
 	if (front_end(&cp, src, opts, 0, d) == 0) {
-		const ir_machine *ir = lower(&cp.src, &cp.m, &cp.arena);
+		const ir_machine *ir = lower(&cp.m, &cp.arena);
 		FILE *out = ir ? open_memstream(&c, &n) : NULL;
 		if (out) {
 			emit_options eo = {with_main, opts->symbol};

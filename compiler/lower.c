@@ -132,12 +132,7 @@ ir_assign *lower_assign(lowerer *l, const asl_value *v, const char *slot)
 	for (size_t i = 0; i < a->count; i++) {
 		const asl_member *mb = &v->u.object.members[i];
 		size_t n = is_dynamic_key(mb->key, mb->key_len) ? mb->key_len - 2 : mb->key_len;
-		const asl_value *name = asl_string(l->arena, mb->key, n);
-		if (!name) {
-			l->failed = 1;
-			return NULL;
-		}
-		a->slots[i] = var_slot(l->m, name->u.string.ptr);
+		a->slots[i] = name_index_find(&l->m->var_names, mb->key, n);
 	}
 	return a;
 }
@@ -257,12 +252,6 @@ static ir_expr *lower_fail_field(lowerer *l, const asl_value *def, const char *n
 	return lit ? lower_const(l, lit, name) : NULL;
 }
 
-/* The scope of a Parallel branch or Map processor object. */
-static int scope_of(lowerer *l, const asl_value *obj)
-{
-	return name_index_find(&l->scope_of, (const char *)&obj, sizeof obj);
-}
-
 /* The default ItemsPath, "$": not written in the definition, so not parsed either. */
 static const jpath WHOLE_INPUT = {"$", ROOT_INPUT, NULL, NULL, 0, 1};
 
@@ -315,7 +304,7 @@ static void lower_map(lowerer *l, ir_state *s, const asl_value *def)
 	if (!proc)
 		proc = field(def, "Iterator");
 	const asl_value *sel = field(def, "ItemSelector");
-	mp->processor = scope_of(l, proc);
+	mp->processor = -1; /* set by lower() from the scopes' owners */
 	mp->selector = sel ? lower_template(l, sel, "ItemSelector")
 			   : lower_template(l, field(def, "Parameters"), "Parameters");
 	const asl_value *ip = field(def, "ItemsPath");
@@ -340,9 +329,7 @@ static void lower_parallel(lowerer *l, ir_state *s, const asl_value *def)
 	ir_parallel *p = &s->u.parallel;
 	if (!(p->branches = lower_alloc(l, br->u.array.len * sizeof *p->branches)))
 		return;
-	p->count = (int)br->u.array.len;
-	for (int i = 0; i < p->count; i++)
-		p->branches[i] = scope_of(l, br->u.array.items[i]);
+	p->count = 0; /* lower() fills in the branches' scopes from their owners */
 }
 
 /* ---- the graph ---- */
@@ -450,10 +437,9 @@ static void lower_state(lowerer *l, ir_state *s, const state_info *si)
 	}
 }
 
-ir_machine *lower(const source *src, const machine_info *m, asl_arena *arena)
+ir_machine *lower(const machine_info *m, asl_arena *arena)
 {
-	(void)src; /* positions are the asl_values themselves; the source is for diagnostics */
-	lowerer l = {m, arena, NULL, {NULL, 0, 0}, 0};
+	lowerer l = {m, arena, NULL, 0};
 	ir_machine *ir = l.ir = lower_alloc(&l, sizeof *ir);
 	if (!ir)
 		return NULL;
@@ -465,22 +451,20 @@ ir_machine *lower(const source *src, const machine_info *m, asl_arena *arena)
 	ir->scopes = lower_alloc(&l, (size_t)m->scope_count * sizeof *ir->scopes);
 	if (l.failed)
 		return NULL;
-	for (int i = 0; i < m->scope_count; i++) {
-		const scope_info *sc = &m->scopes[i];
-		ir->scopes[i] = (ir_scope){sc->obj, sc->start, sc->parent, -1};
-		/* the key is the object's address, stored where it outlives the index */
-		name_index_add(&l.scope_of, arena, (const char *)&sc->obj, sizeof sc->obj, i);
-	}
 	for (int i = 0; i < m->count; i++)
 		lower_state(&l, &ir->states[i], &m->states[i]);
-	for (int i = 0; i < m->count; i++) {
-		ir_state *s = &ir->states[i];
-		if (s->kind == IR_PARALLEL)
-			for (int b = 0; b < s->u.parallel.count; b++)
-				ir->scopes[s->u.parallel.branches[b]].owner = i;
-		if (s->kind == IR_MAP)
-			ir->scopes[s->u.map.processor].owner = i;
-		build_edges(&l, s);
+	if (l.failed)
+		return NULL;
+	for (int i = 0; i < m->scope_count; i++) { /* branches are made in order, as written */
+		const scope_info *sc = &m->scopes[i];
+		ir->scopes[i] = (ir_scope){sc->obj, sc->start, sc->parent, sc->owner};
+		ir_state *owner = sc->owner >= 0 ? &ir->states[sc->owner] : NULL;
+		if (owner && owner->kind == IR_PARALLEL)
+			owner->u.parallel.branches[owner->u.parallel.count++] = i;
+		else if (owner && owner->kind == IR_MAP)
+			owner->u.map.processor = i;
 	}
+	for (int i = 0; i < m->count; i++)
+		build_edges(&l, &ir->states[i]);
 	return l.failed ? NULL : ir;
 }

@@ -9,7 +9,6 @@ typedef struct lowerer {
 	const machine_info *m;
 	asl_arena *arena;
 	ir_machine *ir;
-	name_index scope_of; /* the scope of each branch/processor object, keyed by its address */
 	int failed; /* out of memory */
 } lowerer;
 

@@ -338,7 +338,7 @@ int state_index(const machine_info *m, int scope, const char *name, size_t len)
 	return i >= 0 && m->states[i].scope == scope ? i : -1;
 }
 
-static void check_scope(checker *c, const asl_value *obj, int nested);
+static void check_scope(checker *c, const asl_value *obj, int nested, int owner);
 static void check_scope_body(checker *c, const asl_value *obj, int nested, int scope);
 
 /* Levenshtein distance, capped: used to suggest the state a misspelt Next meant. */
@@ -420,7 +420,7 @@ static void add_state(checker *c, const asl_member *mb, int scope)
 	s->type = is_string(t) ? t->u.string.ptr : "";
 }
 
-static void check_scope(checker *c, const asl_value *obj, int nested)
+static void check_scope(checker *c, const asl_value *obj, int nested, int owner)
 {
 	int scope = c->scopes++, outer = c->scope;
 	machine_info *m = c->m;
@@ -434,7 +434,7 @@ static void check_scope(checker *c, const asl_value *obj, int nested)
 		m->scopes = ns;
 		m->scope_cap = ncap;
 	}
-	m->scopes[m->scope_count++] = (scope_info){obj, -1, nested ? outer : -1};
+	m->scopes[m->scope_count++] = (scope_info){obj, -1, nested ? outer : -1, owner};
 	c->scope = scope;
 	check_scope_body(c, obj, nested, scope);
 	c->scope = outer;
@@ -470,17 +470,21 @@ static void check_scope_body(checker *c, const asl_value *obj, int nested, int s
 				   "Pass, Succeed, Fail, Choice, Parallel, Map]");
 			continue;
 		}
+		int owner = c->m->count;
 		add_state(c, mb, scope);
+		if (c->m->count ==
+		    owner) /* not added (a duplicate name): no state owns its scopes */
+			owner = -1;
 		check_state(c, mb->value, t->u.string.ptr);
 		const asl_value *br = field(mb->value, "Branches");
 		if (br && br->type == ASL_ARRAY)
 			for (size_t b = 0; b < br->u.array.len; b++)
-				check_scope(c, br->u.array.items[b], 1);
+				check_scope(c, br->u.array.items[b], 1, owner);
 		const asl_value *proc = field(mb->value, "ItemProcessor");
 		if (!proc)
 			proc = field(mb->value, "Iterator");
 		if (proc && proc->type == ASL_OBJECT)
-			check_scope(c, proc, 1);
+			check_scope(c, proc, 1, owner);
 	}
 	/* transitions and reachability within this scope */
 	int last = c->m->count, terminal = 0;
@@ -598,7 +602,7 @@ int validate(source *src, asl_arena *arena, machine_info *m)
 		else if (!strcmp(v->u.string.ptr, "JSONata"))
 			diag_error_code(src, v, ASLC_UNSUPPORTED, "JSONata is not supported yet");
 	}
-	check_scope(&c, root, 0);
+	check_scope(&c, root, 0, -1);
 	check_variable_scopes(src, arena, m);
 	for (int i = 0; i < m->ref_count; i++)
 		if (var_slot(m, m->refs[i].name) < 0)

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		memset(&m, 0, sizeof m);
 		m.name = "fuzz";
 		if (validate(&src, &arena, &m) == 0) {
-			const ir_machine *ir = lower(&src, &m, &arena);
+			const ir_machine *ir = lower(&m, &arena);
 			if (!ir)
 				abort(); /* a valid definition must lower (or the validator missed one) */
 			char *c = NULL;

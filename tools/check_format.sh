@@ -8,11 +8,12 @@ if ! command -v clang-format >/dev/null; then
 	exit 0
 fi
 mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tests/golden/')
-if ! clang-format --dry-run --Werror "${files[@]}" 2>/tmp/check_format.$$; then
-	grep -o '^[^:]*:[0-9]*' /tmp/check_format.$$ | sort -u | head -20
-	rm -f /tmp/check_format.$$
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+if ! clang-format --dry-run --Werror "${files[@]}" 2>"$report"; then
+	# the places that differ, or clang-format's own complaint when it names none
+	{ grep -o '^[^:]*:[0-9]*' "$report" || cat "$report"; } | sort -u | head -20
 	echo "check_format: the files above are not formatted; run tools/format.sh"
 	exit 1
 fi
-rm -f /tmp/check_format.$$
 echo "check_format: ${#files[@]} files formatted"

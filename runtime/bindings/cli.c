@@ -7,6 +7,7 @@
 
 #include "asl/asl.h"
 #include "bindings.h"
+#include "json_scan.h"
 
 static void usage(FILE *out, const char *prog)
 {
@@ -51,14 +52,6 @@ static int flush_failed(const char *prog)
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return 0;
 	fprintf(stderr, "%s: cannot write the output: %s\n", prog, strerror(errno));
-	return 1;
-}
-
-static int blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			return 0;
 	return 1;
 }
 
@@ -224,8 +217,8 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 	asl_arena arena;
 	asl_arena_init(&arena, NULL);
 	asl_parse_error err;
-	asl_value *input =
-		blank(text, len) ? asl_object(&arena, 0) : asl_parse(&arena, text, len, 0, &err);
+	asl_value *input = asl__json_blank(text, len) ? asl_object(&arena, 0)
+						      : asl_parse(&arena, text, len, 0, &err);
 	al->release(al->user, text);
 	if (!input) {
 		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog,

@@ -6,6 +6,7 @@
 
 #include "asl/platform.h"
 #include "bindings.h"
+#include "json_scan.h"
 
 /* A Lambda-style error object {"errorType": ..., "errorMessage": ...} in `text`, if any. */
 static int lambda_error(asl_exec *ex, const char *text, size_t len)
@@ -19,14 +20,6 @@ static int lambda_error(asl_exec *ex, const char *text, size_t len)
 	if (msg && msg->type != ASL_STRING)
 		msg = asl_cstring(asl_heap(ex), asl__json(ex, msg));
 	asl__fail_values(ex, type, msg);
-	return 1;
-}
-
-static int blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
-			return 0;
 	return 1;
 }
 
@@ -93,7 +86,7 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 			asl__task_failed(ex, "States.TaskFailed", "The command of '%s' %s",
 					 t->resource, detail);
 		}
-	} else if (blank(r.out ? r.out : "", r.out_len)) {
+	} else if (asl__json_blank(r.out ? r.out : "", r.out_len)) {
 		result = asl_null();
 	} else {
 		asl_parse_error perr;
@@ -148,7 +141,7 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 		if (!lambda_error(ex, r.body, r.body_len))
 			asl__task_failed(ex, "States.TaskFailed", "HTTP status %s from %s", status,
 					 url);
-	} else if (blank(r.body ? r.body : "", r.body_len)) {
+	} else if (asl__json_blank(r.body ? r.body : "", r.body_len)) {
 		result = asl_null();
 	} else {
 		asl_parse_error perr;

@@ -142,7 +142,7 @@ void asl__run_from(asl_exec *ex, int start)
 		st = m->states[st](ex);
 		if (st < 0)
 			break;
-		if (ex->group && asl__cancelled(ex))
+		if (ex->group && asl__group_cancelled(ex))
 			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
 			return;
@@ -190,8 +190,7 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 		 "the machine was compiled for ABI %d but the runtime is ABI %d", m->abi_version,
 		 ASL_ABI_VERSION);
 	memset(r, 0, sizeof *r);
-	asl_arena_init(&r->arena,
-		       opts && opts->allocator ? opts->allocator : asl_default_allocator());
+	asl_arena_init(&r->arena, opts ? opts->allocator : NULL); /* NULL: the default */
 	r->status = ASL_FAILED_STATUS;
 	r->error_len = sizeof error - 1;
 	r->cause_len = strlen(cause);
@@ -265,7 +264,7 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 	asl__limits limits;
 	if (asl__limits_init(&limits, &ex->opts))
 		ex->limits = &limits;
-	const asl_allocator *al = ex->opts.allocator ? ex->opts.allocator : asl_default_allocator();
+	const asl_allocator *al = asl__allocator(ex);
 	ex->machine = m;
 	asl_arena_init(&ex->perm, al);
 	asl_arena_init(&ex->heaps[0], al);

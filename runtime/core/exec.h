@@ -116,6 +116,8 @@ size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t c
 void asl__run_from(asl_exec *ex, int start);
 /* A sibling branch failed, or the execution timed out: stop. */
 int asl__cancelled(asl_exec *ex);
+/* The same without polling the host's stop hook (the driver polls it before each state). */
+int asl__group_cancelled(asl_exec *ex);
 int asl__cancelled_cb(void *ex);
 void asl__free_pool(asl_exec *ex);
 /* States.DataLimitExceeded for the current state's output. */

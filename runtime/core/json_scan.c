@@ -350,3 +350,11 @@ void asl__json_scan_release(const asl_allocator *al, json_scan_result *out)
 	out->tokens = out->inline_tokens;
 	out->count = 0;
 }
+
+int asl__json_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_ws(s[i]))
+			return 0;
+	return 1;
+}

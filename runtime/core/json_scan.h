@@ -38,5 +38,7 @@ typedef struct json_scan_result {
  * error. */
 void asl__json_scan(const char *text, size_t len, const asl_allocator *al, json_scan_result *out);
 void asl__json_scan_release(const asl_allocator *al, json_scan_result *out);
+/* Whether `s` holds nothing but JSON white space (a blank command output or response). */
+int asl__json_blank(const char *s, size_t n);
 
 #endif

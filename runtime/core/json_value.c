@@ -243,9 +243,7 @@ int asl_equal(const asl_value *a, const asl_value *b)
 	case ASL_BOOL:
 		return a->boolean == b->boolean;
 	case ASL_NUMBER:
-		if (a->u.number_text || b->u.number_text)
-			return numbers_equal(a, b);
-		return a->u.number == b->u.number;
+		return numbers_equal(a, b);
 	case ASL_STRING:
 		return a->u.string.len == b->u.string.len &&
 		       memcmp(a->u.string.ptr, b->u.string.ptr, a->u.string.len) == 0;

@@ -38,14 +38,17 @@ typedef struct job {
 	size_t start, end;
 } job;
 
-int asl__cancelled(asl_exec *ex)
+int asl__group_cancelled(asl_exec *ex)
 {
-	if (ex->limits && asl__stop_requested(ex)) /* a call per transition only with limits */
-		return 1;
 	for (; ex; ex = ex->parent)
 		if (ex->group && atomic_load_explicit(&ex->group->cancel, memory_order_acquire))
 			return 1;
 	return 0;
+}
+
+int asl__cancelled(asl_exec *ex)
+{
+	return (ex->limits && asl__stop_requested(ex)) || asl__group_cancelled(ex);
 }
 
 void asl__free_pool(asl_exec *ex)
@@ -89,7 +92,7 @@ static int child_init(asl_exec *c, group *g, int reuse)
 	memset(c, 0, sizeof *c);
 	c->machine = p->machine;
 	c->opts = p->opts;
-	const asl_allocator *al = p->opts.allocator ? p->opts.allocator : asl_default_allocator();
+	const asl_allocator *al = asl__allocator(p);
 	if (reuse) {
 		c->perm = perm, c->heaps[0] = h0, c->heaps[1] = h1;
 		asl_arena_reset(&c->perm);

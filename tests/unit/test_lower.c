@@ -34,7 +34,7 @@ static const ir_machine *lowered(const char *json)
 	ck_assert_int_eq(source_parse(&src, strdup(json), strlen(json), &arena), 0);
 	info.name = "test";
 	ck_assert_int_eq(validate(&src, &arena, &info), 0);
-	const ir_machine *ir = lower(&src, &info, &arena);
+	const ir_machine *ir = lower(&info, &arena);
 	ck_assert_ptr_nonnull(ir);
 	return ir;
 }
