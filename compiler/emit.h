@@ -13,6 +13,9 @@
 void emit_origin(emitter *e, FILE *out, const char *slot);
 
 /* ---- emit_data.c ---- */
+/* A double as a C constant: %.17g, or an expression for an infinity (a JSON number past the
+ * double range, like 1e340, reads as one). */
+void emit_number(FILE *out, double d);
 /* Static constant for a JSON value, emitted once per distinct value; returns its id (L<id>_). */
 int emit_constant(emitter *e, const asl_value *v, const char *slot);
 /* The path table P<id>_, emitted once per path text; returns its id. */

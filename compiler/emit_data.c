@@ -11,7 +11,7 @@
 #include "asl/abi.h"
 #include "emit.h"
 
-static void emit_number(FILE *out, double d)
+void emit_number(FILE *out, double d)
 {
 	if (isinf(d))
 		fputs(d < 0 ? "(-1e308 * 10.0)" : "(1e308 * 10.0)", out);

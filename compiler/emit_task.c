@@ -37,9 +37,13 @@ static int emit_retriers(emitter *e, const ir_state *s)
 	fprintf(e->out, "static const asl_retrier R%d_[] = {\n", id);
 	for (int i = 0; i < s->retrier_count; i++) {
 		const ir_retrier *r = &s->retriers[i];
-		fprintf(e->out, "\t{E%d_, EL%d_, %zu, %.17g, %.17g, %.17g, %.0f, %d},\n", lists[i],
-			lists[i], r->errors.count, r->interval, r->backoff, r->max_delay,
-			r->max_attempts, r->full_jitter);
+		fprintf(e->out, "\t{E%d_, EL%d_, %zu, ", lists[i], lists[i], r->errors.count);
+		emit_number(e->out, r->interval);
+		fputs(", ", e->out);
+		emit_number(e->out, r->backoff);
+		fputs(", ", e->out);
+		emit_number(e->out, r->max_delay);
+		fprintf(e->out, ", %.0f, %d},\n", r->max_attempts, r->full_jitter);
 	}
 	fputs("};\n", e->out);
 	return id;
