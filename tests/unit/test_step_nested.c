@@ -76,8 +76,9 @@ START_TEST(map_iterations_with_waiting_parallel_branches)
 	 * when item 1 ends at 3 s and waits 1 and 1 s more */
 	static const int64_t times[] = {1000, 2000, 3000, 4000, -1};
 	for (int threads = 1; threads <= 2; threads++)
-		run_steps("{\"case\":\"mop\",\"items\":[{\"a\":1,\"b\":4},{\"a\":2,\"b\":3},{\"a\":1,\"b\":1}]}",
-			  threads, times, "[[1,4],[2,3],[1,1]]");
+		run_steps(
+			"{\"case\":\"mop\",\"items\":[{\"a\":1,\"b\":4},{\"a\":2,\"b\":3},{\"a\":1,\"b\":1}]}",
+			threads, times, "[[1,4],[2,3],[1,1]]");
 }
 END_TEST
 
