@@ -97,6 +97,13 @@ static int take_messages(asl_exec *ex)
 	return got;
 }
 
+/* Whether time `t` has come. The logical clock saturates (ASL_MS_FOREVER of skipped waiting,
+ * exec.h): once it has, every time counts as come, or a wait past it would never end. */
+static int due(const asl_exec *ex, int64_t t)
+{
+	return asl__now(ex) >= t || *ex->clock >= (int64_t)ASL_MS_FOREVER;
+}
+
 int asl__ready(asl_exec *ex)
 {
 	if (ex->failed || asl__cancelled(ex))
@@ -104,13 +111,13 @@ int asl__ready(asl_exec *ex)
 	switch (ex->phase) {
 	case ASL_PHASE_WAIT:
 	case ASL_PHASE_RETRY:
-		return asl__now(ex) >= ex->wake_ms || asl__past_deadline(ex);
+		return due(ex, ex->wake_ms) || asl__past_deadline(ex);
 	case ASL_PHASE_TASK:
 		if (ex->outcome.ready || take_messages(ex))
 			return 1;
-		if (ex->heartbeat_ms && asl__now(ex) >= ex->beat_ms + ex->heartbeat_ms)
+		if (ex->heartbeat_ms && due(ex, ex->beat_ms + ex->heartbeat_ms))
 			return 1;
-		return (ex->wake_ms && asl__now(ex) >= ex->wake_ms) || asl__past_deadline(ex);
+		return (ex->wake_ms && due(ex, ex->wake_ms)) || asl__past_deadline(ex);
 	case ASL_PHASE_CHILDREN:
 		return asl__group_ready(ex->children);
 	default: /* paused between states: goes on when no longer pausing */
