@@ -57,4 +57,14 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 			   const asl_cancel *cancel, asl_http_result *r);
 void asl_platform_http_free(asl_http_result *r);
 
+/* SIGINT and SIGTERM during a command-line run (asl_main): from _catch until _restore the
+ * first of them is only recorded, for the execution's should_stop to see (it stops as
+ * StopExecution does: commands' process groups killed, HTTP requests dropped); the same signal
+ * a second time has its default action. A signal ignored at _catch stays ignored. Dispositions
+ * belong to the process: one run at a time. asl_execute itself never changes them. */
+void asl_platform_stop_signals_catch(void);
+void asl_platform_stop_signals_restore(void);
+/* "SIGINT" or "SIGTERM" once one came since _catch; else NULL. Safe on any thread. */
+const char *asl_platform_stop_signal(void);
+
 #endif
