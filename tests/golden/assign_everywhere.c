@@ -183,8 +183,9 @@ static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
 	in = raw;
-	if (asl_wait_seconds(ex, 0) < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_seconds(ex, 0);
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	asl_value *asg;
 	if (!(asg = t8_(ex, in)))
@@ -309,6 +310,8 @@ static int s3_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 4);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	switch (asl_catch(ex, C21_, 1)) {
 	case 0: {
 		asl_value *eo = asl_error_output(ex);
@@ -366,6 +369,8 @@ static int s4_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 6);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -415,6 +420,8 @@ static int s6_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 8);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -491,6 +498,7 @@ static const char *const names_[] = {
 	"Out",
 };
 static const size_t name_lens_[] = {1, 1, 1, 1, 1, 2, 3, 1, 3};
+static const unsigned char types_[] = {0, 3, 2, 1, 7, 0, 6, 0, 0};
 static const char *const vars_[] = {"count", "name", "tpl", "seen", "branch", "result", "failed", "mapped", "par"};
 
 const asl_machine asl_generated_machine = {
@@ -499,8 +507,10 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 9,
 	.start = 0,
+	.definition_hash = "a4b4ca3a2e039ffa1c4a0d7294bd6a0d1ba39a80f5e3f7f6210c091918be0226",
 	.var_names = vars_,
 	.var_count = 9,
 };

@@ -122,6 +122,8 @@ static int s0_(asl_exec *ex)
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -141,6 +143,7 @@ static const char *const names_[] = {
 	"B",
 };
 static const size_t name_lens_[] = {1, 1};
+static const unsigned char types_[] = {7, 0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -148,8 +151,10 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 2,
 	.start = 0,
+	.definition_hash = "e90974c6e30155fc283142668f3e0f6d9e222b6d2ec4d5f9385b808659120e8d",
 };
 
 #ifndef ASL_NO_MAIN

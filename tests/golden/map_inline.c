@@ -189,6 +189,8 @@ static int s0_(asl_exec *ex)
 		goto failed;
 	return asl_leave(ex, out, ASL_END);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -263,6 +265,7 @@ static const char *const names_[] = {
 	"Scale",
 };
 static const size_t name_lens_[] = {1, 1, 4, 5};
+static const unsigned char types_[] = {7, 2, 5, 0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -270,8 +273,10 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
+	.definition_hash = "545b4b3064554f707e317ace2c62be181795d281bf5f7cd58493e7381bd0a079",
 };
 
 #ifndef ASL_NO_MAIN

@@ -97,6 +97,7 @@ static const char *const names_[] = {
 	"P",
 };
 static const size_t name_lens_[] = {1};
+static const unsigned char types_[] = {0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -104,8 +105,10 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
+	.definition_hash = "bdaf1e6ae7cc038a0e5761dae5acf969f1ac34593fe0eecf01ee18bb400e390b",
 };
 
 #ifndef ASL_NO_MAIN
