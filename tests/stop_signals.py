@@ -4,7 +4,7 @@ alike: exit status 6 within a second, {} on stdout, "aborted by SIG..." on stder
 at once, an exec: command is killed with what it started (no orphans), an HTTP request is
 dropped, Parallel branches and Map iterations stop; the same signal a second time kills the
 program; a signal the program was started with ignored stays ignored.
-Usage: stop_signals.py ASLC"""
+Usage: stop_signals.py ASLC   (STOP_TIMES=1 also prints how long each stop took)"""
 import json
 import os
 import signal
@@ -89,6 +89,8 @@ def stop_case(name, definition, args, input_doc, ready, sig, orphans=None, run_a
                 proc.kill()
                 out, err = proc.communicate()
             took = time.monotonic() - t0
+            if os.environ.get("STOP_TIMES"):
+                print("%s: %.3f s" % (tag, took))
             lines = err.decode(errors="replace").splitlines()
             signame = signal.Signals(sig).name
             check(tag, proc.returncode == 6 and out == b"{}\n" and len(lines) == 1 and
