@@ -30,7 +30,7 @@ for r in $(seq "$REPS"); do "$W/suspended" "$N" "$expected" >"$W/run-$r.txt"; do
 median() { cat "$W"/run-*.txt | awk -v k="$1" '$1 == k { print $2 }' | sort -g |
 	awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 awk -v n="$N" -v reps="$REPS" -v host="$(uname -srm)" -v cpus="$(nproc)" \
-	-v sus="$(median suspend_s)" -v res="$(median resume_s)" -v str="$(median straight_s)" \
+	-v sus="$(median suspend_s)" -v sus_sys="$(median suspend_sys_s)" -v res="$(median resume_s)" -v str="$(median straight_s)" \
 	-v rss="$(median rss_per_execution)" -v bytes="$(median bytes_per_execution)" \
 	-v blocks="$(median blocks_per_execution)" -v total="$(median rss_total_mib)" '
 BEGIN {
@@ -44,4 +44,5 @@ BEGIN {
 	printf "%-46s %10.3f %14.0f %9.2f\n", "start and advance to the Wait (suspend)", sus, n / sus, sus / str
 	printf "%-46s %10.3f %14.0f %9.2f\n", "resume to completion (advance, finish)", res, n / res, res / str
 	printf "%-46s %10.3f %14.0f %9.2f\n", "suspend + resume", sus + res, n / (sus + res), (sus + res) / str
+	printf "\nsystem CPU time while suspending (page faults of fresh memory): %.3f s\n", sus_sys
 }'
