@@ -194,7 +194,8 @@ asl_step asl_advance(asl_execution *e)
 		step.kind = ASL_STEP_WAIT_TASK;
 		step.token = ex->token;
 	} else if (ex->phase == ASL_PHASE_CHILDREN) {
-		step.kind = atomic_load(&e->limits.pause) ? ASL_STEP_PAUSED : ASL_STEP_WAIT_CHILDREN;
+		step.kind =
+			atomic_load(&e->limits.pause) ? ASL_STEP_PAUSED : ASL_STEP_WAIT_CHILDREN;
 		e->limits.suspend_after = 0;
 	} else {
 		step.kind = ASL_STEP_WAIT_TIME;

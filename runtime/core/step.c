@@ -77,8 +77,10 @@ static int take_messages(asl_exec *ex)
 			memset(o, 0, sizeof *o);
 			o->ready = 1;
 			if (m->failed) {
-				asl_value *e = m->error ? asl_string(a, m->error, m->error_len) : NULL;
-				asl_value *c = m->cause ? asl_string(a, m->cause, m->cause_len) : NULL;
+				asl_value *e =
+					m->error ? asl_string(a, m->error, m->error_len) : NULL;
+				asl_value *c =
+					m->cause ? asl_string(a, m->cause, m->cause_len) : NULL;
 				o->error = e ? e->u.string.ptr : NULL;
 				o->error_len = e ? e->u.string.len : 0;
 				o->cause = c ? c->u.string.ptr : NULL;
@@ -120,7 +122,8 @@ static void wait_here(asl_exec *ex)
 	const asl_platform *pf = asl__platform(ex);
 	if (ex->phase == ASL_PHASE_WAIT || ex->phase == ASL_PHASE_RETRY) {
 		if (asl__sleep_until(ex, ex->wake_ms) < 0)
-			ex->phase = ASL_PHASE_NONE; /* timed out or cancelled: the error is raised */
+			ex->phase =
+				ASL_PHASE_NONE; /* timed out or cancelled: the error is raised */
 		return;
 	}
 	while (!asl__ready(ex))
@@ -231,9 +234,8 @@ void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks)
 }
 
 /* Queues a message for the execution waiting on `token`. */
-static int post(asl__limits *l, const asl_platform *pf, const asl_allocator *al,
-		const char *token, const asl_value *output, const char *error, const char *cause,
-		int heartbeat)
+static int post(asl__limits *l, const asl_platform *pf, const asl_allocator *al, const char *token,
+		const asl_value *output, const char *error, const char *cause, int heartbeat)
 {
 	asl__message *m = al->alloc(al->user, sizeof *m);
 	if (!m)

@@ -25,7 +25,7 @@ static void on_signal(int sig)
 
 /* Installs the handler unless the signal is ignored: a program started with it ignored (nohup,
  * a background job of a non-interactive shell) must keep ignoring it. */
-static int catch(int sig, struct sigaction *old)
+static int catch (int sig, struct sigaction *old)
 {
 	if (sigaction(sig, NULL, old) < 0 || old->sa_handler == SIG_IGN)
 		return 0;
@@ -41,8 +41,8 @@ static int catch(int sig, struct sigaction *old)
 void asl_platform_stop_signals_catch(void)
 {
 	atomic_store(&caught, 0);
-	have_int = catch(SIGINT, &old_int);
-	have_term = catch(SIGTERM, &old_term);
+	have_int = catch (SIGINT, &old_int);
+	have_term = catch (SIGTERM, &old_term);
 }
 
 void asl_platform_stop_signals_restore(void)
