@@ -149,6 +149,10 @@ asl_execution *asl_start(const asl_machine *machine, const asl_value *input,
 			 const asl_options *opts);
 /* Runs the execution until it ends or must wait. */
 asl_step asl_advance(asl_execution *execution);
+/* For a host with nothing else to do: waits for what `step` waits for, sleeping (scaled by
+ * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
+ * few milliseconds when it waits only for tasks. Then call asl_advance again. */
+void asl_wait(asl_execution *execution, const asl_step *step);
 /* Delivers the outcome of the pending task `token`: its output (borrowed, copied), or its
  * error and cause (either may be NULL). Safe from any thread, also while asl_advance runs;
  * the execution sees it at its next step. 0, or -1 when out of memory. */

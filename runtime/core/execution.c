@@ -7,6 +7,8 @@
 #include "exec.h"
 #include "services.h"
 
+#define TASK_POLL_MS 5 /* how often a host with nothing to do looks for task outcomes */
+
 struct asl_execution {
 	asl_exec top; /* first: a task handler's call->execution is the top level's address */
 	asl__limits limits;
@@ -201,6 +203,20 @@ asl_step asl_advance(asl_execution *e)
 		step.kind = ASL_STEP_WAIT_TIME;
 	}
 	return step;
+}
+
+void asl_wait(asl_execution *e, const asl_step *step)
+{
+	asl_exec *ex = &e->top;
+	if (step->kind == ASL_STEP_FINISHED || step->kind == ASL_STEP_PAUSED)
+		return;
+	if (step->until_ms) {
+		/* past the deadline it times out here: the next step ends the execution */
+		asl__sleep_until(ex, step->until_ms);
+		return;
+	}
+	const asl_platform *pf = asl__platform(ex);
+	pf->sleep_ms(pf->user, TASK_POLL_MS);
 }
 
 int asl_task_succeed(asl_execution *e, const char *token, const asl_value *output)
