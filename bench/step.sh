@@ -18,7 +18,7 @@ build() {
 		cmake --build "$2" -j2 --target aslc; } >"$W/build.log" 2>&1 ||
 		{ cat "$W/build.log" >&2; exit 1; }
 }
-echo "== building aslc ($BUILD), the base $BASE_REV ($BASE_BUILD) and the timing helper" >&2
+echo "== building aslc ($BUILD) and the base $BASE_REV ($BASE_BUILD)" >&2
 mkdir -p "$W"
 build "$ROOT" "$BUILD"
 if [ "$(cat "$BASE_SRC/.rev" 2>/dev/null)" != "$BASE_REV" ]; then
@@ -28,19 +28,26 @@ if [ "$(cat "$BASE_SRC/.rev" 2>/dev/null)" != "$BASE_REV" ]; then
 fi
 build "$BASE_SRC" "$BASE_BUILD"
 NEW=$BUILD/bin/aslc OLD=$BASE_BUILD/bin/aslc
-"${CC:-cc}" -O2 -o "$W/runit" "$B/runit.c"
 
 gen() { node "$B/gen.mjs" "$@"; }
-run() { "$W/runit" "$@" | cut -d' ' -f1; } # run OUT CMD...: wall ms; fails if CMD fails
-# stats: "median min" of the numbers on stdin
-stats() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1] }'; }
+# run OUT CMD...: "wall_ms cpu_ms" of CMD (bash's time: CPU is user + system, which a busy
+# machine disturbs much less than the wall clock), its stdout to OUT; fails if CMD fails
+TIMEFORMAT='%3R %3U %3S'
+run() {
+	local out=$1 t
+	shift
+	t=$({ time "$@" >"$out" 2>/dev/null; } 2>&1)
+	awk '{ printf "%.1f %.1f\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"$t"
+}
+# median COLUMN FILE: the median of a column
+median() { cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 M=$W/counter-$K.asl.json IN=$(gen input "$K" 0) T=$(gen transitions "$K")
 gen counter "$K" >"$M"
 "$OLD" "$M" -o "$W/base" && "$NEW" "$M" -o "$W/new"
 
 echo "== 10^$K iterations = $T transitions, base and new alternating (REPS=$REPS)" >&2
-: >"$W/aot-base.ms"; : >"$W/aot-new.ms"; : >"$W/jit-base.ms"; : >"$W/jit-new.ms"
+for f in aot-base aot-new jit-base jit-new; do : >"$W/$f.ms"; done
 run /dev/null "$W/base" --input "$IN" >/dev/null && run /dev/null "$W/new" --input "$IN" >/dev/null
 for _ in $(seq "$REPS"); do
 	run "$W/aot-base.json" "$W/base" --input "$IN" >>"$W/aot-base.ms"
@@ -63,22 +70,22 @@ if command -v valgrind >/dev/null; then
 	ir_base=$(ir "$W/base5") ir_new=$(ir "$W/new5")
 fi
 
+# "wall cpu" medians of one engine
+pair() { echo "$(median 1 "$W/$1.ms") $(median 2 "$W/$1.ms")"; }
 awk -v K="$K" -v T="$T" -v T5="$T5" -v rev="$BASE_REV" -v head="$(git rev-parse --short HEAD)" \
-	-v ab="$(stats <"$W/aot-base.ms")" -v an="$(stats <"$W/aot-new.ms")" \
-	-v jb="$(stats <"$W/jit-base.ms")" -v jn="$(stats <"$W/jit-new.ms")" \
+	-v ab="$(pair aot-base)" -v an="$(pair aot-new)" -v jb="$(pair jit-base)" -v jn="$(pair jit-new)" \
 	-v irb="$ir_base" -v irn="$ir_new" -v reps="$REPS" \
-	-v host="$(uname -srm)" -v cpus="$(nproc)" '
+	-v host="$(uname -srm)" -v cpus="$(nproc)" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
 function row(name, bs, ns,   b, n, r) {
-	split(bs, b); split(ns, n); r = b[1] / n[1]
-	printf "%-30s %12.0f %12.0f %12.0f %12.0f %8.3f  %s\n", name, T / (b[1] / 1000),
-		T / (n[1] / 1000), b[1], n[1], r, (r >= 0.9 ? "within 10%" : "MORE THAN 10% SLOWER")
+	split(bs, b); split(ns, n); r = b[2] / n[2]
+	printf "%-30s %12.0f %12.0f %9.3f %9.3f  %s\n", name, T / (b[2] / 1000), T / (n[2] / 1000),
+		r, b[1] / n[1], (r >= 0.9 ? "within 10%" : "MORE THAN 10% SLOWER")
 }
 BEGIN {
-	printf "\naslc step API benchmark  (%s, %d CPUs)\n", host, cpus
+	printf "\naslc step API benchmark  (%s, %d CPUs, load %s)\n", host, cpus, load
 	printf "Counting loop, 10^%d iterations = %d transitions; base %s (blocking), new %s;\n", K, T, rev, head
-	printf "medians of %d runs each, base and new alternating; outputs checked.\n\n", reps
-	printf "%-30s %12s %12s %12s %12s %8s\n", "engine (whole process)", "base tr/s", "new tr/s",
-		"base ms", "new ms", "new/base"
+	printf "medians of %d runs each, base and new alternating, whole processes; outputs checked.\n\n", reps
+	printf "%-30s %12s %12s %9s %9s\n", "engine", "base tr/cpu-s", "new tr/cpu-s", "new/base", "wall"
 	row("AOT executable", ab, an)
 	row("aslc run (JIT), with compile", jb, jn)
 	if (irb == "-")
