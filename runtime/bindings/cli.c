@@ -194,11 +194,28 @@ out:
 	return rc;
 }
 
-/* The execution's should_stop: SIGINT or SIGTERM came. */
-static int stop_signalled(void *user)
+/* SIGINT or SIGTERM came: StopExecution without an error or a cause. */
+static void stop_by_signal(void *execution)
 {
-	(void)user;
-	return asl_platform_stop_signal() != NULL;
+	asl_stop(execution, NULL, NULL);
+}
+
+/* asl_execute, with a handle for asl_stop: SIGINT and SIGTERM stop the execution from a thread
+ * of their own, so that nothing is polled before each state. */
+static asl_status execute(const asl_machine *machine, const asl_value *input,
+			  const asl_options *opts, asl_result *r)
+{
+	asl_execution *e = asl_start(machine, input, opts);
+	if (!e) /* out of memory: asl_execute makes the result that says so */
+		return asl_execute(machine, input, opts, r);
+	/* as asl_execute does: waits wait where they are, one step runs it to its end (an
+	 * asl_execution starts with its top-level asl_exec, as task.c relies on too) */
+	((asl_exec *)e)->blocking = 1;
+	int caught = asl_platform_stop_signals_catch(stop_by_signal, e) == 0;
+	asl_advance(e);
+	if (caught)
+		asl_platform_stop_signals_restore();
+	return asl_finish(e, r);
 }
 
 static int exit_status(asl_status st)
@@ -255,10 +272,7 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		return 2;
 	}
 	asl_result r;
-	opts.should_stop = stop_signalled; /* asl_main's options have no hook of their own */
-	asl_platform_stop_signals_catch();
-	asl_status st = asl_execute(machine, input, &opts, &r);
-	asl_platform_stop_signals_restore();
+	asl_status st = execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
 	int status = exit_status(st);
 	if (st == ASL_ABORTED && asl_platform_stop_signal())
