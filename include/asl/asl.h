@@ -186,8 +186,10 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 
 /* Command-line front end shared by AOT executables and `aslc run`: parses the options
  * documented in --help, reads the input, runs the machine, prints the outcome and returns the
- * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out, 4 the output could
- * not be written). */
+ * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out, 4 suspended, 5 the
+ * output could not be written, 6 aborted). While the machine runs, SIGINT and SIGTERM are
+ * caught: the first stops the execution (ABORTED, exit 6), the same one again has its default
+ * action; the previous dispositions are restored before it returns. */
 int asl_main(int argc, char **argv, const asl_machine *machine);
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "asl/asl.h"
+#include "asl/platform.h"
 #include "bindings.h"
 #include "json_scan.h"
 
@@ -35,13 +36,19 @@ static void usage(FILE *out, const char *prog)
 		"  1  FAILED: {\"Error\": ..., \"Cause\": ...} on stdout\n"
 		"  2  usage error or malformed input JSON: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
-		"  4  the output could not be written (a full disk, a closed pipe): one line on\n"
-		"     stderr\n",
+		"  4  suspended (--suspend-after): the snapshot is written\n"
+		"  5  the output could not be written (a full disk, a closed pipe): one line on\n"
+		"     stderr\n"
+		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
+		"     {} on stdout and one line on stderr; the same signal again kills at once\n",
 		prog);
 }
 
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
-#define EXIT_WRITE_FAILED 4
+/* Exit statuses besides 0 succeeded, 1 failed, 2 usage or input error, 3 timed out */
+#define EXIT_SUSPENDED 4 /* reserved for --suspend-after */
+#define EXIT_WRITE_FAILED 5
+#define EXIT_ABORTED 6
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
 	       const asl_machine *machine, int stats);
@@ -187,6 +194,44 @@ out:
 	return rc;
 }
 
+/* SIGINT or SIGTERM came: StopExecution without an error or a cause. */
+static void stop_by_signal(void *execution)
+{
+	asl_stop(execution, NULL, NULL);
+}
+
+/* asl_execute, with a handle for asl_stop: SIGINT and SIGTERM stop the execution from a thread
+ * of their own, so that nothing is polled before each state. */
+static asl_status execute(const asl_machine *machine, const asl_value *input,
+			  const asl_options *opts, asl_result *r)
+{
+	asl_execution *e = asl_start(machine, input, opts);
+	if (!e) /* out of memory: asl_execute makes the result that says so */
+		return asl_execute(machine, input, opts, r);
+	/* as asl_execute does: waits wait where they are, one step runs it to its end (an
+	 * asl_execution starts with its top-level asl_exec, as task.c relies on too) */
+	((asl_exec *)e)->blocking = 1;
+	int caught = asl_platform_stop_signals_catch(stop_by_signal, e) == 0;
+	asl_advance(e);
+	if (caught)
+		asl_platform_stop_signals_restore();
+	return asl_finish(e, r);
+}
+
+static int exit_status(asl_status st)
+{
+	switch (st) {
+	case ASL_SUCCEEDED:
+		return 0;
+	case ASL_TIMED_OUT:
+		return 3;
+	case ASL_ABORTED:
+		return EXIT_ABORTED;
+	default:
+		return 1;
+	}
+}
+
 static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
 	       const asl_machine *machine, int stats)
 {
@@ -227,9 +272,11 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		return 2;
 	}
 	asl_result r;
-	asl_status st = asl_execute(machine, input, &opts, &r);
+	asl_status st = execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
-	int status = st == ASL_SUCCEEDED ? 0 : st == ASL_TIMED_OUT ? 3 : 1;
+	int status = exit_status(st);
+	if (st == ASL_ABORTED && asl_platform_stop_signal())
+		fprintf(stderr, "%s: aborted by %s\n", prog, asl_platform_stop_signal());
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {
