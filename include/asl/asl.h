@@ -149,6 +149,10 @@ asl_execution *asl_start(const asl_machine *machine, const asl_value *input,
 			 const asl_options *opts);
 /* Runs the execution until it ends or must wait. */
 asl_step asl_advance(asl_execution *execution);
+/* Runs it to its end instead, waiting where it must as asl_execute does (sleeping through
+ * Waits, branches and iterations on threads of their own); asl_stop from another thread ends
+ * it. Call it on a started execution, then asl_finish. */
+void asl_run_to_end(asl_execution *execution);
 /* For a host with nothing else to do: waits for what `step` waits for, sleeping (scaled by
  * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
  * few milliseconds when it waits only for tasks. Then call asl_advance again. */

@@ -208,11 +208,8 @@ static asl_status execute(const asl_machine *machine, const asl_value *input,
 	asl_execution *e = asl_start(machine, input, opts);
 	if (!e) /* out of memory: asl_execute makes the result that says so */
 		return asl_execute(machine, input, opts, r);
-	/* as asl_execute does: waits wait where they are, one step runs it to its end (an
-	 * asl_execution starts with its top-level asl_exec, as task.c relies on too) */
-	((asl_exec *)e)->blocking = 1;
 	int caught = asl_platform_stop_signals_catch(stop_by_signal, e) == 0;
-	asl_advance(e);
+	asl_run_to_end(e);
 	if (caught)
 		asl_platform_stop_signals_restore();
 	return asl_finish(e, r);

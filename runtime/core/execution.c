@@ -204,6 +204,12 @@ asl_step asl_advance(asl_execution *e)
 	return step;
 }
 
+void asl_run_to_end(asl_execution *e)
+{
+	e->top.blocking = 1; /* waits wait where they are: one step runs it to its end */
+	asl_advance(e);
+}
+
 void asl_wait(asl_execution *e, const asl_step *step)
 {
 	asl_exec *ex = &e->top;
@@ -316,8 +322,7 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 		result_out_of_memory(result);
 		return result->status;
 	}
-	e->top.blocking = 1; /* waits sleep where they are: one step runs it to its end */
-	asl_advance(e);
+	asl_run_to_end(e);
 	return asl_finish(e, result);
 }
 
