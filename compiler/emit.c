@@ -101,6 +101,11 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 		emit_list_separator(t, (size_t)i);
 		fprintf(t, "%zu", ir->states[i].name_len);
 	}
+	fputs("};\nstatic const unsigned char types_[] = {", t);
+	for (int i = 0; i < ir->count; i++) {
+		emit_list_separator(t, (size_t)i);
+		fprintf(t, "%d", (int)ir->states[i].kind);
+	}
 	fputs("};\n", t);
 	if (m->var_count) {
 		fputs("static const char *const vars_[] = {", t);
@@ -117,7 +122,7 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 	emit_c_text(e, t, m->name, strlen(m->name));
 	fprintf(t,
 		",\n\t.states = states_,\n\t.state_names = names_,\n"
-		"\t.state_name_lens = name_lens_,\n\t.state_count = %d,\n\t.start = %d,\n",
+		"\t.state_name_lens = name_lens_,\n\t.state_types = types_,\n\t.state_count = %d,\n\t.start = %d,\n",
 		ir->count, ir->start);
 	if (m->timeout_seconds > 0)
 		fprintf(t, "\t.timeout_seconds = %.0f,\n", m->timeout_seconds);

@@ -23,12 +23,25 @@ typedef int (*asl_state_fn)(asl_exec *ex);
  * asl_machine or a function generated code calls changes incompatibly. */
 #define ASL_ABI_VERSION 1
 
+/* State types, as the execution history names them. */
+enum {
+	ASL_STATE_PASS,
+	ASL_STATE_TASK,
+	ASL_STATE_CHOICE,
+	ASL_STATE_WAIT,
+	ASL_STATE_SUCCEED,
+	ASL_STATE_FAIL,
+	ASL_STATE_PARALLEL,
+	ASL_STATE_MAP
+};
+
 typedef struct asl_machine {
 	int abi_version; /* ASL_ABI_VERSION when the machine was compiled; always first */
 	const char *name; /* state machine name */
 	const asl_state_fn *states;
 	const char *const *state_names;
 	const size_t *state_name_lens;
+	const unsigned char *state_types; /* ASL_STATE_* of each state (for the history) */
 	int state_count;
 	int start;
 	double timeout_seconds; /* top-level TimeoutSeconds, 0 when absent */

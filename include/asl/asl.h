@@ -37,6 +37,17 @@ typedef enum asl_status {
 	ASL_ABORTED /* stopped from outside: asl_options.should_stop (StopExecution) */
 } asl_status;
 
+/* One event of the execution history, as GetExecutionHistory returns it: `details` is the
+ * object under the key `details_key` (such as "stateEnteredEventDetails"), NULL when AWS
+ * gives none. Everything is borrowed for the duration of the call. */
+typedef struct asl_event {
+	int64_t id, previous_id;
+	int64_t timestamp_ms;
+	const char *type; /* "ExecutionStarted", "TaskStateEntered", ... */
+	const char *details_key;
+	const asl_value *details;
+} asl_event;
+
 typedef struct asl_options {
 	const char *execution_name; /* NULL: "local-execution" */
 	double wait_scale; /* multiplies every wait; 0 skips waiting */
@@ -65,6 +76,10 @@ typedef struct asl_options {
 	/* A thread pool shared by many executions, made with the platform's pool_new and freed by
 	 * the host; NULL: an execution makes its own on first use and frees it at the end. */
 	struct asl_pool *pool;
+	/* The execution history: called for every event, in id order, never at the same time
+	 * from two threads (NULL: nobody listens, and no event is built). */
+	void (*on_event)(void *user, const asl_event *event);
+	void *event_user;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free

@@ -21,6 +21,8 @@ static void usage(FILE *out, const char *prog)
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
 		"  --stats              print the number of states entered on stderr\n"
+		"  --history FILE       write the execution history to FILE as {\"events\": [...]},\n"
+		"                       shaped like Step Functions' GetExecutionHistory\n"
 		"  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 		"  --task RESOURCE=BINDING  bind a Task resource (overrides the compiled binding):\n"
 		"                       c:SYMBOL, exec:COMMAND, http(s)://URL or mock:\n"
@@ -44,7 +46,7 @@ static void usage(FILE *out, const char *prog)
 #define EXIT_WRITE_FAILED 4
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
-	       const asl_machine *machine, int stats);
+	       const asl_machine *machine, int stats, const char *history);
 
 /* Flushes stdout; on failure (a full disk, a closed pipe) says so on stderr. */
 static int flush_failed(const char *prog)
@@ -96,7 +98,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			prog, machine->abi_version, ASL_ABI_VERSION);
 		return 2;
 	}
-	const char *input_arg = NULL, *mock_path = NULL;
+	const char *input_arg = NULL, *mock_path = NULL, *history = NULL;
 	int stats = 0;
 	asl_options opts;
 	asl_options_init(&opts);
@@ -125,6 +127,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		const char *val = argv[++i];
 		if (!strcmp(a, "--input")) {
 			input_arg = val;
+		} else if (!strcmp(a, "--history")) {
+			history = val;
 		} else if (!strcmp(a, "--name")) {
 			opts.execution_name = val;
 		} else if (!strcmp(a, "--wait-scale")) {
@@ -181,14 +185,14 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
-	rc = run(prog, input_arg, &opts, machine, stats);
+	rc = run(prog, input_arg, &opts, machine, stats, history);
 out:
 	asl_arena_destroy(&config);
 	return rc;
 }
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
-	       const asl_machine *machine, int stats)
+	       const asl_machine *machine, int stats, const char *history)
 {
 	asl_options opts = *opts_in;
 	size_t len = 0;
@@ -226,10 +230,25 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		asl_arena_destroy(&arena);
 		return 2;
 	}
+	asl_history_file hf;
+	if (history) {
+		if (asl__history_open(&hf, history) < 0) {
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, history,
+				strerror(errno));
+			asl_arena_destroy(&arena);
+			return 2;
+		}
+		opts.on_event = asl__history_event;
+		opts.event_user = &hf;
+	}
 	asl_result r;
 	asl_status st = asl_execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
 	int status = st == ASL_SUCCEEDED ? 0 : st == ASL_TIMED_OUT ? 3 : 1;
+	if (history && asl__history_close(&hf) < 0) {
+		fprintf(stderr, "%s: cannot write the history to %s\n", prog, history);
+		status = EXIT_WRITE_FAILED;
+	}
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

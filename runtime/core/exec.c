@@ -41,9 +41,9 @@ asl_value *asl_enter(asl_exec *ex, int index)
 	ex->retryable = 0;
 	ex->task = NULL;
 	ex->entered_count++;
-	ex->entered_event = ++ex->event_id;
 	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
 	ex->context = NULL;
+	asl__history_entered(ex);
 	return ex->data;
 }
 
@@ -70,7 +70,7 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 		if (size > ASL_PAYLOAD_LIMIT)
 			return asl_fail_data_limit(ex);
 	}
-	ex->event_id++;
+	asl__history_exited(ex, output);
 	ex->data = output;
 	return next;
 }
@@ -98,6 +98,7 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 					    "262144 bytes.");
 	for (size_t i = 0; i < values->u.object.len; i++)
 		ex->vars[slots[i]] = values->u.object.members[i].value;
+	asl__history_assigned(ex, values);
 	return 0;
 }
 
@@ -140,8 +141,11 @@ void asl__run_from(asl_exec *ex, int start)
 		if (ex->limits && asl__limits_check(ex) < 0)
 			return;
 		st = m->states[st](ex);
-		if (st < 0)
+		if (st < 0) {
+			if (st == ASL_FAILED)
+				asl__history_group_failed(ex);
 			break;
+		}
 		if (ex->group && asl__group_cancelled(ex))
 			return;
 		if (asl_heap(ex)->used > ex->compact_at && compact(ex) < 0)
@@ -293,13 +297,16 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 			ex->input = NULL;
 	}
 	ex->data = ex->input;
-	ex->event_id = 1; /* ExecutionStarted */
-	if (!ex->input || ex->perm.failed)
+	if (asl__history_init(ex) < 0 || !ex->input || ex->perm.failed) {
 		asl_fail_oom(ex);
-	else
+	} else {
+		asl__history_started(ex);
 		asl__run_from(ex, m->start);
+	}
 	asl__free_pool(ex);
 	fill_result(ex, result);
+	asl__history_finished(ex, result->status);
+	asl__history_free(ex);
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
 	asl_arena_destroy(&ex->perm);

@@ -29,6 +29,10 @@ typedef struct group {
 	asl_value *items;
 	asl_arena *results_arena; /* where results are copied; NULL: the parent's heap */
 	size_t index_offset; /* Map items read before this batch of jobs */
+	/* history event ids (HISTORY.md): MapStateStarted/ParallelStateStarted; what the next
+	 * MapIterationStarted points at (the last event of the iteration that ended last); the
+	 * last MapIteration end event; the latest last event of a branch; the failed one's */
+	int64_t started_event, cursor, last_end, last_inner, fail_prev;
 } group;
 
 /* A job runs a range of items: one item for Parallel branches and limited Maps, several for
@@ -106,7 +110,7 @@ static int child_init(asl_exec *c, group *g, int reuse)
 	c->compact_at = 1u << 20;
 	c->input = p->input;
 	c->state = p->state;
-	c->event_id = p->event_id;
+	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
 	c->start_ms = p->start_ms;
 	c->skipped_ms = p->skipped_ms;
 	c->deadline_ms = p->deadline_ms;
@@ -149,11 +153,29 @@ static int tolerated(group *g)
 	return 1;
 }
 
+/* Under the lock: the history events of a child's end. */
+static void child_ended(group *g, size_t index, asl_exec *c)
+{
+	if (g->map) {
+		const char *type = !c->failed                ? "MapIterationSucceeded"
+				   : atomic_load(&g->cancel) ? "MapIterationAborted"
+							     : "MapIterationFailed";
+		g->last_end =
+			asl__history_iteration(c, type, g->index_offset + index, c->prev_event);
+		g->cursor = c->prev_event;
+	} else if (c->prev_event > g->last_inner) {
+		g->last_inner = c->prev_event;
+	}
+	if (c->failed && !atomic_load(&g->cancel))
+		g->fail_prev = c->prev_event;
+}
+
 /* Under the lock: records a child's outcome. */
 static void finish(group *g, size_t index, asl_exec *c)
 {
 	asl_exec *p = g->parent;
 	asl_arena *ra = g->results_arena ? g->results_arena : asl_heap(p);
+	child_ended(g, index, c);
 	if (!c->failed) {
 		g->results[index] = asl_copy(ra, c->data);
 		return;
@@ -203,6 +225,12 @@ static void run_item(group *g, size_t index, asl_exec *c, int reuse)
 		c->data = g->input;
 		asl__run_from(c, g->starts[index]);
 	} else {
+		const asl_platform *pf = asl__platform(g->parent);
+		pf->lock(pf->user, g->lock);
+		int64_t prev = g->cursor;
+		pf->unlock(pf->user, g->lock);
+		c->prev_event = asl__history_iteration(c, "MapIterationStarted",
+						       g->index_offset + index, prev);
 		asl_value *item = g->items->type == ASL_ARRAY
 					  ? g->items->u.array.items[index]
 					  : g->items->u.object.members[index].value;
@@ -300,9 +328,16 @@ static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrenc
 	g->lock = pf->lock_new(pf->user);
 	g->results = zalloc(ex, (n ? n : 1) * sizeof *g->results);
 	asl_value *out = NULL;
-	if (!g->lock || !g->results)
+	if (!g->lock || !g->results) {
 		asl_fail_oom(ex);
-	else if (run_jobs(ex, g, n, max_concurrency) == 0) {
+	} else if (g->started_event = asl__history_group_started(ex, g->map != NULL, n),
+		   g->cursor = g->last_end = g->last_inner = g->started_event,
+		   run_jobs(ex, g, n, max_concurrency) == 0) {
+		/* MapStateExited will point where MapStateSucceeded does (HISTORY.md) */
+		ex->prev_event = g->map ? g->last_end : g->last_inner;
+		asl__history_group_ended(ex,
+					 g->map ? "MapStateSucceeded" : "ParallelStateSucceeded",
+					 ex->prev_event);
 		out = asl_array(a, n);
 		for (size_t i = 0; out && i < n; i++)
 			asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
@@ -310,6 +345,9 @@ static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrenc
 			out = NULL;
 			asl_fail_oom(ex);
 		}
+	} else if (g->failed) {
+		ex->prev_event = g->fail_prev; /* ...StateFailed unless retried */
+		ex->group_failed = 1;
 	}
 	release(ex, g->results);
 	if (g->lock)

@@ -72,6 +72,7 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempt
 			return 0; /* the execution timed out while waiting */
 		ex->retry_count++;
 		ex->context = NULL;
+		ex->group_failed = 0; /* retried: no ...StateFailed */
 		return 1;
 	}
 	return 0;
@@ -79,6 +80,7 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempt
 
 int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count)
 {
+	asl__history_group_failed(ex); /* not retried */
 	for (int i = 0; i < count; i++)
 		if (error_matches(ex, catchers[i].errors, catchers[i].error_lens,
 				  catchers[i].error_count))

@@ -7,9 +7,10 @@ import re
 
 DETAILS = "EventDetails"
 JSON_TEXT_KEYS = ("input", "output")
-# Strings the recording's snapshot tooling put in place of ARNs, timestamps and UUIDs.
+# Strings the recording's snapshot tooling put in place of ARNs, timestamps and UUIDs, and the
+# account id it put in ARNs.
 REDACTED_WORDS = {"timestamp", "date", "snf_role_arn"}
-PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_:-]*>")
+PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_:-]*>|(?<=:)111111111111(?=:)")
 ITERATION_END = {"MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted"}
 # a Map's own events that may follow the end of one of its iterations
 MAP_CLOSE = {"MapStateStarted", "MapStateSucceeded", "MapStateFailed", "MapStateAborted",
@@ -37,10 +38,10 @@ def same_json(a, b):
 def redacted_match(pattern, s):
     if pattern in REDACTED_WORDS:
         return True
-    if "<" not in pattern or not PLACEHOLDER.search(pattern):
+    if not PLACEHOLDER.search(pattern):
         return False
     parts = PLACEHOLDER.split(pattern)
-    return re.fullmatch(".*".join(re.escape(p) for p in parts), s, re.S) is not None
+    return re.fullmatch(".*?".join(re.escape(p) for p in parts), s, re.S) is not None
 
 
 def parse_text(v):

@@ -491,6 +491,7 @@ static const char *const names_[] = {
 	"Out",
 };
 static const size_t name_lens_[] = {1, 1, 1, 1, 1, 2, 3, 1, 3};
+static const unsigned char types_[] = {0, 3, 2, 1, 7, 0, 6, 0, 0};
 static const char *const vars_[] = {"count", "name", "tpl", "seen", "branch", "result", "failed", "mapped", "par"};
 
 const asl_machine asl_generated_machine = {
@@ -499,6 +500,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 9,
 	.start = 0,
 	.var_names = vars_,

@@ -333,6 +333,7 @@ static const char *const names_[] = {
 	"N7",
 };
 static const size_t name_lens_[] = {1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2};
+static const unsigned char types_[] = {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 static const char *const vars_[] = {"v", "d", "w"};
 
 const asl_machine asl_generated_machine = {
@@ -341,6 +342,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 11,
 	.start = 0,
 	.var_names = vars_,

@@ -80,6 +80,7 @@ static const char *const names_[] = {
 	"Denied",
 };
 static const size_t name_lens_[] = {1, 7, 6};
+static const unsigned char types_[] = {2, 0, 0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -87,6 +88,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 3,
 	.start = 0,
 };

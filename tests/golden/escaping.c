@@ -72,6 +72,7 @@ static const char *const names_[] = {
 	"\303\211tat \342\234\223 \042quoted\042 */ \077\077/",
 };
 static const size_t name_lens_[] = {25};
+static const unsigned char types_[] = {0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -79,6 +80,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
 };

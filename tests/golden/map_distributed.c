@@ -141,6 +141,7 @@ static const char *const names_[] = {
 	"B",
 };
 static const size_t name_lens_[] = {1, 1};
+static const unsigned char types_[] = {7, 0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -148,6 +149,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 2,
 	.start = 0,
 };

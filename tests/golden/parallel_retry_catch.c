@@ -121,6 +121,7 @@ static const char *const names_[] = {
 	"Handled",
 };
 static const size_t name_lens_[] = {1, 1, 1, 7};
+static const unsigned char types_[] = {6, 0, 5, 0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -128,6 +129,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
 };

@@ -97,6 +97,7 @@ static const char *const names_[] = {
 	"P",
 };
 static const size_t name_lens_[] = {1};
+static const unsigned char types_[] = {0};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -104,6 +105,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
 };

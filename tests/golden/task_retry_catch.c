@@ -164,6 +164,7 @@ static const char *const names_[] = {
 	"Done",
 };
 static const size_t name_lens_[] = {8, 6, 6, 4};
+static const unsigned char types_[] = {1, 1, 0, 4};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -171,6 +172,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
 };

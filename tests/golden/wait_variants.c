@@ -87,6 +87,7 @@ static const char *const names_[] = {
 	"TP",
 };
 static const size_t name_lens_[] = {1, 2, 1, 2};
+static const unsigned char types_[] = {3, 3, 3, 3};
 
 const asl_machine asl_generated_machine = {
 	.abi_version = ASL_ABI_VERSION,
@@ -94,6 +95,7 @@ const asl_machine asl_generated_machine = {
 	.states = states_,
 	.state_names = names_,
 	.state_name_lens = name_lens_,
+	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
 };

@@ -1,0 +1,269 @@
+/* The execution history (tests/conformance/HISTORY.md): one function per family of events.
+ * Ids are always allocated, so that error causes name the real ids ("entered at the event id
+ * #N"); an event's details are built only when the host listens (asl_options.on_event).
+ * Ids come from the top-level execution for its whole tree; a listener gets the events under
+ * the top level's lock, so it sees them one at a time and in id order. */
+#include <string.h>
+
+#include "exec.h"
+
+static const char *const ENTERED[] = {
+	"PassStateEntered",    "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
+	"SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered"};
+static const char *const EXITED[] = {
+	"PassStateExited",    "TaskStateExited", "ChoiceStateExited",	"WaitStateExited",
+	"SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited"};
+
+static asl_exec *root_of(asl_exec *ex)
+{
+	while (ex->parent)
+		ex = ex->parent;
+	return ex;
+}
+
+static int listening(const asl_exec *ex)
+{
+	return ex->opts.on_event != NULL;
+}
+
+int asl__history_init(asl_exec *ex)
+{
+	atomic_init(&ex->event_ids, 0);
+	if (!listening(ex))
+		return 0;
+	asl_arena_init(&ex->event_arena, asl__allocator(ex));
+	const asl_platform *pf = asl__platform(ex);
+	/* a platform without threads has no locks, and needs none */
+	if (pf->lock_new && !(ex->event_lock = pf->lock_new(pf->user)))
+		return -1;
+	return 0;
+}
+
+void asl__history_free(asl_exec *ex)
+{
+	if (!listening(ex))
+		return;
+	const asl_platform *pf = asl__platform(ex);
+	if (ex->event_lock)
+		pf->lock_free(pf->user, ex->event_lock);
+	ex->event_lock = NULL;
+	asl_arena_destroy(&ex->event_arena);
+}
+
+/* Starts an event: NULL when nobody listens (build nothing), else the arena to build its
+ * details in, with the top level's lock held until deliver(). */
+static asl_arena *begin(asl_exec *ex)
+{
+	if (!listening(ex))
+		return NULL;
+	asl_exec *root = root_of(ex);
+	if (root->event_lock) {
+		const asl_platform *pf = asl__platform(ex);
+		pf->lock(pf->user, root->event_lock);
+	}
+	return &root->event_arena;
+}
+
+/* Allocates the event's id and, when listening (after begin()), delivers it. */
+static int64_t deliver(asl_exec *ex, const char *type, int64_t prev, const char *key,
+		       const asl_value *details)
+{
+	asl_exec *root = root_of(ex);
+	int64_t id = (int64_t)atomic_fetch_add_explicit(&root->event_ids, 1, memory_order_relaxed) + 1;
+	if (!listening(ex))
+		return id;
+	asl_event e = {id, prev, asl__now(ex), type, key, details};
+	if (root->event_arena.failed) /* out of memory: the event without its details */
+		e.details = NULL;
+	ex->opts.on_event(ex->opts.event_user, &e);
+	asl_arena_reset(&root->event_arena);
+	if (root->event_lock) {
+		const asl_platform *pf = asl__platform(ex);
+		pf->unlock(pf->user, root->event_lock);
+	}
+	return id;
+}
+
+static void put(asl_arena *a, asl_value *o, const char *key, asl_value *v)
+{
+	asl_object_append(a, o, key, strlen(key), v);
+}
+
+static void put_string(asl_arena *a, asl_value *o, const char *key, const char *s, size_t len)
+{
+	if (s)
+		put(a, o, key, asl_string(a, s, len));
+}
+
+/* `key` as JSON text, and its `keyDetails` {"truncated": false}. */
+static void put_text(asl_arena *a, asl_value *o, const char *key, const char *details,
+		     const asl_value *v)
+{
+	size_t len = 0;
+	const char *text = v ? asl_to_json(a, v, &len) : "null";
+	put_string(a, o, key, text ? text : "null", text ? len : 4);
+	asl_value *t = asl_object(a, 1);
+	put(a, t, "truncated", asl_bool(0));
+	put(a, o, details, t);
+}
+
+void asl__history_started(asl_exec *ex)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 3);
+		put_text(a, d, "input", "inputDetails", ex->input);
+		put_string(a, d, "roleArn", ASL_ROLE_ARN, sizeof ASL_ROLE_ARN - 1);
+	}
+	deliver(ex, "ExecutionStarted", 0, "executionStartedEventDetails", d);
+	ex->prev_event = 0; /* the first state's Entered points at no event */
+}
+
+static int state_type(const asl_exec *ex)
+{
+	return ex->machine->state_types ? ex->machine->state_types[ex->state] : ASL_STATE_PASS;
+}
+
+void asl__history_entered(asl_exec *ex)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	ex->assigned = NULL;
+	if (a) {
+		d = asl_object(a, 3);
+		put_string(a, d, "name", ex->machine->state_names[ex->state],
+			   ex->machine->state_name_lens[ex->state]);
+		put_text(a, d, "input", "inputDetails", ex->data);
+	}
+	int64_t id = deliver(ex, ENTERED[state_type(ex)], ex->prev_event, "stateEnteredEventDetails",
+			     d);
+	ex->entered_event = id;
+	ex->prev_event = id;
+}
+
+void asl__history_assigned(asl_exec *ex, const asl_value *values)
+{
+	if (listening(ex))
+		ex->assigned = values;
+}
+
+void asl__history_exited(asl_exec *ex, const asl_value *output)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 5);
+		put_string(a, d, "name", ex->machine->state_names[ex->state],
+			   ex->machine->state_name_lens[ex->state]);
+		put_text(a, d, "output", "outputDetails", output);
+		const asl_value *as = ex->assigned;
+		if (as && as->u.object.len) {
+			asl_value *vars = asl_object(a, as->u.object.len);
+			for (size_t i = 0; i < as->u.object.len; i++) {
+				const asl_member *m = &as->u.object.members[i];
+				size_t len = 0;
+				const char *text = asl_to_json(a, m->value, &len);
+				asl_object_append(a, vars, m->key, m->key_len,
+						  text ? asl_string(a, text, len) : asl_null());
+			}
+			put(a, d, "assignedVariables", vars);
+			asl_value *t = asl_object(a, 1);
+			put(a, t, "truncated", asl_bool(0));
+			put(a, d, "assignedVariablesDetails", t);
+		}
+	}
+	ex->assigned = NULL;
+	ex->prev_event = deliver(ex, EXITED[state_type(ex)], ex->prev_event,
+				 "stateExitedEventDetails", d);
+}
+
+/* error and cause, each left out when there is none */
+static asl_value *error_details(asl_arena *a, const asl_exec *ex, size_t extra)
+{
+	asl_value *d = asl_object(a, 2 + extra);
+	put_string(a, d, "error", ex->error, ex->error_len);
+	put_string(a, d, "cause", ex->cause, ex->cause_len);
+	return d;
+}
+
+void asl__history_finished(asl_exec *ex, asl_status status)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	const char *type, *key;
+	int64_t prev = ex->prev_event;
+	switch (status) {
+	case ASL_SUCCEEDED:
+		type = "ExecutionSucceeded", key = "executionSucceededEventDetails";
+		if (a) {
+			d = asl_object(a, 2);
+			put_text(a, d, "output", "outputDetails", ex->data);
+		}
+		break;
+	case ASL_TIMED_OUT:
+		type = "ExecutionTimedOut", key = "executionTimedOutEventDetails", prev = 0;
+		break;
+	case ASL_ABORTED:
+		type = "ExecutionAborted", key = "executionAbortedEventDetails", prev = 0;
+		break;
+	default:
+		type = "ExecutionFailed", key = "executionFailedEventDetails";
+		break;
+	}
+	if (a && status != ASL_SUCCEEDED)
+		d = error_details(a, ex, 0);
+	deliver(ex, type, prev, key, d);
+}
+
+int64_t asl__history_group_started(asl_exec *ex, int map, size_t length)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a && map) {
+		d = asl_object(a, 1);
+		put(a, d, "length", asl_integer(a, (int64_t)length));
+	}
+	ex->prev_event = deliver(ex, map ? "MapStateStarted" : "ParallelStateStarted",
+				 ex->prev_event, map ? "mapStateStartedEventDetails" : NULL, d);
+	return ex->prev_event;
+}
+
+int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	char key[48];
+	if (a) {
+		/* MapIterationStarted: mapIterationStartedEventDetails */
+		size_t n = strlen(type);
+		key[0] = 'm';
+		memcpy(key + 1, type + 1, n - 1);
+		memcpy(key + n, "EventDetails", sizeof "EventDetails");
+		d = asl_object(a, 2);
+		const asl_exec *map = ex->parent; /* ex is the iteration */
+		put_string(a, d, "name", map->machine->state_names[map->state],
+			   map->machine->state_name_lens[map->state]);
+		put(a, d, "index", asl_integer(a, (int64_t)index));
+	}
+	return deliver(ex, type, prev, key, d);
+}
+
+int64_t asl__history_group_ended(asl_exec *ex, const char *type, int64_t prev)
+{
+	begin(ex);
+	return deliver(ex, type, prev, NULL, NULL);
+}
+
+void asl__history_group_failed(asl_exec *ex)
+{
+	if (!ex->group_failed)
+		return;
+	ex->group_failed = 0;
+	if (state_type(ex) != ASL_STATE_MAP && state_type(ex) != ASL_STATE_PARALLEL)
+		return;
+	begin(ex);
+	ex->prev_event =
+		deliver(ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
+			ex->prev_event, NULL, NULL);
+}
