@@ -255,6 +255,7 @@ typedef struct emitter {
 typedef struct emit_options {
 	int with_main; /* a main() that calls asl_main (unless -DASL_NO_MAIN) */
 	const char *symbol; /* the descriptor's C name; NULL: asl_generated_machine */
+	const char *definition_hash; /* hex SHA-256 of the definition text (trusted: hex digits) */
 } emit_options;
 
 /* The C of a lowered machine (memory for the emitter's tables from `arena`); 0. */

@@ -102,9 +102,12 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 		fprintf(t, "%zu", ir->states[i].name_len);
 	}
 	fputs("};\nstatic const unsigned char types_[] = {", t);
+	int max_retriers = 0;
 	for (int i = 0; i < ir->count; i++) {
 		emit_list_separator(t, (size_t)i);
-		fprintf(t, "%d", (int)ir->states[i].kind);
+		fprintf(t, "%d", (int)ir->states[i].kind); /* IR_* is in ASL_STATE_* order */
+		if (ir->states[i].retrier_count > max_retriers)
+			max_retriers = ir->states[i].retrier_count;
 	}
 	fputs("};\n", t);
 	if (m->var_count) {
@@ -122,8 +125,13 @@ static void emit_machine_table(emitter *e, FILE *t, const emit_options *opt)
 	emit_c_text(e, t, m->name, strlen(m->name));
 	fprintf(t,
 		",\n\t.states = states_,\n\t.state_names = names_,\n"
-		"\t.state_name_lens = name_lens_,\n\t.state_types = types_,\n\t.state_count = %d,\n\t.start = %d,\n",
+		"\t.state_name_lens = name_lens_,\n\t.state_types = types_,\n"
+		"\t.state_count = %d,\n\t.start = %d,\n",
 		ir->count, ir->start);
+	if (max_retriers)
+		fprintf(t, "\t.max_retriers = %d,\n", max_retriers);
+	if (opt->definition_hash)
+		fprintf(t, "\t.definition_hash = \"%s\",\n", opt->definition_hash);
 	if (m->timeout_seconds > 0)
 		fprintf(t, "\t.timeout_seconds = %.0f,\n", m->timeout_seconds);
 	if (m->var_count)

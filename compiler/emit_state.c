@@ -58,21 +58,23 @@ void emit_wait(emitter *e, const ir_state *s, int index)
 	const char *call;
 	switch (w->kind) {
 	case IR_WAIT_SECONDS:
-		fprintf(b, "\tif (asl_wait_seconds(ex, %.0f) < 0)\n\t\treturn ASL_FAILED;\n",
-			w->seconds);
+		fprintf(b, "\tint rc = asl_wait_seconds(ex, %.0f);\n", w->seconds);
 		break;
 	case IR_WAIT_TIMESTAMP:
-		fputs("\tif (asl_wait_timestamp(ex, ", b);
+		fputs("\tint rc = asl_wait_timestamp(ex, ", b);
 		emit_c_string(b, w->timestamp->u.string.ptr, w->timestamp->u.string.len);
-		fputs(") < 0)\n\t\treturn ASL_FAILED;\n", b);
+		fputs(");\n", b);
 		break;
 	case IR_WAIT_SECONDS_PATH:
 	case IR_WAIT_TIMESTAMP_PATH:
 		call = emit_path_expr(e, w->path, "in", &id);
-		fprintf(b, "\tif (asl_wait_%s_path(ex, &P%d_, %s) < 0)\n\t\treturn ASL_FAILED;\n",
+		fprintf(b, "\tint rc = asl_wait_%s_path(ex, &P%d_, %s);\n",
 			w->kind == IR_WAIT_SECONDS_PATH ? "seconds" : "timestamp", id, call);
 		break;
 	}
+	fputs("\tif (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */\n"
+	      "\t\treturn rc;\n",
+	      b);
 	fputs("\tout = in;\n", b);
 	int assign_id = emit_assign_values(e, s->assign, "in", "asg");
 	emit_io_path(e, s->output_path, "out", "out");

@@ -140,8 +140,6 @@ void emit_task(emitter *e, const ir_state *s, int index)
 	else
 		snprintf(enter, sizeof enter, "asl_enter_retryable(ex, %d, NULL)", index);
 	emit_enter(e, enter, emit_uses_raw(s), "*in, *out, *res");
-	if (rid >= 0)
-		fprintf(b, "\tint attempts[%d] = {0};\nretry:\n", s->retrier_count);
 	emit_io_path(e, s->input_path, "in", "raw");
 	if (s->kind == IR_MAP) {
 		emit_map_call(e, s);
@@ -169,8 +167,9 @@ void emit_task(emitter *e, const ir_state *s, int index)
 	emit_io_path(e, s->output_path, "out", "out");
 	emit_assign_commit(aid, "asg", b, "\t");
 	fprintf(b, "\treturn asl_leave(ex, out, %s);\nfailed:\n", emit_target(e, s->next));
-	if (rid >= 0)
-		fprintf(b, "\tif (asl_retry(ex, R%d_, %d, attempts))\n\t\tgoto retry;\n", rid,
+	fputs("\tif (asl_suspended(ex))\n\t\treturn ASL_SUSPEND;\n", b);
+	if (rid >= 0) /* the next attempt runs the state again from the top */
+		fprintf(b, "\tif (asl_retry(ex, R%d_, %d))\n\t\treturn ASL_SUSPEND;\n", rid,
 			s->retrier_count);
 	if (cid >= 0)
 		emit_catch_branches(e, s, cid);

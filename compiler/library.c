@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nettle/sha2.h>
+
 #include "ir.h"
 
 #define DEFAULT_SYMBOL "asl_generated_machine"
@@ -181,6 +183,21 @@ int aslc_check(const aslc_source *src, const aslc_options *opts, aslc_diagnostic
 	return errors;
 }
 
+/* The SHA-256 of the definition text in hex: a snapshot names its definition by it. */
+static void definition_hash(const compilation *cp, char hex[2 * SHA256_DIGEST_SIZE + 1])
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, cp->src.len, (const uint8_t *)cp->src.text);
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++) {
+		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+	}
+	hex[2 * SHA256_DIGEST_SIZE] = '\0';
+}
+
 /* The generated C: front_end, then lower and emit_machine. NULL after a diagnostic. */
 static char *compile_c(const aslc_source *src, const aslc_options *opts, int with_main, size_t *len,
 		       aslc_diagnostics *d)
@@ -192,7 +209,9 @@ static char *compile_c(const aslc_source *src, const aslc_options *opts, int wit
 		const ir_machine *ir = lower(&cp.m, &cp.arena);
 		FILE *out = ir ? open_memstream(&c, &n) : NULL;
 		if (out) {
-			emit_options eo = {with_main, opts->symbol};
+			char hash[2 * SHA256_DIGEST_SIZE + 1];
+			definition_hash(&cp, hash);
+			emit_options eo = {with_main, opts->symbol, hash};
 			emit_machine(ir, &cp.arena, out, &eo);
 		}
 		if (!out || fclose(out) != 0 || cp.arena.failed) {

@@ -15,13 +15,18 @@ typedef struct asl_exec asl_exec;
 /* A state function returns the index of the next state, or one of these. */
 #define ASL_END (-1) /* the execution (or branch) succeeded with the output set by asl_leave */
 #define ASL_FAILED (-2) /* an error was raised with asl_fail and friends */
+/* The state must wait (a Wait, a retry's backoff, a pending task, running children): the
+ * runtime recorded why in the execution, and calls the state function again when the wait is
+ * over. The call then runs the state from the top without entering it anew (asl_enter returns
+ * the same input) and the runtime call that waited returns what it waited for. */
+#define ASL_SUSPEND (-3)
 
 typedef int (*asl_state_fn)(asl_exec *ex);
 
 /* The version of this interface. A machine records the one it was compiled for, and the
  * runtime refuses to run a machine of another (asl_execute, asl_main): raise it whenever
  * asl_machine or a function generated code calls changes incompatibly. */
-#define ASL_ABI_VERSION 1
+#define ASL_ABI_VERSION 2
 
 /* State types, as the execution history names them. */
 enum {
@@ -44,6 +49,8 @@ typedef struct asl_machine {
 	const unsigned char *state_types; /* ASL_STATE_* of each state (for the history) */
 	int state_count;
 	int start;
+	int max_retriers; /* the most Retry entries of any state */
+	const char *definition_hash; /* SHA-256 of the definition text, in hex (snapshots) */
 	double timeout_seconds; /* top-level TimeoutSeconds, 0 when absent */
 	const char *const *var_names; /* workflow variables; a variable's index is its slot */
 	int var_count;
@@ -224,8 +231,13 @@ typedef struct asl_catcher {
 	int error_count;
 } asl_catcher;
 
-/* After a failure: when a retrier applies, waits its backoff, clears the error and returns 1. */
-int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempts);
+/* After a failure: when a retrier applies, clears the error, schedules the next attempt after
+ * its backoff and returns 1 (the state then returns ASL_SUSPEND); else 0. The attempts per
+ * retrier are counted in the execution. */
+int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count);
+/* After a NULL from asl_task_run, asl_run_parallel, asl_run_map or asl_run_distributed:
+ * whether it means "suspended" (return ASL_SUSPEND) rather than "failed". */
+int asl_suspended(const asl_exec *ex);
 /* After a failure: the index of the first catcher that matches the error, else -1. */
 int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count);
 /* The Error Output {"Error","Cause"} of the caught error; clears the error. */
@@ -421,7 +433,9 @@ int asl_choose(asl_exec *ex, const asl_rule *rules, int n, asl_value *in);
 int asl_fail_choice_path(asl_exec *ex, const asl_path *path);
 int asl_fail_no_choice(asl_exec *ex);
 
-/* ---- Wait ---- */
+/* ---- Wait ----
+ * Each returns 0 when the wait is over (at once for a time in the past), ASL_SUSPEND while it
+ * has to wait, or ASL_FAILED. */
 int asl_wait_seconds(asl_exec *ex, double seconds);
 int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v);
 int asl_wait_timestamp(asl_exec *ex, const char *timestamp);

@@ -7,6 +7,10 @@
  *                           limits, a stop hook, Task bindings and handlers, mocks
  *   asl_result              the outcome: status, output (value and text), error and cause
  *   asl_options_init, asl_execute, asl_result_free, asl_result_error_json
+ *   asl_event               one event of the execution history (asl_options.on_event)
+ *   asl_execution, asl_step the step API: asl_start, asl_advance, asl_task_succeed,
+ *                           asl_task_fail, asl_task_heartbeat, asl_stop, asl_pause,
+ *                           asl_finish
  *   asl_binding_check, asl_binding_parse, asl_bindings_from_json, asl_read_json_file
  *   asl_main                the command line of a compiled machine
  *
@@ -14,6 +18,8 @@
  * code calls (asl/abi.h) is not part of this API. */
 #ifndef ASL_ASL_H
 #define ASL_ASL_H
+
+#include <stdint.h>
 
 #include "asl/json.h"
 #include "asl/task.h"
@@ -76,6 +82,9 @@ typedef struct asl_options {
 	/* A thread pool shared by many executions, made with the platform's pool_new and freed by
 	 * the host; NULL: an execution makes its own on first use and frees it at the end. */
 	struct asl_pool *pool;
+	/* The step API: pause at the state boundary after this many states were entered (by all
+	 * branches and iterations together); 0: never. */
+	uint64_t suspend_after;
 	/* The execution history: called for every event, in id order, never at the same time
 	 * from two threads (NULL: nobody listens, and no event is built). */
 	void (*on_event)(void *user, const asl_event *event);
@@ -104,6 +113,64 @@ void asl_options_init(asl_options *opts);
 asl_status asl_execute(const asl_machine *machine, const asl_value *input, const asl_options *opts,
 		       asl_result *result);
 void asl_result_free(asl_result *result);
+
+/* ---- The step API: an execution as a value ----
+ * asl_execute runs an execution to its end, sleeping through its Waits. The step API runs it in
+ * steps instead, and nothing in it sleeps or needs a thread: asl_start makes the execution;
+ * asl_advance runs it until it must wait and says what for; the host calls asl_advance again
+ * when that has come (early calls are harmless: they return the same answer), delivers task
+ * outcomes by token, may stop or pause it, and takes the outcome with asl_finish. Map
+ * iterations and Parallel branches are child executions stepped inside asl_advance (on the
+ * pool's threads when the platform has threads), and the answer covers them all. */
+typedef struct asl_execution asl_execution;
+
+typedef enum asl_step_kind {
+	ASL_STEP_FINISHED, /* it ended: asl_finish gives the outcome */
+	ASL_STEP_WAIT_TIME, /* a Wait or a retry's backoff at the top level */
+	ASL_STEP_WAIT_TASK, /* a task at the top level completes later (`token`) */
+	ASL_STEP_WAIT_CHILDREN, /* a Parallel or Map state waits for its branches or iterations */
+	ASL_STEP_PAUSED /* it stopped at a state boundary: asl_pause, or suspend_after */
+} asl_step_kind;
+
+typedef struct asl_step {
+	asl_step_kind kind;
+	/* The earliest time by the execution's clock (ms since the epoch, as the platform's
+	 * now_ms) at which something in it can go on without outside help: a Wait's end, a
+	 * backoff's, a task's timeout or the execution's; 0: none. */
+	int64_t until_ms;
+	size_t tasks; /* tasks waiting for their outcome, in all branches and iterations */
+	const char *token; /* WAIT_TASK: the top-level task's token (valid until the next call) */
+} asl_step;
+
+/* Starts `machine` on `input` (borrowed): the execution, which has not run any state yet, or
+ * NULL when out of memory. A machine of another ABI gives an execution that finishes at once
+ * with States.Runtime. */
+asl_execution *asl_start(const asl_machine *machine, const asl_value *input,
+			 const asl_options *opts);
+/* Runs the execution until it ends or must wait. */
+asl_step asl_advance(asl_execution *execution);
+/* For a host with nothing else to do: waits for what `step` waits for, sleeping (scaled by
+ * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
+ * few milliseconds when it waits only for tasks. Then call asl_advance again. */
+void asl_wait(asl_execution *execution, const asl_step *step);
+/* Delivers the outcome of the pending task `token`: its output (borrowed, copied), or its
+ * error and cause (either may be NULL). Safe from any thread, also while asl_advance runs;
+ * the execution sees it at its next step. 0, or -1 when out of memory. */
+int asl_task_succeed(asl_execution *execution, const char *token, const asl_value *output);
+int asl_task_fail(asl_execution *execution, const char *token, const char *error,
+		  const char *cause);
+/* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread. */
+int asl_task_heartbeat(asl_execution *execution, const char *token);
+/* Stops the execution (StopExecution): wherever it is — waiting, in a task (commands are
+ * killed, HTTP requests cancelled), in branches and iterations — it ends as ASL_ABORTED with
+ * this error and cause (either may be NULL; copied). Any thread; the next step ends it. */
+void asl_stop(asl_execution *execution, const char *error, const char *cause);
+/* Asks the execution to stop at its next state boundaries (all branches and iterations), so
+ * that it can be saved; asl_advance then returns ASL_STEP_PAUSED. Any thread. */
+void asl_pause(asl_execution *execution);
+/* Takes the outcome (an execution still running is stopped first, without error or cause),
+ * fills `result` as asl_execute does, frees the execution and returns result->status. */
+asl_status asl_finish(asl_execution *execution, asl_result *result);
 /* {"Error":...,"Cause":...} for a failed or timed-out result, in the result's arena. */
 const char *asl_result_error_json(asl_result *result);
 

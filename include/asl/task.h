@@ -16,7 +16,11 @@
 extern "C" {
 #endif
 
-enum { ASL_TASK_OK = 0, ASL_TASK_ERROR = 1 };
+/* ASL_TASK_PENDING: the handler completes the task later, from any thread, by its token:
+ * asl_task_succeed(call->execution, call->token, output) or asl_task_fail (asl.h). */
+enum { ASL_TASK_OK = 0, ASL_TASK_ERROR = 1, ASL_TASK_PENDING = 2 };
+
+struct asl_execution;
 
 typedef struct asl_task_call {
 	const char *resource; /* the Task's Resource */
@@ -27,6 +31,8 @@ typedef struct asl_task_call {
 	asl_value *result; /* out: the result */
 	const char *error; /* out: the error name */
 	const char *cause; /* out: the cause (may stay NULL) */
+	const char *token; /* the task token of this attempt ($$.Task.Token), NUL-terminated */
+	struct asl_execution *execution; /* the execution, for completing a pending task */
 } asl_task_call;
 
 typedef int (*asl_task_handler)(asl_task_call *call);

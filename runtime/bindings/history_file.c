@@ -28,12 +28,12 @@ void asl__history_event(void *user, const asl_event *e)
 	int n = snprintf(head, sizeof head,
 			 "%s{\"id\":%lld,\"previousEventId\":%lld,\"timestamp\":%lld.%03lld,"
 			 "\"type\":",
-			 h->count ? "," : "", (long long)e->id, (long long)e->previous_id, ms / 1000,
-			 ms % 1000);
+			 h->count ? "," : "", (long long)e->id, (long long)e->previous_id,
+			 ms / 1000, ms % 1000);
 	int bad = asl_buffer_append(&b, head, (size_t)n) < 0;
 	/* the type and key are identifiers: no escaping needed */
-	bad |= asl_buffer_putc(&b, '"') < 0 || asl_buffer_append(&b, e->type, strlen(e->type)) < 0 ||
-	       asl_buffer_putc(&b, '"') < 0;
+	bad |= asl_buffer_putc(&b, '"') < 0 ||
+	       asl_buffer_append(&b, e->type, strlen(e->type)) < 0 || asl_buffer_putc(&b, '"') < 0;
 	if (e->details)
 		bad |= asl_buffer_append(&b, ",\"", 2) < 0 ||
 		       asl_buffer_append(&b, e->details_key, strlen(e->details_key)) < 0 ||

@@ -50,17 +50,8 @@ asl_value *asl_context(asl_exec *ex)
 		put(a, ctx, "Map", map);
 	}
 	if (ex->task && ex->task->token) {
-		/* a fresh token per attempt, as AWS issues one */
-		unsigned char raw[32];
-		char hex[65];
-		if (asl__random(ex, raw, sizeof raw) < 0)
-			memset(raw, 0, sizeof raw); /* no randomness: still a token */
-		for (int i = 0; i < 32; i++) {
-			hex[2 * i] = "0123456789abcdef"[raw[i] >> 4];
-			hex[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
-		}
 		asl_value *task = asl_object(a, 1);
-		put(a, task, "Token", asl_string(a, hex, 64));
+		put(a, task, "Token", asl_string(a, asl__task_token(ex), 64));
 		put(a, ctx, "Task", task);
 	}
 	if (a->failed)

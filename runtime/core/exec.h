@@ -8,7 +8,11 @@
 #include "asl/asl.h"
 #include "asl/platform_core.h"
 
-/* The host's limits on one execution (limits.c): one per execution, shared by its branches. */
+struct asl__message;
+
+/* What all executions of one tree (the top level, its branches and iterations) share: the host's
+ * limits (limits.c), requests from outside to stop or pause (any thread), and task outcomes
+ * waiting to be delivered (step.c). */
 typedef struct asl__limits {
 	asl_allocator counted; /* the host's allocator, counting what the execution holds */
 	const asl_allocator *host;
@@ -19,8 +23,31 @@ typedef struct asl__limits {
 	atomic_uint_fast64_t transitions;
 	int (*should_stop)(void *user); /* NULL: none */
 	void *stop_user;
-	atomic_int stopped; /* should_stop said so once: it stays so */
+	atomic_int stopped; /* should_stop said so once, or asl_stop was called: it stays so */
+	const char *stop_error, *stop_cause; /* asl_stop's, copied (NULL: none) */
+	uint64_t suspend_after; /* pause once this many states were entered (0: never) */
+	atomic_uint_fast64_t entered; /* states entered, counted for suspend_after */
+	atomic_int pause; /* stop at the next state boundary (asl_pause, suspend_after) */
+	asl_lock *lock; /* guards `inbox` and the stop's texts; NULL until first needed */
+	struct asl__message *inbox; /* task outcomes and heartbeats from the host */
 } asl__limits;
+
+/* What the current state waits for (asl_exec.phase); 0: it is running, or between states. */
+enum {
+	ASL_PHASE_NONE,
+	ASL_PHASE_WAIT, /* a Wait state, until wake_ms */
+	ASL_PHASE_RETRY, /* a retrier's backoff, until wake_ms; then the next attempt */
+	ASL_PHASE_TASK, /* a task's outcome, delivered by token (task_outcome) */
+	ASL_PHASE_CHILDREN /* the Parallel branches or Map iterations of `children` */
+};
+
+/* A task's outcome, delivered to an execution waiting in ASL_PHASE_TASK. */
+typedef struct asl__outcome {
+	int ready;
+	asl_value *output; /* success: the result, in the execution's heap */
+	const char *error, *cause; /* failure (either may be NULL), in the heap */
+	size_t error_len, cause_len;
+} asl__outcome;
 
 struct asl_exec {
 	const asl_machine *machine;
@@ -63,7 +90,20 @@ struct asl_exec {
 	int failed, timed_out;
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
-	asl__limits *limits; /* NULL when the host set none */
+	asl__limits *limits; /* NULL when the host set none and nobody can stop it */
+
+	/* Where the execution stands, so that it can stop and go on later (step.c): */
+	int next; /* the state to run next; ASL_END or ASL_FAILED once finished */
+	int phase; /* ASL_PHASE_*: what the current state (`state`) waits for */
+	int blocking; /* waits wait where they are (asl_execute) rather than return */
+	int64_t wake_ms; /* WAIT, RETRY: when to go on; TASK: when the task times out (0: never) */
+	int64_t heartbeat_ms; /* TASK: the heartbeat interval (0: none), */
+	int64_t beat_ms; /* and when the last heartbeat came */
+	int *attempts; /* attempts per retrier of the current state (machine->max_retriers) */
+	char token[65]; /* the current attempt's task token; "" until first asked for */
+	asl__outcome outcome; /* TASK: what the host delivered */
+	struct group *children; /* the current state's branches or iterations, while suspended */
+	int64_t *clock; /* the waiting skipped by --wait-scale that counts for this execution */
 };
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
@@ -113,7 +153,7 @@ int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char
 /* Raises the strings `error` and `cause` (NULL, or a non-string, for none). */
 int asl__fail_values(asl_exec *ex, const asl_value *error, const asl_value *cause);
 /* The logical clock: real time plus waiting skipped by --wait-scale. */
-int64_t asl__now(asl_exec *ex);
+int64_t asl__now(const asl_exec *ex);
 /* When the current state was entered. */
 int64_t asl__entered_ms(asl_exec *ex);
 /* Formats milliseconds since the epoch as 2024-01-02T03:04:05.678Z. */
@@ -127,19 +167,42 @@ const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
 /* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
 int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
 /* Sets up `l` from `opts`; when a memory limit is set, points opts->allocator at the counting
- * one. 1 when any limit is set, else 0 (then `l` is not used). */
-int asl__limits_init(asl__limits *l, asl_options *opts);
-/* Before a state is entered: counts it and polls the stop hook; 0, or ASL_FAILED (States.Runtime,
- * which nothing catches) past max_transitions or once stopped. */
-int asl__limits_check(asl_exec *ex);
+ * one. 1 when any limit is set or `always`, else 0 (then `l` is not used). */
+int asl__limits_init(asl__limits *l, asl_options *opts, int always);
+/* Before state `next` is entered: counts it and polls the stop hook; `next`, ASL_FAILED
+ * (States.Runtime, which nothing catches) past max_transitions or once stopped, or
+ * ASL_SUSPEND when the execution is to pause here (ex->next is set). */
+int asl__limits_check(asl_exec *ex, int next);
+/* Queues a task outcome (output, or error and cause) or a heartbeat for the execution waiting
+ * on `token` (any thread); 0, or -1 when out of memory. */
+int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,
+	      const char *cause, int heartbeat);
+void asl__inbox_free(asl_exec *root);
+/* The wait of a suspended group, for asl__waiting. */
+void asl__group_waiting(const struct group *g, int64_t *until_ms, size_t *tasks);
 /* Whether the host's should_stop has asked the execution to stop. */
 int asl__stop_requested(asl_exec *ex);
 /* When the execution failed for running out of memory (`cause`) because of max_memory: the
  * cause that says so, in `out`, and its length; else 0. */
 size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len, char *out,
 			       size_t size);
-/* Runs states from `start` until the end, a failure or cancellation. */
-void asl__run_from(asl_exec *ex, int start);
+/* Runs states from ex->next until the end, a failure or a wait: 1 when finished (ex->next is
+ * ASL_END or ASL_FAILED), 0 when suspended (ex->phase says why; between states when paused).
+ * A blocking execution waits where it is instead, so it always finishes. */
+int asl__step(asl_exec *ex);
+/* Copies the live data into the other heap and empties the current one (between states). */
+#define ASL_COMPACT_MIN (1u << 20)
+int asl__compact(asl_exec *ex);
+/* Whether a suspended execution can go on now (its wait is over, its task's outcome came, or
+ * it was asked to stop). Takes a delivered outcome out of the inbox. */
+int asl__ready(asl_exec *ex);
+/* The task token of the current attempt (made on first use). */
+const char *asl__task_token(asl_exec *ex);
+/* The earliest time a suspended execution (or one of its children) wants to go on, and the
+ * tasks it waits for; for asl_advance's answer. */
+void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks);
+/* Frees what a suspended execution holds besides its arenas (its children). */
+void asl__release_children(asl_exec *ex);
 /* A sibling branch failed, or the execution timed out: stop. */
 int asl__cancelled(asl_exec *ex);
 /* The same without polling the host's stop hook (the driver polls it before each state). */

@@ -11,7 +11,7 @@ static const char *const ENTERED[] = {
 	"PassStateEntered",    "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
 	"SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered"};
 static const char *const EXITED[] = {
-	"PassStateExited",    "TaskStateExited", "ChoiceStateExited",	"WaitStateExited",
+	"PassStateExited",    "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
 	"SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited"};
 
 static asl_exec *root_of(asl_exec *ex)
@@ -69,7 +69,8 @@ static int64_t deliver(asl_exec *ex, const char *type, int64_t prev, const char 
 		       const asl_value *details)
 {
 	asl_exec *root = root_of(ex);
-	int64_t id = (int64_t)atomic_fetch_add_explicit(&root->event_ids, 1, memory_order_relaxed) + 1;
+	int64_t id =
+		(int64_t)atomic_fetch_add_explicit(&root->event_ids, 1, memory_order_relaxed) + 1;
 	if (!listening(ex))
 		return id;
 	asl_event e = {id, prev, asl__now(ex), type, key, details};
@@ -136,8 +137,8 @@ void asl__history_entered(asl_exec *ex)
 			   ex->machine->state_name_lens[ex->state]);
 		put_text(a, d, "input", "inputDetails", ex->data);
 	}
-	int64_t id = deliver(ex, ENTERED[state_type(ex)], ex->prev_event, "stateEnteredEventDetails",
-			     d);
+	int64_t id =
+		deliver(ex, ENTERED[state_type(ex)], ex->prev_event, "stateEnteredEventDetails", d);
 	ex->entered_event = id;
 	ex->prev_event = id;
 }
@@ -174,8 +175,8 @@ void asl__history_exited(asl_exec *ex, const asl_value *output)
 		}
 	}
 	ex->assigned = NULL;
-	ex->prev_event = deliver(ex, EXITED[state_type(ex)], ex->prev_event,
-				 "stateExitedEventDetails", d);
+	ex->prev_event =
+		deliver(ex, EXITED[state_type(ex)], ex->prev_event, "stateExitedEventDetails", d);
 }
 
 /* error and cause, each left out when there is none */
@@ -263,7 +264,7 @@ void asl__history_group_failed(asl_exec *ex)
 	if (state_type(ex) != ASL_STATE_MAP && state_type(ex) != ASL_STATE_PARALLEL)
 		return;
 	begin(ex);
-	ex->prev_event =
-		deliver(ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
-			ex->prev_event, NULL, NULL);
+	ex->prev_event = deliver(
+		ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
+		ex->prev_event, NULL, NULL);
 }

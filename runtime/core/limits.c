@@ -1,5 +1,6 @@
-/* The host's limits on one execution (asl_options.max_memory and max_transitions), shared by
- * all its branches and iterations, which run on several threads. */
+/* The host's limits on one execution (asl_options.max_memory and max_transitions), and its
+ * requests to stop or pause it, shared by all its branches and iterations, which run on
+ * several threads. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,10 +40,11 @@ static void counted_release(void *user, void *p)
 	l->host->release(l->host->user, block);
 }
 
-int asl__limits_init(asl__limits *l, asl_options *opts)
+int asl__limits_init(asl__limits *l, asl_options *opts, int always)
 {
 	memset(l, 0, sizeof *l);
-	if (!opts->max_memory && !opts->max_transitions && !opts->should_stop)
+	if (!opts->max_memory && !opts->max_transitions && !opts->should_stop &&
+	    !opts->suspend_after && !always)
 		return 0;
 	l->host = opts->allocator ? opts->allocator : asl_default_allocator();
 	l->max_memory = opts->max_memory;
@@ -53,6 +55,8 @@ int asl__limits_init(asl__limits *l, asl_options *opts)
 	l->should_stop = opts->should_stop;
 	l->stop_user = opts->stop_user;
 	atomic_init(&l->stopped, 0);
+	atomic_init(&l->pause, 0);
+	l->suspend_after = opts->suspend_after;
 	if (l->max_memory) {
 		l->counted = (asl_allocator){counted_alloc, counted_release, l};
 		opts->allocator = &l->counted;
@@ -63,11 +67,11 @@ int asl__limits_init(asl__limits *l, asl_options *opts)
 int asl__stop_requested(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;
-	if (!l || !l->should_stop)
+	if (!l)
 		return 0;
 	if (atomic_load(&l->stopped))
 		return 1;
-	if (!l->should_stop(l->stop_user))
+	if (!l->should_stop || !l->should_stop(l->stop_user))
 		return 0;
 	atomic_store(&l->stopped, 1);
 	return 1;
@@ -91,13 +95,24 @@ static int count_transition(asl_exec *ex)
 	return asl__fail_text(ex, "States.Runtime", 14, s->u.string.ptr, s->u.string.len);
 }
 
-int asl__limits_check(asl_exec *ex)
+int asl__limits_check(asl_exec *ex, int next)
 {
-	if (ex->limits->max_transitions && count_transition(ex) < 0)
+	asl__limits *l = ex->limits;
+	if (atomic_load_explicit(&l->pause, memory_order_relaxed)) {
+		ex->next = next;
+		return ASL_SUSPEND;
+	}
+	if (l->max_transitions && count_transition(ex) < 0)
 		return ASL_FAILED;
-	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees the error */
+	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
 		return asl_fail(ex, "States.Runtime", "stopped");
-	return 0;
+	if (l->suspend_after &&
+	    atomic_fetch_add_explicit(&l->entered, 1, memory_order_relaxed) >= l->suspend_after) {
+		atomic_store(&l->pause, 1);
+		ex->next = next;
+		return ASL_SUSPEND;
+	}
+	return next;
 }
 
 size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t cause_len, char *out,

@@ -1,8 +1,12 @@
 /* Parallel branches and Map iterations: each runs as a child execution (its own heaps and
- * variable scope, reading the parent's variables) on the thread pool. The parent thread copies
- * each child's output into its heap as the child finishes, under the group's lock, so memory
- * stays bounded by the iterations in flight plus the results. The first failure cancels the
- * rest: they stop at their next transition, in their waits and in their running commands. */
+ * variable scope, reading the parent's variables) on the thread pool. Each child's output is
+ * copied into the parent's heap as the child finishes, under the group's lock, so memory stays
+ * bounded by the iterations in flight plus the results. The first failure cancels the rest:
+ * they stop at their next transition, in their waits and in their running commands.
+ *
+ * A blocking execution runs its children to their end in one go. Otherwise a child that must
+ * wait is kept (group.waiting) and the state returns ASL_SUSPEND; each later call of the state
+ * steps the children that can go on and starts more within MaxConcurrency, until all are done. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -10,36 +14,14 @@
 #include <string.h>
 
 #include "exec.h"
+#include "group.h"
 #include "map_run.h"
-
-typedef struct group {
-	asl_exec *parent;
-	asl_lock *lock;
-	atomic_int cancel; /* read by running branches without the lock */
-	int failed, timed_out;
-	const char *error, *cause; /* the first failure, copied into the parent's heap */
-	size_t error_len, cause_len;
-	size_t failures;
-	const asl_map_limits *limits;
-	size_t total;
-	asl_value **results;
-	asl_value *input; /* Parallel: every branch's input; Map: the ItemSelector's $ */
-	const int *starts; /* Parallel */
-	const asl_map *map; /* Map */
-	asl_value *items;
-	asl_arena *results_arena; /* where results are copied; NULL: the parent's heap */
-	size_t index_offset; /* Map items read before this batch of jobs */
-	/* history event ids (HISTORY.md): MapStateStarted/ParallelStateStarted; what the next
-	 * MapIterationStarted points at (the last event of the iteration that ended last); the
-	 * last MapIteration end event; the latest last event of a branch; the failed one's */
-	int64_t started_event, cursor, last_end, last_inner, fail_prev;
-} group;
 
 /* A job runs a range of items: one item for Parallel branches and limited Maps, several for
  * unlimited Maps, so tiny iterations do not pay the pool's locking one by one. */
 typedef struct job {
 	group *g;
-	size_t start, end;
+	size_t start, end; /* items to start; or the one waiting child `start` to step on */
 } job;
 
 int asl__group_cancelled(asl_exec *ex)
@@ -89,7 +71,7 @@ static const char *copied(asl_arena *a, const char *s, size_t *len)
 }
 
 /* Sets up a child execution; with `reuse`, keeps the arenas (emptied) of its previous item. */
-static int child_init(asl_exec *c, group *g, int reuse)
+static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 {
 	asl_exec *p = g->parent;
 	asl_arena perm = c->perm, h0 = c->heaps[0], h1 = c->heaps[1];
@@ -112,7 +94,12 @@ static int child_init(asl_exec *c, group *g, int reuse)
 	c->state = p->state;
 	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
 	c->start_ms = p->start_ms;
-	c->skipped_ms = p->skipped_ms;
+	c->blocking = p->blocking || g->blocking;
+	c->skipped_ms = *p->clock;
+	/* a blocking child sleeps on its own thread, counting its own skipped waiting; otherwise
+	 * only the top level waits, and every child reads its clock */
+	c->clock = c->blocking ? &c->skipped_ms : p->clock;
+	c->next = g->starts ? g->starts[index] : g->map->start;
 	c->deadline_ms = p->deadline_ms;
 	c->name = p->name;
 	c->execution_arn = p->execution_arn;
@@ -129,11 +116,18 @@ static int child_init(asl_exec *c, group *g, int reuse)
 			return -1;
 		memcpy(c->vars, p->vars, (size_t)nvars * sizeof *c->vars);
 	}
+	if (p->machine->max_retriers) {
+		c->attempts =
+			asl_arena_alloc(&c->perm, (size_t)p->machine->max_retriers * sizeof(int));
+		if (!c->attempts)
+			return -1;
+	}
 	return 0;
 }
 
 static void child_free(asl_exec *c)
 {
+	asl__release_children(c);
 	asl_arena_destroy(&c->heaps[0]);
 	asl_arena_destroy(&c->heaps[1]);
 	asl_arena_destroy(&c->perm);
@@ -170,12 +164,36 @@ static void child_ended(group *g, size_t index, asl_exec *c)
 		g->fail_prev = c->prev_event;
 }
 
+/* The group's MapStateStarted or ParallelStateStarted. */
+static void group_started(asl_exec *ex, group *g)
+{
+	g->started_event = asl__history_group_started(ex, g->map != NULL, g->total);
+	g->cursor = g->last_end = g->last_inner = g->started_event;
+}
+
+/* After its children ended: MapStateSucceeded / ParallelStateSucceeded, whose previousEventId
+ * the state's Exited shares (HISTORY.md); or, on failure, ...StateFailed is due unless the
+ * state retries. */
+static void group_ended(asl_exec *ex, const group *g)
+{
+	if (g->failed) {
+		ex->prev_event = g->fail_prev;
+		ex->group_failed = 1;
+	} else if (!asl__cancelled(ex)) {
+		ex->prev_event = g->map ? g->last_end : g->last_inner;
+		asl__history_group_ended(ex,
+					 g->map ? "MapStateSucceeded" : "ParallelStateSucceeded",
+					 ex->prev_event);
+	}
+}
+
 /* Under the lock: records a child's outcome. */
 static void finish(group *g, size_t index, asl_exec *c)
 {
 	asl_exec *p = g->parent;
 	asl_arena *ra = g->results_arena ? g->results_arena : asl_heap(p);
 	child_ended(g, index, c);
+	g->finished++;
 	if (!c->failed) {
 		g->results[index] = asl_copy(ra, c->data);
 		return;
@@ -217,23 +235,44 @@ static void finish(group *g, size_t index, asl_exec *c)
 	atomic_store(&g->cancel, 1);
 }
 
-static void run_item(group *g, size_t index, asl_exec *c, int reuse)
+/* Under the lock: records the outcome of a child that finished. */
+static void finished(group *g, size_t index, asl_exec *c)
 {
-	if (child_init(c, g, reuse) < 0) {
+	const asl_platform *pf = asl__platform(g->parent);
+	pf->lock(pf->user, g->lock);
+	finish(g, index, c);
+	pf->unlock(pf->user, g->lock);
+}
+
+/* Points what a moved child holds back at it: its own children's parent. */
+static void reparent(asl_exec *c)
+{
+	group *g = c->children;
+	if (!g)
+		return;
+	g->parent = c;
+	for (size_t i = 0; g->waiting && i < g->total; i++)
+		if (g->waiting[i])
+			g->waiting[i]->parent = c;
+}
+
+/* Starts item `index` in `c` (*reuse: c holds arenas to reuse) and runs it until it ends or
+ * must wait; a child that must wait moves out of `c` into g->waiting. */
+static void start_item(group *g, size_t index, asl_exec *c, int *reuse)
+{
+	if (child_init(c, g, index, *reuse) < 0) {
 		asl_fail_oom(c);
-	} else if (g->starts) {
-		c->data = g->input;
-		asl__run_from(c, g->starts[index]);
-	} else {
+		c->next = ASL_FAILED;
+	} else if (!g->starts) {
+		asl_value *item = g->items->type == ASL_ARRAY
+					  ? g->items->u.array.items[index]
+					  : g->items->u.object.members[index].value;
 		const asl_platform *pf = asl__platform(g->parent);
 		pf->lock(pf->user, g->lock);
 		int64_t prev = g->cursor;
 		pf->unlock(pf->user, g->lock);
 		c->prev_event = asl__history_iteration(c, "MapIterationStarted",
 						       g->index_offset + index, prev);
-		asl_value *item = g->items->type == ASL_ARRAY
-					  ? g->items->u.array.items[index]
-					  : g->items->u.object.members[index].value;
 		c->data = item;
 		if (g->map->selector) {
 			c->map_item = item;
@@ -245,36 +284,66 @@ static void run_item(group *g, size_t index, asl_exec *c, int reuse)
 			c->data = g->map->selector(c, g->input);
 			c->map_item = NULL;
 		}
-		if (c->data)
-			asl__run_from(c, g->map->start);
-		else if (!c->failed)
-			asl_fail_oom(c);
+		if (!c->data) {
+			if (!c->failed)
+				asl_fail_oom(c);
+			c->next = ASL_FAILED;
+		}
+	} else {
+		c->data = g->input;
 	}
-	const asl_platform *pf = asl__platform(g->parent);
-	pf->lock(pf->user, g->lock);
-	finish(g, index, c);
-	pf->unlock(pf->user, g->lock);
+	*reuse = 1;
+	if (c->next < 0 || asl__step(c)) {
+		finished(g, index, c);
+		return;
+	}
+	asl_exec *w = g->waiting ? zalloc(g->parent, sizeof *w) : NULL;
+	if (!w) { /* cannot keep it: it fails */
+		asl__release_children(c);
+		asl_fail_oom(c);
+		finished(g, index, c);
+		return;
+	}
+	*w = *c;
+	reparent(w);
+	g->waiting[index] = w; /* this job owns the index */
+	*reuse = 0; /* its arenas went with it */
+	memset(c, 0, sizeof *c);
+}
+
+/* Steps the waiting child of item `index` on; frees it once it ended. */
+static void step_waiting(group *g, size_t index)
+{
+	asl_exec *w = g->waiting[index];
+	if (!asl__step(w))
+		return;
+	finished(g, index, w);
+	child_free(w);
+	release(g->parent, w);
+	g->waiting[index] = NULL;
 }
 
 static void run_job(void *arg)
 {
 	job *j = arg;
 	group *g = j->g;
+	if (g->waiting && g->waiting[j->start]) {
+		step_waiting(g, j->start);
+		return;
+	}
 	asl_exec c;
 	memset(&c, 0, sizeof c);
-	size_t i;
-	for (i = j->start; i < j->end; i++) {
+	int reuse = 0;
+	for (size_t i = j->start; i < j->end; i++) {
 		if (asl__cancelled(g->parent) || atomic_load(&g->cancel))
 			break;
-		run_item(g, i, &c, i > j->start);
+		start_item(g, i, &c, &reuse);
 	}
-	if (i > j->start)
+	if (reuse)
 		child_free(&c);
 }
 
-/* Runs n jobs of the group (their results land in g->results); 0, or -1 with the error raised
- * in `ex`. */
-static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
+static int ensure_pool(asl_exec *ex)
 {
 	const asl_platform *pf = asl__platform(ex);
 	if (!ex->pool && !(ex->pool = ex->opts.pool)) {
@@ -283,34 +352,60 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 		if (!ex->pool)
 			return asl_fail_oom(ex), -1;
 	}
-	/* unlimited Maps: about eight jobs per thread, at most 64 items each */
-	size_t grain = 1;
-	if (!g->starts && max_concurrency == 0) {
-		int threads = ex->opts.threads > 0 ? ex->opts.threads : pf->cpu_count(pf->user);
-		grain = n / ((size_t)threads * 8);
-		grain = grain < 1 ? 1 : grain > 64 ? 64 : grain;
+	return 0;
+}
+
+/* Items per job for n new items: unlimited Maps take about eight jobs per thread, at most 64
+ * items each, so tiny iterations do not pay the pool's locking one by one. */
+static size_t grain_of(asl_exec *ex, const group *g, size_t n)
+{
+	if (g->starts || g->max_concurrency)
+		return 1;
+	const asl_platform *pf = asl__platform(ex);
+	int threads = ex->opts.threads > 0 ? ex->opts.threads : pf->cpu_count(pf->user);
+	size_t grain = n / ((size_t)threads * 8);
+	return grain < 1 ? 1 : grain > 64 ? 64 : grain;
+}
+
+/* The group's outcome once its children ended: 0, or -1 with the error raised in `ex`. */
+static int group_outcome(asl_exec *ex, group *g)
+{
+	if (g->failed && g->timed_out) {
+		ex->timed_out = 1;
+		asl_fail(ex, "States.Timeout", NULL);
+	} else if (g->failed) {
+		asl__fail_text(ex, g->error, g->error_len, g->cause, g->cause_len);
+	} else if (asl__cancelled(ex)) {
+		asl_fail(ex, "States.Runtime", "cancelled");
+	} else {
+		return 0;
 	}
-	size_t njobs = (n + grain - 1) / grain;
+	return -1;
+}
+
+/* Starts items [first, first + n) of the group and, when `ready` is given, steps the waiting
+ * children it lists (count of them), all on the pool. 0, or -1 out of memory. */
+static int run_jobs(asl_exec *ex, group *g, size_t first, size_t n, const size_t *ready,
+		    size_t ready_count)
+{
+	if (ensure_pool(ex) < 0)
+		return -1;
+	size_t grain = grain_of(ex, g, n);
+	size_t njobs = (n + grain - 1) / grain + ready_count;
 	job *jobs = zalloc(ex, (njobs ? njobs : 1) * sizeof *jobs);
 	void **args = zalloc(ex, (njobs ? njobs : 1) * sizeof *args);
 	int rc = -1;
 	if (jobs && args) {
-		for (size_t i = 0; i < njobs; i++) {
-			size_t end = (i + 1) * grain;
-			jobs[i] = (job){g, i * grain, end < n ? end : n};
+		size_t k = 0;
+		for (size_t i = 0; i < ready_count; i++)
+			jobs[k++] = (job){g, ready[i], ready[i] + 1};
+		for (size_t i = first; i < first + n; i += grain)
+			jobs[k++] = (job){g, i, i + grain < first + n ? i + grain : first + n};
+		for (size_t i = 0; i < k; i++)
 			args[i] = &jobs[i];
-		}
-		pf->pool_run(pf->user, ex->pool, run_job, args, njobs, max_concurrency);
-		if (g->failed && g->timed_out) {
-			ex->timed_out = 1;
-			asl_fail(ex, "States.Timeout", NULL);
-		} else if (g->failed) {
-			asl__fail_text(ex, g->error, g->error_len, g->cause, g->cause_len);
-		} else if (asl__cancelled(ex)) {
-			asl_fail(ex, "States.Runtime", "cancelled");
-		} else {
-			rc = 0;
-		}
+		const asl_platform *pf = asl__platform(ex);
+		pf->pool_run(pf->user, ex->pool, run_job, args, k, g->max_concurrency);
+		rc = 0;
 	} else {
 		asl_fail_oom(ex);
 	}
@@ -319,40 +414,174 @@ static int run_jobs(asl_exec *ex, group *g, size_t n, int max_concurrency)
 	return rc;
 }
 
-static asl_value *run_group(asl_exec *ex, group *g, size_t n, int max_concurrency)
+/* The results in item order, as the state's result. */
+static asl_value *group_output(asl_exec *ex, group *g)
 {
 	asl_arena *a = asl_heap(ex);
-	g->parent = ex;
-	g->total = n;
-	const asl_platform *pf = asl__platform(ex);
-	g->lock = pf->lock_new(pf->user);
-	g->results = zalloc(ex, (n ? n : 1) * sizeof *g->results);
-	asl_value *out = NULL;
-	if (!g->lock || !g->results) {
+	asl_value *out = asl_array(a, g->total);
+	for (size_t i = 0; out && i < g->total; i++)
+		asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
+	if (!out || a->failed) {
 		asl_fail_oom(ex);
-	} else if (g->started_event = asl__history_group_started(ex, g->map != NULL, n),
-		   g->cursor = g->last_end = g->last_inner = g->started_event,
-		   run_jobs(ex, g, n, max_concurrency) == 0) {
-		/* MapStateExited will point where MapStateSucceeded does (HISTORY.md) */
-		ex->prev_event = g->map ? g->last_end : g->last_inner;
-		asl__history_group_ended(ex,
-					 g->map ? "MapStateSucceeded" : "ParallelStateSucceeded",
-					 ex->prev_event);
-		out = asl_array(a, n);
-		for (size_t i = 0; out && i < n; i++)
-			asl_array_push(a, out, g->results[i] ? g->results[i] : asl_null());
-		if (!out || a->failed) {
-			out = NULL;
-			asl_fail_oom(ex);
-		}
-	} else if (g->failed) {
-		ex->prev_event = g->fail_prev; /* ...StateFailed unless retried */
-		ex->group_failed = 1;
+		return NULL;
 	}
+	return out;
+}
+
+static void group_free(asl_exec *ex, group *g)
+{
+	const asl_platform *pf = asl__platform(ex);
+	for (size_t i = 0; g->waiting && i < g->total; i++)
+		if (g->waiting[i]) {
+			child_free(g->waiting[i]);
+			release(ex, g->waiting[i]);
+		}
+	release(ex, g->waiting);
 	release(ex, g->results);
 	if (g->lock)
 		pf->lock_free(pf->user, g->lock);
+}
+
+void asl__release_children(asl_exec *ex)
+{
+	if (!ex->children)
+		return;
+	group_free(ex, ex->children);
+	release(ex, ex->children);
+	ex->children = NULL;
+}
+
+/* A blocking parent: runs every child to its end. */
+static asl_value *run_group_blocking(asl_exec *ex, group *g)
+{
+	g->parent = ex;
+	const asl_platform *pf = asl__platform(ex);
+	g->lock = pf->lock_new(pf->user);
+	g->results = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->results);
+	asl_value *out = NULL;
+	if (!g->lock || !g->results) {
+		asl_fail_oom(ex);
+	} else {
+		group_started(ex, g);
+		if (run_jobs(ex, g, 0, g->total, NULL, 0) == 0) {
+			group_ended(ex, g);
+			if (group_outcome(ex, g) == 0)
+				out = group_output(ex, g);
+		}
+	}
+	group_free(ex, g);
 	return out;
+}
+
+static int pausing(const asl_exec *ex)
+{
+	return ex->limits && atomic_load(&ex->limits->pause);
+}
+
+/* Items that may start now, within MaxConcurrency. */
+static size_t room(const group *g)
+{
+	size_t left = g->total - g->started, active = g->started - g->finished;
+	if (g->max_concurrency && (size_t)g->max_concurrency < left + active)
+		left = (size_t)g->max_concurrency > active ? (size_t)g->max_concurrency - active
+							   : 0;
+	return left;
+}
+
+int asl__group_ready(const group *g)
+{
+	if (!g || atomic_load(&g->cancel))
+		return 1;
+	if (room(g) && !pausing(g->parent))
+		return 1;
+	for (size_t i = 0; i < g->started; i++)
+		if (g->waiting[i] && asl__ready(g->waiting[i]))
+			return 1;
+	return 0;
+}
+
+void asl__group_waiting(const group *g, int64_t *until_ms, size_t *tasks)
+{
+	for (size_t i = 0; g && i < g->started; i++)
+		if (g->waiting[i])
+			asl__waiting(g->waiting[i], until_ms, tasks);
+}
+
+/* One round: steps the waiting children that can go on and starts what MaxConcurrency allows.
+ * The number of children it ran; -1 out of memory. */
+static long run_round(asl_exec *ex, group *g)
+{
+	size_t fresh = pausing(ex) ? 0 : room(g);
+	size_t count = 0;
+	for (size_t i = 0; i < g->started; i++)
+		count += g->waiting[i] && asl__ready(g->waiting[i]);
+	if (!fresh && !count)
+		return 0;
+	size_t *ready = count ? zalloc(ex, count * sizeof *ready) : NULL;
+	if (count && !ready)
+		return asl_fail_oom(ex), -1;
+	size_t k = 0;
+	for (size_t i = 0; i < g->started && k < count; i++)
+		if (g->waiting[i] && asl__ready(g->waiting[i]))
+			ready[k++] = i;
+	size_t first = g->started;
+	g->started += fresh;
+	int rc = run_jobs(ex, g, first, fresh, ready, k);
+	release(ex, ready);
+	return rc < 0 ? -1 : (long)(fresh + k);
+}
+
+/* A parent that does not block: steps its children on until they all ended, or none can go on
+ * now (then the state suspends; its next call goes on from here). */
+static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
+{
+	group *g = ex->children;
+	if (ex->phase != ASL_PHASE_CHILDREN || !g) {
+		const asl_platform *pf = asl__platform(ex);
+		g = zalloc(ex, sizeof *g);
+		if (g) {
+			*g = *tmpl;
+			g->parent = ex;
+			g->lock = pf->lock_new(pf->user);
+			g->results = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->results);
+			g->waiting = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->waiting);
+		}
+		if (!g || !g->lock || !g->results || !g->waiting) {
+			if (g)
+				group_free(ex, g);
+			release(ex, g);
+			asl_fail_oom(ex);
+			return NULL;
+		}
+		ex->children = g;
+		group_started(ex, g);
+	} else { /* called again: the state re-evaluated these (equal values) */
+		g->input = tmpl->input;
+		g->items = tmpl->items;
+		g->limits = tmpl->limits;
+	}
+	ex->phase = ASL_PHASE_NONE;
+	long ran = 1;
+	while (ran > 0 && !g->failed && g->finished < g->total && !asl__cancelled(ex))
+		ran = run_round(ex, g);
+	if (ran >= 0 && !g->failed && g->finished < g->total && !asl__cancelled(ex)) {
+		ex->phase = ASL_PHASE_CHILDREN;
+		return NULL;
+	}
+	asl_value *out = NULL;
+	if (ran >= 0)
+		group_ended(ex, g);
+	if (ran >= 0 && group_outcome(ex, g) == 0)
+		out = group_output(ex, g);
+	asl__release_children(ex);
+	return out;
+}
+
+static asl_value *run_group(asl_exec *ex, group *g)
+{
+	if (ex->phase == ASL_PHASE_RETRY)
+		ex->phase = ASL_PHASE_NONE;
+	return ex->blocking ? run_group_blocking(ex, g) : run_group_steps(ex, g);
 }
 
 static int max_concurrency(const asl_map_limits *limits)
@@ -376,7 +605,10 @@ map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input
 	g->map = map;
 	g->input = map_input;
 	g->limits = limits;
+	g->max_concurrency = max_concurrency(limits);
+	g->blocking = 1; /* its batches are read as they go: no waiting child is kept */
 	g->results_arena = results_arena;
+	g->started_event = g->cursor = g->last_end = g->last_inner = ex->prev_event;
 	return g;
 }
 
@@ -391,7 +623,7 @@ asl_value **asl__map_run_chunk(map_run *g, asl_value *items)
 	}
 	g->items = items;
 	g->total += n; /* tolerated percentages count every item so far */
-	if (run_jobs(g->parent, g, n, max_concurrency(g->limits)) < 0)
+	if (run_jobs(g->parent, g, 0, n, NULL, 0) < 0 || group_outcome(g->parent, g) < 0)
 		return NULL;
 	g->index_offset += n;
 	return g->results;
@@ -413,7 +645,8 @@ asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_valu
 	memset(&g, 0, sizeof g);
 	g.starts = starts;
 	g.input = input;
-	return run_group(ex, &g, (size_t)count, 0);
+	g.total = (size_t)count;
+	return run_group(ex, &g);
 }
 
 asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_value *map_input,
@@ -425,8 +658,9 @@ asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_v
 	g.items = items;
 	g.input = map_input;
 	g.limits = limits;
-	size_t n = items->type == ASL_ARRAY ? items->u.array.len : items->u.object.len;
-	return run_group(ex, &g, n, max_concurrency(limits));
+	g.max_concurrency = max_concurrency(limits);
+	g.total = items->type == ASL_ARRAY ? items->u.array.len : items->u.object.len;
+	return run_group(ex, &g);
 }
 
 int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v)

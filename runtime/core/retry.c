@@ -53,8 +53,14 @@ int64_t asl__retry_delay_ms(const asl_retrier *r, int attempt, uint32_t rnd)
 	return asl__ms_of_seconds(delay);
 }
 
-int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempts)
+int asl_suspended(const asl_exec *ex)
 {
+	return ex->phase != ASL_PHASE_NONE;
+}
+
+int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count)
+{
+	int *attempts = ex->attempts;
 	for (int i = 0; i < count; i++) {
 		const asl_retrier *r = &retriers[i];
 		if (!error_matches(ex, r->errors, r->error_lens, r->error_count))
@@ -68,10 +74,11 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count, int *attempt
 		int64_t delay = asl__retry_delay_ms(r, attempts[i], rnd);
 		attempts[i]++;
 		clear_error(ex);
-		if (asl__sleep_until(ex, asl__now(ex) + delay) < 0)
-			return 0; /* the execution timed out while waiting */
 		ex->retry_count++;
 		ex->context = NULL;
+		ex->token[0] = '\0'; /* each attempt has its own task token */
+		ex->phase = ASL_PHASE_RETRY;
+		ex->wake_ms = asl__now(ex) + delay;
 		ex->group_failed = 0; /* retried: no ...StateFailed */
 		return 1;
 	}

@@ -10,11 +10,68 @@
 
 asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task)
 {
+	if (ex->phase == ASL_PHASE_RETRY) { /* the next attempt, after the backoff */
+		ex->phase = ASL_PHASE_NONE;
+		return ex->data;
+	}
+	if (ex->phase) /* going on after a wait */
+		return ex->data;
 	asl_value *raw = asl_enter(ex, index);
 	ex->retryable = 1;
 	ex->retry_count = 0;
 	ex->task = task;
+	ex->token[0] = '\0';
+	if (ex->attempts)
+		memset(ex->attempts, 0, (size_t)ex->machine->max_retriers * sizeof *ex->attempts);
 	return raw;
+}
+
+/* The execution a task's host sees: the top level's. */
+static asl_execution *execution_of(asl_exec *ex)
+{
+	while (ex->parent)
+		ex = ex->parent;
+	return (asl_execution *)ex; /* asl_execution starts with its top-level asl_exec */
+}
+
+/* The handler said it completes later: the state waits for the outcome by token. */
+static asl_value *pending(asl_exec *ex, double timeout, double heartbeat)
+{
+	int64_t now = asl__now(ex);
+	memset(&ex->outcome, 0, sizeof ex->outcome);
+	ex->phase = ASL_PHASE_TASK;
+	ex->wake_ms = timeout > 0 ? now + asl__ms_of_seconds(timeout) : 0;
+	ex->heartbeat_ms = heartbeat > 0 ? asl__ms_of_seconds(heartbeat) : 0;
+	ex->beat_ms = now;
+	return NULL;
+}
+
+/* Called again once the pending task's outcome came, or its time ran out. */
+static asl_value *outcome(asl_exec *ex, const asl_task *t)
+{
+	asl__outcome *o = &ex->outcome;
+	ex->phase = ASL_PHASE_NONE;
+	if (o->ready && (o->error || o->cause || !o->output)) {
+		o->ready = 0;
+		if (!o->error && !o->cause && asl_heap(ex)->failed)
+			return asl_fail_oom(ex), NULL;
+		asl__fail_text(ex, o->error, o->error_len, o->cause, o->cause_len);
+		return NULL;
+	}
+	if (o->ready) {
+		o->ready = 0;
+		return o->output;
+	}
+	int64_t now = asl__now(ex);
+	if (ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms)
+		return asl__task_failed(ex, "States.HeartbeatTimeout",
+					"The task '%s' sent no heartbeat within its %s.",
+					t->resource, "HeartbeatSeconds");
+	if (ex->wake_ms && now >= ex->wake_ms)
+		return asl__task_failed(ex, "States.Timeout",
+					"The task '%s' did not finish within its %s.", t->resource,
+					"TimeoutSeconds");
+	return asl__time_out(ex), NULL; /* the execution's own deadline, or it was stopped */
 }
 
 /* `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` -> NAME. */
@@ -76,7 +133,7 @@ asl_value *asl__task_failed(asl_exec *ex, const char *error, const char *fmt, co
 }
 
 static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_value *input,
-			double timeout)
+			double timeout, double heartbeat)
 {
 	const asl_handler *h = find_handler(ex, name);
 	if (!h)
@@ -85,12 +142,20 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 			"The C handler '%s' for resource '%s' is not linked in (aslc --link "
 			"FILE, or register it through asl_options.handlers).",
 			name, t->resource);
-	asl_task_call call = {t->resource, ex->machine->state_names[ex->state],
-			      input,       asl_heap(ex),
-			      h->user,     NULL,
-			      NULL,        NULL};
+	asl_task_call call = {t->resource,
+			      ex->machine->state_names[ex->state],
+			      input,
+			      asl_heap(ex),
+			      h->user,
+			      NULL,
+			      NULL,
+			      NULL,
+			      asl__task_token(ex),
+			      execution_of(ex)};
 	int64_t start = asl__now(ex);
 	int rc = h->fn(&call);
+	if (rc == ASL_TASK_PENDING)
+		return pending(ex, timeout, heartbeat);
 	if (timeout > 0 && (double)(asl__now(ex) - start) > timeout * 1000)
 		return asl__task_failed(ex, "States.Timeout",
 					"The task '%s' ran longer than its %s.", t->resource,
@@ -123,6 +188,11 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 			double heartbeat)
 {
 	asl_value *result = NULL;
+	if (ex->phase == ASL_PHASE_TASK) {
+		if (!(result = outcome(ex, t)))
+			return NULL;
+		goto check;
+	}
 	if (asl__past_deadline(ex))
 		return asl__time_out(ex), NULL;
 	const asl__services *sv = asl__services_default();
@@ -137,7 +207,7 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 				t->resource, t->resource);
 		const asl__task_runner *runner;
 		if (!strncmp(b, "c:", 2))
-			result = run_c(ex, t, b + 2, input, timeout);
+			result = run_c(ex, t, b + 2, input, timeout, heartbeat);
 		else if ((runner = find_runner(b)))
 			result = runner->run(ex, t, b, input, timeout, heartbeat);
 		else if (!strcmp(b, "mock:"))
@@ -150,7 +220,10 @@ asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, doubl
 		else
 			return asl__task_failed(ex, "States.TaskFailed",
 						"Unknown binding '%s' for '%s'.", b, t->resource);
+		if (ex->phase == ASL_PHASE_TASK)
+			return NULL; /* pending */
 	}
+check:
 	/* a C handler cannot be interrupted: the execution's timeout applies when it returns */
 	if (asl__past_deadline(ex) && !ex->timed_out)
 		return asl__time_out(ex), NULL;

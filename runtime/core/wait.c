@@ -1,4 +1,5 @@
-/* Wait states: delays from literals and paths, checked the way AWS checks them. */
+/* Wait states: delays from literals and paths, checked the way AWS checks them. A Wait does
+ * not sleep: it records when it ends and suspends (step.c waits, or returns to the host). */
 #include <math.h>
 
 #include "exec.h"
@@ -27,7 +28,7 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		double scale = ex->opts.wait_scale > 0 ? ex->opts.wait_scale : 0; /* NaN: 0 */
 		double scaled = (double)delta * scale;
 		int64_t real = scaled < ASL_MS_FOREVER ? (int64_t)scaled : (int64_t)ASL_MS_FOREVER;
-		if (ex->group || (ex->limits && ex->limits->should_stop)) {
+		if (ex->group || ex->limits) {
 			/* a branch sleeps in slices, so a failing sibling (or the host) can stop it
 			 * promptly */
 			for (int64_t left = real; left > 0; left -= 50) {
@@ -46,15 +47,36 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 	return timed_out ? asl__time_out(ex) : 0;
 }
 
+/* Suspends the state until `target_ms` (nothing to wait for when that has passed). */
+static int wait_until(asl_exec *ex, int64_t target_ms)
+{
+	if (target_ms <= asl__now(ex))
+		return 0;
+	ex->phase = ASL_PHASE_WAIT;
+	ex->wake_ms = target_ms;
+	return ASL_SUSPEND;
+}
+
+/* Called again once the wait is over: the delay was checked and waited for already. */
+static int resumed(asl_exec *ex)
+{
+	ex->phase = ASL_PHASE_NONE;
+	return 0;
+}
+
 int asl_wait_seconds(asl_exec *ex, double seconds)
 {
+	if (ex->phase == ASL_PHASE_WAIT)
+		return resumed(ex);
 	if (!(seconds * 1000 <= (double)MAX_WAIT_MS))
 		return asl_fail_runtime(ex, "Wait state delay is too long.");
-	return asl__sleep_until(ex, asl__now(ex) + asl__ms_of_seconds(seconds));
+	return wait_until(ex, asl__now(ex) + asl__ms_of_seconds(seconds));
 }
 
 int asl_wait_seconds_path(asl_exec *ex, const asl_path *path, const asl_value *v)
 {
+	if (ex->phase == ASL_PHASE_WAIT)
+		return resumed(ex);
 	if (!v && asl__fail_unassigned(ex, path))
 		return ASL_FAILED;
 	if (!v)
@@ -87,11 +109,13 @@ static int wait_until_text(asl_exec *ex, const char *s, size_t n, const asl_path
 			path ? path->text : "", v ? asl__json(ex, v) : s);
 	if (ms - asl__now(ex) > MAX_WAIT_MS)
 		return asl_fail_runtime(ex, "Wait state delay is too long.");
-	return asl__sleep_until(ex, ms);
+	return wait_until(ex, ms);
 }
 
 int asl_wait_timestamp(asl_exec *ex, const char *timestamp)
 {
+	if (ex->phase == ASL_PHASE_WAIT)
+		return resumed(ex);
 	size_t n = 0;
 	while (timestamp[n])
 		n++;
@@ -100,6 +124,8 @@ int asl_wait_timestamp(asl_exec *ex, const char *timestamp)
 
 int asl_wait_timestamp_path(asl_exec *ex, const asl_path *path, const asl_value *v)
 {
+	if (ex->phase == ASL_PHASE_WAIT)
+		return resumed(ex);
 	if (!v && asl__fail_unassigned(ex, path))
 		return ASL_FAILED;
 	if (!v)

@@ -183,8 +183,9 @@ static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
 	in = raw;
-	if (asl_wait_seconds(ex, 0) < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_seconds(ex, 0);
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	asl_value *asg;
 	if (!(asg = t8_(ex, in)))
@@ -309,6 +310,8 @@ static int s3_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 4);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	switch (asl_catch(ex, C21_, 1)) {
 	case 0: {
 		asl_value *eo = asl_error_output(ex);
@@ -366,6 +369,8 @@ static int s4_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 6);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -415,6 +420,8 @@ static int s6_(asl_exec *ex)
 		return ASL_FAILED;
 	return asl_leave(ex, out, 8);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -503,6 +510,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 9,
 	.start = 0,
+	.definition_hash = "a4b4ca3a2e039ffa1c4a0d7294bd6a0d1ba39a80f5e3f7f6210c091918be0226",
 	.var_names = vars_,
 	.var_count = 9,
 };

@@ -345,6 +345,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 11,
 	.start = 0,
+	.definition_hash = "b4c99f5f4bb20161bb59d39dbec1e05d81e79c041438571cef86021987a3ee2e",
 	.var_names = vars_,
 	.var_count = 3,
 };

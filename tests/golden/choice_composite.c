@@ -91,6 +91,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 3,
 	.start = 0,
+	.definition_hash = "b5a67f4ee05da06d4a14518170e2f0c03a41cacb489afb1c1f153821c89f143e",
 };
 
 #ifndef ASL_NO_MAIN

@@ -83,6 +83,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
+	.definition_hash = "c9dc85b87a601dc934d8fb4c47d7cf9a92850074f48b62f4641ee2b4f6577250",
 };
 
 #ifndef ASL_NO_MAIN

@@ -425,6 +425,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
+	.definition_hash = "126496f2488ebbab959d0ad7ca0bbeaf03d22848822887da5171c1cf89096e7e",
 };
 
 #ifndef ASL_NO_MAIN

@@ -122,6 +122,8 @@ static int s0_(asl_exec *ex)
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -152,6 +154,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 2,
 	.start = 0,
+	.definition_hash = "e90974c6e30155fc283142668f3e0f6d9e222b6d2ec4d5f9385b808659120e8d",
 };
 
 #ifndef ASL_NO_MAIN

@@ -189,6 +189,8 @@ static int s0_(asl_exec *ex)
 		goto failed;
 	return asl_leave(ex, out, ASL_END);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -274,6 +276,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
+	.definition_hash = "545b4b3064554f707e317ace2c62be181795d281bf5f7cd58493e7381bd0a079",
 };
 
 #ifndef ASL_NO_MAIN

@@ -61,8 +61,6 @@ static asl_value *t6_(asl_exec *ex, asl_value *in)
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 0, NULL), *in, *out, *res;
-	int attempts[1] = {0};
-retry:
 	in = raw;
 	if (!(res = asl_run_parallel(ex, B4_, 2, in)))
 		goto failed;
@@ -71,8 +69,10 @@ retry:
 	out = res;
 	return asl_leave(ex, out, ASL_END);
 failed:
-	if (asl_retry(ex, R1_, 1, attempts))
-		goto retry;
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
+	if (asl_retry(ex, R1_, 1))
+		return ASL_SUSPEND;
 	switch (asl_catch(ex, C3_, 1)) {
 	case 0: {
 		asl_value *eo = asl_error_output(ex);
@@ -132,6 +132,8 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
+	.max_retriers = 1,
+	.definition_hash = "1d1118d9d8c8052dee1b280f619b5cfec2ce42800d53b6078ec09bd89c5aade2",
 };
 
 #ifndef ASL_NO_MAIN

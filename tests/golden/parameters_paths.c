@@ -108,6 +108,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 1,
 	.start = 0,
+	.definition_hash = "bdaf1e6ae7cc038a0e5761dae5acf969f1ac34593fe0eecf01ee18bb400e390b",
 };
 
 #ifndef ASL_NO_MAIN

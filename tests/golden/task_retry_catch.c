@@ -67,6 +67,8 @@ static int s0_(asl_exec *ex)
 		goto failed;
 	return asl_leave(ex, out, 1);
 failed:
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
 	return ASL_FAILED;
 }
 
@@ -109,8 +111,6 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 1, &T2_), *in, *out, *res;
-	int attempts[1] = {0};
-retry:
 	in = raw;
 	if (!(in = t9_(ex, in)))
 		return asl_failed(ex);
@@ -122,8 +122,10 @@ retry:
 		goto failed;
 	return asl_leave(ex, out, 3);
 failed:
-	if (asl_retry(ex, R4_, 1, attempts))
-		goto retry;
+	if (asl_suspended(ex))
+		return ASL_SUSPEND;
+	if (asl_retry(ex, R4_, 1))
+		return ASL_SUSPEND;
 	switch (asl_catch(ex, C6_, 1)) {
 	case 0: {
 		asl_value *eo = asl_error_output(ex);
@@ -175,6 +177,8 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
+	.max_retriers = 1,
+	.definition_hash = "b4994b13c7b9c40df1522194622a94b24a0a1f8e821fd3518908696715c6508a",
 };
 
 #ifndef ASL_NO_MAIN

@@ -24,8 +24,9 @@ static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 0), *in, *out;
 	in = raw;
-	if (asl_wait_seconds(ex, 1) < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_seconds(ex, 1);
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	return asl_leave(ex, out, 1);
 }
@@ -43,8 +44,9 @@ static int s1_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 1), *in, *out;
 	in = raw;
-	if (asl_wait_seconds_path(ex, &P0_, p0_(ex, in)) < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_seconds_path(ex, &P0_, p0_(ex, in));
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	return asl_leave(ex, out, 2);
 }
@@ -54,8 +56,9 @@ static int s2_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 2), *in, *out;
 	in = raw;
-	if (asl_wait_timestamp(ex, "2016-03-14T01:59:00Z") < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_timestamp(ex, "2016-03-14T01:59:00Z");
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	return asl_leave(ex, out, 3);
 }
@@ -73,8 +76,9 @@ static int s3_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter(ex, 3), *in, *out;
 	in = raw;
-	if (asl_wait_timestamp_path(ex, &P1_, p1_(ex, in)) < 0)
-		return ASL_FAILED;
+	int rc = asl_wait_timestamp_path(ex, &P1_, p1_(ex, in));
+	if (rc < 0) /* ASL_SUSPEND until the time has come, or ASL_FAILED */
+		return rc;
 	out = in;
 	return asl_leave(ex, out, ASL_END);
 }
@@ -98,6 +102,7 @@ const asl_machine asl_generated_machine = {
 	.state_types = types_,
 	.state_count = 4,
 	.start = 0,
+	.definition_hash = "14a8b2ddfa790688f503c76126d41bec8a4b378e06a513032ddb4edb01b0b3f5",
 };
 
 #ifndef ASL_NO_MAIN

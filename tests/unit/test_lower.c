@@ -280,7 +280,7 @@ START_TEST(the_emitter_emits_each_path_and_constant_once)
 	char *c = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&c, &len);
-	ck_assert_int_eq(emit_machine(ir, &arena, out, &(emit_options){1, NULL}), 0);
+	ck_assert_int_eq(emit_machine(ir, &arena, out, &(emit_options){1, NULL, NULL}), 0);
 	fclose(out);
 	ck_assert_uint_eq(count(c, "{\"$.x\", S"), 1); /* one path table */
 	ck_assert_uint_eq(count(c, "static asl_value *p"), 2); /* one accessor: declared, defined */

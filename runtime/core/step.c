@@ -1,0 +1,294 @@
+/* The state driver: runs state functions one after another until the execution ends or must
+ * wait. A state that must wait returns ASL_SUSPEND after recording why (asl_exec.phase); the
+ * driver then returns to its caller, or, for a blocking execution, waits right here, and calls
+ * the same state function again once the wait is over. */
+#include <string.h>
+
+#include "exec.h"
+
+#define DEADLINE_CHECK_EVERY 1024
+#define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
+
+/* An outcome or a heartbeat from the host, for the execution whose token it names. */
+typedef struct asl__message {
+	struct asl__message *next;
+	int heartbeat; /* else an outcome */
+	int failed;
+	asl_arena arena; /* the token, output, error and cause */
+	const char *token;
+	asl_value *output;
+	const char *error, *cause;
+	size_t error_len, cause_len;
+} asl__message;
+
+const char *asl__task_token(asl_exec *ex)
+{
+	if (!ex->token[0]) {
+		/* a fresh token per attempt, as AWS issues one; random, so tokens of executions
+		 * restored elsewhere do not collide either */
+		static atomic_uint serial;
+		unsigned char raw[32];
+		if (asl__random(ex, raw, sizeof raw) < 0) { /* no randomness: still unique here */
+			memset(raw, 0, sizeof raw);
+			unsigned n = atomic_fetch_add(&serial, 1);
+			memcpy(raw, &n, sizeof n);
+			memcpy(raw + sizeof n, &ex, sizeof ex);
+		}
+		for (int i = 0; i < 32; i++) {
+			ex->token[2 * i] = "0123456789abcdef"[raw[i] >> 4];
+			ex->token[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
+		}
+		ex->token[64] = '\0';
+	}
+	return ex->token;
+}
+
+/* Takes the messages for `ex`'s token out of the inbox: heartbeats move its beat, an outcome
+ * is copied into its heap. 1 when an outcome came. */
+static int take_messages(asl_exec *ex)
+{
+	asl__limits *l = ex->limits;
+	if (!l || !l->lock || !ex->token[0])
+		return 0;
+	const asl_platform *pf = asl__platform(ex);
+	asl__message *mine = NULL;
+	pf->lock(pf->user, l->lock);
+	for (asl__message **p = &l->inbox; *p;) {
+		asl__message *m = *p;
+		if (!strcmp(m->token, ex->token)) {
+			*p = m->next;
+			m->next = mine;
+			mine = m;
+		} else {
+			p = &m->next;
+		}
+	}
+	pf->unlock(pf->user, l->lock);
+	int got = 0;
+	const asl_allocator *al = asl__allocator(ex);
+	while (mine) {
+		asl__message *m = mine;
+		mine = m->next;
+		if (m->heartbeat) {
+			ex->beat_ms = asl__now(ex);
+		} else if (!got) {
+			asl_arena *a = asl_heap(ex);
+			asl__outcome *o = &ex->outcome;
+			memset(o, 0, sizeof *o);
+			o->ready = 1;
+			if (m->failed) {
+				asl_value *e =
+					m->error ? asl_string(a, m->error, m->error_len) : NULL;
+				asl_value *c =
+					m->cause ? asl_string(a, m->cause, m->cause_len) : NULL;
+				o->error = e ? e->u.string.ptr : NULL;
+				o->error_len = e ? e->u.string.len : 0;
+				o->cause = c ? c->u.string.ptr : NULL;
+				o->cause_len = c ? c->u.string.len : 0;
+			} else {
+				o->output = asl_copy(a, m->output);
+			}
+			got = 1;
+		}
+		asl_arena_destroy(&m->arena);
+		al->release(al->user, m);
+	}
+	return got;
+}
+
+int asl__ready(asl_exec *ex)
+{
+	if (ex->failed || asl__cancelled(ex))
+		return 1;
+	switch (ex->phase) {
+	case ASL_PHASE_WAIT:
+	case ASL_PHASE_RETRY:
+		return asl__now(ex) >= ex->wake_ms || asl__past_deadline(ex);
+	case ASL_PHASE_TASK:
+		if (ex->outcome.ready || take_messages(ex))
+			return 1;
+		if (ex->heartbeat_ms && asl__now(ex) >= ex->beat_ms + ex->heartbeat_ms)
+			return 1;
+		return (ex->wake_ms && asl__now(ex) >= ex->wake_ms) || asl__past_deadline(ex);
+	default: /* children go on when stepped; a paused execution when not pausing */
+		return !ex->limits || !atomic_load(&ex->limits->pause);
+	}
+}
+
+/* Blocking: waits here until `ex` is ready (sleeping through a Wait, polling for a task's
+ * outcome), in slices when something else may want it to stop meanwhile. */
+static void wait_here(asl_exec *ex)
+{
+	const asl_platform *pf = asl__platform(ex);
+	if (ex->phase == ASL_PHASE_WAIT || ex->phase == ASL_PHASE_RETRY) {
+		if (asl__sleep_until(ex, ex->wake_ms) < 0)
+			ex->phase =
+				ASL_PHASE_NONE; /* timed out or cancelled: the error is raised */
+		return;
+	}
+	while (!asl__ready(ex))
+		pf->sleep_ms(pf->user, TASK_POLL_MS);
+}
+
+/* A suspended state that cannot go on: the execution timed out, was stopped, or a sibling
+ * failed. Raises the matching error unless one is raised already. */
+static void abandon(asl_exec *ex)
+{
+	ex->phase = ASL_PHASE_NONE;
+	asl__release_children(ex);
+	if (ex->failed)
+		return;
+	if (asl__past_deadline(ex))
+		asl__time_out(ex);
+	else
+		asl_fail(ex, "States.Runtime", "cancelled");
+}
+
+int asl__step(asl_exec *ex)
+{
+	const asl_machine *m = ex->machine;
+	int st = ex->next;
+	if (ex->phase) { /* in the middle of a state: go on with it once its wait is over */
+		if (!asl__ready(ex))
+			return 0;
+		if (ex->failed || asl__cancelled(ex) ||
+		    (ex->phase != ASL_PHASE_TASK && ex->phase != ASL_PHASE_CHILDREN &&
+		     asl__past_deadline(ex) && ex->wake_ms > ex->deadline_ms)) {
+			abandon(ex);
+			st = ASL_FAILED;
+		} else {
+			st = m->states[ex->state](ex);
+			goto ran;
+		}
+	}
+	while (st >= 0) {
+		if (ex->limits && (st = asl__limits_check(ex, st)) < 0) {
+			if (st == ASL_SUSPEND) /* paused between states: ex->next stays */
+				return 0;
+			break;
+		}
+		st = m->states[st](ex);
+	ran:
+		if (st == ASL_SUSPEND) {
+			if (!ex->blocking)
+				return 0;
+			wait_here(ex);
+			if (ex->phase && !ex->failed) {
+				st = m->states[ex->state](ex);
+				goto ran;
+			}
+			abandon(ex);
+			st = ASL_FAILED;
+			break;
+		}
+		if (st < 0) {
+			if (st == ASL_FAILED)
+				asl__history_group_failed(ex); /* neither retried nor caught */
+			break;
+		}
+		ex->next = st;
+		if (ex->group && asl__group_cancelled(ex)) {
+			asl_fail(ex, "States.Runtime", "cancelled");
+			st = ASL_FAILED;
+			break;
+		}
+		if (asl_heap(ex)->used > ex->compact_at && asl__compact(ex) < 0) {
+			st = ASL_FAILED;
+			break;
+		}
+		if (ex->entered_count % DEADLINE_CHECK_EVERY == 0 && asl__past_deadline(ex)) {
+			asl__time_out(ex);
+			st = ASL_FAILED;
+			break;
+		}
+	}
+	if (st == ASL_END && asl__past_deadline(ex)) {
+		asl__time_out(ex);
+		st = ASL_FAILED;
+	}
+	ex->next = st;
+	return 1;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks)
+{
+	switch (ex->phase) {
+	case ASL_PHASE_WAIT:
+	case ASL_PHASE_RETRY:
+		*until_ms = earliest(*until_ms, ex->wake_ms);
+		break;
+	case ASL_PHASE_TASK:
+		(*tasks)++;
+		*until_ms = earliest(*until_ms, ex->wake_ms);
+		if (ex->heartbeat_ms)
+			*until_ms = earliest(*until_ms, ex->beat_ms + ex->heartbeat_ms);
+		break;
+	case ASL_PHASE_CHILDREN:
+		asl__group_waiting(ex->children, until_ms, tasks);
+		break;
+	}
+	if (ex->phase && ex->deadline_ms)
+		*until_ms = earliest(*until_ms, ex->deadline_ms);
+}
+
+/* Queues a message for the execution waiting on `token`. */
+static int post(asl__limits *l, const asl_platform *pf, const asl_allocator *al, const char *token,
+		const asl_value *output, const char *error, const char *cause, int heartbeat)
+{
+	asl__message *m = al->alloc(al->user, sizeof *m);
+	if (!m)
+		return -1;
+	memset(m, 0, sizeof *m);
+	asl_arena_init(&m->arena, al);
+	asl_value *t = asl_string(&m->arena, token, strlen(token));
+	m->token = t ? t->u.string.ptr : NULL;
+	m->heartbeat = heartbeat;
+	if (output)
+		m->output = asl_copy(&m->arena, output);
+	if (error || cause || (!output && !heartbeat))
+		m->failed = 1;
+	asl_value *e = error ? asl_string(&m->arena, error, strlen(error)) : NULL;
+	asl_value *c = cause ? asl_string(&m->arena, cause, strlen(cause)) : NULL;
+	if (e)
+		m->error = e->u.string.ptr, m->error_len = e->u.string.len;
+	if (c)
+		m->cause = c->u.string.ptr, m->cause_len = c->u.string.len;
+	if (m->arena.failed || !m->token) {
+		asl_arena_destroy(&m->arena);
+		al->release(al->user, m);
+		return -1;
+	}
+	pf->lock(pf->user, l->lock);
+	m->next = l->inbox;
+	l->inbox = m;
+	pf->unlock(pf->user, l->lock);
+	return 0;
+}
+
+int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,
+	      const char *cause, int heartbeat)
+{
+	if (!token || !root->limits || !root->limits->lock)
+		return -1;
+	return post(root->limits, asl__platform(root), asl__allocator(root), token, output, error,
+		    cause, heartbeat);
+}
+
+void asl__inbox_free(asl_exec *root)
+{
+	asl__limits *l = root->limits;
+	if (!l)
+		return;
+	const asl_allocator *al = asl__allocator(root);
+	while (l->inbox) {
+		asl__message *m = l->inbox;
+		l->inbox = m->next;
+		asl_arena_destroy(&m->arena);
+		al->release(al->user, m);
+	}
+}
