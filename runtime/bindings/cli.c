@@ -35,10 +35,11 @@ static void usage(FILE *out, const char *prog)
 		"Exit status and output:\n"
 		"  0  SUCCEEDED: the output JSON on stdout\n"
 		"  1  FAILED: {\"Error\": ..., \"Cause\": ...} on stdout\n"
-		"  2  usage error or malformed input JSON: one line on stderr\n"
+		"  2  usage error, malformed input JSON, or the --history file cannot be\n"
+		"     created: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
-		"  4  the output could not be written (a full disk, a closed pipe): one line on\n"
-		"     stderr\n",
+		"  4  the output or the --history file could not be written (a full disk, a\n"
+		"     closed pipe): one line on stderr\n",
 		prog);
 }
 

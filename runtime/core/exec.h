@@ -127,6 +127,12 @@ int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int
 int64_t asl__history_group_ended(asl_exec *ex, const char *type, int64_t prev);
 /* The failure of a Parallel or Map is final (not retried): its ...StateFailed, once. */
 void asl__history_group_failed(asl_exec *ex);
+/* An attempt of the current Task: ...Scheduled and ...Started (Task*, LambdaFunction* or
+ * Activity* by its resource); then ...Succeeded with `result`, or (NULL) ...Failed or
+ * ...TimedOut with ex's error. */
+void asl__history_task_started(asl_exec *ex, const asl_value *input, double timeout,
+			       double heartbeat);
+void asl__history_task_ended(asl_exec *ex, const asl_value *result);
 
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */
 #define ASL_INT32_MIN (-2147483648.0)

@@ -268,3 +268,113 @@ void asl__history_group_failed(asl_exec *ex)
 		ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
 		ex->prev_event, NULL, NULL);
 }
+
+/* How the history names a Task's resource: a service integration
+ * (arn:aws:states:::SERVICE:ACTION: Task* events with resourceType SERVICE and resource
+ * ACTION), a Lambda function ARN (LambdaFunction*) or an activity ARN (Activity*). */
+enum { TASK_SERVICE, TASK_LAMBDA, TASK_ACTIVITY };
+
+static int task_kind(const char *resource)
+{
+	if (!strncmp(resource, "arn:aws:lambda:", 15))
+		return TASK_LAMBDA;
+	if (!strncmp(resource, "arn:aws:states:", 15) && strstr(resource, ":activity:"))
+		return TASK_ACTIVITY;
+	return TASK_SERVICE;
+}
+
+/* resourceType and resource of a service integration: "lambda" and "invoke" for
+ * arn:aws:states:::lambda:invoke, "aws-sdk:s3" and "listBuckets" for
+ * arn:aws:states:::aws-sdk:s3:listBuckets; other resources are their own resource. */
+static void put_service(asl_arena *a, asl_value *d, const char *resource)
+{
+	static const char prefix[] = "arn:aws:states:::";
+	const char *s = resource, *last = NULL;
+	if (!strncmp(s, prefix, sizeof prefix - 1)) {
+		s += sizeof prefix - 1;
+		last = strrchr(s, ':');
+	}
+	put_string(a, d, "resourceType", s, last ? (size_t)(last - s) : 0);
+	put_string(a, d, "resource", last ? last + 1 : resource,
+		   strlen(last ? last + 1 : resource));
+}
+
+/* "TaskScheduled" -> "taskScheduledEventDetails" */
+static const char *details_key(asl_arena *a, const char *type)
+{
+	size_t n = strlen(type);
+	char *key = asl_arena_alloc(a, n + sizeof "EventDetails");
+	if (!key)
+		return "";
+	memcpy(key, type, n);
+	memcpy(key + n, "EventDetails", sizeof "EventDetails");
+	key[0] = (char)(key[0] - 'A' + 'a');
+	return key;
+}
+
+static const char *const TASK_PREFIX[] = {"Task", "LambdaFunction", "Activity"};
+
+/* One Task* / LambdaFunction* / Activity* event named PREFIX + `what`. */
+static void task_event(asl_exec *ex, asl_arena *a, const char *what, asl_value *d)
+{
+	int kind = task_kind(ex->task ? ex->task->resource : "");
+	char type[48];
+	size_t p = strlen(TASK_PREFIX[kind]), w = strlen(what);
+	memcpy(type, TASK_PREFIX[kind], p);
+	memcpy(type + p, what, w + 1);
+	ex->prev_event = deliver(ex, type, ex->prev_event, a ? details_key(a, type) : NULL, d);
+}
+
+void asl__history_task_started(asl_exec *ex, const asl_value *input, double timeout,
+			       double heartbeat)
+{
+	const char *resource = ex->task ? ex->task->resource : "";
+	int kind = task_kind(resource);
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 6);
+		if (kind == TASK_SERVICE) {
+			put_service(a, d, resource);
+			put_string(a, d, "region", "local", 5);
+			size_t len = 0;
+			const char *text = asl_to_json(a, input, &len);
+			put_string(a, d, "parameters", text, len);
+		} else {
+			put_string(a, d, "resource", resource, strlen(resource));
+			put_text(a, d, "input", "inputDetails", input);
+		}
+		if (timeout > 0)
+			put(a, d, "timeoutInSeconds", asl_integer(a, (int64_t)timeout));
+		if (heartbeat > 0 && kind != TASK_LAMBDA)
+			put(a, d, "heartbeatInSeconds", asl_integer(a, (int64_t)heartbeat));
+	}
+	task_event(ex, a, "Scheduled", d);
+	a = begin(ex);
+	d = NULL;
+	if (a && kind != TASK_LAMBDA) { /* LambdaFunctionStarted has no details */
+		d = asl_object(a, 2);
+		if (kind == TASK_SERVICE)
+			put_service(a, d, resource);
+	}
+	task_event(ex, a, "Started", d);
+}
+
+void asl__history_task_ended(asl_exec *ex, const asl_value *result)
+{
+	const char *resource = ex->task ? ex->task->resource : "";
+	int kind = task_kind(resource);
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	int timed_out = !result && ex->error &&
+			(!strcmp(ex->error, "States.Timeout") ||
+			 !strcmp(ex->error, "States.HeartbeatTimeout"));
+	if (a) {
+		d = result ? asl_object(a, 4) : error_details(a, ex, 2);
+		if (kind == TASK_SERVICE)
+			put_service(a, d, resource);
+		if (result)
+			put_text(a, d, "output", "outputDetails", result);
+	}
+	task_event(ex, a, result ? "Succeeded" : timed_out ? "TimedOut" : "Failed", d);
+}
