@@ -118,7 +118,7 @@ void asl__history_started(asl_exec *ex); /* ExecutionStarted */
 void asl__history_entered(asl_exec *ex); /* <Type>StateEntered, with ex->data as input */
 void asl__history_assigned(asl_exec *ex, const asl_value *values); /* Assign's, for Exited */
 void asl__history_exited(asl_exec *ex, const asl_value *output); /* <Type>StateExited */
-void asl__history_finished(asl_exec *ex, asl_status status); /* Execution<Status> */
+void asl__history_finished(asl_exec *ex, const asl_result *r); /* Execution<Status> */
 /* MapStateStarted{length} (map) or ParallelStateStarted; its id. */
 int64_t asl__history_group_started(asl_exec *ex, int map, size_t length);
 /* MapIteration<type>{name, index} of iteration `ex` pointing at `prev`; its id. */

@@ -292,7 +292,7 @@ asl_status asl_finish(asl_execution *e, asl_result *result)
 	asl_arena_init(&result->arena, e->limits.host);
 	asl__free_pool(ex);
 	fill_result(ex, result);
-	asl__history_finished(ex, result->status);
+	asl__history_finished(ex, result);
 	asl__history_free(ex);
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);

@@ -26,6 +26,13 @@ static int listening(const asl_exec *ex)
 	return ex->opts.on_event != NULL;
 }
 
+/* Stopped from outside (asl_stop, should_stop): AWS ends such a history with ExecutionAborted,
+ * its running iterations aborted, without the failures the stop causes on the way. */
+static int stopping(const asl_exec *ex)
+{
+	return ex->limits && atomic_load(&ex->limits->stopped);
+}
+
 int asl__history_init(asl_exec *ex)
 {
 	atomic_init(&ex->event_ids, 0);
@@ -180,16 +187,18 @@ void asl__history_exited(asl_exec *ex, const asl_value *output)
 }
 
 /* error and cause, each left out when there is none */
-static asl_value *error_details(asl_arena *a, const asl_exec *ex, size_t extra)
+static asl_value *error_details(asl_arena *a, const char *error, size_t error_len,
+				const char *cause, size_t cause_len, size_t extra)
 {
 	asl_value *d = asl_object(a, 2 + extra);
-	put_string(a, d, "error", ex->error, ex->error_len);
-	put_string(a, d, "cause", ex->cause, ex->cause_len);
+	put_string(a, d, "error", error, error_len);
+	put_string(a, d, "cause", cause, cause_len);
 	return d;
 }
 
-void asl__history_finished(asl_exec *ex, asl_status status)
+void asl__history_finished(asl_exec *ex, const asl_result *r)
 {
+	asl_status status = r->status;
 	asl_arena *a = begin(ex);
 	asl_value *d = NULL;
 	const char *type, *key;
@@ -199,7 +208,7 @@ void asl__history_finished(asl_exec *ex, asl_status status)
 		type = "ExecutionSucceeded", key = "executionSucceededEventDetails";
 		if (a) {
 			d = asl_object(a, 2);
-			put_text(a, d, "output", "outputDetails", ex->data);
+			put_text(a, d, "output", "outputDetails", r->output_value);
 		}
 		break;
 	case ASL_TIMED_OUT:
@@ -213,7 +222,7 @@ void asl__history_finished(asl_exec *ex, asl_status status)
 		break;
 	}
 	if (a && status != ASL_SUCCEEDED)
-		d = error_details(a, ex, 0);
+		d = error_details(a, r->error, r->error_len, r->cause, r->cause_len, 0);
 	deliver(ex, type, prev, key, d);
 }
 
@@ -232,6 +241,8 @@ int64_t asl__history_group_started(asl_exec *ex, int map, size_t length)
 
 int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev)
 {
+	if (!strcmp(type, "MapIterationFailed") && stopping(ex))
+		type = "MapIterationAborted";
 	asl_arena *a = begin(ex);
 	asl_value *d = NULL;
 	char key[48];
@@ -261,7 +272,8 @@ void asl__history_group_failed(asl_exec *ex)
 	if (!ex->group_failed)
 		return;
 	ex->group_failed = 0;
-	if (state_type(ex) != ASL_STATE_MAP && state_type(ex) != ASL_STATE_PARALLEL)
+	if ((state_type(ex) != ASL_STATE_MAP && state_type(ex) != ASL_STATE_PARALLEL) ||
+	    stopping(ex))
 		return;
 	begin(ex);
 	ex->prev_event = deliver(
@@ -370,7 +382,9 @@ void asl__history_task_ended(asl_exec *ex, const asl_value *result)
 			(!strcmp(ex->error, "States.Timeout") ||
 			 !strcmp(ex->error, "States.HeartbeatTimeout"));
 	if (a) {
-		d = result ? asl_object(a, 4) : error_details(a, ex, 2);
+		d = result ? asl_object(a, 4)
+			   : error_details(a, ex->error, ex->error_len, ex->cause, ex->cause_len,
+					   2);
 		if (kind == TASK_SERVICE)
 			put_service(a, d, resource);
 		if (result)

@@ -101,7 +101,8 @@ START_TEST(iterations_chain_to_their_own_events)
 	run(1, &r);
 	asl_result_free(&r);
 	for (int i = 0; i < count; i++) {
-		if (strcmp(events[i].type, "PassStateEntered") || !strstr(events[i].details, "\"A\""))
+		if (strcmp(events[i].type, "PassStateEntered") ||
+		    !strstr(events[i].details, "\"A\""))
 			continue;
 		/* an iteration's first state points at its MapIterationStarted, its second at it */
 		recorded *prev = &events[events[i].prev - 1];
@@ -125,14 +126,16 @@ START_TEST(details_as_aws_gives_them)
 	asl_result r;
 	run(1, &r);
 	asl_result_free(&r);
-	ck_assert_str_eq(events[0].details, "{\"input\":\"{}\",\"inputDetails\":{\"truncated\":false},"
-					    "\"roleArn\":\"arn:aws:iam::000000000000:role/aslc-local\"}");
+	ck_assert_str_eq(events[0].details,
+			 "{\"input\":\"{}\",\"inputDetails\":{\"truncated\":false},"
+			 "\"roleArn\":\"arn:aws:iam::000000000000:role/aslc-local\"}");
 	int start = find("PassStateExited", "\"Start\"");
 	ck_assert_int_ge(start, 0);
 	ck_assert_ptr_nonnull(strstr(events[start].details,
 				     "\"assignedVariables\":{\"n\":\"1\"},"
 				     "\"assignedVariablesDetails\":{\"truncated\":false}"));
-	ck_assert_ptr_nonnull(strstr(events[find("MapStateStarted", NULL)].details, "{\"length\":20}"));
+	ck_assert_ptr_nonnull(
+		strstr(events[find("MapStateStarted", NULL)].details, "{\"length\":20}"));
 	ck_assert_ptr_nonnull(
 		strstr(events[count - 1].details, "{\"error\":\"States.Runtime\",\"cause\":"));
 }
@@ -154,6 +157,40 @@ START_TEST(causes_name_the_real_ids)
 }
 END_TEST
 
+START_TEST(a_stop_ends_with_execution_aborted)
+{
+	asl_options opts;
+	asl_options_init(&opts);
+	opts.threads = 4;
+	opts.on_event = on_event;
+	opts.suspend_after = 12; /* paused inside the Map iterations */
+	count = 0;
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	asl_execution *e = asl_start(&asl_generated_machine, asl_object(&a, 0), &opts);
+	ck_assert_ptr_nonnull(e);
+	asl_step step = asl_advance(e);
+	ck_assert_int_eq(step.kind, ASL_STEP_PAUSED);
+	asl_stop(e, "Stopped", "by the test");
+	asl_result r;
+	ck_assert_int_eq(asl_finish(e, &r), ASL_ABORTED);
+	asl_result_free(&r);
+	asl_arena_destroy(&a);
+	ck_assert_int_gt(count, 12);
+	ck_assert_str_eq(events[count - 1].type, "ExecutionAborted");
+	ck_assert_int_eq(events[count - 1].prev, 0);
+	ck_assert_str_eq(events[count - 1].details,
+			 "{\"error\":\"Stopped\",\"cause\":\"by the test\"}");
+	/* the stop fails nothing on its way out */
+	ck_assert_int_eq(find("MapIterationFailed", NULL), -1);
+	ck_assert_int_eq(find("MapStateFailed", NULL), -1);
+	ck_assert_int_eq(find("ParallelStateFailed", NULL), -1);
+	ck_assert_int_eq(find("ExecutionFailed", NULL), -1);
+	for (int i = 0; i < count; i++)
+		ck_assert_int_eq(events[i].id, i + 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("history");
@@ -162,6 +199,7 @@ int main(void)
 	tcase_add_test(tc, iterations_chain_to_their_own_events);
 	tcase_add_test(tc, details_as_aws_gives_them);
 	tcase_add_test(tc, causes_name_the_real_ids);
+	tcase_add_test(tc, a_stop_ends_with_execution_aborted);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
