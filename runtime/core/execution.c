@@ -190,16 +190,15 @@ asl_step asl_advance(asl_execution *e)
 	if (asl__step(ex))
 		return step;
 	asl__waiting(ex, &step.until_ms, &step.tasks);
-	if (!ex->phase) {
+	if (atomic_load(&e->limits.pause)) {
 		step.kind = ASL_STEP_PAUSED;
 		e->limits.suspend_after = 0; /* once: going on does not pause again */
+		e->limits.polled = ex->opts.max_transitions || ex->opts.should_stop;
 	} else if (ex->phase == ASL_PHASE_TASK) {
 		step.kind = ASL_STEP_WAIT_TASK;
 		step.token = ex->token;
 	} else if (ex->phase == ASL_PHASE_CHILDREN) {
-		step.kind =
-			atomic_load(&e->limits.pause) ? ASL_STEP_PAUSED : ASL_STEP_WAIT_CHILDREN;
-		e->limits.suspend_after = 0;
+		step.kind = ASL_STEP_WAIT_CHILDREN;
 	} else {
 		step.kind = ASL_STEP_WAIT_TIME;
 	}

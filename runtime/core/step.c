@@ -162,7 +162,7 @@ int asl__step(asl_exec *ex)
 		}
 	}
 	while (st >= 0) {
-		if (ex->limits && (st = asl__limits_check(ex, st)) < 0) {
+		if (asl__limits_due(ex->limits) && (st = asl__limits_check(ex, st)) < 0) {
 			if (st == ASL_SUSPEND) /* paused between states: ex->next stays */
 				return 0;
 			break;
