@@ -42,7 +42,10 @@ asl_value *asl_enter(asl_exec *ex, int index)
 	ex->entered_count++;
 	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
 	ex->context = NULL;
-	asl__history_entered(ex);
+	if (asl__history_quiet(ex))
+		ex->entered_event = ex->prev_event = asl__next_top_event(ex);
+	else
+		asl__history_entered(ex);
 	return ex->data;
 }
 
@@ -69,7 +72,10 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 		if (size > ASL_PAYLOAD_LIMIT)
 			return asl_fail_data_limit(ex);
 	}
-	asl__history_exited(ex, output);
+	if (asl__history_quiet(ex))
+		ex->prev_event = asl__next_top_event(ex);
+	else
+		asl__history_exited(ex, output);
 	ex->data = output;
 	return next;
 }
@@ -97,7 +103,8 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 					    "262144 bytes.");
 	for (size_t i = 0; i < values->u.object.len; i++)
 		ex->vars[slots[i]] = values->u.object.members[i].value;
-	asl__history_assigned(ex, values);
+	if (ex->opts.on_event)
+		asl__history_assigned(ex, values);
 	return 0;
 }
 

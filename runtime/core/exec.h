@@ -121,6 +121,19 @@ void asl__history_entered(asl_exec *ex); /* <Type>StateEntered, with ex->data as
 void asl__history_assigned(asl_exec *ex, const asl_value *values); /* Assign's, for Exited */
 void asl__history_exited(asl_exec *ex, const asl_value *output); /* <Type>StateExited */
 void asl__history_finished(asl_exec *ex, const asl_result *r); /* Execution<Status> */
+/* The fast path of a state's Entered and Exited events at the top level when nobody listens:
+ * only the id, a plain increment (the top level allocates ids only while none of its children
+ * runs: they run inside pool_run, which it waits for). */
+static inline int64_t asl__next_top_event(asl_exec *top)
+{
+	int64_t id = (int64_t)atomic_load_explicit(&top->event_ids, memory_order_relaxed) + 1;
+	atomic_store_explicit(&top->event_ids, id, memory_order_relaxed);
+	return id;
+}
+static inline int asl__history_quiet(const asl_exec *ex)
+{
+	return !ex->opts.on_event && !ex->parent;
+}
 /* MapStateStarted{length} (map) or ParallelStateStarted; its id. */
 int64_t asl__history_group_started(asl_exec *ex, int map, size_t length);
 /* MapIteration<type>{name, index} of iteration `ex` pointing at `prev`; its id. */

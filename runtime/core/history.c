@@ -76,8 +76,10 @@ static int64_t deliver(asl_exec *ex, const char *type, int64_t prev, const char 
 		       const asl_value *details)
 {
 	asl_exec *root = root_of(ex);
-	int64_t id =
-		(int64_t)atomic_fetch_add_explicit(&root->event_ids, 1, memory_order_relaxed) + 1;
+	int64_t id = ex == root ? asl__next_top_event(root) /* see there */
+				: (int64_t)atomic_fetch_add_explicit(&root->event_ids, 1,
+								     memory_order_relaxed) +
+					  1;
 	if (!listening(ex))
 		return id;
 	asl_event e = {id, prev, asl__now(ex), type, key, details};
@@ -144,8 +146,8 @@ void asl__history_entered(asl_exec *ex)
 			   ex->machine->state_name_lens[ex->state]);
 		put_text(a, d, "input", "inputDetails", ex->data);
 	}
-	int64_t id =
-		deliver(ex, ENTERED[state_type(ex)], ex->prev_event, "stateEnteredEventDetails", d);
+	int64_t id = deliver(ex, a ? ENTERED[state_type(ex)] : NULL, ex->prev_event,
+			     "stateEnteredEventDetails", d);
 	ex->entered_event = id;
 	ex->prev_event = id;
 }
@@ -182,8 +184,8 @@ void asl__history_exited(asl_exec *ex, const asl_value *output)
 		}
 	}
 	ex->assigned = NULL;
-	ex->prev_event =
-		deliver(ex, EXITED[state_type(ex)], ex->prev_event, "stateExitedEventDetails", d);
+	ex->prev_event = deliver(ex, a ? EXITED[state_type(ex)] : NULL, ex->prev_event,
+				 "stateExitedEventDetails", d);
 }
 
 /* error and cause, each left out when there is none */
