@@ -78,7 +78,8 @@ struct asl_exec {
 	int64_t prev_event; /* the history event this execution's next event points at */
 	const asl_value *assigned; /* listening: the variables the current state assigned */
 	int group_failed; /* its Parallel or Map failed: ...StateFailed is due unless retried */
-	/* the top level's, for its whole tree (history.c) */
+	int own_history; /* a Distributed Map's iteration: ids of its own, nobody listens */
+	/* the top level's (or own_history's), for its whole tree (history.c) */
 	atomic_int_fast64_t event_ids; /* the last event id given out */
 	asl_lock *event_lock; /* listening with threads: one event at a time */
 	asl_arena event_arena; /* listening: the details of the event being delivered */
@@ -132,10 +133,15 @@ static inline int64_t asl__next_top_event(asl_exec *top)
 }
 static inline int asl__history_quiet(const asl_exec *ex)
 {
-	return !ex->opts.on_event && !ex->parent;
+	return !ex->opts.on_event && (!ex->parent || ex->own_history);
 }
-/* MapStateStarted{length} (map) or ParallelStateStarted; its id. */
+/* MapStateStarted{length} (map; ASL_NO_LENGTH: not known yet) or ParallelStateStarted; its
+ * id. */
+#define ASL_NO_LENGTH ((size_t)-1)
 int64_t asl__history_group_started(asl_exec *ex, int map, size_t length);
+/* A Distributed Map's MapRunStarted{mapRunArn}, MapRunSucceeded or MapRunFailed{error, cause}
+ * (with ex's error). */
+void asl__history_map_run(asl_exec *ex, const char *type);
 /* MapIteration<type>{name, index} of iteration `ex` pointing at `prev`; its id. */
 int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev);
 /* MapStateSucceeded / ParallelStateSucceeded pointing at `prev`; its id. */

@@ -14,9 +14,10 @@ static const char *const EXITED[] = {
 	"PassStateExited",    "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
 	"SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited"};
 
+/* Who gives out the ids: the top level, or a Distributed Map's iteration for itself. */
 static asl_exec *root_of(asl_exec *ex)
 {
-	while (ex->parent)
+	while (ex->parent && !ex->own_history)
 		ex = ex->parent;
 	return ex;
 }
@@ -234,7 +235,8 @@ int64_t asl__history_group_started(asl_exec *ex, int map, size_t length)
 	asl_value *d = NULL;
 	if (a && map) {
 		d = asl_object(a, 1);
-		put(a, d, "length", asl_integer(a, (int64_t)length));
+		if (length != ASL_NO_LENGTH)
+			put(a, d, "length", asl_integer(a, (int64_t)length));
 	}
 	ex->prev_event = deliver(ex, map ? "MapStateStarted" : "ParallelStateStarted",
 				 ex->prev_event, map ? "mapStateStartedEventDetails" : NULL, d);
@@ -281,6 +283,35 @@ void asl__history_group_failed(asl_exec *ex)
 	ex->prev_event = deliver(
 		ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
 		ex->prev_event, NULL, NULL);
+}
+
+void asl__history_map_run(asl_exec *ex, const char *type)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	int started = !strcmp(type, "MapRunStarted"), failed = !strcmp(type, "MapRunFailed");
+	if (a && started) {
+		/* the MapRunArn the ResultWriter reports too (bindings/result_writer.c) */
+		const asl_machine *m = ex->machine;
+		static const char prefix[] = "arn:aws:states:local:000000000000:mapRun:";
+		asl_buffer b;
+		asl_buffer_init(&b, a);
+		asl_buffer_append(&b, prefix, sizeof prefix - 1);
+		asl_buffer_append(&b, m->name, strlen(m->name));
+		asl_buffer_putc(&b, '/');
+		asl_buffer_append(&b, m->state_names[ex->state], m->state_name_lens[ex->state]);
+		asl_buffer_putc(&b, ':');
+		asl_buffer_append(&b, ex->name, strlen(ex->name));
+		d = asl_object(a, 1);
+		put_string(a, d, "mapRunArn", b.data, b.len);
+	} else if (a && failed) {
+		d = error_details(a, ex->error, ex->error_len, ex->cause, ex->cause_len, 0);
+	}
+	ex->prev_event = deliver(ex, type, ex->prev_event,
+				 started  ? "mapRunStartedEventDetails"
+				 : failed ? "mapRunFailedEventDetails"
+					  : NULL,
+				 d);
 }
 
 /* How the history names a Task's resource: a service integration

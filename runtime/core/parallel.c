@@ -93,6 +93,10 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 	c->input = p->input;
 	c->state = p->state;
 	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
+	if (g->distributed) { /* a child execution of the Map Run, with a history of its own */
+		c->own_history = 1;
+		c->opts.on_event = NULL;
+	}
 	c->start_ms = p->start_ms;
 	c->blocking = p->blocking || g->blocking;
 	c->skipped_ms = *p->clock;
@@ -150,6 +154,8 @@ static int tolerated(group *g)
 /* Under the lock: the history events of a child's end. */
 static void child_ended(group *g, size_t index, asl_exec *c)
 {
+	if (g->distributed)
+		return; /* in the iteration's own history */
 	if (g->map) {
 		const char *type = !c->failed                ? "MapIterationSucceeded"
 				   : atomic_load(&g->cancel) ? "MapIterationAborted"
@@ -267,12 +273,14 @@ static void start_item(group *g, size_t index, asl_exec *c, int *reuse)
 		asl_value *item = g->items->type == ASL_ARRAY
 					  ? g->items->u.array.items[index]
 					  : g->items->u.object.members[index].value;
-		const asl_platform *pf = asl__platform(g->parent);
-		pf->lock(pf->user, g->lock);
-		int64_t prev = g->cursor;
-		pf->unlock(pf->user, g->lock);
-		c->prev_event = asl__history_iteration(c, "MapIterationStarted",
-						       g->index_offset + index, prev);
+		if (!g->distributed) {
+			const asl_platform *pf = asl__platform(g->parent);
+			pf->lock(pf->user, g->lock);
+			int64_t prev = g->cursor;
+			pf->unlock(pf->user, g->lock);
+			c->prev_event = asl__history_iteration(c, "MapIterationStarted",
+							       g->index_offset + index, prev);
+		}
 		c->data = item;
 		if (g->map->selector) {
 			c->map_item = item;
@@ -608,7 +616,7 @@ map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input
 	g->max_concurrency = max_concurrency(limits);
 	g->blocking = 1; /* its batches are read as they go: no waiting child is kept */
 	g->results_arena = results_arena;
-	g->started_event = g->cursor = g->last_end = g->last_inner = ex->prev_event;
+	g->distributed = 1;
 	return g;
 }
 

@@ -454,7 +454,7 @@ START_TEST(run_writes_the_history_with_history)
 	const char *m = write_file("f.asl.json", FAIL_MACHINE), *h = in_dir("history.json");
 	outcome o = ASLC("run", m, "--input", "{}", "--history", h);
 	ck_assert_int_eq(o.status, 1);
-	const char *text = read_file(h);
+	char *text = read_file(h);
 	ck_assert_ptr_nonnull(strstr(text, "{\"events\":[{\"id\":1,\"previousEventId\":0,"));
 	ck_assert_ptr_nonnull(
 		strstr(text, "\"type\":\"FailStateEntered\",\"stateEnteredEventDetails\""));
@@ -465,6 +465,22 @@ START_TEST(run_writes_the_history_with_history)
 	ck_assert_int_eq(o.status, 2);
 	ck_assert_ptr_nonnull(strstr(o.err, "cannot write"));
 	ck_assert_str_eq(o.out, "");
+	/* a Distributed Map's iterations are the Map Run's executions, not in this history */
+	const char *dist =
+		write_file("d.asl.json",
+			   "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", "
+			   "\"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\"}, "
+			   "\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", "
+			   "\"End\": true}}}, \"End\": true}}}\n");
+	o = ASLC("run", dist, "--input", "[1, 2]", "--history", h);
+	ck_assert_int_eq(o.status, 0);
+	text = read_file(h);
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapStateStarted\","
+					   "\"mapStateStartedEventDetails\":{\"length\":2}}"));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapRunStarted\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapRunSucceeded\"}"));
+	ck_assert_ptr_null(strstr(text, "MapIteration"));
+	ck_assert_ptr_null(strstr(text, "PassState"));
 	if (access("/dev/full", W_OK) == 0) { /* a full disk */
 		o = ASLC("run", m, "--input", "{}", "--history", "/dev/full");
 		ck_assert_int_eq(o.status, 4);
