@@ -78,6 +78,7 @@ struct asl_exec {
 	int64_t prev_event; /* the history event this execution's next event points at */
 	const asl_value *assigned; /* listening: the variables the current state assigned */
 	int group_failed; /* its Parallel or Map failed: ...StateFailed is due unless retried */
+	int open_state; /* listening or a child: the current state was entered, not exited */
 	int own_history; /* a Distributed Map's iteration: ids of its own, nobody listens */
 	/* the top level's (or own_history's), for its whole tree (history.c) */
 	atomic_int_fast64_t event_ids; /* the last event id given out */
@@ -146,8 +147,12 @@ void asl__history_map_run(asl_exec *ex, const char *type);
 int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev);
 /* MapStateSucceeded / ParallelStateSucceeded pointing at `prev`; its id. */
 int64_t asl__history_group_ended(asl_exec *ex, const char *type, int64_t prev);
-/* The failure of a Parallel or Map is final (not retried): its ...StateFailed, once. */
+/* The failure of a Parallel or Map is final (not retried): its ...StateFailed, once (or
+ * ...StateAborted when a failure elsewhere cancelled it). */
 void asl__history_group_failed(asl_exec *ex);
+/* A branch or iteration cancelled by a failure elsewhere: the Task, Wait, Map or Parallel
+ * state it was in gets its ...StateAborted. */
+void asl__history_aborted(asl_exec *ex);
 /* An attempt of the current Task: ...Scheduled and ...Started (Task*, LambdaFunction* or
  * Activity* by its resource); then ...Succeeded with `result`, or (NULL) ...Failed or
  * ...TimedOut with ex's error. */

@@ -149,6 +149,7 @@ void asl__history_entered(asl_exec *ex)
 	}
 	int64_t id = deliver(ex, a ? ENTERED[state_type(ex)] : NULL, ex->prev_event,
 			     "stateEnteredEventDetails", d);
+	ex->open_state = 1;
 	ex->entered_event = id;
 	ex->prev_event = id;
 }
@@ -185,6 +186,7 @@ void asl__history_exited(asl_exec *ex, const asl_value *output)
 		}
 	}
 	ex->assigned = NULL;
+	ex->open_state = 0;
 	ex->prev_event = deliver(ex, a ? EXITED[state_type(ex)] : NULL, ex->prev_event,
 				 "stateExitedEventDetails", d);
 }
@@ -271,18 +273,40 @@ int64_t asl__history_group_ended(asl_exec *ex, const char *type, int64_t prev)
 	return deliver(ex, type, prev, NULL, NULL);
 }
 
+static const char *const ABORTED[] = {NULL,
+				      "TaskStateAborted",
+				      NULL,
+				      "WaitStateAborted",
+				      NULL,
+				      NULL,
+				      "ParallelStateAborted",
+				      "MapStateAborted"};
+
+void asl__history_aborted(asl_exec *ex)
+{
+	const char *type = ABORTED[state_type(ex)];
+	if (!ex->open_state || !type || stopping(ex))
+		return;
+	ex->open_state = 0;
+	begin(ex);
+	ex->prev_event = deliver(ex, type, ex->prev_event, NULL, NULL);
+}
+
 void asl__history_group_failed(asl_exec *ex)
 {
 	if (!ex->group_failed)
 		return;
 	ex->group_failed = 0;
-	if ((state_type(ex) != ASL_STATE_MAP && state_type(ex) != ASL_STATE_PARALLEL) ||
-	    stopping(ex))
+	int t = state_type(ex);
+	if ((t != ASL_STATE_MAP && t != ASL_STATE_PARALLEL) || stopping(ex))
 		return;
+	if (asl__group_cancelled(ex)) { /* its own branches were cancelled from above */
+		asl__history_aborted(ex);
+		return;
+	}
 	begin(ex);
-	ex->prev_event = deliver(
-		ex, state_type(ex) == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
-		ex->prev_event, NULL, NULL);
+	ex->prev_event = deliver(ex, t == ASL_STATE_MAP ? "MapStateFailed" : "ParallelStateFailed",
+				 ex->prev_event, NULL, NULL);
 }
 
 void asl__history_map_run(asl_exec *ex, const char *type)

@@ -156,10 +156,14 @@ static void child_ended(group *g, size_t index, asl_exec *c)
 {
 	if (g->distributed)
 		return; /* in the iteration's own history */
+	/* cancelled by a failure elsewhere (a sibling's, or one above this group) */
+	int aborted = c->failed && (atomic_load(&g->cancel) || asl__group_cancelled(g->parent));
+	if (aborted)
+		asl__history_aborted(c);
 	if (g->map) {
-		const char *type = !c->failed                ? "MapIterationSucceeded"
-				   : atomic_load(&g->cancel) ? "MapIterationAborted"
-							     : "MapIterationFailed";
+		const char *type = !c->failed ? "MapIterationSucceeded"
+				   : aborted  ? "MapIterationAborted"
+					      : "MapIterationFailed";
 		g->last_end =
 			asl__history_iteration(c, type, g->index_offset + index, c->prev_event);
 		g->cursor = c->prev_event;

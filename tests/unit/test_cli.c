@@ -481,6 +481,21 @@ START_TEST(run_writes_the_history_with_history)
 	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapRunSucceeded\"}"));
 	ck_assert_ptr_null(strstr(text, "MapIteration"));
 	ck_assert_ptr_null(strstr(text, "PassState"));
+	/* a branch cancelled by its sibling's failure (a second later, so that both have
+	 * started): its Wait is aborted, not exited */
+	const char *cancel = write_file(
+		"c.asl.json",
+		"{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Parallel\", "
+		"\"End\": true, \"Branches\": [{\"StartAt\": \"W\", \"States\": {\"W\": "
+		"{\"Type\": \"Wait\", \"Seconds\": 2, \"End\": true}}}, {\"StartAt\": "
+		"\"F0\", \"States\": {\"F0\": {\"Type\": \"Wait\", \"Seconds\": 1, \"Next\": "
+		"\"F\"}, \"F\": {\"Type\": \"Fail\", \"Error\": \"E\"}}}]}}}\n");
+	o = ASLC("run", cancel, "--input", "{}", "--threads", "4", "--history", h);
+	ck_assert_int_eq(o.status, 1);
+	text = read_file(h);
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"WaitStateAborted\"}"));
+	ck_assert_ptr_null(strstr(text, "{\"name\":\"W\",\"output\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"ParallelStateFailed\"}"));
 	if (access("/dev/full", W_OK) == 0) { /* a full disk */
 		o = ASLC("run", m, "--input", "{}", "--history", "/dev/full");
 		ck_assert_int_eq(o.status, 4);
