@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "group.h"
 
 #define DEADLINE_CHECK_EVERY 1024
 #define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
@@ -110,7 +111,9 @@ int asl__ready(asl_exec *ex)
 		if (ex->heartbeat_ms && asl__now(ex) >= ex->beat_ms + ex->heartbeat_ms)
 			return 1;
 		return (ex->wake_ms && asl__now(ex) >= ex->wake_ms) || asl__past_deadline(ex);
-	default: /* children go on when stepped; a paused execution when not pausing */
+	case ASL_PHASE_CHILDREN:
+		return asl__group_ready(ex->children);
+	default: /* paused between states: goes on when no longer pausing */
 		return !ex->limits || !atomic_load(&ex->limits->pause);
 	}
 }
