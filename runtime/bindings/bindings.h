@@ -26,4 +26,14 @@ void asl__writer_add(asl_exec *ex, result_writer *w, const asl_value *input,
 asl_value *asl__writer_finish(asl_exec *ex, result_writer *w);
 void asl__writer_free(asl_exec *ex, result_writer *w);
 
+/* history_file.c: --history FILE, written as the events come (asl_options.on_event). */
+typedef struct asl_history_file {
+	FILE *f;
+	int count, failed;
+	asl_arena arena; /* one event's text at a time */
+} asl_history_file;
+int asl__history_open(asl_history_file *h, const char *path); /* 0, or -1 */
+void asl__history_event(void *user, const asl_event *event);
+int asl__history_close(asl_history_file *h); /* 0, or -1 when writing failed */
+
 #endif

@@ -22,6 +22,8 @@ static void usage(FILE *out, const char *prog)
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
 		"  --stats              print the number of states entered on stderr\n"
+		"  --history FILE       write the execution history to FILE as {\"events\": [...]},\n"
+		"                       shaped like Step Functions' GetExecutionHistory\n"
 		"  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 		"  --task RESOURCE=BINDING  bind a Task resource (overrides the compiled binding):\n"
 		"                       c:SYMBOL, exec:COMMAND, http(s)://URL or mock:\n"
@@ -34,11 +36,12 @@ static void usage(FILE *out, const char *prog)
 		"Exit status and output:\n"
 		"  0  SUCCEEDED: the output JSON on stdout\n"
 		"  1  FAILED: {\"Error\": ..., \"Cause\": ...} on stdout\n"
-		"  2  usage error or malformed input JSON: one line on stderr\n"
+		"  2  usage error, malformed input JSON, or the --history file cannot be\n"
+		"     created: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
 		"  4  suspended (--suspend-after): the snapshot is written\n"
-		"  5  the output could not be written (a full disk, a closed pipe): one line on\n"
-		"     stderr\n"
+		"  5  the output or the --history file could not be written (a full disk, a\n"
+		"     closed pipe): one line on stderr\n"
 		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
 		"     {} on stdout and one line on stderr; the same signal again kills at once\n",
 		prog);
@@ -51,7 +54,7 @@ static void usage(FILE *out, const char *prog)
 #define EXIT_ABORTED 6
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
-	       const asl_machine *machine, int stats);
+	       const asl_machine *machine, int stats, const char *history);
 
 /* Flushes stdout; on failure (a full disk, a closed pipe) says so on stderr. */
 static int flush_failed(const char *prog)
@@ -103,7 +106,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			prog, machine->abi_version, ASL_ABI_VERSION);
 		return 2;
 	}
-	const char *input_arg = NULL, *mock_path = NULL;
+	const char *input_arg = NULL, *mock_path = NULL, *history = NULL;
 	int stats = 0;
 	asl_options opts;
 	asl_options_init(&opts);
@@ -132,6 +135,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		const char *val = argv[++i];
 		if (!strcmp(a, "--input")) {
 			input_arg = val;
+		} else if (!strcmp(a, "--history")) {
+			history = val;
 		} else if (!strcmp(a, "--name")) {
 			opts.execution_name = val;
 		} else if (!strcmp(a, "--wait-scale")) {
@@ -188,7 +193,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
-	rc = run(prog, input_arg, &opts, machine, stats);
+	rc = run(prog, input_arg, &opts, machine, stats, history);
 out:
 	asl_arena_destroy(&config);
 	return rc;
@@ -230,7 +235,7 @@ static int exit_status(asl_status st)
 }
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
-	       const asl_machine *machine, int stats)
+	       const asl_machine *machine, int stats, const char *history)
 {
 	asl_options opts = *opts_in;
 	size_t len = 0;
@@ -268,12 +273,27 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		asl_arena_destroy(&arena);
 		return 2;
 	}
+	asl_history_file hf;
+	if (history) {
+		if (asl__history_open(&hf, history) < 0) {
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, history,
+				strerror(errno));
+			asl_arena_destroy(&arena);
+			return 2;
+		}
+		opts.on_event = asl__history_event;
+		opts.event_user = &hf;
+	}
 	asl_result r;
 	asl_status st = execute(machine, input, &opts, &r);
 	asl_arena_destroy(&arena);
 	int status = exit_status(st);
 	if (st == ASL_ABORTED && asl_platform_stop_signal())
 		fprintf(stderr, "%s: aborted by %s\n", prog, asl_platform_stop_signal());
+	if (history && asl__history_close(&hf) < 0) {
+		fprintf(stderr, "%s: cannot write the history to %s\n", prog, history);
+		status = EXIT_WRITE_FAILED;
+	}
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

@@ -116,6 +116,9 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	out = writer ? NULL : asl_array(asl_heap(ex), 16);
 	if (!run || (!writer && !out))
 		goto fail;
+	/* the iterations are the Map Run's executions: this history has no event of theirs */
+	asl__history_group_started(ex, 1, src.reader ? ASL_NO_LENGTH : items->u.array.len);
+	asl__history_map_run(ex, "MapRunStarted");
 	for (;;) {
 		asl_arena_reset(&chunk);
 		asl_value *entries = asl_array(&chunk, CHUNK), *e;
@@ -143,9 +146,17 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	}
 	if (writer)
 		out = sv->writer_finish(ex, w);
+	if (out) {
+		asl__history_map_run(ex, "MapRunSucceeded");
+		asl__history_group_ended(ex, "MapStateSucceeded", ex->prev_event);
+	}
 	goto done;
 fail:
 	out = NULL;
+	if (run) {
+		asl__history_map_run(ex, "MapRunFailed");
+		ex->group_failed = 1; /* MapStateFailed unless retried */
+	}
 done:
 	if (w)
 		sv->writer_free(ex, w);

@@ -70,13 +70,13 @@ int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 	}
 	const char *name = ex->machine->state_names[ex->state];
 	const char *prefix = "An error occurred while executing the state '%s' (entered at the "
-			     "event id #%d). %s";
+			     "event id #%lld). %s";
 	const char *d = big ? big : detail;
 	size_t n = strlen(prefix) + strlen(name) + strlen(d) + 16;
 	char *cause = asl_arena_alloc(asl_heap(ex), n);
 	if (!cause)
 		return asl_fail_oom(ex);
-	snprintf(cause, n, prefix, name, ex->entered_event, d);
+	snprintf(cause, n, prefix, name, (long long)ex->entered_event, d);
 	return asl_fail(ex, "States.Runtime", cause);
 }
 

@@ -40,9 +40,12 @@ asl_value *asl_enter(asl_exec *ex, int index)
 	ex->retryable = 0;
 	ex->task = NULL;
 	ex->entered_count++;
-	ex->entered_event = ++ex->event_id;
 	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
 	ex->context = NULL;
+	if (asl__history_quiet(ex))
+		ex->entered_event = ex->prev_event = asl__next_top_event(ex);
+	else
+		asl__history_entered(ex);
 	return ex->data;
 }
 
@@ -69,7 +72,10 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 		if (size > ASL_PAYLOAD_LIMIT)
 			return asl_fail_data_limit(ex);
 	}
-	ex->event_id++;
+	if (asl__history_quiet(ex))
+		ex->prev_event = asl__next_top_event(ex);
+	else
+		asl__history_exited(ex, output);
 	ex->data = output;
 	return next;
 }
@@ -97,6 +103,8 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots)
 					    "262144 bytes.");
 	for (size_t i = 0; i < values->u.object.len; i++)
 		ex->vars[slots[i]] = values->u.object.members[i].value;
+	if (ex->opts.on_event)
+		asl__history_assigned(ex, values);
 	return 0;
 }
 

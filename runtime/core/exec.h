@@ -74,8 +74,16 @@ struct asl_exec {
 	const char *map_key; /* iterating an object: $$.Map.Item.Key */
 	size_t map_key_len;
 	int state; /* index of the current state */
-	int event_id; /* id of the last history event */
-	int entered_event; /* id of the current state's ...StateEntered event */
+	int64_t entered_event; /* id of the current state's ...StateEntered event */
+	int64_t prev_event; /* the history event this execution's next event points at */
+	const asl_value *assigned; /* listening: the variables the current state assigned */
+	int group_failed; /* its Parallel or Map failed: ...StateFailed is due unless retried */
+	int open_state; /* listening or a child: the current state was entered, not exited */
+	int own_history; /* a Distributed Map's iteration: ids of its own, nobody listens */
+	/* the top level's (or own_history's), for its whole tree (history.c) */
+	atomic_int_fast64_t event_ids; /* the last event id given out */
+	asl_lock *event_lock; /* listening with threads: one event at a time */
+	asl_arena event_arena; /* listening: the details of the event being delivered */
 	int64_t start_ms, entered_ms;
 	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
 	int64_t deadline_ms; /* 0: no top-level timeout */
@@ -103,6 +111,54 @@ struct asl_exec {
 };
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
+#define ASL_ROLE_ARN "arn:aws:iam::000000000000:role/aslc-local" /* $$.Execution.RoleArn */
+
+/* The execution history (history.c). Every function allocates the event's id (error causes
+ * name them) and builds the event only when the host listens. Called by the execution the
+ * event belongs to: a Map iteration's own events by the iteration. */
+int asl__history_init(asl_exec *top); /* 0, or -1 when out of memory */
+void asl__history_free(asl_exec *top);
+void asl__history_started(asl_exec *ex); /* ExecutionStarted */
+void asl__history_entered(asl_exec *ex); /* <Type>StateEntered, with ex->data as input */
+void asl__history_assigned(asl_exec *ex, const asl_value *values); /* Assign's, for Exited */
+void asl__history_exited(asl_exec *ex, const asl_value *output); /* <Type>StateExited */
+void asl__history_finished(asl_exec *ex, const asl_result *r); /* Execution<Status> */
+/* The fast path of a state's Entered and Exited events at the top level when nobody listens:
+ * only the id, a plain increment (the top level allocates ids only while none of its children
+ * runs: they run inside pool_run, which it waits for). */
+static inline int64_t asl__next_top_event(asl_exec *top)
+{
+	int64_t id = (int64_t)atomic_load_explicit(&top->event_ids, memory_order_relaxed) + 1;
+	atomic_store_explicit(&top->event_ids, id, memory_order_relaxed);
+	return id;
+}
+static inline int asl__history_quiet(const asl_exec *ex)
+{
+	return !ex->opts.on_event && (!ex->parent || ex->own_history);
+}
+/* MapStateStarted{length} (map; ASL_NO_LENGTH: not known yet) or ParallelStateStarted; its
+ * id. */
+#define ASL_NO_LENGTH ((size_t)-1)
+int64_t asl__history_group_started(asl_exec *ex, int map, size_t length);
+/* A Distributed Map's MapRunStarted{mapRunArn}, MapRunSucceeded or MapRunFailed{error, cause}
+ * (with ex's error). */
+void asl__history_map_run(asl_exec *ex, const char *type);
+/* MapIteration<type>{name, index} of iteration `ex` pointing at `prev`; its id. */
+int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev);
+/* MapStateSucceeded / ParallelStateSucceeded pointing at `prev`; its id. */
+int64_t asl__history_group_ended(asl_exec *ex, const char *type, int64_t prev);
+/* The failure of a Parallel or Map is final (not retried): its ...StateFailed, once (or
+ * ...StateAborted when a failure elsewhere cancelled it). */
+void asl__history_group_failed(asl_exec *ex);
+/* A branch or iteration cancelled by a failure elsewhere: the Task, Wait, Map or Parallel
+ * state it was in gets its ...StateAborted. */
+void asl__history_aborted(asl_exec *ex);
+/* An attempt of the current Task: ...Scheduled and ...Started (Task*, LambdaFunction* or
+ * Activity* by its resource); then ...Succeeded with `result`, or (NULL) ...Failed or
+ * ...TimedOut with ex's error. */
+void asl__history_task_started(asl_exec *ex, const asl_value *input, double timeout,
+			       double heartbeat);
+void asl__history_task_ended(asl_exec *ex, const asl_value *result);
 
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */
 #define ASL_INT32_MIN (-2147483648.0)

@@ -169,11 +169,12 @@ asl_execution *asl_start(const asl_machine *m, const asl_value *input, const asl
 	    !(ex->attempts = asl_arena_alloc(&ex->perm, (size_t)m->max_retriers * sizeof(int))))
 		ex->input = NULL;
 	ex->data = ex->input;
-	ex->event_id = 1; /* ExecutionStarted */
 	ex->next = m->start;
-	if (!ex->input || ex->perm.failed || !e->limits.lock) {
+	if (asl__history_init(ex) < 0 || !ex->input || ex->perm.failed || !e->limits.lock) {
 		asl_fail_oom(ex);
 		ex->next = ASL_FAILED;
+	} else {
+		asl__history_started(ex);
 	}
 	return e;
 }
@@ -296,6 +297,8 @@ asl_status asl_finish(asl_execution *e, asl_result *result)
 	asl_arena_init(&result->arena, e->limits.host);
 	asl__free_pool(ex);
 	fill_result(ex, result);
+	asl__history_finished(ex, result);
+	asl__history_free(ex);
 	asl_arena_destroy(&ex->heaps[0]);
 	asl_arena_destroy(&ex->heaps[1]);
 	asl_arena_destroy(&ex->perm);

@@ -28,6 +28,11 @@ typedef struct group {
 	asl_exec **waiting; /* per item: its suspended child, NULL otherwise */
 	size_t started; /* items started so far (they start in order) */
 	size_t finished; /* items finished */
+	/* history event ids (HISTORY.md): MapStateStarted/ParallelStateStarted; what the next
+	 * MapIterationStarted points at (the last event of the iteration that ended last); the
+	 * last MapIteration end event; the latest last event of a branch; the failed child's */
+	int64_t started_event, cursor, last_end, last_inner, fail_prev;
+	int distributed; /* a Map Run: its iterations are executions with histories of their own */
 } group;
 
 /* Whether stepping the group now would get anywhere: a waiting child can go on, or another

@@ -96,7 +96,11 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 	c->compact_at = 1u << 20;
 	c->input = p->input;
 	c->state = p->state;
-	c->event_id = p->event_id;
+	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
+	if (g->distributed) { /* a child execution of the Map Run, with a history of its own */
+		c->own_history = 1;
+		c->opts.on_event = NULL;
+	}
 	c->start_ms = p->start_ms;
 	c->blocking = p->blocking || g->blocking;
 	c->skipped_ms = *p->clock;
@@ -151,11 +155,58 @@ static int tolerated(group *g)
 	return 1;
 }
 
+/* Under the lock: the history events of a child's end. */
+static void child_ended(group *g, size_t index, asl_exec *c)
+{
+	if (g->distributed)
+		return; /* in the iteration's own history */
+	/* cancelled by a failure elsewhere (a sibling's, or one above this group) */
+	int aborted = c->failed && (atomic_load(&g->cancel) || asl__group_cancelled(g->parent));
+	if (aborted)
+		asl__history_aborted(c);
+	if (g->map) {
+		const char *type = !c->failed ? "MapIterationSucceeded"
+				   : aborted  ? "MapIterationAborted"
+					      : "MapIterationFailed";
+		g->last_end =
+			asl__history_iteration(c, type, g->index_offset + index, c->prev_event);
+		g->cursor = c->prev_event;
+	} else if (c->prev_event > g->last_inner) {
+		g->last_inner = c->prev_event;
+	}
+	if (c->failed && !atomic_load(&g->cancel))
+		g->fail_prev = c->prev_event;
+}
+
+/* The group's MapStateStarted or ParallelStateStarted. */
+static void group_started(asl_exec *ex, group *g)
+{
+	g->started_event = asl__history_group_started(ex, g->map != NULL, g->total);
+	g->cursor = g->last_end = g->last_inner = g->started_event;
+}
+
+/* After its children ended: MapStateSucceeded / ParallelStateSucceeded, whose previousEventId
+ * the state's Exited shares (HISTORY.md); or, on failure, ...StateFailed is due unless the
+ * state retries. */
+static void group_ended(asl_exec *ex, const group *g)
+{
+	if (g->failed) {
+		ex->prev_event = g->fail_prev;
+		ex->group_failed = 1;
+	} else if (!asl__cancelled(ex)) {
+		ex->prev_event = g->map ? g->last_end : g->last_inner;
+		asl__history_group_ended(ex,
+					 g->map ? "MapStateSucceeded" : "ParallelStateSucceeded",
+					 ex->prev_event);
+	}
+}
+
 /* Under the lock: records a child's outcome. */
 static void finish(group *g, size_t index, asl_exec *c)
 {
 	asl_exec *p = g->parent;
 	asl_arena *ra = g->results_arena ? g->results_arena : asl_heap(p);
+	child_ended(g, index, c);
 	g->finished++;
 	if (!c->failed) {
 		g->results[index] = asl_copy(ra, c->data);
@@ -230,6 +281,14 @@ static void start_item(group *g, size_t index, asl_exec *c, int *reuse)
 		asl_value *item = g->items->type == ASL_ARRAY
 					  ? g->items->u.array.items[index]
 					  : g->items->u.object.members[index].value;
+		if (!g->distributed) {
+			const asl_platform *pf = asl__platform(g->parent);
+			pf->lock(pf->user, g->lock);
+			int64_t prev = g->cursor;
+			pf->unlock(pf->user, g->lock);
+			c->prev_event = asl__history_iteration(c, "MapIterationStarted",
+							       g->index_offset + index, prev);
+		}
 		c->data = item;
 		if (g->map->selector) {
 			c->map_item = item;
@@ -416,10 +475,16 @@ static asl_value *run_group_blocking(asl_exec *ex, group *g)
 	g->lock = pf->lock_new(pf->user);
 	g->results = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->results);
 	asl_value *out = NULL;
-	if (!g->lock || !g->results)
+	if (!g->lock || !g->results) {
 		asl_fail_oom(ex);
-	else if (run_jobs(ex, g, 0, g->total, NULL, 0) == 0 && group_outcome(ex, g) == 0)
-		out = group_output(ex, g);
+	} else {
+		group_started(ex, g);
+		if (run_jobs(ex, g, 0, g->total, NULL, 0) == 0) {
+			group_ended(ex, g);
+			if (group_outcome(ex, g) == 0)
+				out = group_output(ex, g);
+		}
+	}
 	group_free(ex, g);
 	return out;
 }
@@ -505,6 +570,7 @@ static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
 			return NULL;
 		}
 		ex->children = g;
+		group_started(ex, g);
 	} else { /* called again: the state re-evaluated these (equal values) */
 		g->input = tmpl->input;
 		g->items = tmpl->items;
@@ -519,6 +585,8 @@ static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
 		return NULL;
 	}
 	asl_value *out = NULL;
+	if (ran >= 0)
+		group_ended(ex, g);
 	if (ran >= 0 && group_outcome(ex, g) == 0)
 		out = group_output(ex, g);
 	asl__release_children(ex);
@@ -556,6 +624,7 @@ map_run *asl__map_run_new(asl_exec *ex, const asl_map *map, asl_value *map_input
 	g->max_concurrency = max_concurrency(limits);
 	g->blocking = 1; /* its batches are read as they go: no waiting child is kept */
 	g->results_arena = results_arena;
+	g->distributed = 1;
 	return g;
 }
 

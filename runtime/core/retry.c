@@ -79,6 +79,7 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count)
 		ex->token[0] = '\0'; /* each attempt has its own task token */
 		ex->phase = ASL_PHASE_RETRY;
 		ex->wake_ms = asl__now(ex) + delay;
+		ex->group_failed = 0; /* retried: no ...StateFailed */
 		return 1;
 	}
 	return 0;
@@ -86,6 +87,7 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count)
 
 int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count)
 {
+	asl__history_group_failed(ex); /* not retried */
 	for (int i = 0; i < count; i++)
 		if (error_matches(ex, catchers[i].errors, catchers[i].error_lens,
 				  catchers[i].error_count))

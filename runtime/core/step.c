@@ -191,8 +191,11 @@ int asl__step(asl_exec *ex)
 			st = ASL_FAILED;
 			break;
 		}
-		if (st < 0)
+		if (st < 0) {
+			if (st == ASL_FAILED)
+				asl__history_group_failed(ex); /* neither retried nor caught */
 			break;
+		}
 		ex->next = st;
 		if (ex->group && asl__group_cancelled(ex)) {
 			asl_fail(ex, "States.Runtime", "cancelled");

@@ -184,8 +184,8 @@ static const asl__task_runner *find_runner(const char *binding)
 	return NULL;
 }
 
-asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
-			double heartbeat)
+static asl_value *run_task(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
+			   double heartbeat)
 {
 	asl_value *result = NULL;
 	if (ex->phase == ASL_PHASE_TASK) {
@@ -239,6 +239,18 @@ check:
 			"The state/task '%s' returned a result with a size exceeding the "
 			"maximum number of bytes service limit.%s",
 			t->resource, "");
+	return result;
+}
+
+asl_value *asl_task_run(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
+			double heartbeat)
+{
+	if (ex->phase != ASL_PHASE_TASK && !asl__past_deadline(ex)) /* a new attempt */
+		asl__history_task_started(ex, input, timeout, heartbeat);
+	asl_value *result = run_task(ex, t, input, timeout, heartbeat);
+	/* its end, unless it is pending, or the execution timed out or is being stopped */
+	if (ex->phase != ASL_PHASE_TASK && !ex->timed_out && (result || !asl__cancelled(ex)))
+		asl__history_task_ended(ex, result);
 	return result;
 }
 

@@ -3,10 +3,14 @@
 (AOT) and JIT back ends and compares status, output, error and cause with what AWS recorded.
 
 Usage: run.py CORPUS_DIR --aslc PATH [--backend aot|jit|both] [--known-failures FILE]
-              [--jobs N] [--filter SUBSTRING] [--verbose]
+              [--history [--history-known-failures FILE]] [--jobs N] [--filter SUBSTRING]
+              [--verbose]
 
 A case listed in the known-failures file (name, TAB, reason) may fail; every other case must
 pass, and a listed case that passes is reported as stale so the list only shrinks.
+With --history, every case that has a recorded history.json also runs with `--history FILE`, and
+that history is compared with the recording (history.py; HISTORY.md describes the recordings);
+its mismatches are tracked the same way in the history known-failures file.
 Exit status: 0 when all is as expected, 1 otherwise, 77 (ctest's "skipped") when the corpus
 folder does not exist.
 """
@@ -19,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+
+import history
 
 STATUS_BY_EXIT = {0: "SUCCEEDED", 1: "FAILED", 3: "TIMED_OUT"}
 TIMEOUT_SECONDS = 60
@@ -35,6 +41,18 @@ def same_json(a, b):
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b
+
+
+def read_known(path):
+    known = {}
+    if path:
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if line and not line.startswith("#"):
+                    name, _, reason = line.partition("\t")
+                    known[name] = reason
+    return known
 
 
 def load_cases(corpus, name_filter):
@@ -64,9 +82,11 @@ def load_cases(corpus, name_filter):
             with open(os.path.join(d, "mock-case.txt")) as f:
                 run_args += ["--mock-config", os.path.join(d, "mock.json"),
                              "--mock-case", f.read().strip()]
+        recorded = os.path.join(d, "history.json")
         cases.append({"name": name, "area": area, "dir": d, "expected": expected,
                       "input": input_text, "extra": extra, "run_args": run_args,
-                      "definition": os.path.join(d, "definition.asl.json")})
+                      "definition": os.path.join(d, "definition.asl.json"),
+                      "history": recorded if os.path.isfile(recorded) else None})
     return cases
 
 
@@ -105,6 +125,66 @@ def compare(case, proc):
     return None
 
 
+def compare_history(case, path):
+    """None when the history our run wrote to `path` matches the recording, else a reason."""
+    try:
+        with open(path) as f:
+            ours = json.load(f)["events"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return "no history written (%s)" % e
+    with open(case["history"]) as f:
+        recorded = json.load(f)
+    return history.compare(recorded, ours)
+
+
+def tabulate(title, results, areas, backends):
+    print(title)
+    print("%-22s" % "area" + "".join("%14s" % b.upper() for b in backends))
+    for area in areas:
+        print("%-22s" % area + "".join(
+            "%14s" % ("%d/%d" % tuple(results[b][area])) for b in backends))
+    print("%-22s" % "total" + "".join("%14s" % ("%d/%d" % (
+        sum(v[0] for v in results[b].values()), sum(v[1] for v in results[b].values())))
+        for b in backends))
+
+
+class Tally:
+    """Pass counts per back end and area, and the failures against a known-failures list."""
+
+    def __init__(self, known):
+        self.known = known
+        self.results = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        self.unexpected, self.stale, self.known_failed = [], set(), set()
+        self.failing = defaultdict(set)
+
+    def add(self, case, backend, reason, label, verbose):
+        cell = self.results[backend][case["area"]]
+        cell[1] += 1
+        if reason is None:
+            cell[0] += 1
+            if case["name"] in self.known:
+                self.stale.add(case["name"])
+            return
+        self.failing[case["name"]].add(backend)
+        if case["name"] in self.known:
+            self.known_failed.add(case["name"])
+            if verbose:
+                print("known %sfailure [%s] %s: %s" % (label, backend, case["name"], reason))
+        else:
+            self.unexpected.append((case["name"], backend, reason))
+
+    def report(self, label):
+        """Prints the failures; True when all is as expected."""
+        print("known %sfailures (listed, still failing): %d" % (label, len(self.known_failed)))
+        for name, backend, reason in sorted(self.unexpected):
+            print("FAIL %s[%s] %s: %s" % (label, backend, name, reason))
+        # A listed case counts as stale only if it passed on every back end that ran.
+        stale = {n for n in self.stale if not self.failing.get(n)}
+        for name in sorted(stale):
+            print("STALE known %sfailure (now passes, remove it from the list): %s" % (label, name))
+        return not self.unexpected and not stale
+
+
 def run(cmd, stdin, cwd=None):
     try:
         return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -119,6 +199,9 @@ def main():
     ap.add_argument("--aslc", required=True)
     ap.add_argument("--backend", choices=["aot", "jit", "both"], default="both")
     ap.add_argument("--known-failures")
+    ap.add_argument("--history", action="store_true",
+                    help="also compare each run's --history with the recorded history.json")
+    ap.add_argument("--history-known-failures")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--filter")
     ap.add_argument("--verbose", action="store_true")
@@ -129,14 +212,8 @@ def main():
     if not os.path.isdir(args.corpus):
         print("conformance: corpus not found at %s: SKIPPED (exit 77)" % args.corpus)
         return 77
-    known = {}
-    if args.known_failures:
-        with open(args.known_failures) as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if line and not line.startswith("#"):
-                    name, _, reason = line.partition("\t")
-                    known[name] = reason
+    outputs = Tally(read_known(args.known_failures))
+    histories = Tally(read_known(args.history_known_failures))
     cases = load_cases(args.corpus, args.filter)
     backends = ["aot", "jit"] if args.backend == "both" else [args.backend]
     workdir = tempfile.mkdtemp(prefix="aslc-conformance-")
@@ -162,59 +239,46 @@ def main():
                 executables[key] = (exe, proc)
 
     def execute(job):
-        case, backend = job
+        case, backend, n = job
+        hist = None
+        if args.history and case["history"]:
+            hist = os.path.join(workdir, "history-%d-%s.json" % (n, backend))
+        record = ["--history", hist] if hist else []
         if backend == "aot":
             exe, build_proc = executables[case["key"]]
             if exe is None:
-                return case, backend, compare(case, build_proc)
-            proc = run([exe, "--wait-scale", "0"] + case["run_args"], case["input"], case["dir"])
+                reason = compare(case, build_proc)
+                return case, backend, reason, reason if hist else None
+            proc = run([exe, "--wait-scale", "0"] + record + case["run_args"], case["input"],
+                       case["dir"])
         else:
-            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"] +
+            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"] + record +
                        case["extra"] + case["run_args"], case["input"], case["dir"])
-        return case, backend, compare(case, proc)
+        hreason = None
+        if hist:
+            hreason = compare_history(case, hist)
+            if os.path.exists(hist):
+                os.unlink(hist)
+        return case, backend, compare(case, proc), hreason
 
-    jobs = [(c, b) for c in cases for b in backends]
-    results = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # backend -> area -> [pass, total]
-    unexpected, stale, known_failed = [], set(), set()
-    failing = defaultdict(set)
+    jobs = [(c, b, n) for n, c in enumerate(cases) for b in backends]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for case, backend, reason in pool.map(execute, jobs):
-            cell = results[backend][case["area"]]
-            cell[1] += 1
-            if reason is None:
-                cell[0] += 1
-                if case["name"] in known:
-                    stale.add(case["name"])
-            else:
-                failing[case["name"]].add(backend)
-                if case["name"] in known:
-                    known_failed.add(case["name"])
-                    if args.verbose:
-                        print("known failure [%s] %s: %s" % (backend, case["name"], reason))
-                else:
-                    unexpected.append((case["name"], backend, reason))
+        for case, backend, reason, hreason in pool.map(execute, jobs):
+            outputs.add(case, backend, reason, "", args.verbose)
+            if args.history and case["history"]:
+                histories.add(case, backend, hreason, "history ", args.verbose)
 
     areas = sorted({c["area"] for c in cases})
     print("\nconformance: %d cases from %s" % (len(cases), args.corpus))
-    header = "%-22s" % "area" + "".join("%14s" % b.upper() for b in backends)
-    print(header)
-    for area in areas:
-        print("%-22s" % area + "".join(
-            "%14s" % ("%d/%d" % tuple(results[b][area])) for b in backends))
-    print("%-22s" % "total" + "".join("%14s" % ("%d/%d" % (
-        sum(v[0] for v in results[b].values()), sum(v[1] for v in results[b].values())))
-        for b in backends))
-    print("known failures (listed, still failing): %d" % len(known_failed))
-    for name, backend, reason in sorted(unexpected):
-        print("FAIL [%s] %s: %s" % (backend, name, reason))
-    # A listed case counts as stale only if it passed on every back end that ran.
-    stale = {n for n in stale if not failing.get(n)}
-    for name in sorted(stale):
-        print("STALE known failure (now passes, remove it from the list): %s" % name)
-    passed = sum(v[0] for b in backends for v in results[b].values())
-    total = sum(v[1] for b in backends for v in results[b].values())
+    tabulate("outputs", outputs.results, areas, backends)
+    ok = outputs.report("")
+    if args.history:
+        tabulate("\nhistories (cases with a recorded history.json)", histories.results,
+                 sorted({c["area"] for c in cases if c["history"]}), backends)
+        ok = histories.report("history ") and ok
+    passed = sum(v[0] for b in backends for v in outputs.results[b].values())
+    total = sum(v[1] for b in backends for v in outputs.results[b].values())
     print("%d passed, %d failed" % (passed, total - passed))
-    ok = not unexpected and not stale
     print("conformance: %s" % ("OK" if ok else "FAILED"))
     return 0 if ok else 1
 

@@ -449,6 +449,61 @@ START_TEST(run_of_a_fail_state_prints_error_and_cause_and_exits_1)
 }
 END_TEST
 
+START_TEST(run_writes_the_history_with_history)
+{
+	const char *m = write_file("f.asl.json", FAIL_MACHINE), *h = in_dir("history.json");
+	outcome o = ASLC("run", m, "--input", "{}", "--history", h);
+	ck_assert_int_eq(o.status, 1);
+	char *text = read_file(h);
+	ck_assert_ptr_nonnull(strstr(text, "{\"events\":[{\"id\":1,\"previousEventId\":0,"));
+	ck_assert_ptr_nonnull(
+		strstr(text, "\"type\":\"FailStateEntered\",\"stateEnteredEventDetails\""));
+	ck_assert_ptr_nonnull(strstr(text, "{\"id\":3,\"previousEventId\":2,"));
+	ck_assert_ptr_nonnull(strstr(text, "\"executionFailedEventDetails\":{\"error\":\"MyErr\","
+					   "\"cause\":\"because\"}}]}\n"));
+	o = ASLC("run", m, "--input", "{}", "--history", in_dir("no/such/dir/h.json"));
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "cannot write"));
+	ck_assert_str_eq(o.out, "");
+	/* a Distributed Map's iterations are the Map Run's executions, not in this history */
+	const char *dist =
+		write_file("d.asl.json",
+			   "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", "
+			   "\"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\"}, "
+			   "\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", "
+			   "\"End\": true}}}, \"End\": true}}}\n");
+	o = ASLC("run", dist, "--input", "[1, 2]", "--history", h);
+	ck_assert_int_eq(o.status, 0);
+	text = read_file(h);
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapStateStarted\","
+					   "\"mapStateStartedEventDetails\":{\"length\":2}}"));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapRunStarted\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"MapRunSucceeded\"}"));
+	ck_assert_ptr_null(strstr(text, "MapIteration"));
+	ck_assert_ptr_null(strstr(text, "PassState"));
+	/* a branch cancelled by its sibling's failure (a second later, so that both have
+	 * started): its Wait is aborted, not exited */
+	const char *cancel = write_file(
+		"c.asl.json",
+		"{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Parallel\", "
+		"\"End\": true, \"Branches\": [{\"StartAt\": \"W\", \"States\": {\"W\": "
+		"{\"Type\": \"Wait\", \"Seconds\": 2, \"End\": true}}}, {\"StartAt\": "
+		"\"F0\", \"States\": {\"F0\": {\"Type\": \"Wait\", \"Seconds\": 1, \"Next\": "
+		"\"F\"}, \"F\": {\"Type\": \"Fail\", \"Error\": \"E\"}}}]}}}\n");
+	o = ASLC("run", cancel, "--input", "{}", "--threads", "4", "--history", h);
+	ck_assert_int_eq(o.status, 1);
+	text = read_file(h);
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"WaitStateAborted\"}"));
+	ck_assert_ptr_null(strstr(text, "{\"name\":\"W\",\"output\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"ParallelStateFailed\"}"));
+	if (access("/dev/full", W_OK) == 0) { /* a full disk */
+		o = ASLC("run", m, "--input", "{}", "--history", "/dev/full");
+		ck_assert_int_eq(o.status, 5);
+		ck_assert_ptr_nonnull(strstr(o.err, "cannot write the history"));
+	}
+}
+END_TEST
+
 START_TEST(run_with_malformed_input_prints_one_line_and_exits_2)
 {
 	outcome o = ASLC_STDIN("{\"a\": [1,}", "run", write_file("m.asl.json", PASS_MACHINE));
@@ -739,6 +794,7 @@ static Suite *cli_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, run_prints_the_output_and_exits_0);
+	tcase_add_test(tc, run_writes_the_history_with_history);
 	tcase_add_test(tc, run_treats_empty_input_as_an_empty_object);
 	tcase_add_test(tc, run_takes_input_from_the_input_option);
 	tcase_add_test(tc, run_accepts_any_json_value_as_input);
