@@ -26,7 +26,7 @@ static void emit_map_setting(emitter *e, const ir_setting *st, int kind, const c
 		int id;
 		const char *get = emit_path_expr(e, st->path, "in", &id);
 		fprintf(e->code,
-			"\tif (asl_map_setting(ex, '%c', &P%d_, %s, &lim) < 0)\n"
+			"\tif (asl_map_setting(ex, '%c', &P%d_, %s, items, &lim) < 0)\n"
 			"\t\treturn ASL_FAILED;\n",
 			kind, id, get);
 	}

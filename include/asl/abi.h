@@ -296,9 +296,11 @@ asl_value *asl_run_map(asl_exec *ex, const asl_map *map, asl_value *items, asl_v
 /* The ItemsPath value that is not an array or object: States.Runtime. */
 int asl_fail_items(asl_exec *ex, const asl_path *path, const asl_value *v);
 /* *Path values of Map settings: checks as AWS does (numeric strings accepted); -1 on error.
- * kind: 'c' MaxConcurrency, 'n' ToleratedFailureCount, 'p' ToleratedFailurePercentage. */
+ * kind: 'c' MaxConcurrency, 'n' ToleratedFailureCount, 'p' ToleratedFailurePercentage.
+ * `items` (NULL when an ItemReader reads them) counts for the history: AWS rejects a tolerated
+ * failure setting after MapStateStarted. */
 int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
-		    asl_map_limits *limits);
+		    const asl_value *items, asl_map_limits *limits);
 
 /* ---- variables ---- */
 /* The value of a variable, or NULL while it has not been assigned. */

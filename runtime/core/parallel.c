@@ -707,8 +707,17 @@ static const char *quoted(asl_exec *ex, const asl_value *v)
 	return v->type == ASL_STRING ? v->u.string.ptr : asl__json(ex, v);
 }
 
-int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
-		    asl_map_limits *limits)
+/* A tolerated failure setting AWS rejects: after MapStateStarted{length}, as it records. */
+static int reject_tolerated(asl_exec *ex, const asl_value *items)
+{
+	if (items)
+		asl__history_group_started(
+			ex, 1, items->type == ASL_ARRAY ? items->u.array.len : items->u.object.len);
+	return -1;
+}
+
+static int setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
+		   asl_map_limits *limits)
 {
 	const char *field = kind == 'c'   ? "MaxConcurrencyPath"
 			    : kind == 'n' ? "ToleratedFailureCountPath"
@@ -757,4 +766,12 @@ int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_valu
 	else
 		limits->tolerated_count = n;
 	return 0;
+}
+
+int asl_map_setting(asl_exec *ex, int kind, const asl_path *path, const asl_value *v,
+		    const asl_value *items, asl_map_limits *limits)
+{
+	if (setting(ex, kind, path, v, limits) == 0)
+		return 0;
+	return kind == 'c' ? -1 : reject_tolerated(ex, items);
 }

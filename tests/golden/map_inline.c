@@ -176,10 +176,10 @@ static int s0_(asl_exec *ex)
 	if (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))
 		return asl_fail_items(ex, &P5_, items);
 	asl_map_limits lim = {0, -1, -1};
-	if (asl_map_setting(ex, 'c', &P6_, p6_(ex, in), &lim) < 0)
+	if (asl_map_setting(ex, 'c', &P6_, p6_(ex, in), items, &lim) < 0)
 		return ASL_FAILED;
 	lim.tolerated_count = 1;
-	if (asl_map_setting(ex, 'p', &P7_, p7_(ex, in), &lim) < 0)
+	if (asl_map_setting(ex, 'p', &P7_, p7_(ex, in), items, &lim) < 0)
 		return ASL_FAILED;
 	if (!(res = asl_run_map(ex, &M4_, items, in, &lim)))
 		goto failed;
