@@ -84,6 +84,7 @@ struct asl_exec {
 	atomic_int_fast64_t event_ids; /* the last event id given out */
 	asl_lock *event_lock; /* listening with threads: one event at a time */
 	asl_arena event_arena; /* listening: the details of the event being delivered */
+	int64_t event_ms; /* listening: the last event's timestamp (they never decrease) */
 	int64_t start_ms, entered_ms;
 	int64_t skipped_ms; /* waiting skipped by --wait-scale, added to the logical clock */
 	int64_t deadline_ms; /* 0: no top-level timeout */

@@ -83,7 +83,13 @@ static int64_t deliver(asl_exec *ex, const char *type, int64_t prev, const char 
 					  1;
 	if (!listening(ex))
 		return id;
-	asl_event e = {id, prev, asl__now(ex), type, key, details};
+	/* blocking branches count the waiting --wait-scale skips on clocks of their own: keep
+	 * the timestamps in order as AWS's are */
+	int64_t now = asl__now(ex);
+	if (now < root->event_ms)
+		now = root->event_ms;
+	root->event_ms = now;
+	asl_event e = {id, prev, now, type, key, details};
 	if (root->event_arena.failed) /* out of memory: the event without its details */
 		e.details = NULL;
 	ex->opts.on_event(ex->opts.event_user, &e);
