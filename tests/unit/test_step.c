@@ -8,26 +8,12 @@
 #include <string.h>
 
 #include "asl/asl.h"
-#include "asl/platform_core.h"
+#include "fake_clock.h"
 
 extern const asl_machine asl_generated_machine;
 
 static asl_arena arena;
-static int64_t fake_now = 1700000000000;
-static asl_platform fake;
 static int flaky_calls;
-
-static int64_t fake_now_ms(void *user)
-{
-	(void)user;
-	return fake_now;
-}
-
-static void fake_sleep(void *user, int64_t ms)
-{
-	(void)user;
-	fake_now += ms;
-}
 
 /* Fails with Busy twice, then succeeds. */
 static int flaky(asl_task_call *call)
@@ -61,9 +47,7 @@ static const asl_binding bindings[] = {{"flaky", "c:flaky"}, {"async", "c:async"
 static void setup(void)
 {
 	asl_arena_init(&arena, NULL);
-	fake = *asl_platform_default();
-	fake.now_ms = fake_now_ms;
-	fake.sleep_ms = fake_sleep;
+	fake_clock_init();
 	flaky_calls = 0;
 	complete_at_once = 0;
 }

@@ -7,32 +7,16 @@
 #include <string.h>
 
 #include "asl/asl.h"
-#include "asl/platform_core.h"
+#include "fake_clock.h"
 
 extern const asl_machine asl_generated_machine;
 
 static asl_arena arena;
-static int64_t fake_now = 1700000000000;
-static asl_platform fake;
-
-static int64_t fake_now_ms(void *user)
-{
-	(void)user;
-	return fake_now;
-}
-
-static void fake_sleep(void *user, int64_t ms)
-{
-	(void)user;
-	fake_now += ms;
-}
 
 static void setup(void)
 {
 	asl_arena_init(&arena, NULL);
-	fake = *asl_platform_default();
-	fake.now_ms = fake_now_ms;
-	fake.sleep_ms = fake_sleep;
+	fake_clock_init();
 }
 
 static void teardown(void)
