@@ -100,6 +100,28 @@ struct asl_exec {
 	int64_t *clock; /* the waiting skipped by --wait-scale that counts for this execution */
 };
 
+/* An execution as the host holds it (the step API, execution.c): its top level and what all
+ * of it shares. */
+struct asl_execution {
+	asl_exec top; /* first: a task handler's call->execution is the top level's address */
+	asl__limits limits;
+	int abi_mismatch;
+	asl_result failure; /* the ABI mismatch's outcome */
+};
+
+/* An outcome or a heartbeat from the host, for the execution whose token it names (queued in
+ * asl__limits.inbox; a snapshot saves them too). */
+typedef struct asl__message {
+	struct asl__message *next;
+	int heartbeat; /* else an outcome */
+	int failed;
+	asl_arena arena; /* the token, output, error and cause */
+	const char *token;
+	asl_value *output;
+	const char *error, *cause;
+	size_t error_len, cause_len;
+} asl__message;
+
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
 
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */

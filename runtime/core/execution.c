@@ -9,13 +9,6 @@
 
 #define TASK_POLL_MS 5 /* how often a host with nothing to do looks for task outcomes */
 
-struct asl_execution {
-	asl_exec top; /* first: a task handler's call->execution is the top level's address */
-	asl__limits limits;
-	int abi_mismatch;
-	asl_result failure; /* the ABI mismatch's outcome */
-};
-
 static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
 {
 	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;

@@ -102,16 +102,17 @@ int asl__limits_check(asl_exec *ex, int next)
 		ex->next = next;
 		return ASL_SUSPEND;
 	}
-	if (l->max_transitions && count_transition(ex) < 0)
-		return ASL_FAILED;
-	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
-		return asl_fail(ex, "States.Runtime", "stopped");
+	/* before counting: the state paused at is entered (and counted) once, when it goes on */
 	if (l->suspend_after &&
 	    atomic_fetch_add_explicit(&l->entered, 1, memory_order_relaxed) >= l->suspend_after) {
 		atomic_store(&l->pause, 1);
 		ex->next = next;
 		return ASL_SUSPEND;
 	}
+	if (l->max_transitions && count_transition(ex) < 0)
+		return ASL_FAILED;
+	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
+		return asl_fail(ex, "States.Runtime", "stopped");
 	return next;
 }
 

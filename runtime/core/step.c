@@ -5,21 +5,10 @@
 #include <string.h>
 
 #include "exec.h"
+#include "group.h"
 
 #define DEADLINE_CHECK_EVERY 1024
 #define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
-
-/* An outcome or a heartbeat from the host, for the execution whose token it names. */
-typedef struct asl__message {
-	struct asl__message *next;
-	int heartbeat; /* else an outcome */
-	int failed;
-	asl_arena arena; /* the token, output, error and cause */
-	const char *token;
-	asl_value *output;
-	const char *error, *cause;
-	size_t error_len, cause_len;
-} asl__message;
 
 const char *asl__task_token(asl_exec *ex)
 {
@@ -110,7 +99,10 @@ int asl__ready(asl_exec *ex)
 		if (ex->heartbeat_ms && asl__now(ex) >= ex->beat_ms + ex->heartbeat_ms)
 			return 1;
 		return (ex->wake_ms && asl__now(ex) >= ex->wake_ms) || asl__past_deadline(ex);
-	default: /* children go on when stepped; a paused execution when not pausing */
+	case ASL_PHASE_CHILDREN: /* when one of them can go on, or another can start: stepping
+				  * it otherwise gets nowhere (a parent would spin on it) */
+		return asl__group_ready(ex->children);
+	default: /* a paused execution, when not pausing */
 		return !ex->limits || !atomic_load(&ex->limits->pause);
 	}
 }

@@ -266,7 +266,8 @@ START_TEST(a_failing_iteration_fails_the_map_and_drops_the_waiting_ones)
 	ck_assert_int_eq(s.until_ms, t0 + 1000);
 	fake_now = s.until_ms;
 	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_FINISHED);
-	finish_with(e, ASL_FAILED_STATUS, "{\"Error\":\"Item.Failed\",\"Cause\":\"an item failed\"}");
+	finish_with(e, ASL_FAILED_STATUS,
+		    "{\"Error\":\"Item.Failed\",\"Cause\":\"an item failed\"}");
 }
 END_TEST
 
