@@ -28,6 +28,11 @@ static void usage(FILE *out, const char *prog)
 		"  --mock-config FILE   Step Functions Local mock file (MockConfigFile.json)\n"
 		"  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY (default .)\n"
 		"  --mock-case NAME     the test case of it to use\n"
+		"  --suspend-after N    pause once N states were entered (by all branches and\n"
+		"                       iterations together) and save the execution (--snapshot)\n"
+		"  --snapshot FILE      where --suspend-after saves it (written whole, or not at all)\n"
+		"  --resume FILE        go on with a saved execution instead of starting one (no\n"
+		"                       input is read; --suspend-after counts from here)\n"
 		"  --help               this text\n"
 		"\n"
 		"Exit status and output:\n"
@@ -36,15 +41,24 @@ static void usage(FILE *out, const char *prog)
 		"  2  usage error or malformed input JSON: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
 		"  4  the output could not be written (a full disk, a closed pipe): one line on\n"
-		"     stderr\n",
+		"     stderr\n"
+		"  4  SUSPENDED (--suspend-after): saved in the --snapshot FILE, nothing on stdout,\n"
+		"     one line on stderr\n",
 		prog);
 }
 
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
+#define MAX_SNAPSHOT_FILE (1u << 30)
 #define EXIT_WRITE_FAILED 4
+#define EXIT_SUSPENDED 4
+
+/* --snapshot and --resume: NULL when not given. */
+typedef struct suspension {
+	const char *snapshot, *resume;
+} suspension;
 
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
-	       const asl_machine *machine, int stats);
+	       const asl_machine *machine, int stats, const suspension *sp);
 
 /* Flushes stdout; on failure (a full disk, a closed pipe) says so on stderr. */
 static int flush_failed(const char *prog)
@@ -98,6 +112,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 	}
 	const char *input_arg = NULL, *mock_path = NULL;
 	int stats = 0;
+	suspension sp = {NULL, NULL};
 	asl_options opts;
 	asl_options_init(&opts);
 	asl_arena config; /* bindings and the mock file live as long as the run */
@@ -165,6 +180,21 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			mock_path = val;
 		} else if (!strcmp(a, "--mock-case")) {
 			opts.mock_case = val;
+		} else if (!strcmp(a, "--suspend-after")) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(val, &end, 10);
+			if (*end || !*val || *val == '-' || n < 1 || errno) {
+				fprintf(stderr,
+					"%s: --suspend-after needs a number of states >= 1\n",
+					prog);
+				goto out;
+			}
+			opts.suspend_after = n;
+		} else if (!strcmp(a, "--snapshot")) {
+			sp.snapshot = val;
+		} else if (!strcmp(a, "--resume")) {
+			sp.resume = val;
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
 			goto out;
@@ -179,18 +209,29 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		fprintf(stderr, "%s: --mock-config: %s\n", prog, err);
 		goto out;
 	}
+	if (!opts.suspend_after != !sp.snapshot) {
+		fprintf(stderr, "%s: --suspend-after and --snapshot go together\n", prog);
+		goto out;
+	}
+	if (sp.resume && (input_arg || opts.execution_name)) {
+		fprintf(stderr,
+			"%s: --resume goes on with the saved execution's input and name: "
+			"no --input or --name\n",
+			prog);
+		goto out;
+	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
-	rc = run(prog, input_arg, &opts, machine, stats);
+	rc = run(prog, input_arg, &opts, machine, stats, &sp);
 out:
 	asl_arena_destroy(&config);
 	return rc;
 }
 
-static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
-	       const asl_machine *machine, int stats)
+/* Reads the execution input (--input or standard input) into `arena`: 0, or the exit status
+ * after saying why on stderr. */
+static int read_input(const char *prog, const char *input_arg, asl_arena *arena, asl_value **input)
 {
-	asl_options opts = *opts_in;
 	size_t len = 0;
 	int too_big = 0;
 	char *text;
@@ -214,22 +255,95 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		fprintf(stderr, "%s: cannot read the input\n", prog);
 		return 2;
 	}
-	asl_arena arena;
-	asl_arena_init(&arena, NULL);
 	asl_parse_error err;
-	asl_value *input = asl__json_blank(text, len) ? asl_object(&arena, 0)
-						      : asl_parse(&arena, text, len, 0, &err);
+	*input = asl__json_blank(text, len) ? asl_object(arena, 0)
+					    : asl_parse(arena, text, len, 0, &err);
 	al->release(al->user, text);
-	if (!input) {
+	if (!*input) {
 		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog,
 			err.line, err.column, err.message);
-		asl_arena_destroy(&arena);
 		return 2;
 	}
-	asl_result r;
-	asl_status st = asl_execute(machine, input, &opts, &r);
+	return 0;
+}
+
+/* Saves the paused execution in `path` and drops it: EXIT_SUSPENDED, or EXIT_WRITE_FAILED. */
+static int suspend(const char *prog, asl_execution *e, const char *path, uint64_t after)
+{
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	const char *bytes;
+	size_t len;
+	char err[512];
+	int rc = EXIT_SUSPENDED;
+	if (asl_snapshot(e, &arena, &bytes, &len) < 0) {
+		fprintf(stderr, "%s: out of memory saving the execution\n", prog);
+		rc = EXIT_WRITE_FAILED;
+	} else if (asl__write_snapshot_file(path, bytes, len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rc = EXIT_WRITE_FAILED;
+	} else {
+		fprintf(stderr, "%s: suspended after %llu states; the execution is saved in %s\n",
+			prog, (unsigned long long)after, path);
+	}
 	asl_arena_destroy(&arena);
-	int status = st == ASL_SUCCEEDED ? 0 : st == ASL_TIMED_OUT ? 3 : 1;
+	asl_result r;
+	asl_finish(e, &r); /* it was saved: this copy stops without running anything more */
+	asl_result_free(&r);
+	return rc;
+}
+
+/* Runs through the step API, from `input` or (--resume) from a saved execution, until it ends
+ * (-1, `r` filled) or pauses after --suspend-after states (saved: the exit status). */
+static int run_steps(const char *prog, const asl_machine *machine, const asl_value *input,
+		     const asl_options *opts, const suspension *sp, asl_result *r)
+{
+	asl_execution *e;
+	if (sp->resume) {
+		char err[512];
+		const asl_allocator *al = asl_default_allocator();
+		size_t len;
+		char *bytes = asl__read_snapshot_file(sp->resume, al, MAX_SNAPSHOT_FILE, &len, err,
+						      sizeof err);
+		e = bytes ? asl_restore(machine, bytes, len, opts, err, sizeof err) : NULL;
+		if (bytes)
+			al->release(al->user, bytes);
+		if (!e) {
+			fprintf(stderr, "%s: --resume %s: %s\n", prog, sp->resume, err);
+			return 2;
+		}
+	} else if (!(e = asl_start(machine, input, opts))) {
+		asl_execute(machine, input, opts, r); /* which reports the lack of memory */
+		return -1;
+	}
+	for (;;) {
+		asl_step s = asl_advance(e);
+		if (s.kind == ASL_STEP_FINISHED)
+			break;
+		if (s.kind == ASL_STEP_PAUSED)
+			return suspend(prog, e, sp->snapshot, opts->suspend_after);
+		asl_wait(e, &s);
+	}
+	asl_finish(e, r);
+	return -1;
+}
+
+static int run(const char *prog, const char *input_arg, const asl_options *opts,
+	       const asl_machine *machine, int stats, const suspension *sp)
+{
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	asl_value *input = NULL;
+	int rc = sp->resume ? 0 : read_input(prog, input_arg, &arena, &input);
+	asl_result r;
+	if (rc == 0 && !sp->resume && !opts->suspend_after)
+		asl_execute(machine, input, opts, &r); /* the fast path: blocking, no steps */
+	else if (rc == 0)
+		rc = run_steps(prog, machine, input, opts, sp, &r);
+	asl_arena_destroy(&arena);
+	if (rc > 0)
+		return rc;
+	int status = r.status == ASL_SUCCEEDED ? 0 : r.status == ASL_TIMED_OUT ? 3 : 1;
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

@@ -593,8 +593,8 @@ static void get_top(reader *r, asl_execution *e, asl_arena *tmp)
 		const char *cause = get_text(r, tmp, &len);
 		if (!token || (!failed && !heartbeat && !output))
 			r->bad = 1;
-		if (!r->bad && asl__post(ex, token, failed ? NULL : output, error, cause,
-					 heartbeat) < 0)
+		if (!r->bad &&
+		    asl__post(ex, token, failed ? NULL : output, error, cause, heartbeat) < 0)
 			r->bad = r->oom = 1;
 	}
 	if (!r->bad)
@@ -641,8 +641,9 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	if (r.bad)
 		return refuse(err, errlen, corrupt);
 	if (version != VERSION) {
-		snprintf(msg, sizeof msg, "the snapshot has format version %llu; this runtime reads "
-					  "version %d",
+		snprintf(msg, sizeof msg,
+			 "the snapshot has format version %llu; this runtime reads "
+			 "version %d",
 			 (unsigned long long)version, VERSION);
 		return refuse(err, errlen, msg);
 	}
@@ -654,8 +655,8 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	r.p += hl;
 	if (strlen(m->definition_hash) != hl || memcmp(hash, m->definition_hash, hl)) {
 		snprintf(msg, sizeof msg,
-			 "the snapshot is of the definition %.*s, but this machine's is %s", (int)hl,
-			 hash, m->definition_hash);
+			 "the snapshot is of the definition %.*s, but this machine's is %s",
+			 (int)hl, hash, m->definition_hash);
 		return refuse(err, errlen, msg);
 	}
 	if (left(&r) < 8)
@@ -699,7 +700,8 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	if (r.bad || r.oom) {
 		if (e)
 			discard(e);
-		return refuse(err, errlen, r.oom ? "out of memory restoring the snapshot" : corrupt);
+		return refuse(err, errlen,
+			      r.oom ? "out of memory restoring the snapshot" : corrupt);
 	}
 	return e;
 }

@@ -121,7 +121,8 @@ static asl_execution *save_and_restore(asl_execution *e, const asl_options *opts
 	asl_finish(e, &r);
 	asl_result_free(&r);
 	char err[256] = "";
-	asl_execution *back = asl_restore(&asl_generated_machine, bytes, len, opts, err, sizeof err);
+	asl_execution *back =
+		asl_restore(&asl_generated_machine, bytes, len, opts, err, sizeof err);
 	ck_assert_msg(back != NULL, "restore: %s", err);
 	const char *again;
 	size_t again_len;
@@ -205,8 +206,9 @@ END_TEST
 START_TEST(nested_children_and_their_variables_are_restored)
 {
 	asl_options opts = options();
-	static const char out[] = "{\"case\":\"nested\",\"items\":[2,1],\"out\":[[{\"v\":2,\"outer\":"
-				  "[2,1]},{\"v\":1,\"outer\":[2,1]}],{\"inner\":\"x\"}]}";
+	static const char out[] =
+		"{\"case\":\"nested\",\"items\":[2,1],\"out\":[[{\"v\":2,\"outer\":"
+		"[2,1]},{\"v\":1,\"outer\":[2,1]}],{\"inner\":\"x\"}]}";
 	asl_execution *e = start("{\"case\":\"nested\",\"items\":[2,1]}", &opts);
 	int64_t t0 = fake_now;
 	/* a Map in one branch (one item at a time), a Wait in the other: restored at every step */
@@ -322,7 +324,8 @@ START_TEST(truncated_or_damaged_snapshots_are_refused_at_every_length_and_byte)
 		char *cut = malloc(n ? n : 1);
 		memcpy(cut, bytes, n);
 		err[0] = '\0';
-		ck_assert_ptr_null(asl_restore(&asl_generated_machine, cut, n, &opts, err, sizeof err));
+		ck_assert_ptr_null(
+			asl_restore(&asl_generated_machine, cut, n, &opts, err, sizeof err));
 		ck_assert_msg(err[0], "no message at length %zu", n);
 		free(cut);
 	}
