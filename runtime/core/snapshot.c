@@ -505,6 +505,26 @@ static void get_group(reader *r, asl_exec *ex, int depth)
 	}
 }
 
+/* Whether a state of this type can wait in this phase: a snapshot that says otherwise would
+ * call the state function in a phase it never set. */
+static int phase_fits(const asl_machine *m, int state, int phase)
+{
+	int type = m->state_types[state];
+	switch (phase) {
+	case ASL_PHASE_WAIT:
+		return type == ASL_STATE_WAIT;
+	case ASL_PHASE_TASK:
+		return type == ASL_STATE_TASK;
+	case ASL_PHASE_RETRY:
+		return type == ASL_STATE_TASK || type == ASL_STATE_PARALLEL ||
+		       type == ASL_STATE_MAP;
+	case ASL_PHASE_CHILDREN:
+		return type == ASL_STATE_PARALLEL || type == ASL_STATE_MAP;
+	default:
+		return 1;
+	}
+}
+
 static int get_exec(reader *r, asl_exec *ex, int depth)
 {
 	const asl_machine *m = ex->machine;
@@ -517,6 +537,8 @@ static int get_exec(reader *r, asl_exec *ex, int depth)
 	ex->next = (int)get_in(r, ASL_FAILED, m->state_count - 1);
 	ex->state = (int)get_in(r, 0, m->state_count - 1);
 	ex->phase = (int)get_u_upto(r, ASL_PHASE_CHILDREN);
+	if (!r->bad && !phase_fits(m, ex->state, ex->phase))
+		r->bad = 1;
 	ex->data = get_value(r, heap, 0);
 	if (!ex->data)
 		r->bad = 1;
