@@ -191,7 +191,8 @@ asl_step asl_advance(asl_execution *e)
 	} else if (ex->phase == ASL_PHASE_CHILDREN) {
 		step.kind =
 			atomic_load(&e->limits.pause) ? ASL_STEP_PAUSED : ASL_STEP_WAIT_CHILDREN;
-		e->limits.suspend_after = 0;
+		if (step.kind == ASL_STEP_PAUSED) /* not before: it may pause in a later step */
+			e->limits.suspend_after = 0;
 	} else {
 		step.kind = ASL_STEP_WAIT_TIME;
 	}

@@ -259,6 +259,19 @@ START_TEST(an_execution_paused_by_suspend_after_goes_on_after_a_restore)
 	e = save_and_restore(e, &plain);
 	run_to_end(e, "{\"case\":\"map\",\"items\":[1,2],\"out\":[1,2]}");
 
+	/* after the iterations waited: Route, Map, both Waits and item 0's Pass were entered when
+	 * item 1's Pass is about to be */
+	opts.suspend_after = 5;
+	e = start("{\"case\":\"map\",\"items\":[1,2]}", &opts);
+	asl_step s = asl_advance(e);
+	for (int i = 0; i < 5 && s.kind == ASL_STEP_WAIT_CHILDREN; i++) {
+		asl_wait(e, &s);
+		s = asl_advance(e);
+	}
+	ck_assert_int_eq(s.kind, ASL_STEP_PAUSED);
+	e = save_and_restore(e, &plain);
+	run_to_end(e, "{\"case\":\"map\",\"items\":[1,2],\"out\":[1,2]}");
+
 	/* paused inside the iterations: suspend_after counts them too */
 	opts.suspend_after = 3;
 	e = start("{\"case\":\"map\",\"items\":[1,2]}", &opts);
