@@ -10,7 +10,7 @@
 #include "asl/asl.h"
 #include "aslc/aslc.h"
 
-#define EXIT_WRITE_FAILED 4 /* an output could not be written */
+#define EXIT_WRITE_FAILED 5 /* an output could not be written (as asl_main's) */
 #define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
 
 static void usage(FILE *out)
@@ -58,7 +58,8 @@ static void usage(FILE *out)
 	      "exit status: 0 succeeded (output JSON on stdout); 1 execution failed\n"
 	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"
 	      "diagnostics on stderr) or malformed input JSON; 3 execution timed out\n"
-	      "(States.Timeout); 4 the output could not be written (a full disk, a closed pipe).\n",
+	      "(States.Timeout); 4 suspended (--suspend-after); 5 the output could not be written\n"
+	      "(a full disk, a closed pipe); 6 aborted by SIGINT or SIGTERM.\n",
 	      out);
 }
 
@@ -147,7 +148,7 @@ static char *read_definition(const char *path, size_t *len)
 	return NULL;
 }
 
-/* Exit status for a failed library call: 4 when an output could not be written, else 2. */
+/* Exit status for a failed library call: 5 when an output could not be written, else 2. */
 static int failure_status(const aslc_diagnostics *d)
 {
 	for (size_t i = 0; i < d->count; i++)

@@ -149,6 +149,10 @@ asl_execution *asl_start(const asl_machine *machine, const asl_value *input,
 			 const asl_options *opts);
 /* Runs the execution until it ends or must wait. */
 asl_step asl_advance(asl_execution *execution);
+/* Runs it to its end instead, waiting where it must as asl_execute does (sleeping through
+ * Waits, branches and iterations on threads of their own); asl_stop from another thread ends
+ * it. Call it on a started execution, then asl_finish. */
+void asl_run_to_end(asl_execution *execution);
 /* For a host with nothing else to do: waits for what `step` waits for, sleeping (scaled by
  * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
  * few milliseconds when it waits only for tasks. Then call asl_advance again. */
@@ -197,8 +201,10 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 
 /* Command-line front end shared by AOT executables and `aslc run`: parses the options
  * documented in --help, reads the input, runs the machine, prints the outcome and returns the
- * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out, 4 the output could
- * not be written). */
+ * exit status (0 succeeded, 1 failed, 2 usage or input error, 3 timed out, 4 suspended, 5 the
+ * output could not be written, 6 aborted). While the machine runs, SIGINT and SIGTERM are
+ * caught: the first stops the execution (ABORTED, exit 6), the same one again has its default
+ * action; the previous dispositions are restored before it returns. */
 int asl_main(int argc, char **argv, const asl_machine *machine);
 
 #ifdef __cplusplus

@@ -57,4 +57,17 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 			   const asl_cancel *cancel, asl_http_result *r);
 void asl_platform_http_free(asl_http_result *r);
 
+/* SIGINT and SIGTERM during a command-line run (asl_main): from _catch until _restore the
+ * first of them calls stop(ctx) on a thread of the runtime's own (asl_main passes asl_stop: the
+ * execution ends as StopExecution ends it, commands' process groups killed, HTTP requests
+ * dropped); the same signal a second time has its default action. A signal ignored at _catch
+ * stays ignored. _catch returns 0, or -1 when it could not start that thread (the signals then
+ * keep their actions). _restore puts the previous actions back and returns once a stop that
+ * was called has returned. Dispositions belong to the process: one run at a time;
+ * asl_execute itself never changes them. */
+int asl_platform_stop_signals_catch(void (*stop)(void *ctx), void *ctx);
+void asl_platform_stop_signals_restore(void);
+/* "SIGINT" or "SIGTERM" once one came since _catch; else NULL. */
+const char *asl_platform_stop_signal(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "asl/asl.h"
+#include "asl/platform.h"
 #include "bindings.h"
 #include "json_scan.h"
 
@@ -40,17 +41,21 @@ static void usage(FILE *out, const char *prog)
 		"  1  FAILED: {\"Error\": ..., \"Cause\": ...} on stdout\n"
 		"  2  usage error or malformed input JSON: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
-		"  4  the output could not be written (a full disk, a closed pipe): one line on\n"
-		"     stderr\n"
 		"  4  SUSPENDED (--suspend-after): saved in the --snapshot FILE, nothing on stdout,\n"
-		"     one line on stderr\n",
+		"     one line on stderr\n"
+		"  5  the output could not be written (a full disk, a closed pipe): one line on\n"
+		"     stderr\n"
+		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
+		"     {} on stdout and one line on stderr; the same signal again kills at once\n",
 		prog);
 }
 
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
 #define MAX_SNAPSHOT_FILE (1u << 30)
-#define EXIT_WRITE_FAILED 4
+/* Exit statuses besides 0 succeeded, 1 failed, 2 usage or input error, 3 timed out */
 #define EXIT_SUSPENDED 4
+#define EXIT_WRITE_FAILED 5
+#define EXIT_ABORTED 6
 
 /* --snapshot and --resume: NULL when not given. */
 typedef struct suspension {
@@ -228,6 +233,103 @@ out:
 	return rc;
 }
 
+/* SIGINT or SIGTERM came: StopExecution without an error or a cause. */
+static void stop_by_signal(void *execution)
+{
+	asl_stop(execution, NULL, NULL);
+}
+
+/* Saves the paused execution in `path` and drops it: EXIT_SUSPENDED, or EXIT_WRITE_FAILED. */
+static int suspend(const char *prog, asl_execution *e, const char *path, uint64_t after)
+{
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	const char *bytes;
+	size_t len;
+	char err[512];
+	int rc = EXIT_SUSPENDED;
+	if (asl_snapshot(e, &arena, &bytes, &len) < 0) {
+		fprintf(stderr, "%s: out of memory saving the execution\n", prog);
+		rc = EXIT_WRITE_FAILED;
+	} else if (asl__write_snapshot_file(path, bytes, len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rc = EXIT_WRITE_FAILED;
+	} else {
+		fprintf(stderr, "%s: suspended after %llu states; the execution is saved in %s\n",
+			prog, (unsigned long long)after, path);
+	}
+	asl_arena_destroy(&arena);
+	asl_result r;
+	asl_finish(e, &r); /* it was saved: this copy stops without running anything more */
+	asl_result_free(&r);
+	return rc;
+}
+
+/* The execution --resume names; NULL after saying why. */
+static asl_execution *restore(const char *prog, const asl_machine *machine, const char *path,
+			      const asl_options *opts)
+{
+	char err[512];
+	const asl_allocator *al = asl_default_allocator();
+	size_t len;
+	char *bytes = asl__read_snapshot_file(path, al, MAX_SNAPSHOT_FILE, &len, err, sizeof err);
+	asl_execution *e = bytes ? asl_restore(machine, bytes, len, opts, err, sizeof err) : NULL;
+	if (bytes)
+		al->release(al->user, bytes);
+	if (!e)
+		fprintf(stderr, "%s: --resume %s: %s\n", prog, path, err);
+	return e;
+}
+
+/* Runs the execution, from `input` or (--resume) from a saved one, to its end: -1, `r` filled.
+ * With --suspend-after it runs through the step API instead and, once it pauses, is saved:
+ * then the exit status. SIGINT and SIGTERM stop it from a thread of their own, so that nothing
+ * is polled before each state. */
+static int execute(const char *prog, const asl_machine *machine, const asl_value *input,
+		   const asl_options *opts, const suspension *sp, asl_result *r)
+{
+	asl_execution *e;
+	if (sp->resume) {
+		if (!(e = restore(prog, machine, sp->resume, opts)))
+			return 2;
+	} else if (!(e = asl_start(machine, input, opts))) {
+		asl_execute(machine, input, opts, r); /* which makes the result for no memory */
+		return -1;
+	}
+	int caught = asl_platform_stop_signals_catch(stop_by_signal, e) == 0;
+	int paused = 0;
+	if (!opts->suspend_after && !sp->resume) {
+		asl_run_to_end(e); /* blocking: the fast path */
+	} else { /* a restored execution's children do not block either */
+		asl_step s;
+		while ((s = asl_advance(e)).kind != ASL_STEP_FINISHED) {
+			if ((paused = s.kind == ASL_STEP_PAUSED))
+				break;
+			asl_wait(e, &s);
+		}
+	}
+	if (caught)
+		asl_platform_stop_signals_restore();
+	if (paused)
+		return suspend(prog, e, sp->snapshot, opts->suspend_after);
+	asl_finish(e, r);
+	return -1;
+}
+
+static int exit_status(asl_status st)
+{
+	switch (st) {
+	case ASL_SUCCEEDED:
+		return 0;
+	case ASL_TIMED_OUT:
+		return 3;
+	case ASL_ABORTED:
+		return EXIT_ABORTED;
+	default:
+		return 1;
+	}
+}
+
 /* Reads the execution input (--input or standard input) into `arena`: 0, or the exit status
  * after saying why on stderr. */
 static int read_input(const char *prog, const char *input_arg, asl_arena *arena, asl_value **input)
@@ -267,83 +369,23 @@ static int read_input(const char *prog, const char *input_arg, asl_arena *arena,
 	return 0;
 }
 
-/* Saves the paused execution in `path` and drops it: EXIT_SUSPENDED, or EXIT_WRITE_FAILED. */
-static int suspend(const char *prog, asl_execution *e, const char *path, uint64_t after)
-{
-	asl_arena arena;
-	asl_arena_init(&arena, NULL);
-	const char *bytes;
-	size_t len;
-	char err[512];
-	int rc = EXIT_SUSPENDED;
-	if (asl_snapshot(e, &arena, &bytes, &len) < 0) {
-		fprintf(stderr, "%s: out of memory saving the execution\n", prog);
-		rc = EXIT_WRITE_FAILED;
-	} else if (asl__write_snapshot_file(path, bytes, len, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		rc = EXIT_WRITE_FAILED;
-	} else {
-		fprintf(stderr, "%s: suspended after %llu states; the execution is saved in %s\n",
-			prog, (unsigned long long)after, path);
-	}
-	asl_arena_destroy(&arena);
-	asl_result r;
-	asl_finish(e, &r); /* it was saved: this copy stops without running anything more */
-	asl_result_free(&r);
-	return rc;
-}
-
-/* Runs through the step API, from `input` or (--resume) from a saved execution, until it ends
- * (-1, `r` filled) or pauses after --suspend-after states (saved: the exit status). */
-static int run_steps(const char *prog, const asl_machine *machine, const asl_value *input,
-		     const asl_options *opts, const suspension *sp, asl_result *r)
-{
-	asl_execution *e;
-	if (sp->resume) {
-		char err[512];
-		const asl_allocator *al = asl_default_allocator();
-		size_t len;
-		char *bytes = asl__read_snapshot_file(sp->resume, al, MAX_SNAPSHOT_FILE, &len, err,
-						      sizeof err);
-		e = bytes ? asl_restore(machine, bytes, len, opts, err, sizeof err) : NULL;
-		if (bytes)
-			al->release(al->user, bytes);
-		if (!e) {
-			fprintf(stderr, "%s: --resume %s: %s\n", prog, sp->resume, err);
-			return 2;
-		}
-	} else if (!(e = asl_start(machine, input, opts))) {
-		asl_execute(machine, input, opts, r); /* which reports the lack of memory */
-		return -1;
-	}
-	for (;;) {
-		asl_step s = asl_advance(e);
-		if (s.kind == ASL_STEP_FINISHED)
-			break;
-		if (s.kind == ASL_STEP_PAUSED)
-			return suspend(prog, e, sp->snapshot, opts->suspend_after);
-		asl_wait(e, &s);
-	}
-	asl_finish(e, r);
-	return -1;
-}
-
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
 	       const asl_machine *machine, int stats, const suspension *sp)
 {
 	asl_arena arena;
 	asl_arena_init(&arena, NULL);
 	asl_value *input = NULL;
-	int rc = sp->resume ? 0 : read_input(prog, input_arg, &arena, &input);
 	asl_result r;
-	if (rc == 0 && !sp->resume && !opts->suspend_after)
-		asl_execute(machine, input, opts, &r); /* the fast path: blocking, no steps */
-	else if (rc == 0)
-		rc = run_steps(prog, machine, input, opts, sp, &r);
+	int rc = sp->resume ? 0 : read_input(prog, input_arg, &arena, &input);
+	if (rc == 0)
+		rc = execute(prog, machine, input, opts, sp, &r);
 	asl_arena_destroy(&arena);
-	if (rc > 0)
+	if (rc >= 0) /* an input error, or suspended: nothing on stdout */
 		return rc;
-	int status = r.status == ASL_SUCCEEDED ? 0 : r.status == ASL_TIMED_OUT ? 3 : 1;
+	asl_status st = r.status;
+	int status = exit_status(st);
+	if (st == ASL_ABORTED && asl_platform_stop_signal())
+		fprintf(stderr, "%s: aborted by %s\n", prog, asl_platform_stop_signal());
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

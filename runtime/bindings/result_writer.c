@@ -64,6 +64,8 @@ void asl__writer_add(asl_exec *ex, result_writer *w, const asl_value *input,
 		     const asl_value *output, asl_arena *a)
 {
 	asl_value *entry = asl_object(a, 3);
+	if (!entry)
+		return (void)asl_fail_oom(ex);
 	asl_object_append(a, entry, "Input", 5, asl_cstring(a, asl_to_json(a, input, NULL)));
 	asl_object_append(a, entry, "Output", 6, asl_cstring(a, asl_to_json(a, output, NULL)));
 	asl_object_append(a, entry, "Status", 6, asl_cstring(a, "SUCCEEDED"));

@@ -5,8 +5,9 @@
 #include "asl/json.h"
 
 /* Chunks start small and double up to ARENA_CHUNK_MAX: a Map iteration that needs a few
- * hundred bytes then touches one page, not sixteen. */
-#define ARENA_CHUNK_FIRST (4 * 1024)
+ * hundred bytes then touches one page, not sixteen, and an execution suspended on a Wait
+ * holds about 1 KiB per arena it used, not 4. */
+#define ARENA_CHUNK_FIRST 1024
 #define ARENA_CHUNK_MAX (64 * 1024)
 
 struct asl_chunk {

@@ -25,6 +25,8 @@ typedef struct asl__limits {
 	void *stop_user;
 	atomic_int stopped; /* should_stop said so once, or asl_stop was called: it stays so */
 	const char *stop_error, *stop_cause; /* asl_stop's, copied (NULL: none) */
+	int polled; /* something to count or poll before every state: max_transitions,
+		     * should_stop or suspend_after */
 	uint64_t suspend_after; /* pause once this many states were entered (0: never) */
 	atomic_uint_fast64_t entered; /* states entered, counted for suspend_after */
 	atomic_int pause; /* stop at the next state boundary (asl_pause, suspend_after) */
@@ -169,6 +171,13 @@ int asl__limits_init(asl__limits *l, asl_options *opts, int always);
  * (States.Runtime, which nothing catches) past max_transitions or once stopped, or
  * ASL_SUSPEND when the execution is to pause here (ex->next is set). */
 int asl__limits_check(asl_exec *ex, int next);
+/* Whether asl__limits_check has anything to do before the next state: inline, so a host that
+ * set no limit pays two loads per state. */
+static inline int asl__limits_due(const asl__limits *l)
+{
+	return l && (l->polled || atomic_load_explicit(&l->pause, memory_order_relaxed) ||
+		     atomic_load_explicit(&l->stopped, memory_order_relaxed));
+}
 /* Queues a task outcome (output, or error and cause) or a heartbeat for the execution waiting
  * on `token` (any thread); 0, or -1 when out of memory. */
 int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,

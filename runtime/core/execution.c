@@ -182,21 +182,25 @@ asl_step asl_advance(asl_execution *e)
 	if (asl__step(ex))
 		return step;
 	asl__waiting(ex, &step.until_ms, &step.tasks);
-	if (!ex->phase) {
+	if (atomic_load(&e->limits.pause)) {
 		step.kind = ASL_STEP_PAUSED;
 		e->limits.suspend_after = 0; /* once: going on does not pause again */
+		e->limits.polled = ex->opts.max_transitions || ex->opts.should_stop;
 	} else if (ex->phase == ASL_PHASE_TASK) {
 		step.kind = ASL_STEP_WAIT_TASK;
 		step.token = ex->token;
 	} else if (ex->phase == ASL_PHASE_CHILDREN) {
-		step.kind =
-			atomic_load(&e->limits.pause) ? ASL_STEP_PAUSED : ASL_STEP_WAIT_CHILDREN;
-		if (step.kind == ASL_STEP_PAUSED) /* not before: it may pause in a later step */
-			e->limits.suspend_after = 0;
+		step.kind = ASL_STEP_WAIT_CHILDREN;
 	} else {
 		step.kind = ASL_STEP_WAIT_TIME;
 	}
 	return step;
+}
+
+void asl_run_to_end(asl_execution *e)
+{
+	e->top.blocking = 1; /* waits wait where they are: one step runs it to its end */
+	asl_advance(e);
 }
 
 void asl_wait(asl_execution *e, const asl_step *step)
@@ -311,8 +315,7 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 		result_out_of_memory(result);
 		return result->status;
 	}
-	e->top.blocking = 1; /* waits sleep where they are: one step runs it to its end */
-	asl_advance(e);
+	asl_run_to_end(e);
 	return asl_finish(e, result);
 }
 

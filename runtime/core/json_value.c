@@ -72,6 +72,8 @@ asl_value *asl_string(asl_arena *arena, const char *s, size_t len)
 
 asl_value *asl_cstring(asl_arena *arena, const char *s)
 {
+	if (!s) /* a builder before ran out of memory: the arena says so */
+		return NULL;
 	return asl_string(arena, s, strlen(s));
 }
 
@@ -118,7 +120,7 @@ static void *grow(asl_arena *arena, void *old, size_t elem, size_t len, size_t *
 
 int asl_array_push(asl_arena *arena, asl_value *a, asl_value *item)
 {
-	if (!item)
+	if (!item || !a) /* out of memory earlier: the arena says so */
 		return -1;
 	if (a->u.array.len == a->u.array.cap) {
 		asl_value **p =
@@ -134,7 +136,7 @@ int asl_array_push(asl_arena *arena, asl_value *a, asl_value *item)
 int asl_object_append(asl_arena *arena, asl_value *o, const char *key, size_t key_len,
 		      asl_value *value)
 {
-	if (!value)
+	if (!value || !o) /* out of memory earlier: the arena says so */
 		return -1;
 	if (o->u.object.len == o->u.object.cap) {
 		asl_member *p = grow(arena, o->u.object.members, sizeof *p, o->u.object.len,

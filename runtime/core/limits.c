@@ -57,6 +57,7 @@ int asl__limits_init(asl__limits *l, asl_options *opts, int always)
 	atomic_init(&l->stopped, 0);
 	atomic_init(&l->pause, 0);
 	l->suspend_after = opts->suspend_after;
+	l->polled = opts->max_transitions || opts->should_stop || opts->suspend_after;
 	if (l->max_memory) {
 		l->counted = (asl_allocator){counted_alloc, counted_release, l};
 		opts->allocator = &l->counted;

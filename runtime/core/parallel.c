@@ -34,7 +34,11 @@ int asl__group_cancelled(asl_exec *ex)
 
 int asl__cancelled(asl_exec *ex)
 {
-	return (ex->limits && asl__stop_requested(ex)) || asl__group_cancelled(ex);
+	const asl__limits *l = ex->limits; /* the host's hook is polled only when there is one */
+	if (l && (l->should_stop || atomic_load_explicit(&l->stopped, memory_order_relaxed)) &&
+	    asl__stop_requested(ex))
+		return 1;
+	return asl__group_cancelled(ex);
 }
 
 void asl__free_pool(asl_exec *ex)

@@ -78,11 +78,7 @@ int asl_retry(asl_exec *ex, const asl_retrier *retriers, int count)
 		ex->context = NULL;
 		ex->token[0] = '\0'; /* each attempt has its own task token */
 		ex->phase = ASL_PHASE_RETRY;
-		/* the logical clock stops at ASL_MS_FOREVER of skipped waiting: a later wake would
-		 * never come to a host that steps it (asl__ready), so it is capped there */
-		int64_t now = asl__now(ex);
-		ex->wake_ms = delay > (int64_t)ASL_MS_FOREVER - now ? (int64_t)ASL_MS_FOREVER
-								    : now + delay;
+		ex->wake_ms = asl__now(ex) + delay;
 		return 1;
 	}
 	return 0;

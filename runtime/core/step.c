@@ -85,6 +85,13 @@ static int take_messages(asl_exec *ex)
 	return got;
 }
 
+/* Whether time `t` has come. The logical clock saturates (ASL_MS_FOREVER of skipped waiting,
+ * exec.h): once it has, every time counts as come, or a wait past it would never end. */
+static int due(const asl_exec *ex, int64_t t)
+{
+	return asl__now(ex) >= t || *ex->clock >= (int64_t)ASL_MS_FOREVER;
+}
+
 int asl__ready(asl_exec *ex)
 {
 	if (ex->failed || asl__cancelled(ex))
@@ -92,17 +99,16 @@ int asl__ready(asl_exec *ex)
 	switch (ex->phase) {
 	case ASL_PHASE_WAIT:
 	case ASL_PHASE_RETRY:
-		return asl__now(ex) >= ex->wake_ms || asl__past_deadline(ex);
+		return due(ex, ex->wake_ms) || asl__past_deadline(ex);
 	case ASL_PHASE_TASK:
 		if (ex->outcome.ready || take_messages(ex))
 			return 1;
-		if (ex->heartbeat_ms && asl__now(ex) >= ex->beat_ms + ex->heartbeat_ms)
+		if (ex->heartbeat_ms && due(ex, ex->beat_ms + ex->heartbeat_ms))
 			return 1;
-		return (ex->wake_ms && asl__now(ex) >= ex->wake_ms) || asl__past_deadline(ex);
-	case ASL_PHASE_CHILDREN: /* when one of them can go on, or another can start: stepping
-				  * it otherwise gets nowhere (a parent would spin on it) */
+		return (ex->wake_ms && due(ex, ex->wake_ms)) || asl__past_deadline(ex);
+	case ASL_PHASE_CHILDREN:
 		return asl__group_ready(ex->children);
-	default: /* a paused execution, when not pausing */
+	default: /* paused between states: goes on when no longer pausing */
 		return !ex->limits || !atomic_load(&ex->limits->pause);
 	}
 }
@@ -154,7 +160,7 @@ int asl__step(asl_exec *ex)
 		}
 	}
 	while (st >= 0) {
-		if (ex->limits && (st = asl__limits_check(ex, st)) < 0) {
+		if (asl__limits_due(ex->limits) && (st = asl__limits_check(ex, st)) < 0) {
 			if (st == ASL_SUSPEND) /* paused between states: ex->next stays */
 				return 0;
 			break;

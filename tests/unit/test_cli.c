@@ -512,18 +512,18 @@ START_TEST(run_stops_reading_an_endless_config_file_at_the_limit)
 }
 END_TEST
 
-START_TEST(run_that_cannot_write_its_output_exits_4)
+START_TEST(run_that_cannot_write_its_output_exits_5)
 {
 	const char *def = write_file("m.asl.json", PASS_MACHINE);
 	const char *in = write_file("in.json", "{}");
 	outcome o = run_redirected((const char *const[]){ASLC_BIN, "run", def, NULL}, -1, in,
 				   "/dev/full");
-	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(o.status, 5);
 	ck_assert_ptr_nonnull(strstr(o.err, "cannot write the output"));
 	ck_assert_int_eq(count_lines(o.err), 1);
 	const char *fail = write_file("f.asl.json", FAIL_MACHINE);
 	o = run_redirected((const char *const[]){ASLC_BIN, "run", fail, NULL}, -1, in, "/dev/full");
-	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(o.status, 5);
 }
 END_TEST
 
@@ -605,19 +605,19 @@ START_TEST(check_stops_reading_an_endless_definition_at_the_limit)
 }
 END_TEST
 
-START_TEST(emit_c_that_cannot_write_exits_4)
+START_TEST(emit_c_that_cannot_write_exits_5)
 {
 	const char *def = write_file("m.asl.json", PASS_MACHINE);
 	outcome o = ASLC("--emit-c", def, "-o", "/dev/full");
-	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(o.status, 5);
 	ck_assert_ptr_nonnull(strstr(o.err, "cannot write /dev/full"));
 	o = run_redirected((const char *const[]){ASLC_BIN, "--emit-c", def, NULL}, -1,
 			   write_file("stdin", ""), "/dev/full");
-	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(o.status, 5);
 	ck_assert_int_eq(count_lines(o.err), 1);
 	o = run_redirected((const char *const[]){ASLC_BIN, "--help", NULL}, -1,
 			   write_file("stdin", ""), "/dev/full");
-	ck_assert_int_eq(o.status, 4);
+	ck_assert_int_eq(o.status, 5);
 }
 END_TEST
 
@@ -748,7 +748,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, run_with_input_that_is_not_utf8_prints_one_line_and_exits_2);
 	tcase_add_test(tc, run_stops_reading_an_endless_input_at_the_limit);
 	tcase_add_test(tc, run_stops_reading_an_endless_config_file_at_the_limit);
-	tcase_add_test(tc, run_that_cannot_write_its_output_exits_4);
+	tcase_add_test(tc, run_that_cannot_write_its_output_exits_5);
 	tcase_add_test(tc, run_rejects_unknown_machine_options_with_2);
 	tcase_add_test(tc, run_of_an_invalid_definition_exits_2_with_diagnostics);
 	suite_add_tcase(s, tc);
@@ -760,7 +760,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, help_prints_usage_and_exits_0);
 	tcase_add_test(tc, missing_definition_is_a_usage_error);
 	tcase_add_test(tc, emit_c_writes_c_source);
-	tcase_add_test(tc, emit_c_that_cannot_write_exits_4);
+	tcase_add_test(tc, emit_c_that_cannot_write_exits_5);
 	tcase_add_test(tc, native_executable_behaves_like_run);
 	suite_add_tcase(s, tc);
 
