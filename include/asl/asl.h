@@ -10,7 +10,7 @@
  *   asl_event               one event of the execution history (asl_options.on_event)
  *   asl_execution, asl_step the step API: asl_start, asl_advance, asl_task_succeed,
  *                           asl_task_fail, asl_task_heartbeat, asl_stop, asl_pause,
- *                           asl_finish
+ *                           asl_finish, asl_snapshot, asl_restore
  *   asl_binding_check, asl_binding_parse, asl_bindings_from_json, asl_read_json_file
  *   asl_main                the command line of a compiled machine
  *
@@ -175,6 +175,20 @@ void asl_pause(asl_execution *execution);
 /* Takes the outcome (an execution still running is stopped first, without error or cause),
  * fills `result` as asl_execute does, frees the execution and returns result->status. */
 asl_status asl_finish(asl_execution *execution, asl_result *result);
+/* Frees an execution without an outcome or any more history events: for one that was saved
+ * (asl_snapshot) and goes on elsewhere. */
+void asl_discard(asl_execution *execution);
+/* Snapshots (README.md, "Snapshots"): the bytes of a suspended execution — asl_advance
+ * returned anything but FINISHED, and nothing runs it now — with all its branches, iterations
+ * and undelivered task outcomes, in `arena`. 0, or -1 when out of memory or finished. The
+ * execution itself is unchanged: it may go on, or be finished and freed. */
+int asl_snapshot(asl_execution *execution, asl_arena *arena, const char **bytes, size_t *len);
+/* An execution made again from a snapshot of `machine`'s definition, as it stood when it was
+ * saved (its clock, names and task tokens included; opts as for asl_start, suspend_after
+ * counting from here); asl_advance goes on with it. NULL with a one-line message in `err` for
+ * bytes that are not a whole snapshot, another format version or another definition. */
+asl_execution *asl_restore(const asl_machine *machine, const char *bytes, size_t len,
+			   const asl_options *opts, char *err, size_t errlen);
 /* {"Error":...,"Cause":...} for a failed or timed-out result, in the result's arena. */
 const char *asl_result_error_json(asl_result *result);
 

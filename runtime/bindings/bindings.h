@@ -25,6 +25,12 @@ void asl__writer_add(asl_exec *ex, result_writer *w, const asl_value *input,
 		     const asl_value *output, asl_arena *a);
 asl_value *asl__writer_finish(asl_exec *ex, result_writer *w);
 void asl__writer_free(asl_exec *ex, result_writer *w);
+/* snapshot_file.c: --snapshot FILE written atomically (0, or -1 with a message), --resume FILE
+ * read whole (in `al`; NULL with a message). */
+int asl__write_snapshot_file(const char *path, const char *bytes, size_t len, char *err,
+			     size_t errlen);
+char *asl__read_snapshot_file(const char *path, const asl_allocator *al, size_t max, size_t *len,
+			      char *err, size_t errlen);
 
 /* history_file.c: --history FILE, written as the events come (asl_options.on_event). */
 typedef struct asl_history_file {

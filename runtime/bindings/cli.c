@@ -31,6 +31,11 @@ static void usage(FILE *out, const char *prog)
 		"  --mock-config FILE   Step Functions Local mock file (MockConfigFile.json)\n"
 		"  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY (default .)\n"
 		"  --mock-case NAME     the test case of it to use\n"
+		"  --suspend-after N    pause once N states were entered (by all branches and\n"
+		"                       iterations together) and save the execution (--snapshot)\n"
+		"  --snapshot FILE      where --suspend-after saves it (written whole, or not at all)\n"
+		"  --resume FILE        go on with a saved execution instead of starting one (no\n"
+		"                       input is read; --suspend-after counts from here)\n"
 		"  --help               this text\n"
 		"\n"
 		"Exit status and output:\n"
@@ -39,7 +44,8 @@ static void usage(FILE *out, const char *prog)
 		"  2  usage error, malformed input JSON, or the --history file cannot be\n"
 		"     created: one line on stderr\n"
 		"  3  TIMED_OUT (TimeoutSeconds): {\"Error\": \"States.Timeout\"} on stdout\n"
-		"  4  suspended (--suspend-after): the snapshot is written\n"
+		"  4  SUSPENDED (--suspend-after): saved in the --snapshot FILE, nothing on stdout,\n"
+		"     one line on stderr\n"
 		"  5  the output or the --history file could not be written (a full disk, a\n"
 		"     closed pipe): one line on stderr\n"
 		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
@@ -48,13 +54,19 @@ static void usage(FILE *out, const char *prog)
 }
 
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
+#define MAX_SNAPSHOT_FILE (1u << 30)
 /* Exit statuses besides 0 succeeded, 1 failed, 2 usage or input error, 3 timed out */
-#define EXIT_SUSPENDED 4 /* reserved for --suspend-after */
+#define EXIT_SUSPENDED 4
 #define EXIT_WRITE_FAILED 5
 #define EXIT_ABORTED 6
 
+/* --snapshot, --resume and --history: NULL when not given. */
+typedef struct suspension {
+	const char *snapshot, *resume, *history;
+} suspension;
+
 static int run(const char *prog, const char *input_arg, const asl_options *opts,
-	       const asl_machine *machine, int stats, const char *history);
+	       const asl_machine *machine, int stats, const suspension *sp);
 
 /* Flushes stdout; on failure (a full disk, a closed pipe) says so on stderr. */
 static int flush_failed(const char *prog)
@@ -106,8 +118,9 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			prog, machine->abi_version, ASL_ABI_VERSION);
 		return 2;
 	}
-	const char *input_arg = NULL, *mock_path = NULL, *history = NULL;
+	const char *input_arg = NULL, *mock_path = NULL;
 	int stats = 0;
+	suspension sp = {NULL, NULL, NULL};
 	asl_options opts;
 	asl_options_init(&opts);
 	asl_arena config; /* bindings and the mock file live as long as the run */
@@ -136,7 +149,7 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		if (!strcmp(a, "--input")) {
 			input_arg = val;
 		} else if (!strcmp(a, "--history")) {
-			history = val;
+			sp.history = val;
 		} else if (!strcmp(a, "--name")) {
 			opts.execution_name = val;
 		} else if (!strcmp(a, "--wait-scale")) {
@@ -177,6 +190,21 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 			mock_path = val;
 		} else if (!strcmp(a, "--mock-case")) {
 			opts.mock_case = val;
+		} else if (!strcmp(a, "--suspend-after")) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(val, &end, 10);
+			if (*end || !*val || *val == '-' || n < 1 || errno) {
+				fprintf(stderr,
+					"%s: --suspend-after needs a number of states >= 1\n",
+					prog);
+				goto out;
+			}
+			opts.suspend_after = n;
+		} else if (!strcmp(a, "--snapshot")) {
+			sp.snapshot = val;
+		} else if (!strcmp(a, "--resume")) {
+			sp.resume = val;
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
 			goto out;
@@ -191,9 +219,20 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 		fprintf(stderr, "%s: --mock-config: %s\n", prog, err);
 		goto out;
 	}
+	if (!opts.suspend_after != !sp.snapshot) {
+		fprintf(stderr, "%s: --suspend-after and --snapshot go together\n", prog);
+		goto out;
+	}
+	if (sp.resume && (input_arg || opts.execution_name)) {
+		fprintf(stderr,
+			"%s: --resume goes on with the saved execution's input and name: "
+			"no --input or --name\n",
+			prog);
+		goto out;
+	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
-	rc = run(prog, input_arg, &opts, machine, stats, history);
+	rc = run(prog, input_arg, &opts, machine, stats, &sp);
 out:
 	asl_arena_destroy(&config);
 	return rc;
@@ -205,19 +244,79 @@ static void stop_by_signal(void *execution)
 	asl_stop(execution, NULL, NULL);
 }
 
-/* asl_execute, with a handle for asl_stop: SIGINT and SIGTERM stop the execution from a thread
- * of their own, so that nothing is polled before each state. */
-static asl_status execute(const asl_machine *machine, const asl_value *input,
-			  const asl_options *opts, asl_result *r)
+/* Saves the paused execution in `path` and drops it: EXIT_SUSPENDED, or EXIT_WRITE_FAILED. */
+static int suspend(const char *prog, asl_execution *e, const char *path, uint64_t after)
 {
-	asl_execution *e = asl_start(machine, input, opts);
-	if (!e) /* out of memory: asl_execute makes the result that says so */
-		return asl_execute(machine, input, opts, r);
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	const char *bytes;
+	size_t len;
+	char err[512];
+	int rc = EXIT_SUSPENDED;
+	if (asl_snapshot(e, &arena, &bytes, &len) < 0) {
+		fprintf(stderr, "%s: out of memory saving the execution\n", prog);
+		rc = EXIT_WRITE_FAILED;
+	} else if (asl__write_snapshot_file(path, bytes, len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rc = EXIT_WRITE_FAILED;
+	} else {
+		fprintf(stderr, "%s: suspended after %llu states; the execution is saved in %s\n",
+			prog, (unsigned long long)after, path);
+	}
+	asl_arena_destroy(&arena);
+	asl_discard(e); /* it was saved: this copy ends without running anything more */
+	return rc;
+}
+
+/* The execution --resume names; NULL after saying why. */
+static asl_execution *restore(const char *prog, const asl_machine *machine, const char *path,
+			      const asl_options *opts)
+{
+	char err[512];
+	const asl_allocator *al = asl_default_allocator();
+	size_t len;
+	char *bytes = asl__read_snapshot_file(path, al, MAX_SNAPSHOT_FILE, &len, err, sizeof err);
+	asl_execution *e = bytes ? asl_restore(machine, bytes, len, opts, err, sizeof err) : NULL;
+	if (bytes)
+		al->release(al->user, bytes);
+	if (!e)
+		fprintf(stderr, "%s: --resume %s: %s\n", prog, path, err);
+	return e;
+}
+
+/* Runs the execution, from `input` or (--resume) from a saved one, to its end: -1, `r` filled.
+ * With --suspend-after it runs through the step API instead and, once it pauses, is saved:
+ * then the exit status. SIGINT and SIGTERM stop it from a thread of their own, so that nothing
+ * is polled before each state. */
+static int execute(const char *prog, const asl_machine *machine, const asl_value *input,
+		   const asl_options *opts, const suspension *sp, asl_result *r)
+{
+	asl_execution *e;
+	if (sp->resume) {
+		if (!(e = restore(prog, machine, sp->resume, opts)))
+			return 2;
+	} else if (!(e = asl_start(machine, input, opts))) {
+		asl_execute(machine, input, opts, r); /* which makes the result for no memory */
+		return -1;
+	}
 	int caught = asl_platform_stop_signals_catch(stop_by_signal, e) == 0;
-	asl_run_to_end(e);
+	int paused = 0;
+	if (!opts->suspend_after && !sp->resume) {
+		asl_run_to_end(e); /* blocking: the fast path */
+	} else { /* a restored execution's children do not block either */
+		asl_step s;
+		while ((s = asl_advance(e)).kind != ASL_STEP_FINISHED) {
+			if ((paused = s.kind == ASL_STEP_PAUSED))
+				break;
+			asl_wait(e, &s);
+		}
+	}
 	if (caught)
 		asl_platform_stop_signals_restore();
-	return asl_finish(e, r);
+	if (paused)
+		return suspend(prog, e, sp->snapshot, opts->suspend_after);
+	asl_finish(e, r);
+	return -1;
 }
 
 static int exit_status(asl_status st)
@@ -234,10 +333,10 @@ static int exit_status(asl_status st)
 	}
 }
 
-static int run(const char *prog, const char *input_arg, const asl_options *opts_in,
-	       const asl_machine *machine, int stats, const char *history)
+/* Reads the execution input (--input or standard input) into `arena`: 0, or the exit status
+ * after saying why on stderr. */
+static int read_input(const char *prog, const char *input_arg, asl_arena *arena, asl_value **input)
 {
-	asl_options opts = *opts_in;
 	size_t len = 0;
 	int too_big = 0;
 	char *text;
@@ -261,39 +360,51 @@ static int run(const char *prog, const char *input_arg, const asl_options *opts_
 		fprintf(stderr, "%s: cannot read the input\n", prog);
 		return 2;
 	}
-	asl_arena arena;
-	asl_arena_init(&arena, NULL);
 	asl_parse_error err;
-	asl_value *input = asl__json_blank(text, len) ? asl_object(&arena, 0)
-						      : asl_parse(&arena, text, len, 0, &err);
+	*input = asl__json_blank(text, len) ? asl_object(arena, 0)
+					    : asl_parse(arena, text, len, 0, &err);
 	al->release(al->user, text);
-	if (!input) {
+	if (!*input) {
 		fprintf(stderr, "%s: invalid input JSON at line %d, column %d: %s\n", prog,
 			err.line, err.column, err.message);
-		asl_arena_destroy(&arena);
 		return 2;
 	}
-	asl_history_file hf;
-	if (history) {
-		if (asl__history_open(&hf, history) < 0) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", prog, history,
-				strerror(errno));
-			asl_arena_destroy(&arena);
-			return 2;
-		}
-		opts.on_event = asl__history_event;
-		opts.event_user = &hf;
-	}
+	return 0;
+}
+
+static int run(const char *prog, const char *input_arg, const asl_options *opts,
+	       const asl_machine *machine, int stats, const suspension *sp)
+{
+	asl_arena arena;
+	asl_arena_init(&arena, NULL);
+	asl_value *input = NULL;
 	asl_result r;
-	asl_status st = execute(machine, input, &opts, &r);
+	int rc = sp->resume ? 0 : read_input(prog, input_arg, &arena, &input);
+	asl_options o = *opts;
+	asl_history_file hf;
+	if (rc == 0 && sp->history) {
+		if (asl__history_open(&hf, sp->history) < 0) {
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, sp->history,
+				strerror(errno));
+			rc = 2;
+		}
+		o.on_event = asl__history_event;
+		o.event_user = &hf;
+	}
+	if (rc == 0)
+		rc = execute(prog, machine, input, &o, sp, &r);
 	asl_arena_destroy(&arena);
+	int history_failed = rc != 2 && sp->history && asl__history_close(&hf) < 0;
+	if (history_failed)
+		fprintf(stderr, "%s: cannot write the history to %s\n", prog, sp->history);
+	if (rc >= 0) /* an input error, or suspended: nothing on stdout */
+		return history_failed && rc == 0 ? EXIT_WRITE_FAILED : rc;
+	asl_status st = r.status;
 	int status = exit_status(st);
 	if (st == ASL_ABORTED && asl_platform_stop_signal())
 		fprintf(stderr, "%s: aborted by %s\n", prog, asl_platform_stop_signal());
-	if (history && asl__history_close(&hf) < 0) {
-		fprintf(stderr, "%s: cannot write the history to %s\n", prog, history);
+	if (history_failed)
 		status = EXIT_WRITE_FAILED;
-	}
 	const char *out = status ? asl_result_error_json(&r) : r.output;
 	size_t out_len = status ? (out ? strlen(out) : 0) : r.output_len;
 	if (!out) {

@@ -30,6 +30,7 @@ typedef struct asl__limits {
 	uint64_t suspend_after; /* pause once this many states were entered (0: never) */
 	atomic_uint_fast64_t entered; /* states entered, counted for suspend_after */
 	atomic_int pause; /* stop at the next state boundary (asl_pause, suspend_after) */
+	int discarded; /* asl_discard: it ends without events (its snapshot goes on elsewhere) */
 	asl_lock *lock; /* guards `inbox` and the stop's texts; NULL until first needed */
 	struct asl__message *inbox; /* task outcomes and heartbeats from the host */
 } asl__limits;
@@ -110,6 +111,28 @@ struct asl_exec {
 	struct group *children; /* the current state's branches or iterations, while suspended */
 	int64_t *clock; /* the waiting skipped by --wait-scale that counts for this execution */
 };
+
+/* An execution as the host holds it (the step API, execution.c): its top level and what all
+ * of it shares. */
+struct asl_execution {
+	asl_exec top; /* first: a task handler's call->execution is the top level's address */
+	asl__limits limits;
+	int abi_mismatch;
+	asl_result failure; /* the ABI mismatch's outcome */
+};
+
+/* An outcome or a heartbeat from the host, for the execution whose token it names (queued in
+ * asl__limits.inbox; a snapshot saves them too). */
+typedef struct asl__message {
+	struct asl__message *next;
+	int heartbeat; /* else an outcome */
+	int failed;
+	asl_arena arena; /* the token, output, error and cause */
+	const char *token;
+	asl_value *output;
+	const char *error, *cause;
+	size_t error_len, cause_len;
+} asl__message;
 
 #define ASL_PAYLOAD_LIMIT (256 * 1024) /* AWS's limit on inputs, outputs and task results */
 #define ASL_ROLE_ARN "arn:aws:iam::000000000000:role/aslc-local" /* $$.Execution.RoleArn */
@@ -230,6 +253,9 @@ size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t c
  * ASL_END or ASL_FAILED), 0 when suspended (ex->phase says why; between states when paused).
  * A blocking execution waits where it is instead, so it always finishes. */
 int asl__step(asl_exec *ex);
+/* asl_start; `restoring` (asl_restore): without ExecutionStarted, which came before. */
+asl_execution *asl__start(const asl_machine *m, const asl_value *input, const asl_options *opts,
+			  int restoring);
 /* Copies the live data into the other heap and empties the current one (between states). */
 #define ASL_COMPACT_MIN (1u << 20)
 int asl__compact(asl_exec *ex);

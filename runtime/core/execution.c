@@ -9,13 +9,6 @@
 
 #define TASK_POLL_MS 5 /* how often a host with nothing to do looks for task outcomes */
 
-struct asl_execution {
-	asl_exec top; /* first: a task handler's call->execution is the top level's address */
-	asl__limits limits;
-	int abi_mismatch;
-	asl_result failure; /* the ABI mismatch's outcome */
-};
-
 static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
 {
 	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
@@ -114,6 +107,12 @@ static void fill_result(asl_exec *ex, asl_result *result)
 
 asl_execution *asl_start(const asl_machine *m, const asl_value *input, const asl_options *opts)
 {
+	return asl__start(m, input, opts, 0);
+}
+
+asl_execution *asl__start(const asl_machine *m, const asl_value *input, const asl_options *opts,
+			  int restoring)
+{
 	asl_options defaults;
 	if (!opts) {
 		asl_options_init(&defaults);
@@ -173,7 +172,7 @@ asl_execution *asl_start(const asl_machine *m, const asl_value *input, const asl
 	if (asl__history_init(ex) < 0 || !ex->input || ex->perm.failed || !e->limits.lock) {
 		asl_fail_oom(ex);
 		ex->next = ASL_FAILED;
-	} else {
+	} else if (!restoring) {
 		asl__history_started(ex);
 	}
 	return e;
@@ -313,6 +312,15 @@ asl_status asl_finish(asl_execution *e, asl_result *result)
 		pf->lock_free(pf->user, e->limits.lock);
 	al->release(al->user, e);
 	return result->status;
+}
+
+void asl_discard(asl_execution *e)
+{
+	/* nothing more of it is seen: no event, no outcome (a saved copy goes on elsewhere) */
+	e->limits.discarded = 1;
+	asl_result r;
+	asl_finish(e, &r);
+	asl_result_free(&r);
 }
 
 asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_options *opts,

@@ -24,7 +24,7 @@ static asl_exec *root_of(asl_exec *ex)
 
 static int listening(const asl_exec *ex)
 {
-	return ex->opts.on_event != NULL;
+	return ex->opts.on_event != NULL && !(ex->limits && ex->limits->discarded);
 }
 
 /* Stopped from outside (asl_stop, should_stop): AWS ends such a history with ExecutionAborted,

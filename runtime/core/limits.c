@@ -99,20 +99,25 @@ static int count_transition(asl_exec *ex)
 int asl__limits_check(asl_exec *ex, int next)
 {
 	asl__limits *l = ex->limits;
-	if (atomic_load_explicit(&l->pause, memory_order_relaxed)) {
+	/* A blocking child (a Distributed Map's batch) cannot be kept waiting: it runs to its
+	 * end, and its parent pauses after it. */
+	if (!ex->blocking && atomic_load_explicit(&l->pause, memory_order_relaxed)) {
 		ex->next = next;
 		return ASL_SUSPEND;
+	}
+	/* before counting: the state paused at is entered (and counted) once, when it goes on */
+	if (l->suspend_after &&
+	    atomic_fetch_add_explicit(&l->entered, 1, memory_order_relaxed) >= l->suspend_after) {
+		atomic_store(&l->pause, 1);
+		if (!ex->blocking) {
+			ex->next = next;
+			return ASL_SUSPEND;
+		}
 	}
 	if (l->max_transitions && count_transition(ex) < 0)
 		return ASL_FAILED;
 	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
 		return asl_fail(ex, "States.Runtime", "stopped");
-	if (l->suspend_after &&
-	    atomic_fetch_add_explicit(&l->entered, 1, memory_order_relaxed) >= l->suspend_after) {
-		atomic_store(&l->pause, 1);
-		ex->next = next;
-		return ASL_SUSPEND;
-	}
 	return next;
 }
 

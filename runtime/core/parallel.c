@@ -129,6 +129,8 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 			asl_arena_alloc(&c->perm, (size_t)p->machine->max_retriers * sizeof(int));
 		if (!c->attempts)
 			return -1;
+		/* set on entering a retryable state; zeroed so that a snapshot saves no garbage */
+		memset(c->attempts, 0, (size_t)p->machine->max_retriers * sizeof(int));
 	}
 	return 0;
 }
@@ -362,6 +364,8 @@ static void run_job(void *arg)
 static int ensure_pool(asl_exec *ex)
 {
 	const asl_platform *pf = asl__platform(ex);
+	if (!ex->pool && ex->parent) /* a restored child (snapshot.c): the parent's has one */
+		ex->pool = ex->parent->pool;
 	if (!ex->pool && !(ex->pool = ex->opts.pool)) {
 		int threads = ex->opts.threads > 0 ? ex->opts.threads : pf->cpu_count(pf->user);
 		ex->pool = pf->pool_new(pf->user, threads);
@@ -575,6 +579,8 @@ static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
 		g->input = tmpl->input;
 		g->items = tmpl->items;
 		g->limits = tmpl->limits;
+		g->starts = tmpl->starts; /* a restored group (snapshot.c) has none before */
+		g->map = tmpl->map;
 	}
 	ex->phase = ASL_PHASE_NONE;
 	long ran = 1;

@@ -10,18 +10,6 @@
 #define DEADLINE_CHECK_EVERY 1024
 #define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
 
-/* An outcome or a heartbeat from the host, for the execution whose token it names. */
-typedef struct asl__message {
-	struct asl__message *next;
-	int heartbeat; /* else an outcome */
-	int failed;
-	asl_arena arena; /* the token, output, error and cause */
-	const char *token;
-	asl_value *output;
-	const char *error, *cause;
-	size_t error_len, cause_len;
-} asl__message;
-
 const char *asl__task_token(asl_exec *ex)
 {
 	if (!ex->token[0]) {

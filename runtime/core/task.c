@@ -10,12 +10,12 @@
 
 asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task)
 {
-	if (ex->phase == ASL_PHASE_RETRY) { /* the next attempt, after the backoff */
-		ex->phase = ASL_PHASE_NONE;
+	if (ex->phase) { /* going on after a wait; RETRY: the next attempt, after the backoff */
+		if (ex->phase == ASL_PHASE_RETRY)
+			ex->phase = ASL_PHASE_NONE;
+		ex->task = task; /* a restored execution (snapshot.c) has no pointer of it yet */
 		return ex->data;
 	}
-	if (ex->phase) /* going on after a wait */
-		return ex->data;
 	asl_value *raw = asl_enter(ex, index);
 	ex->retryable = 1;
 	ex->retry_count = 0;

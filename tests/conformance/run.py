@@ -4,13 +4,19 @@
 
 Usage: run.py CORPUS_DIR --aslc PATH [--backend aot|jit|both] [--known-failures FILE]
               [--history [--history-known-failures FILE]] [--jobs N] [--filter SUBSTRING]
-              [--verbose]
+              [--verbose] [--suspend-resume]
 
 A case listed in the known-failures file (name, TAB, reason) may fail; every other case must
 pass, and a listed case that passes is reported as stale so the list only shrinks.
 With --history, every case that has a recorded history.json also runs with `--history FILE`, and
 that history is compared with the recording (history.py; HISTORY.md describes the recordings);
 its mismatches are tracked the same way in the history known-failures file.
+
+--suspend-resume: every case not listed as a known failure runs suspended after N states
+(--suspend-after N --snapshot FILE, exit 4) and resumed from the snapshot (--resume FILE), for
+N = 1..20 until a run finishes before N states; each resumed run's outcome must match what AWS
+recorded, as in the normal comparison. The run arguments (mocks, bindings) are the same on both
+runs.
 Exit status: 0 when all is as expected, 1 otherwise, 77 (ctest's "skipped") when the corpus
 folder does not exist.
 """
@@ -28,6 +34,8 @@ import history
 
 STATUS_BY_EXIT = {0: "SUCCEEDED", 1: "FAILED", 3: "TIMED_OUT"}
 TIMEOUT_SECONDS = 60
+EXIT_SUSPENDED = 4
+SUSPEND_UP_TO = 20  # --suspend-resume: suspend after 1, 2, ... up to this many states
 
 
 def same_json(a, b):
@@ -205,6 +213,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--filter")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--suspend-resume", action="store_true",
+                    help="suspend every case after 1..%d states and resume it" % SUSPEND_UP_TO)
     args = ap.parse_args()
     args.aslc = os.path.abspath(args.aslc)  # cases run in their own folder
     args.corpus = os.path.abspath(args.corpus)
@@ -238,28 +248,33 @@ def main():
             for key, exe, proc in pool.map(build, defs.items()):
                 executables[key] = (exe, proc)
 
+    def command(case, backend):
+        """The command that runs the case (None when its build failed), and the build."""
+        if backend == "aot":
+            exe, build_proc = executables[case["key"]]
+            return ([exe, "--wait-scale", "0"] + case["run_args"] if exe else None), build_proc
+        return [args.aslc, "run", case["definition"], "--wait-scale", "0"] + case["extra"] + \
+            case["run_args"], None
+
     def execute(job):
         case, backend, n = job
         hist = None
         if args.history and case["history"]:
             hist = os.path.join(workdir, "history-%d-%s.json" % (n, backend))
-        record = ["--history", hist] if hist else []
-        if backend == "aot":
-            exe, build_proc = executables[case["key"]]
-            if exe is None:
-                reason = compare(case, build_proc)
-                return case, backend, reason, reason if hist else None
-            proc = run([exe, "--wait-scale", "0"] + record + case["run_args"], case["input"],
-                       case["dir"])
-        else:
-            proc = run([args.aslc, "run", case["definition"], "--wait-scale", "0"] + record +
-                       case["extra"] + case["run_args"], case["input"], case["dir"])
+        cmd, build_proc = command(case, backend)
+        if cmd is None:
+            reason = compare(case, build_proc)
+            return case, backend, reason, reason if hist else None
+        proc = run(cmd + (["--history", hist] if hist else []), case["input"], case["dir"])
         hreason = None
         if hist:
             hreason = compare_history(case, hist)
             if os.path.exists(hist):
                 os.unlink(hist)
         return case, backend, compare(case, proc), hreason
+
+    if args.suspend_resume:
+        return suspend_resume(args, cases, backends, outputs.known, command, workdir)
 
     jobs = [(c, b, n) for n, c in enumerate(cases) for b in backends]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -281,6 +296,59 @@ def main():
     print("%d passed, %d failed" % (passed, total - passed))
     print("conformance: %s" % ("OK" if ok else "FAILED"))
     return 0 if ok else 1
+
+
+def suspend_resume(args, cases, backends, known, command, workdir):
+    """--suspend-resume: each case suspended after N states and resumed, N = 1, 2, ... until a
+    run finishes first (or SUSPEND_UP_TO); the resumed outcome must be AWS's."""
+    skipped = [c for c in cases if c["name"] in known]
+    cases = [c for c in cases if c["name"] not in known]
+
+    def execute(job):
+        case, backend = job
+        cmd, build_proc = command(case, backend)
+        if cmd is None:
+            return case, backend, 0, [(0, "build: %s" % compare(case, build_proc))]
+        snapshot = os.path.join(workdir, "%s.%s.snapshot" % (case["name"], backend))
+        pairs, failures = 0, []
+        for n in range(1, SUSPEND_UP_TO + 1):
+            if os.path.exists(snapshot):
+                os.remove(snapshot)
+            first = run(cmd + ["--suspend-after", str(n), "--snapshot", snapshot],
+                        case["input"], case["dir"])
+            if first.returncode != EXIT_SUSPENDED:
+                # it finished before N states: as in a normal run, and no later N suspends
+                reason = compare(case, first)
+                if reason:
+                    failures.append((n, "unsuspended: " + reason))
+                break
+            pairs += 1
+            if first.stdout or not os.path.exists(snapshot):
+                failures.append((n, "exit 4 without a snapshot: %s" %
+                                 first.stderr.decode(errors="replace").strip()[:300]))
+                continue
+            reason = compare(case, run(cmd + ["--resume", snapshot], b"", case["dir"]))
+            if reason:
+                failures.append((n, reason))
+        return case, backend, pairs, failures
+
+    jobs = [(c, b) for c in cases for b in backends]
+    pairs = defaultdict(int)
+    failed = []
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for case, backend, n, failures in pool.map(execute, jobs):
+            pairs[backend] += n
+            failed += [(case["name"], backend, k, reason) for k, reason in failures]
+    print("\nconformance --suspend-resume: %d cases from %s, suspended after 1..%d states" % (
+        len(cases), args.corpus, SUSPEND_UP_TO))
+    print("skipped: %d cases of the known-failures list" % len(skipped))
+    for b in backends:
+        print("%-6s %d (case, N) pairs suspended and resumed" % (b.upper(), pairs[b]))
+    for name, backend, n, reason in sorted(failed):
+        print("FAIL [%s] %s, suspended after %d: %s" % (backend, name, n, reason))
+    print("%d pairs checked, %d failed" % (sum(pairs.values()), len(failed)))
+    print("conformance --suspend-resume: %s" % ("FAILED" if failed else "OK"))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
