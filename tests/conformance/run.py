@@ -15,8 +15,9 @@ its mismatches are tracked the same way in the history known-failures file.
 --suspend-resume: every case not listed as a known failure runs suspended after N states
 (--suspend-after N --snapshot FILE, exit 4) and resumed from the snapshot (--resume FILE), for
 N = 1..20 until a run finishes before N states; each resumed run's outcome must match what AWS
-recorded, as in the normal comparison. The run arguments (mocks, bindings) are the same on both
-runs.
+recorded, as in the normal comparison; with --history, the suspended run's history followed by
+the resumed run's must match the recorded history. The run arguments (mocks, bindings) are the
+same on both runs.
 Exit status: 0 when all is as expected, 1 otherwise, 77 (ctest's "skipped") when the corpus
 folder does not exist.
 """
@@ -274,7 +275,8 @@ def main():
         return case, backend, compare(case, proc), hreason
 
     if args.suspend_resume:
-        return suspend_resume(args, cases, backends, outputs.known, command, workdir)
+        return suspend_resume(args, cases, backends, outputs.known, histories.known, command,
+                              workdir)
 
     jobs = [(c, b, n) for n, c in enumerate(cases) for b in backends]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -298,9 +300,26 @@ def main():
     return 0 if ok else 1
 
 
-def suspend_resume(args, cases, backends, known, command, workdir):
+def joined_history(case, first, second, path):
+    """Writes the events of the suspended run's history and then the resumed run's to `path`
+    (one history, as the uninterrupted run would write it) and compares it with the recording;
+    None when they match, else a reason."""
+    events = []
+    for part in (first, second):
+        try:
+            with open(part) as f:
+                events += json.load(f)["events"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            return "no history written (%s)" % e
+    with open(path, "w") as f:
+        json.dump({"events": events}, f)
+    return compare_history(case, path)
+
+
+def suspend_resume(args, cases, backends, known, history_known, command, workdir):
     """--suspend-resume: each case suspended after N states and resumed, N = 1, 2, ... until a
-    run finishes first (or SUSPEND_UP_TO); the resumed outcome must be AWS's."""
+    run finishes first (or SUSPEND_UP_TO); the resumed outcome must be AWS's, and with
+    --history the two runs' histories together must be AWS's recorded one."""
     skipped = [c for c in cases if c["name"] in known]
     cases = [c for c in cases if c["name"] not in known]
 
@@ -310,12 +329,16 @@ def suspend_resume(args, cases, backends, known, command, workdir):
         if cmd is None:
             return case, backend, 0, [(0, "build: %s" % compare(case, build_proc))]
         snapshot = os.path.join(workdir, "%s.%s.snapshot" % (case["name"], backend))
+        hist = None
+        if args.history and case["history"] and case["name"] not in history_known:
+            hist = [os.path.join(workdir, "%s.%s.history-%d" % (case["name"], backend, i))
+                    for i in range(3)]
         pairs, failures = 0, []
         for n in range(1, SUSPEND_UP_TO + 1):
             if os.path.exists(snapshot):
                 os.remove(snapshot)
-            first = run(cmd + ["--suspend-after", str(n), "--snapshot", snapshot],
-                        case["input"], case["dir"])
+            first = run(cmd + ["--suspend-after", str(n), "--snapshot", snapshot] +
+                        (["--history", hist[0]] if hist else []), case["input"], case["dir"])
             if first.returncode != EXIT_SUSPENDED:
                 # it finished before N states: as in a normal run, and no later N suspends
                 reason = compare(case, first)
@@ -327,7 +350,13 @@ def suspend_resume(args, cases, backends, known, command, workdir):
                 failures.append((n, "exit 4 without a snapshot: %s" %
                                  first.stderr.decode(errors="replace").strip()[:300]))
                 continue
-            reason = compare(case, run(cmd + ["--resume", snapshot], b"", case["dir"]))
+            resumed = run(cmd + ["--resume", snapshot] + (["--history", hist[1]] if hist else []),
+                          b"", case["dir"])
+            reason = compare(case, resumed)
+            if not reason and hist:
+                reason = joined_history(case, hist[0], hist[1], hist[2])
+                if reason:
+                    reason = "history: " + reason
             if reason:
                 failures.append((n, reason))
         return case, backend, pairs, failures
