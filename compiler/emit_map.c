@@ -114,14 +114,9 @@ void emit_map_call(emitter *e, const ir_state *s)
 	if (mp->distributed) {
 		char r[32], bt[32], w[32];
 		emit_distributed(e, mp, r, bt, w);
-		fprintf(b,
-			"\tif (!(res = asl_run_distributed(ex, &M%d_, %s, %s, %s, items, in, "
-			"&lim)))\n\t\tgoto failed;\n",
+		fprintf(b, "\tres = asl_run_distributed(ex, &M%d_, %s, %s, %s, items, in, &lim);\n",
 			id, r, bt, w);
 	} else {
-		fprintf(b,
-			"\tif (!(res = asl_run_map(ex, &M%d_, items, in, &lim)))\n"
-			"\t\tgoto failed;\n",
-			id);
+		fprintf(b, "\tres = asl_run_map(ex, &M%d_, items, in, &lim);\n", id);
 	}
 }

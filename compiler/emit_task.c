@@ -113,8 +113,7 @@ static void emit_parallel_call(emitter *e, const ir_state *s)
 	for (int i = 0; i < p->count; i++)
 		fprintf(e->out, "%s%d", i ? ", " : "", e->ir->scopes[p->branches[i]].start);
 	fputs("};\n", e->out);
-	fprintf(e->code, "\tif (!(res = asl_run_parallel(ex, B%d_, %d, in)))\n\t\tgoto failed;\n",
-		id, p->count);
+	fprintf(e->code, "\tres = asl_run_parallel(ex, B%d_, %d, in);\n", id, p->count);
 }
 
 /* The Task's table T<id>_ (its resource); returns the id. */
@@ -140,9 +139,14 @@ void emit_task(emitter *e, const ir_state *s, int index)
 	else
 		snprintf(enter, sizeof enter, "asl_enter_retryable(ex, %d, NULL)", index);
 	emit_enter(e, enter, emit_uses_raw(s), "*in, *out, *res");
+	if (s->kind != IR_TASK) /* its input, items and settings were taken on the first call */
+		fputs("\tif (asl_children_waiting(ex)) { /* called again while they wait */\n"
+		      "\t\tres = asl_run_children(ex);\n\t\tgoto children;\n\t}\n",
+		      b);
 	emit_io_path(e, s->input_path, "in", "raw");
 	if (s->kind == IR_MAP) {
 		emit_map_call(e, s);
+		fputs("children:\n\tif (!res)\n\t\tgoto failed;\n", b);
 	} else {
 		if (s->parameters)
 			fprintf(b, "\tif (!(in = t%d_(ex, in)))\n\t\treturn asl_failed(ex);\n",
@@ -156,6 +160,7 @@ void emit_task(emitter *e, const ir_state *s, int index)
 				tid);
 		} else {
 			emit_parallel_call(e, s);
+			fputs("children:\n\tif (!res)\n\t\tgoto failed;\n", b);
 		}
 	}
 	/* Assign sees the raw result, before ResultSelector */

@@ -244,6 +244,10 @@ int asl_catch(asl_exec *ex, const asl_catcher *catchers, int count);
 asl_value *asl_error_output(asl_exec *ex);
 
 /* ---- Parallel and Map ---- */
+/* Called again while its branches or iterations wait: go on with them (asl_run_children, with
+ * what the first call gave) rather than evaluate the input again. */
+int asl_children_waiting(const asl_exec *ex);
+asl_value *asl_run_children(asl_exec *ex);
 /* Runs the branches starting at `starts` concurrently on `input`; the array of their outputs
  * in branch order, or NULL after raising the first failing branch's error. */
 asl_value *asl_run_parallel(asl_exec *ex, const int *starts, int count, asl_value *input);

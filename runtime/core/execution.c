@@ -184,12 +184,10 @@ asl_step asl_advance(asl_execution *e)
 	asl_step step = {ASL_STEP_FINISHED, 0, 0, NULL};
 	if (ex->next < 0 && !ex->phase)
 		return step;
-	if (!e->abi_mismatch)
-		atomic_store(&e->limits.pause, 0);
 	if (asl__step(ex))
 		return step;
 	asl__waiting(ex, &step.until_ms, &step.tasks);
-	if (atomic_load(&e->limits.pause)) {
+	if (atomic_exchange(&e->limits.pause, 0)) { /* the pause is answered: going on goes on */
 		step.kind = ASL_STEP_PAUSED;
 		e->limits.suspend_after = 0; /* once: going on does not pause again */
 		e->limits.polled = ex->opts.max_transitions || ex->opts.should_stop;
@@ -216,7 +214,7 @@ void asl_wait(asl_execution *e, const asl_step *step)
 	if (step->kind == ASL_STEP_FINISHED || step->kind == ASL_STEP_PAUSED)
 		return;
 	if (step->until_ms) {
-		/* past the deadline it times out here: the next step ends the execution */
+		/* until_ms is the deadline at the latest; the next step times out */
 		asl__sleep_until(ex, step->until_ms);
 		return;
 	}

@@ -26,8 +26,14 @@ typedef struct group {
 	size_t index_offset; /* Map items read before this batch of jobs */
 	/* when the parent does not block: the group outlives the state function's call */
 	asl_exec **waiting; /* per item: its suspended child, NULL otherwise */
+	size_t *waiting_list; /* the items that have one, in no order (count: waiting_count), */
+	size_t *waiting_pos; /* and where each is in that list */
+	size_t waiting_count;
+	size_t *ready; /* scratch: the waiting items that can go on (run_round) */
 	size_t started; /* items started so far (they start in order) */
 	size_t finished; /* items finished */
+	asl_map_limits limits_value; /* the Map's limits, kept: `limits` points here */
+	int restored; /* read from a snapshot: the state has to give input, items, map again */
 	/* history event ids (HISTORY.md): MapStateStarted/ParallelStateStarted; what the next
 	 * MapIterationStarted points at (the last event of the iteration that ended last); the
 	 * last MapIteration end event; the latest last event of a branch; the failed child's */
@@ -38,5 +44,9 @@ typedef struct group {
 /* Whether stepping the group now would get anywhere: a waiting child can go on, or another
  * item can start. */
 int asl__group_ready(const group *g);
+/* Allocates the per-item arrays of a group of g->total items (and its lock): 0, or -1. */
+int asl__group_arrays(asl_exec *ex, group *g);
+/* Keeps `c` as the waiting child of item `index` (under the group's lock when others run). */
+void asl__group_keep(group *g, size_t index, asl_exec *c);
 
 #endif

@@ -251,19 +251,28 @@ int64_t asl__history_group_started(asl_exec *ex, int map, size_t length)
 	return ex->prev_event;
 }
 
+/* "MapIterationStarted" -> "mapIterationStartedEventDetails", in `a`. */
+static const char *details_key(asl_arena *a, const char *type)
+{
+	size_t n = strlen(type);
+	char *key = asl_arena_alloc(a, n + sizeof "EventDetails");
+	if (!key)
+		return "";
+	memcpy(key, type, n);
+	memcpy(key + n, "EventDetails", sizeof "EventDetails");
+	key[0] = (char)(key[0] - 'A' + 'a');
+	return key;
+}
+
 int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev)
 {
 	if (!strcmp(type, "MapIterationFailed") && stopping(ex))
 		type = "MapIterationAborted";
 	asl_arena *a = begin(ex);
 	asl_value *d = NULL;
-	char key[48];
+	const char *key = NULL;
 	if (a) {
-		/* MapIterationStarted: mapIterationStartedEventDetails */
-		size_t n = strlen(type);
-		key[0] = 'm';
-		memcpy(key + 1, type + 1, n - 1);
-		memcpy(key + n, "EventDetails", sizeof "EventDetails");
+		key = details_key(a, type); /* mapIterationStartedEventDetails */
 		d = asl_object(a, 2);
 		const asl_exec *map = ex->parent; /* ex is the iteration */
 		put_string(a, d, "name", map->machine->state_names[map->state],
@@ -372,19 +381,6 @@ static void put_service(asl_arena *a, asl_value *d, const char *resource)
 	put_string(a, d, "resourceType", s, last ? (size_t)(last - s) : 0);
 	put_string(a, d, "resource", last ? last + 1 : resource,
 		   strlen(last ? last + 1 : resource));
-}
-
-/* "TaskScheduled" -> "taskScheduledEventDetails" */
-static const char *details_key(asl_arena *a, const char *type)
-{
-	size_t n = strlen(type);
-	char *key = asl_arena_alloc(a, n + sizeof "EventDetails");
-	if (!key)
-		return "";
-	memcpy(key, type, n);
-	memcpy(key + n, "EventDetails", sizeof "EventDetails");
-	key[0] = (char)(key[0] - 'A' + 'a');
-	return key;
 }
 
 static const char *const TASK_PREFIX[] = {"Task", "LambdaFunction", "Activity"};

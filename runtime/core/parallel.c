@@ -324,9 +324,28 @@ static void start_item(group *g, size_t index, asl_exec *c, int *reuse)
 	}
 	*w = *c;
 	reparent(w);
-	g->waiting[index] = w; /* this job owns the index */
+	const asl_platform *pf = asl__platform(g->parent);
+	pf->lock(pf->user, g->lock);
+	asl__group_keep(g, index, w);
+	pf->unlock(pf->user, g->lock);
 	*reuse = 0; /* its arenas went with it */
 	memset(c, 0, sizeof *c);
+}
+
+void asl__group_keep(group *g, size_t index, asl_exec *c)
+{
+	g->waiting[index] = c;
+	g->waiting_pos[index] = g->waiting_count;
+	g->waiting_list[g->waiting_count++] = index;
+}
+
+/* Under the lock: item `index` no longer waits. */
+static void unkeep(group *g, size_t index)
+{
+	size_t at = g->waiting_pos[index], last = g->waiting_list[--g->waiting_count];
+	g->waiting_list[at] = last;
+	g->waiting_pos[last] = at;
+	g->waiting[index] = NULL;
 }
 
 /* Steps the waiting child of item `index` on; frees it once it ended. */
@@ -335,10 +354,13 @@ static void step_waiting(group *g, size_t index)
 	asl_exec *w = g->waiting[index];
 	if (!asl__step(w))
 		return;
-	finished(g, index, w);
+	const asl_platform *pf = asl__platform(g->parent);
+	pf->lock(pf->user, g->lock);
+	finish(g, index, w);
+	unkeep(g, index);
+	pf->unlock(pf->user, g->lock);
 	child_free(w);
 	release(g->parent, w);
-	g->waiting[index] = NULL;
 }
 
 static void run_job(void *arg)
@@ -457,6 +479,9 @@ static void group_free(asl_exec *ex, group *g)
 			release(ex, g->waiting[i]);
 		}
 	release(ex, g->waiting);
+	release(ex, g->waiting_list);
+	release(ex, g->waiting_pos);
+	release(ex, g->ready);
 	release(ex, g->results);
 	if (g->lock)
 		pf->lock_free(pf->user, g->lock);
@@ -498,9 +523,18 @@ static int pausing(const asl_exec *ex)
 	return ex->limits && atomic_load(&ex->limits->pause);
 }
 
+/* The group stops starting items: one failed, or the execution is stopped or timed out. Its
+ * waiting children are then stepped once more, to end as aborted. */
+static int winding_down(const group *g)
+{
+	return g->failed || atomic_load(&g->cancel) || asl__cancelled(g->parent);
+}
+
 /* Items that may start now, within MaxConcurrency. */
 static size_t room(const group *g)
 {
+	if (winding_down(g) || pausing(g->parent))
+		return 0;
 	size_t left = g->total - g->started, active = g->started - g->finished;
 	if (g->max_concurrency && (size_t)g->max_concurrency < left + active)
 		left = (size_t)g->max_concurrency > active ? (size_t)g->max_concurrency - active
@@ -510,83 +544,103 @@ static size_t room(const group *g)
 
 int asl__group_ready(const group *g)
 {
-	if (!g || atomic_load(&g->cancel))
+	if (!g || room(g))
 		return 1;
-	if (room(g) && !pausing(g->parent))
-		return 1;
-	for (size_t i = 0; i < g->started; i++)
-		if (g->waiting[i] && asl__ready(g->waiting[i]))
+	for (size_t i = 0; i < g->waiting_count; i++)
+		if (asl__ready(g->waiting[g->waiting_list[i]]))
 			return 1;
 	return 0;
 }
 
 void asl__group_waiting(const group *g, int64_t *until_ms, size_t *tasks)
 {
-	for (size_t i = 0; g && i < g->started; i++)
-		if (g->waiting[i])
-			asl__waiting(g->waiting[i], until_ms, tasks);
+	for (size_t i = 0; g && i < g->waiting_count; i++)
+		asl__waiting(g->waiting[g->waiting_list[i]], until_ms, tasks);
 }
 
-/* One round: steps the waiting children that can go on and starts what MaxConcurrency allows.
- * The number of children it ran; -1 out of memory. */
+static int by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* One round: steps the waiting children that can go on (in item order) and starts what
+ * MaxConcurrency allows. The number of children it ran; -1 out of memory. */
 static long run_round(asl_exec *ex, group *g)
 {
-	size_t fresh = pausing(ex) ? 0 : room(g);
-	size_t count = 0;
-	for (size_t i = 0; i < g->started; i++)
-		count += g->waiting[i] && asl__ready(g->waiting[i]);
-	if (!fresh && !count)
+	size_t fresh = room(g), k = 0;
+	for (size_t i = 0; i < g->waiting_count; i++)
+		if (asl__ready(g->waiting[g->waiting_list[i]]))
+			g->ready[k++] = g->waiting_list[i];
+	if (!fresh && !k)
 		return 0;
-	size_t *ready = count ? zalloc(ex, count * sizeof *ready) : NULL;
-	if (count && !ready)
-		return asl_fail_oom(ex), -1;
-	size_t k = 0;
-	for (size_t i = 0; i < g->started && k < count; i++)
-		if (g->waiting[i] && asl__ready(g->waiting[i]))
-			ready[k++] = i;
+	qsort(g->ready, k, sizeof *g->ready, by_index);
 	size_t first = g->started;
 	g->started += fresh;
-	int rc = run_jobs(ex, g, first, fresh, ready, k);
-	release(ex, ready);
-	return rc < 0 ? -1 : (long)(fresh + k);
+	if (run_jobs(ex, g, first, fresh, g->ready, k) < 0)
+		return -1;
+	return (long)(fresh + k);
+}
+
+int asl__group_arrays(asl_exec *ex, group *g)
+{
+	const asl_platform *pf = asl__platform(ex);
+	size_t n = g->total ? g->total : 1;
+	g->lock = pf->lock_new(pf->user);
+	g->results = zalloc(ex, n * sizeof *g->results);
+	g->waiting = zalloc(ex, n * sizeof *g->waiting);
+	g->waiting_list = zalloc(ex, n * sizeof *g->waiting_list);
+	g->waiting_pos = zalloc(ex, n * sizeof *g->waiting_pos);
+	g->ready = zalloc(ex, n * sizeof *g->ready);
+	return g->lock && g->results && g->waiting && g->waiting_list && g->waiting_pos && g->ready
+		       ? 0
+		       : -1;
+}
+
+/* What the state gave on its first call (or its first after a restore), kept for the rest. */
+static void take_over(group *g, const group *tmpl)
+{
+	g->input = tmpl->input;
+	g->items = tmpl->items;
+	g->starts = tmpl->starts;
+	g->map = tmpl->map;
+	g->limits = NULL;
+	if (tmpl->limits) {
+		g->limits_value = *tmpl->limits;
+		g->limits = &g->limits_value;
+	}
+	g->restored = 0;
 }
 
 /* A parent that does not block: steps its children on until they all ended, or none can go on
- * now (then the state suspends; its next call goes on from here). */
+ * now (then the state suspends; its next call goes on from here, asl_run_children). */
 static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
 {
 	group *g = ex->children;
 	if (ex->phase != ASL_PHASE_CHILDREN || !g) {
-		const asl_platform *pf = asl__platform(ex);
 		g = zalloc(ex, sizeof *g);
 		if (g) {
 			*g = *tmpl;
 			g->parent = ex;
-			g->lock = pf->lock_new(pf->user);
-			g->results = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->results);
-			g->waiting = zalloc(ex, (g->total ? g->total : 1) * sizeof *g->waiting);
 		}
-		if (!g || !g->lock || !g->results || !g->waiting) {
+		if (!g || asl__group_arrays(ex, g) < 0) {
 			if (g)
 				group_free(ex, g);
 			release(ex, g);
 			asl_fail_oom(ex);
 			return NULL;
 		}
+		take_over(g, tmpl);
 		ex->children = g;
 		group_started(ex, g);
-	} else { /* called again: the state re-evaluated these (equal values) */
-		g->input = tmpl->input;
-		g->items = tmpl->items;
-		g->limits = tmpl->limits;
-		g->starts = tmpl->starts; /* a restored group (snapshot.c) has none before */
-		g->map = tmpl->map;
+	} else if (tmpl) { /* the first call after a restore */
+		take_over(g, tmpl);
 	}
 	ex->phase = ASL_PHASE_NONE;
 	long ran = 1;
-	while (ran > 0 && !g->failed && g->finished < g->total && !asl__cancelled(ex))
+	while (ran > 0 && g->finished < g->total && !(winding_down(g) && !g->waiting_count))
 		ran = run_round(ex, g);
-	if (ran >= 0 && !g->failed && g->finished < g->total && !asl__cancelled(ex)) {
+	if (ran >= 0 && g->finished < g->total && !(winding_down(g) && !g->waiting_count)) {
 		ex->phase = ASL_PHASE_CHILDREN;
 		return NULL;
 	}
@@ -599,11 +653,21 @@ static asl_value *run_group_steps(asl_exec *ex, const group *tmpl)
 	return out;
 }
 
+int asl_children_waiting(const asl_exec *ex)
+{
+	return ex->phase == ASL_PHASE_CHILDREN && ex->children && !ex->children->restored;
+}
+
+asl_value *asl_run_children(asl_exec *ex)
+{
+	return run_group_steps(ex, NULL);
+}
+
 static asl_value *run_group(asl_exec *ex, group *g)
 {
-	if (ex->phase == ASL_PHASE_RETRY)
-		ex->phase = ASL_PHASE_NONE;
-	return ex->blocking ? run_group_blocking(ex, g) : run_group_steps(ex, g);
+	/* a group that waits goes on in steps even when called to run to the end (asl_run_to_end
+	 * after asl_advance): its children are kept */
+	return ex->blocking && !ex->children ? run_group_blocking(ex, g) : run_group_steps(ex, g);
 }
 
 static int max_concurrency(const asl_map_limits *limits)

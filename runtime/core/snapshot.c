@@ -479,7 +479,6 @@ static void get_group(reader *r, asl_exec *ex, int depth)
 	}
 	ex->children = g; /* from here on asl__release_children frees what was read */
 	g->parent = ex;
-	const asl_platform *pf = asl__platform(ex);
 	g->total = get_u_upto(r, left(r)); /* each item takes a byte at least */
 	g->started = get_u_upto(r, g->total);
 	g->finished = get_u_upto(r, g->started);
@@ -499,11 +498,8 @@ static void get_group(reader *r, asl_exec *ex, int depth)
 	g->fail_prev = get_in(r, 0, INT64_MAX);
 	if (r->bad)
 		return;
-	size_t n = g->total ? g->total : 1;
-	g->lock = pf->lock_new(pf->user);
-	g->results = zalloc(ex, n * sizeof *g->results);
-	g->waiting = zalloc(ex, n * sizeof *g->waiting);
-	if (!g->lock || !g->results || !g->waiting) {
+	g->restored = 1; /* the state gives its input, items and map again on its next call */
+	if (asl__group_arrays(ex, g) < 0) {
 		r->bad = r->oom = 1;
 		return;
 	}
@@ -515,7 +511,7 @@ static void get_group(reader *r, asl_exec *ex, int depth)
 		asl_exec *c = new_child(r, g);
 		if (!c)
 			return;
-		g->waiting[i] = c; /* freed with the group from here on */
+		asl__group_keep(g, i, c); /* freed with the group from here on */
 		if (!r->bad)
 			get_exec(r, c, depth + 1);
 	}

@@ -118,6 +118,16 @@ int asl__ready(asl_exec *ex)
 static void wait_here(asl_exec *ex)
 {
 	const asl_platform *pf = asl__platform(ex);
+	if (ex->phase == ASL_PHASE_CHILDREN) { /* kept children (run to the end after a step) */
+		int64_t until = 0;
+		size_t tasks = 0;
+		asl__waiting(ex, &until, &tasks); /* the deadline at the latest */
+		if (until && !asl__group_ready(ex->children))
+			asl__sleep_until(ex, until);
+		else if (!asl__group_ready(ex->children))
+			pf->sleep_ms(pf->user, TASK_POLL_MS);
+		return;
+	}
 	if (ex->phase == ASL_PHASE_WAIT || ex->phase == ASL_PHASE_RETRY) {
 		if (asl__sleep_until(ex, ex->wake_ms) < 0)
 			ex->phase =
@@ -142,16 +152,29 @@ static void abandon(asl_exec *ex)
 		asl_fail(ex, "States.Runtime", "cancelled");
 }
 
+/* Whether a suspended state is given up rather than called again: the execution failed, was
+ * stopped or cancelled, or its deadline came before the wait's end. A Parallel or Map state is
+ * always called again: it winds its children down itself, so that their ends are recorded. */
+static int must_abandon(asl_exec *ex)
+{
+	if (ex->phase == ASL_PHASE_CHILDREN)
+		return 0;
+	if (ex->failed || asl__cancelled(ex))
+		return 1;
+	return ex->phase != ASL_PHASE_TASK && asl__past_deadline(ex) &&
+	       ex->wake_ms > ex->deadline_ms;
+}
+
 int asl__step(asl_exec *ex)
 {
 	const asl_machine *m = ex->machine;
 	int st = ex->next;
 	if (ex->phase) { /* in the middle of a state: go on with it once its wait is over */
-		if (!asl__ready(ex))
+		if (!asl__ready(ex) && !ex->blocking)
 			return 0;
-		if (ex->failed || asl__cancelled(ex) ||
-		    (ex->phase != ASL_PHASE_TASK && ex->phase != ASL_PHASE_CHILDREN &&
-		     asl__past_deadline(ex) && ex->wake_ms > ex->deadline_ms)) {
+		if (!asl__ready(ex)) /* asl_run_to_end after asl_advance */
+			wait_here(ex);
+		if (must_abandon(ex)) {
 			abandon(ex);
 			st = ASL_FAILED;
 		} else {
@@ -171,7 +194,7 @@ int asl__step(asl_exec *ex)
 			if (!ex->blocking)
 				return 0;
 			wait_here(ex);
-			if (ex->phase && !ex->failed) {
+			if (ex->phase && !must_abandon(ex)) {
 				st = m->states[ex->state](ex);
 				goto ran;
 			}

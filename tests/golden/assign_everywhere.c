@@ -354,12 +354,18 @@ static asl_value *t33_(asl_exec *ex, asl_value *in)
 static int s4_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 4, NULL), *in, *out, *res;
+	if (asl_children_waiting(ex)) { /* called again while they wait */
+		res = asl_run_children(ex);
+		goto children;
+	}
 	in = raw;
 	asl_value *items = p32_(ex, in);
 	if (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))
 		return asl_fail_items(ex, &P32_, items);
 	asl_map_limits lim = {0, -1, -1};
-	if (!(res = asl_run_map(ex, &M31_, items, in, &lim)))
+	res = asl_run_map(ex, &M31_, items, in, &lim);
+children:
+	if (!res)
 		goto failed;
 	asl_value *asg;
 	if (!(asg = t33_(ex, res)))
@@ -409,8 +415,14 @@ static asl_value *t37_(asl_exec *ex, asl_value *in)
 static int s6_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 6, NULL), *in, *out, *res;
+	if (asl_children_waiting(ex)) { /* called again while they wait */
+		res = asl_run_children(ex);
+		goto children;
+	}
 	in = raw;
-	if (!(res = asl_run_parallel(ex, B35_, 1, in)))
+	res = asl_run_parallel(ex, B35_, 1, in);
+children:
+	if (!res)
 		goto failed;
 	asl_value *asg;
 	if (!(asg = t37_(ex, res)))

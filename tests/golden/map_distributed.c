@@ -113,11 +113,17 @@ static asl_value *t13_(asl_exec *ex, asl_value *in)
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 0, NULL), *in, *out, *res;
+	if (asl_children_waiting(ex)) { /* called again while they wait */
+		res = asl_run_children(ex);
+		goto children;
+	}
 	in = raw;
 	asl_value *items = NULL; /* read by the ItemReader */
 	asl_map_limits lim = {0, -1, -1};
 	lim.max_concurrency = 4;
-	if (!(res = asl_run_distributed(ex, &M0_, &R7_, &IB10_, &W14_, items, in, &lim)))
+	res = asl_run_distributed(ex, &M0_, &R7_, &IB10_, &W14_, items, in, &lim);
+children:
+	if (!res)
 		goto failed;
 	out = res;
 	return asl_leave(ex, out, ASL_END);

@@ -171,6 +171,10 @@ static asl_value *t9_(asl_exec *ex, asl_value *in)
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 0, NULL), *in, *out, *res;
+	if (asl_children_waiting(ex)) { /* called again while they wait */
+		res = asl_run_children(ex);
+		goto children;
+	}
 	in = raw;
 	asl_value *items = p5_(ex, in);
 	if (!items || (items->type != ASL_ARRAY && items->type != ASL_OBJECT))
@@ -181,7 +185,9 @@ static int s0_(asl_exec *ex)
 	lim.tolerated_count = 1;
 	if (asl_map_setting(ex, 'p', &P7_, p7_(ex, in), items, &lim) < 0)
 		return ASL_FAILED;
-	if (!(res = asl_run_map(ex, &M4_, items, in, &lim)))
+	res = asl_run_map(ex, &M4_, items, in, &lim);
+children:
+	if (!res)
 		goto failed;
 	if (!(res = t9_(ex, res)))
 		return asl_failed(ex);

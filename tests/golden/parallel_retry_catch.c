@@ -61,8 +61,14 @@ static asl_value *t6_(asl_exec *ex, asl_value *in)
 static int s0_(asl_exec *ex)
 {
 	asl_value *raw = asl_enter_retryable(ex, 0, NULL), *in, *out, *res;
+	if (asl_children_waiting(ex)) { /* called again while they wait */
+		res = asl_run_children(ex);
+		goto children;
+	}
 	in = raw;
-	if (!(res = asl_run_parallel(ex, B4_, 2, in)))
+	res = asl_run_parallel(ex, B4_, 2, in);
+children:
+	if (!res)
 		goto failed;
 	if (!(res = t6_(ex, res)))
 		return asl_failed(ex);

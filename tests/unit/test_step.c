@@ -282,6 +282,38 @@ START_TEST(asl_wait_sleeps_until_the_next_time_through_the_platform)
 }
 END_TEST
 
+START_TEST(run_to_end_after_a_step_goes_on_with_the_waiting_children)
+{
+	asl_options opts = options();
+	asl_execution *e = start("{\"case\":\"map\",\"items\":[3,1,2]}", &opts);
+	int64_t t0 = fake_now;
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_CHILDREN);
+	asl_run_to_end(e); /* sleeps through the rest on the platform's (fake) clock */
+	ck_assert_int_eq(fake_now, t0 + 3000);
+	finish_with(e, ASL_SUCCEEDED, "{\"case\":\"map\",\"items\":[3,1,2],\"out\":[3,1,2]}");
+
+	e = start("{\"case\":\"wait\"}", &opts);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TIME);
+	asl_run_to_end(e);
+	finish_with(e, ASL_SUCCEEDED, "{\"case\":\"wait\"}");
+}
+END_TEST
+
+START_TEST(a_pause_asked_between_steps_is_not_lost)
+{
+	asl_options opts = options();
+	asl_execution *e = start("{\"case\":\"retry\"}", &opts);
+	asl_step s = asl_advance(e);
+	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_TIME);
+	asl_pause(e); /* while the host waits */
+	fake_now = s.until_ms;
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_PAUSED);
+	while ((s = asl_advance(e)).kind != ASL_STEP_FINISHED)
+		fake_now = s.until_ms;
+	finish_with(e, ASL_SUCCEEDED, "{\"case\":\"retry\",\"out\":3}");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("step");
@@ -298,6 +330,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_failing_iteration_fails_the_map_and_drops_the_waiting_ones);
 	tcase_add_test(tc, suspend_after_pauses_at_a_state_boundary_in_the_children_too);
 	tcase_add_test(tc, asl_wait_sleeps_until_the_next_time_through_the_platform);
+	tcase_add_test(tc, run_to_end_after_a_step_goes_on_with_the_waiting_children);
+	tcase_add_test(tc, a_pause_asked_between_steps_is_not_lost);
 	suite_add_tcase(s, tc);
 	return s;
 }
