@@ -49,7 +49,7 @@ int asl__history_init(asl_exec *ex)
 
 void asl__history_free(asl_exec *ex)
 {
-	if (!listening(ex))
+	if (!ex->opts.on_event) /* what asl__history_init made, also after asl_discard */
 		return;
 	const asl_platform *pf = asl__platform(ex);
 	if (ex->event_lock)
