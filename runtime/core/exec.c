@@ -42,10 +42,14 @@ asl_value *asl_enter(asl_exec *ex, int index)
 	ex->entered_count++;
 	ex->entered_ms = -1; /* read from the clock when first needed (asl__entered_ms) */
 	ex->context = NULL;
-	if (asl__history_quiet(ex))
+	if (asl__history_quiet(ex)) {
 		ex->entered_event = ex->prev_event = asl__next_top_event(ex);
-	else
+	} else if (!ex->opts.on_event) { /* a branch or iteration nobody listens to */
+		ex->open_state = 1;
+		ex->entered_event = ex->prev_event = asl__next_child_event(ex);
+	} else {
 		asl__history_entered(ex);
+	}
 	return ex->data;
 }
 
@@ -72,10 +76,14 @@ int asl_leave(asl_exec *ex, asl_value *output, int next)
 		if (size > ASL_PAYLOAD_LIMIT)
 			return asl_fail_data_limit(ex);
 	}
-	if (asl__history_quiet(ex))
+	if (asl__history_quiet(ex)) {
 		ex->prev_event = asl__next_top_event(ex);
-	else
+	} else if (!ex->opts.on_event) {
+		ex->open_state = 0;
+		ex->prev_event = asl__next_child_event(ex);
+	} else {
 		asl__history_exited(ex, output);
+	}
 	ex->data = output;
 	return next;
 }

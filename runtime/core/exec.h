@@ -160,6 +160,15 @@ static inline int asl__history_quiet(const asl_exec *ex)
 {
 	return !ex->opts.on_event && (!ex->parent || ex->own_history);
 }
+/* The same for a branch or iteration: an id from the top level's counter, which its siblings
+ * share (an atomic add). */
+static inline int64_t asl__next_child_event(asl_exec *ex)
+{
+	asl_exec *ids = ex;
+	while (ids->parent && !ids->own_history)
+		ids = ids->parent;
+	return (int64_t)atomic_fetch_add_explicit(&ids->event_ids, 1, memory_order_relaxed) + 1;
+}
 /* MapStateStarted{length} (map; ASL_NO_LENGTH: not known yet) or ParallelStateStarted; its
  * id. */
 #define ASL_NO_LENGTH ((size_t)-1)

@@ -266,6 +266,8 @@ static const char *details_key(asl_arena *a, const char *type)
 
 int64_t asl__history_iteration(asl_exec *ex, const char *type, size_t index, int64_t prev)
 {
+	if (!listening(ex))
+		return deliver(ex, type, prev, NULL, NULL); /* only the id */
 	if (!strcmp(type, "MapIterationFailed") && stopping(ex))
 		type = "MapIterationAborted";
 	asl_arena *a = begin(ex);

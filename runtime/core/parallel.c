@@ -170,8 +170,10 @@ static void child_ended(group *g, size_t index, asl_exec *c)
 		const char *type = !c->failed ? "MapIterationSucceeded"
 				   : aborted  ? "MapIterationAborted"
 					      : "MapIterationFailed";
-		g->last_end =
-			asl__history_iteration(c, type, g->index_offset + index, c->prev_event);
+		g->last_end = c->opts.on_event
+				      ? asl__history_iteration(c, type, g->index_offset + index,
+							       c->prev_event)
+				      : asl__next_child_event(c); /* only the id */
 		g->cursor = c->prev_event;
 	} else if (c->prev_event > g->last_inner) {
 		g->last_inner = c->prev_event;
@@ -284,12 +286,18 @@ static void start_item(group *g, size_t index, asl_exec *c, int *reuse)
 					  ? g->items->u.array.items[index]
 					  : g->items->u.object.members[index].value;
 		if (!g->distributed) {
-			const asl_platform *pf = asl__platform(g->parent);
-			pf->lock(pf->user, g->lock);
-			int64_t prev = g->cursor;
-			pf->unlock(pf->user, g->lock);
-			c->prev_event = asl__history_iteration(c, "MapIterationStarted",
-							       g->index_offset + index, prev);
+			int64_t prev = 0; /* the link matters only to a listener */
+			if (c->opts.on_event) {
+				const asl_platform *pf = asl__platform(g->parent);
+				pf->lock(pf->user, g->lock);
+				prev = g->cursor;
+				pf->unlock(pf->user, g->lock);
+			}
+			c->prev_event =
+				c->opts.on_event
+					? asl__history_iteration(c, "MapIterationStarted",
+								 g->index_offset + index, prev)
+					: asl__next_child_event(c); /* only the id */
 		}
 		c->data = item;
 		if (g->map->selector) {
