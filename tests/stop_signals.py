@@ -184,28 +184,30 @@ stop_case("http", {"StartAt": "T", "States": {"T": task("work")}},
           ["--task", "work=http://127.0.0.1:%d/hang" % port], {}, http_ready, signal.SIGINT)
 server.close()
 
-# the same signal again while a C handler (which cannot be interrupted) runs: killed by it
+# a second signal while a C handler (which cannot be interrupted) runs: killed by it, whether
+# it is the same signal (Ctrl-C twice) or the other one (a supervisor's SIGTERM after Ctrl-C)
 for mode in ("aot", "jit"):
-    with tempfile.TemporaryDirectory() as work:
-        cmd = commands(work, {"StartAt": "T", "States": {"T": task("work")}},
-                       ["--task", "work=c:stubborn", "--link", STUBBORN], mode)
-        env = dict(os.environ, STOP_TEST_READY=os.path.join(work, "ready"))
-        proc = subprocess.Popen(cmd + ["--input", "{}"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env)
-        tag = "[%s] second_signal" % mode
-        wait_for(lambda: os.path.exists(env["STOP_TEST_READY"]) or proc.poll() is not None,
-                 30)
-        proc.send_signal(signal.SIGINT)
-        time.sleep(0.2)
-        first_survived = proc.poll() is None  # the handler still runs: the first only asks
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=2)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-        check(tag, first_survived and proc.returncode == -signal.SIGINT,
-              "survived the first: %s, exit %s" % (first_survived, proc.returncode))
+    for second in (signal.SIGINT, signal.SIGTERM):
+        with tempfile.TemporaryDirectory() as work:
+            cmd = commands(work, {"StartAt": "T", "States": {"T": task("work")}},
+                           ["--task", "work=c:stubborn", "--link", STUBBORN], mode)
+            env = dict(os.environ, STOP_TEST_READY=os.path.join(work, "ready"))
+            proc = subprocess.Popen(cmd + ["--input", "{}"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env)
+            tag = "[%s] second_signal_%s" % (mode, second.name)
+            wait_for(lambda: os.path.exists(env["STOP_TEST_READY"]) or
+                     proc.poll() is not None, 30)
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.2)
+            first_survived = proc.poll() is None  # the handler still runs: the first only asks
+            proc.send_signal(second)
+            try:
+                proc.communicate(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+            check(tag, first_survived and proc.returncode == -second,
+                  "survived the first: %s, exit %s" % (first_survived, proc.returncode))
 
 # started with SIGTERM ignored (nohup, a background job): it stays ignored
 for mode in ("aot", "jit"):

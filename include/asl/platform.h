@@ -60,7 +60,7 @@ void asl_platform_http_free(asl_http_result *r);
 /* SIGINT and SIGTERM during a command-line run (asl_main): from _catch until _restore the
  * first of them calls stop(ctx) on a thread of the runtime's own (asl_main passes asl_stop: the
  * execution ends as StopExecution ends it, commands' process groups killed, HTTP requests
- * dropped); the same signal a second time has its default action. A signal ignored at _catch
+ * dropped); either signal a second time has its default action. A signal ignored at _catch
  * stays ignored. _catch returns 0, or -1 when it could not start that thread (the signals then
  * keep their actions). _restore puts the previous actions back and returns once a stop that
  * was called has returned. Dispositions belong to the process: one run at a time;

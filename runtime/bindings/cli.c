@@ -49,7 +49,7 @@ static void usage(FILE *out, const char *prog)
 		"  5  the output or the --history file could not be written (a full disk, a\n"
 		"     closed pipe): one line on stderr\n"
 		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
-		"     {} on stdout and one line on stderr; the same signal again kills at once\n",
+		"     {} on stdout and one line on stderr; a second signal kills at once\n",
 		prog);
 }
 

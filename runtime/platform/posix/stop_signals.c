@@ -27,8 +27,18 @@ static int have_int, have_term; /* a handler was installed (not when the signal 
 
 static void on_signal(int sig)
 {
-	/* SA_RESETHAND has already put back the default action for the next one */
+	/* SA_RESETHAND has already put back this signal's default action; the other one gets
+	 * its default too: after a stop, SIGINT or SIGTERM again (a supervisor's SIGTERM after a
+	 * Ctrl-C) ends the process */
 	int none = 0, saved = errno;
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	if (have_int && sig != SIGINT)
+		sigaction(SIGINT, &dfl, NULL);
+	if (have_term && sig != SIGTERM)
+		sigaction(SIGTERM, &dfl, NULL);
 	if (atomic_compare_exchange_strong(&caught, &none, sig)) {
 		const char one = 1;
 		ssize_t n = write(wake[1], &one, 1); /* the only byte before restore's: it fits */
