@@ -159,11 +159,15 @@ void asl_run_to_end(asl_execution *execution);
 void asl_wait(asl_execution *execution, const asl_step *step);
 /* Delivers the outcome of the pending task `token`: its output (borrowed, copied), or its
  * error and cause (either may be NULL). Safe from any thread, also while asl_advance runs;
- * the execution sees it at its next step. 0, or -1 when out of memory. */
+ * the execution sees it at its next step. 0: a state waits on this token and has its outcome
+ * (the first one counts); 1: no state waits on it (unknown, finished or timed out; an outcome
+ * is kept for a task about to wait, among the last 64 such, so a handler may complete its task
+ * before it returns ASL_TASK_PENDING); -1: out of memory. */
 int asl_task_succeed(asl_execution *execution, const char *token, const asl_value *output);
 int asl_task_fail(asl_execution *execution, const char *token, const char *error,
 		  const char *cause);
-/* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread. */
+/* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread; 0, 1 or -1 as
+ * above (a heartbeat for a token nobody waits on is dropped). */
 int asl_task_heartbeat(asl_execution *execution, const char *token);
 /* Stops the execution (StopExecution): wherever it is — waiting, in a task (commands are
  * killed, HTTP requests cancelled), in branches and iterations — it ends as ASL_ABORTED with

@@ -32,7 +32,8 @@ typedef struct asl__limits {
 	atomic_int pause; /* stop at the next state boundary (asl_pause, suspend_after) */
 	int discarded; /* asl_discard: it ends without events (its snapshot goes on elsewhere) */
 	asl_lock *lock; /* guards `inbox` and the stop's texts; NULL until first needed */
-	struct asl__message *inbox; /* task outcomes and heartbeats from the host */
+	struct asl__message *inbox; /* tasks waiting for outcomes, and early outcomes (step.c) */
+	size_t unclaimed; /* early outcomes in the inbox */
 } asl__limits;
 
 /* What the current state waits for (asl_exec.phase); 0: it is running, or between states. */
@@ -121,11 +122,15 @@ struct asl_execution {
 	asl_result failure; /* the ABI mismatch's outcome */
 };
 
-/* An outcome or a heartbeat from the host, for the execution whose token it names (queued in
- * asl__limits.inbox; a snapshot saves them too). */
+/* A task that waits for its outcome (claimed: its state registered the token), or an outcome
+ * the host delivered for a token no state waits for yet (a handler may complete its task
+ * before it returns ASL_TASK_PENDING); in asl__limits.inbox, which a snapshot saves too. */
+#define ASL_UNCLAIMED_MAX 64 /* outcomes kept for tokens nobody waits for: the oldest go */
 typedef struct asl__message {
 	struct asl__message *next;
-	int heartbeat; /* else an outcome */
+	int claimed; /* a state waits on this token */
+	int delivered; /* the outcome came */
+	int heartbeat; /* a heartbeat came that its state has not seen */
 	int failed;
 	asl_arena arena; /* the token, output, error and cause */
 	const char *token;
@@ -245,11 +250,19 @@ static inline int asl__limits_due(const asl__limits *l)
 	return l && (l->polled || atomic_load_explicit(&l->pause, memory_order_relaxed) ||
 		     atomic_load_explicit(&l->stopped, memory_order_relaxed));
 }
-/* Queues a task outcome (output, or error and cause) or a heartbeat for the execution waiting
- * on `token` (any thread); 0, or -1 when out of memory. */
+/* Delivers a task outcome (output, or error and cause) or a heartbeat for the execution waiting
+ * on `token` (any thread): 1 when a state waits for it, 0 when none does (an outcome is kept a
+ * while, for a task about to wait; a heartbeat is dropped), -1 when out of memory. */
 int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,
 	      const char *cause, int heartbeat);
+/* The current state waits on its task token from now on (pending): 0, or -1 out of memory. */
+int asl__await(asl_exec *ex);
+/* It no longer does (timed out, given up, freed): forgets the token. */
+void asl__unawait(asl_exec *ex);
 void asl__inbox_free(asl_exec *root);
+/* An inbox entry as a snapshot saved it (asl_restore, before anything runs): 0, or -1. */
+int asl__inbox_restore(asl_exec *root, const char *token, int claimed, int delivered, int heartbeat,
+		       const asl_value *output, const char *error, const char *cause);
 /* The wait of a suspended group, for asl__waiting. */
 void asl__group_waiting(const struct group *g, int64_t *until_ms, size_t *tasks);
 /* Whether the host's should_stop has asked the execution to stop. */

@@ -222,21 +222,27 @@ void asl_wait(asl_execution *e, const asl_step *step)
 	pf->sleep_ms(pf->user, TASK_POLL_MS);
 }
 
+/* asl__post's answer as the API gives it: 0 taken, 1 nobody waits for the token, -1. */
+static int delivered(int rc)
+{
+	return rc < 0 ? -1 : !rc;
+}
+
 int asl_task_succeed(asl_execution *e, const char *token, const asl_value *output)
 {
 	if (!output)
 		return -1;
-	return asl__post(&e->top, token, output, NULL, NULL, 0);
+	return delivered(asl__post(&e->top, token, output, NULL, NULL, 0));
 }
 
 int asl_task_fail(asl_execution *e, const char *token, const char *error, const char *cause)
 {
-	return asl__post(&e->top, token, NULL, error, cause, 0);
+	return delivered(asl__post(&e->top, token, NULL, error, cause, 0));
 }
 
 int asl_task_heartbeat(asl_execution *e, const char *token)
 {
-	return asl__post(&e->top, token, NULL, NULL, NULL, 1);
+	return delivered(asl__post(&e->top, token, NULL, NULL, NULL, 1));
 }
 
 /* A copy of `s` in the execution's allocator (freed by asl_finish); NULL for NULL. */

@@ -137,6 +137,8 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 
 static void child_free(asl_exec *c)
 {
+	if (c->phase == ASL_PHASE_TASK) /* dropped while its task was pending */
+		asl__unawait(c);
 	asl__release_children(c);
 	asl_arena_destroy(&c->heaps[0]);
 	asl_arena_destroy(&c->heaps[1]);

@@ -181,8 +181,8 @@ static void put_exec(writer *w, const asl_exec *ex)
 		put_group(w, ex->children);
 }
 
-/* The messages the host delivered that no step took yet, oldest first (the inbox is a stack):
- * restored, they are delivered again in the same order. */
+/* The inbox, oldest first (it is a stack): the tokens states wait on with what the host
+ * delivered for them that no step took yet, and early outcomes for tokens nobody waits on. */
 static void put_inbox(writer *w, asl_execution *e, asl_arena *a)
 {
 	asl__limits *l = &e->limits;
@@ -201,6 +201,8 @@ static void put_inbox(writer *w, asl_execution *e, asl_arena *a)
 	for (size_t i = 0; i < n; i++) {
 		asl__message *m = all[i];
 		put_text(w, m->token, strlen(m->token));
+		put_u(w, (uint64_t)m->claimed);
+		put_u(w, (uint64_t)m->delivered);
 		put_u(w, (uint64_t)m->heartbeat);
 		put_u(w, (uint64_t)m->failed);
 		put_value(w, m->output);
@@ -626,15 +628,17 @@ static void get_top(reader *r, asl_execution *e, asl_arena *tmp)
 	uint64_t messages = get_u_upto(r, left(r));
 	for (uint64_t i = 0; i < messages && !r->bad; i++) {
 		const char *token = get_text(r, tmp, &len);
+		int claimed = (int)get_u_upto(r, 1);
+		int delivered = (int)get_u_upto(r, 1);
 		int heartbeat = (int)get_u_upto(r, 1);
 		int failed = (int)get_u_upto(r, 1);
 		asl_value *output = r->bad ? NULL : get_value(r, tmp, 0);
 		const char *error = get_text(r, tmp, &len);
 		const char *cause = get_text(r, tmp, &len);
-		if (!token || (!failed && !heartbeat && !output))
+		if (!token || (delivered && !failed && !output) || (!claimed && !delivered))
 			r->bad = 1;
-		if (!r->bad &&
-		    asl__post(ex, token, failed ? NULL : output, error, cause, heartbeat) < 0)
+		if (!r->bad && asl__inbox_restore(ex, token, claimed, delivered, heartbeat,
+						  failed ? NULL : output, error, cause) < 0)
 			r->bad = r->oom = 1;
 	}
 	if (!r->bad)

@@ -32,57 +32,131 @@ const char *asl__task_token(asl_exec *ex)
 	return ex->token;
 }
 
-/* Takes the messages for `ex`'s token out of the inbox: heartbeats move its beat, an outcome
- * is copied into its heap. 1 when an outcome came. */
+static void message_free(const asl_allocator *al, asl__message *m)
+{
+	asl_arena_destroy(&m->arena);
+	al->release(al->user, m);
+}
+
+/* Under the lock: the inbox entry for `token`, and where it hangs. */
+static asl__message **find(asl__limits *l, const char *token)
+{
+	asl__message **p = &l->inbox;
+	while (*p && strcmp((*p)->token, token))
+		p = &(*p)->next;
+	return p;
+}
+
+/* Copies an outcome into m's arena: 0, or -1 out of memory. */
+static int keep_outcome(asl__message *m, const asl_value *output, const char *error,
+			const char *cause)
+{
+	m->delivered = 1;
+	if (output)
+		m->output = asl_copy(&m->arena, output);
+	m->failed = error || cause || !output;
+	asl_value *e = error ? asl_string(&m->arena, error, strlen(error)) : NULL;
+	asl_value *c = cause ? asl_string(&m->arena, cause, strlen(cause)) : NULL;
+	if (e)
+		m->error = e->u.string.ptr, m->error_len = e->u.string.len;
+	if (c)
+		m->cause = c->u.string.ptr, m->cause_len = c->u.string.len;
+	return m->arena.failed ? -1 : 0;
+}
+
+static asl__message *message_new(const asl_allocator *al, const char *token)
+{
+	asl__message *m = al->alloc(al->user, sizeof *m);
+	if (!m)
+		return NULL;
+	memset(m, 0, sizeof *m);
+	asl_arena_init(&m->arena, al);
+	asl_value *t = asl_string(&m->arena, token, strlen(token));
+	if (!t) {
+		message_free(al, m);
+		return NULL;
+	}
+	m->token = t->u.string.ptr;
+	return m;
+}
+
+int asl__await(asl_exec *ex)
+{
+	asl__limits *l = ex->limits;
+	const asl_platform *pf = asl__platform(ex);
+	const asl_allocator *al = asl__allocator(ex);
+	const char *token = asl__task_token(ex);
+	asl__message *fresh = message_new(al, token); /* outside the lock */
+	pf->lock(pf->user, l->lock);
+	asl__message *m = *find(l, token);
+	if (m && !m->claimed) { /* the handler completed it before it returned */
+		m->claimed = 1;
+		l->unclaimed--;
+	} else if (!m && fresh) {
+		fresh->claimed = 1;
+		fresh->next = l->inbox;
+		l->inbox = m = fresh;
+		fresh = NULL;
+	}
+	pf->unlock(pf->user, l->lock);
+	if (fresh)
+		message_free(al, fresh);
+	return m ? 0 : -1;
+}
+
+void asl__unawait(asl_exec *ex)
+{
+	asl__limits *l = ex->limits;
+	if (!l || !l->lock || !ex->token[0])
+		return;
+	const asl_platform *pf = asl__platform(ex);
+	pf->lock(pf->user, l->lock);
+	asl__message **p = find(l, ex->token), *m = *p;
+	if (m)
+		*p = m->next;
+	pf->unlock(pf->user, l->lock);
+	if (m)
+		message_free(asl__allocator(ex), m);
+}
+
+/* A heartbeat or the outcome the host delivered for ex's task: a heartbeat moves its beat, an
+ * outcome is copied into its heap and the token forgotten. 1 when the outcome came. */
 static int take_messages(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;
 	if (!l || !l->lock || !ex->token[0])
 		return 0;
 	const asl_platform *pf = asl__platform(ex);
-	asl__message *mine = NULL;
 	pf->lock(pf->user, l->lock);
-	for (asl__message **p = &l->inbox; *p;) {
-		asl__message *m = *p;
-		if (!strcmp(m->token, ex->token)) {
-			*p = m->next;
-			m->next = mine;
-			mine = m;
-		} else {
-			p = &m->next;
-		}
-	}
+	asl__message **p = find(l, ex->token), *m = *p;
+	int beat = m && m->heartbeat;
+	if (m)
+		m->heartbeat = 0;
+	if (m && m->delivered)
+		*p = m->next;
+	else
+		m = NULL;
 	pf->unlock(pf->user, l->lock);
-	int got = 0;
-	const asl_allocator *al = asl__allocator(ex);
-	while (mine) {
-		asl__message *m = mine;
-		mine = m->next;
-		if (m->heartbeat) {
-			ex->beat_ms = asl__now(ex);
-		} else if (!got) {
-			asl_arena *a = asl_heap(ex);
-			asl__outcome *o = &ex->outcome;
-			memset(o, 0, sizeof *o);
-			o->ready = 1;
-			if (m->failed) {
-				asl_value *e =
-					m->error ? asl_string(a, m->error, m->error_len) : NULL;
-				asl_value *c =
-					m->cause ? asl_string(a, m->cause, m->cause_len) : NULL;
-				o->error = e ? e->u.string.ptr : NULL;
-				o->error_len = e ? e->u.string.len : 0;
-				o->cause = c ? c->u.string.ptr : NULL;
-				o->cause_len = c ? c->u.string.len : 0;
-			} else {
-				o->output = asl_copy(a, m->output);
-			}
-			got = 1;
-		}
-		asl_arena_destroy(&m->arena);
-		al->release(al->user, m);
+	if (beat)
+		ex->beat_ms = asl__now(ex);
+	if (!m)
+		return 0;
+	asl_arena *a = asl_heap(ex);
+	asl__outcome *o = &ex->outcome;
+	memset(o, 0, sizeof *o);
+	o->ready = 1;
+	if (m->failed) {
+		asl_value *e = m->error ? asl_string(a, m->error, m->error_len) : NULL;
+		asl_value *c = m->cause ? asl_string(a, m->cause, m->cause_len) : NULL;
+		o->error = e ? e->u.string.ptr : NULL;
+		o->error_len = e ? e->u.string.len : 0;
+		o->cause = c ? c->u.string.ptr : NULL;
+		o->cause_len = c ? c->u.string.len : 0;
+	} else {
+		o->output = asl_copy(a, m->output);
 	}
-	return got;
+	message_free(asl__allocator(ex), m);
+	return 1;
 }
 
 /* Whether time `t` has come. The logical clock saturates (ASL_MS_FOREVER of skipped waiting,
@@ -142,6 +216,8 @@ static void wait_here(asl_exec *ex)
  * failed. Raises the matching error unless one is raised already. */
 static void abandon(asl_exec *ex)
 {
+	if (ex->phase == ASL_PHASE_TASK)
+		asl__unawait(ex);
 	ex->phase = ASL_PHASE_NONE;
 	asl__release_children(ex);
 	if (ex->failed)
@@ -257,47 +333,77 @@ void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks)
 		*until_ms = earliest(*until_ms, ex->deadline_ms);
 }
 
-/* Queues a message for the execution waiting on `token`. */
-static int post(asl__limits *l, const asl_platform *pf, const asl_allocator *al, const char *token,
-		const asl_value *output, const char *error, const char *cause, int heartbeat)
-{
-	asl__message *m = al->alloc(al->user, sizeof *m);
-	if (!m)
-		return -1;
-	memset(m, 0, sizeof *m);
-	asl_arena_init(&m->arena, al);
-	asl_value *t = asl_string(&m->arena, token, strlen(token));
-	m->token = t ? t->u.string.ptr : NULL;
-	m->heartbeat = heartbeat;
-	if (output)
-		m->output = asl_copy(&m->arena, output);
-	if (error || cause || (!output && !heartbeat))
-		m->failed = 1;
-	asl_value *e = error ? asl_string(&m->arena, error, strlen(error)) : NULL;
-	asl_value *c = cause ? asl_string(&m->arena, cause, strlen(cause)) : NULL;
-	if (e)
-		m->error = e->u.string.ptr, m->error_len = e->u.string.len;
-	if (c)
-		m->cause = c->u.string.ptr, m->cause_len = c->u.string.len;
-	if (m->arena.failed || !m->token) {
-		asl_arena_destroy(&m->arena);
-		al->release(al->user, m);
-		return -1;
-	}
-	pf->lock(pf->user, l->lock);
-	m->next = l->inbox;
-	l->inbox = m;
-	pf->unlock(pf->user, l->lock);
-	return 0;
-}
-
 int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,
 	      const char *cause, int heartbeat)
 {
-	if (!token || !root->limits || !root->limits->lock)
+	asl__limits *l = root->limits;
+	if (!token || !l || !l->lock)
 		return -1;
-	return post(root->limits, asl__platform(root), asl__allocator(root), token, output, error,
-		    cause, heartbeat);
+	const asl_platform *pf = asl__platform(root);
+	const asl_allocator *al = asl__allocator(root);
+	asl__message *early = heartbeat ? NULL : message_new(al, token); /* outside the lock */
+	if (early && keep_outcome(early, output, error, cause) < 0) {
+		message_free(al, early);
+		return -1;
+	}
+	if (!heartbeat && !early)
+		return -1;
+	asl__message *gone = NULL;
+	int rc = 0;
+	pf->lock(pf->user, l->lock);
+	asl__message *m = *find(l, token);
+	if (m && m->claimed) {
+		rc = 1;
+		if (heartbeat) {
+			m->heartbeat = 1;
+		} else if (!m->delivered) { /* the first outcome counts */
+			m->delivered = early->delivered, m->failed = early->failed;
+			asl_arena swap = m->arena; /* take the copy made outside the lock */
+			m->arena = early->arena, early->arena = swap;
+			m->output = early->output, m->error = early->error, m->cause = early->cause;
+			m->error_len = early->error_len, m->cause_len = early->cause_len;
+			m->token = early->token;
+			early->token = NULL;
+		}
+		gone = early;
+	} else if (!heartbeat && !m) { /* nobody waits yet: keep it a while */
+		early->next = l->inbox;
+		l->inbox = early;
+		if (++l->unclaimed > ASL_UNCLAIMED_MAX) { /* the oldest early outcome goes */
+			asl__message **p = &l->inbox, **last = NULL;
+			for (; *p; p = &(*p)->next)
+				if (!(*p)->claimed)
+					last = p;
+			gone = *last;
+			*last = gone->next;
+			l->unclaimed--;
+		}
+	} else {
+		gone = early; /* a second early outcome, or a heartbeat nobody waits for */
+	}
+	pf->unlock(pf->user, l->lock);
+	if (gone)
+		message_free(al, gone);
+	return rc;
+}
+
+int asl__inbox_restore(asl_exec *root, const char *token, int claimed, int delivered, int heartbeat,
+		       const asl_value *output, const char *error, const char *cause)
+{
+	asl__limits *l = root->limits;
+	asl__message *m = message_new(asl__allocator(root), token);
+	if (!m)
+		return -1;
+	if (delivered && keep_outcome(m, output, error, cause) < 0) {
+		message_free(asl__allocator(root), m);
+		return -1;
+	}
+	m->claimed = claimed;
+	m->heartbeat = heartbeat;
+	m->next = l->inbox; /* restoring: nothing else runs */
+	l->inbox = m;
+	l->unclaimed += !claimed;
+	return 0;
 }
 
 void asl__inbox_free(asl_exec *root)

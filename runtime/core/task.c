@@ -37,6 +37,8 @@ static asl_execution *execution_of(asl_exec *ex)
 /* The handler said it completes later: the state waits for the outcome by token. */
 static asl_value *pending(asl_exec *ex, double timeout, double heartbeat)
 {
+	if (asl__await(ex) < 0)
+		return asl_fail_oom(ex), NULL;
 	int64_t now = asl__now(ex);
 	memset(&ex->outcome, 0, sizeof ex->outcome);
 	ex->phase = ASL_PHASE_TASK;
@@ -62,6 +64,7 @@ static asl_value *outcome(asl_exec *ex, const asl_task *t)
 		o->ready = 0;
 		return o->output;
 	}
+	asl__unawait(ex); /* its time ran out: an outcome that comes now is not for it */
 	int64_t now = asl__now(ex);
 	if (ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms)
 		return asl__task_failed(ex, "States.HeartbeatTimeout",

@@ -3,8 +3,10 @@
  * or pauses on request. The clock is the test's own (asl_options.platform), so no test sleeps.
  * The machine is tests/embed/steps.asl.json, compiled in with -DASL_NO_MAIN. */
 #include <check.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "asl/asl.h"
@@ -178,7 +180,7 @@ START_TEST(a_pending_task_waits_for_its_outcome_by_token)
 	ck_assert_str_eq(s.token, pending_token);
 	ck_assert_ptr_eq(pending_execution, e);
 	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK); /* nothing came yet */
-	ck_assert_int_eq(asl_task_succeed(e, "not-the-token", asl_integer(&arena, 1)), 0);
+	ck_assert_int_eq(asl_task_succeed(e, "not-the-token", asl_integer(&arena, 1)), 1);
 	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
 	asl_parse_error err;
 	const asl_value *out = asl_parse(&arena, "{\"ok\":true}", 11, 0, &err);
@@ -282,6 +284,60 @@ START_TEST(asl_wait_sleeps_until_the_next_time_through_the_platform)
 }
 END_TEST
 
+/* An allocator that counts the bytes it holds (a size header per block). */
+static size_t held;
+
+static void *counted_alloc(void *user, size_t size)
+{
+	(void)user;
+	size_t *p = malloc(size + sizeof(max_align_t));
+	if (!p)
+		return NULL;
+	*p = size;
+	held += size;
+	return (char *)p + sizeof(max_align_t);
+}
+
+static void counted_release(void *user, void *block)
+{
+	(void)user;
+	if (!block)
+		return;
+	size_t *p = (size_t *)((char *)block - sizeof(max_align_t));
+	held -= *p;
+	free(p);
+}
+
+START_TEST(outcomes_for_tokens_nobody_waits_on_stay_bounded)
+{
+	static const asl_allocator counted = {counted_alloc, counted_release, NULL};
+	asl_options opts = options();
+	opts.allocator = &counted;
+	held = 0;
+	asl_execution *e = start("{\"case\":\"pending\"}", &opts);
+	asl_step s = asl_advance(e);
+	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_TASK);
+	size_t before = held;
+	char token[32];
+	for (int i = 0; i < 1000; i++) { /* late, mistyped or forged tokens */
+		snprintf(token, sizeof token, "no-such-task-%d", i);
+		ck_assert_int_eq(asl_task_succeed(e, token, asl_integer(&arena, i)), 1);
+		ck_assert_int_eq(asl_task_heartbeat(e, token), 1);
+	}
+	ck_assert_uint_lt(held - before, 64 * 4096); /* the last 64 at most */
+	ck_assert_int_eq(asl_task_heartbeat(e, pending_token), 0);
+	fake_now = s.until_ms; /* TimeoutSeconds: caught */
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_FINISHED);
+	/* the task timed out: its token is nobody's now */
+	ck_assert_int_eq(asl_task_succeed(e, pending_token, asl_integer(&arena, 1)), 1);
+	asl_result r;
+	ck_assert_int_eq(asl_finish(e, &r), ASL_SUCCEEDED);
+	ck_assert_ptr_nonnull(strstr(r.output, "States.Timeout"));
+	asl_result_free(&r);
+	ck_assert_uint_eq(held, 0);
+}
+END_TEST
+
 START_TEST(run_to_end_after_a_step_goes_on_with_the_waiting_children)
 {
 	asl_options opts = options();
@@ -332,6 +388,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, asl_wait_sleeps_until_the_next_time_through_the_platform);
 	tcase_add_test(tc, run_to_end_after_a_step_goes_on_with_the_waiting_children);
 	tcase_add_test(tc, a_pause_asked_between_steps_is_not_lost);
+	tcase_add_test(tc, outcomes_for_tokens_nobody_waits_on_stay_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
