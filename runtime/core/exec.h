@@ -34,6 +34,11 @@ typedef struct asl__limits {
 	asl_lock *lock; /* guards `inbox` and the stop's texts; NULL until first needed */
 	struct asl__message *inbox; /* tasks waiting for outcomes, and early outcomes (step.c) */
 	size_t unclaimed; /* early outcomes in the inbox */
+	/* task tokens: random bytes taken once (seeded: 0 not yet, 1 being taken, 2 ready) and a
+	 * serial number, so a token costs no system call */
+	unsigned char token_seed[24];
+	atomic_int seeded;
+	atomic_uint_fast64_t token_serial;
 } asl__limits;
 
 /* What the current state waits for (asl_exec.phase); 0: it is running, or between states. */

@@ -10,19 +10,38 @@
 #define DEADLINE_CHECK_EVERY 1024
 #define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
 
+/* The execution's random bytes for its tokens, taken on first use by whichever branch asks. */
+static const unsigned char *token_seed(asl_exec *ex)
+{
+	asl__limits *l = ex->limits;
+	int none = 0;
+	if (atomic_compare_exchange_strong(&l->seeded, &none, 1)) {
+		if (asl__random(ex, l->token_seed, sizeof l->token_seed) < 0) {
+			/* no randomness: unique within this process still */
+			static atomic_uint process_serial;
+			unsigned n = atomic_fetch_add(&process_serial, 1);
+			memset(l->token_seed, 0, sizeof l->token_seed);
+			memcpy(l->token_seed, &n, sizeof n);
+			memcpy(l->token_seed + sizeof n, &l, sizeof l);
+		}
+		atomic_store(&l->seeded, 2);
+	}
+	while (atomic_load(&l->seeded) != 2)
+		; /* another branch is taking them: a moment */
+	return l->token_seed;
+}
+
 const char *asl__task_token(asl_exec *ex)
 {
 	if (!ex->token[0]) {
-		/* a fresh token per attempt, as AWS issues one; random, so tokens of executions
-		 * restored elsewhere do not collide either */
-		static atomic_uint serial;
+		/* a fresh token per attempt, as AWS issues one: the execution's random bytes and
+		 * a serial number, so tokens of executions restored elsewhere do not collide */
+		const unsigned char *seed = token_seed(ex);
+		uint64_t n = atomic_fetch_add(&ex->limits->token_serial, 1);
 		unsigned char raw[32];
-		if (asl__random(ex, raw, sizeof raw) < 0) { /* no randomness: still unique here */
-			memset(raw, 0, sizeof raw);
-			unsigned n = atomic_fetch_add(&serial, 1);
-			memcpy(raw, &n, sizeof n);
-			memcpy(raw + sizeof n, &ex, sizeof ex);
-		}
+		memcpy(raw, seed, 24);
+		for (int i = 0; i < 8; i++)
+			raw[24 + i] = (unsigned char)(n >> (8 * (7 - i)));
 		for (int i = 0; i < 32; i++) {
 			ex->token[2 * i] = "0123456789abcdef"[raw[i] >> 4];
 			ex->token[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
