@@ -44,6 +44,8 @@ typedef struct group {
 /* Whether stepping the group now would get anywhere: a waiting child can go on, or another
  * item can start. */
 int asl__group_ready(const group *g);
+/* What a child of `g` shares with its parent (child_init, and asl_restore's children). */
+void asl__child_inherit(asl_exec *c, group *g);
 /* Allocates the per-item arrays of a group of g->total items (and its lock): 0, or -1. */
 int asl__group_arrays(asl_exec *ex, group *g);
 /* Keeps `c` as the waiting child of item `index` (under the group's lock when others run). */

@@ -75,12 +75,33 @@ static const char *copied(asl_arena *a, const char *s, size_t *len)
 }
 
 /* Sets up a child execution; with `reuse`, keeps the arenas (emptied) of its previous item. */
+void asl__child_inherit(asl_exec *c, group *g)
+{
+	asl_exec *p = g->parent;
+	c->machine = p->machine;
+	c->input = p->input;
+	c->start_ms = p->start_ms;
+	c->blocking = p->blocking || g->blocking;
+	c->skipped_ms = *p->clock;
+	/* a blocking child sleeps on its own thread, counting its own skipped waiting; otherwise
+	 * only the top level waits, and every child reads its clock */
+	c->clock = c->blocking ? &c->skipped_ms : p->clock;
+	c->deadline_ms = p->deadline_ms;
+	c->name = p->name;
+	c->execution_arn = p->execution_arn;
+	c->machine_arn = p->machine_arn;
+	c->mock_calls = p->mock_calls;
+	c->pool = p->pool;
+	c->group = g;
+	c->parent = p;
+	c->limits = p->limits;
+}
+
 static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 {
 	asl_exec *p = g->parent;
 	asl_arena perm = c->perm, h0 = c->heaps[0], h1 = c->heaps[1];
 	memset(c, 0, sizeof *c);
-	c->machine = p->machine;
 	c->opts = p->opts;
 	const asl_allocator *al = asl__allocator(p);
 	if (reuse) {
@@ -93,30 +114,15 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 		asl_arena_init(&c->heaps[0], al);
 		asl_arena_init(&c->heaps[1], al);
 	}
-	c->compact_at = 1u << 20;
-	c->input = p->input;
+	c->compact_at = ASL_COMPACT_MIN;
 	c->state = p->state;
 	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
 	if (g->distributed) { /* a child execution of the Map Run, with a history of its own */
 		c->own_history = 1;
 		c->opts.on_event = NULL;
 	}
-	c->start_ms = p->start_ms;
-	c->blocking = p->blocking || g->blocking;
-	c->skipped_ms = *p->clock;
-	/* a blocking child sleeps on its own thread, counting its own skipped waiting; otherwise
-	 * only the top level waits, and every child reads its clock */
-	c->clock = c->blocking ? &c->skipped_ms : p->clock;
+	asl__child_inherit(c, g);
 	c->next = g->starts ? g->starts[index] : g->map->start;
-	c->deadline_ms = p->deadline_ms;
-	c->name = p->name;
-	c->execution_arn = p->execution_arn;
-	c->machine_arn = p->machine_arn;
-	c->mock_calls = p->mock_calls;
-	c->pool = p->pool;
-	c->group = g;
-	c->parent = p;
-	c->limits = p->limits;
 	int nvars = p->machine->var_count;
 	if (nvars) { /* outer variables are visible; this scope's own die with it */
 		c->vars = asl_arena_alloc(&c->perm, (size_t)nvars * sizeof *c->vars);

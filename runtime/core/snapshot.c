@@ -441,25 +441,13 @@ static asl_exec *new_child(reader *r, group *g)
 		return NULL;
 	}
 	const asl_machine *m = p->machine;
-	c->machine = m;
 	c->opts = p->opts;
 	const asl_allocator *al = asl__allocator(p);
 	asl_arena_init(&c->perm, al);
 	asl_arena_init(&c->heaps[0], al);
 	asl_arena_init(&c->heaps[1], al);
 	c->compact_at = ASL_COMPACT_MIN;
-	c->input = p->input;
-	c->start_ms = p->start_ms;
-	c->skipped_ms = *p->clock;
-	c->clock = p->clock; /* not blocking: the top level's clock */
-	c->deadline_ms = p->deadline_ms;
-	c->name = p->name;
-	c->execution_arn = p->execution_arn;
-	c->machine_arn = p->machine_arn;
-	c->mock_calls = p->mock_calls;
-	c->group = g;
-	c->parent = p;
-	c->limits = p->limits;
+	asl__child_inherit(c, g); /* not blocking: it reads the top level's clock */
 	if (m->var_count &&
 	    !(c->vars = asl_arena_alloc(&c->perm, (size_t)m->var_count * sizeof *c->vars)))
 		r->bad = r->oom = 1;
