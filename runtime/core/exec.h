@@ -114,6 +114,7 @@ struct asl_exec {
 	int *attempts; /* attempts per retrier of the current state (machine->max_retriers) */
 	char token[65]; /* the current attempt's task token; "" until first asked for */
 	asl__outcome outcome; /* TASK: what the host delivered */
+	struct asl__message *awaiting; /* TASK: its inbox entry, once found (step.c) */
 	struct group *children; /* the current state's branches or iterations, while suspended */
 	int64_t *clock; /* the waiting skipped by --wait-scale that counts for this execution */
 };
@@ -132,7 +133,7 @@ struct asl_execution {
  * before it returns ASL_TASK_PENDING); in asl__limits.inbox, which a snapshot saves too. */
 #define ASL_UNCLAIMED_MAX 64 /* outcomes kept for tokens nobody waits for: the oldest go */
 typedef struct asl__message {
-	struct asl__message *next;
+	struct asl__message *next, **pprev; /* pprev: where the pointer to it is */
 	int claimed; /* a state waits on this token */
 	int delivered; /* the outcome came */
 	int heartbeat; /* a heartbeat came that its state has not seen */

@@ -78,9 +78,7 @@ static int64_t deliver(asl_exec *ex, const char *type, int64_t prev, const char 
 {
 	asl_exec *root = root_of(ex);
 	int64_t id = ex == root ? asl__next_top_event(root) /* see there */
-				: (int64_t)atomic_fetch_add_explicit(&root->event_ids, 1,
-								     memory_order_relaxed) +
-					  1;
+				: asl__next_child_event(ex);
 	if (!listening(ex))
 		return id;
 	/* blocking branches count the waiting --wait-scale skips on clocks of their own: keep

@@ -99,6 +99,11 @@ static int count_transition(asl_exec *ex)
 int asl__limits_check(asl_exec *ex, int next)
 {
 	asl__limits *l = ex->limits;
+	/* a stop, or a sibling's failure, before a pause: a branch that is to end must not wait */
+	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
+		return asl_fail(ex, "States.Runtime", "stopped");
+	if (ex->group && asl__group_cancelled(ex))
+		return asl_fail(ex, "States.Runtime", "cancelled");
 	/* A blocking child (a Distributed Map's batch) cannot be kept waiting: it runs to its
 	 * end, and its parent pauses after it. */
 	if (!ex->blocking && atomic_load_explicit(&l->pause, memory_order_relaxed)) {
@@ -116,8 +121,6 @@ int asl__limits_check(asl_exec *ex, int next)
 	}
 	if (l->max_transitions && count_transition(ex) < 0)
 		return ASL_FAILED;
-	if (asl__stop_requested(ex)) /* the result says ABORTED: nobody sees this error */
-		return asl_fail(ex, "States.Runtime", "stopped");
 	return next;
 }
 

@@ -277,9 +277,8 @@ static void reparent(asl_exec *c)
 	if (!g)
 		return;
 	g->parent = c;
-	for (size_t i = 0; g->waiting && i < g->total; i++)
-		if (g->waiting[i])
-			g->waiting[i]->parent = c;
+	for (size_t i = 0; i < g->waiting_count; i++)
+		g->waiting[g->waiting_list[i]]->parent = c;
 }
 
 /* Starts item `index` in `c` (*reuse: c holds arenas to reuse) and runs it until it ends or
@@ -489,11 +488,11 @@ static asl_value *group_output(asl_exec *ex, group *g)
 static void group_free(asl_exec *ex, group *g)
 {
 	const asl_platform *pf = asl__platform(ex);
-	for (size_t i = 0; g->waiting && i < g->total; i++)
-		if (g->waiting[i]) {
-			child_free(g->waiting[i]);
-			release(ex, g->waiting[i]);
-		}
+	for (size_t i = 0; i < g->waiting_count; i++) {
+		asl_exec *w = g->waiting[g->waiting_list[i]];
+		child_free(w);
+		release(ex, w);
+	}
 	release(ex, g->waiting);
 	release(ex, g->waiting_list);
 	release(ex, g->waiting_pos);

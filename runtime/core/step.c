@@ -99,6 +99,32 @@ static asl__message *message_new(const asl_allocator *al, const char *token)
 	return m;
 }
 
+/* Under the lock: links m first into the inbox, or out of it. */
+static void link(asl__limits *l, asl__message *m)
+{
+	m->next = l->inbox;
+	m->pprev = &l->inbox;
+	if (l->inbox)
+		l->inbox->pprev = &m->next;
+	l->inbox = m;
+}
+
+static void unlink(asl__limits *l, asl__message *m)
+{
+	*m->pprev = m->next;
+	if (m->next)
+		m->next->pprev = m->pprev;
+	l->unclaimed -= !m->claimed;
+}
+
+/* Under the lock: ex's own entry (found once, then kept: the inbox may be long). */
+static asl__message *awaited(asl__limits *l, asl_exec *ex)
+{
+	if (!ex->awaiting)
+		ex->awaiting = *find(l, ex->token);
+	return ex->awaiting;
+}
+
 int asl__await(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;
@@ -113,10 +139,11 @@ int asl__await(asl_exec *ex)
 		l->unclaimed--;
 	} else if (!m && fresh) {
 		fresh->claimed = 1;
-		fresh->next = l->inbox;
-		l->inbox = m = fresh;
+		link(l, fresh);
+		m = fresh;
 		fresh = NULL;
 	}
+	ex->awaiting = m;
 	pf->unlock(pf->user, l->lock);
 	if (fresh)
 		message_free(al, fresh);
@@ -130,9 +157,10 @@ void asl__unawait(asl_exec *ex)
 		return;
 	const asl_platform *pf = asl__platform(ex);
 	pf->lock(pf->user, l->lock);
-	asl__message **p = find(l, ex->token), *m = *p;
+	asl__message *m = awaited(l, ex);
 	if (m)
-		*p = m->next;
+		unlink(l, m);
+	ex->awaiting = NULL;
 	pf->unlock(pf->user, l->lock);
 	if (m)
 		message_free(asl__allocator(ex), m);
@@ -147,14 +175,16 @@ static int take_messages(asl_exec *ex)
 		return 0;
 	const asl_platform *pf = asl__platform(ex);
 	pf->lock(pf->user, l->lock);
-	asl__message **p = find(l, ex->token), *m = *p;
+	asl__message *m = awaited(l, ex);
 	int beat = m && m->heartbeat;
 	if (m)
 		m->heartbeat = 0;
-	if (m && m->delivered)
-		*p = m->next;
-	else
+	if (m && m->delivered) {
+		unlink(l, m);
+		ex->awaiting = NULL;
+	} else {
 		m = NULL;
+	}
 	pf->unlock(pf->user, l->lock);
 	if (beat)
 		ex->beat_ms = asl__now(ex);
@@ -265,9 +295,10 @@ int asl__step(asl_exec *ex)
 	const asl_machine *m = ex->machine;
 	int st = ex->next;
 	if (ex->phase) { /* in the middle of a state: go on with it once its wait is over */
-		if (!asl__ready(ex) && !ex->blocking)
+		int ready = asl__ready(ex);
+		if (!ready && !ex->blocking)
 			return 0;
-		if (!asl__ready(ex)) /* asl_run_to_end after asl_advance */
+		if (!ready) /* asl_run_to_end after asl_advance */
 			wait_here(ex);
 		if (must_abandon(ex)) {
 			abandon(ex);
@@ -386,16 +417,12 @@ int asl__post(asl_exec *root, const char *token, const asl_value *output, const 
 		}
 		gone = early;
 	} else if (!heartbeat && !m) { /* nobody waits yet: keep it a while */
-		early->next = l->inbox;
-		l->inbox = early;
+		link(l, early);
 		if (++l->unclaimed > ASL_UNCLAIMED_MAX) { /* the oldest early outcome goes */
-			asl__message **p = &l->inbox, **last = NULL;
-			for (; *p; p = &(*p)->next)
-				if (!(*p)->claimed)
-					last = p;
-			gone = *last;
-			*last = gone->next;
-			l->unclaimed--;
+			for (asl__message *o = l->inbox; o; o = o->next)
+				if (!o->claimed)
+					gone = o;
+			unlink(l, gone);
 		}
 	} else {
 		gone = early; /* a second early outcome, or a heartbeat nobody waits for */
@@ -419,8 +446,7 @@ int asl__inbox_restore(asl_exec *root, const char *token, int claimed, int deliv
 	}
 	m->claimed = claimed;
 	m->heartbeat = heartbeat;
-	m->next = l->inbox; /* restoring: nothing else runs */
-	l->inbox = m;
+	link(l, m); /* restoring: nothing else runs */
 	l->unclaimed += !claimed;
 	return 0;
 }

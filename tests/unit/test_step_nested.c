@@ -4,6 +4,7 @@
  * machine is tests/embed/steps_nested.asl.json; the clock is the test's own. */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "asl/asl.h"
@@ -12,6 +13,18 @@
 extern const asl_machine asl_generated_machine;
 
 static asl_arena arena;
+
+static char pending_token[80];
+
+/* Completes later: the test delivers the outcome by token. */
+static int async_task(asl_task_call *call)
+{
+	snprintf(pending_token, sizeof pending_token, "%s", call->token);
+	return ASL_TASK_PENDING;
+}
+
+static const asl_handler handlers[] = {{"async", async_task, NULL}};
+static const asl_binding bindings[] = {{"async", "c:async"}};
 
 static void setup(void)
 {
@@ -66,6 +79,37 @@ START_TEST(map_iterations_with_waiting_parallel_branches)
 }
 END_TEST
 
+START_TEST(a_failure_while_paused_winds_the_map_down)
+{
+	/* item 0 goes on from its Wait and pauses at its next state; item 1's task fails at the
+	 * same time: the Map must end failed, not step its paused child for ever */
+	asl_options opts;
+	asl_options_init(&opts);
+	opts.platform = &fake;
+	opts.threads = 1;
+	opts.handlers = handlers;
+	opts.handler_count = 1;
+	opts.bindings = bindings;
+	opts.binding_count = 1;
+	asl_parse_error err;
+	const char *in = "{\"case\":\"wait_and_task\",\"items\":[0,1]}";
+	const asl_value *v = asl_parse(&arena, in, strlen(in), 0, &err);
+	asl_execution *e = asl_start(&asl_generated_machine, v, &opts);
+	asl_step s = asl_advance(e);
+	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_CHILDREN);
+	ck_assert_int_eq(s.tasks, 1);
+	ck_assert_int_eq(asl_task_fail(e, pending_token, "Task.Broke", NULL), 0);
+	asl_pause(e);
+	fake_now = s.until_ms;
+	while ((s = asl_advance(e)).kind != ASL_STEP_FINISHED)
+		ck_assert_int_eq(s.kind, ASL_STEP_PAUSED);
+	asl_result r;
+	ck_assert_int_eq(asl_finish(e, &r), ASL_FAILED_STATUS);
+	ck_assert_str_eq(r.error, "Task.Broke");
+	asl_result_free(&r);
+}
+END_TEST
+
 START_TEST(a_map_inside_a_map_waits_in_its_grandchildren)
 {
 	static const int64_t times[] = {1000, 2000, 5000, -1};
@@ -82,6 +126,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, map_iterations_with_waiting_parallel_branches);
 	tcase_add_test(tc, a_map_inside_a_map_waits_in_its_grandchildren);
+	tcase_add_test(tc, a_failure_while_paused_winds_the_map_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
