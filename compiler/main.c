@@ -49,6 +49,11 @@ static void usage(FILE *out)
 	      "  --name NAME          execution name, $$.Execution.Name (default local-execution)\n"
 	      "  --wait-scale FACTOR  multiply Wait durations by FACTOR (0 = do not wait)\n"
 	      "  --stats              print the number of states entered on stderr\n"
+	      "  --history FILE       write the execution history to FILE ({\"events\": [...]},\n"
+	      "                       as Step Functions' GetExecutionHistory)\n"
+	      "  --suspend-after N --snapshot FILE   pause once N states were entered, save the\n"
+	      "                       execution in FILE and exit 4\n"
+	      "  --resume FILE        go on with a saved execution (no input is read)\n"
 	      "  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 	      "  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY\n"
 	      "  --task, --tasks      run-time bindings, overriding the compiled ones\n"
@@ -59,7 +64,7 @@ static void usage(FILE *out)
 	      "({\"Error\",\"Cause\"} on stdout); 2 usage error, invalid definition (file:line:col\n"
 	      "diagnostics on stderr) or malformed input JSON; 3 execution timed out\n"
 	      "(States.Timeout); 4 suspended (--suspend-after); 5 the output could not be written\n"
-	      "(a full disk, a closed pipe); 6 aborted by SIGINT or SIGTERM.\n",
+	      "(a full disk, a closed pipe, the --history file); 6 aborted by SIGINT or SIGTERM.\n",
 	      out);
 }
 
