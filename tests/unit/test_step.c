@@ -10,77 +10,7 @@
 #include <string.h>
 
 #include "asl/asl.h"
-#include "fake_clock.h"
-
-extern const asl_machine asl_generated_machine;
-
-static asl_arena arena;
-static int flaky_calls;
-
-/* Fails with Busy twice, then succeeds. */
-static int flaky(asl_task_call *call)
-{
-	if (++flaky_calls <= 2) {
-		call->error = "Busy";
-		return ASL_TASK_ERROR;
-	}
-	call->result = asl_integer(call->arena, flaky_calls);
-	return ASL_TASK_OK;
-}
-
-static char pending_token[80];
-static asl_execution *pending_execution;
-static int complete_at_once;
-
-/* Completes later: the test delivers the outcome by token (or, complete_at_once, the handler
- * posts it itself before it returns, as a worker thread might). */
-static int async_task(asl_task_call *call)
-{
-	snprintf(pending_token, sizeof pending_token, "%s", call->token);
-	pending_execution = call->execution;
-	if (complete_at_once)
-		asl_task_succeed(call->execution, call->token, asl_integer(call->arena, 7));
-	return ASL_TASK_PENDING;
-}
-
-static const asl_handler handlers[] = {{"flaky", flaky, NULL}, {"async", async_task, NULL}};
-static const asl_binding bindings[] = {{"flaky", "c:flaky"}, {"async", "c:async"}};
-
-static void setup(void)
-{
-	asl_arena_init(&arena, NULL);
-	fake_clock_init();
-	flaky_calls = 0;
-	complete_at_once = 0;
-}
-
-static void teardown(void)
-{
-	asl_arena_destroy(&arena);
-}
-
-static asl_options options(void)
-{
-	asl_options opts;
-	asl_options_init(&opts);
-	opts.platform = &fake;
-	opts.threads = 2;
-	opts.handlers = handlers;
-	opts.handler_count = 2;
-	opts.bindings = bindings;
-	opts.binding_count = 2;
-	return opts;
-}
-
-static asl_execution *start(const char *input, const asl_options *opts)
-{
-	asl_parse_error err;
-	const asl_value *v = asl_parse(&arena, input, strlen(input), 0, &err);
-	ck_assert_ptr_nonnull(v);
-	asl_execution *e = asl_start(&asl_generated_machine, v, opts);
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
+#include "step_fixture.h"
 
 /* Finishes `e` and checks its status and output (or error). */
 static void finish_with(asl_execution *e, asl_status status, const char *output)

@@ -8,48 +8,15 @@
 #include <string.h>
 
 #include "asl/asl.h"
-#include "fake_clock.h"
-
-extern const asl_machine asl_generated_machine;
-
-static asl_arena arena;
-
-static char pending_token[80];
-
-/* Completes later: the test delivers the outcome by token. */
-static int async_task(asl_task_call *call)
-{
-	snprintf(pending_token, sizeof pending_token, "%s", call->token);
-	return ASL_TASK_PENDING;
-}
-
-static const asl_handler handlers[] = {{"async", async_task, NULL}};
-static const asl_binding bindings[] = {{"async", "c:async"}};
-
-static void setup(void)
-{
-	asl_arena_init(&arena, NULL);
-	fake_clock_init();
-}
-
-static void teardown(void)
-{
-	asl_arena_destroy(&arena);
-}
+#include "step_fixture.h"
 
 /* Runs `input` step by step, jumping the clock to each answer's time; checks the times seen
  * (relative to the start, `times` ends with -1) and the output. */
 static void run_steps(const char *input, int threads, const int64_t *times, const char *output)
 {
-	asl_options opts;
-	asl_options_init(&opts);
-	opts.platform = &fake;
+	asl_options opts = options();
 	opts.threads = threads;
-	asl_parse_error err;
-	const asl_value *v = asl_parse(&arena, input, strlen(input), 0, &err);
-	ck_assert_ptr_nonnull(v);
-	asl_execution *e = asl_start(&asl_generated_machine, v, &opts);
-	ck_assert_ptr_nonnull(e);
+	asl_execution *e = start(input, &opts);
 	int64_t t0 = fake_now;
 	asl_step s;
 	int i = 0;
@@ -83,18 +50,9 @@ START_TEST(a_failure_while_paused_winds_the_map_down)
 {
 	/* item 0 goes on from its Wait and pauses at its next state; item 1's task fails at the
 	 * same time: the Map must end failed, not step its paused child for ever */
-	asl_options opts;
-	asl_options_init(&opts);
-	opts.platform = &fake;
+	asl_options opts = options();
 	opts.threads = 1;
-	opts.handlers = handlers;
-	opts.handler_count = 1;
-	opts.bindings = bindings;
-	opts.binding_count = 1;
-	asl_parse_error err;
-	const char *in = "{\"case\":\"wait_and_task\",\"items\":[0,1]}";
-	const asl_value *v = asl_parse(&arena, in, strlen(in), 0, &err);
-	asl_execution *e = asl_start(&asl_generated_machine, v, &opts);
+	asl_execution *e = start("{\"case\":\"wait_and_task\",\"items\":[0,1]}", &opts);
 	asl_step s = asl_advance(e);
 	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_CHILDREN);
 	ck_assert_int_eq(s.tasks, 1);
