@@ -242,9 +242,9 @@ const char *asl__json(asl_exec *ex, const asl_value *v);
 const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto);
 /* The error for a path whose variable is unassigned (returns ASL_FAILED), or 0. */
 int asl__fail_unassigned(asl_exec *ex, const asl_path *path);
-/* Sets up `l` from `opts`; when a memory limit is set, points opts->allocator at the counting
- * one. 1 when any limit is set or `always`, else 0 (then `l` is not used). */
-int asl__limits_init(asl__limits *l, asl_options *opts, int always);
+/* Sets up `l` from `opts` (every execution has one: a stop or pause may come at any time);
+ * when a memory limit is set, points opts->allocator at the counting one. */
+void asl__limits_init(asl__limits *l, asl_options *opts);
 /* Before state `next` is entered: counts it and polls the stop hook; `next`, ASL_FAILED
  * (States.Runtime, which nothing catches) past max_transitions or once stopped, or
  * ASL_SUSPEND when the execution is to pause here (ex->next is set). */

@@ -132,7 +132,7 @@ asl_execution *asl__start(const asl_machine *m, const asl_value *input, const as
 		ex->next = ASL_FAILED;
 		return e;
 	}
-	asl__limits_init(&e->limits, &ex->opts, 1);
+	asl__limits_init(&e->limits, &ex->opts);
 	ex->limits = &e->limits;
 	const asl_allocator *al = asl__allocator(ex);
 	const asl_platform *pf = asl__platform(ex);

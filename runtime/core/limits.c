@@ -40,12 +40,9 @@ static void counted_release(void *user, void *p)
 	l->host->release(l->host->user, block);
 }
 
-int asl__limits_init(asl__limits *l, asl_options *opts, int always)
+void asl__limits_init(asl__limits *l, asl_options *opts)
 {
 	memset(l, 0, sizeof *l);
-	if (!opts->max_memory && !opts->max_transitions && !opts->should_stop &&
-	    !opts->suspend_after && !always)
-		return 0;
 	l->host = opts->allocator ? opts->allocator : asl_default_allocator();
 	l->max_memory = opts->max_memory;
 	l->max_transitions = opts->max_transitions;
@@ -62,7 +59,6 @@ int asl__limits_init(asl__limits *l, asl_options *opts, int always)
 		l->counted = (asl_allocator){counted_alloc, counted_release, l};
 		opts->allocator = &l->counted;
 	}
-	return 1;
 }
 
 int asl__stop_requested(asl_exec *ex)

@@ -28,21 +28,16 @@ int asl__sleep_until(asl_exec *ex, int64_t target_ms)
 		double scale = ex->opts.wait_scale > 0 ? ex->opts.wait_scale : 0; /* NaN: 0 */
 		double scaled = (double)delta * scale;
 		int64_t real = scaled < ASL_MS_FOREVER ? (int64_t)scaled : (int64_t)ASL_MS_FOREVER;
-		if (ex->group || ex->limits) {
-			/* a branch sleeps in slices, so a failing sibling (or the host) can stop it
-			 * promptly */
-			for (int64_t left = real; left > 0; left -= 50) {
-				if (asl__cancelled(ex))
-					return asl_fail(ex, "States.Runtime", "cancelled");
-				pf->sleep_ms(pf->user, left < 50 ? left : 50);
-			}
-		} else {
-			pf->sleep_ms(pf->user, real);
+		/* in slices, so a failing sibling or a stop (any thread) ends the wait promptly */
+		for (int64_t left = real; left > 0; left -= 50) {
+			if (asl__cancelled(ex))
+				return asl_fail(ex, "States.Runtime", "cancelled");
+			pf->sleep_ms(pf->user, left < 50 ? left : 50);
 		}
 		int64_t skipped = real < delta ? delta - real : 0;
 		const int64_t forever = (int64_t)ASL_MS_FOREVER;
-		ex->skipped_ms =
-			ex->skipped_ms > forever - skipped ? forever : ex->skipped_ms + skipped;
+		int64_t *clock = ex->clock; /* the skipped waiting this execution counts */
+		*clock = *clock > forever - skipped ? forever : *clock + skipped;
 	}
 	return timed_out ? asl__time_out(ex) : 0;
 }
