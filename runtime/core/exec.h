@@ -295,6 +295,9 @@ const char *asl__task_token(asl_exec *ex);
 /* The earliest time a suspended execution (or one of its children) wants to go on, and the
  * tasks it waits for; for asl_advance's answer. */
 void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks);
+/* Waits for that, with nothing else to do: sleeps until `until_ms` (scaled by wait_scale, the
+ * skipped time added to the clock), or a few milliseconds when 0 (it waits for tasks alone). */
+void asl__wait_until(asl_exec *ex, int64_t until_ms);
 /* Frees what a suspended execution holds besides its arenas (its children). */
 void asl__release_children(asl_exec *ex);
 /* A sibling branch failed, or the execution timed out: stop. */

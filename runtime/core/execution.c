@@ -7,8 +7,6 @@
 #include "exec.h"
 #include "services.h"
 
-#define TASK_POLL_MS 5 /* how often a host with nothing to do looks for task outcomes */
-
 static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
 {
 	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
@@ -210,16 +208,8 @@ void asl_run_to_end(asl_execution *e)
 
 void asl_wait(asl_execution *e, const asl_step *step)
 {
-	asl_exec *ex = &e->top;
-	if (step->kind == ASL_STEP_FINISHED || step->kind == ASL_STEP_PAUSED)
-		return;
-	if (step->until_ms) {
-		/* until_ms is the deadline at the latest; the next step times out */
-		asl__sleep_until(ex, step->until_ms);
-		return;
-	}
-	const asl_platform *pf = asl__platform(ex);
-	pf->sleep_ms(pf->user, TASK_POLL_MS);
+	if (step->kind != ASL_STEP_FINISHED && step->kind != ASL_STEP_PAUSED)
+		asl__wait_until(&e->top, step->until_ms);
 }
 
 /* asl__post's answer as the API gives it: 0 taken, 1 nobody waits for the token, -1. */

@@ -8,7 +8,7 @@
 #include "group.h"
 
 #define DEADLINE_CHECK_EVERY 1024
-#define TASK_POLL_MS 5 /* a blocking execution looks for a task's outcome this often */
+#define TASK_POLL_MS 5 /* how often an execution waiting for tasks alone looks for outcomes */
 
 /* The execution's random bytes for its tokens, taken on first use by whichever branch asks. */
 static const unsigned char *token_seed(asl_exec *ex)
@@ -238,17 +238,24 @@ int asl__ready(asl_exec *ex)
 
 /* Blocking: waits here until `ex` is ready (sleeping through a Wait, polling for a task's
  * outcome), in slices when something else may want it to stop meanwhile. */
+void asl__wait_until(asl_exec *ex, int64_t until_ms)
+{
+	const asl_platform *pf = asl__platform(ex);
+	if (until_ms) /* the deadline at the latest (asl__waiting): the next step times out */
+		asl__sleep_until(ex, until_ms);
+	else /* only tasks: their outcomes come from other threads */
+		pf->sleep_ms(pf->user, TASK_POLL_MS);
+}
+
 static void wait_here(asl_exec *ex)
 {
 	const asl_platform *pf = asl__platform(ex);
 	if (ex->phase == ASL_PHASE_CHILDREN) { /* kept children (run to the end after a step) */
 		int64_t until = 0;
 		size_t tasks = 0;
-		asl__waiting(ex, &until, &tasks); /* the deadline at the latest */
-		if (until && !asl__group_ready(ex->children))
-			asl__sleep_until(ex, until);
-		else if (!asl__group_ready(ex->children))
-			pf->sleep_ms(pf->user, TASK_POLL_MS);
+		asl__waiting(ex, &until, &tasks);
+		if (!asl__group_ready(ex->children))
+			asl__wait_until(ex, until);
 		return;
 	}
 	if (ex->phase == ASL_PHASE_WAIT || ex->phase == ASL_PHASE_RETRY) {
