@@ -176,6 +176,10 @@ void asl_stop(asl_execution *execution, const char *error, const char *cause);
 /* Asks the execution to stop at its next state boundaries (all branches and iterations), so
  * that it can be saved; asl_advance then returns ASL_STEP_PAUSED. Any thread. */
 void asl_pause(asl_execution *execution);
+/* Pauses at the state boundary after `states` more states were entered (by all branches and
+ * iterations together), as asl_options.suspend_after does from the start: a host that saves the
+ * execution after every state calls it with 1 before each asl_advance. Call it between steps. */
+void asl_pause_after(asl_execution *execution, uint64_t states);
 /* Takes the outcome (an execution still running is stopped first, without error or cause),
  * fills `result` as asl_execute does, frees the execution and returns result->status. */
 asl_status asl_finish(asl_execution *execution, asl_result *result);

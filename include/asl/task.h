@@ -33,9 +33,17 @@ typedef struct asl_task_call {
 	const char *cause; /* out: the cause (may stay NULL) */
 	const char *token; /* the task token of this attempt ($$.Task.Token), NUL-terminated */
 	struct asl_execution *execution; /* the execution, for completing a pending task */
+	void *runtime_; /* the runtime's own: do not touch */
 } asl_task_call;
 
 typedef int (*asl_task_handler)(asl_task_call *call);
+
+/* Runs `binding` (c:NAME, exec:COMMAND or http(s)://URL) on call->input as if the Task were
+ * bound to it, filling call->result, or call->error and call->cause: for a handler that does
+ * part of a task itself and leaves the rest to a binding (a callback's "send" part). Returns
+ * ASL_TASK_OK or ASL_TASK_ERROR (a c: handler may also give ASL_TASK_PENDING). Call it only
+ * from inside the handler, with its own `call`. */
+int asl_task_run_binding(asl_task_call *call, const char *binding);
 
 /* A named handler, for `c:NAME` bindings resolved at run time (JIT and embedding). */
 typedef struct asl_handler {

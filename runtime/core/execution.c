@@ -269,6 +269,14 @@ void asl_pause(asl_execution *e)
 		atomic_store(&e->limits.pause, 1);
 }
 
+void asl_pause_after(asl_execution *e, uint64_t states)
+{
+	if (e->abi_mismatch || !states)
+		return;
+	e->limits.suspend_after = atomic_load(&e->limits.entered) + states;
+	e->limits.polled = 1;
+}
+
 asl_status asl_finish(asl_execution *e, asl_result *result)
 {
 	asl_exec *ex = &e->top;

@@ -154,7 +154,8 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 			      NULL,
 			      NULL,
 			      asl__task_token(ex),
-			      execution_of(ex)};
+			      execution_of(ex),
+			      ex};
 	int64_t start = asl__now(ex);
 	int rc = h->fn(&call);
 	if (rc == ASL_TASK_PENDING)
@@ -185,6 +186,39 @@ static const asl__task_runner *find_runner(const char *binding)
 		if (!strncmp(binding, sv->runners[i].prefix, strlen(sv->runners[i].prefix)))
 			return &sv->runners[i];
 	return NULL;
+}
+
+int asl_task_run_binding(asl_task_call *call, const char *binding)
+{
+	asl_exec *ex = call->runtime_;
+	const asl__task_runner *runner = NULL;
+	asl_value *input = (asl_value *)call->input; /* runners read it only */
+	if (!strncmp(binding, "c:", 2)) {
+		const asl_handler *h = find_handler(ex, binding + 2);
+		if (!h) {
+			call->error = "States.TaskFailed";
+			call->cause = "The C handler of the binding is not linked in.";
+			return ASL_TASK_ERROR;
+		}
+		asl_task_call inner = *call;
+		inner.user = h->user;
+		inner.result = NULL;
+		int rc = h->fn(&inner);
+		call->result = inner.result;
+		call->error = inner.error;
+		call->cause = inner.cause;
+		return rc;
+	}
+	if (!(runner = find_runner(binding))) {
+		call->error = "States.TaskFailed";
+		call->cause = "Unknown binding.";
+		return ASL_TASK_ERROR;
+	}
+	if ((call->result = runner->run(ex, ex->task, binding, input, 0, 0)))
+		return ASL_TASK_OK;
+	call->error = ex->error; /* the runner raised it; the handler's caller raises it again */
+	call->cause = ex->cause;
+	return ASL_TASK_ERROR;
 }
 
 static asl_value *run_task(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
