@@ -89,6 +89,10 @@ typedef struct asl_options {
 	 * from two threads (NULL: nobody listens, and no event is built). */
 	void (*on_event)(void *user, const asl_event *event);
 	void *event_user;
+	/* Identity, for a host that is a service: $$.Execution.Id and $$.StateMachine.Id, and
+	 * the region in TaskScheduled events. NULL: arn:aws:states:local:000000000000:... and
+	 * "local". */
+	const char *execution_arn, *machine_arn, *region;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free
@@ -169,6 +173,9 @@ int asl_task_fail(asl_execution *execution, const char *token, const char *error
 /* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread; 0, 1 or -1 as
  * above (a heartbeat for a token nobody waits on is dropped). */
 int asl_task_heartbeat(asl_execution *execution, const char *token);
+/* 1 when a state of the execution waits on `token` now (its outcome has not come), else 0.
+ * Any thread. */
+int asl_task_waiting(asl_execution *execution, const char *token);
 /* Stops the execution (StopExecution): wherever it is — waiting, in a task (commands are
  * killed, HTTP requests cancelled), in branches and iterations — it ends as ASL_ABORTED with
  * this error and cause (either may be NULL; copied). Any thread; the next step ends it. */

@@ -143,9 +143,15 @@ asl_execution *asl__start(const asl_machine *m, const asl_value *input, const as
 
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
 	ex->machine_arn =
-		perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s", m->name, "");
-	ex->execution_arn = perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
-					m->name, ex->name);
+		ex->opts.machine_arn
+			? perm_printf(ex, "%s%s", ex->opts.machine_arn, "")
+			: perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s",
+				      m->name, "");
+	ex->execution_arn =
+		ex->opts.execution_arn
+			? perm_printf(ex, "%s%s", ex->opts.execution_arn, "")
+			: perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
+				      m->name, ex->name);
 	ex->start_ms = asl__now(ex); /* nothing skipped yet: the platform's clock */
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
@@ -223,6 +229,11 @@ int asl_task_succeed(asl_execution *e, const char *token, const asl_value *outpu
 	if (!output)
 		return -1;
 	return delivered(asl__post(&e->top, token, output, NULL, NULL, 0));
+}
+
+int asl_task_waiting(asl_execution *e, const char *token)
+{
+	return token && asl__waits_on(&e->top, token);
 }
 
 int asl_task_fail(asl_execution *e, const char *token, const char *error, const char *cause)
