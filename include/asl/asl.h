@@ -161,6 +161,11 @@ void asl_run_to_end(asl_execution *execution);
  * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
  * few milliseconds when it waits only for tasks. Then call asl_advance again. */
 void asl_wait(asl_execution *execution, const asl_step *step);
+/* The execution's clock (ms since the epoch): the platform's, plus the waiting skipped by
+ * wait_scale. A host that waits itself for until_ms, scaled by wait_scale, calls asl_skip_to
+ * then: the part it did not wait goes to the clock, so the Wait is over. */
+int64_t asl_now(asl_execution *execution);
+void asl_skip_to(asl_execution *execution, int64_t until_ms);
 /* Delivers the outcome of the pending task `token`: its output (borrowed, copied), or its
  * error and cause (either may be NULL). Safe from any thread, also while asl_advance runs;
  * the execution sees it at its next step. 0: a state waits on this token and has its outcome

@@ -280,6 +280,20 @@ void asl_pause(asl_execution *e)
 		atomic_store(&e->limits.pause, 1);
 }
 
+int64_t asl_now(asl_execution *e)
+{
+	return asl__now(&e->top);
+}
+
+void asl_skip_to(asl_execution *e, int64_t until_ms)
+{
+	int64_t delta = until_ms - asl__now(&e->top);
+	const int64_t forever = (int64_t)ASL_MS_FOREVER;
+	int64_t *clock = e->top.clock;
+	if (delta > 0)
+		*clock = *clock > forever - delta ? forever : *clock + delta;
+}
+
 void asl_pause_after(asl_execution *e, uint64_t states)
 {
 	if (e->abi_mismatch || !states)
