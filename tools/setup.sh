@@ -2,8 +2,9 @@
 # Installs the Debian packages aslc needs, only those that are missing.
 set -euo pipefail
 packages=(gcc make cmake pkg-config python3 libtcc-dev tcc check nettle-dev libcurl4-openssl-dev
-  clang libclang-rt-dev clang-format) # clang and its libFuzzer for tools/fuzz.sh; clang-format for
-  # tools/check_format.sh
+  clang libclang-rt-dev clang-format libsqlite3-dev sqlite3 libmicrohttpd-dev awscli)
+# clang and its libFuzzer for tools/fuzz.sh; clang-format for tools/check_format.sh; SQLite and
+# libmicrohttpd for aslc serve, sqlite3 and awscli for its tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
