@@ -166,7 +166,8 @@ int sv_op_GetActivityTask(sv_call *c)
 		sv_engine_heartbeat(c->srv, t.execution_id, token); /* its heartbeat clock starts */
 		sv_open(c, NULL);
 		sv_put_cstr(c, "taskToken", token);
-		sv_put_string(c, "input", t.input.ptr ? t.input.ptr : "{}", t.input.ptr ? t.input.len : 2);
+		sv_put_string(c, "input", t.input.ptr ? t.input.ptr : "{}",
+			      t.input.ptr ? t.input.len : 2);
 		sv_close(c);
 		return 0;
 	}

@@ -6,15 +6,16 @@
 
 #include "api.h"
 
-static const char *const STATUSES[] = {"SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED",
-				       "FAILED",    "RUNNING",   NULL};
+static const char *const STATUSES[] = {
+	"SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING", NULL};
 
 /* AWS's InvalidExecutionInput for input that is not JSON; 0 when it is. */
 static int check_input(sv_call *c, const char *input, size_t len)
 {
 	if (!len)
-		return sv_error(c, "InvalidExecutionInput",
-				"Invalid State Machine Execution Input: 'Invalid execution input.'");
+		return sv_error(
+			c, "InvalidExecutionInput",
+			"Invalid State Machine Execution Input: 'Invalid execution input.'");
 	asl_parse_error perr;
 	if (!asl_parse(&c->arena, input, len, 0, &perr))
 		return sv_error(c, "InvalidExecutionInput",
@@ -49,10 +50,11 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 	int express = is_express(&m);
 	sv_arn parts;
 	sv_arn_parse(machine_arn, &parts);
-	const char *arn = sv_printf(&c->arena, "arn:aws:states:%.*s:%.*s:%s:%s:%s%s%s", (int)parts.region_len,
-			parts.region, (int)parts.account_len, parts.account,
-			express ? "express" : "execution", sv_text(c, m.name), name,
-			express ? ":" : "", express ? uuid : "");
+	const char *arn =
+		sv_printf(&c->arena, "arn:aws:states:%.*s:%.*s:%s:%s:%s%s%s", (int)parts.region_len,
+			  parts.region, (int)parts.account_len, parts.account,
+			  express ? "express" : "execution", sv_text(c, m.name), name,
+			  express ? ":" : "", express ? uuid : "");
 	if (!express) {
 		st_execution old;
 		int rc = s->ops->execution_get_name(s, m.id, name, &c->arena, &old);
@@ -127,7 +129,7 @@ int sv_op_StartExecution(sv_call *c)
 
 static const char *status_name(asl_status s)
 {
-	return s == ASL_SUCCEEDED ? "SUCCEEDED"
+	return s == ASL_SUCCEEDED   ? "SUCCEEDED"
 	       : s == ASL_TIMED_OUT ? "TIMED_OUT"
 	       : s == ASL_ABORTED   ? "ABORTED"
 				    : "FAILED";
@@ -270,8 +272,8 @@ int sv_op_ListExecutions(sv_call *c)
 	if (token && sv_token_read(c, token, "ListExecutions", filter, &key) < 0)
 		return -1;
 	size_t limit = max ? (size_t)max : 100;
-	st_exec_query q = {m.id, st_cstr(status >= 0 ? STATUSES[status] : NULL), key.n[0],
-			   key.n[1], limit + 1};
+	st_exec_query q = {m.id, st_cstr(status >= 0 ? STATUSES[status] : NULL), key.n[0], key.n[1],
+			   limit + 1};
 	st_execution *rows;
 	size_t n;
 	if (c->srv->store->ops->execution_list(c->srv->store, &q, &c->arena, &rows, &n) < 0)
@@ -332,7 +334,8 @@ static void put_details(sv_call *c, const st_event *ev, int data)
 	for (size_t i = 0; i < asl_object_len(d); i++) {
 		size_t klen;
 		const char *k = asl_object_key(d, i, &klen);
-		if ((klen == 5 && !memcmp(k, "input", 5)) || (klen == 6 && !memcmp(k, "output", 6)) ||
+		if ((klen == 5 && !memcmp(k, "input", 5)) ||
+		    (klen == 6 && !memcmp(k, "output", 6)) ||
 		    (klen == 10 && !memcmp(k, "parameters", 10)))
 			continue;
 		size_t len;

@@ -45,7 +45,8 @@ static int tags_of(sv_call *c, st_tag **out, size_t *n)
 	*out = *n ? asl_arena_alloc(&c->arena, *n * sizeof **out) : NULL;
 	for (size_t i = 0; i < *n; i++) {
 		const asl_value *t = asl_array_get(tags, (int64_t)i);
-		const asl_value *k = asl_object_get(t, "key", 3), *v = asl_object_get(t, "value", 5);
+		const asl_value *k = asl_object_get(t, "key", 3),
+				*v = asl_object_get(t, "value", 5);
 		if (!asl_is_string(k) || asl_string_len(k) < 1 || asl_string_len(k) > 128)
 			return sv_error(c, "ValidationException",
 					"1 validation error detected: Value at 'tags' failed to "
@@ -101,7 +102,8 @@ int sv_op_CreateStateMachine(sv_call *c)
 		st_definition d;
 		if (s->ops->definition_get(s, old.definition_id, &c->arena, &d))
 			return sv_store_failed(c);
-		if (same(d.text, def, def_len) && same(old.type, TYPES[express], strlen(TYPES[express])) &&
+		if (same(d.text, def, def_len) &&
+		    same(old.type, TYPES[express], strlen(TYPES[express])) &&
 		    same(old.logging, logging, log_len) && same(old.tracing, tracing, trace_len)) {
 			sv_open(c, NULL);
 			sv_put_cstr(c, "stateMachineArn", arn);
@@ -109,8 +111,8 @@ int sv_op_CreateStateMachine(sv_call *c)
 			sv_close(c);
 			return 0;
 		}
-		return sv_error(c, "StateMachineAlreadyExists", "State Machine Already Exists: '%s'",
-				arn);
+		return sv_error(c, "StateMachineAlreadyExists",
+				"State Machine Already Exists: '%s'", arn);
 	}
 	int64_t now = sv_now_ms();
 	st_machine m = {0};
@@ -145,8 +147,8 @@ int sv_op_CreateStateMachine(sv_call *c)
 	else
 		s->ops->rollback(s);
 	if (rc == 1)
-		return sv_error(c, "StateMachineAlreadyExists", "State Machine Already Exists: '%s'",
-				arn);
+		return sv_error(c, "StateMachineAlreadyExists",
+				"State Machine Already Exists: '%s'", arn);
 	if (rc)
 		return sv_store_failed(c);
 	/* compiled now, so that the first execution starts at once */
@@ -164,8 +166,8 @@ static void put_settings(sv_call *c, const st_machine *m)
 	if (m->logging.ptr)
 		sv_put_raw(c, "loggingConfiguration", m->logging.ptr, m->logging.len);
 	else
-		sv_put_raw(c, "loggingConfiguration", "{\"level\":\"OFF\",\"includeExecutionData\":false}",
-			   44);
+		sv_put_raw(c, "loggingConfiguration",
+			   "{\"level\":\"OFF\",\"includeExecutionData\":false}", 44);
 	if (m->tracing.ptr)
 		sv_put_raw(c, "tracingConfiguration", m->tracing.ptr, m->tracing.len);
 	else
@@ -226,11 +228,12 @@ int sv_op_UpdateStateMachine(sv_call *c)
 	if (s->ops->definition_get(s, m.definition_id, &c->arena, &d))
 		return sv_store_failed(c);
 	char *why;
-	if (def && sv_machine_check(sv_text(c, m.name), def, def_len, !strncmp(m.type.ptr, "EXPRESS", 7),
-				    &why, &c->arena) < 0)
+	if (def && sv_machine_check(sv_text(c, m.name), def, def_len,
+				    !strncmp(m.type.ptr, "EXPRESS", 7), &why, &c->arena) < 0)
 		return sv_error(c, "InvalidDefinition", "Invalid State Machine Definition: '%s'",
 				why);
-	int changed = (def && !same(d.text, def, def_len)) || (role && !same(m.role_arn, role, strlen(role))) ||
+	int changed = (def && !same(d.text, def, def_len)) ||
+		      (role && !same(m.role_arn, role, strlen(role))) ||
 		      (logging && !same(m.logging, logging, log_len)) ||
 		      (tracing && !same(m.tracing, tracing, trace_len)) ||
 		      (encryption && !same(m.encryption, encryption, enc_len));
@@ -267,8 +270,8 @@ int sv_op_UpdateStateMachine(sv_call *c)
 			s->ops->rollback(s);
 		if (rc)
 			return sv_store_failed(c);
-		if (!sv_machine_get(c->srv, nd.id, sv_text(c, m.name), nd.text.ptr, nd.text.len, &why,
-				    &c->arena))
+		if (!sv_machine_get(c->srv, nd.id, sv_text(c, m.name), nd.text.ptr, nd.text.len,
+				    &why, &c->arena))
 			fprintf(stderr, "aslc serve: %s does not compile: %s\n", arn, why);
 	}
 	sv_open(c, NULL);

@@ -38,13 +38,15 @@ int sv_op_TagResource(sv_call *c)
 	st_tag *t = n ? asl_arena_alloc(&c->arena, n * sizeof *t) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		const asl_value *e = asl_array_get(tags, (int64_t)i);
-		const asl_value *k = asl_object_get(e, "key", 3), *v = asl_object_get(e, "value", 5);
+		const asl_value *k = asl_object_get(e, "key", 3),
+				*v = asl_object_get(e, "value", 5);
 		if (!asl_is_string(k) || !asl_string_len(k) || asl_string_len(k) > 128 ||
 		    (v && (!asl_is_string(v) || asl_string_len(v) > 256)))
-			return sv_error(c, "ValidationException",
-					"1 validation error detected: Value at 'tags' failed to "
-					"satisfy constraint: Member must satisfy constraint: keys of "
-					"1 to 128 and values of 0 to 256 characters");
+			return sv_error(
+				c, "ValidationException",
+				"1 validation error detected: Value at 'tags' failed to "
+				"satisfy constraint: Member must satisfy constraint: keys of "
+				"1 to 128 and values of 0 to 256 characters");
 		t[i].key = (st_text){asl_string_ptr(k), asl_string_len(k)};
 		t[i].value = v ? (st_text){asl_string_ptr(v), asl_string_len(v)} : (st_text){"", 0};
 	}

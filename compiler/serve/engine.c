@@ -5,10 +5,12 @@
  * backoff, a task's timeout) or nowhere (a task's outcome wakes it). Express executions are
  * not checkpointed (AWS: at-least-once, restarted from the beginning). */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "asl/platform_core.h"
 #include "engine.h"
 
 #define BUCKETS 16384u
@@ -229,8 +231,8 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 	/* the service's own tasks first: they win over --tasks bindings of the same resource */
 	asl_binding *own = NULL;
 	size_t n_own = sv_machine_service_tasks(d.text.ptr, d.text.len, &l->arena, &own);
-	asl_binding *all = asl_arena_alloc(&l->arena, (n_own + srv->binding_count + 1) *
-							      sizeof *all);
+	asl_binding *all =
+		asl_arena_alloc(&l->arena, (n_own + srv->binding_count + 1) * sizeof *all);
 	if (!all) {
 		live_free(l);
 		*err = "out of memory";
@@ -627,8 +629,8 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 		 * outcomes that came before the crash are delivered again */
 		for (size_t k = 0; k < nt; k++) {
 			st_task *t = &tasks[k];
-			if (t->kind.ptr && !strcmp(t->kind.ptr, "nested") &&
-			    t->activity_arn.ptr && !strcmp(t->activity_arn.ptr, l->arn)) {
+			if (t->kind.ptr && !strcmp(t->kind.ptr, "nested") && t->activity_arn.ptr &&
+			    !strcmp(t->activity_arn.ptr, l->arn)) {
 				/* this execution is a nested one: its parent waits on that token */
 				l->parent_token = sv_printf(&l->arena, "%s", t->token.ptr);
 				l->parent_id = t->execution_id;
@@ -640,16 +642,17 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 			remember_open(l, &f);
 			if (t->status == ST_TASK_DONE) {
 				asl_parse_error perr;
-				const asl_value *out =
-					t->succeeded ? asl_parse(&a, t->output.ptr, t->output.len,
-								 0, &perr)
-						     : NULL;
+				const asl_value *out = t->succeeded
+							       ? asl_parse(&a, t->output.ptr,
+									   t->output.len, 0, &perr)
+							       : NULL;
 				if (t->succeeded && out)
 					asl_task_succeed(l->ex, t->token.ptr, out);
 				else
 					asl_task_fail(l->ex, t->token.ptr, t->error.ptr,
 						      t->cause.ptr);
-			} else if (t->status == ST_TASK_SCHEDULED && !strcmp(t->kind.ptr, "activity")) {
+			} else if (t->status == ST_TASK_SCHEDULED &&
+				   !strcmp(t->kind.ptr, "activity")) {
 				sv_activity_push(srv, t->activity_arn.ptr, t->token.ptr);
 			}
 		}

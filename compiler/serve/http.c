@@ -101,8 +101,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			c.region = srv->cfg.region;
 		sv_dispatch(&c, target ? target : "", req->body ? req->body : "", req->len);
 	}
-	enum MHD_Result rc = reply(conn, c.status, c.error_type, c.out.buf.data ? c.out.buf.data : "{}",
-				   c.out.buf.data ? c.out.buf.len : 2);
+	enum MHD_Result rc =
+		reply(conn, c.status, c.error_type, c.out.buf.data ? c.out.buf.data : "{}",
+		      c.out.buf.data ? c.out.buf.len : 2);
 	sv_call_free(&c);
 	return rc;
 }
@@ -137,8 +138,8 @@ sv_http *sv_http_start(sv_server *srv, const char *host, int port, int *bound_po
 		snprintf(err, errlen, "cannot resolve host '%s': %s", host, gai_strerror(gai));
 		return NULL;
 	}
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags =
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	sv_http *h = calloc(1, sizeof *h);
@@ -148,9 +149,8 @@ sv_http *sv_http_start(sv_server *srv, const char *host, int port, int *bound_po
 		return NULL;
 	}
 	h->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
-				     MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-				     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+				     MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED,
+				     on_done, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!h->daemon) {
@@ -159,7 +159,8 @@ sv_http *sv_http_start(sv_server *srv, const char *host, int port, int *bound_po
 		free(h);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	*bound_port = info ? info->port : port;
 	return h;
 }

@@ -40,8 +40,7 @@ static char *diagnostics_text(const aslc_diagnostics *d, asl_arena *a)
 
 /* Express restrictions: activities, .sync and .waitForTaskToken, found in every Task of the
  * definition (nested states included). The first one's text in *why, or NULL. */
-static void express_fault(const asl_value *states, const char *path, asl_arena *a,
-			  char **why)
+static void express_fault(const asl_value *states, const char *path, asl_arena *a, char **why)
 {
 	for (size_t i = 0; !*why && i < asl_object_len(states); i++) {
 		size_t klen;
@@ -68,8 +67,9 @@ static void express_fault(const asl_value *states, const char *path, asl_arena *
 					 here, "Resource");
 		const asl_value *branches = asl_object_get(st, "Branches", 8);
 		for (size_t b = 0; !*why && b < asl_array_len(branches); b++)
-			express_fault(asl_object_get(asl_array_get(branches, (int64_t)b), "States", 6),
-				      sv_printf(a, "%s/Branches/%zu/States", here, b), a, why);
+			express_fault(
+				asl_object_get(asl_array_get(branches, (int64_t)b), "States", 6),
+				sv_printf(a, "%s/Branches/%zu/States", here, b), a, why);
 		const asl_value *proc = asl_object_get(st, "ItemProcessor", 13);
 		if (!proc)
 			proc = asl_object_get(st, "Iterator", 8);
@@ -143,7 +143,8 @@ void sv_machine_diagnostics(sv_call *c, const char *text, size_t len, int expres
 		sv_open(c, NULL);
 		sv_put_cstr(c, "severity", "ERROR");
 		sv_put_cstr(c, "code", "SCHEMA_VALIDATION_FAILED");
-		sv_put_string(c, "message", why + 26, at ? (size_t)(at - why - 26) : strlen(why + 26));
+		sv_put_string(c, "message", why + 26,
+			      at ? (size_t)(at - why - 26) : strlen(why + 26));
 		sv_put_cstr(c, "location", at ? at + 4 : "/");
 		sv_close(c);
 	}

@@ -64,9 +64,8 @@ static int load_tasks(sv_server *srv, const char *path)
 	}
 	size_t max = asl_object_len(v);
 	srv->bindings = asl_arena_alloc(&srv->config_arena, (max + 1) * sizeof *srv->bindings);
-	if (!srv->bindings ||
-	    asl_bindings_from_json(v, srv->bindings, max, &srv->binding_count, err, sizeof err) <
-		    0) {
+	if (!srv->bindings || asl_bindings_from_json(v, srv->bindings, max, &srv->binding_count,
+						     err, sizeof err) < 0) {
 		fprintf(stderr, "aslc serve: %s: %s\n", path, err);
 		return -1;
 	}
@@ -156,7 +155,8 @@ int aslc_serve_main(int argc, char **argv)
 	}
 	int rc = 1;
 	sv_http *http = NULL;
-	if (sv_engine_start(&srv, err, sizeof err) < 0 || sv_engine_recover(&srv, err, sizeof err) < 0) {
+	if (sv_engine_start(&srv, err, sizeof err) < 0 ||
+	    sv_engine_recover(&srv, err, sizeof err) < 0) {
 		fprintf(stderr, "aslc serve: %s\n", err);
 		goto out;
 	}

@@ -30,9 +30,9 @@ int sv_service_task(asl_task_call *call)
 	sv_server *srv = l->srv;
 	const char *r = call->resource;
 	size_t n = strlen(r);
-	const char *kind = strstr(r, ":activity:") ? "activity"
+	const char *kind = strstr(r, ":activity:")                                     ? "activity"
 			   : !strncmp(r, "arn:aws:states:::states:startExecution", 38) ? "nested"
-											: "callback";
+										       : "callback";
 	int sync = !strcmp(r + n - 7, ".sync:2") ? 2 : !strcmp(r + n - 5, ".sync") ? 1 : 0;
 	if (!strcmp(kind, "activity")) {
 		asl_arena a;
@@ -129,9 +129,9 @@ static void start_nested(sv_server *srv, sv_live *parent, sv_fresh_task *f)
 	}
 	st_execution child;
 	int rc = asl_is_string(arn)
-			 ? sv_start(&c, asl_string_ptr(arn), asl_is_string(name) ? asl_string_ptr(name)
-										: NULL,
-				    input, input_len, f->task.token.ptr, parent->id, &child)
+			 ? sv_start(&c, asl_string_ptr(arn),
+				    asl_is_string(name) ? asl_string_ptr(name) : NULL, input,
+				    input_len, f->task.token.ptr, parent->id, &child)
 			 : sv_error(&c, "ValidationException",
 				    "The StateMachineArn parameter is missing or not a string.");
 	if (rc < 0) {
@@ -204,9 +204,9 @@ void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t
 	sv_put_int(&c, "StartDate", e.start_ms);
 	sv_put_cstr(&c, "StateMachineArn", child->machine_arn);
 	sv_put_cstr(&c, "Status",
-		    r->status == ASL_SUCCEEDED ? "SUCCEEDED"
+		    r->status == ASL_SUCCEEDED   ? "SUCCEEDED"
 		    : r->status == ASL_TIMED_OUT ? "TIMED_OUT"
-		    : r->status == ASL_ABORTED	 ? "ABORTED"
+		    : r->status == ASL_ABORTED   ? "ABORTED"
 						 : "FAILED");
 	sv_put_int(&c, "StopDate", stop_ms);
 	sv_close(&c);

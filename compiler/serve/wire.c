@@ -360,7 +360,8 @@ int sv_bad_arn(sv_call *c, const char *arn, const char *kind)
 		return sv_error(c, "InvalidArn",
 				"Invalid Arn: 'Resource type not valid in this context: express'");
 	(void)kind;
-	return sv_error(c, "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: %s'",
+	return sv_error(c, "InvalidArn",
+			"Invalid Arn: 'Resource type not valid in this context: %s'",
 			sv_printf(&c->arena, "%.*s", (int)a.kind_len, a.kind));
 }
 
@@ -396,10 +397,9 @@ void sv_uuid(char out[37])
 	sv_random(b, sizeof b);
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
 }
 
 uint64_t sv_hash(uint64_t h, const char *s, size_t len)
@@ -475,10 +475,10 @@ static char *b64_decode(asl_arena *a, const char *s, size_t *n)
 
 const char *sv_token_make(sv_call *c, const char *op, uint64_t filter, const sv_page_key *key)
 {
-	char *body = sv_printf(&c->arena, "%s|%llx|%lld|%lld|%lld|%s", op,
-			       (unsigned long long)filter, (long long)key->n[0],
-			       (long long)key->n[1], (long long)sv_now_ms(),
-			       key->text ? key->text : "");
+	char *body =
+		sv_printf(&c->arena, "%s|%llx|%lld|%lld|%lld|%s", op, (unsigned long long)filter,
+			  (long long)key->n[0], (long long)key->n[1], (long long)sv_now_ms(),
+			  key->text ? key->text : "");
 	if (!body)
 		return NULL;
 	uint64_t check = sv_hash(TOKEN_SALT, body, strlen(body));
@@ -486,8 +486,7 @@ const char *sv_token_make(sv_call *c, const char *op, uint64_t filter, const sv_
 	return whole ? b64_encode(&c->arena, whole, strlen(whole)) : NULL;
 }
 
-int sv_token_read(sv_call *c, const char *token, const char *op, uint64_t filter,
-		  sv_page_key *key)
+int sv_token_read(sv_call *c, const char *token, const char *op, uint64_t filter, sv_page_key *key)
 {
 	size_t n;
 	char *s = b64_decode(&c->arena, token, &n);

@@ -93,8 +93,7 @@ typedef struct sv_page_key {
 	const char *text; /* NUL-terminated, in the call's arena */
 } sv_page_key;
 const char *sv_token_make(sv_call *c, const char *op, uint64_t filter, const sv_page_key *key);
-int sv_token_read(sv_call *c, const char *token, const char *op, uint64_t filter,
-		  sv_page_key *key);
+int sv_token_read(sv_call *c, const char *token, const char *op, uint64_t filter, sv_page_key *key);
 uint64_t sv_hash(uint64_t h, const char *s, size_t len); /* FNV-1a, h 0 to start */
 int64_t sv_now_ms(void);
 
