@@ -9,6 +9,7 @@
 
 #include "asl/asl.h"
 #include "aslc/aslc.h"
+#include "serve/serve.h"
 
 #define EXIT_WRITE_FAILED 5 /* an output could not be written (as asl_main's) */
 #define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
@@ -18,6 +19,7 @@ static void usage(FILE *out)
 	fputs("usage:\n"
 	      "  aslc [options] MACHINE.asl.json -o OUTPUT   compile to a native executable\n"
 	      "  aslc run MACHINE.asl.json [run options]     compile in memory (libtcc) and run\n"
+	      "  aslc serve [--port N --db FILE ...]         the Step Functions API (aslc serve --help)\n"
 	      "  aslc --check MACHINE.asl.json               only validate the definition\n"
 	      "  aslc --emit-c MACHINE.asl.json [-o FILE]    print the generated C\n"
 	      "  aslc --emit-c --symbol NAME MACHINE.asl.json -o NAME.c [--header NAME.h]\n"
@@ -190,6 +192,8 @@ int main(int argc, char **argv)
 	size_t nbind = 0;
 	char err[512];
 	int i = 1;
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return aslc_serve_main(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "run")) {
 		run = 1;
 		i = 2;

@@ -2,9 +2,10 @@
 # Installs the Debian packages aslc needs, only those that are missing.
 set -euo pipefail
 packages=(gcc make cmake pkg-config python3 libtcc-dev tcc check nettle-dev libcurl4-openssl-dev
-  clang libclang-rt-dev clang-format awscli python3-boto3) # clang and its libFuzzer for
-  # tools/fuzz.sh; clang-format for tools/check_format.sh; the AWS CLI v2 and Debian's boto3 for
-  # tests/serve (the pip CLI v1 and boto3 come with the image's Python)
+  clang libclang-rt-dev clang-format libsqlite3-dev sqlite3 libmicrohttpd-dev awscli python3-boto3)
+# clang and its libFuzzer for tools/fuzz.sh; clang-format for tools/check_format.sh; SQLite and
+# libmicrohttpd for aslc serve, sqlite3, awscli (the CLI v2) and python3-boto3 for its tests
+# (tests/serve; the pip CLI v1 and boto3 come with the image's Python)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -121,8 +121,8 @@ typedef struct st_store_ops {
 	int (*execution_put)(st_store *s, st_execution *e);
 	int (*execution_get)(st_store *s, const char *arn, asl_arena *a, st_execution *out);
 	int (*execution_get_id)(st_store *s, int64_t id, asl_arena *a, st_execution *out);
-	int (*execution_get_name)(st_store *s, int64_t machine_id, const char *name,
-				  asl_arena *a, st_execution *out);
+	int (*execution_get_name)(st_store *s, int64_t machine_id, const char *name, asl_arena *a,
+				  st_execution *out);
 	/* a checkpoint: the new events, and the snapshot and wake time (snapshot absent: keep) */
 	int (*execution_checkpoint)(st_store *s, int64_t id, const st_event *events, size_t n,
 				    st_text snapshot, int64_t wake_ms);
@@ -130,8 +130,8 @@ typedef struct st_store_ops {
 	 * is dropped and the execution's open tasks are closed */
 	int (*execution_finish)(st_store *s, int64_t id, const st_event *events, size_t n,
 				const st_execution *end);
-	int (*execution_list)(st_store *s, const st_exec_query *q, asl_arena *a,
-			      st_execution **out, size_t *n);
+	int (*execution_list)(st_store *s, const st_exec_query *q, asl_arena *a, st_execution **out,
+			      size_t *n);
 	/* every RUNNING execution (with its snapshot), for recovery, oldest first */
 	int (*execution_running)(st_store *s, asl_arena *a, st_execution **out, size_t *n);
 
@@ -152,8 +152,7 @@ typedef struct st_store_ops {
 	int (*task_get)(st_store *s, const char *token, asl_arena *a, st_task *out);
 	int (*task_update)(st_store *s, const st_task *t); /* by token: every field */
 	/* the open tasks (not CLOSED) of one execution (id > 0) or of all (id 0), for recovery */
-	int (*task_open)(st_store *s, int64_t execution_id, asl_arena *a, st_task **out,
-			 size_t *n);
+	int (*task_open)(st_store *s, int64_t execution_id, asl_arena *a, st_task **out, size_t *n);
 
 	/* tags of a state machine or activity ARN */
 	int (*tag_set)(st_store *s, const char *arn, const st_tag *tags, size_t n);

@@ -89,6 +89,10 @@ typedef struct asl_options {
 	 * from two threads (NULL: nobody listens, and no event is built). */
 	void (*on_event)(void *user, const asl_event *event);
 	void *event_user;
+	/* Identity, for a host that is a service: $$.Execution.Id and $$.StateMachine.Id, and
+	 * the region in TaskScheduled events. NULL: arn:aws:states:local:000000000000:... and
+	 * "local". */
+	const char *execution_arn, *machine_arn, *region;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free
@@ -157,6 +161,11 @@ void asl_run_to_end(asl_execution *execution);
  * opts.wait_scale, the skipped time added to the execution's clock) until step->until_ms, or a
  * few milliseconds when it waits only for tasks. Then call asl_advance again. */
 void asl_wait(asl_execution *execution, const asl_step *step);
+/* The execution's clock (ms since the epoch): the platform's, plus the waiting skipped by
+ * wait_scale. A host that waits itself for until_ms, scaled by wait_scale, calls asl_skip_to
+ * then: the part it did not wait goes to the clock, so the Wait is over. */
+int64_t asl_now(asl_execution *execution);
+void asl_skip_to(asl_execution *execution, int64_t until_ms);
 /* Delivers the outcome of the pending task `token`: its output (borrowed, copied), or its
  * error and cause (either may be NULL). Safe from any thread, also while asl_advance runs;
  * the execution sees it at its next step. 0: a state waits on this token and has its outcome
@@ -169,6 +178,9 @@ int asl_task_fail(asl_execution *execution, const char *token, const char *error
 /* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread; 0, 1 or -1 as
  * above (a heartbeat for a token nobody waits on is dropped). */
 int asl_task_heartbeat(asl_execution *execution, const char *token);
+/* 1 when a state of the execution waits on `token` now (its outcome has not come), else 0.
+ * Any thread. */
+int asl_task_waiting(asl_execution *execution, const char *token);
 /* Stops the execution (StopExecution): wherever it is — waiting, in a task (commands are
  * killed, HTTP requests cancelled), in branches and iterations — it ends as ASL_ABORTED with
  * this error and cause (either may be NULL; copied). Any thread; the next step ends it. */

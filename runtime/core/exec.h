@@ -259,6 +259,8 @@ static inline int asl__limits_due(const asl__limits *l)
 /* Delivers a task outcome (output, or error and cause) or a heartbeat for the execution waiting
  * on `token` (any thread): 1 when a state waits for it, 0 when none does (an outcome is kept a
  * while, for a task about to wait; a heartbeat is dropped), -1 when out of memory. */
+/* 1 when a state of root's tree waits on `token` and its outcome has not come. */
+int asl__waits_on(asl_exec *root, const char *token);
 int asl__post(asl_exec *root, const char *token, const asl_value *output, const char *error,
 	      const char *cause, int heartbeat);
 /* The current state waits on its task token from now on (pending): 0, or -1 out of memory. */

@@ -143,9 +143,15 @@ asl_execution *asl__start(const asl_machine *m, const asl_value *input, const as
 
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
 	ex->machine_arn =
-		perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s", m->name, "");
-	ex->execution_arn = perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
-					m->name, ex->name);
+		ex->opts.machine_arn
+			? perm_printf(ex, "%s%s", ex->opts.machine_arn, "")
+			: perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s",
+				      m->name, "");
+	ex->execution_arn =
+		ex->opts.execution_arn
+			? perm_printf(ex, "%s%s", ex->opts.execution_arn, "")
+			: perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
+				      m->name, ex->name);
 	ex->start_ms = asl__now(ex); /* nothing skipped yet: the platform's clock */
 	if (m->timeout_seconds > 0)
 		ex->deadline_ms = ex->start_ms + (int64_t)(m->timeout_seconds * 1000);
@@ -225,6 +231,11 @@ int asl_task_succeed(asl_execution *e, const char *token, const asl_value *outpu
 	return delivered(asl__post(&e->top, token, output, NULL, NULL, 0));
 }
 
+int asl_task_waiting(asl_execution *e, const char *token)
+{
+	return token && asl__waits_on(&e->top, token);
+}
+
 int asl_task_fail(asl_execution *e, const char *token, const char *error, const char *cause)
 {
 	return delivered(asl__post(&e->top, token, NULL, error, cause, 0));
@@ -267,6 +278,20 @@ void asl_pause(asl_execution *e)
 {
 	if (!e->abi_mismatch)
 		atomic_store(&e->limits.pause, 1);
+}
+
+int64_t asl_now(asl_execution *e)
+{
+	return asl__now(&e->top);
+}
+
+void asl_skip_to(asl_execution *e, int64_t until_ms)
+{
+	int64_t delta = until_ms - asl__now(&e->top);
+	const int64_t forever = (int64_t)ASL_MS_FOREVER;
+	int64_t *clock = e->top.clock;
+	if (delta > 0)
+		*clock = *clock > forever - delta ? forever : *clock + delta;
 }
 
 void asl_pause_after(asl_execution *e, uint64_t states)

@@ -407,7 +407,8 @@ void asl__history_task_started(asl_exec *ex, const asl_value *input, double time
 		d = asl_object(a, 6);
 		if (kind == TASK_SERVICE) {
 			put_service(a, d, resource);
-			put_string(a, d, "region", "local", 5);
+			const char *region = ex->opts.region ? ex->opts.region : "local";
+			put_string(a, d, "region", region, strlen(region));
 			size_t len = 0;
 			const char *text = asl_to_json(a, input, &len);
 			put_string(a, d, "parameters", text, len);

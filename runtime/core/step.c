@@ -150,6 +150,19 @@ int asl__await(asl_exec *ex)
 	return m ? 0 : -1;
 }
 
+int asl__waits_on(asl_exec *root, const char *token)
+{
+	asl__limits *l = root->limits;
+	if (!l || !l->lock)
+		return 0;
+	const asl_platform *pf = asl__platform(root);
+	pf->lock(pf->user, l->lock);
+	asl__message *m = *find(l, token);
+	int waiting = m && m->claimed && !m->delivered;
+	pf->unlock(pf->user, l->lock);
+	return waiting;
+}
+
 void asl__unawait(asl_exec *ex)
 {
 	asl__limits *l = ex->limits;

@@ -1,0 +1,221 @@
+/* The Task resources the service handles itself: activities (queued for workers that poll),
+ * callbacks (`.waitForTaskToken`: the "send" part runs through the resource's binding when it
+ * has one, then the state waits for SendTask*), and nested executions
+ * (arn:aws:states:::states:startExecution, request-response, .sync, .sync:2). The handler only
+ * records the token; the engine stores it with the step's checkpoint and then publishes it
+ * (sv_publish), so nothing leaves the service before it is committed. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "engine.h"
+
+static const char *copy(asl_arena *a, const char *s, size_t len)
+{
+	return s ? sv_printf(a, "%.*s", (int)len, s) : NULL;
+}
+
+static const char *binding_of(sv_server *srv, const char *resource)
+{
+	for (size_t i = 0; i < srv->binding_count; i++)
+		if (!strcmp(srv->bindings[i].resource, resource))
+			return srv->bindings[i].binding;
+	return NULL;
+}
+
+int sv_service_task(asl_task_call *call)
+{
+	sv_live *l = call->user;
+	sv_server *srv = l->srv;
+	const char *r = call->resource;
+	size_t n = strlen(r);
+	const char *kind = strstr(r, ":activity:")                                     ? "activity"
+			   : !strncmp(r, "arn:aws:states:::states:startExecution", 38) ? "nested"
+										       : "callback";
+	int sync = !strcmp(r + n - 7, ".sync:2") ? 2 : !strcmp(r + n - 5, ".sync") ? 1 : 0;
+	if (!strcmp(kind, "activity")) {
+		asl_arena a;
+		asl_arena_init(&a, NULL);
+		st_activity act;
+		int rc = srv->store->ops->activity_get(srv->store, r, &a, &act);
+		asl_arena_destroy(&a);
+		if (rc) {
+			call->error = "States.Runtime";
+			call->cause = sv_printf(call->arena, "The activity %s does not exist.", r);
+			return ASL_TASK_ERROR;
+		}
+	} else if (!strcmp(kind, "callback")) {
+		const char *b = binding_of(srv, r);
+		if (b && asl_task_run_binding(call, b) == ASL_TASK_ERROR)
+			return ASL_TASK_ERROR; /* the send part failed: the task fails */
+	}
+	size_t len = 0;
+	const char *input = asl_to_json(call->arena, call->input, &len);
+	pthread_mutex_lock(&srv->lock);
+	asl_arena *a = &l->fresh_arena;
+	sv_fresh_task *f = asl_arena_alloc(a, sizeof *f);
+	if (f) {
+		memset(f, 0, sizeof *f);
+		f->task.token = st_cstr(copy(a, call->token, strlen(call->token)));
+		f->task.execution_id = l->id;
+		f->task.kind = st_cstr(kind);
+		f->task.scheduled_ms = sv_now_ms();
+		f->sync = sync;
+		if (!strcmp(kind, "activity")) {
+			f->task.activity_arn = st_cstr(copy(a, r, n));
+			f->task.input = (st_text){copy(a, input, len), len};
+			f->task.status = ST_TASK_SCHEDULED;
+			f->task.started_event_id = l->last_started_event;
+		} else if (!strcmp(kind, "nested")) {
+			f->params = copy(a, input, len);
+			f->task.input = st_cstr(sync == 2 ? "2" : sync ? "1" : "0");
+			f->task.status = ST_TASK_SCHEDULED;
+		} else {
+			f->task.status = ST_TASK_STARTED;
+		}
+		f->next = l->fresh;
+		l->fresh = f;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (!f || !f->task.token.ptr) {
+		call->error = "States.Runtime";
+		call->cause = "out of memory";
+		return ASL_TASK_ERROR;
+	}
+	return ASL_TASK_PENDING;
+}
+
+/* Stores an outcome for the token and delivers it to its execution. */
+static void complete(sv_server *srv, const char *token, const char *output, size_t len,
+		     const char *error, const char *cause)
+{
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	st_task t;
+	if (srv->store->ops->task_get(srv->store, token, &a, &t) == 0) {
+		t.status = ST_TASK_DONE;
+		t.succeeded = output != NULL;
+		t.output = (st_text){output, len};
+		t.error = st_cstr(error);
+		t.cause = st_cstr(cause);
+		srv->store->ops->task_update(srv->store, &t);
+		asl_parse_error perr;
+		const asl_value *v = output ? asl_parse(&a, output, len, 0, &perr) : NULL;
+		sv_engine_deliver(srv, &t, v, v ? NULL : error, v ? NULL : cause);
+	}
+	asl_arena_destroy(&a);
+}
+
+/* states:startExecution: the child starts (its row and the parent's task row in one
+ * transaction); request-response has its answer at once. */
+static void start_nested(sv_server *srv, sv_live *parent, sv_fresh_task *f)
+{
+	sv_call c;
+	sv_call_init(&c, srv);
+	c.region = srv->cfg.region;
+	asl_parse_error perr;
+	const asl_value *p = asl_parse(&c.arena, f->params, strlen(f->params), 0, &perr);
+	const asl_value *arn = asl_object_get(p, "StateMachineArn", 15);
+	const asl_value *in = asl_object_get(p, "Input", 5);
+	const asl_value *name = asl_object_get(p, "Name", 4);
+	const char *input = "{}";
+	size_t input_len = 2;
+	if (asl_is_string(in)) {
+		input = asl_string_ptr(in);
+		input_len = asl_string_len(in);
+	} else if (in) {
+		input = asl_to_json(&c.arena, in, &input_len);
+	}
+	st_execution child;
+	int rc = asl_is_string(arn)
+			 ? sv_start(&c, asl_string_ptr(arn),
+				    asl_is_string(name) ? asl_string_ptr(name) : NULL, input,
+				    input_len, f->task.token.ptr, parent->id, &child)
+			 : sv_error(&c, "ValidationException",
+				    "The StateMachineArn parameter is missing or not a string.");
+	if (rc < 0) {
+		const asl_value *msg = NULL;
+		asl_value *body = asl_parse(&c.arena, c.out.buf.data, c.out.buf.len, 0, &perr);
+		msg = asl_object_get(body, "message", 7);
+		complete(srv, f->task.token.ptr, NULL, 0,
+			 sv_printf(&c.arena, "StepFunctions.%sException", c.error_type),
+			 asl_is_string(msg) ? asl_string_ptr(msg) : NULL);
+	} else if (f->sync == 0) {
+		char *out = sv_printf(&c.arena, "{\"ExecutionArn\":\"%s\",\"StartDate\":%lld}",
+				      child.arn.ptr, (long long)child.start_ms);
+		complete(srv, f->task.token.ptr, out, strlen(out), NULL, NULL);
+	}
+	sv_call_free(&c);
+}
+
+void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh)
+{
+	for (sv_fresh_task *f = fresh; f; f = f->next) {
+		if (!strcmp(f->task.kind.ptr, "activity"))
+			sv_activity_push(srv, f->task.activity_arn.ptr, f->task.token.ptr);
+		else if (!strcmp(f->task.kind.ptr, "nested"))
+			start_nested(srv, l, f);
+	}
+}
+
+/* A nested .sync execution ended: its parent's task gets DescribeExecution's shape (Output a
+ * JSON string, or the value itself with .sync:2); a child that did not succeed fails the task
+ * with States.TaskFailed and that shape as the cause. Inside finish()'s transaction. */
+void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms)
+{
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	st_task t;
+	st_execution e;
+	if (srv->store->ops->task_get(srv->store, child->parent_token, &a, &t) ||
+	    srv->store->ops->execution_get_id(srv->store, child->id, &a, &e)) {
+		asl_arena_destroy(&a);
+		return;
+	}
+	int sync = t.input.ptr ? atoi(t.input.ptr) : 0;
+	if (sync == 0) { /* request-response: answered when it started */
+		asl_arena_destroy(&a);
+		return;
+	}
+	sv_call c;
+	sv_call_init(&c, srv);
+	sv_open(&c, NULL);
+	sv_put_cstr(&c, "ExecutionArn", child->arn);
+	sv_put_string(&c, "Input", e.input.ptr, e.input.len);
+	sv_open(&c, "InputDetails");
+	sv_put_bool(&c, "Included", 1);
+	sv_close(&c);
+	sv_put_cstr(&c, "Name", child->name);
+	if (r->status == ASL_SUCCEEDED) {
+		if (sync == 2)
+			sv_put_raw(&c, "Output", r->output, r->output_len);
+		else
+			sv_put_string(&c, "Output", r->output, r->output_len);
+		sv_open(&c, "OutputDetails");
+		sv_put_bool(&c, "Included", 1);
+		sv_close(&c);
+	}
+	if (r->error)
+		sv_put_string(&c, "Error", r->error, r->error_len);
+	if (r->cause)
+		sv_put_string(&c, "Cause", r->cause, r->cause_len);
+	sv_put_int(&c, "RedriveCount", 0);
+	sv_put_int(&c, "StartDate", e.start_ms);
+	sv_put_cstr(&c, "StateMachineArn", child->machine_arn);
+	sv_put_cstr(&c, "Status",
+		    r->status == ASL_SUCCEEDED   ? "SUCCEEDED"
+		    : r->status == ASL_TIMED_OUT ? "TIMED_OUT"
+		    : r->status == ASL_ABORTED   ? "ABORTED"
+						 : "FAILED");
+	sv_put_int(&c, "StopDate", stop_ms);
+	sv_close(&c);
+	asl_buffer_putc(&c.out.buf, '\0');
+	const char *text = c.out.buf.data;
+	if (r->status == ASL_SUCCEEDED)
+		complete(srv, child->parent_token, text, strlen(text), NULL, NULL);
+	else
+		complete(srv, child->parent_token, NULL, 0, "States.TaskFailed", text);
+	sv_call_free(&c);
+	asl_arena_destroy(&a);
+}
