@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 from serve_fixture import ROLE, Checks, Server, arn, client_env, main_args, wait_for, workdir
@@ -165,17 +166,22 @@ def machines(c, cli, sm):
     """Describe, update (a new revision), list, delete."""
     v = cli.version
     c.eq(v + " describe", cli.text("describe-state-machine", "--state-machine-arn", sm,
-         "--query", "[name,type,status,roleArn]").split(), ["hello", "STANDARD", "ACTIVE", ROLE])
-    c.eq(v + " definition as sent", cli.text("describe-state-machine", "--state-machine-arn", sm,
-         "--query", "definition"), D)
-    c.eq(v + " no revision before an update", cli.text("describe-state-machine", "--state-machine-arn", sm,
-         "--query", "revisionId"), "None")
-    rev = cli.text("update-state-machine", "--state-machine-arn", sm, "--definition", D2, "--query", "revisionId")
-    c.ok(v + " update: a revision", len(rev) >= 8 and " " not in rev, rev)
-    c.eq(v + " updated definition", cli.text("describe-state-machine", "--state-machine-arn", sm,
-         "--query", "[definition,revisionId]").split("\t"), [D2, rev])
-    c.eq(v + " same update, same revision", cli.text("update-state-machine", "--state-machine-arn", sm,
-         "--definition", D2, "--query", "revisionId"), rev)
+         "--query", "[name,type,status,roleArn,definition]").split("\t"), ["hello", "STANDARD", "ACTIVE", ROLE, D])
+    if v == "v2":  # its model (botocore 1.29) has no revisionId, so it drops the member
+        c.eq(v + " update", cli("update-state-machine", "--state-machine-arn", sm, "--definition", D2)[0], 0)
+        c.eq(v + " updated definition", cli.text("describe-state-machine", "--state-machine-arn", sm,
+             "--query", "definition"), D2)
+        c.skip(v + " revisionId", "the CLI v2 2.9 does not know the member")
+    else:
+        c.eq(v + " no revision before an update", cli.text("describe-state-machine", "--state-machine-arn", sm,
+             "--query", "revisionId"), "None")
+        rev = cli.text("update-state-machine", "--state-machine-arn", sm, "--definition", D2, "--query",
+                       "revisionId")
+        c.ok(v + " update: a revision", len(rev) >= 8 and " " not in rev, rev)
+        c.eq(v + " updated definition", cli.text("describe-state-machine", "--state-machine-arn", sm,
+             "--query", "[definition,revisionId]").split("\t"), [D2, rev])
+        c.eq(v + " same update, same revision", cli.text("update-state-machine", "--state-machine-arn", sm,
+             "--definition", D2, "--query", "revisionId"), rev)
     check_error(c, cli, "update with nothing", cli("update-state-machine", "--state-machine-arn", sm),
                 "UpdateStateMachine", "MissingRequiredParameter",
                 "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration "
@@ -295,16 +301,28 @@ def run(c, cli_path, version):
             shutil.rmtree(srv.workdir, ignore_errors=True)
 
 
+def timed_run(c, path, version):
+    t0 = time.monotonic()
+    try:
+        run(c, path, version)
+    except Exception as e:  # the other CLI's run goes on
+        c.ok(version + " run", False, "raised %r" % (e,))
+    print("%s (%s): %.1f s" % (version, path, time.monotonic() - t0), flush=True)
+
+
 def main():
     c = Checks("test_cli")
     clis = find_clis()
+    runs = []
     for version in ("v1", "v2"):
         if version not in clis:
             c.skip(version, "no AWS CLI %s found (pip awscli / apt-get install awscli)" % version)
             continue
-        t0 = time.monotonic()
-        run(c, clis[version], version)
-        print("%s (%s): %.1f s" % (version, clis[version], time.monotonic() - t0), flush=True)
+        # at the same time, on servers of their own: each CLI call is ~1 s of Python start-up
+        runs.append(threading.Thread(target=timed_run, args=(c, clis[version], version)))
+        runs[-1].start()
+    for t in runs:
+        t.join()
     if not clis:
         c.done()
         return 77

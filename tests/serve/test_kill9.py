@@ -19,6 +19,7 @@ from serve_fixture import ROLE, Api, ApiError, Checks, Server, main_args, wait_f
 
 ASLC = main_args(__doc__.splitlines()[-1].split("Usage: ")[1])
 WAITERS, ACTIVITIES, CALLBACKS = 120, 40, 40
+WAIT_SLACK_S = 2.5  # a Wait that started over after the restarts would take 3 s more
 HELD, ANSWERED = 15, 5  # activity tokens the worker takes before the crash: kept, answered
 WAITER = {"StartAt": "P1", "States": {
     "P1": {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.p1", "Next": "W"},
@@ -97,6 +98,10 @@ def check_history(c, x, ev, kind):
     c.eq(tag + " ends", ev[-1]["type"] if ev else None, "ExecutionSucceeded")
     if kind == "waiter":
         c.eq(tag + " one Wait", (kinds["WaitStateEntered"], kinds["WaitStateExited"]), (1, 1))
+        at = {e["type"]: e["timestamp"] for e in ev}
+        waited = at.get("WaitStateExited", 0) - at.get("WaitStateEntered", 0)
+        # re-armed at its absolute end: neither skipped nor started over after the restarts
+        c.ok(tag + " waited its 3 s", 2.99 <= waited < 3 + WAIT_SLACK_S, "%.3f s" % waited)
     if kind == "activity":
         c.eq(tag + " one activity", (kinds["ActivityScheduled"], kinds["ActivityStarted"],
              kinds["ActivitySucceeded"]), (1, 1, 1))
