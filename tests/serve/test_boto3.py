@@ -4,16 +4,19 @@ over 250 executions (keyset: no duplicates across an insert, tampered tokens ref
 activity worker thread (poll, heartbeat, success, failure, timeouts, closed and garbage tokens,
 bad output, stop while started), a .waitForTaskToken round trip with the token from the history,
 a nested states:startExecution.sync, StartSyncExecution, TestState, tags, running executions
-keeping their revision across UpdateStateMachine, and ValidateStateMachineDefinition.
+keeping their revision across UpdateStateMachine, ValidateStateMachineDefinition, and the
+spec's other rules (names, express ARNs, timeouts, deletes, the wire protocol).
 
 Runs under whatever python3 starts it (exit 77 when it has no boto3); operations the installed
 botocore does not know (Debian's 1.29 has no TestState or ValidateStateMachineDefinition) are
 skipped with a "skipped: ..." line.  Usage: test_boto3.py ASLC"""
+import http.client
 import json
 import re
 import sys
 import threading
 import time
+import urllib.parse
 
 from serve_fixture import ROLE, SKIP, Checks, Server, arn, error_of, main_args, wait_for, workdir
 
@@ -386,12 +389,97 @@ def validation(c, sfn):
     c.eq("not JSON", (r["result"], [d["code"] for d in r["diagnostics"]][:1]), ("FAIL", ["INVALID_JSON_DESCRIPTION"]))
 
 
+def edges(c, sfn):
+    """The rest of the spec's rules that real clients meet: names, express ARNs, timeouts,
+    Fail, delete while running, stopping twice, history without data, joined violations."""
+    pas = create(sfn, "edge", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    c.raises("ListExecutions without an ARN", lambda: sfn.list_executions(), "ValidationException")
+    c.raises("execution name with a space", lambda: sfn.start_execution(stateMachineArn=pas, name="bad name"),
+             "InvalidName", "Invalid Name: 'bad name'")
+    c.raises("execution input not JSON", lambda: sfn.start_execution(stateMachineArn=pas, input="{x"),
+             "InvalidExecutionInput")
+    x = sfn.start_execution(stateMachineArn=pas, input="2")["executionArn"]
+    c.eq("any JSON value as input", (finished(sfn, x)["status"], finished(sfn, x).get("output")), ("SUCCEEDED", "2"))
+    d = finished(sfn, x)
+    c.eq("stopping a closed execution: 200, nothing changes", (sfn.stop_execution(executionArn=x)["stopDate"],
+         sfn.describe_execution(executionArn=x)["status"]), (d["stopDate"], "SUCCEEDED"))
+    ev = sfn.get_execution_history(executionArn=x, includeExecutionData=False)["events"]
+    c.ok("includeExecutionData=false drops the data", all("input" not in e.get("executionStartedEventDetails", {})
+         and "output" not in e.get("executionSucceededEventDetails", {}) for e in ev), ev[:1])
+    c.raises("two violations, joined", lambda: sfn.list_executions(stateMachineArn=pas, maxResults=1001,
+             statusFilter="bad"), "ValidationException",
+             "2 validation errors detected: Value 'bad' at 'statusFilter' failed to satisfy constraint: Member must "
+             "satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]; Value "
+             "'1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")
+    ex = create(sfn, "edge-x", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}, type="EXPRESS")
+    a = sfn.start_execution(stateMachineArn=ex, name="same")["executionArn"]
+    b = sfn.start_execution(stateMachineArn=ex, name="same")["executionArn"]
+    c.ok("express: a new execution each time", a != b and a.startswith(arn("express", "edge-x", "same", "")), (a, b))
+    c.raises("express: no DescribeExecution", lambda: sfn.describe_execution(executionArn=a), "InvalidArn",
+             "Invalid Arn: 'Resource type not valid in this context: express'")
+    c.raises("express: no ListExecutions", lambda: sfn.list_executions(stateMachineArn=ex),
+             "StateMachineTypeNotSupported")
+    slow = create(sfn, "edge-t", {"TimeoutSeconds": 1, "StartAt": "W",
+                                  "States": {"W": {"Type": "Wait", "Seconds": 30, "End": True}}})
+    t = sfn.start_execution(stateMachineArn=slow)["executionArn"]
+    fail = create(sfn, "edge-f", {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}})
+    f = sfn.start_execution(stateMachineArn=fail)["executionArn"]
+    d = finished(sfn, f)
+    c.eq("Fail", (d["status"], d.get("error"), d.get("cause"), types(sfn, f)),
+         ("FAILED", "E", "C", ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]))
+    d = finished(sfn, t, 10)
+    c.eq("execution timeout: TIMED_OUT, no error or cause", (d["status"], d.get("error"), d.get("cause")),
+         ("TIMED_OUT", None, None))
+    last = events(sfn, t)[-1]
+    c.eq("execution timeout: the event", (last["type"], last["previousEventId"],
+         last.get("executionTimedOutEventDetails")), ("ExecutionTimedOut", 0, {"error": "States.Timeout"}))
+    held = create(sfn, "edge-h", HOLD)
+    h = sfn.start_execution(stateMachineArn=held)["executionArn"]
+    sfn.delete_state_machine(stateMachineArn=held)
+    c.eq("delete while running: the execution is aborted", finished(sfn, h, 10)["status"], "ABORTED")
+    c.raises("delete: no more starts", lambda: sfn.start_execution(stateMachineArn=held),
+             "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'" % held)
+    c.raises("too many tags", lambda: sfn.tag_resource(resourceArn=pas, tags=[{"key": "k%d" % i, "value": ""}
+             for i in range(51)]), "TooManyTags")
+
+
+def wire(c, sfn):
+    """The protocol itself, as other SDKs use it: errors by name, bodies botocore never sends."""
+    u = urllib.parse.urlsplit(sfn.meta.endpoint_url)
+
+    def post(target, body, ctype="application/x-amz-json-1.0"):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        headers = {"Content-Type": ctype}
+        if target:
+            headers["X-Amz-Target"] = target
+        conn.request("POST", "/", body, headers)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(data) if data else None
+
+    status, headers, body = post("AWSStepFunctions.Nope", b"{}")
+    c.eq("unknown operation", (status, body.get("__type"), headers.get("x-amzn-errortype")),
+         (400, "UnknownOperationException", "UnknownOperationException"))
+    c.eq("no X-Amz-Target", post(None, b"{}")[2].get("__type"), "UnknownOperationException")
+    c.eq("a body that is not JSON", post("AWSStepFunctions.ListActivities", b"{not json")[2].get("__type"),
+         "SerializationException")
+    c.eq("a member of the wrong type", post("AWSStepFunctions.ListActivities", b'{"maxResults":"x"}')[2]
+         .get("__type"), "SerializationException")
+    status, headers, body = post("AWSStepFunctions.ListActivities", b"")
+    c.ok("an empty body is {}", status == 200 and "activities" in body and headers.get("x-amzn-requestid"),
+         (status, headers, body))
+    c.eq("application/json", post("AWSStepFunctions.ListActivities", b"{}", "application/json")[0], 200)
+    c.eq("unknown members are ignored", post("AWSStepFunctions.ListActivities", b'{"fromTheFuture":1}')[0], 200)
+
+
 def main():
     c = Checks("test_boto3 (%s, boto3 %s)" % (sys.executable, boto3.__version__))
     srv = Server(ASLC, workdir("boto3")).start()
     sfn = client(srv.url)
     try:
-        for part in (activities, pagination, callbacks, nested, express, test_state, tags, revisions, validation):
+        for part in (activities, pagination, callbacks, nested, express, test_state, tags, revisions, validation,
+                     edges, wire):
             t0 = time.monotonic()
             try:
                 part(c, sfn)
