@@ -452,3 +452,19 @@ void asl__history_task_ended(asl_exec *ex, const asl_value *result)
 	}
 	task_event(ex, a, result ? "Succeeded" : timed_out ? "TimedOut" : "Failed", d);
 }
+
+void asl__history_task_submitted(asl_exec *ex, const asl_value *output)
+{
+	const char *resource = ex->task ? ex->task->resource : "";
+	if (task_kind(resource) != TASK_SERVICE)
+		return; /* activities and Lambda ARNs have no Submitted event */
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 4);
+		put_service(a, d, resource);
+		if (output)
+			put_text(a, d, "output", "outputDetails", output);
+	}
+	task_event(ex, a, "Submitted", d);
+}
