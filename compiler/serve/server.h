@@ -30,6 +30,7 @@ typedef struct sv_config {
 	double poll_hold; /* seconds a GetActivityTask waits for a task */
 	int sync_full; /* synchronous=FULL: durable across power loss too */
 	int workers; /* engine threads */
+	const char *auth_key, *auth_secret; /* --auth: SigV4 checked with this key; NULL: not */
 } sv_config;
 
 typedef struct sv_compiled sv_compiled; /* machines.c */
