@@ -14,8 +14,8 @@
  * one of a newer version is refused. */
 #define SCHEMA_VERSION 1
 
-/* Executions' and tasks' open/closed tests use the number in SQL text, so the partial indexes
- * below apply. */
+/* The SQL below writes a closed task's status as the number 3, so that the partial index on
+ * open tasks applies. */
 _Static_assert(ST_TASK_CLOSED == 3, "the SQL below writes ST_TASK_CLOSED as 3");
 
 static const char schema[] =
@@ -66,6 +66,9 @@ static const char schema[] =
 	" started_event_id, succeeded, output, error, cause"
 
 enum {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
 	Q_SAVEPOINT,
 	Q_RELEASE,
 	Q_ROLLBACK_TO,
@@ -109,6 +112,10 @@ enum {
 };
 
 static const char *const sql[Q_COUNT] = {
+	/* IMMEDIATE: the write lock is taken at begin, so no later statement finds it busy */
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
 	/* an operation of several statements is all or nothing, inside a transaction or not */
 	[Q_SAVEPOINT] = "SAVEPOINT op",
 	[Q_RELEASE] = "RELEASE op",
@@ -541,8 +548,7 @@ static int sq_begin(st_store *base)
 		unlock(s);
 		return -1;
 	}
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		fail(s, "begin");
+	if (exec_cached(s, Q_BEGIN, "begin")) {
 		unlock(s);
 		return -1;
 	}
@@ -566,10 +572,11 @@ static int sq_commit(st_store *base)
 		snprintf(s->base.err, sizeof s->base.err, "commit: no transaction is open");
 		r = -1;
 	} else {
-		if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (exec_cached(s, Q_COMMIT, "commit")) {
 			/* nothing of it is kept, so a rollback after this is harmless */
-			r = fail(s, "commit");
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			r = -1;
+			if (!sqlite3_get_autocommit(s->db))
+				exec_cached(s, Q_ROLLBACK, "commit");
 		}
 		end_tx(s);
 	}
@@ -582,7 +589,7 @@ static void sq_rollback(st_store *base)
 	sq_store *s = from(base);
 	lock(s);
 	if (s->in_tx) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		exec_cached(s, Q_ROLLBACK, "rollback");
 		end_tx(s);
 	}
 	unlock(s);
@@ -1070,6 +1077,8 @@ static void sq_close(st_store *base)
 	sq_store *s = from(base);
 	if (!s)
 		return;
+	if (s->in_tx) /* closed inside begin..commit: what it wrote is dropped */
+		sq_rollback(base);
 	for (int q = 0; q < Q_COUNT; q++)
 		sqlite3_finalize(s->stmt[q]);
 	sqlite3_close(s->db);

@@ -593,6 +593,19 @@ START_TEST(data_survives_close_and_reopen)
 }
 END_TEST
 
+START_TEST(a_store_closed_inside_a_transaction_keeps_nothing_of_it)
+{
+	int64_t kept = put_machine("kept");
+	ck_assert_int_eq(ops->begin(store), 0);
+	int64_t dropped = put_machine("dropped");
+	ops->close(store);
+	store = open_store();
+	st_machine m;
+	ck_assert_int_eq(ops->machine_get_id(store, kept, &arena, &m), 0);
+	ck_assert_int_eq(ops->machine_get_id(store, dropped, &arena, &m), 1);
+}
+END_TEST
+
 START_TEST(a_store_of_a_newer_schema_is_refused)
 {
 	ops->close(store);
@@ -818,6 +831,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, texts_with_nul_bytes_round_trip);
 	tcase_add_test(tc, a_rolled_back_transaction_leaves_nothing);
 	tcase_add_test(tc, data_survives_close_and_reopen);
+	tcase_add_test(tc, a_store_closed_inside_a_transaction_keeps_nothing_of_it);
 	tcase_add_test(tc, a_store_of_a_newer_schema_is_refused);
 	tcase_add_test(tc, a_store_that_cannot_be_opened_says_why);
 	tcase_add_test(tc, activities_round_trip);
