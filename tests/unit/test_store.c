@@ -428,6 +428,9 @@ START_TEST(history_lists_both_ways_and_repeated_events_are_kept_once)
 	ck_assert_int_eq(ops->event_update(store, ex, &up), 1);
 
 	ck_assert_int_eq(ops->execution_checkpoint(store, 999, NULL, 0, snap, 0), 1);
+	ck_assert_int_eq(ops->execution_checkpoint(store, 999, evs, 2, snap, 0), 1);
+	ck_assert_int_eq(ops->event_list(store, 999, 0, 0, 10, &arena, &list, &n), 0);
+	ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
@@ -494,6 +497,7 @@ START_TEST(finish_ends_the_execution_and_closes_its_tasks)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(running[0].id, other);
 	ck_assert_int_eq(ops->execution_finish(store, 999, NULL, 0, &end), 1);
+	ck_assert_int_eq(ops->execution_finish(store, 999, last, 2, &end), 1);
 }
 END_TEST
 
