@@ -14,8 +14,8 @@
  * one of a newer version is refused. */
 #define SCHEMA_VERSION 1
 
-/* Executions' and tasks' open/closed tests use the number in SQL text, so the partial indexes
- * below apply. */
+/* The SQL below writes a closed task's status as the number 3, so that the partial index on
+ * open tasks applies. */
 _Static_assert(ST_TASK_CLOSED == 3, "the SQL below writes ST_TASK_CLOSED as 3");
 
 static const char schema[] =
@@ -66,6 +66,9 @@ static const char schema[] =
 	" started_event_id, succeeded, output, error, cause"
 
 enum {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
 	Q_SAVEPOINT,
 	Q_RELEASE,
 	Q_ROLLBACK_TO,
@@ -109,6 +112,10 @@ enum {
 };
 
 static const char *const sql[Q_COUNT] = {
+	/* IMMEDIATE: the write lock is taken at begin, so no later statement finds it busy */
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
 	/* an operation of several statements is all or nothing, inside a transaction or not */
 	[Q_SAVEPOINT] = "SAVEPOINT op",
 	[Q_RELEASE] = "RELEASE op",
@@ -140,12 +147,10 @@ static const char *const sql[Q_COUNT] = {
 				 " AND name = ? AND express = 0",
 	[Q_EXECUTION_CHECKPOINT] =
 		"UPDATE executions SET snapshot = coalesce(?2, snapshot), wake_ms = ?3,"
-		" event_count = coalesce((SELECT max(id) FROM events WHERE execution_id = ?1), 0)"
-		" WHERE id = ?1",
+		" event_count = max(event_count, ?4) WHERE id = ?1",
 	[Q_EXECUTION_FINISH] =
 		"UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5,"
-		" stop_ms = ?6, snapshot = NULL, wake_ms = 0,"
-		" event_count = coalesce((SELECT max(id) FROM events WHERE execution_id = ?1), 0)"
+		" stop_ms = ?6, snapshot = NULL, wake_ms = 0, event_count = max(event_count, ?7)"
 		" WHERE id = ?1",
 	[Q_EXECUTION_CLOSE_TASKS] =
 		"UPDATE tasks SET status = 3 WHERE execution_id = ? AND status <> 3",
@@ -541,8 +546,7 @@ static int sq_begin(st_store *base)
 		unlock(s);
 		return -1;
 	}
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		fail(s, "begin");
+	if (exec_cached(s, Q_BEGIN, "begin")) {
 		unlock(s);
 		return -1;
 	}
@@ -566,10 +570,11 @@ static int sq_commit(st_store *base)
 		snprintf(s->base.err, sizeof s->base.err, "commit: no transaction is open");
 		r = -1;
 	} else {
-		if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (exec_cached(s, Q_COMMIT, "commit")) {
 			/* nothing of it is kept, so a rollback after this is harmless */
-			r = fail(s, "commit");
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			r = -1;
+			if (!sqlite3_get_autocommit(s->db))
+				exec_cached(s, Q_ROLLBACK, "commit");
 		}
 		end_tx(s);
 	}
@@ -582,7 +587,7 @@ static void sq_rollback(st_store *base)
 	sq_store *s = from(base);
 	lock(s);
 	if (s->in_tx) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		exec_cached(s, Q_ROLLBACK, "rollback");
 		end_tx(s);
 	}
 	unlock(s);
@@ -756,6 +761,17 @@ static int sq_execution_get_name(st_store *base, int64_t machine_id, const char 
 	return get_one(s, st, "execution_get_name", read_execution, a, out);
 }
 
+/* The largest event id of events[0..n-1]: the execution's event_count after they are stored
+ * (ids only grow). */
+static int64_t last_id(const st_event *events, size_t n)
+{
+	int64_t last = 0;
+	for (size_t i = 0; i < n; i++)
+		if (events[i].id > last)
+			last = events[i].id;
+	return last;
+}
+
 /* Inserts events of execution `id`, keeping those already there: 0 or -1. Under the lock. */
 static int put_events(sq_store *s, int64_t id, const st_event *events, size_t n, const char *op)
 {
@@ -784,17 +800,19 @@ static int sq_execution_checkpoint(st_store *base, int64_t id, const st_event *e
 	const char *op = "execution_checkpoint";
 	if (op_begin(s, op))
 		return -1;
-	int r = put_events(s, id, events, n, op);
-	sqlite3_stmt *st = r ? NULL : stmt(s, Q_EXECUTION_CHECKPOINT);
-	if (!r && !st)
+	/* the execution first, so that an unknown one is "not found", not a foreign key error */
+	sqlite3_stmt *st = stmt(s, Q_EXECUTION_CHECKPOINT);
+	int r;
+	if (!st)
 		r = fail(s, op);
-	if (st) {
-		if (bind_i64(st, 1, id) || bind_blob(st, 2, snapshot) || bind_i64(st, 3, wake_ms)) {
-			sqlite3_reset(st);
-			r = fail(s, op);
-		} else
-			r = changed(s, run(s, st, op), op);
-	}
+	else if (bind_i64(st, 1, id) || bind_blob(st, 2, snapshot) || bind_i64(st, 3, wake_ms) ||
+		 bind_i64(st, 4, last_id(events, n))) {
+		sqlite3_reset(st);
+		r = fail(s, op);
+	} else
+		r = changed(s, run(s, st, op), op);
+	if (r == 0)
+		r = put_events(s, id, events, n, op);
 	return op_end(s, r, op);
 }
 
@@ -805,20 +823,20 @@ static int sq_execution_finish(st_store *base, int64_t id, const st_event *event
 	const char *op = "execution_finish";
 	if (op_begin(s, op))
 		return -1;
-	int r = put_events(s, id, events, n, op);
-	sqlite3_stmt *st = r ? NULL : stmt(s, Q_EXECUTION_FINISH);
-	sqlite3_stmt *tasks = r ? NULL : stmt(s, Q_EXECUTION_CLOSE_TASKS);
-	if (!r && (!st || !tasks))
+	sqlite3_stmt *st = stmt(s, Q_EXECUTION_FINISH), *tasks = stmt(s, Q_EXECUTION_CLOSE_TASKS);
+	int r;
+	if (!st || !tasks)
 		r = fail(s, op);
-	if (r == 0) {
-		if (bind_i64(st, 1, id) || bind_text(st, 2, end->status) ||
-		    bind_text(st, 3, end->output) || bind_text(st, 4, end->error) ||
-		    bind_text(st, 5, end->cause) || bind_i64(st, 6, end->stop_ms)) {
-			sqlite3_reset(st);
-			r = fail(s, op);
-		} else
-			r = changed(s, run(s, st, op), op);
-	}
+	else if (bind_i64(st, 1, id) || bind_text(st, 2, end->status) ||
+		 bind_text(st, 3, end->output) || bind_text(st, 4, end->error) ||
+		 bind_text(st, 5, end->cause) || bind_i64(st, 6, end->stop_ms) ||
+		 bind_i64(st, 7, last_id(events, n))) {
+		sqlite3_reset(st);
+		r = fail(s, op);
+	} else
+		r = changed(s, run(s, st, op), op); /* first, as in a checkpoint */
+	if (r == 0)
+		r = put_events(s, id, events, n, op);
 	if (r == 0) {
 		bind_i64(tasks, 1, id);
 		r = run(s, tasks, op);
@@ -1070,6 +1088,8 @@ static void sq_close(st_store *base)
 	sq_store *s = from(base);
 	if (!s)
 		return;
+	if (s->in_tx) /* closed inside begin..commit: what it wrote is dropped */
+		sq_rollback(base);
 	for (int q = 0; q < Q_COUNT; q++)
 		sqlite3_finalize(s->stmt[q]);
 	sqlite3_close(s->db);

@@ -428,6 +428,9 @@ START_TEST(history_lists_both_ways_and_repeated_events_are_kept_once)
 	ck_assert_int_eq(ops->event_update(store, ex, &up), 1);
 
 	ck_assert_int_eq(ops->execution_checkpoint(store, 999, NULL, 0, snap, 0), 1);
+	ck_assert_int_eq(ops->execution_checkpoint(store, 999, evs, 2, snap, 0), 1);
+	ck_assert_int_eq(ops->event_list(store, 999, 0, 0, 10, &arena, &list, &n), 0);
+	ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
@@ -494,6 +497,7 @@ START_TEST(finish_ends_the_execution_and_closes_its_tasks)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(running[0].id, other);
 	ck_assert_int_eq(ops->execution_finish(store, 999, NULL, 0, &end), 1);
+	ck_assert_int_eq(ops->execution_finish(store, 999, last, 2, &end), 1);
 }
 END_TEST
 
@@ -590,6 +594,19 @@ START_TEST(data_survives_close_and_reopen)
 	ck_assert(text_is(open[0].token, "tok"));
 	/* the same names are still taken */
 	ck_assert_int_eq(try_put_execution(m, "run", 20, 0, NULL), 1);
+}
+END_TEST
+
+START_TEST(a_store_closed_inside_a_transaction_keeps_nothing_of_it)
+{
+	int64_t kept = put_machine("kept");
+	ck_assert_int_eq(ops->begin(store), 0);
+	int64_t dropped = put_machine("dropped");
+	ops->close(store);
+	store = open_store();
+	st_machine m;
+	ck_assert_int_eq(ops->machine_get_id(store, kept, &arena, &m), 0);
+	ck_assert_int_eq(ops->machine_get_id(store, dropped, &arena, &m), 1);
 }
 END_TEST
 
@@ -818,6 +835,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, texts_with_nul_bytes_round_trip);
 	tcase_add_test(tc, a_rolled_back_transaction_leaves_nothing);
 	tcase_add_test(tc, data_survives_close_and_reopen);
+	tcase_add_test(tc, a_store_closed_inside_a_transaction_keeps_nothing_of_it);
 	tcase_add_test(tc, a_store_of_a_newer_schema_is_refused);
 	tcase_add_test(tc, a_store_that_cannot_be_opened_says_why);
 	tcase_add_test(tc, activities_round_trip);
