@@ -177,6 +177,7 @@ int sv_op_StartSyncExecution(sv_call *c)
 				    parts.account, sv_text(c, m.name), name, uuid);
 	asl_options o;
 	sv_engine_options(c->srv, &o, arn, machine_arn, name);
+	o.role_arn = sv_text(c, d.role_arn);
 	asl_parse_error perr;
 	const asl_value *in = asl_parse(&c->arena, input, input_len, 0, &perr);
 	int64_t start = sv_now_ms();

@@ -228,6 +228,9 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 	l->machine_arn = sv_printf(&l->arena, "%.*s", (int)e->machine_arn.len, e->machine_arn.ptr);
 	l->name = sv_printf(&l->arena, "%.*s", (int)e->name.len, e->name.ptr);
 	sv_engine_options(srv, &l->opts, l->arn, l->machine_arn, l->name);
+	if (d.role_arn.ptr)
+		l->opts.role_arn =
+			sv_printf(&l->arena, "%.*s", (int)d.role_arn.len, d.role_arn.ptr);
 	/* the service's own tasks first: they win over --tasks bindings of the same resource */
 	asl_binding *own = NULL;
 	size_t n_own = sv_machine_service_tasks(d.text.ptr, d.text.len, &l->arena, &own);

@@ -92,7 +92,8 @@ int sv_sigv4_check(const char *key_id, const char *secret, const char *method, c
 		return -2;
 	}
 	char scope[256];
-	snprintf(scope, sizeof scope, "%.*s", (int)(cred_len - (size_t)(slash + 1 - cred)), slash + 1);
+	snprintf(scope, sizeof scope, "%.*s", (int)(cred_len - (size_t)(slash + 1 - cred)),
+		 slash + 1);
 	/* the canonical request */
 	char canon[16384], value[4096], names[1024];
 	size_t n = (size_t)snprintf(canon, sizeof canon, "%s\n%s\n\n", method, path);

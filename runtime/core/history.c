@@ -129,7 +129,8 @@ void asl__history_started(asl_exec *ex)
 	if (a) {
 		d = asl_object(a, 3);
 		put_text(a, d, "input", "inputDetails", ex->input);
-		put_string(a, d, "roleArn", ASL_ROLE_ARN, sizeof ASL_ROLE_ARN - 1);
+		const char *role = ex->opts.role_arn ? ex->opts.role_arn : ASL_ROLE_ARN;
+		put_string(a, d, "roleArn", role, strlen(role));
 	}
 	deliver(ex, "ExecutionStarted", 0, "executionStartedEventDetails", d);
 	ex->prev_event = 0; /* the first state's Entered points at no event */
