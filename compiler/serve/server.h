@@ -99,8 +99,10 @@ void sv_engine_options(sv_server *srv, asl_options *o, const char *exec_arn,
 /* activities.c */
 /* Queues a task for its activity's workers (FIFO). */
 void sv_activity_push(sv_server *srv, const char *activity_arn, const char *token);
-/* Takes the oldest queued task, waiting up to the poll hold; the token in `a`, or NULL. */
-const char *sv_activity_poll(sv_server *srv, const char *activity_arn, asl_arena *a);
+/* Takes the oldest queued task, waiting up to the poll hold; the token in `a`, or NULL (with
+ * *too_many set when SV_MAX_POLLERS workers wait already). */
+#define SV_MAX_POLLERS 1000
+const char *sv_activity_poll(sv_server *srv, const char *activity_arn, asl_arena *a, int *too_many);
 /* Withdraws a queued token (its execution ended or the task timed out). */
 void sv_activity_withdraw(sv_server *srv, const char *activity_arn, const char *token);
 void sv_activity_wake_all(sv_server *srv); /* shutdown: pollers return empty */
