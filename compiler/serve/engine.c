@@ -232,8 +232,8 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 		l->opts.role_arn =
 			sv_printf(&l->arena, "%.*s", (int)d.role_arn.len, d.role_arn.ptr);
 	/* the service's own tasks first: they win over --tasks bindings of the same resource */
-	asl_binding *own = NULL;
-	size_t n_own = sv_machine_service_tasks(d.text.ptr, d.text.len, &l->arena, &own);
+	const asl_binding *own = NULL;
+	size_t n_own = sv_machine_own_tasks(srv, d.id, &own);
 	asl_binding *all =
 		asl_arena_alloc(&l->arena, (n_own + srv->binding_count + 1) * sizeof *all);
 	if (!all) {

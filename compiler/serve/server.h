@@ -77,6 +77,8 @@ void sv_machine_diagnostics(sv_call *c, const char *text, size_t len, int expres
 /* Whether a definition has a Task that the service handles itself (activities, callbacks,
  * nested executions): the resources, as bindings to `handler`, in `a`. */
 size_t sv_machine_service_tasks(const char *text, size_t len, asl_arena *a, asl_binding **out);
+/* The same, of a compiled definition (sv_machine_get), kept with it: no parse per execution. */
+size_t sv_machine_own_tasks(sv_server *srv, int64_t definition_id, const asl_binding **out);
 
 /* engine.c */
 int sv_engine_start(sv_server *srv, char *err, size_t errlen);
