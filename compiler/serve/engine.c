@@ -350,7 +350,8 @@ static void finish(sv_server *srv, sv_live *l)
 	else
 		s->ops->rollback(s);
 	if (rc)
-		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn, s->err);
+		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn,
+			s->ops->error(s));
 	asl_result_free(&r);
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work); /* StopExecution waits for this */
@@ -392,7 +393,8 @@ static void step(sv_server *srv, sv_live *l)
 			s->ops->rollback(s);
 		asl_arena_destroy(&a);
 		if (rc)
-			fprintf(stderr, "aslc serve: cannot checkpoint %s: %s\n", l->arn, s->err);
+			fprintf(stderr, "aslc serve: cannot checkpoint %s: %s\n", l->arn,
+				s->ops->error(s));
 	}
 	drop_events(l);
 	for (sv_fresh_task *f = fresh; f; f = f->next)
@@ -587,14 +589,14 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 	st_execution *rows = NULL;
 	size_t n = 0;
 	if (s->ops->execution_running(s, &a, &rows, &n) < 0) {
-		snprintf(err, errlen, "cannot read the running executions: %s", s->err);
+		snprintf(err, errlen, "cannot read the running executions: %s", s->ops->error(s));
 		asl_arena_destroy(&a);
 		return -1;
 	}
 	st_task *tasks = NULL;
 	size_t nt = 0;
 	if (s->ops->task_open(s, 0, &a, &tasks, &nt) < 0) {
-		snprintf(err, errlen, "cannot read the open tasks: %s", s->err);
+		snprintf(err, errlen, "cannot read the open tasks: %s", s->ops->error(s));
 		asl_arena_destroy(&a);
 		return -1;
 	}
