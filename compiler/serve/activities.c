@@ -23,6 +23,7 @@ struct sv_queue {
 	char *arn;
 	queued *head, *tail;
 	poller *waiting, *waiting_tail;
+	int pollers; /* waiting now: AWS allows 1,000 per activity */
 	sv_queue *next;
 };
 
@@ -72,11 +73,16 @@ void sv_activity_push(sv_server *srv, const char *arn, const char *token)
 	pthread_mutex_unlock(&srv->lock);
 }
 
-const char *sv_activity_poll(sv_server *srv, const char *arn, asl_arena *a)
+const char *sv_activity_poll(sv_server *srv, const char *arn, asl_arena *a, int *too_many)
 {
 	char *token = NULL;
 	pthread_mutex_lock(&srv->lock);
 	sv_queue *q = queue_of(srv, arn, 1);
+	*too_many = q && !q->head && q->pollers >= SV_MAX_POLLERS;
+	if (*too_many) {
+		pthread_mutex_unlock(&srv->lock);
+		return NULL;
+	}
 	if (q && q->head) {
 		queued *e = q->head;
 		q->head = e->next;
@@ -96,12 +102,14 @@ const char *sv_activity_poll(sv_server *srv, const char *arn, asl_arena *a)
 		else
 			q->waiting = &p;
 		q->waiting_tail = &p;
+		q->pollers++;
 		int64_t until = sv_now_ms() + (int64_t)(srv->cfg.poll_hold * 1000);
 		struct timespec ts = {until / 1000, (long)(until % 1000) * 1000000};
 		while (!p.token && !srv->stopping &&
 		       pthread_cond_timedwait(&p.wake, &srv->lock, &ts) == 0)
 			;
 		token = p.token;
+		q->pollers--;
 		if (!token) { /* gave up: leave the line */
 			poller **pp = &q->waiting;
 			poller *prev = NULL;

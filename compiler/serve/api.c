@@ -76,7 +76,7 @@ const char *sv_text(sv_call *c, st_text t)
 int sv_store_failed(sv_call *c)
 {
 	return sv_error_status(c, 500, "InternalFailure", "The service's store failed: %s",
-			       c->srv->store->err);
+			       c->srv->store->ops->error(c->srv->store));
 }
 
 int sv_find_machine(sv_call *c, const char *arn, st_machine *out)

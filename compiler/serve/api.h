@@ -5,18 +5,34 @@
 
 #include "server.h"
 
-#define SV_OPS(X)                                                                                \
-	X(CreateStateMachine)                                                                    \
-	X(DescribeStateMachine) X(UpdateStateMachine) X(DeleteStateMachine) X(ListStateMachines) \
-		X(ValidateStateMachineDefinition) X(DescribeStateMachineForExecution)            \
-			X(StartExecution) X(StartSyncExecution) X(DescribeExecution)             \
-				X(ListExecutions) X(StopExecution) X(GetExecutionHistory) X(     \
-					CreateActivity) X(DescribeActivity) X(ListActivities)    \
-					X(DeleteActivity) X(GetActivityTask) X(SendTaskSuccess)  \
-						X(SendTaskFailure) X(SendTaskHeartbeat)          \
-							X(TagResource) X(UntagResource)          \
-								X(ListTagsForResource)           \
-									X(TestState)
+/* clang-format off */
+#define SV_OPS(X) \
+	X(CreateStateMachine) \
+	X(DescribeStateMachine) \
+	X(UpdateStateMachine) \
+	X(DeleteStateMachine) \
+	X(ListStateMachines) \
+	X(ValidateStateMachineDefinition) \
+	X(DescribeStateMachineForExecution) \
+	X(StartExecution) \
+	X(StartSyncExecution) \
+	X(DescribeExecution) \
+	X(ListExecutions) \
+	X(StopExecution) \
+	X(GetExecutionHistory) \
+	X(CreateActivity) \
+	X(DescribeActivity) \
+	X(ListActivities) \
+	X(DeleteActivity) \
+	X(GetActivityTask) \
+	X(SendTaskSuccess) \
+	X(SendTaskFailure) \
+	X(SendTaskHeartbeat) \
+	X(TagResource) \
+	X(UntagResource) \
+	X(ListTagsForResource) \
+	X(TestState)
+/* clang-format on */
 
 #define SV_DECLARE(name) int sv_op_##name(sv_call *c);
 SV_OPS(SV_DECLARE)

@@ -116,7 +116,13 @@ int sv_op_GetActivityTask(sv_call *c)
 	st_store *s = c->srv->store;
 	int64_t until = sv_now_ms() + (int64_t)(c->srv->cfg.poll_hold * 1000);
 	for (;;) {
-		const char *token = sv_activity_poll(c->srv, arn, &c->arena);
+		int too_many;
+		const char *token = sv_activity_poll(c->srv, arn, &c->arena, &too_many);
+		if (too_many)
+			return sv_error(c, "ActivityWorkerLimitExceeded",
+					"Activity Worker Limit Exceeded: more than %s workers poll "
+					"'%s'",
+					"1000", arn);
 		if (!token)
 			break;
 		st_task t;

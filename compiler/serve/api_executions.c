@@ -38,10 +38,11 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 	if (!strncmp(m.status.ptr, "DELETING", 8))
 		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
 				machine_arn);
-	char uuid[37];
+	char uuid[37], run[37];
 	sv_uuid(uuid);
+	sv_uuid(run);
 	if (!name)
-		name = sv_printf(&c->arena, "%s", uuid);
+		name = sv_printf(&c->arena, "%s", run);
 	if (!sv_name_valid(name, strlen(name)))
 		return sv_error(c, "InvalidName", "Invalid Name: '%s'", name);
 	if (check_input(c, input, input_len) < 0)
@@ -151,10 +152,11 @@ int sv_op_StartSyncExecution(sv_call *c)
 	if (!is_express(&m))
 		return sv_error(c, "StateMachineTypeNotSupported",
 				"This operation is not supported by this type of state machine");
-	char uuid[37];
+	char uuid[37], run[37];
 	sv_uuid(uuid);
+	sv_uuid(run);
 	if (!name)
-		name = sv_printf(&c->arena, "%s", uuid);
+		name = sv_printf(&c->arena, "%s", run);
 	if (!sv_name_valid(name, strlen(name)))
 		return sv_error(c, "InvalidName", "Invalid Name: '%s'", name);
 	if (check_input(c, input, input_len) < 0)
@@ -175,6 +177,7 @@ int sv_op_StartSyncExecution(sv_call *c)
 				    parts.account, sv_text(c, m.name), name, uuid);
 	asl_options o;
 	sv_engine_options(c->srv, &o, arn, machine_arn, name);
+	o.role_arn = sv_text(c, d.role_arn);
 	asl_parse_error perr;
 	const asl_value *in = asl_parse(&c->arena, input, input_len, 0, &perr);
 	int64_t start = sv_now_ms();

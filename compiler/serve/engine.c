@@ -228,9 +228,12 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 	l->machine_arn = sv_printf(&l->arena, "%.*s", (int)e->machine_arn.len, e->machine_arn.ptr);
 	l->name = sv_printf(&l->arena, "%.*s", (int)e->name.len, e->name.ptr);
 	sv_engine_options(srv, &l->opts, l->arn, l->machine_arn, l->name);
+	if (d.role_arn.ptr)
+		l->opts.role_arn =
+			sv_printf(&l->arena, "%.*s", (int)d.role_arn.len, d.role_arn.ptr);
 	/* the service's own tasks first: they win over --tasks bindings of the same resource */
-	asl_binding *own = NULL;
-	size_t n_own = sv_machine_service_tasks(d.text.ptr, d.text.len, &l->arena, &own);
+	const asl_binding *own = NULL;
+	size_t n_own = sv_machine_own_tasks(srv, d.id, &own);
 	asl_binding *all =
 		asl_arena_alloc(&l->arena, (n_own + srv->binding_count + 1) * sizeof *all);
 	if (!all) {
@@ -347,7 +350,8 @@ static void finish(sv_server *srv, sv_live *l)
 	else
 		s->ops->rollback(s);
 	if (rc)
-		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn, s->err);
+		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn,
+			s->ops->error(s));
 	asl_result_free(&r);
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work); /* StopExecution waits for this */
@@ -389,7 +393,8 @@ static void step(sv_server *srv, sv_live *l)
 			s->ops->rollback(s);
 		asl_arena_destroy(&a);
 		if (rc)
-			fprintf(stderr, "aslc serve: cannot checkpoint %s: %s\n", l->arn, s->err);
+			fprintf(stderr, "aslc serve: cannot checkpoint %s: %s\n", l->arn,
+				s->ops->error(s));
 	}
 	drop_events(l);
 	for (sv_fresh_task *f = fresh; f; f = f->next)
@@ -584,14 +589,14 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 	st_execution *rows = NULL;
 	size_t n = 0;
 	if (s->ops->execution_running(s, &a, &rows, &n) < 0) {
-		snprintf(err, errlen, "cannot read the running executions: %s", s->err);
+		snprintf(err, errlen, "cannot read the running executions: %s", s->ops->error(s));
 		asl_arena_destroy(&a);
 		return -1;
 	}
 	st_task *tasks = NULL;
 	size_t nt = 0;
 	if (s->ops->task_open(s, 0, &a, &tasks, &nt) < 0) {
-		snprintf(err, errlen, "cannot read the open tasks: %s", s->err);
+		snprintf(err, errlen, "cannot read the open tasks: %s", s->ops->error(s));
 		asl_arena_destroy(&a);
 		return -1;
 	}

@@ -3,6 +3,7 @@
  * Content-Length-delimited so clients keep their connections. */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "sigv4.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -50,6 +51,11 @@ static enum MHD_Result reply(struct MHD_Connection *conn, int status, const char
 	return rc;
 }
 
+static const char *header_of(void *user, const char *name)
+{
+	return MHD_lookup_connection_value(user, MHD_HEADER_KIND, name);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *data,
 				  size_t *size, void **state)
@@ -84,6 +90,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	sv_call c;
+	char why[256];
+	int bad;
 	sv_call_init(&c, srv);
 	if (strcmp(method, "POST") || strcmp(url, "/")) {
 		sv_error_status(&c, 404, "UnknownOperationException",
@@ -91,6 +99,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else if (req->too_large) {
 		sv_error_status(&c, 413, "ValidationException",
 				"The request is larger than %s bytes.", "4194304");
+	} else if (srv->cfg.auth_key &&
+		   (bad = sv_sigv4_check(srv->cfg.auth_key, srv->cfg.auth_secret, method, url,
+					 header_of, conn, req->body ? req->body : "", req->len, why,
+					 sizeof why)) < 0) {
+		sv_error_status(&c, bad == -3 ? 403 : 400,
+				bad == -1   ? "InvalidSignatureException"
+				: bad == -2 ? "UnrecognizedClientException"
+					    : "MissingAuthenticationTokenException",
+				"%s", why);
 	} else {
 		const char *target =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");

@@ -13,6 +13,9 @@
 struct sv_compiled {
 	int64_t definition_id;
 	aslc_module *module;
+	asl_arena arena; /* own_tasks */
+	asl_binding *own_tasks; /* sv_machine_service_tasks of the definition, found once */
+	size_t own_count;
 	sv_compiled *next;
 };
 
@@ -239,11 +242,14 @@ const asl_machine *sv_machine_get(sv_server *srv, int64_t definition_id, const c
 	}
 	k->definition_id = definition_id;
 	k->module = mod;
+	asl_arena_init(&k->arena, NULL);
+	k->own_count = sv_machine_service_tasks(text, len, &k->arena, &k->own_tasks);
 	pthread_mutex_lock(&srv->lock);
 	for (sv_compiled *o = srv->compiled; o; o = o->next)
 		if (o->definition_id == definition_id) {
 			pthread_mutex_unlock(&srv->lock);
 			aslc_unload(mod);
+			asl_arena_destroy(&k->arena);
 			free(k);
 			return aslc_module_machine(o->module);
 		}
@@ -259,6 +265,21 @@ void sv_machines_free(sv_server *srv)
 		sv_compiled *k = srv->compiled;
 		srv->compiled = k->next;
 		aslc_unload(k->module);
+		asl_arena_destroy(&k->arena);
 		free(k);
 	}
+}
+
+size_t sv_machine_own_tasks(sv_server *srv, int64_t definition_id, const asl_binding **out)
+{
+	size_t n = 0;
+	*out = NULL;
+	pthread_mutex_lock(&srv->lock);
+	for (sv_compiled *k = srv->compiled; k; k = k->next)
+		if (k->definition_id == definition_id) {
+			*out = k->own_tasks;
+			n = k->own_count;
+		}
+	pthread_mutex_unlock(&srv->lock);
+	return n;
 }

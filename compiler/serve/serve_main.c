@@ -27,6 +27,8 @@ static void usage(FILE *out)
 	      "                     (as aslc --tasks: c:, exec:, http(s)://)\n"
 	      "  --region R         region of the ARNs when a request names none (us-east-1)\n"
 	      "  --account N        account of the ARNs (123456789012)\n"
+	      "  --auth KEY:SECRET  check every request's AWS Signature Version 4 against this\n"
+	      "                     access key and secret (default: any credentials pass)\n"
 	      "  --wait-scale F     multiply Wait durations by F (0: do not wait)\n"
 	      "  --poll-hold S      seconds GetActivityTask waits for a task (default 55)\n"
 	      "  --workers N        engine threads (default 4)\n"
@@ -112,7 +114,12 @@ int aslc_serve_main(int argc, char **argv)
 			cfg->tasks_file = v;
 		else if (!strcmp(a, "--region"))
 			cfg->region = v;
-		else if (!strcmp(a, "--account"))
+		else if (!strcmp(a, "--auth") && strchr(v, ':') && strchr(v, ':') != v) {
+			char *copy = strdup(v), *colon = strchr(copy, ':');
+			*colon = '\0';
+			cfg->auth_key = copy;
+			cfg->auth_secret = colon + 1;
+		} else if (!strcmp(a, "--account"))
 			cfg->account = v;
 		else if (!strcmp(a, "--wait-scale") && !number(v, 0, 1e6, &d))
 			cfg->wait_scale = d;
@@ -126,7 +133,7 @@ int aslc_serve_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!is_loopback(cfg->host))
+	if (!is_loopback(cfg->host) && !cfg->auth_key)
 		fprintf(stderr,
 			"aslc serve: warning: listening on %s, beyond this machine; there is no "
 			"authentication (any client can create and run state machines)\n",
@@ -183,5 +190,6 @@ out:
 	srv.store->ops->close(srv.store);
 	sv_machines_free(&srv);
 	asl_arena_destroy(&srv.config_arena);
+	free((char *)cfg->auth_key); /* the --auth copy; the secret is part of it */
 	return rc;
 }

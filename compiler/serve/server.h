@@ -30,6 +30,7 @@ typedef struct sv_config {
 	double poll_hold; /* seconds a GetActivityTask waits for a task */
 	int sync_full; /* synchronous=FULL: durable across power loss too */
 	int workers; /* engine threads */
+	const char *auth_key, *auth_secret; /* --auth: SigV4 checked with this key; NULL: not */
 } sv_config;
 
 typedef struct sv_compiled sv_compiled; /* machines.c */
@@ -76,6 +77,8 @@ void sv_machine_diagnostics(sv_call *c, const char *text, size_t len, int expres
 /* Whether a definition has a Task that the service handles itself (activities, callbacks,
  * nested executions): the resources, as bindings to `handler`, in `a`. */
 size_t sv_machine_service_tasks(const char *text, size_t len, asl_arena *a, asl_binding **out);
+/* The same, of a compiled definition (sv_machine_get), kept with it: no parse per execution. */
+size_t sv_machine_own_tasks(sv_server *srv, int64_t definition_id, const asl_binding **out);
 
 /* engine.c */
 int sv_engine_start(sv_server *srv, char *err, size_t errlen);
@@ -98,8 +101,10 @@ void sv_engine_options(sv_server *srv, asl_options *o, const char *exec_arn,
 /* activities.c */
 /* Queues a task for its activity's workers (FIFO). */
 void sv_activity_push(sv_server *srv, const char *activity_arn, const char *token);
-/* Takes the oldest queued task, waiting up to the poll hold; the token in `a`, or NULL. */
-const char *sv_activity_poll(sv_server *srv, const char *activity_arn, asl_arena *a);
+/* Takes the oldest queued task, waiting up to the poll hold; the token in `a`, or NULL (with
+ * *too_many set when SV_MAX_POLLERS workers wait already). */
+#define SV_MAX_POLLERS 1000
+const char *sv_activity_poll(sv_server *srv, const char *activity_arn, asl_arena *a, int *too_many);
 /* Withdraws a queued token (its execution ended or the task timed out). */
 void sv_activity_withdraw(sv_server *srv, const char *activity_arn, const char *token);
 void sv_activity_wake_all(sv_server *srv); /* shutdown: pollers return empty */

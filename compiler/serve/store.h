@@ -1,10 +1,11 @@
 /* The service's durable store, as the API and the engine see it: state machines and their
  * definitions, executions with their history and checkpoints, activities, task tokens and tags.
- * One implementation today (store_sqlite.c); another database implements the same table of
+ * One implementation today (store_sqlite*.c); another database implements the same table of
  * functions, and nothing else changes.
  *
  * Conventions: every function returns 0 on success, 1 for "not found" (gets) or "already
- * there" (puts with a unique key), and -1 on a database error, with a message in store->err.
+ * there" (puts with a unique key), and -1 on a database error, with a message that
+ * ops->error gives the thread that made the call.
  * Strings a get fills in live in the caller's arena. Times are ms since the epoch. Writes that
  * belong together go inside begin/commit: a call outside a transaction commits by itself.
  * The store is used from several threads; it serializes its calls inside. */
@@ -104,6 +105,9 @@ typedef struct st_store_ops {
 	int (*begin)(st_store *s);
 	int (*commit)(st_store *s);
 	void (*rollback)(st_store *s);
+	/* the calling thread's last message (a failure's, or a get's "not found"); per thread, so
+	 * that another thread's failure does not replace it; valid until this thread's next call */
+	const char *(*error)(st_store *s);
 
 	/* state machines; machine_put sets m->id; definition_put sets d->id */
 	int (*machine_put)(st_store *s, st_machine *m); /* 1: the name is taken */
@@ -162,7 +166,6 @@ typedef struct st_store_ops {
 
 struct st_store {
 	const st_store_ops *ops;
-	char err[256];
 };
 
 /* Opens (creating when needed) the SQLite store at `path`: WAL, synchronous NORMAL, or FULL

@@ -93,6 +93,7 @@ typedef struct asl_options {
 	 * the region in TaskScheduled events. NULL: arn:aws:states:local:000000000000:... and
 	 * "local". */
 	const char *execution_arn, *machine_arn, *region;
+	const char *role_arn; /* the machine's role, in ExecutionStarted; NULL: aslc's placeholder */
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free

@@ -28,7 +28,8 @@ asl_value *asl_context(asl_exec *ex)
 	put(a, exec, "Input", ex->input);
 	put(a, exec, "StartTime", time_string(a, ex->start_ms));
 	put(a, exec, "Name", asl_cstring(a, ex->name));
-	put(a, exec, "RoleArn", asl_cstring(a, ASL_ROLE_ARN));
+	put(a, exec, "RoleArn",
+	    asl_cstring(a, ex->opts.role_arn ? ex->opts.role_arn : ASL_ROLE_ARN));
 	put(a, exec, "RedriveCount", asl_integer(a, 0));
 	put(a, sm, "Id", asl_cstring(a, ex->machine_arn));
 	put(a, sm, "Name", asl_cstring(a, ex->machine->name));

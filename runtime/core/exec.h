@@ -203,6 +203,9 @@ void asl__history_aborted(asl_exec *ex);
 void asl__history_task_started(asl_exec *ex, const asl_value *input, double timeout,
 			       double heartbeat);
 void asl__history_task_ended(asl_exec *ex, const asl_value *result);
+/* TaskSubmitted: a callback or .sync task was handed over (`output`: what the handing over
+ * answered, NULL for none) and now waits for its outcome. */
+void asl__history_task_submitted(asl_exec *ex, const asl_value *output);
 
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */
 #define ASL_INT32_MIN (-2147483648.0)

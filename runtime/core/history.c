@@ -129,7 +129,8 @@ void asl__history_started(asl_exec *ex)
 	if (a) {
 		d = asl_object(a, 3);
 		put_text(a, d, "input", "inputDetails", ex->input);
-		put_string(a, d, "roleArn", ASL_ROLE_ARN, sizeof ASL_ROLE_ARN - 1);
+		const char *role = ex->opts.role_arn ? ex->opts.role_arn : ASL_ROLE_ARN;
+		put_string(a, d, "roleArn", role, strlen(role));
 	}
 	deliver(ex, "ExecutionStarted", 0, "executionStartedEventDetails", d);
 	ex->prev_event = 0; /* the first state's Entered points at no event */
@@ -451,4 +452,20 @@ void asl__history_task_ended(asl_exec *ex, const asl_value *result)
 			put_text(a, d, "output", "outputDetails", result);
 	}
 	task_event(ex, a, result ? "Succeeded" : timed_out ? "TimedOut" : "Failed", d);
+}
+
+void asl__history_task_submitted(asl_exec *ex, const asl_value *output)
+{
+	const char *resource = ex->task ? ex->task->resource : "";
+	if (task_kind(resource) != TASK_SERVICE)
+		return; /* activities and Lambda ARNs have no Submitted event */
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 4);
+		put_service(a, d, resource);
+		if (output)
+			put_text(a, d, "output", "outputDetails", output);
+	}
+	task_event(ex, a, "Submitted", d);
 }

@@ -66,14 +66,12 @@ static asl_value *outcome(asl_exec *ex, const asl_task *t)
 	}
 	asl__unawait(ex); /* its time ran out: an outcome that comes now is not for it */
 	int64_t now = asl__now(ex);
-	if (ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms)
-		return asl__task_failed(ex, "States.HeartbeatTimeout",
-					"The task '%s' sent no heartbeat within its %s.",
-					t->resource, "HeartbeatSeconds");
-	if (ex->wake_ms && now >= ex->wake_ms)
-		return asl__task_failed(ex, "States.Timeout",
-					"The task '%s' did not finish within its %s.", t->resource,
-					"TimeoutSeconds");
+	/* AWS records both a missed heartbeat and TimeoutSeconds as States.Timeout, without a
+	 * cause (ActivityTimedOut / TaskTimedOut {"error": "States.Timeout"}) */
+	(void)t;
+	if ((ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms) ||
+	    (ex->wake_ms && now >= ex->wake_ms))
+		return asl_fail(ex, "States.Timeout", NULL), NULL;
 	return asl__time_out(ex), NULL; /* the execution's own deadline, or it was stopped */
 }
 
@@ -158,8 +156,11 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 			      ex};
 	int64_t start = asl__now(ex);
 	int rc = h->fn(&call);
-	if (rc == ASL_TASK_PENDING)
+	if (rc == ASL_TASK_PENDING) {
+		if (t->token || strstr(t->resource, ".sync"))
+			asl__history_task_submitted(ex, call.result);
 		return pending(ex, timeout, heartbeat);
+	}
 	if (timeout > 0 && (double)(asl__now(ex) - start) > timeout * 1000)
 		return asl__task_failed(ex, "States.Timeout",
 					"The task '%s' ran longer than its %s.", t->resource,

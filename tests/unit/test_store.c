@@ -1,7 +1,7 @@
-/* The service's SQLite store (compiler/serve/store.h, store_sqlite.c) through its table of
+/* The service's SQLite store (compiler/serve/store.h, store_sqlite*.c) through its table of
  * functions: every operation, "not found" and "already there" as 1, keyset pagination of
  * executions, history in both directions, texts with NUL bytes, transactions that roll back,
- * data that survives a reopen, and two threads writing at once. Each test has a store of its
+ * data that survives a reopen, two threads writing at once, and a message per thread. Each test has a store of its
  * own in a fresh temporary directory. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <check.h>
@@ -428,6 +428,9 @@ START_TEST(history_lists_both_ways_and_repeated_events_are_kept_once)
 	ck_assert_int_eq(ops->event_update(store, ex, &up), 1);
 
 	ck_assert_int_eq(ops->execution_checkpoint(store, 999, NULL, 0, snap, 0), 1);
+	ck_assert_int_eq(ops->execution_checkpoint(store, 999, evs, 2, snap, 0), 1);
+	ck_assert_int_eq(ops->event_list(store, 999, 0, 0, 10, &arena, &list, &n), 0);
+	ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
@@ -494,6 +497,7 @@ START_TEST(finish_ends_the_execution_and_closes_its_tasks)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(running[0].id, other);
 	ck_assert_int_eq(ops->execution_finish(store, 999, NULL, 0, &end), 1);
+	ck_assert_int_eq(ops->execution_finish(store, 999, last, 2, &end), 1);
 }
 END_TEST
 
@@ -562,7 +566,7 @@ START_TEST(a_rolled_back_transaction_leaves_nothing)
 	ck_assert_int_eq(ops->commit(store), 0);
 	ck_assert_int_eq(ops->machine_get_id(store, m, &arena, &got), 0);
 	ck_assert_int_eq(ops->commit(store), -1); /* none open */
-	ck_assert(strstr(store->err, "no transaction") != NULL);
+	ck_assert(strstr(ops->error(store), "no transaction") != NULL);
 	ops->rollback(store); /* none open: nothing happens */
 }
 END_TEST
@@ -590,6 +594,19 @@ START_TEST(data_survives_close_and_reopen)
 	ck_assert(text_is(open[0].token, "tok"));
 	/* the same names are still taken */
 	ck_assert_int_eq(try_put_execution(m, "run", 20, 0, NULL), 1);
+}
+END_TEST
+
+START_TEST(a_store_closed_inside_a_transaction_keeps_nothing_of_it)
+{
+	int64_t kept = put_machine("kept");
+	ck_assert_int_eq(ops->begin(store), 0);
+	int64_t dropped = put_machine("dropped");
+	ops->close(store);
+	store = open_store();
+	st_machine m;
+	ck_assert_int_eq(ops->machine_get_id(store, kept, &arena, &m), 0);
+	ck_assert_int_eq(ops->machine_get_id(store, dropped, &arena, &m), 1);
 }
 END_TEST
 
@@ -801,6 +818,54 @@ START_TEST(two_threads_write_at_once)
 }
 END_TEST
 
+/* A message belongs to the thread whose call failed: another thread failing in between (here
+ * the main thread, while the other waits) does not replace it. */
+static pthread_mutex_t turn_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_cond = PTHREAD_COND_INITIALIZER;
+static int turn; /* 1: the other thread has failed; 2: the main thread has too */
+
+static void wait_turn(int t)
+{
+	pthread_mutex_lock(&turn_mutex);
+	while (turn < t)
+		pthread_cond_wait(&turn_cond, &turn_mutex);
+	pthread_mutex_unlock(&turn_mutex);
+}
+
+static void give_turn(int t)
+{
+	pthread_mutex_lock(&turn_mutex);
+	turn = t;
+	pthread_cond_broadcast(&turn_cond);
+	pthread_mutex_unlock(&turn_mutex);
+}
+
+static void *fail_then_wait(void *arg)
+{
+	char *seen = arg;
+	int r = ops->commit(store); /* none open */
+	give_turn(1);
+	wait_turn(2);
+	snprintf(seen, 256, "%d %s", r, ops->error(store));
+	return NULL;
+}
+
+START_TEST(each_thread_keeps_its_own_message)
+{
+	char seen[256] = "";
+	pthread_t t;
+	turn = 0;
+	ck_assert_int_eq(pthread_create(&t, NULL, fail_then_wait, seen), 0);
+	wait_turn(1);
+	st_machine m;
+	ck_assert_int_eq(ops->machine_get(store, "arn:nope", &arena, &m), 1);
+	give_turn(2);
+	pthread_join(t, NULL);
+	ck_assert_str_eq(seen, "-1 commit: no transaction is open");
+	ck_assert_str_eq(ops->error(store), "machine_get: not found");
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -818,12 +883,14 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, texts_with_nul_bytes_round_trip);
 	tcase_add_test(tc, a_rolled_back_transaction_leaves_nothing);
 	tcase_add_test(tc, data_survives_close_and_reopen);
+	tcase_add_test(tc, a_store_closed_inside_a_transaction_keeps_nothing_of_it);
 	tcase_add_test(tc, a_store_of_a_newer_schema_is_refused);
 	tcase_add_test(tc, a_store_that_cannot_be_opened_says_why);
 	tcase_add_test(tc, activities_round_trip);
 	tcase_add_test(tc, tasks_round_trip);
 	tcase_add_test(tc, tags_set_replace_and_remove);
 	tcase_add_test(tc, two_threads_write_at_once);
+	tcase_add_test(tc, each_thread_keeps_its_own_message);
 	suite_add_tcase(s, tc);
 	return s;
 }
