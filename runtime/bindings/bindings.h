@@ -34,6 +34,13 @@ asl_value *asl__lambda_invoke_callback(asl_exec *ex, const asl_task *task, asl_v
 /* http_invoke.c: arn:aws:states:::http:invoke, the request made for real. */
 asl_value *asl__http_invoke(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
 			    double heartbeat);
+/* start_execution.c: arn:aws:states:::states:startExecution, .sync and .sync:2. */
+asl_value *asl__start_execution(asl_exec *ex, const asl_task *task, asl_value *input,
+				double timeout, double heartbeat);
+asl_value *asl__start_execution_sync(asl_exec *ex, const asl_task *task, asl_value *input,
+				     double timeout, double heartbeat);
+asl_value *asl__start_execution_sync2(asl_exec *ex, const asl_task *task, asl_value *input,
+				      double timeout, double heartbeat);
 /* mock.c (asl__services.mock_invoke). */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* result_writer.c (asl__services.writer_*). */

@@ -173,7 +173,8 @@ static asl_value *parse_head(asl_exec *ex, const char *head, size_t len, const c
 			n--;
 		if (n >= 5 && !memcmp(line, "HTTP/", 5)) { /* HTTP/1.1 200 OK */
 			const char *sp = memchr(line, ' ', n);
-			const char *sp2 = sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - line)) : NULL;
+			const char *sp2 =
+				sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - line)) : NULL;
 			*reason = sp2 ? sp2 + 1 : "";
 			*reason_len = sp2 ? n - (size_t)(sp2 + 1 - line) : 0;
 			continue;
@@ -186,7 +187,8 @@ static asl_value *parse_head(asl_exec *ex, const char *head, size_t len, const c
 			v++;
 		size_t klen = (size_t)(colon - line);
 		asl_value *list = (asl_value *)asl_object_get(h, line, klen);
-		if (!list && (!(list = asl_array(a, 1)) || asl_object_append(a, h, line, klen, list) < 0))
+		if (!list &&
+		    (!(list = asl_array(a, 1)) || asl_object_append(a, h, line, klen, list) < 0))
 			return NULL;
 		if (asl_array_push(a, list, asl_string(a, v, (size_t)(vend - v))) < 0)
 			return NULL;
@@ -242,7 +244,8 @@ asl_value *asl__http_invoke(asl_exec *ex, const asl_task *t, asl_value *input, d
 	}
 	asl_value *result = NULL;
 	if (r.cancelled) {
-		asl_fail(ex, "States.Runtime", "cancelled"); /* a sibling failed; nobody sees this */
+		asl_fail(ex, "States.Runtime",
+			 "cancelled"); /* a sibling failed; nobody sees this */
 	} else if (r.timed_out && execution) {
 		asl__time_out(ex);
 	} else if (r.timed_out) {

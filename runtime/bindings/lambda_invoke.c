@@ -27,7 +27,8 @@ int asl__lambda_function(const char *s, size_t len, asl_lambda_function *out)
 	out->name_len = colon ? (size_t)(colon - p) : (size_t)(end - p);
 	out->qualifier = colon ? colon + 1 : NULL;
 	out->qualifier_len = colon ? (size_t)(end - colon - 1) : 0;
-	if (!out->name_len || (colon && (!out->qualifier_len || memchr(colon + 1, ':', out->qualifier_len))))
+	if (!out->name_len ||
+	    (colon && (!out->qualifier_len || memchr(colon + 1, ':', out->qualifier_len))))
 		return -1;
 	return 0;
 }
@@ -59,18 +60,17 @@ static asl_value *http_metadata(asl_exec *ex, const char *version, const char *r
 	time_t t = (time_t)(asl__now(ex) / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	static const char days[] = "SunMonTueWedThuFriSat", months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	snprintf(date, sizeof date, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
-		 tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
+	static const char days[] = "SunMonTueWedThuFriSat",
+			  months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	snprintf(date, sizeof date, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+		 days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 	snprintf(length, sizeof length, "%zu", payload_len);
-	const char *all[][2] = {{"X-Amz-Executed-Version", version},
-				{"x-amzn-Remapped-Content-Length", "0"},
-				{"Connection", "keep-alive"},
-				{"x-amzn-RequestId", request_id},
-				{"Content-Length", length},
-				{"Date", date},
-				{"Content-Type", "application/json"}};
+	const char *all[][2] = {
+		{"X-Amz-Executed-Version", version}, {"x-amzn-Remapped-Content-Length", "0"},
+		{"Connection", "keep-alive"},        {"x-amzn-RequestId", request_id},
+		{"Content-Length", length},          {"Date", date},
+		{"Content-Type", "application/json"}};
 	static const int sorted[] = {2, 4, 6, 5, 0, 1, 3};
 	size_t n = sizeof all / sizeof all[0];
 	asl_value *lists = asl_object(a, n), *plain = asl_object(a, n), *m = asl_object(a, 3);
@@ -136,9 +136,10 @@ static asl_value *invoke(asl_exec *ex, const asl_task *t, asl_value *input, doub
 	asl_lambda_function f;
 	if (fn && (fn->type != ASL_STRING ||
 		   asl__lambda_function(asl_string_ptr(fn), asl_string_len(fn), &f) < 0))
-		return asl__task_failed(ex, "Lambda.InvalidParameterValueException",
-					"The FunctionName of '%s' is not a function name or ARN: %s",
-					t->resource, asl__json(ex, fn));
+		return asl__task_failed(
+			ex, "Lambda.InvalidParameterValueException",
+			"The FunctionName of '%s' is not a function name or ARN: %s", t->resource,
+			asl__json(ex, fn));
 	const char *b = fn ? asl__function_binding(ex, f.name, f.name_len) : NULL;
 	if (!b && !callback && (b = asl__find_binding(ex, t->resource)))
 		/* one binding for the resource: it gets the whole input, as before integrations */

@@ -14,6 +14,9 @@ static const asl__integration integrations[] = {
 	{"arn:aws:states:::lambda:invoke", 1, asl__lambda_invoke},
 	{"arn:aws:states:::lambda:invoke.waitForTaskToken", 0, asl__lambda_invoke_callback},
 	{"arn:aws:states:::http:invoke", 0, asl__http_invoke},
+	{"arn:aws:states:::states:startExecution", 0, asl__start_execution},
+	{"arn:aws:states:::states:startExecution.sync", 0, asl__start_execution_sync},
+	{"arn:aws:states:::states:startExecution.sync:2", 0, asl__start_execution_sync2},
 };
 
 /* The reader's state lives in the execution's allocator: a Map may open many in a run. */
