@@ -127,7 +127,8 @@ int nested_prepare_build(nested_machines *n, aslc_options *opt, const char **lin
 		char symbol[32];
 		size_t len = 0;
 		snprintf(symbol, sizeof symbol, "aslc_nested_%zu", i);
-		char *c = i < n->count ? compile_one(n, i, opt, symbol, 0, NULL, &len) : stub(n, &len);
+		char *c = i < n->count ? compile_one(n, i, opt, symbol, 0, NULL, &len)
+				       : stub(n, &len);
 		const char *path = c ? write_temp(n, c, len) : NULL;
 		free(c);
 		if (!path)

@@ -21,7 +21,7 @@ typedef struct watch {
 	int depth; /* of nesting: a machine that starts itself must end somewhere */
 } watch;
 
-#define MAX_DEPTH 16
+#define MAX_DEPTH 10
 
 static int child_should_stop(void *user)
 {
@@ -170,10 +170,10 @@ static asl_value *start(asl_exec *ex, const asl_task *t, asl_value *in, double t
 	}
 	const char *machine_name;
 	if (!(s.arn = execution_arn(ex, s.machine_arn, s.name, &machine_name)))
-		return asl_heap(ex)->failed ? (asl_fail_oom(ex), NULL)
-					    : asl__task_failed(ex, "StepFunctions.InvalidArnException",
-							       "Invalid Arn: '%s'%s", s.machine_arn,
-							       "");
+		return asl_heap(ex)->failed
+			       ? (asl_fail_oom(ex), NULL)
+			       : asl__task_failed(ex, "StepFunctions.InvalidArnException",
+						  "Invalid Arn: '%s'%s", s.machine_arn, "");
 	const asl_machine *m = find_machine(ex, machine_name);
 	if (!m)
 		return asl__task_failed(ex, "StepFunctions.StateMachineDoesNotExistException",
@@ -189,8 +189,8 @@ static asl_value *start(asl_exec *ex, const asl_task *t, asl_value *in, double t
 		w.depth = ((const watch *)ex->opts.stop_user)->depth + 1;
 	if (w.depth > MAX_DEPTH)
 		return asl__task_failed(ex, "States.Runtime",
-					"'%s' would nest executions more than %s deep.", t->resource,
-					"16");
+					"'%s' would nest executions more than %s deep.",
+					t->resource, "10");
 	asl_options opts = ex->opts;
 	opts.execution_name = s.name;
 	opts.on_event = NULL; /* the child's history is its own: nobody listens to it here */
