@@ -101,6 +101,10 @@ machine '{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:
 check http_timeout "{\"url\":\"$url/slow\"}" 1 '"Error":"States.Timeout"' --
 machine '{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"Method":"GET"},"End":true}}}'
 check http_missing_endpoint '{}' 1 'The ApiEndpoint of' --
+http ',"Method":"GET","Headers":{"X-Token.$":"$.token"}'
+check http_header_line_break "{\"url\":\"$url/x\",\"token\":\"a\\r\\nX-Evil: 1\"}" 1 'has an empty name, a colon or a line break' --
+http ',"Method":"GET /x HTTP/1.1"'
+check http_bad_method "{\"url\":\"$url/x\"}" 1 'is not an HTTP method' --
 
 # ---- states:startExecution ----
 cat > "$work/child.asl.json" <<'JSON'

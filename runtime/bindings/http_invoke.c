@@ -90,6 +90,12 @@ typedef struct request {
 	size_t header_count;
 } request;
 
+/* A header name or value must stay on its line: no CR, LF or NUL smuggles another in. */
+static int one_line(const char *s, size_t n)
+{
+	return !memchr(s, '\r', n) && !memchr(s, '\n', n) && !memchr(s, '\0', n);
+}
+
 static int add_header(asl_exec *ex, request *rq, const char *name, size_t nlen, const char *value,
 		      size_t vlen)
 {
@@ -110,6 +116,13 @@ static int build(asl_exec *ex, const asl_task *t, const asl_value *in, request *
 	const char *endpoint = required(ex, t, in, "ApiEndpoint");
 	if (!endpoint || !(rq->method = required(ex, t, in, "Method")))
 		return -1;
+	for (const char *p = rq->method; *p; p++)
+		if (*p < 'A' || *p > 'Z') {
+			asl__task_failed(ex, "States.Runtime",
+					 "The Method of '%s' is not an HTTP method: %s",
+					 t->resource, rq->method);
+			return -1;
+		}
 	asl_buffer url;
 	asl_buffer_init(&url, asl_heap(ex));
 	const asl_value *query = asl_object_get(in, "QueryParameters", 15);
@@ -127,6 +140,14 @@ static int build(asl_exec *ex, const asl_task *t, const asl_value *in, request *
 		const char *key = asl_object_key(headers, i, &klen);
 		const char *v = text_of(ex, asl_object_value(headers, i), &vlen);
 		typed |= klen == 12 && !strncasecmp(key, "Content-Type", 12);
+		if (v && (!klen || !one_line(key, klen) || memchr(key, ':', klen) ||
+			  !one_line(v, vlen))) {
+			asl__task_failed(ex, "States.Runtime",
+					 "A header of '%s' has an empty name, a colon or a line "
+					 "break in it%s.",
+					 t->resource, "");
+			return -1;
+		}
 		if (!v || add_header(ex, rq, key, klen, v, vlen) < 0)
 			return asl_fail_oom(ex), -1;
 	}

@@ -41,8 +41,8 @@ END_TEST
 START_TEST(function_arns_whole_and_partial)
 {
 	expect("arn:aws:lambda:us-east-1:123456789012:function:my-function", "my-function", NULL);
-	expect("arn:aws:lambda:us-east-1:123456789012:function:my-function:$LATEST",
-	       "my-function", "$LATEST");
+	expect("arn:aws:lambda:us-east-1:123456789012:function:my-function:$LATEST", "my-function",
+	       "$LATEST");
 	expect("123456789012:function:my-function:3", "my-function", "3");
 }
 END_TEST
