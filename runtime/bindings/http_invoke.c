@@ -207,9 +207,10 @@ static asl_value *parse_head(asl_exec *ex, const char *head, size_t len, const c
 		while (v < vend && (*v == ' ' || *v == '\t'))
 			v++;
 		size_t klen = (size_t)(colon - line);
-		asl_value *list = (asl_value *)asl_object_get(h, line, klen);
-		if (!list &&
-		    (!(list = asl_array(a, 1)) || asl_object_append(a, h, line, klen, list) < 0))
+		asl_value *list = (asl_value *)asl_object_get(h, line, klen), *key;
+		/* the key is kept by reference: it goes into the heap, the head is freed */
+		if (!list && (!(list = asl_array(a, 1)) || !(key = asl_string(a, line, klen)) ||
+			      asl_object_append(a, h, asl_string_ptr(key), klen, list) < 0))
 			return NULL;
 		if (asl_array_push(a, list, asl_string(a, v, (size_t)(vend - v))) < 0)
 			return NULL;
