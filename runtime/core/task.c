@@ -1,6 +1,7 @@
 /* Task states: finding a resource's binding and calling it (a linked C handler here; a
- * command, an HTTP endpoint or a mocked response through the bindings layer, services.h), with
- * AWS's error semantics for what comes back. */
+ * command, an HTTP endpoint or a mocked response through the bindings layer, services.h), or
+ * the built-in integration of the resource (services.h) when none is bound, with AWS's error
+ * semantics for what comes back. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
