@@ -9,6 +9,7 @@
 
 #include "asl/asl.h"
 #include "aslc/aslc.h"
+#include "nested_machines.h"
 #include "serve/serve.h"
 
 #define EXIT_WRITE_FAILED 5 /* an output could not be written (as asl_main's) */
@@ -44,6 +45,10 @@ static void usage(FILE *out)
 	      "                   or mock: (responses from --mock-config at run time)\n"
 	      "  --tasks FILE     bindings from a JSON object {\"RESOURCE\": \"BINDING\"}\n"
 	      "  --link FILE      C source, object or archive with c: handlers (repeatable)\n"
+	      "  --machine NAME=FILE   also compile the definition FILE in, as the state machine\n"
+	      "                   NAME that arn:aws:states:::states:startExecution Tasks start\n"
+	      "                   (StateMachineArn ...:stateMachine:NAME; repeatable; also for\n"
+	      "                   aslc run)\n"
 	      "  --help           this text\n"
 	      "\n"
 	      "run options (also accepted by compiled executables):\n"
@@ -97,8 +102,8 @@ static int write_output(const char *path, const char *c, size_t len)
 /* Options of aslc itself, accepted after the definition in `aslc run` too. */
 static int is_compile_option(const char *a)
 {
-	static const char *const opts[] = {"--link",   "--task",   "--tasks", "--cc",
-					   "--cflags", "--keep-c", NULL};
+	static const char *const opts[] = {"--link",   "--task",   "--tasks",   "--cc",
+					   "--cflags", "--keep-c", "--machine", NULL};
 	for (int i = 0; opts[i]; i++)
 		if (!strcmp(a, opts[i]))
 			return 1;
@@ -128,8 +133,7 @@ static int write_header(const char *path, const char *symbol, const char *defini
 	return finish_output(out, path);
 }
 
-/* The definition's text (`path` "-" is standard input), or NULL after a message. */
-static char *read_definition(const char *path, size_t *len)
+char *read_definition(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f) {
@@ -165,13 +169,18 @@ static int failure_status(const aslc_diagnostics *d)
 }
 
 /* `aslc run`: the machine loaded in memory, run by the same front end as an executable. */
-static int run_loaded(const aslc_source *src, const aslc_options *opts, int argc, char **argv,
-		      aslc_diagnostics *d)
+static int run_loaded(const aslc_source *src, const aslc_options *opts, nested_machines *nested,
+		      int argc, char **argv, aslc_diagnostics *d)
 {
 	aslc_module *mod = aslc_load(src, opts, d);
 	if (!mod)
 		return -1;
-	int rc = asl_main(argc, argv, aslc_module_machine(mod));
+	if (nested_load(nested, opts) < 0) {
+		aslc_unload(mod);
+		return 2;
+	}
+	int rc = asl_main_machines(argc, argv, aslc_module_machine(mod), nested->machines,
+				   nested->count);
 	aslc_unload(mod);
 	return rc;
 }
@@ -188,7 +197,8 @@ int main(int argc, char **argv)
 	asl_arena arena;
 	asl_arena_init(&arena, NULL);
 	asl_binding bindings[256];
-	const char *links[64];
+	const char *links[64 + MAX_NESTED + 1];
+	nested_machines nested = {0};
 	size_t nbind = 0;
 	char err[512];
 	int i = 1;
@@ -236,6 +246,9 @@ int main(int argc, char **argv)
 			}
 			links[opt.link_count++] = argv[++i];
 			opt.links = links;
+		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
+			if (nested_add(&nested, argv[++i]) < 0)
+				return 2;
 		} else if (!strcmp(a, "--task") && i + 1 < argc) {
 			if (nbind == 256 || asl_binding_parse(&arena, argv[++i], &bindings[nbind],
 							      err, sizeof err) < 0) {
@@ -279,6 +292,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "aslc: --symbol: %s\n", err);
 		return 2;
 	}
+	if (nested.count && (check || emit_c)) {
+		fprintf(stderr,
+			"aslc: --machine goes with a build or aslc run (see aslc --help)\n");
+		nested_free(&nested);
+		return 2;
+	}
 	opt.bindings = bindings;
 	opt.binding_count = nbind;
 	opt.with_main = !opt.symbol; /* a named descriptor goes into a program of one's own */
@@ -304,10 +323,13 @@ int main(int argc, char **argv)
 		free(c);
 	} else if (run) {
 		margv[margc] = NULL;
-		rc = run_loaded(&src, &opt, margc, margv, &diags);
+		rc = run_loaded(&src, &opt, &nested, margc, margv, &diags);
+	} else if (nested_prepare_build(&nested, &opt, links, sizeof links / sizeof links[0]) < 0) {
+		rc = 2;
 	} else {
 		rc = aslc_build(&src, &opt, output, &diags);
 	}
+	nested_free(&nested);
 	aslc_print_diagnostics(stderr, &diags, text, len, "aslc");
 	if (rc < 0)
 		rc = failure_status(&diags);

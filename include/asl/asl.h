@@ -54,6 +54,13 @@ typedef struct asl_event {
 	const asl_value *details;
 } asl_event;
 
+/* A state machine a states:startExecution Task can start: the last part of its
+ * StateMachineArn (arn:...:stateMachine:NAME) names it. */
+typedef struct asl_named_machine {
+	const char *name;
+	const asl_machine *machine;
+} asl_named_machine;
+
 typedef struct asl_options {
 	const char *execution_name; /* NULL: "local-execution" */
 	double wait_scale; /* multiplies every wait; 0 skips waiting */
@@ -94,6 +101,10 @@ typedef struct asl_options {
 	 * "local". */
 	const char *execution_arn, *machine_arn, *region;
 	const char *role_arn; /* the machine's role, in ExecutionStarted; NULL: aslc's placeholder */
+	/* The machines arn:aws:states:::states:startExecution (.sync, .sync:2) can start, as
+	 * nested executions with these options (NULL: none; `aslc --machine NAME=FILE`). */
+	const asl_named_machine *machines;
+	size_t machine_count;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free
@@ -230,6 +241,9 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
  * caught: the first stops the execution (ABORTED, exit 6), the same one again has its default
  * action; the previous dispositions are restored before it returns. */
 int asl_main(int argc, char **argv, const asl_machine *machine);
+/* The same, with machines its states:startExecution Tasks can start (asl_options.machines). */
+int asl_main_machines(int argc, char **argv, const asl_machine *machine,
+		      const asl_named_machine *machines, size_t machine_count);
 
 #ifdef __cplusplus
 }

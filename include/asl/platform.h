@@ -51,10 +51,19 @@ typedef struct asl_http_result {
 	char *body;
 	size_t body_len;
 	char error[256];
+	/* the final response's status line and header lines as received ("HTTP/1.1 200 OK\r\n
+	 * Name: value\r\n..."), NUL-terminated; NULL when none came */
+	char *head;
+	size_t head_len;
 } asl_http_result;
 
 int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
 			   const asl_cancel *cancel, asl_http_result *r);
+/* Any request: `method` (GET, POST, ...), the request's header lines ("Name: value"), and a
+ * body when `body` is not NULL; redirects are not followed. Returns as asl_platform_http_post. */
+int asl_platform_http_request(const char *method, const char *url, const char *const *headers,
+			      size_t header_count, const char *body, size_t len, int64_t timeout_ms,
+			      const asl_cancel *cancel, asl_http_result *r);
 void asl_platform_http_free(asl_http_result *r);
 
 /* SIGINT and SIGTERM during a command-line run (asl_main): from _catch until _restore the

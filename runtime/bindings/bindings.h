@@ -16,6 +16,31 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *task, const char *binding
 			 double timeout, double heartbeat);
 asl_value *asl__run_http(asl_exec *ex, const asl_task *task, const char *binding, asl_value *input,
 			 double timeout, double heartbeat);
+/* How long a task may wait: its TimeoutSeconds or what is left of the execution's, whichever
+ * ends first (*execution says it is the execution's); 0: no limit. */
+int64_t asl__wait_limit(asl_exec *ex, double timeout, int *execution);
+/* lambda_invoke.c: arn:aws:states:::lambda:invoke and lambda:invoke.waitForTaskToken
+ * (asl__integration.run). asl__lambda_function splits a FunctionName (NAME, NAME:QUALIFIER, a
+ * function ARN, whole or partial) into its parts (pointing into `s`): 0, or -1 when it is none. */
+typedef struct asl_lambda_function {
+	const char *name, *qualifier; /* qualifier NULL when none */
+	size_t name_len, qualifier_len;
+} asl_lambda_function;
+int asl__lambda_function(const char *s, size_t len, asl_lambda_function *out);
+asl_value *asl__lambda_invoke(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
+			      double heartbeat);
+asl_value *asl__lambda_invoke_callback(asl_exec *ex, const asl_task *task, asl_value *input,
+				       double timeout, double heartbeat);
+/* http_invoke.c: arn:aws:states:::http:invoke, the request made for real. */
+asl_value *asl__http_invoke(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
+			    double heartbeat);
+/* start_execution.c: arn:aws:states:::states:startExecution, .sync and .sync:2. */
+asl_value *asl__start_execution(asl_exec *ex, const asl_task *task, asl_value *input,
+				double timeout, double heartbeat);
+asl_value *asl__start_execution_sync(asl_exec *ex, const asl_task *task, asl_value *input,
+				     double timeout, double heartbeat);
+asl_value *asl__start_execution_sync2(asl_exec *ex, const asl_task *task, asl_value *input,
+				      double timeout, double heartbeat);
 /* mock.c (asl__services.mock_invoke). */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* result_writer.c (asl__services.writer_*). */

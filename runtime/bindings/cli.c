@@ -110,6 +110,12 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 
 int asl_main(int argc, char **argv, const asl_machine *machine)
 {
+	return asl_main_machines(argc, argv, machine, NULL, 0);
+}
+
+int asl_main_machines(int argc, char **argv, const asl_machine *machine,
+		      const asl_named_machine *machines, size_t machine_count)
+{
 	const char *prog = argc > 0 ? argv[0] : "machine";
 	if (machine->abi_version != ASL_ABI_VERSION) { /* none of its tables can be trusted */
 		fprintf(stderr,
@@ -232,6 +238,8 @@ int asl_main(int argc, char **argv, const asl_machine *machine)
 	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
+	opts.machines = machines;
+	opts.machine_count = machine_count;
 	rc = run(prog, input_arg, &opts, machine, stats, &sp);
 out:
 	asl_arena_destroy(&config);

@@ -25,7 +25,7 @@ static int lambda_error(asl_exec *ex, const char *text, size_t len)
 
 /* How long a task may wait: its TimeoutSeconds or what is left of the execution's, whichever
  * ends first (*execution says it is the execution's); 0: no limit. */
-static int64_t wait_limit(asl_exec *ex, double timeout, int *execution)
+int64_t asl__wait_limit(asl_exec *ex, double timeout, int *execution)
 {
 	int64_t own = timeout > 0 ? asl__ms_of_seconds(timeout) : 0;
 	*execution = 0;
@@ -49,7 +49,7 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 		return NULL;
 	asl_cancel cancel = {asl__cancelled_cb, ex};
 	int execution;
-	int64_t limit = wait_limit(ex, timeout, &execution);
+	int64_t limit = asl__wait_limit(ex, timeout, &execution);
 	if (asl_platform_run(command, json, len, limit, asl__ms_of_seconds(heartbeat), &cancel,
 			     &r) < 0)
 		return asl__task_failed(ex, "States.TaskFailed",
@@ -117,8 +117,8 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 		return NULL;
 	int execution;
 	asl_cancel cancel = {asl__cancelled_cb, ex};
-	if (asl_platform_http_post(url, json, len, wait_limit(ex, timeout, &execution), &cancel,
-				   &r) < 0) {
+	if (asl_platform_http_post(url, json, len, asl__wait_limit(ex, timeout, &execution),
+				   &cancel, &r) < 0) {
 		asl__task_failed(ex, "States.TaskFailed", "The request to %s failed: %s", url,
 				 r.error);
 		asl_platform_http_free(&r);

@@ -10,6 +10,15 @@ static const asl__task_runner runners[] = {
 	{"https://", asl__run_http},
 };
 
+static const asl__integration integrations[] = {
+	{"arn:aws:states:::lambda:invoke", 1, asl__lambda_invoke},
+	{"arn:aws:states:::lambda:invoke.waitForTaskToken", 0, asl__lambda_invoke_callback},
+	{"arn:aws:states:::http:invoke", 0, asl__http_invoke},
+	{"arn:aws:states:::states:startExecution", 0, asl__start_execution},
+	{"arn:aws:states:::states:startExecution.sync", 0, asl__start_execution_sync},
+	{"arn:aws:states:::states:startExecution.sync:2", 0, asl__start_execution_sync2},
+};
+
 /* The reader's state lives in the execution's allocator: a Map may open many in a run. */
 static int reader_open(asl_exec *ex, const asl_item_reader *spec, const asl_value *params,
 		       item_reader **out)
@@ -38,6 +47,8 @@ static void reader_close(asl_exec *ex, item_reader *r)
 static const asl__services services = {
 	.runners = runners,
 	.runner_count = sizeof runners / sizeof runners[0],
+	.integrations = integrations,
+	.integration_count = sizeof integrations / sizeof integrations[0],
 	.mock_invoke = asl__mock_invoke,
 	.reader_open = reader_open,
 	.reader_next = asl__reader_next,

@@ -19,9 +19,24 @@ typedef struct asl__task_runner {
 			  double timeout, double heartbeat);
 } asl__task_runner;
 
+/* A built-in service integration (arn:aws:states:::lambda:invoke, http:invoke,
+ * states:startExecution...): runs a Task whose Resource is exactly `resource` itself. A binding
+ * of the resource wins over it (the service binds its own handlers so), unless
+ * `before_binding`: lambda:invoke looks for a binding of its FunctionName first and falls back
+ * to one of the resource itself. run: as asl__task_runner's (NULL with ex->phase
+ * ASL_PHASE_TASK when a c: handler it called is pending). */
+typedef struct asl__integration {
+	const char *resource;
+	int before_binding;
+	asl_value *(*run)(asl_exec *ex, const asl_task *task, asl_value *input, double timeout,
+			  double heartbeat);
+} asl__integration;
+
 typedef struct asl__services {
 	const asl__task_runner *runners;
 	size_t runner_count;
+	const asl__integration *integrations;
+	size_t integration_count;
 	/* A mocked response for the current state: 1 with *result set (or NULL after raising the
 	 * mocked error); 0 when the state is not mocked. */
 	int (*mock_invoke)(asl_exec *ex, asl_value **result);
@@ -47,5 +62,16 @@ const asl__services *asl__services_default(void);
 /* Raises `error` with the cause fmt % (a, b) (two strings) in the current heap; NULL. */
 asl_value *asl__task_failed(asl_exec *ex, const char *error, const char *fmt, const char *a,
 			    const char *b);
+
+/* task.c, for integrations: the binding of `resource` (the exact Resource, or a Lambda
+ * function's name for a function ARN; run-time bindings first), or NULL; the binding of the
+ * Lambda function NAME (len bytes), or NULL; and running the Task through binding `b` (c:,
+ * exec:, http(s)://, mock:), as for a Task bound to it. */
+const char *asl__find_binding(asl_exec *ex, const char *resource);
+const char *asl__function_binding(asl_exec *ex, const char *name, size_t len);
+asl_value *asl__run_bound(asl_exec *ex, const asl_task *t, const char *b, asl_value *input,
+			  double timeout, double heartbeat);
+/* States.TaskFailed: nothing is bound to `name`, a `kind` ("resource", "function"). NULL. */
+asl_value *asl__no_binding(asl_exec *ex, const char *kind, const char *name);
 
 #endif

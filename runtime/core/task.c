@@ -1,6 +1,7 @@
 /* Task states: finding a resource's binding and calling it (a linked C handler here; a
- * command, an HTTP endpoint or a mocked response through the bindings layer, services.h), with
- * AWS's error semantics for what comes back. */
+ * command, an HTTP endpoint or a mocked response through the bindings layer, services.h), or
+ * the built-in integration of the resource (services.h) when none is bound, with AWS's error
+ * semantics for what comes back. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +98,7 @@ static int matches(const char *pattern, const char *resource)
 	       !strncmp(pattern, name, len);
 }
 
-static const char *find_binding(asl_exec *ex, const char *resource)
+const char *asl__find_binding(asl_exec *ex, const char *resource)
 {
 	for (size_t i = 0; i < ex->opts.binding_count; i++)
 		if (matches(ex->opts.bindings[i].resource, resource))
@@ -105,6 +106,38 @@ static const char *find_binding(asl_exec *ex, const char *resource)
 	for (int i = 0; i < ex->machine->binding_count; i++)
 		if (matches(ex->machine->bindings[i].resource, resource))
 			return ex->machine->bindings[i].binding;
+	return NULL;
+}
+
+/* A binding's RESOURCE names the function `name`: it is the name, or a function ARN of it. */
+static int names_function(const char *pattern, const char *name, size_t len)
+{
+	const char *n;
+	size_t nlen;
+	if (!lambda_name(pattern, &n, &nlen))
+		n = pattern, nlen = strlen(pattern);
+	return nlen == len && !strncmp(n, name, len);
+}
+
+const char *asl__function_binding(asl_exec *ex, const char *name, size_t len)
+{
+	for (size_t i = 0; i < ex->opts.binding_count; i++)
+		if (names_function(ex->opts.bindings[i].resource, name, len))
+			return ex->opts.bindings[i].binding;
+	for (int i = 0; i < ex->machine->binding_count; i++)
+		if (names_function(ex->machine->bindings[i].resource, name, len))
+			return ex->machine->bindings[i].binding;
+	return NULL;
+}
+
+/* The built-in integration for `resource`, if any (services.h). */
+static const asl__integration *find_integration(const asl__services *sv, const char *resource)
+{
+	if (strncmp(resource, "arn:aws:states:::", 17) != 0)
+		return NULL;
+	for (size_t i = 0; i < sv->integration_count; i++)
+		if (!strcmp(sv->integrations[i].resource, resource))
+			return &sv->integrations[i];
 	return NULL;
 }
 
@@ -222,6 +255,50 @@ int asl_task_run_binding(asl_task_call *call, const char *binding)
 	return ASL_TASK_ERROR;
 }
 
+asl_value *asl__no_binding(asl_exec *ex, const char *kind, const char *name)
+{
+	static const char fmt[] = "No binding for the %s '%s'. Bind it with --task '%s=BINDING' "
+				  "(c:SYMBOL, exec:COMMAND, http(s)://URL or mock:).";
+	size_t n = sizeof fmt + strlen(kind) + 2 * strlen(name);
+	char *cause = asl_arena_alloc(asl_heap(ex), n);
+	if (!cause)
+		return asl_fail_oom(ex), NULL;
+	snprintf(cause, n, fmt, kind, name, name);
+	asl_fail(ex, "States.TaskFailed", cause);
+	return NULL;
+}
+
+asl_value *asl__run_bound(asl_exec *ex, const asl_task *t, const char *b, asl_value *input,
+			  double timeout, double heartbeat)
+{
+	const asl__task_runner *runner;
+	if (!strncmp(b, "c:", 2))
+		return run_c(ex, t, b + 2, input, timeout, heartbeat);
+	if ((runner = find_runner(b)))
+		return runner->run(ex, t, b, input, timeout, heartbeat);
+	if (!strcmp(b, "mock:"))
+		return asl__task_failed(
+			ex, "States.TaskFailed",
+			"The resource '%s' is bound to mock: but the mock test case "
+			"has no response for this state%s.",
+			t->resource, ex->opts.mock_config ? "" : " (no --mock-config given)");
+	return asl__task_failed(ex, "States.TaskFailed", "Unknown binding '%s' for '%s'.", b,
+				t->resource);
+}
+
+/* A binding of the resource, else a built-in integration of it (services.h). */
+static asl_value *dispatch(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
+			   double heartbeat)
+{
+	const asl__integration *in = find_integration(asl__services_default(), t->resource);
+	const char *b = in && in->before_binding ? NULL : asl__find_binding(ex, t->resource);
+	if (b)
+		return asl__run_bound(ex, t, b, input, timeout, heartbeat);
+	if (in)
+		return in->run(ex, t, input, timeout, heartbeat);
+	return asl__no_binding(ex, "resource", t->resource);
+}
+
 static asl_value *run_task(asl_exec *ex, const asl_task *t, asl_value *input, double timeout,
 			   double heartbeat)
 {
@@ -235,29 +312,7 @@ static asl_value *run_task(asl_exec *ex, const asl_task *t, asl_value *input, do
 		return asl__time_out(ex), NULL;
 	const asl__services *sv = asl__services_default();
 	if (!sv->mock_invoke || !sv->mock_invoke(ex, &result)) {
-		const char *b = find_binding(ex, t->resource);
-		if (!b)
-			return asl__task_failed(
-				ex, "States.TaskFailed",
-				"No binding for the resource '%s'. Bind it with --task "
-				"'%s=BINDING' (c:SYMBOL, exec:COMMAND, http(s)://URL or "
-				"mock:).",
-				t->resource, t->resource);
-		const asl__task_runner *runner;
-		if (!strncmp(b, "c:", 2))
-			result = run_c(ex, t, b + 2, input, timeout, heartbeat);
-		else if ((runner = find_runner(b)))
-			result = runner->run(ex, t, b, input, timeout, heartbeat);
-		else if (!strcmp(b, "mock:"))
-			return asl__task_failed(
-				ex, "States.TaskFailed",
-				"The resource '%s' is bound to mock: but the mock test case "
-				"has no response for this state%s.",
-				t->resource,
-				ex->opts.mock_config ? "" : " (no --mock-config given)");
-		else
-			return asl__task_failed(ex, "States.TaskFailed",
-						"Unknown binding '%s' for '%s'.", b, t->resource);
+		result = dispatch(ex, t, input, timeout, heartbeat);
 		if (ex->phase == ASL_PHASE_TASK)
 			return NULL; /* pending */
 	}

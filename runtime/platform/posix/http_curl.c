@@ -64,13 +64,27 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 	return len;
 }
 
+/* Keeps the header lines of the final response (a 100 Continue or a redirect's come first:
+ * each status line starts over) and notes Lambda's X-Amz-Function-Error. */
 static size_t on_header(char *line, size_t size, size_t n, void *user)
 {
 	asl_http_result *r = user;
 	static const char name[] = "X-Amz-Function-Error:";
-	if (size * n >= sizeof name - 1 && strncasecmp(line, name, sizeof name - 1) == 0)
+	size_t len = size * n;
+	if (len >= sizeof name - 1 && strncasecmp(line, name, sizeof name - 1) == 0)
 		r->function_error = 1;
-	return size * n;
+	if (len >= 5 && !memcmp(line, "HTTP/", 5))
+		r->head_len = 0;
+	if (r->head_len + len > MAX_BODY)
+		return 0;
+	char *nh = realloc(r->head, r->head_len + len + 1);
+	if (!nh)
+		return 0;
+	memcpy(nh + r->head_len, line, len);
+	r->head_len += len;
+	nh[r->head_len] = '\0';
+	r->head = nh;
+	return len;
 }
 
 /* libcurl's progress callback: non-zero aborts the transfer (a sibling branch failed). */
@@ -82,8 +96,9 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
 	return cancel->cancelled(cancel->ctx);
 }
 
-int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
-			   const asl_cancel *cancel, asl_http_result *r)
+int asl_platform_http_request(const char *method, const char *url, const char *const *headers,
+			      size_t header_count, const char *body, size_t len, int64_t timeout_ms,
+			      const asl_cancel *cancel, asl_http_result *r)
 {
 	memset(r, 0, sizeof *r);
 	pthread_once(&load_once, load);
@@ -96,12 +111,24 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 		snprintf(r->error, sizeof r->error, "cannot start libcurl");
 		return -1;
 	}
-	struct curl_slist *headers = lib.slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *list = NULL, *grown;
+	for (size_t i = 0; i < header_count; i++, list = grown)
+		if (!(grown = lib.slist_append(list, headers[i]))) {
+			lib.slist_free_all(list);
+			lib.easy_cleanup(curl);
+			snprintf(r->error, sizeof r->error, "out of memory");
+			return -1;
+		}
 	lib.easy_setopt(curl, CURLOPT_URL, url);
-	lib.easy_setopt(curl, CURLOPT_POST, 1L);
-	lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	if (!strcmp(method, "HEAD"))
+		lib.easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0 || body)
+		lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	lib.easy_setopt(curl, CURLOPT_HTTPHEADER, list);
 	lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	lib.easy_setopt(curl, CURLOPT_WRITEDATA, r);
 	lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -130,13 +157,22 @@ int asl_platform_http_post(const char *url, const char *body, size_t len, int64_
 	} else {
 		lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
 	}
-	lib.slist_free_all(headers);
+	lib.slist_free_all(list);
 	lib.easy_cleanup(curl);
 	return result;
+}
+
+int asl_platform_http_post(const char *url, const char *body, size_t len, int64_t timeout_ms,
+			   const asl_cancel *cancel, asl_http_result *r)
+{
+	static const char *const json[] = {"Content-Type: application/json"};
+	return asl_platform_http_request("POST", url, json, 1, body, len, timeout_ms, cancel, r);
 }
 
 void asl_platform_http_free(asl_http_result *r)
 {
 	free(r->body);
+	free(r->head);
 	r->body = NULL;
+	r->head = NULL;
 }
