@@ -13,6 +13,7 @@ skipped with a "skipped: ..." line.  Usage: test_boto3.py ASLC"""
 import http.client
 import json
 import re
+import socket
 import sys
 import threading
 import time
@@ -281,6 +282,40 @@ def nested(c, sfn):
     c.eq("the nested execution is the child's", [k["status"] for k in kids], ["SUCCEEDED"])
 
 
+def activity_queue(c, sfn):
+    """Tasks come out in the order they were scheduled, and each token goes to one poller."""
+    act = sfn.create_activity(name="ci-fifo")["activityArn"]
+    sm = create(sfn, "fifo", activity_machine(act, 60, 0))
+    for i in range(5):
+        sfn.start_execution(stateMachineArn=sm, input=json.dumps({"i": i}))
+        wait_for(lambda: "ActivityScheduled" in types(sfn, sfn.list_executions(stateMachineArn=sm,
+                 maxResults=1)["executions"][0]["executionArn"]), 5)
+    got = [json.loads(sfn.get_activity_task(activityArn=act).get("input", "null")) for _ in range(5)]
+    c.eq("FIFO tasks", got, [{"i": i} for i in range(5)])
+    for i in range(20):
+        sfn.start_execution(stateMachineArn=sm, input=json.dumps({"j": i}))
+    tokens, lock = [], threading.Lock()
+
+    def poller():
+        while True:
+            with lock:
+                if len(tokens) >= 20:
+                    return
+            t = sfn.get_activity_task(activityArn=act, workerName="p").get("taskToken")
+            if t:
+                with lock:
+                    tokens.append(t)
+            elif time.monotonic() > deadline:
+                return
+    deadline = time.monotonic() + 20
+    pollers = [threading.Thread(target=poller) for _ in range(4)]
+    for t in pollers:
+        t.start()
+    for t in pollers:
+        t.join()
+    c.eq("4 pollers, 20 tasks: each token once", (len(tokens), len(set(tokens))), (20, 20))
+
+
 def express(c, sfn):
     if not has_op(sfn, "StartSyncExecution"):
         return c.skip("StartSyncExecution", "this botocore does not know it")
@@ -293,6 +328,16 @@ def express(c, sfn):
                type="EXPRESS")
     r = sfn.start_sync_execution(stateMachineArn=f)
     c.eq("StartSyncExecution, failed: still 200", (r["status"], r.get("error"), r.get("cause")), ("FAILED", "E", "C"))
+    try:
+        socket.gethostbyname("sync-127.0.0.1")
+        prefixed = boto3.client("stepfunctions", endpoint_url=sfn.meta.endpoint_url, region_name="us-east-1",
+                                aws_access_key_id="test", aws_secret_access_key="test",
+                                config=Config(retries={"max_attempts": 1}))
+        r = prefixed.start_sync_execution(stateMachineArn=ex, input='{"a":8}')
+        c.eq("StartSyncExecution to sync-127.0.0.1 (the Host is ignored)", (r["status"], r.get("output")),
+             ("SUCCEEDED", '{"got":8}'))
+    except socket.gaierror:
+        c.skip("StartSyncExecution with the sync- prefix", "sync-127.0.0.1 does not resolve (/etc/hosts)")
     std = create(sfn, "standard", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     c.raises("StartSyncExecution on STANDARD", lambda: sfn.start_sync_execution(stateMachineArn=std),
              "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
@@ -478,7 +523,7 @@ def main():
     srv = Server(ASLC, workdir("boto3")).start()
     sfn = client(srv.url)
     try:
-        for part in (activities, pagination, callbacks, nested, express, test_state, tags, revisions, validation,
+        for part in (activities, activity_queue, pagination, callbacks, nested, express, test_state, tags, revisions, validation,
                      edges, wire):
             t0 = time.monotonic()
             try:
