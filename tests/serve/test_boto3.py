@@ -365,6 +365,13 @@ def test_state(c, sfn):
     r = sfn.test_state(definition=task, roleArn=ROLE, input="{}", mock={"result": '{"r":1,"other":2}'})
     c.eq("TestState Task, mocked", (r.get("status"), r.get("output"), r.get("nextState")),
          ("SUCCEEDED", '{"r":1}', "After"))
+    r = sfn.test_state(definition=task, roleArn=ROLE, input="{}",
+                       mock={"errorOutput": {"error": "Lambda.Unknown", "cause": "mocked"}})
+    c.eq("TestState Task, mocked error", (r.get("status"), r.get("error"), r.get("cause")),
+         ("FAILED", "Lambda.Unknown", "mocked"))
+    r = sfn.test_state(definition=json.dumps({"Type": "Pass", "Parameters": {"v.$": "$x"}, "End": True}),
+                       input="{}", variables='{"x":3}')
+    c.eq("TestState with variables", (r.get("status"), r.get("output")), ("SUCCEEDED", '{"v":3}'))
 
 
 def tags(c, sfn):

@@ -284,6 +284,12 @@ def sync(c, cli):
                   "--definition", EXPRESS, "--query", "stateMachineArn")
     c.eq(v + " start-sync-execution", cli.text("start-sync-execution", "--state-machine-arn", ex,
          "--input", '{"a":7}', "--query", "[status,output]"), 'SUCCEEDED\t{"got":7}')
+    if v == "v2":  # 2.9 has neither command
+        return c.skip(v + " test-state, validate-state-machine-definition", "the CLI v2 2.9 does not have them")
+    c.eq(v + " test-state", cli.text("test-state", "--definition", '{"Type":"Pass","Parameters":{"b.$":"$.a"},'
+         '"End":true}', "--input", '{"a":[1]}', "--query", "[status,output]"), 'SUCCEEDED\t{"b":[1]}')
+    c.eq(v + " validate-state-machine-definition", cli.text("validate-state-machine-definition", "--definition", D,
+         "--query", "[result,length(diagnostics)]"), "OK\t0")
 
 
 def run(c, cli_path, version):
