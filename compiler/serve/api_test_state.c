@@ -26,6 +26,59 @@ static const asl_value *enter(sv_call *c, const asl_value *inner)
 	return outer;
 }
 
+static int is(const char *k, size_t len, const char *name)
+{
+	return len == strlen(name) && !memcmp(k, name, len);
+}
+
+static int not_settable(sv_call *c, const char *what)
+{
+	return sv_error(c, "ValidationException",
+			"aslc serve's TestState can set only Id and Name of the context's "
+			"Execution and StateMachine, not %s",
+			what);
+}
+
+/* The context object: what of it the runtime lets a host set ($$.Execution.Id and Name,
+ * $$.StateMachine.Id and Name); anything else is refused rather than silently not applied. */
+static int read_context(sv_call *c, ts_request *r, const char *text, size_t len)
+{
+	asl_parse_error perr;
+	const asl_value *ctx = asl_parse(&c->arena, text, len, 0, &perr);
+	if (!asl_is_object(ctx))
+		return sv_error(c, "ValidationException", "Invalid context: '%s'",
+				ctx ? "the context must be a JSON object" : perr.message);
+	for (size_t i = 0; i < asl_object_len(ctx); i++) {
+		size_t plen;
+		const char *part = asl_object_key(ctx, i, &plen);
+		const asl_value *o = asl_object_value(ctx, i);
+		int machine = is(part, plen, "StateMachine");
+		if ((!machine && !is(part, plen, "Execution")) || !asl_is_object(o))
+			return not_settable(c, sv_printf(&c->arena, "%.*s", (int)plen, part));
+		for (size_t j = 0; j < asl_object_len(o); j++) {
+			size_t klen;
+			const char *k = asl_object_key(o, j, &klen);
+			const asl_value *v = asl_object_value(o, j);
+			int name = is(k, klen, "Name");
+			const char *what =
+				sv_printf(&c->arena, "%.*s.%.*s", (int)plen, part, (int)klen, k);
+			if (!name && !is(k, klen, "Id"))
+				return not_settable(c, what);
+			if (!asl_is_string(v) || !asl_string_len(v))
+				return sv_error(c, "ValidationException",
+						"Invalid context: '%s must be a non-empty string'",
+						what);
+			const char **to = machine ? (name ? &r->machine_name : &r->machine_arn)
+						  : (name ? &r->execution_name : &r->execution_arn);
+			*to = asl_string_ptr(v);
+		}
+	}
+	if (r->machine_name && !sv_name_valid(r->machine_name, strlen(r->machine_name)))
+		return sv_error(c, "ValidationException", "Invalid context: 'Invalid Name: %s'",
+				r->machine_name);
+	return 0;
+}
+
 static int read_request(sv_call *c, ts_request *r)
 {
 	memset(r, 0, sizeof *r);
@@ -37,7 +90,8 @@ static int read_request(sv_call *c, ts_request *r)
 	size_t vars_len;
 	const char *vars = sv_string(c, "variables", 0, 0, 262144, &vars_len);
 	r->state_name = sv_string(c, "stateName", 0, 1, 80, NULL);
-	sv_string(c, "context", 0, 0, 262144, NULL);
+	size_t context_len;
+	const char *context = sv_string(c, "context", 0, 0, 262144, &context_len);
 	const asl_value *mock = sv_member(c, "mock", ASL_OBJECT);
 	const asl_value *config = sv_member(c, "stateConfiguration", ASL_OBJECT);
 	if (mock) {
@@ -84,6 +138,8 @@ static int read_request(sv_call *c, ts_request *r)
 					r->variables ? "variables must be a JSON object"
 						     : perr.message);
 	}
+	if (context && read_context(c, r, context, context_len) < 0)
+		return -1;
 	if (mock) {
 		if (!r->mock.result == !r->mock.error)
 			return sv_error(c, "ValidationException",
@@ -219,6 +275,13 @@ static int ends_with(const char *s, const char *tail)
 	return n >= t && !strcmp(s + n - t, tail);
 }
 
+/* A Task whose work a mock does: its resource is the mock's own, so that no binding or
+ * built-in integration of the real one (lambda:invoke, say) gets in between. */
+static const asl_value *mocked(sv_call *c, const asl_value *task)
+{
+	return ts_with(&c->arena, task, "Resource", asl_cstring(&c->arena, TS_MOCK_RESOURCE));
+}
+
 /* AWS's rules for what runs without a mock, and what a mock applies to. */
 static int check_rules(sv_call *c, ts_request *r, ts_tested *t)
 {
@@ -230,9 +293,7 @@ static int check_rules(sv_call *c, ts_request *r, ts_tested *t)
 				"for a %s state",
 				t->type);
 	if (r->mocked) {
-		if (group)
-			t->state = ts_as_task(&c->arena, t->state);
-		r->mock.resource = group ? TS_MOCK_RESOURCE : string_member(t->state, "Resource");
+		t->state = group ? ts_as_task(&c->arena, t->state) : mocked(c, t->state);
 		t->task = 1;
 		return 0;
 	}
@@ -270,7 +331,7 @@ static int run(sv_call *c, const ts_request *r, const ts_tested *t, int retry_as
 	ts_machine_init(m, &c->arena, r->variables, t->name);
 	ts_machine_add(m, &c->arena, t->name, t->state, retry_as_catch);
 	char *err;
-	if (ts_run(c, m, t->name, r->input, mock, seen, &err) == 0)
+	if (ts_run(c, r, m, t->name, mock, seen, &err) == 0)
 		return 0;
 	if (r->variables)
 		return sv_error(c, "ValidationException", "Invalid variables: '%s'", err);
@@ -315,9 +376,10 @@ static int test(sv_call *c, const ts_request *r, const ts_tested *t, ts_outcome 
 		o->next = stub ? stub->target : NULL;
 		o->error = s->error;
 		o->cause = s->cause;
-		if (stub || s->status == ASL_SUCCEEDED || !t->task || !s->input)
+		if (stub || s->status != ASL_FAILED_STATUS || !t->task || !s->input)
 			return 0;
-		/* an error no catcher takes (States.Runtime): the state's own Catch decides */
+		/* an error States.ALL does not take (States.DataLimitExceeded, States.Runtime):
+		 * the state's own catchers decide (no Catch takes the execution's time-out) */
 	} else {
 		o->error = error_member(c, s->next_input, "Error");
 		o->cause = error_member(c, s->next_input, "Cause");
@@ -334,10 +396,11 @@ static int test(sv_call *c, const ts_request *r, const ts_tested *t, ts_outcome 
 		}
 	}
 	/* no retry: what the state's catchers do with the error, the task mocked to raise it */
-	ts_mock fail = {r->mocked ? r->mock.resource : string_member(t->state, "Resource"), NULL, 0,
-			o->error, o->cause};
+	ts_mock fail = {NULL, 0, o->error, o->cause};
+	ts_tested failing = *t;
+	failing.state = mocked(c, t->state);
 	ts_seen again;
-	if (run(c, r, t, 0, &fail, &m, &again) < 0)
+	if (run(c, r, &failing, 0, &fail, &m, &again) < 0)
 		return -1;
 	stub = ts_machine_stub(&m, again.next);
 	o->status = "FAILED";

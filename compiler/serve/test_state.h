@@ -38,9 +38,9 @@ typedef struct ts_machine {
 	size_t stub_count, stub_cap;
 } ts_machine;
 
-/* A task's stand-in: the result (JSON text) or the error and cause. */
+/* A task's stand-in, bound to TS_MOCK_RESOURCE: the result (JSON text) or the error and
+ * cause. */
 typedef struct ts_mock {
-	const char *resource; /* bound to it (the exact Resource) */
 	const char *result;
 	size_t result_len;
 	const char *error, *cause;
@@ -72,6 +72,8 @@ typedef struct ts_request {
 	int mocked;
 	ts_mock mock;
 	int64_t retry_count; /* stateConfiguration.retrierRetryCount */
+	/* the context's Execution.Id and Name, StateMachine.Id and Name; NULL: made up */
+	const char *execution_arn, *execution_name, *machine_arn, *machine_name;
 } ts_request;
 
 /* The tested state as found in the definition. */
@@ -113,9 +115,10 @@ asl_value *ts_with(asl_arena *a, const asl_value *state, const char *key, const 
 asl_value *ts_as_task(asl_arena *a, const asl_value *state);
 
 /* ---- test_state_run.c ---- */
-/* Compiles `m` and runs it on `input` (`mock`: NULL, or the stand-in of one resource),
- * watching `watch`. 0, or -1 when it did not compile, with the diagnostics in *err. */
-int ts_run(sv_call *c, const ts_machine *m, const char *watch, const asl_value *input,
+/* Compiles `m` and runs it on the request's input, with its context, watching `watch`
+ * (`mock`: NULL, or the stand-in of TS_MOCK_RESOURCE). 0, or -1 when it did not compile, with
+ * the diagnostics in *err. */
+int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *watch,
 	   const ts_mock *mock, ts_seen *out, char **err);
 /* aslc's diagnostics as InvalidDefinition's text (as machines.c makes it), for a definition
  * embedded in a wrapper: `line_shift` lines are the wrapper's, and JSON pointers lose

@@ -45,10 +45,10 @@ static const char *tiny(sv_call *c, const ts_request *r, asl_value *before, asl_
 	}
 	put(&c->arena, state, "End", asl_true());
 	ts_machine_put(&m, &c->arena, "__aslc_step", state);
-	ts_mock mock = {TS_MOCK_RESOURCE, result, result ? strlen(result) : 0, NULL, NULL};
+	ts_mock mock = {result, result ? strlen(result) : 0, NULL, NULL};
 	ts_seen seen;
 	char *err;
-	if (ts_run(c, &m, "__aslc_step", r->input, result ? &mock : NULL, &seen, &err) < 0 ||
+	if (ts_run(c, r, &m, "__aslc_step", result ? &mock : NULL, &seen, &err) < 0 ||
 	    seen.status != ASL_SUCCEEDED)
 		return NULL;
 	if (in)

@@ -144,7 +144,7 @@ static int mock_task(asl_task_call *call)
 	return ASL_TASK_ERROR;
 }
 
-int ts_run(sv_call *c, const ts_machine *m, const char *watch, const asl_value *input,
+int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *watch,
 	   const ts_mock *mock, ts_seen *out, char **err)
 {
 	size_t len;
@@ -152,7 +152,7 @@ int ts_run(sv_call *c, const ts_machine *m, const char *watch, const asl_value *
 	aslc_source src = {text, len, "definition"};
 	aslc_options opts;
 	aslc_options_init(&opts);
-	opts.name = TS_SINGLE_NAME;
+	opts.name = r->machine_name ? r->machine_name : TS_SINGLE_NAME;
 	aslc_diagnostics d;
 	aslc_diagnostics_init(&d);
 	aslc_module *mod = aslc_load(&src, &opts, &d);
@@ -168,19 +168,24 @@ int ts_run(sv_call *c, const ts_machine *m, const char *watch, const asl_value *
 	sv_server *srv = c->srv;
 	char uuid[37];
 	sv_uuid(uuid);
-	const char *machine_arn = sv_printf(&c->arena, "arn:aws:states:%s:%s:stateMachine:%s",
-					    c->region, srv->cfg.account, TS_SINGLE_NAME);
-	const char *arn = sv_printf(&c->arena, "arn:aws:states:%s:%s:execution:%s:%s", c->region,
-				    srv->cfg.account, TS_SINGLE_NAME, uuid);
+	const char *machine_arn =
+		r->machine_arn ? r->machine_arn
+			       : sv_printf(&c->arena, "arn:aws:states:%s:%s:stateMachine:%s",
+					   c->region, srv->cfg.account, opts.name);
+	const char *name = r->execution_name ? r->execution_name : uuid;
+	const char *arn = r->execution_arn
+				  ? r->execution_arn
+				  : sv_printf(&c->arena, "arn:aws:states:%s:%s:execution:%s:%s",
+					      c->region, srv->cfg.account, opts.name, name);
 	asl_options o;
-	sv_engine_options(srv, &o, arn, machine_arn, sv_printf(&c->arena, "%s", uuid));
+	sv_engine_options(srv, &o, arn, machine_arn, sv_printf(&c->arena, "%s", name));
 	o.region = c->region;
 	/* the mock's binding first: it wins over the server's --tasks for the same resource */
 	asl_binding *all = asl_arena_alloc(&c->arena, (srv->binding_count + 1) * sizeof *all);
 	asl_handler handler = {"aslc_test_state_mock", mock_task, (void *)mock};
 	size_t n = 0;
 	if (mock)
-		all[n++] = (asl_binding){mock->resource, "c:aslc_test_state_mock"};
+		all[n++] = (asl_binding){TS_MOCK_RESOURCE, "c:aslc_test_state_mock"};
 	if (srv->binding_count)
 		memcpy(all + n, srv->bindings, srv->binding_count * sizeof *all);
 	o.bindings = all;
@@ -192,14 +197,14 @@ int ts_run(sv_call *c, const ts_machine *m, const char *watch, const asl_value *
 	o.on_event = on_event;
 	o.event_user = &w;
 
-	asl_result r;
-	asl_execute(aslc_module_machine(mod), input, &o, &r);
-	out->status = r.status;
-	if (r.error)
-		out->error = sv_printf(&c->arena, "%.*s", (int)r.error_len, r.error);
-	if (r.cause)
-		out->cause = sv_printf(&c->arena, "%.*s", (int)r.cause_len, r.cause);
-	asl_result_free(&r);
+	asl_result res;
+	asl_execute(aslc_module_machine(mod), r->input, &o, &res);
+	out->status = res.status;
+	if (res.error)
+		out->error = sv_printf(&c->arena, "%.*s", (int)res.error_len, res.error);
+	if (res.cause)
+		out->cause = sv_printf(&c->arena, "%.*s", (int)res.cause_len, res.cause);
+	asl_result_free(&res);
 	aslc_unload(mod);
 	return 0;
 }

@@ -205,6 +205,20 @@ def cases(sf, runs):
     check(json.loads(r.get("inspectionData", {}).get("variables", "null")) ==
           {"known": {"k.$": "literal"}, "n": 2}, "variables after: %s" % r)
 
+    # the context: what of it can be set ($$.Execution.Id and Name, $$.StateMachine.*)
+    ex = "arn:aws:states:us-east-1:123456789012:execution:Orders:run1"
+    r = test(sf, {"Type": "Pass", "Parameters": {"n.$": "$$.Execution.Name",
+                                                 "id.$": "$$.Execution.Id",
+                                                 "sm.$": "$$.StateMachine.Name"}, "End": True},
+             context=json.dumps({"Execution": {"Id": ex, "Name": "run1"},
+                                 "StateMachine": {"Name": "Orders"}}))
+    check(json.loads(r.get("output", "null")) == {"n": "run1", "id": ex, "sm": "Orders"},
+          "context: %s" % r)
+    code, msg = error(sf, {"Type": "Pass", "End": True},
+                      context='{"Execution": {"StartTime": "2024-01-01T00:00:00Z"}}')
+    check(code == "ValidationException" and "Execution.StartTime" in msg,
+          "context member not settable: %s %s" % (code, msg))
+
     # a whole machine and the state to test
     machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
                                           "B": {"Type": "Pass", "InputPath": "$.x", "End": True}}}
