@@ -27,7 +27,8 @@ static int left_out(const aslc_diagnostic *g, const char *prefix, const asl_valu
 }
 
 /* "CODE: message at /pointer (line L, column C)" per error, joined by "; " (machines.c's
- * form), with the wrapper's lines and pointer prefix taken off; NULL when none is left. */
+ * form), with the wrapper's lines and pointer prefix taken off (line_shift < 0: no line and
+ * column, for a text that is ours, not the user's); NULL when none is left. */
 static char *diagnostics_text(const aslc_diagnostics *d, int line_shift, const char *prefix,
 			      const asl_value *variables, asl_arena *a)
 {
@@ -44,10 +45,12 @@ static char *diagnostics_text(const aslc_diagnostics *d, int line_shift, const c
 		if (at && plen && !strncmp(at, prefix, plen))
 			at += plen;
 		int line = g->line > line_shift ? g->line - line_shift : g->line;
-		char *s = at ? sv_printf(a, "%s: %s at %s (line %d, column %d)",
-					 aslc_code_name(g->code), g->message, *at ? at : "/", line,
-					 g->column)
-			     : sv_printf(a, "%s: %s", aslc_code_name(g->code), g->message);
+		char *s = !at ? sv_printf(a, "%s: %s", aslc_code_name(g->code), g->message)
+			  : line_shift < 0 ? sv_printf(a, "%s: %s at %s", aslc_code_name(g->code),
+						       g->message, *at ? at : "/")
+					   : sv_printf(a, "%s: %s at %s (line %d, column %d)",
+						       aslc_code_name(g->code), g->message,
+						       *at ? at : "/", line, g->column);
 		if (s)
 			asl_buffer_append(&b, s, strlen(s));
 	}
@@ -157,7 +160,7 @@ int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *wat
 	aslc_diagnostics_init(&d);
 	aslc_module *mod = aslc_load(&src, &opts, &d);
 	if (!mod) {
-		*err = diagnostics_text(&d, 0, NULL, NULL, &c->arena);
+		*err = diagnostics_text(&d, -1, NULL, NULL, &c->arena);
 		if (!*err)
 			*err = "the test machine did not compile";
 		aslc_diagnostics_free(&d);

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SKIP = 77  # ctest's SKIP_RETURN_CODE
@@ -44,7 +45,10 @@ def start(aslc, workdir, tasks):
         line = proc.stderr.readline()
         if not line:
             break
+        log.write(line)
         if "listening on " in line:
+            # the rest of stderr (a sanitizer's report at exit, say) goes to the log too
+            threading.Thread(target=lambda: log.writelines(proc.stderr), daemon=True).start()
             return proc, line.split("listening on ")[1].split()[0]
     proc.kill()
     sys.exit("the server did not start")
@@ -85,7 +89,11 @@ def main():
             cases(client(url), runs)
         finally:
             proc.terminate()
-            proc.wait(15)
+            rc = proc.wait(30)
+        check(rc == 0, "the server exited with status %s" % rc)
+        if failures:
+            with open(os.path.join(workdir, "serve.log")) as f:
+                sys.stdout.write(f.read()[-20000:])
     if failures:
         print("%d checks failed" % len(failures))
         sys.exit(1)
