@@ -8,7 +8,12 @@
  * by stateConfiguration.retrierRetryCount), a second run with the task mocked to fail with that
  * error gives what the state's own catchers do with it. DEBUG's inspectionData holds only what
  * a run showed: the intermediate steps come from tiny machines of the same fields (see
- * test_state_inspect.c); the HTTP request and response of TRACE are not captured. */
+ * test_state_inspect.c); the HTTP request and response of TRACE are not captured.
+ *
+ * Accepted and not applied: mock.fieldValidationMode (we hold no service's response shapes to
+ * check a mock against), revealSecrets (nothing is hidden: no HTTP exchange is shown), and
+ * stateConfiguration's Map members (a mocked Map runs as a Task). A single state is named
+ * TS_SINGLE_NAME ($$.State.Name) unless stateName names it. */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
