@@ -156,9 +156,6 @@ static void on_event(void *user, const asl_event *ev)
 	size_t len = 0;
 	const char *json = ev->details ? asl_to_json(a, ev->details, &len) : NULL;
 	e->details = (st_text){json, len};
-	size_t tl = strlen(ev->type);
-	if (tl > 7 && !strcmp(ev->type + tl - 7, "Started"))
-		l->last_started_event = ev->id;
 }
 
 static void drop_events(sv_live *l)

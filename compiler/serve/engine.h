@@ -40,7 +40,6 @@ struct sv_live {
 	asl_arena events_arena;
 	st_event *events;
 	size_t event_count, event_cap;
-	int64_t last_started_event; /* the last Task*Started / ActivityStarted event's id */
 	sv_fresh_task *fresh; /* (lock) added by tasks.c during the step */
 	asl_arena fresh_arena; /* (lock) */
 	sv_open_task *open;

@@ -66,7 +66,7 @@ int sv_service_task(asl_task_call *call)
 			f->task.activity_arn = st_cstr(copy(a, r, n));
 			f->task.input = (st_text){copy(a, input, len), len};
 			f->task.status = ST_TASK_SCHEDULED;
-			f->task.started_event_id = l->last_started_event;
+			f->task.started_event_id = call->started_event;
 		} else if (!strcmp(kind, "nested")) {
 			f->params = copy(a, input, len);
 			f->task.input = st_cstr(sync == 2 ? "2" : sync ? "1" : "0");
@@ -78,6 +78,8 @@ int sv_service_task(asl_task_call *call)
 		l->fresh = f;
 	}
 	pthread_mutex_unlock(&srv->lock);
+	if (!strcmp(kind, "activity"))
+		call->heartbeat_later = 1; /* HeartbeatSeconds runs from ActivityStarted */
 	if (!f || !f->task.token.ptr) {
 		call->error = "States.Runtime";
 		call->cause = "out of memory";

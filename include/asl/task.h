@@ -33,6 +33,10 @@ typedef struct asl_task_call {
 	const char *cause; /* out: the cause (may stay NULL) */
 	const char *token; /* the task token of this attempt ($$.Task.Token), NUL-terminated */
 	struct asl_execution *execution; /* the execution, for completing a pending task */
+	int64_t started_event; /* the id of this attempt's Task*Started event (0: no history) */
+	/* out, with ASL_TASK_PENDING: HeartbeatSeconds runs from the first heartbeat on, not from
+	 * now (an activity's clock starts when a worker takes the task) */
+	int heartbeat_later;
 	void *runtime_; /* the runtime's own: do not touch */
 } asl_task_call;
 

@@ -100,6 +100,8 @@ struct asl_exec {
 	const char *error, *cause; /* set when the execution fails; NUL-terminated, but a NUL may */
 	size_t error_len, cause_len; /* also be part of them: always use the lengths */
 	int failed, timed_out;
+	int heartbeat_missed; /* the error (States.Timeout) is a missed heartbeat: Retry and Catch
+			       * match it by States.HeartbeatTimeout too */
 	const asl_path *miss_path; /* where the last definite path stopped */
 	int miss_seg;
 	asl__limits *limits; /* NULL when the host set none and nobody can stop it */

@@ -13,10 +13,13 @@ static int same(const char *a, size_t an, const char *b, size_t bn)
 
 #define SAME(a, an, literal) same((a), (an), literal, sizeof literal - 1)
 
-static int name_matches(const char *want, size_t want_len, const char *error, size_t len)
+static int name_matches(asl_exec *ex, const char *want, size_t want_len, const char *error,
+			size_t len)
 {
 	if (SAME(want, want_len, "States.ALL"))
 		return 1;
+	if (SAME(want, want_len, "States.HeartbeatTimeout") && ex->heartbeat_missed)
+		return SAME(error, len, "States.Timeout");
 	if (SAME(want, want_len, "States.TaskFailed")) /* any error but a timeout */
 		return !SAME(error, len, "States.Timeout");
 	return same(want, want_len, error, len);
@@ -28,7 +31,7 @@ static int error_matches(asl_exec *ex, const char *const *errors, const size_t *
 	if (SAME(error, ex->error_len, "States.Runtime") || ex->timed_out)
 		return 0;
 	for (int i = 0; i < n; i++)
-		if (name_matches(errors[i], lens[i], error, ex->error_len))
+		if (name_matches(ex, errors[i], lens[i], error, ex->error_len))
 			return 1;
 	return 0;
 }
@@ -36,6 +39,7 @@ static int error_matches(asl_exec *ex, const char *const *errors, const size_t *
 static void clear_error(asl_exec *ex)
 {
 	ex->failed = 0;
+	ex->heartbeat_missed = 0;
 	ex->error = ex->cause = NULL;
 	ex->error_len = ex->cause_len = 0;
 }

@@ -35,8 +35,9 @@ static asl_execution *execution_of(asl_exec *ex)
 	return (asl_execution *)ex; /* asl_execution starts with its top-level asl_exec */
 }
 
-/* The handler said it completes later: the state waits for the outcome by token. */
-static asl_value *pending(asl_exec *ex, double timeout, double heartbeat)
+/* The handler said it completes later: the state waits for the outcome by token (its
+ * heartbeat clock from now, or from the first heartbeat with `heartbeat_later`). */
+static asl_value *pending(asl_exec *ex, double timeout, double heartbeat, int heartbeat_later)
 {
 	if (asl__await(ex) < 0)
 		return asl_fail_oom(ex), NULL;
@@ -45,7 +46,7 @@ static asl_value *pending(asl_exec *ex, double timeout, double heartbeat)
 	ex->phase = ASL_PHASE_TASK;
 	ex->wake_ms = timeout > 0 ? now + asl__ms_of_seconds(timeout) : 0;
 	ex->heartbeat_ms = heartbeat > 0 ? asl__ms_of_seconds(heartbeat) : 0;
-	ex->beat_ms = now;
+	ex->beat_ms = heartbeat_later ? (int64_t)ASL_MS_FOREVER : now;
 	return NULL;
 }
 
@@ -70,9 +71,12 @@ static asl_value *outcome(asl_exec *ex, const asl_task *t)
 	/* AWS records both a missed heartbeat and TimeoutSeconds as States.Timeout, without a
 	 * cause (ActivityTimedOut / TaskTimedOut {"error": "States.Timeout"}) */
 	(void)t;
-	if ((ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms) ||
-	    (ex->wake_ms && now >= ex->wake_ms))
-		return asl_fail(ex, "States.Timeout", NULL), NULL;
+	int missed = ex->heartbeat_ms && now >= ex->beat_ms + ex->heartbeat_ms;
+	if (missed || (ex->wake_ms && now >= ex->wake_ms)) {
+		asl_fail(ex, "States.Timeout", NULL);
+		ex->heartbeat_missed = missed && !(ex->wake_ms && now >= ex->wake_ms);
+		return NULL;
+	}
 	return asl__time_out(ex), NULL; /* the execution's own deadline, or it was stopped */
 }
 
@@ -186,13 +190,15 @@ static asl_value *run_c(asl_exec *ex, const asl_task *t, const char *name, asl_v
 			      NULL,
 			      asl__task_token(ex),
 			      execution_of(ex),
+			      ex->prev_event, /* history_task_started just delivered it */
+			      0,
 			      ex};
 	int64_t start = asl__now(ex);
 	int rc = h->fn(&call);
 	if (rc == ASL_TASK_PENDING) {
 		if (t->token || strstr(t->resource, ".sync"))
 			asl__history_task_submitted(ex, call.result);
-		return pending(ex, timeout, heartbeat);
+		return pending(ex, timeout, heartbeat, call.heartbeat_later);
 	}
 	if (timeout > 0 && (double)(asl__now(ex) - start) > timeout * 1000)
 		return asl__task_failed(ex, "States.Timeout",
