@@ -4,7 +4,8 @@
 calls this; bench/README.md explains the figures). For each engine, on 127.0.0.1:
 
 1. StartExecution requests/s: STARTS starts of a 10-Pass machine on CONNS keep-alive
-   connections (bench/serve_load, a C client);
+   connections (bench/serve_load, a C client), and (measured last) of a machine whose
+   executions only suspend in a Wait of an hour;
 2. executions completed/s: CONCURRENT executions of the 10-Pass machine started at once, from
    the first request until the last one is SUCCEEDED; the same for 10 states with a Wait of
    1 s scaled by WAIT_SCALE;
@@ -41,6 +42,7 @@ def pass_chain(n, wait_at=None):
 MACHINES = {"rate10": (pass_chain(10), "STANDARD"), "pass10": (pass_chain(10), "STANDARD"),
             "wait10": (pass_chain(10, wait_at=4), "STANDARD"),
             "hold": ({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}, "STANDARD"),
+            "hold2": ({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}, "STANDARD"),
             "sync10": (pass_chain(10), "EXPRESS")}
 
 
@@ -124,6 +126,9 @@ def measure(args, url):
     load(args, url, "StartSyncExecution", args.sync_conns, max(args.sync // 10, 1), body, '"SUCCEEDED"')  # warm-up
     r = load(args, url, "StartSyncExecution", args.sync_conns, args.sync, body, '"SUCCEEDED"')
     out.update(sync_rps=r["rps"], sync_p50=r["p50_ms"], sync_p99=r["p99_ms"])
+    # last, since these stay RUNNING: starts whose execution only suspends (aslc: one commit)
+    r = load(args, url, "StartExecution", args.conns, args.starts, start_body(sms["hold2"], "wait-"))
+    out["start_wait_rps"] = r["rps"]
     api.close()
     return out
 
@@ -178,6 +183,7 @@ def run_engine(args, engine):
 def table(args, res):
     a, n = res.get("aslc", {}), res.get("npm", {})
     rows = [("StartExecution requests/s (%d starts, %d connections)" % (args.starts, args.conns), "start_rps", "/s"),
+            ("StartExecution requests/s, a machine that only waits", "start_wait_rps", "/s"),
             ("completed/s, 10 Pass states (%d at once)" % args.concurrent, "done_pass", "/s"),
             ("completed/s, 9 Pass + Wait 1 s x %g (%d at once)" % (args.wait_scale, args.concurrent), "done_wait", "/s"),
             ("StartSyncExecution requests/s (%d connections, %d others running)" % (args.sync_conns, args.concurrent),
