@@ -144,6 +144,7 @@ int aslc_serve_main(int argc, char **argv)
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_REALTIME);
 	pthread_cond_init(&srv.work, &attr);
+	pthread_cond_init(&srv.ended, NULL);
 	pthread_condattr_destroy(&attr);
 	if (cfg->tasks_file && load_tasks(&srv, cfg->tasks_file) < 0)
 		return 2;
