@@ -195,6 +195,13 @@ static const char *status_name(asl_status s)
 				    : "FAILED";
 }
 
+#define EXPRESS_LIMIT_MS (5 * 60 * 1000)
+
+static int past(void *user)
+{
+	return sv_now_ms() >= *(const int64_t *)user;
+}
+
 int sv_op_StartSyncExecution(sv_call *c)
 {
 	const char *machine_arn = sv_string(c, "stateMachineArn", 1, 1, 256, NULL);
@@ -211,6 +218,9 @@ int sv_op_StartSyncExecution(sv_call *c)
 	if (!is_express(&m))
 		return sv_error(c, "StateMachineTypeNotSupported",
 				"This operation is not supported by this type of state machine");
+	if (!strncmp(m.status.ptr, "DELETING", 8))
+		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
+				machine_arn);
 	char uuid[37], run[37];
 	sv_uuid(uuid);
 	sv_uuid(run);
@@ -240,9 +250,18 @@ int sv_op_StartSyncExecution(sv_call *c)
 	asl_parse_error perr;
 	const asl_value *in = asl_parse(&c->arena, input, input_len, 0, &perr);
 	int64_t start = sv_now_ms();
+	int64_t limit = start + EXPRESS_LIMIT_MS; /* AWS: an Express execution runs 5 minutes */
+	o.should_stop = past;
+	o.stop_user = &limit;
 	asl_result r;
 	asl_execute(machine, in, &o, &r);
 	int64_t stop = sv_now_ms();
+	if (r.status == ASL_ABORTED && stop >= limit) {
+		r.status = ASL_TIMED_OUT;
+		r.error = "States.Timeout";
+		r.error_len = 14;
+		r.cause = NULL;
+	}
 	sv_open(c, NULL);
 	sv_put_cstr(c, "executionArn", arn);
 	sv_put_cstr(c, "stateMachineArn", machine_arn);

@@ -550,7 +550,7 @@ static void *worker(void *arg)
 int sv_engine_start(sv_server *srv, char *err, size_t errlen)
 {
 	srv->live = calloc(BUCKETS, sizeof *srv->live);
-	int n = srv->cfg.workers > 0 ? srv->cfg.workers : 4;
+	int n = srv->cfg.workers > 0 ? srv->cfg.workers : 16;
 	srv->threads = calloc((size_t)n, sizeof *srv->threads);
 	if (!srv->live || !srv->threads) {
 		snprintf(err, errlen, "out of memory");

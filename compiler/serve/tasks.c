@@ -24,6 +24,40 @@ static const char *binding_of(sv_server *srv, const char *resource)
 	return NULL;
 }
 
+/* lambda:invoke's FunctionName (a name, NAME:QUALIFIER or a function ARN) -> the name. */
+static const char *function_name(asl_arena *a, const asl_value *input)
+{
+	const asl_value *fn = asl_object_get(input, "FunctionName", 12);
+	if (!asl_is_string(fn))
+		return NULL;
+	const char *s = asl_string_ptr(fn), *f = strstr(s, ":function:");
+	if (f)
+		s = f + 10;
+	const char *colon = strchr(s, ':');
+	return sv_printf(a, "%.*s", (int)(colon ? (size_t)(colon - s) : strlen(s)), s);
+}
+
+/* A callback's "send" part: the resource's binding, or for lambda:invoke the function's, with
+ * its Payload. Without a binding nothing is sent (a test takes the token from the history). */
+static int send(sv_server *srv, asl_task_call *call)
+{
+	const char *b = binding_of(srv, call->resource);
+	asl_task_call part = *call;
+	if (!b && !strncmp(call->resource, "arn:aws:states:::lambda:invoke", 30)) {
+		const char *fn = function_name(call->arena, call->input);
+		b = fn ? binding_of(srv, fn) : NULL;
+		const asl_value *payload = asl_object_get(call->input, "Payload", 7);
+		part.input = payload ? payload : asl_object(call->arena, 0);
+	}
+	if (!b)
+		return ASL_TASK_OK;
+	int rc = asl_task_run_binding(&part, b);
+	call->result = part.result;
+	call->error = part.error;
+	call->cause = part.cause;
+	return rc;
+}
+
 int sv_service_task(asl_task_call *call)
 {
 	sv_live *l = call->user;
@@ -45,10 +79,8 @@ int sv_service_task(asl_task_call *call)
 			call->cause = sv_printf(call->arena, "The activity %s does not exist.", r);
 			return ASL_TASK_ERROR;
 		}
-	} else if (!strcmp(kind, "callback")) {
-		const char *b = binding_of(srv, r);
-		if (b && asl_task_run_binding(call, b) == ASL_TASK_ERROR)
-			return ASL_TASK_ERROR; /* the send part failed: the task fails */
+	} else if (!strcmp(kind, "callback") && send(srv, call) == ASL_TASK_ERROR) {
+		return ASL_TASK_ERROR; /* the send part failed: the task fails */
 	}
 	size_t len = 0;
 	const char *input = asl_to_json(call->arena, call->input, &len);
