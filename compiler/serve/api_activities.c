@@ -147,7 +147,13 @@ int sv_op_GetActivityTask(sv_call *c)
 					       &c->arena, &old, &n) == 0 &&
 			    n == 1) {
 				ev = old[0];
-				ev.timestamp_ms = sv_now_ms();
+				/* the poll's time, unless later events exist (other branches): the
+				 * history's timestamps never decrease */
+				st_execution e;
+				if (s->ops->execution_get_id(s, t.execution_id, &c->arena, &e) ==
+					    0 &&
+				    e.event_count == ev.id)
+					ev.timestamp_ms = sv_now_ms();
 				if (worker) {
 					sv_call tmp;
 					sv_call_init(&tmp, c->srv);
