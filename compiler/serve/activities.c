@@ -73,7 +73,8 @@ void sv_activity_push(sv_server *srv, const char *arn, const char *token)
 	pthread_mutex_unlock(&srv->lock);
 }
 
-const char *sv_activity_poll(sv_server *srv, const char *arn, asl_arena *a, int *too_many)
+const char *sv_activity_poll(sv_server *srv, const char *arn, int64_t until, asl_arena *a,
+			     int *too_many)
 {
 	char *token = NULL;
 	pthread_mutex_lock(&srv->lock);
@@ -103,7 +104,6 @@ const char *sv_activity_poll(sv_server *srv, const char *arn, asl_arena *a, int 
 			q->waiting = &p;
 		q->waiting_tail = &p;
 		q->pollers++;
-		int64_t until = sv_now_ms() + (int64_t)(srv->cfg.poll_hold * 1000);
 		struct timespec ts = {until / 1000, (long)(until % 1000) * 1000000};
 		while (!p.token && !srv->stopping &&
 		       pthread_cond_timedwait(&p.wake, &srv->lock, &ts) == 0)

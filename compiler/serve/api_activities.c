@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "api.h"
-
-int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token);
+#include "engine.h"
 
 int sv_op_CreateActivity(sv_call *c)
 {
@@ -117,7 +116,7 @@ int sv_op_GetActivityTask(sv_call *c)
 	int64_t until = sv_now_ms() + (int64_t)(c->srv->cfg.poll_hold * 1000);
 	for (;;) {
 		int too_many;
-		const char *token = sv_activity_poll(c->srv, arn, &c->arena, &too_many);
+		const char *token = sv_activity_poll(c->srv, arn, until, &c->arena, &too_many);
 		if (too_many)
 			return sv_error(c, "ActivityWorkerLimitExceeded",
 					"Activity Worker Limit Exceeded: more than %s workers poll "
@@ -125,18 +124,21 @@ int sv_op_GetActivityTask(sv_call *c)
 					"1000", arn);
 		if (!token)
 			break;
+		/* checked and taken in one transaction: the engine closes rows in its own */
 		st_task t;
+		int rc = s->ops->begin(s);
+		if (rc)
+			return sv_store_failed(c);
 		if (s->ops->task_get(s, token, &c->arena, &t) || t.status != ST_TASK_SCHEDULED ||
 		    !sv_engine_waiting(c->srv, t.execution_id, token)) {
+			s->ops->rollback(s);
 			if (sv_now_ms() >= until)
 				break;
 			continue; /* withdrawn meanwhile (timed out, stopped): the next one */
 		}
 		t.status = ST_TASK_STARTED;
 		t.worker_name = (st_text){worker, worker ? wlen : 0};
-		int rc = s->ops->begin(s);
-		if (!rc)
-			rc = s->ops->task_update(s, &t);
+		rc = s->ops->task_update(s, &t);
 		if (!rc && t.started_event_id) { /* ActivityStarted{workerName} */
 			st_event ev = {0};
 			st_event *old = NULL;
@@ -145,7 +147,13 @@ int sv_op_GetActivityTask(sv_call *c)
 					       &c->arena, &old, &n) == 0 &&
 			    n == 1) {
 				ev = old[0];
-				ev.timestamp_ms = sv_now_ms();
+				/* the poll's time, unless later events exist (other branches): the
+				 * history's timestamps never decrease */
+				st_execution e;
+				if (s->ops->execution_get_id(s, t.execution_id, &c->arena, &e) ==
+					    0 &&
+				    e.event_count == ev.id)
+					ev.timestamp_ms = sv_now_ms();
 				if (worker) {
 					sv_call tmp;
 					sv_call_init(&tmp, c->srv);
@@ -181,6 +189,7 @@ int sv_op_GetActivityTask(sv_call *c)
 }
 
 /* The task of a token, open: 0, or -1 with InvalidToken / TaskTimedOut answered. */
+/* The task of a token, open: 0, or -1 with InvalidToken / TaskTimedOut answered. */
 static int open_task(sv_call *c, const char *token, st_task *t)
 {
 	int rc = c->srv->store->ops->task_get(c->srv->store, token, &c->arena, t);
@@ -195,26 +204,42 @@ static int open_task(sv_call *c, const char *token, st_task *t)
 	return 0;
 }
 
+static int timed_out(sv_call *c)
+{
+	return sv_error(c, "TaskTimedOut",
+			"Task Timed Out: 'Provided task does not exist anymore'");
+}
+
 static int send_outcome(sv_call *c, const char *token, const char *output, size_t len,
 			const char *error, const char *cause)
 {
-	st_task t;
-	if (open_task(c, token, &t) < 0)
-		return -1;
 	asl_parse_error perr;
 	const asl_value *v = output ? asl_parse(&c->arena, output, len, 0, &perr) : NULL;
 	if (output && !v)
 		return sv_error(c, "InvalidOutput", "Invalid Output: '%s'", perr.message);
+	/* checked and marked DONE in one transaction: of two sends of one token, one wins */
+	st_store *s = c->srv->store;
+	if (s->ops->begin(s))
+		return sv_store_failed(c);
+	st_task t;
+	if (open_task(c, token, &t) < 0) {
+		s->ops->rollback(s);
+		return -1;
+	}
 	t.status = ST_TASK_DONE; /* committed before the answer: it survives a crash */
 	t.succeeded = output != NULL;
 	t.output = (st_text){output, len};
 	t.error = st_cstr(error);
 	t.cause = st_cstr(cause);
-	if (c->srv->store->ops->task_update(c->srv->store, &t))
+	int rc = s->ops->task_update(s, &t);
+	if (!rc)
+		rc = s->ops->commit(s);
+	else
+		s->ops->rollback(s);
+	if (rc)
 		return sv_store_failed(c);
 	if (sv_engine_deliver(c->srv, &t, v, error, cause))
-		return sv_error(c, "TaskTimedOut",
-				"Task Timed Out: 'Provided task does not exist anymore'");
+		return timed_out(c);
 	return 0;
 }
 
@@ -245,7 +270,6 @@ int sv_op_SendTaskHeartbeat(sv_call *c)
 	if (sv_invalid(c) < 0 || open_task(c, token, &t) < 0)
 		return -1;
 	if (sv_engine_heartbeat(c->srv, t.execution_id, token))
-		return sv_error(c, "TaskTimedOut",
-				"Task Timed Out: 'Provided task does not exist anymore'");
+		return timed_out(c);
 	return 0;
 }

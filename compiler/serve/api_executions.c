@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "engine.h"
 
 static const char *const STATUSES[] = {
 	"SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING", NULL};
@@ -27,6 +28,70 @@ static int check_input(sv_call *c, const char *input, size_t len)
 static int is_express(const st_machine *m)
 {
 	return m->type.ptr && !strncmp(m->type.ptr, "EXPRESS", 7);
+}
+
+/* Inside sv_start's transaction: the parent's nested task names its child; request-response
+ * is answered at once ({ExecutionArn, StartDate}, stored DONE here, delivered after the
+ * commit: *answer). 0, or the store's error. */
+static int link_parent(sv_call *c, const char *token, const st_execution *child,
+		       const char **answer)
+{
+	st_store *s = c->srv->store;
+	st_task t;
+	int rc = s->ops->task_get(s, token, &c->arena, &t);
+	if (rc)
+		return rc;
+	if (t.status != ST_TASK_SCHEDULED)
+		return 0; /* linked already (a repeated start) */
+	t.status = ST_TASK_STARTED;
+	t.activity_arn = child->arn;
+	if (!strcmp(t.kind.ptr, "nested")) {
+		*answer = sv_printf(&c->arena, "{\"ExecutionArn\":\"%s\",\"StartDate\":%lld}",
+				    child->arn.ptr, (long long)child->start_ms);
+		t.status = ST_TASK_DONE;
+		t.succeeded = 1;
+		t.output = st_cstr(*answer);
+	}
+	return s->ops->task_update(s, &t);
+}
+
+static void deliver_answer(sv_call *c, const char *token, int64_t parent_id, const char *answer)
+{
+	asl_parse_error perr;
+	st_task t = {0};
+	t.token = st_cstr(token);
+	t.execution_id = parent_id;
+	sv_engine_deliver(c->srv, &t, asl_parse(&c->arena, answer, strlen(answer), 0, &perr), NULL,
+			  NULL);
+}
+
+/* StartExecution of a name that exists: the same call again while it runs gives the same
+ * answer (and links a nested parent to it), anything else is a conflict. */
+static int same_again(sv_call *c, const st_execution *old, const char *input, size_t input_len,
+		      const char *parent_token, int64_t parent_id, st_execution *out)
+{
+	if (strcmp(old->status.ptr, "RUNNING") || old->input.len != input_len ||
+	    memcmp(old->input.ptr, input, input_len))
+		return sv_error(c, "ExecutionAlreadyExists", "Execution Already Exists: '%s'",
+				sv_text(c, old->arn));
+	if (parent_token) {
+		const char *answer = NULL;
+		st_store *s = c->srv->store;
+		int rc = s->ops->begin(s);
+		if (!rc)
+			rc = link_parent(c, parent_token, old, &answer);
+		if (!rc)
+			rc = s->ops->commit(s);
+		else
+			s->ops->rollback(s);
+		if (rc)
+			return sv_store_failed(c);
+		sv_engine_link_parent(c->srv, old->id, parent_token, parent_id);
+		if (answer)
+			deliver_answer(c, parent_token, parent_id, answer);
+	}
+	*out = *old;
+	return 0;
 }
 
 int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *input,
@@ -61,15 +126,8 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 		int rc = s->ops->execution_get_name(s, m.id, name, &c->arena, &old);
 		if (rc < 0)
 			return sv_store_failed(c);
-		if (rc == 0) { /* same name: the same call again while it runs, else a conflict */
-			if (!strcmp(old.status.ptr, "RUNNING") && old.input.len == input_len &&
-			    !memcmp(old.input.ptr, input, input_len)) {
-				*out = old;
-				return 0;
-			}
-			return sv_error(c, "ExecutionAlreadyExists",
-					"Execution Already Exists: '%s'", arn);
-		}
+		if (rc == 0)
+			return same_again(c, &old, input, input_len, parent_token, parent_id, out);
 	}
 	st_execution e = {0};
 	e.machine_id = m.id;
@@ -81,28 +139,29 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 	e.input = (st_text){input, input_len};
 	e.start_ms = sv_now_ms();
 	e.express = express;
+	const char *answer = NULL;
 	int rc = s->ops->begin(s);
 	if (!rc)
 		rc = s->ops->execution_put(s, &e);
-	if (!rc && parent_token) { /* the parent's task now names its child */
-		st_task t;
-		if (!(rc = s->ops->task_get(s, parent_token, &c->arena, &t))) {
-			t.status = ST_TASK_STARTED;
-			t.activity_arn = st_cstr(arn);
-			(void)parent_id;
-			rc = s->ops->task_update(s, &t);
-		}
-	}
+	if (!rc && parent_token)
+		rc = link_parent(c, parent_token, &e, &answer);
 	if (!rc)
 		rc = s->ops->commit(s);
 	else
 		s->ops->rollback(s);
+	if (rc == 1 && !express) { /* a concurrent start of the same name won */
+		st_execution old;
+		if (s->ops->execution_get_name(s, m.id, name, &c->arena, &old) == 0)
+			return same_again(c, &old, input, input_len, parent_token, parent_id, out);
+	}
 	if (rc == 1)
 		return sv_error(c, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", arn);
 	if (rc)
 		return sv_store_failed(c);
 	if (sv_engine_launch(c->srv, &e, &m, parent_token, parent_id) < 0)
-		fprintf(stderr, "aslc serve: %s was stored but could not start\n", arn);
+		sv_engine_give_up(c->srv, &e, "it could not start (see the server's log)");
+	if (answer)
+		deliver_answer(c, parent_token, parent_id, answer);
 	*out = e;
 	return 0;
 }
@@ -136,6 +195,13 @@ static const char *status_name(asl_status s)
 				    : "FAILED";
 }
 
+#define EXPRESS_LIMIT_MS (5 * 60 * 1000)
+
+static int past(void *user)
+{
+	return sv_now_ms() >= *(const int64_t *)user;
+}
+
 int sv_op_StartSyncExecution(sv_call *c)
 {
 	const char *machine_arn = sv_string(c, "stateMachineArn", 1, 1, 256, NULL);
@@ -152,6 +218,9 @@ int sv_op_StartSyncExecution(sv_call *c)
 	if (!is_express(&m))
 		return sv_error(c, "StateMachineTypeNotSupported",
 				"This operation is not supported by this type of state machine");
+	if (!strncmp(m.status.ptr, "DELETING", 8))
+		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
+				machine_arn);
 	char uuid[37], run[37];
 	sv_uuid(uuid);
 	sv_uuid(run);
@@ -181,9 +250,18 @@ int sv_op_StartSyncExecution(sv_call *c)
 	asl_parse_error perr;
 	const asl_value *in = asl_parse(&c->arena, input, input_len, 0, &perr);
 	int64_t start = sv_now_ms();
+	int64_t limit = start + EXPRESS_LIMIT_MS; /* AWS: an Express execution runs 5 minutes */
+	o.should_stop = past;
+	o.stop_user = &limit;
 	asl_result r;
 	asl_execute(machine, in, &o, &r);
 	int64_t stop = sv_now_ms();
+	if (r.status == ASL_ABORTED && stop >= limit) {
+		r.status = ASL_TIMED_OUT;
+		r.error = "States.Timeout";
+		r.error_len = 14;
+		r.cause = NULL;
+	}
 	sv_open(c, NULL);
 	sv_put_cstr(c, "executionArn", arn);
 	sv_put_cstr(c, "stateMachineArn", machine_arn);
@@ -305,6 +383,34 @@ int sv_op_ListExecutions(sv_call *c)
 	return 0;
 }
 
+/* A RUNNING execution that does not run here (it could not be resumed): ABORTED in the store,
+ * with its ExecutionAborted event. */
+static int abort_stored(sv_call *c, const st_execution *e, const char *error, const char *cause)
+{
+	sv_call d;
+	sv_call_init(&d, c->srv);
+	sv_open(&d, NULL);
+	sv_put_cstr(&d, "error", error);
+	sv_put_cstr(&d, "cause", cause);
+	sv_close(&d);
+	st_event ev = {0};
+	ev.id = e->event_count + 1;
+	ev.timestamp_ms = sv_now_ms();
+	ev.type = st_cstr("ExecutionAborted");
+	ev.details_key = st_cstr("executionAbortedEventDetails");
+	ev.details = (st_text){sv_printf(&c->arena, "%.*s", (int)d.out.buf.len, d.out.buf.data),
+			       d.out.buf.len};
+	sv_call_free(&d);
+	st_execution end = {0};
+	end.status = st_cstr("ABORTED");
+	end.error = st_cstr(error);
+	end.cause = st_cstr(cause);
+	end.stop_ms = ev.timestamp_ms;
+	if (c->srv->store->ops->execution_finish(c->srv->store, e->id, &ev, 1, &end))
+		return sv_store_failed(c);
+	return 0;
+}
+
 int sv_op_StopExecution(sv_call *c)
 {
 	const char *arn = sv_string(c, "executionArn", 1, 1, 256, NULL);
@@ -314,7 +420,9 @@ int sv_op_StopExecution(sv_call *c)
 	if (sv_invalid(c) < 0 || sv_find_execution(c, arn, &e) < 0)
 		return -1;
 	if (!strcmp(e.status.ptr, "RUNNING")) {
-		sv_engine_stop_execution(c->srv, e.id, error, cause);
+		if (sv_engine_stop_execution(c->srv, e.id, error, cause) == 1 &&
+		    abort_stored(c, &e, error, cause) < 0)
+			return -1;
 		if (c->srv->store->ops->execution_get_id(c->srv->store, e.id, &c->arena, &e))
 			return sv_store_failed(c);
 	}

@@ -298,19 +298,19 @@ int sv_op_DeleteStateMachine(sv_call *c)
 	if (s->ops->machine_update(s, &m))
 		return sv_store_failed(c);
 	/* its running executions are stopped (recorded as ABORTED), then it goes */
-	for (;;) {
-		st_exec_query q = {m.id, st_cstr("RUNNING"), 0, 0, 100};
+	st_exec_query q = {m.id, st_cstr("RUNNING"), 0, 0, 100};
+	for (;;) { /* page by page (keyset): a stopped one leaves RUNNING, the rest stay */
 		st_execution *rows;
 		size_t n;
 		if (s->ops->execution_list(s, &q, &c->arena, &rows, &n) < 0)
 			return sv_store_failed(c);
-		if (!n)
-			break;
 		for (size_t i = 0; i < n; i++)
 			sv_engine_stop_execution(c->srv, rows[i].id, "States.Aborted",
 						 "The state machine was deleted.");
-		if (n < 100)
+		if (n < q.limit)
 			break;
+		q.after_start_ms = rows[n - 1].start_ms;
+		q.after_id = rows[n - 1].id;
 	}
 	if (s->ops->machine_delete(s, m.id) < 0)
 		return sv_store_failed(c);

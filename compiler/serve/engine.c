@@ -15,11 +15,13 @@
 
 #define BUCKETS 16384u
 
+/* A timer names its execution by id and generation, never by pointer: the execution may
+ * have ended (and been freed) or waited for something else since. */
 typedef struct sv_timer {
 	int64_t fire_ms; /* real time */
-	int64_t until_ms; /* the execution's clock: what it waits for */
+	int64_t until_ms; /* the execution's clock: what it waits for (0: nothing to skip) */
 	uint64_t gen;
-	sv_live *live;
+	int64_t id;
 } sv_timer;
 
 /* ---- the table of running executions, the ready queue and the timers (all under lock) ---- */
@@ -78,24 +80,53 @@ static void heap_swap(sv_timer *h, size_t a, size_t b)
 	h[b] = t;
 }
 
+static void timer_push(sv_server *srv, sv_timer t);
+
+/* Drops the timers that no longer count (their execution ended or waits for something else),
+ * so heartbeats and early deliveries do not make the heap grow without bound. */
+static void timers_compact(sv_server *srv)
+{
+	sv_timer *old = srv->timers;
+	size_t n = srv->timer_count;
+	srv->timers = NULL;
+	srv->timer_count = srv->timer_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		sv_live *l = find(srv, old[i].id);
+		if (l && l->timer_gen == old[i].gen)
+			timer_push(srv, old[i]);
+	}
+	free(old);
+}
+
 static int timer_add(sv_server *srv, sv_live *l, int64_t fire_ms, int64_t until_ms)
+{
+	if (srv->timer_count > 2 * srv->live_count + 1024)
+		timers_compact(srv);
+	timer_push(srv, (sv_timer){fire_ms, until_ms, ++l->timer_gen, l->id});
+	return 0;
+}
+
+static void timer_push(sv_server *srv, sv_timer t)
 {
 	if (srv->timer_count == srv->timer_cap) {
 		size_t cap = srv->timer_cap ? srv->timer_cap * 2 : 1024;
-		sv_timer *t = realloc(srv->timers, cap * sizeof *t);
-		if (!t)
-			return -1;
-		srv->timers = t;
+		sv_timer *grown = realloc(srv->timers, cap * sizeof *grown);
+		if (!grown) { /* the execution is stepped again at once rather than lost */
+			sv_live *l = find(srv, t.id);
+			if (l)
+				make_ready(srv, l);
+			return;
+		}
+		srv->timers = grown;
 		srv->timer_cap = cap;
 	}
 	size_t i = srv->timer_count++;
-	srv->timers[i] = (sv_timer){fire_ms, until_ms, ++l->timer_gen, l};
+	srv->timers[i] = t;
 	while (i && srv->timers[(i - 1) / 2].fire_ms > srv->timers[i].fire_ms) {
 		heap_swap(srv->timers, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
 	pthread_cond_signal(&srv->work);
-	return 0;
 }
 
 static void timer_pop(sv_server *srv)
@@ -120,15 +151,17 @@ static int64_t fire_timers(sv_server *srv, int64_t now)
 {
 	while (srv->timer_count) {
 		sv_timer t = srv->timers[0];
-		if (t.live->timer_gen != t.gen || t.live->state != SV_IDLE) {
+		sv_live *l = find(srv, t.id);
+		if (!l || l->timer_gen != t.gen || l->state != SV_IDLE) {
 			timer_pop(srv); /* stale */
 			continue;
 		}
 		if (t.fire_ms > now)
 			return t.fire_ms;
 		timer_pop(srv);
-		asl_skip_to(t.live->ex, t.until_ms); /* the scaled-away part of the wait */
-		make_ready(srv, t.live);
+		if (t.until_ms)
+			asl_skip_to(l->ex, t.until_ms); /* the scaled-away part of the wait */
+		make_ready(srv, l);
 	}
 	return 0;
 }
@@ -266,19 +299,14 @@ static const char *status_name(asl_status s)
 	}
 }
 
-void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms);
-void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh);
-
 /* The tokens the execution no longer waits on (outcome taken, timed out): closed in the store
  * (inside the caller's transaction) and withdrawn from their queues. */
-static void close_settled(sv_server *srv, sv_live *l, int all)
+/* The execution ended: all its tokens are closed (in the caller's transaction) and withdrawn
+ * from their queues. */
+static void close_all(sv_server *srv, sv_live *l)
 {
 	for (sv_open_task **p = &l->open; *p;) {
 		sv_open_task *o = *p;
-		if (!all && asl_task_waiting(l->ex, o->token)) {
-			p = &o->next;
-			continue;
-		}
 		asl_arena a;
 		asl_arena_init(&a, NULL);
 		st_task t;
@@ -316,10 +344,20 @@ static void remember_open(sv_live *l, const sv_fresh_task *f)
 	l->open = o;
 }
 
+static int finishing(sv_server *srv, int64_t id)
+{
+	for (int i = 0; i < srv->finishing_count; i++)
+		if (srv->finishing[i] == id)
+			return 1;
+	return 0;
+}
+
 static void finish(sv_server *srv, sv_live *l)
 {
 	pthread_mutex_lock(&srv->lock);
 	table_remove(srv, l); /* nobody delivers to it any more */
+	if (srv->finishing_count < (int)(sizeof srv->finishing / sizeof srv->finishing[0]))
+		srv->finishing[srv->finishing_count++] = l->id;
 	pthread_mutex_unlock(&srv->lock);
 	asl_result r;
 	asl_finish(l->ex, &r);
@@ -335,25 +373,99 @@ static void finish(sv_server *srv, sv_live *l)
 		end.cause = (st_text){r.cause, r.cause_len};
 	end.stop_ms = stop_ms;
 	st_store *s = srv->store;
-	sv_fresh_task *fresh = take_fresh(srv, l); /* handed out, then the execution ended */
-	(void)fresh;
-	s->ops->begin(s);
-	close_settled(srv, l, 1);
-	int rc = s->ops->execution_finish(s, l->id, l->events, l->event_count, &end);
-	if (l->parent_token)
+	take_fresh(srv,
+		   l); /* handed out in the last step, then the execution ended: closed below */
+	int rc = s->ops->begin(s);
+	if (!rc) {
+		close_all(srv, l);
+		rc = s->ops->execution_finish(s, l->id, l->events, l->event_count, &end);
+	}
+	if (!rc && l->parent_token)
 		sv_nested_done(srv, l, &r, stop_ms); /* the parent's task row, same transaction */
 	if (rc == 0)
 		rc = s->ops->commit(s);
 	else
 		s->ops->rollback(s);
-	if (rc)
+	if (rc) /* the row stays RUNNING: the next start resumes it from its last checkpoint */
 		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn,
 			s->ops->error(s));
+	else if (l->parent_token)
+		sv_nested_deliver(srv, l);
 	asl_result_free(&r);
 	pthread_mutex_lock(&srv->lock);
-	pthread_cond_broadcast(&srv->work); /* StopExecution waits for this */
+	for (int i = 0; i < srv->finishing_count; i++)
+		if (srv->finishing[i] == l->id)
+			srv->finishing[i] = srv->finishing[--srv->finishing_count];
+	pthread_cond_broadcast(&srv->ended);
 	pthread_mutex_unlock(&srv->lock);
 	live_free(l);
+}
+
+/* The step's checkpoint: new task rows, the tokens no longer waited on closed, the events and
+ * the snapshot, in one transaction. 0, or -1 with nothing changed. */
+static int checkpoint(sv_server *srv, sv_live *l, sv_fresh_task *fresh, int64_t wake_ms)
+{
+	st_store *s = srv->store;
+	/* settled before the snapshot: an outcome delivered after this point is in the snapshot
+	 * or still waited on, so its row (DONE) is kept for a restart */
+	sv_open_task *settled = NULL;
+	for (sv_open_task **p = &l->open; *p;) {
+		sv_open_task *o = *p;
+		if (asl_task_waiting(l->ex, o->token)) {
+			p = &o->next;
+			continue;
+		}
+		*p = o->next;
+		o->next = settled;
+		settled = o;
+	}
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	const char *bytes = NULL;
+	size_t len = 0;
+	int rc = 0;
+	if (!l->express && asl_snapshot(l->ex, &a, &bytes, &len) < 0)
+		rc = -1;
+	if (!rc)
+		rc = s->ops->begin(s);
+	for (sv_fresh_task *f = fresh; !rc && f; f = f->next)
+		if (s->ops->task_put(s, &f->task) < 0)
+			rc = -1;
+	for (sv_open_task *o = settled; !rc && o; o = o->next) {
+		st_task t;
+		if (!s->ops->task_get(s, o->token, &a, &t) && t.status != ST_TASK_CLOSED) {
+			t.status = ST_TASK_CLOSED;
+			rc = s->ops->task_update(s, &t) < 0 ? -1 : 0;
+		}
+	}
+	if (!rc && !l->express)
+		rc = s->ops->execution_checkpoint(s, l->id, l->events, l->event_count,
+						  (st_text){bytes, len}, wake_ms);
+	if (!rc)
+		rc = s->ops->commit(s);
+	else if (rc != -1 || bytes)
+		s->ops->rollback(s);
+	asl_arena_destroy(&a);
+	if (rc) {
+		fprintf(stderr, "aslc serve: cannot checkpoint %s (tried again in a second): %s\n",
+			l->arn, s->ops->error(s));
+		while (settled) { /* still open, as far as the store knows */
+			sv_open_task *o = settled;
+			settled = o->next;
+			o->next = l->open;
+			l->open = o;
+		}
+		return -1;
+	}
+	while (settled) {
+		sv_open_task *o = settled;
+		settled = o->next;
+		if (o->kind == 'a')
+			sv_activity_withdraw(srv, o->activity_arn, o->token);
+		free(o->activity_arn);
+		free(o);
+	}
+	return 0;
 }
 
 /* One step: run to the next state boundary or wait, commit, publish, schedule. */
@@ -366,32 +478,22 @@ static void step(sv_server *srv, sv_live *l)
 		finish(srv, l);
 		return;
 	}
-	st_store *s = srv->store;
 	sv_fresh_task *fresh = take_fresh(srv, l);
-	int rc = 0;
-	if (!l->express || fresh) {
-		asl_arena a;
-		asl_arena_init(&a, NULL);
-		const char *bytes = NULL;
-		size_t len = 0;
-		if (!l->express && asl_snapshot(l->ex, &a, &bytes, &len) < 0)
-			bytes = NULL;
-		rc = s->ops->begin(s);
-		for (sv_fresh_task *f = fresh; !rc && f; f = f->next)
-			if (s->ops->task_put(s, &f->task) < 0)
-				rc = -1;
-		close_settled(srv, l, 0);
-		if (!rc)
-			rc = s->ops->execution_checkpoint(s, l->id, l->events, l->event_count,
-							  (st_text){bytes, len}, st.until_ms);
-		if (!rc)
-			rc = s->ops->commit(s);
-		else
-			s->ops->rollback(s);
-		asl_arena_destroy(&a);
-		if (rc)
-			fprintf(stderr, "aslc serve: cannot checkpoint %s: %s\n", l->arn,
-				s->ops->error(s));
+	if ((!l->express || fresh) && checkpoint(srv, l, fresh, st.until_ms) < 0) {
+		/* nothing is published; the events and tokens wait for the next checkpoint */
+		pthread_mutex_lock(&srv->lock);
+		if (fresh) {
+			sv_fresh_task *last = fresh;
+			while (last->next)
+				last = last->next;
+			last->next = l->fresh;
+			l->fresh = fresh;
+		}
+		l->state = SV_IDLE;
+		l->poked = 0;
+		timer_add(srv, l, sv_now_ms() + 1000, 0);
+		pthread_mutex_unlock(&srv->lock);
+		return;
 	}
 	drop_events(l);
 	for (sv_fresh_task *f = fresh; f; f = f->next)
@@ -405,9 +507,12 @@ static void step(sv_server *srv, sv_live *l)
 		l->poked = 0;
 		make_ready(srv, l);
 	} else if (st.until_ms) {
+		/* wait_scale applies to Waits and backoffs: to the time of an execution that waits
+		 * for no task (a task's TimeoutSeconds and HeartbeatSeconds are real seconds) */
+		int scale = st.tasks == 0;
 		int64_t now = asl_now(l->ex), wait = st.until_ms - now;
-		double scaled = wait > 0 ? (double)wait * srv->cfg.wait_scale : 0;
-		timer_add(srv, l, sv_now_ms() + (int64_t)scaled, st.until_ms);
+		double real = wait > 0 ? (double)wait * (scale ? srv->cfg.wait_scale : 1) : 0;
+		timer_add(srv, l, sv_now_ms() + (int64_t)real, scale ? st.until_ms : 0);
 	}
 	pthread_mutex_unlock(&srv->lock);
 }
@@ -445,7 +550,7 @@ static void *worker(void *arg)
 int sv_engine_start(sv_server *srv, char *err, size_t errlen)
 {
 	srv->live = calloc(BUCKETS, sizeof *srv->live);
-	int n = srv->cfg.workers > 0 ? srv->cfg.workers : 4;
+	int n = srv->cfg.workers > 0 ? srv->cfg.workers : 16;
 	srv->threads = calloc((size_t)n, sizeof *srv->threads);
 	if (!srv->live || !srv->threads) {
 		snprintf(err, errlen, "out of memory");
@@ -535,8 +640,8 @@ int sv_engine_stop_execution(sv_server *srv, int64_t id, const char *error, cons
 	}
 	asl_stop(l->ex, error, cause);
 	make_ready(srv, l);
-	while (find(srv, id) && !srv->stopping)
-		pthread_cond_wait(&srv->work, &srv->lock);
+	while ((find(srv, id) || finishing(srv, id)) && !srv->stopping)
+		pthread_cond_wait(&srv->ended, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
 	return 0;
 }
@@ -567,6 +672,17 @@ int sv_engine_heartbeat(sv_server *srv, int64_t execution_id, const char *token)
 	return rc == 0 ? 0 : 1;
 }
 
+void sv_engine_link_parent(sv_server *srv, int64_t child_id, const char *token, int64_t parent_id)
+{
+	pthread_mutex_lock(&srv->lock);
+	sv_live *l = find(srv, child_id);
+	if (l && !l->parent_token) { /* set once; the child reads it only when it ends */
+		l->parent_token = sv_printf(&l->arena, "%s", token);
+		l->parent_id = parent_id;
+	}
+	pthread_mutex_unlock(&srv->lock);
+}
+
 int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token)
 {
 	pthread_mutex_lock(&srv->lock);
@@ -577,6 +693,24 @@ int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token)
 }
 
 /* ---- recovery ---- */
+
+/* An execution that cannot go on (its snapshot does not restore, its machine does not
+ * compile): recorded as FAILED with the reason, rather than left RUNNING for ever. */
+void sv_engine_give_up(sv_server *srv, const st_execution *e, const char *why)
+{
+	fprintf(stderr, "aslc serve: cannot resume %.*s: %s\n", (int)e->arn.len, e->arn.ptr, why);
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	st_execution end = {0};
+	end.status = st_cstr("FAILED");
+	end.error = st_cstr("States.Runtime");
+	end.cause = st_cstr(sv_printf(&a, "aslc serve could not resume the execution: %s", why));
+	end.stop_ms = sv_now_ms();
+	if (srv->store->ops->execution_finish(srv->store, e->id, NULL, 0, &end))
+		fprintf(stderr, "aslc serve: cannot record it: %s\n",
+			srv->store->ops->error(srv->store));
+	asl_arena_destroy(&a);
+}
 
 int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 {
@@ -603,8 +737,7 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 		char *why = NULL;
 		sv_live *l = live_new(srv, e, &why, &a);
 		if (!l) {
-			fprintf(stderr, "aslc serve: cannot resume %.*s: %s\n", (int)e->arn.len,
-				e->arn.ptr, why);
+			sv_engine_give_up(srv, e, why);
 			failed++;
 			continue;
 		}
@@ -621,8 +754,7 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 			restarted += l->ex != NULL;
 		}
 		if (!l->ex) {
-			fprintf(stderr, "aslc serve: cannot resume %.*s: %s\n", (int)e->arn.len,
-				e->arn.ptr, msg[0] ? msg : "out of memory");
+			sv_engine_give_up(srv, e, msg[0] ? msg : "out of memory");
 			live_free(l);
 			failed++;
 			continue;
@@ -631,12 +763,11 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 		 * outcomes that came before the crash are delivered again */
 		for (size_t k = 0; k < nt; k++) {
 			st_task *t = &tasks[k];
-			if (t->kind.ptr && !strcmp(t->kind.ptr, "nested") && t->activity_arn.ptr &&
-			    !strcmp(t->activity_arn.ptr, l->arn)) {
+			if (t->kind.ptr && !strncmp(t->kind.ptr, "nested", 6) &&
+			    t->activity_arn.ptr && !strcmp(t->activity_arn.ptr, l->arn)) {
 				/* this execution is a nested one: its parent waits on that token */
 				l->parent_token = sv_printf(&l->arena, "%s", t->token.ptr);
 				l->parent_id = t->execution_id;
-				l->parent_sync = t->input.ptr ? atoi(t->input.ptr) : 0;
 			}
 			if (t->execution_id != e->id)
 				continue;
@@ -659,6 +790,15 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 			}
 		}
 		add_running(srv, l);
+	}
+	/* children whose parents committed the task but that never started: started now (named
+	 * after the token unless the Task names them, so a repeat finds the same child) */
+	for (size_t k = 0; k < nt; k++) {
+		st_task *t = &tasks[k];
+		if (t->kind.ptr && !strncmp(t->kind.ptr, "nested", 6) &&
+		    t->status == ST_TASK_SCHEDULED)
+			sv_nested_start(srv, t->execution_id, t->token.ptr, t->kind.ptr,
+					t->input.ptr, t->input.len);
 	}
 	if (n)
 		fprintf(stderr,

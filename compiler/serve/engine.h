@@ -43,10 +43,24 @@ struct sv_live {
 	sv_fresh_task *fresh; /* (lock) added by tasks.c during the step */
 	asl_arena fresh_arena; /* (lock) */
 	sv_open_task *open;
-	/* a nested execution: the parent's task token and execution */
+	/* a nested execution: the parent's task token and execution (the task row's kind is
+	 * "nested", "nested.sync" or "nested.sync:2"; its activity_arn names the child) */
 	char *parent_token;
 	int64_t parent_id;
-	int parent_sync;
+	/* its end for the parent (.sync), delivered once the end is committed */
+	const char *parent_output, *parent_error, *parent_cause;
 };
+
+/* tasks.c: publishing a step's tokens once they are committed, and nested executions */
+void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh);
+void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *kind,
+		     const char *params, size_t len);
+void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms);
+void sv_nested_deliver(sv_server *srv, sv_live *child);
+/* engine.c */
+int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token);
+void sv_engine_give_up(sv_server *srv, const st_execution *e, const char *why);
+/* A running child execution learns its parent's token (a repeated nested start). */
+void sv_engine_link_parent(sv_server *srv, int64_t child_id, const char *token, int64_t parent_id);
 
 #endif

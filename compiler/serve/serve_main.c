@@ -19,8 +19,8 @@ static void usage(FILE *out)
 	      "  The Step Functions API (AWS JSON 1.0) on HTTP; state machines are compiled to\n"
 	      "  native code when they are created, executions are stored in SQLite.\n"
 	      "\n"
-	      "  --host HOST        address to listen on (default 127.0.0.1; there is no\n"
-	      "                     authentication: clients may send any credentials)\n"
+	      "  --host HOST        address to listen on (default 127.0.0.1; without --auth\n"
+	      "                     clients may send any credentials)\n"
 	      "  --port N           port (default 8083; 0: any free port, printed)\n"
 	      "  --db FILE          the database (default ./aslc.db)\n"
 	      "  --tasks FILE       Task bindings, a JSON object {\"RESOURCE\": \"BINDING\"}\n"
@@ -31,7 +31,8 @@ static void usage(FILE *out)
 	      "                     access key and secret (default: any credentials pass)\n"
 	      "  --wait-scale F     multiply Wait durations by F (0: do not wait)\n"
 	      "  --poll-hold S      seconds GetActivityTask waits for a task (default 55)\n"
-	      "  --workers N        engine threads (default 4)\n"
+	      "  --workers N        engine threads (default 16; a command or HTTP task keeps one\n"
+	      "                     busy while it runs)\n"
 	      "  --sync-full        make every commit durable across power loss too (slower)\n"
 	      "\n"
 	      "Clients: aws --endpoint-url http://127.0.0.1:8083 stepfunctions ...; set\n"
@@ -86,7 +87,7 @@ int aslc_serve_main(int argc, char **argv)
 	cfg->account = "123456789012";
 	cfg->wait_scale = 1;
 	cfg->poll_hold = 55;
-	cfg->workers = 4;
+	cfg->workers = 16;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		double d;
@@ -144,6 +145,7 @@ int aslc_serve_main(int argc, char **argv)
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_REALTIME);
 	pthread_cond_init(&srv.work, &attr);
+	pthread_cond_init(&srv.ended, NULL);
 	pthread_condattr_destroy(&attr);
 	if (cfg->tasks_file && load_tasks(&srv, cfg->tasks_file) < 0)
 		return 2;

@@ -47,6 +47,9 @@ typedef struct sv_server {
 
 	pthread_mutex_t lock; /* everything below */
 	pthread_cond_t work; /* the engine: an execution is ready, or a timer is due */
+	pthread_cond_t ended; /* an execution's end was committed (StopExecution waits) */
+	int64_t finishing[256]; /* executions out of the table whose end is not committed yet */
+	int finishing_count;
 	sv_compiled *compiled;
 	sv_live **live; /* running executions, an open hash by id */
 	size_t live_count, live_cap;
@@ -101,10 +104,11 @@ void sv_engine_options(sv_server *srv, asl_options *o, const char *exec_arn,
 /* activities.c */
 /* Queues a task for its activity's workers (FIFO). */
 void sv_activity_push(sv_server *srv, const char *activity_arn, const char *token);
-/* Takes the oldest queued task, waiting up to the poll hold; the token in `a`, or NULL (with
- * *too_many set when SV_MAX_POLLERS workers wait already). */
+/* Takes the oldest queued task, waiting until `until` (ms, real time) at the latest; the token
+ * in `a`, or NULL (with *too_many set when SV_MAX_POLLERS workers wait already). */
 #define SV_MAX_POLLERS 1000
-const char *sv_activity_poll(sv_server *srv, const char *activity_arn, asl_arena *a, int *too_many);
+const char *sv_activity_poll(sv_server *srv, const char *activity_arn, int64_t until, asl_arena *a,
+			     int *too_many);
 /* Withdraws a queued token (its execution ended or the task timed out). */
 void sv_activity_withdraw(sv_server *srv, const char *activity_arn, const char *token);
 void sv_activity_wake_all(sv_server *srv); /* shutdown: pollers return empty */

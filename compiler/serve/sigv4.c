@@ -1,14 +1,16 @@
 /* AWS Signature Version 4, checked (--auth KEY:SECRET): the request's Authorization header is
  * recomputed from the received method, path, signed headers (Host as received, so a "sync-"
  * prefix is fine) and the body's SHA-256, with the one secret the server knows. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* timegm */
 #include "sigv4.h"
 
 #include <nettle/hmac.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static void hex(const unsigned char *d, size_t n, char *out)
 {
@@ -90,6 +92,20 @@ int sv_sigv4_check(const char *key_id, const char *secret, const char *method, c
 	    strncmp(cred, key_id, strlen(key_id))) {
 		snprintf(why, whylen, "The security token included in the request is invalid.");
 		return -2;
+	}
+	struct tm tm = {0};
+	if (sscanf(date, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec) != 6) {
+		snprintf(why, whylen, "X-Amz-Date is not a date (YYYYMMDD'T'HHMMSS'Z').");
+		return -1;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t signed_at = timegm(&tm);
+	if (llabs((long long)(time(NULL) - signed_at)) > 15 * 60) { /* AWS's window */
+		snprintf(why, whylen, "Signature expired: %s is more than 15 minutes from now.",
+			 date);
+		return -1;
 	}
 	char scope[256];
 	snprintf(scope, sizeof scope, "%.*s", (int)(cred_len - (size_t)(slash + 1 - cred)),

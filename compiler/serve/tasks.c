@@ -24,6 +24,40 @@ static const char *binding_of(sv_server *srv, const char *resource)
 	return NULL;
 }
 
+/* lambda:invoke's FunctionName (a name, NAME:QUALIFIER or a function ARN) -> the name. */
+static const char *function_name(asl_arena *a, const asl_value *input)
+{
+	const asl_value *fn = asl_object_get(input, "FunctionName", 12);
+	if (!asl_is_string(fn))
+		return NULL;
+	const char *s = asl_string_ptr(fn), *f = strstr(s, ":function:");
+	if (f)
+		s = f + 10;
+	const char *colon = strchr(s, ':');
+	return sv_printf(a, "%.*s", (int)(colon ? (size_t)(colon - s) : strlen(s)), s);
+}
+
+/* A callback's "send" part: the resource's binding, or for lambda:invoke the function's, with
+ * its Payload. Without a binding nothing is sent (a test takes the token from the history). */
+static int send(sv_server *srv, asl_task_call *call)
+{
+	const char *b = binding_of(srv, call->resource);
+	asl_task_call part = *call;
+	if (!b && !strncmp(call->resource, "arn:aws:states:::lambda:invoke", 30)) {
+		const char *fn = function_name(call->arena, call->input);
+		b = fn ? binding_of(srv, fn) : NULL;
+		const asl_value *payload = asl_object_get(call->input, "Payload", 7);
+		part.input = payload ? payload : asl_object(call->arena, 0);
+	}
+	if (!b)
+		return ASL_TASK_OK;
+	int rc = asl_task_run_binding(&part, b);
+	call->result = part.result;
+	call->error = part.error;
+	call->cause = part.cause;
+	return rc;
+}
+
 int sv_service_task(asl_task_call *call)
 {
 	sv_live *l = call->user;
@@ -45,10 +79,8 @@ int sv_service_task(asl_task_call *call)
 			call->cause = sv_printf(call->arena, "The activity %s does not exist.", r);
 			return ASL_TASK_ERROR;
 		}
-	} else if (!strcmp(kind, "callback")) {
-		const char *b = binding_of(srv, r);
-		if (b && asl_task_run_binding(call, b) == ASL_TASK_ERROR)
-			return ASL_TASK_ERROR; /* the send part failed: the task fails */
+	} else if (!strcmp(kind, "callback") && send(srv, call) == ASL_TASK_ERROR) {
+		return ASL_TASK_ERROR; /* the send part failed: the task fails */
 	}
 	size_t len = 0;
 	const char *input = asl_to_json(call->arena, call->input, &len);
@@ -67,9 +99,8 @@ int sv_service_task(asl_task_call *call)
 			f->task.input = (st_text){copy(a, input, len), len};
 			f->task.status = ST_TASK_SCHEDULED;
 			f->task.started_event_id = call->started_event;
-		} else if (!strcmp(kind, "nested")) {
-			f->params = copy(a, input, len);
-			f->task.input = st_cstr(sync == 2 ? "2" : sync ? "1" : "0");
+		} else if (!strncmp(kind, "nested", 6)) { /* the child starts after the commit */
+			f->task.input = (st_text){copy(a, input, len), len};
 			f->task.status = ST_TASK_SCHEDULED;
 		} else {
 			f->task.status = ST_TASK_STARTED;
@@ -88,36 +119,33 @@ int sv_service_task(asl_task_call *call)
 	return ASL_TASK_PENDING;
 }
 
-/* Stores an outcome for the token and delivers it to its execution. */
-static void complete(sv_server *srv, const char *token, const char *output, size_t len,
-		     const char *error, const char *cause)
+/* A failure for a nested task whose child could not start: stored, then delivered. */
+static void fail_nested(sv_server *srv, const char *token, const char *error, const char *cause)
 {
 	asl_arena a;
 	asl_arena_init(&a, NULL);
 	st_task t;
-	if (srv->store->ops->task_get(srv->store, token, &a, &t) == 0) {
+	if (srv->store->ops->task_get(srv->store, token, &a, &t) == 0 &&
+	    t.status != ST_TASK_CLOSED) {
 		t.status = ST_TASK_DONE;
-		t.succeeded = output != NULL;
-		t.output = (st_text){output, len};
+		t.succeeded = 0;
 		t.error = st_cstr(error);
 		t.cause = st_cstr(cause);
-		srv->store->ops->task_update(srv->store, &t);
-		asl_parse_error perr;
-		const asl_value *v = output ? asl_parse(&a, output, len, 0, &perr) : NULL;
-		sv_engine_deliver(srv, &t, v, v ? NULL : error, v ? NULL : cause);
+		if (srv->store->ops->task_update(srv->store, &t) == 0)
+			sv_engine_deliver(srv, &t, NULL, error, cause);
 	}
 	asl_arena_destroy(&a);
 }
 
-/* states:startExecution: the child starts (its row and the parent's task row in one
- * transaction); request-response has its answer at once. */
-static void start_nested(sv_server *srv, sv_live *parent, sv_fresh_task *f)
+void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *kind,
+		     const char *params, size_t len)
 {
+	(void)kind;
 	sv_call c;
 	sv_call_init(&c, srv);
 	c.region = srv->cfg.region;
 	asl_parse_error perr;
-	const asl_value *p = asl_parse(&c.arena, f->params, strlen(f->params), 0, &perr);
+	const asl_value *p = asl_parse(&c.arena, params, len, 0, &perr);
 	const asl_value *arn = asl_object_get(p, "StateMachineArn", 15);
 	const asl_value *in = asl_object_get(p, "Input", 5);
 	const asl_value *name = asl_object_get(p, "Name", 4);
@@ -130,23 +158,20 @@ static void start_nested(sv_server *srv, sv_live *parent, sv_fresh_task *f)
 		input = asl_to_json(&c.arena, in, &input_len);
 	}
 	st_execution child;
+	/* without a Name the child is named after the token: starting it again after a crash
+	 * finds the same child (StartExecution's idempotency) */
 	int rc = asl_is_string(arn)
 			 ? sv_start(&c, asl_string_ptr(arn),
-				    asl_is_string(name) ? asl_string_ptr(name) : NULL, input,
-				    input_len, f->task.token.ptr, parent->id, &child)
+				    asl_is_string(name) ? asl_string_ptr(name) : token, input,
+				    input_len, token, parent_id, &child)
 			 : sv_error(&c, "ValidationException",
 				    "The StateMachineArn parameter is missing or not a string.");
 	if (rc < 0) {
-		const asl_value *msg = NULL;
 		asl_value *body = asl_parse(&c.arena, c.out.buf.data, c.out.buf.len, 0, &perr);
-		msg = asl_object_get(body, "message", 7);
-		complete(srv, f->task.token.ptr, NULL, 0,
-			 sv_printf(&c.arena, "StepFunctions.%sException", c.error_type),
-			 asl_is_string(msg) ? asl_string_ptr(msg) : NULL);
-	} else if (f->sync == 0) {
-		char *out = sv_printf(&c.arena, "{\"ExecutionArn\":\"%s\",\"StartDate\":%lld}",
-				      child.arn.ptr, (long long)child.start_ms);
-		complete(srv, f->task.token.ptr, out, strlen(out), NULL, NULL);
+		const asl_value *msg = asl_object_get(body, "message", 7);
+		fail_nested(srv, token,
+			    sv_printf(&c.arena, "StepFunctions.%sException", c.error_type),
+			    asl_is_string(msg) ? asl_string_ptr(msg) : NULL);
 	}
 	sv_call_free(&c);
 }
@@ -156,28 +181,30 @@ void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh)
 	for (sv_fresh_task *f = fresh; f; f = f->next) {
 		if (!strcmp(f->task.kind.ptr, "activity"))
 			sv_activity_push(srv, f->task.activity_arn.ptr, f->task.token.ptr);
-		else if (!strcmp(f->task.kind.ptr, "nested"))
-			start_nested(srv, l, f);
+		else if (!strncmp(f->task.kind.ptr, "nested", 6))
+			sv_nested_start(srv, l->id, f->task.token.ptr, f->task.kind.ptr,
+					f->task.input.ptr, f->task.input.len);
 	}
 }
 
-/* A nested .sync execution ended: its parent's task gets DescribeExecution's shape (Output a
- * JSON string, or the value itself with .sync:2); a child that did not succeed fails the task
- * with States.TaskFailed and that shape as the cause. Inside finish()'s transaction. */
+/* A nested .sync execution ended: its parent's task row gets DescribeExecution's shape
+ * (Output a JSON string, or the value itself with .sync:2); a child that did not succeed
+ * fails the task with States.TaskFailed and that shape as the cause. Inside finish()'s
+ * transaction; sv_nested_deliver hands it over once that committed. */
 void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms)
 {
 	asl_arena a;
 	asl_arena_init(&a, NULL);
 	st_task t;
 	st_execution e;
+	int sync = 0;
 	if (srv->store->ops->task_get(srv->store, child->parent_token, &a, &t) ||
-	    srv->store->ops->execution_get_id(srv->store, child->id, &a, &e)) {
-		asl_arena_destroy(&a);
-		return;
-	}
-	int sync = t.input.ptr ? atoi(t.input.ptr) : 0;
-	if (sync == 0) { /* request-response: answered when it started */
-		asl_arena_destroy(&a);
+	    srv->store->ops->execution_get_id(srv->store, child->id, &a, &e) ||
+	    t.status != ST_TASK_STARTED ||
+	    !(sync = !strcmp(t.kind.ptr, "nested.sync:2") ? 2
+		     : !strcmp(t.kind.ptr, "nested.sync") ? 1
+							  : 0)) {
+		asl_arena_destroy(&a); /* request-response: answered when it started */
 		return;
 	}
 	sv_call c;
@@ -213,11 +240,37 @@ void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t
 	sv_put_int(&c, "StopDate", stop_ms);
 	sv_close(&c);
 	asl_buffer_putc(&c.out.buf, '\0');
-	const char *text = c.out.buf.data;
-	if (r->status == ASL_SUCCEEDED)
-		complete(srv, child->parent_token, text, strlen(text), NULL, NULL);
-	else
-		complete(srv, child->parent_token, NULL, 0, "States.TaskFailed", text);
+	const char *text = sv_printf(&child->arena, "%s", c.out.buf.data);
 	sv_call_free(&c);
+	t.status = ST_TASK_DONE;
+	t.succeeded = r->status == ASL_SUCCEEDED;
+	if (t.succeeded) {
+		t.output = st_cstr(text);
+		child->parent_output = text;
+	} else {
+		t.error = st_cstr("States.TaskFailed");
+		t.cause = st_cstr(text);
+		child->parent_error = "States.TaskFailed";
+		child->parent_cause = text;
+	}
+	srv->store->ops->task_update(srv->store, &t);
+	asl_arena_destroy(&a);
+}
+
+void sv_nested_deliver(sv_server *srv, sv_live *child)
+{
+	if (!child->parent_output && !child->parent_error)
+		return;
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	st_task t = {0};
+	t.token = st_cstr(child->parent_token);
+	t.execution_id = child->parent_id;
+	asl_parse_error perr;
+	const asl_value *v = child->parent_output
+				     ? asl_parse(&a, child->parent_output,
+						 strlen(child->parent_output), 0, &perr)
+				     : NULL;
+	sv_engine_deliver(srv, &t, v, child->parent_error, child->parent_cause);
 	asl_arena_destroy(&a);
 }

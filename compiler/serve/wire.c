@@ -125,6 +125,11 @@ const char *sv_string(sv_call *c, const char *key, int required, size_t min, siz
 		return NULL;
 	}
 	const char *s = asl_string_ptr(v);
+	/* a NUL would cut a name or ARN short in C; only JSON texts and causes may hold one */
+	if (memchr(s, 0, n) && strcmp(key, "input") && strcmp(key, "output") &&
+	    strcmp(key, "cause") && strcmp(key, "error"))
+		sv_violation(c, key, sv_printf(&c->arena, "%s", s),
+			     "not contain the character U+0000");
 	size_t count = chars(s, n);
 	char what[80];
 	if (count < min || (max && count > max)) {
@@ -145,7 +150,14 @@ int64_t sv_int(sv_call *c, const char *key, int64_t dflt, int64_t min, int64_t m
 		c->bad_type = 1;
 		return dflt;
 	}
-	int64_t n = (int64_t)asl_number_value(v);
+	double d = asl_number_value(v);
+	if (!(d >= -9e18 && d <= 9e18)) { /* beyond int64: say so rather than convert */
+		sv_violation(c, key, sv_printf(&c->arena, "%g", d),
+			     d < 0 ? "have value greater than or equal to 0"
+				   : "have value less than or equal to 1000");
+		return dflt;
+	}
+	int64_t n = (int64_t)d;
 	if (n < min || n > max) {
 		char what[80], value[32];
 		snprintf(what, sizeof what, "have value %s %lld",

@@ -369,15 +369,18 @@ static int task_kind(const char *resource)
 }
 
 /* resourceType and resource of a service integration: "lambda" and "invoke" for
- * arn:aws:states:::lambda:invoke, "aws-sdk:s3" and "listBuckets" for
+ * arn:aws:states:::lambda:invoke, "states" and "startExecution.sync:2" for
+ * arn:aws:states:::states:startExecution.sync:2, "aws-sdk:s3" and "listBuckets" for
  * arn:aws:states:::aws-sdk:s3:listBuckets; other resources are their own resource. */
 static void put_service(asl_arena *a, asl_value *d, const char *resource)
 {
 	static const char prefix[] = "arn:aws:states:::";
 	const char *s = resource, *last = NULL;
-	if (!strncmp(s, prefix, sizeof prefix - 1)) {
+	if (!strncmp(s, prefix, sizeof prefix - 1)) { /* SERVICE:ACTION, aws-sdk:SERVICE:ACTION */
 		s += sizeof prefix - 1;
-		last = strrchr(s, ':');
+		last = strchr(s, ':');
+		if (last && !strncmp(s, "aws-sdk:", 8))
+			last = strchr(last + 1, ':');
 	}
 	put_string(a, d, "resourceType", s, last ? (size_t)(last - s) : 0);
 	put_string(a, d, "resource", last ? last + 1 : resource,
