@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`aslc serve` survives kill -9 (../shared/research/sfn-api.md §6, §8): 200 executions are
-running (120 Pass -> Wait 3 s -> Pass, 40 on an activity of which a worker holds some tokens
-and answered a few, 40 on .waitForTaskToken callbacks) while StartExecution calls keep coming;
+running (110 Pass -> Wait 3 s -> Pass, 40 on an activity of which a worker holds some tokens
+and answered a few, 40 on .waitForTaskToken callbacks, 10 waiting for a nested
+states:startExecution.sync:2 of the Wait machine) while StartExecution calls keep coming;
 the server is killed with SIGKILL, restarted on the same --db, killed again while it resumes,
 and restarted once more. Then every execution that was RUNNING must end SUCCEEDED, every
 acknowledged StartExecution must exist, histories must have ids 1..N with one ExecutionStarted
@@ -18,7 +19,7 @@ import time
 from serve_fixture import ROLE, Api, ApiError, Checks, Server, main_args, wait_for, workdir
 
 ASLC = main_args(__doc__.splitlines()[-1].split("Usage: ")[1])
-WAITERS, ACTIVITIES, CALLBACKS = 120, 40, 40
+WAITERS, ACTIVITIES, CALLBACKS, NESTED = 110, 40, 40, 10
 WAIT_SLACK_S = 2.5  # a Wait that started over after the restarts would take 3 s more
 HELD, ANSWERED = 15, 5
 STORM_KILL_AT = 50  # StartExecution calls answered before the kill, while more keep coming  # activity tokens the worker takes before the crash: kept, answered
@@ -26,6 +27,13 @@ WAITER = {"StartAt": "P1", "States": {
     "P1": {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.p1", "Next": "W"},
     "W": {"Type": "Wait", "Seconds": 3, "Next": "P2"},
     "P2": {"Type": "Pass", "Result": {"n": 2}, "ResultPath": "$.p2", "End": True}}}
+
+
+def nested_machine(child):
+    return {"StartAt": "Run", "States": {
+        "Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": child, "Input": {"i.$": "$.i"}},
+                "ResultSelector": {"status.$": "$.Status", "out.$": "$.Output"}, "End": True}}}
 
 
 def activity_machine(act):
@@ -128,8 +136,10 @@ def scenario(c, srv):
     act = api.call("CreateActivity", name="k9-act")["activityArn"]
     sms = {kind: api.call("CreateStateMachine", name="k9-" + kind, roleArn=ROLE, definition=json.dumps(d))["stateMachineArn"]
            for kind, d in (("waiter", WAITER), ("activity", activity_machine(act)), ("callback", CALLBACK))}
+    sms["nested"] = api.call("CreateStateMachine", name="k9-nested", roleArn=ROLE,
+                             definition=json.dumps(nested_machine(sms["waiter"])))["stateMachineArn"]
     kind_of, inputs = {}, {}
-    for kind, n, prefix in (("activity", ACTIVITIES, "a"), ("callback", CALLBACKS, "c")):
+    for kind, n, prefix in (("activity", ACTIVITIES, "a"), ("callback", CALLBACKS, "c"), ("nested", NESTED, "n")):
         for i in range(n):
             inp = json.dumps({"i": i})
             x = api.call("StartExecution", stateMachineArn=sms[kind], name="%s%03d" % (prefix, i), input=inp)["executionArn"]
@@ -152,7 +162,7 @@ def scenario(c, srv):
     before = {}
     for sm in sms.values():
         before.update(listing(api, sm))
-    running = {x for x, (_, _, status) in before.items() if status == "RUNNING"}
+    running = {x for x, (_, _, status) in before.items() if status == "RUNNING" and x in kind_of}  # not children
     storm = Storm(srv.url, sms["waiter"])
     storm.start()
     storm.going.wait(30)
@@ -222,8 +232,18 @@ def scenario(c, srv):
         if x in running:
             resumed += st == "SUCCEEDED"
             lost += st != "SUCCEEDED"
-        if c.eq(x.rsplit(":", 1)[1] + " status", st, "SUCCEEDED"):
+        why = api.call("DescribeExecution", executionArn=x).get("cause", "") if st == "FAILED" else ""
+        name = x.rsplit(":", 1)[1] + " status" if kind_of[x] != "nested" else "nested startExecution.sync:2 status"
+        if c.ok(name, st == "SUCCEEDED", "%s %s" % (st, why[:300])):
             check_history(c, x, history(api, x), kind_of[x])
+    children = [e for e in listing(api, sms["waiter"]).values() if e[0] not in
+                {v[0] for x, v in before.items() if kind_of.get(x) == "waiter"} | {a.rsplit(":", 1)[1] for a in storm.acked}]
+    c.eq("one child per nested execution, none started twice", len(children), NESTED)
+    for x, kind in kind_of.items():
+        if kind == "nested":
+            out = api.call("DescribeExecution", executionArn=x).get("output")
+            c.eq("nested: the child's output", json.loads(out or "null"),
+                 {"status": "SUCCEEDED", "out": {"i": int(json.loads(inputs[x])["i"]), "p1": {"n": 1}, "p2": {"n": 2}}})
     print("running %d, resumed %d, lost %d" % (len(running), resumed, lost), flush=True)
     c.eq("lost", lost, 0)
     api.close()
