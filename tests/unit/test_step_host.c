@@ -299,6 +299,24 @@ START_TEST(task_waiting_while_the_state_waits_on_its_token)
 }
 END_TEST
 
+START_TEST(task_waiting_sees_tasks_in_branches)
+{
+	load("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"Branches\":["
+	     "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"async\","
+	     "\"End\":true}}}],\"End\":true}}}");
+	asl_options opts = host_options();
+	asl_execution *e = start("{}", &opts);
+	asl_step s = asl_advance(e);
+	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_CHILDREN);
+	ck_assert_int_eq(s.tasks, 1);
+	ck_assert_int_eq(asl_task_waiting(e, pending_token), 1);
+	ck_assert_int_eq(asl_task_succeed(e, pending_token, asl_integer(&arena, 5)), 0);
+	ck_assert_int_eq(asl_task_waiting(e, pending_token), 0);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_FINISHED);
+	finish_with(e, ASL_SUCCEEDED, "[5]");
+}
+END_TEST
+
 /* ---- 3. asl_task_run_binding ---- */
 static void run_delegating(const char *resource, const char *input, asl_status status,
 			   const char *want)
@@ -593,6 +611,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pause_after_two_pauses_after_every_second_state);
 	tcase_add_test(tc, without_pause_after_one_step_runs_all_states);
 	tcase_add_test(tc, task_waiting_while_the_state_waits_on_its_token);
+	tcase_add_test(tc, task_waiting_sees_tasks_in_branches);
 	tcase_add_test(tc, run_binding_calls_another_c_handler);
 	tcase_add_test(tc, run_binding_runs_a_command);
 	tcase_add_test(tc, run_binding_of_a_missing_handler_or_unknown_binding_is_an_error);
