@@ -399,7 +399,9 @@ START_TEST(heartbeat_later_starts_the_clock_at_the_first_heartbeat)
 	load(def);
 	asl_options opts = host_options();
 	asl_execution *e = start("{}", &opts);
-	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
+	asl_step first = asl_advance(e);
+	ck_assert_int_eq(first.kind, ASL_STEP_WAIT_TASK);
+	ck_assert_int_eq(first.until_ms, 0); /* nothing is due before the first heartbeat */
 	fake_now += 10000; /* no worker took it yet: no heartbeat is due */
 	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
 	ck_assert_int_eq(asl_task_heartbeat(e, pending_token), 0);
