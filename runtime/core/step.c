@@ -392,7 +392,8 @@ void asl__waiting(const asl_exec *ex, int64_t *until_ms, size_t *tasks)
 	case ASL_PHASE_TASK:
 		(*tasks)++;
 		*until_ms = earliest(*until_ms, ex->wake_ms);
-		if (ex->heartbeat_ms)
+		if (ex->heartbeat_ms &&
+		    ex->beat_ms != (int64_t)ASL_MS_FOREVER) /* not yet started */
 			*until_ms = earliest(*until_ms, ex->beat_ms + ex->heartbeat_ms);
 		break;
 	case ASL_PHASE_CHILDREN:
