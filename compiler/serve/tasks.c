@@ -64,10 +64,11 @@ int sv_service_task(asl_task_call *call)
 	sv_server *srv = l->srv;
 	const char *r = call->resource;
 	size_t n = strlen(r);
-	const char *kind = strstr(r, ":activity:")                                     ? "activity"
-			   : !strncmp(r, "arn:aws:states:::states:startExecution", 38) ? "nested"
-										       : "callback";
 	int sync = !strcmp(r + n - 7, ".sync:2") ? 2 : !strcmp(r + n - 5, ".sync") ? 1 : 0;
+	const char *nested = sync == 2 ? "nested.sync:2" : sync ? "nested.sync" : "nested";
+	const char *kind = strstr(r, ":activity:")                                     ? "activity"
+			   : !strncmp(r, "arn:aws:states:::states:startExecution", 38) ? nested
+										       : "callback";
 	if (!strcmp(kind, "activity")) {
 		asl_arena a;
 		asl_arena_init(&a, NULL);
