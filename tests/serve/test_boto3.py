@@ -4,8 +4,9 @@ over 250 executions (keyset: no duplicates across an insert, tampered tokens ref
 activity worker thread (poll, heartbeat, success, failure, timeouts, closed and garbage tokens,
 bad output, stop while started), a .waitForTaskToken round trip with the token from the history,
 a nested states:startExecution.sync, StartSyncExecution, TestState, tags, running executions
-keeping their revision across UpdateStateMachine, ValidateStateMachineDefinition, and the
-spec's other rules (names, express ARNs, timeouts, deletes, the wire protocol).
+keeping their revision across UpdateStateMachine, ValidateStateMachineDefinition, the spec's
+other rules (names, express ARNs, timeouts, deletes, the wire protocol), and --auth checking
+botocore's real SigV4 signatures.
 
 Runs under whatever python3 starts it (exit 77 when it has no boto3); operations the installed
 botocore does not know (Debian's 1.29 has no TestState or ValidateStateMachineDefinition) are
@@ -24,6 +25,7 @@ from serve_fixture import ROLE, SKIP, Checks, Server, arn, error_of, main_args, 
 ASLC = main_args(__doc__.splitlines()[-1].split("Usage: ")[1])
 try:
     import boto3
+    from botocore import UNSIGNED
     from botocore.config import Config
 except ImportError:
     print("skipped: %s has no boto3" % sys.executable)
@@ -530,13 +532,43 @@ def wire(c, sfn):
     c.eq("unknown members are ignored", post("AWSStepFunctions.ListActivities", b'{"fromTheFuture":1}')[0], 200)
 
 
+def auth(c, sfn):
+    """--auth KEY:SECRET: the server checks botocore's real SigV4 signatures (over the Host it
+    received, sync- prefix included) and refuses wrong, unknown and missing ones."""
+    srv = Server(ASLC, workdir("auth"), extra=("--auth", "AKIDTEST:s3cret")).start()
+    try:
+        def signed(key, secret, **cfg):
+            return boto3.client("stepfunctions", endpoint_url=srv.url, region_name="us-east-1",
+                                aws_access_key_id=key, aws_secret_access_key=secret,
+                                config=Config(retries={"max_attempts": 1}, **cfg))
+        good = signed("AKIDTEST", "s3cret", inject_host_prefix=False)
+        c.eq("--auth: a good signature", good.list_state_machines()["stateMachines"], [])
+        ex = create(good, "authx", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}, type="EXPRESS")
+        c.eq("--auth: a good signature, a bigger body", good.start_sync_execution(stateMachineArn=ex,
+             input=json.dumps({"pad": "x" * 5000}))["status"], "SUCCEEDED")
+        try:
+            socket.gethostbyname("sync-127.0.0.1")
+            r = signed("AKIDTEST", "s3cret").start_sync_execution(stateMachineArn=ex)
+            c.eq("--auth: signed for the sync- host", r["status"], "SUCCEEDED")
+        except socket.gaierror:
+            c.skip("--auth with the sync- prefix", "sync-127.0.0.1 does not resolve (/etc/hosts)")
+        c.raises("--auth: a wrong secret", lambda: signed("AKIDTEST", "wrong").list_state_machines(),
+                 "InvalidSignatureException")
+        c.raises("--auth: an unknown key", lambda: signed("AKIDOTHER", "s3cret").list_state_machines(),
+                 "UnrecognizedClientException")
+        c.raises("--auth: no signature", lambda: signed("x", "y", signature_version=UNSIGNED).list_state_machines(),
+                 "MissingAuthenticationTokenException")
+    finally:
+        c.eq("--auth: clean stop", srv.stop(), 0)
+
+
 def main():
     c = Checks("test_boto3 (%s, boto3 %s)" % (sys.executable, boto3.__version__))
     srv = Server(ASLC, workdir("boto3")).start()
     sfn = client(srv.url)
     try:
         for part in (activities, activity_queue, pagination, callbacks, nested, express, test_state, tags, revisions, validation,
-                     edges, wire):
+                     edges, wire, auth):
             t0 = time.monotonic()
             try:
                 part(c, sfn)
