@@ -234,8 +234,9 @@ int sv_op_StartSyncExecution(sv_call *c)
 	if (c->srv->store->ops->definition_get(c->srv->store, m.definition_id, &c->arena, &d))
 		return sv_store_failed(c);
 	char *why;
-	const asl_machine *machine = sv_machine_get(c->srv, d.id, sv_text(c, m.name), d.text.ptr,
-						    d.text.len, &why, &c->arena);
+	const asl_machine *machine =
+		sv_machine_get(c->srv, d.id, sv_text(c, m.name), sv_text(c, d.role_arn), d.text.ptr,
+			       d.text.len, &why, &c->arena);
 	if (!machine)
 		return sv_error(c, "InvalidDefinition", "Invalid State Machine Definition: '%s'",
 				why);

@@ -152,7 +152,7 @@ int sv_op_CreateStateMachine(sv_call *c)
 	if (rc)
 		return sv_store_failed(c);
 	/* compiled now, so that the first execution starts at once */
-	if (!sv_machine_get(srv, d.id, name, def, def_len, &why, &c->arena))
+	if (!sv_machine_get(srv, d.id, name, role, def, def_len, &why, &c->arena))
 		fprintf(stderr, "aslc serve: %s does not compile: %s\n", arn, why);
 	sv_open(c, NULL);
 	sv_put_cstr(c, "stateMachineArn", arn);
@@ -270,8 +270,8 @@ int sv_op_UpdateStateMachine(sv_call *c)
 			s->ops->rollback(s);
 		if (rc)
 			return sv_store_failed(c);
-		if (!sv_machine_get(c->srv, nd.id, sv_text(c, m.name), nd.text.ptr, nd.text.len,
-				    &why, &c->arena))
+		if (!sv_machine_get(c->srv, nd.id, sv_text(c, m.name), sv_text(c, nd.role_arn),
+				    nd.text.ptr, nd.text.len, &why, &c->arena))
 			fprintf(stderr, "aslc serve: %s does not compile: %s\n", arn, why);
 	}
 	sv_open(c, NULL);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "asl/platform_core.h"
+#include "commit.h"
 #include "engine.h"
 
 #define BUCKETS 16384u
@@ -231,17 +232,22 @@ static void live_free(sv_live *l)
 /* A live for a stored execution; its machine compiled (or taken from the cache). */
 static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_arena *tmp)
 {
-	st_machine m;
-	st_definition d;
-	if (srv->store->ops->machine_get_id(srv->store, e->machine_id, tmp, &m) ||
-	    srv->store->ops->definition_get(srv->store, e->definition_id, tmp, &d)) {
-		*err = "its state machine or definition is missing from the store";
-		return NULL;
+	/* compiled already (the usual case): no store read on the way to the first state */
+	const char *role = NULL;
+	const asl_machine *machine = sv_machine_cached(srv, e->definition_id, &role);
+	if (!machine) {
+		st_machine m;
+		st_definition d;
+		if (srv->store->ops->machine_get_id(srv->store, e->machine_id, tmp, &m) ||
+		    srv->store->ops->definition_get(srv->store, e->definition_id, tmp, &d)) {
+			*err = "its state machine or definition is missing from the store";
+			return NULL;
+		}
+		role = d.role_arn.ptr;
+		if (!(machine = sv_machine_get(srv, d.id, m.name.ptr, role, d.text.ptr, d.text.len,
+					       err, tmp)))
+			return NULL;
 	}
-	const asl_machine *machine =
-		sv_machine_get(srv, d.id, m.name.ptr, d.text.ptr, d.text.len, err, tmp);
-	if (!machine)
-		return NULL;
 	sv_live *l = calloc(1, sizeof *l);
 	if (!l) {
 		*err = "out of memory";
@@ -258,12 +264,11 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 	l->machine_arn = sv_printf(&l->arena, "%.*s", (int)e->machine_arn.len, e->machine_arn.ptr);
 	l->name = sv_printf(&l->arena, "%.*s", (int)e->name.len, e->name.ptr);
 	sv_engine_options(srv, &l->opts, l->arn, l->machine_arn, l->name);
-	if (d.role_arn.ptr)
-		l->opts.role_arn =
-			sv_printf(&l->arena, "%.*s", (int)d.role_arn.len, d.role_arn.ptr);
+	if (role)
+		l->opts.role_arn = sv_printf(&l->arena, "%s", role);
 	/* the service's own tasks first: they win over --tasks bindings of the same resource */
 	const asl_binding *own = NULL;
-	size_t n_own = sv_machine_own_tasks(srv, d.id, &own);
+	size_t n_own = sv_machine_own_tasks(srv, e->definition_id, &own);
 	asl_binding *all =
 		asl_arena_alloc(&l->arena, (n_own + srv->binding_count + 1) * sizeof *all);
 	if (!all) {
@@ -301,23 +306,34 @@ static const char *status_name(asl_status s)
 
 /* The tokens the execution no longer waits on (outcome taken, timed out): closed in the store
  * (inside the caller's transaction) and withdrawn from their queues. */
-/* The execution ended: all its tokens are closed (in the caller's transaction) and withdrawn
- * from their queues. */
-static void close_all(sv_server *srv, sv_live *l)
+/* The tokens of `open` closed in the store (inside the caller's transaction; repeatable). */
+static int close_tokens(sv_server *srv, const sv_open_task *open)
 {
-	for (sv_open_task **p = &l->open; *p;) {
-		sv_open_task *o = *p;
+	st_store *s = srv->store;
+	for (const sv_open_task *o = open; o; o = o->next) {
 		asl_arena a;
 		asl_arena_init(&a, NULL);
 		st_task t;
-		if (!srv->store->ops->task_get(srv->store, o->token, &a, &t)) {
+		int rc = 0;
+		if (!s->ops->task_get(s, o->token, &a, &t) && t.status != ST_TASK_CLOSED) {
 			t.status = ST_TASK_CLOSED;
-			srv->store->ops->task_update(srv->store, &t);
+			rc = s->ops->task_update(s, &t) < 0 ? -1 : 0;
 		}
 		asl_arena_destroy(&a);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* After their closing committed: withdrawn from their queues, and freed. */
+static void release_tokens(sv_server *srv, sv_open_task *open)
+{
+	while (open) {
+		sv_open_task *o = open;
+		open = o->next;
 		if (o->kind == 'a')
 			sv_activity_withdraw(srv, o->activity_arn, o->token);
-		*p = o->next;
 		free(o->activity_arn);
 		free(o);
 	}
@@ -352,6 +368,27 @@ static int finishing(sv_server *srv, int64_t id)
 	return 0;
 }
 
+/* The end's writes (a group commit's apply): the tokens closed, the last events and the
+ * outcome, and for a nested .sync execution its parent's task row. */
+typedef struct end_work {
+	sv_server *srv;
+	sv_live *l;
+	const asl_result *r;
+	const st_execution *end;
+} end_work;
+
+static int apply_end(void *arg)
+{
+	end_work *w = arg;
+	st_store *s = w->srv->store;
+	if (close_tokens(w->srv, w->l->open) < 0 ||
+	    s->ops->execution_finish(s, w->l->id, w->l->events, w->l->event_count, w->end))
+		return -1;
+	if (w->l->parent_token)
+		sv_nested_done(w->srv, w->l, w->r, w->end->stop_ms);
+	return 0;
+}
+
 static void finish(sv_server *srv, sv_live *l)
 {
 	pthread_mutex_lock(&srv->lock);
@@ -362,7 +399,6 @@ static void finish(sv_server *srv, sv_live *l)
 	asl_result r;
 	asl_finish(l->ex, &r);
 	l->ex = NULL;
-	int64_t stop_ms = sv_now_ms();
 	st_execution end = {0};
 	end.status = st_cstr(status_name(r.status));
 	if (r.status == ASL_SUCCEEDED)
@@ -371,26 +407,18 @@ static void finish(sv_server *srv, sv_live *l)
 		end.error = (st_text){r.error, r.error_len};
 	if (r.cause)
 		end.cause = (st_text){r.cause, r.cause_len};
-	end.stop_ms = stop_ms;
-	st_store *s = srv->store;
-	take_fresh(srv,
-		   l); /* handed out in the last step, then the execution ended: closed below */
-	int rc = s->ops->begin(s);
-	if (!rc) {
-		close_all(srv, l);
-		rc = s->ops->execution_finish(s, l->id, l->events, l->event_count, &end);
-	}
-	if (!rc && l->parent_token)
-		sv_nested_done(srv, l, &r, stop_ms); /* the parent's task row, same transaction */
-	if (rc == 0)
-		rc = s->ops->commit(s);
-	else
-		s->ops->rollback(s);
-	if (rc) /* the row stays RUNNING: the next start resumes it from its last checkpoint */
+	end.stop_ms = sv_now_ms();
+	take_fresh(srv, l); /* handed out in the last step, never stored: nothing to close */
+	end_work w = {srv, l, &r, &end};
+	sv_commit c = {apply_end, &w, 0, 0, NULL};
+	if (sv_commit_run(&srv->commits, srv->store, &c))
+		/* the row stays RUNNING: the next start resumes it from its last checkpoint */
 		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn,
-			s->ops->error(s));
+			srv->store->ops->error(srv->store));
 	else if (l->parent_token)
 		sv_nested_deliver(srv, l);
+	release_tokens(srv, l->open);
+	l->open = NULL;
 	asl_result_free(&r);
 	pthread_mutex_lock(&srv->lock);
 	for (int i = 0; i < srv->finishing_count; i++)
@@ -401,11 +429,37 @@ static void finish(sv_server *srv, sv_live *l)
 	live_free(l);
 }
 
-/* The step's checkpoint: new task rows, the tokens no longer waited on closed, the events and
- * the snapshot, in one transaction. 0, or -1 with nothing changed. */
+/* The step's writes (a group commit's apply): new task rows, the settled tokens closed, the
+ * events and the snapshot. */
+typedef struct step_work {
+	sv_server *srv;
+	sv_live *l;
+	const sv_fresh_task *fresh;
+	const sv_open_task *settled;
+	st_text snapshot;
+	int64_t wake_ms;
+} step_work;
+
+static int apply_step(void *arg)
+{
+	step_work *w = arg;
+	st_store *s = w->srv->store;
+	for (const sv_fresh_task *f = w->fresh; f; f = f->next)
+		if (s->ops->task_put(s, &f->task) < 0)
+			return -1; /* 1, the row exists: this apply runs again after a failed batch */
+	if (close_tokens(w->srv, w->settled) < 0)
+		return -1;
+	if (!w->l->express &&
+	    s->ops->execution_checkpoint(s, w->l->id, w->l->events, w->l->event_count, w->snapshot,
+					 w->wake_ms))
+		return -1;
+	return 0;
+}
+
+/* The step's checkpoint, committed with the other executions' that are ready at the same
+ * time. 0, or -1 with nothing changed. */
 static int checkpoint(sv_server *srv, sv_live *l, sv_fresh_task *fresh, int64_t wake_ms)
 {
-	st_store *s = srv->store;
 	/* settled before the snapshot: an outcome delivered after this point is in the snapshot
 	 * or still waited on, so its row (DONE) is kept for a restart */
 	sv_open_task *settled = NULL;
@@ -423,32 +477,16 @@ static int checkpoint(sv_server *srv, sv_live *l, sv_fresh_task *fresh, int64_t 
 	asl_arena_init(&a, NULL);
 	const char *bytes = NULL;
 	size_t len = 0;
-	int rc = 0;
-	if (!l->express && asl_snapshot(l->ex, &a, &bytes, &len) < 0)
-		rc = -1;
-	if (!rc)
-		rc = s->ops->begin(s);
-	for (sv_fresh_task *f = fresh; !rc && f; f = f->next)
-		if (s->ops->task_put(s, &f->task) < 0)
-			rc = -1;
-	for (sv_open_task *o = settled; !rc && o; o = o->next) {
-		st_task t;
-		if (!s->ops->task_get(s, o->token, &a, &t) && t.status != ST_TASK_CLOSED) {
-			t.status = ST_TASK_CLOSED;
-			rc = s->ops->task_update(s, &t) < 0 ? -1 : 0;
-		}
+	int rc = -1;
+	if (l->express || asl_snapshot(l->ex, &a, &bytes, &len) == 0) {
+		step_work w = {srv, l, fresh, settled, {bytes, len}, wake_ms};
+		sv_commit c = {apply_step, &w, 0, 0, NULL};
+		rc = sv_commit_run(&srv->commits, srv->store, &c);
 	}
-	if (!rc && !l->express)
-		rc = s->ops->execution_checkpoint(s, l->id, l->events, l->event_count,
-						  (st_text){bytes, len}, wake_ms);
-	if (!rc)
-		rc = s->ops->commit(s);
-	else if (rc != -1 || bytes)
-		s->ops->rollback(s);
 	asl_arena_destroy(&a);
 	if (rc) {
 		fprintf(stderr, "aslc serve: cannot checkpoint %s (tried again in a second): %s\n",
-			l->arn, s->ops->error(s));
+			l->arn, srv->store->ops->error(srv->store));
 		while (settled) { /* still open, as far as the store knows */
 			sv_open_task *o = settled;
 			settled = o->next;
@@ -457,14 +495,7 @@ static int checkpoint(sv_server *srv, sv_live *l, sv_fresh_task *fresh, int64_t 
 		}
 		return -1;
 	}
-	while (settled) {
-		sv_open_task *o = settled;
-		settled = o->next;
-		if (o->kind == 'a')
-			sv_activity_withdraw(srv, o->activity_arn, o->token);
-		free(o->activity_arn);
-		free(o);
-	}
+	release_tokens(srv, settled);
 	return 0;
 }
 
@@ -550,6 +581,7 @@ static void *worker(void *arg)
 int sv_engine_start(sv_server *srv, char *err, size_t errlen)
 {
 	srv->live = calloc(BUCKETS, sizeof *srv->live);
+	sv_commits_init(&srv->commits);
 	int n = srv->cfg.workers > 0 ? srv->cfg.workers : 16;
 	srv->threads = calloc((size_t)n, sizeof *srv->threads);
 	if (!srv->live || !srv->threads) {

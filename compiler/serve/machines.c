@@ -15,6 +15,7 @@ struct sv_compiled {
 	aslc_module *module;
 	asl_arena arena; /* own_tasks */
 	asl_binding *own_tasks; /* sv_machine_service_tasks of the definition, found once */
+	const char *role; /* the revision's roleArn (in arena) */
 	size_t own_count;
 	sv_compiled *next;
 };
@@ -208,8 +209,22 @@ size_t sv_machine_service_tasks(const char *text, size_t len, asl_arena *a, asl_
 	return n;
 }
 
+const asl_machine *sv_machine_cached(sv_server *srv, int64_t definition_id, const char **role)
+{
+	const asl_machine *m = NULL;
+	pthread_mutex_lock(&srv->lock);
+	for (sv_compiled *k = srv->compiled; k && !m; k = k->next)
+		if (k->definition_id == definition_id) {
+			m = aslc_module_machine(k->module);
+			*role = k->role;
+		}
+	pthread_mutex_unlock(&srv->lock);
+	return m;
+}
+
 const asl_machine *sv_machine_get(sv_server *srv, int64_t definition_id, const char *name,
-				  const char *text, size_t len, char **err, asl_arena *a)
+				  const char *role, const char *text, size_t len, char **err,
+				  asl_arena *a)
 {
 	*err = NULL;
 	pthread_mutex_lock(&srv->lock);
@@ -244,6 +259,7 @@ const asl_machine *sv_machine_get(sv_server *srv, int64_t definition_id, const c
 	k->module = mod;
 	asl_arena_init(&k->arena, NULL);
 	k->own_count = sv_machine_service_tasks(text, len, &k->arena, &k->own_tasks);
+	k->role = role ? sv_printf(&k->arena, "%s", role) : NULL;
 	pthread_mutex_lock(&srv->lock);
 	for (sv_compiled *o = srv->compiled; o; o = o->next)
 		if (o->definition_id == definition_id) {

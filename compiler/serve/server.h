@@ -7,6 +7,7 @@
  *                  api_tags.c: the operations (wire.c: the format)
  *   machines.c     definitions compiled with libtcc, shared by their executions
  *   engine.c       executions stepped with the step API, one commit per state transition
+ *   commit.c       group commit: the transitions of executions ready together, one transaction
  *   tasks.c        the service's own Task handler: activities, callbacks, nested executions
  *   activities.c   per-activity FIFO queues of tasks and of long-polling workers
  *   store.h        the durable store (store_sqlite.c) */
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "asl/asl.h"
+#include "commit.h"
 #include "store.h"
 #include "wire.h"
 
@@ -61,6 +63,7 @@ typedef struct sv_server {
 	pthread_t *threads;
 	int thread_count;
 	struct asl_pool *pool; /* Parallel and Map children of every execution */
+	sv_commits commits; /* the engine's group commit (commit.c) */
 } sv_server;
 
 /* api.c: one call; `target` is X-Amz-Target's text. c->out holds the answer. */
@@ -68,8 +71,12 @@ void sv_dispatch(sv_call *c, const char *target, const char *body, size_t len);
 
 /* machines.c: the machine compiled from a definition (cached by definition id, kept while
  * executions use it); NULL with AWS's InvalidDefinition text in `err` (our line:col). */
+/* A definition already compiled (and its revision's role), without the store; NULL when it
+ * is not. */
+const asl_machine *sv_machine_cached(sv_server *srv, int64_t definition_id, const char **role);
 const asl_machine *sv_machine_get(sv_server *srv, int64_t definition_id, const char *name,
-				  const char *text, size_t len, char **err, asl_arena *a);
+				  const char *role, const char *text, size_t len, char **err,
+				  asl_arena *a);
 /* Compiles without keeping: 0, or -1 with the diagnostics as AWS's message in *err.
  * `express`: AWS's Express restrictions too. */
 int sv_machine_check(const char *name, const char *text, size_t len, int express, char **err,
