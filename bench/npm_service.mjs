@@ -102,12 +102,15 @@ const ops = {
 		if (!ex) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${req.executionArn}'`);
 		return describe(req.executionArn, ex);
 	},
-	ListExecutions(req) { // no paging: the benchmark counts
+	ListExecutions(req) { // newest first; the token is an offset (no keyset: nothing starts while the benchmark counts)
 		const m = machine(req.stateMachineArn);
 		const list = m.executions.map((arn) => [arn, executions.get(arn)])
-			.filter(([, ex]) => !req.statusFilter || ex.status === req.statusFilter);
-		return { executions: list.reverse().map(([arn, ex]) => ({ executionArn: arn, stateMachineArn: m.arn,
-			name: ex.name, status: ex.status, startDate: ex.start })) };
+			.filter(([, ex]) => !req.statusFilter || ex.status === req.statusFilter).reverse();
+		const from = Number(req.nextToken ?? 0), to = from + (req.maxResults || 100);
+		const out = { executions: list.slice(from, to).map(([arn, ex]) => ({ executionArn: arn,
+			stateMachineArn: m.arn, name: ex.name, status: ex.status, startDate: ex.start })) };
+		if (to < list.length) out.nextToken = String(to);
+		return out;
 	},
 };
 
