@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -130,6 +131,16 @@ class Server:
 
     def api(self):
         return Api(self.url)
+
+    def cleanup(self, failed):
+        """Removes the work directory (database, log) unless a check failed: then it is kept
+        for a look, and named."""
+        if self.external:
+            return
+        if failed:
+            print("kept %s (database and serve.log)" % self.workdir)
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 class ApiError(Exception):

@@ -560,6 +560,7 @@ def auth(c, sfn):
                  "MissingAuthenticationTokenException")
     finally:
         c.eq("--auth: clean stop", srv.stop(), 0)
+        srv.cleanup(c.failed)
 
 
 def main():
@@ -577,7 +578,9 @@ def main():
             print("%s: %.1f s" % (part.__name__, time.monotonic() - t0), flush=True)
     finally:
         c.eq("clean stop on SIGTERM", srv.stop(), 0)
-    return c.done(srv)
+    rc = c.done(srv)
+    srv.cleanup(c.failed)
+    return rc
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ missing and the file is writable (CI runs as root), and otherwise skips that one
 Usage: test_cli.py ASLC"""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -306,8 +305,7 @@ def run(c, cli_path, version):
         c.eq(version + " clean stop on SIGTERM", srv.stop(), 0)
         if c.failed:
             print("--- server log (tail) ---\n" + srv.log_text())
-        elif srv.proc:
-            shutil.rmtree(srv.workdir, ignore_errors=True)
+        srv.cleanup(c.failed)
 
 
 def timed_run(c, path, version):

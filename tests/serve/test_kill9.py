@@ -129,7 +129,9 @@ def main():
     except Exception as e:  # the server died, most likely: say so, with its log
         c.ok("the scenario ran to its end", False, "raised %r" % (e,))
     c.eq("clean stop on SIGTERM", srv.stop(), 0)
-    return c.done(srv)
+    rc = c.done(srv)
+    srv.cleanup(c.failed)
+    return rc
 
 
 def scenario(c, srv):
