@@ -309,9 +309,10 @@ int sv_op_DescribeExecution(sv_call *c)
 		sv_put_string(c, "output", e.output.ptr, e.output.len);
 		sv_put_raw(c, "outputDetails", "{\"included\":true}", 17);
 	}
-	if (e.error.ptr)
+	int timed_out = !strcmp(e.status.ptr, "TIMED_OUT"); /* AWS: neither error nor cause */
+	if (e.error.ptr && !timed_out)
 		sv_put_string(c, "error", e.error.ptr, e.error.len);
-	if (e.cause.ptr)
+	if (e.cause.ptr && !timed_out)
 		sv_put_string(c, "cause", e.cause.ptr, e.cause.len);
 	sv_put_int(c, "redriveCount", 0);
 	sv_put_cstr(c, "redriveStatus", "NOT_REDRIVABLE");

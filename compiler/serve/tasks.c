@@ -159,11 +159,17 @@ void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const
 		input = asl_to_json(&c.arena, in, &input_len);
 	}
 	st_execution child;
-	/* without a Name the child is named after the token: starting it again after a crash
-	 * finds the same child (StartExecution's idempotency) */
+	/* without a Name the child gets a UUID made from the token: starting it again after a
+	 * crash finds the same child (StartExecution's idempotency) */
+	uint64_t h1 = sv_hash(0, token, strlen(token)),
+		 h2 = sv_hash(h1 ^ 0x5bd1e995, token, strlen(token));
+	char *uuid = sv_printf(
+		&c.arena, "%08llx-%04llx-4%03llx-a%03llx-%012llx", (unsigned long long)(h1 >> 32),
+		(unsigned long long)(h1 >> 16 & 0xffff), (unsigned long long)(h1 & 0xfff),
+		(unsigned long long)(h2 >> 52), (unsigned long long)(h2 & 0xffffffffffffULL));
 	int rc = asl_is_string(arn)
 			 ? sv_start(&c, asl_string_ptr(arn),
-				    asl_is_string(name) ? asl_string_ptr(name) : token, input,
+				    asl_is_string(name) ? asl_string_ptr(name) : uuid, input,
 				    input_len, token, parent_id, &child)
 			 : sv_error(&c, "ValidationException",
 				    "The StateMachineArn parameter is missing or not a string.");
