@@ -189,7 +189,6 @@ int sv_op_GetActivityTask(sv_call *c)
 }
 
 /* The task of a token, open: 0, or -1 with InvalidToken / TaskTimedOut answered. */
-/* The task of a token, open: 0, or -1 with InvalidToken / TaskTimedOut answered. */
 static int open_task(sv_call *c, const char *token, st_task *t)
 {
 	int rc = c->srv->store->ops->task_get(c->srv->store, token, &c->arena, t);

@@ -143,12 +143,16 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 	int rc = s->ops->begin(s);
 	if (!rc)
 		rc = s->ops->execution_put(s, &e);
+	if (!rc) /* a StopExecution coming once this commits waits until it runs */
+		sv_engine_hold(c->srv, e.id, 1);
 	if (!rc && parent_token)
 		rc = link_parent(c, parent_token, &e, &answer);
 	if (!rc)
 		rc = s->ops->commit(s);
 	else
 		s->ops->rollback(s);
+	if (rc && e.id)
+		sv_engine_hold(c->srv, e.id, 0);
 	if (rc == 1 && !express) { /* a concurrent start of the same name won */
 		st_execution old;
 		if (s->ops->execution_get_name(s, m.id, name, &c->arena, &old) == 0)
@@ -158,8 +162,9 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 		return sv_error(c, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", arn);
 	if (rc)
 		return sv_store_failed(c);
-	if (sv_engine_launch(c->srv, &e, &m, parent_token, parent_id) < 0)
+	if (sv_engine_launch(c->srv, &e, parent_token, parent_id) < 0)
 		sv_engine_give_up(c->srv, &e, "it could not start (see the server's log)");
+	sv_engine_hold(c->srv, e.id, 0);
 	if (answer)
 		deliver_answer(c, parent_token, parent_id, answer);
 	*out = e;
@@ -408,9 +413,9 @@ static int abort_stored(sv_call *c, const st_execution *e, const char *error, co
 	end.error = st_cstr(error);
 	end.cause = st_cstr(cause);
 	end.stop_ms = ev.timestamp_ms;
-	if (c->srv->store->ops->execution_finish(c->srv->store, e->id, &ev, 1, &end))
+	if (c->srv->store->ops->execution_finish(c->srv->store, e->id, &ev, 1, &end) < 0)
 		return sv_store_failed(c);
-	return 0;
+	return 0; /* (1: it ended meanwhile, and that end stands) */
 }
 
 int sv_op_StopExecution(sv_call *c)

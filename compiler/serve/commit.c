@@ -4,6 +4,8 @@
  * is that one commit (SQLite has one writer) carries the transitions of many executions. */
 #include "commit.h"
 
+#include <stdio.h>
+
 void sv_commits_init(sv_commits *q)
 {
 	pthread_mutex_init(&q->lock, NULL);
@@ -23,8 +25,11 @@ static void run_batch(st_store *s, sv_commit *batch)
 		rc = s->ops->commit(s);
 	else
 		s->ops->rollback(s); /* (also when begin failed: no transaction, nothing done) */
-	for (sv_commit *c = batch; c; c = c->next)
+	for (sv_commit *c = batch; c; c = c->next) {
 		c->rc = rc;
+		if (rc)
+			snprintf(c->error, sizeof c->error, "%s", s->ops->error(s));
+	}
 	if (!rc || !batch->next)
 		return;
 	for (sv_commit *c = batch; c; c = c->next) {
@@ -36,6 +41,8 @@ static void run_batch(st_store *s, sv_commit *batch)
 		else
 			s->ops->rollback(s);
 		c->rc = one;
+		if (one)
+			snprintf(c->error, sizeof c->error, "%s", s->ops->error(s));
 	}
 }
 

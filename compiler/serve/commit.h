@@ -14,6 +14,7 @@ typedef struct sv_commit {
 	int rc; /* after sv_commit_run: 0 committed, else not */
 	int finished;
 	struct sv_commit *next;
+	char error[200]; /* rc != 0: the store's message (it failed on the committing thread) */
 } sv_commit;
 
 typedef struct sv_commits {

@@ -304,8 +304,6 @@ static const char *status_name(asl_status s)
 	}
 }
 
-/* The tokens the execution no longer waits on (outcome taken, timed out): closed in the store
- * (inside the caller's transaction) and withdrawn from their queues. */
 /* The tokens of `open` closed in the store (inside the caller's transaction; repeatable). */
 static int close_tokens(sv_server *srv, const sv_open_task *open)
 {
@@ -360,6 +358,21 @@ static void remember_open(sv_live *l, const sv_fresh_task *f)
 	l->open = o;
 }
 
+void sv_engine_hold(sv_server *srv, int64_t id, int held)
+{
+	pthread_mutex_lock(&srv->lock);
+	if (held && srv->finishing_count < SV_MAX_FINISHING)
+		srv->finishing[srv->finishing_count++] = id;
+	for (int i = 0; !held && i < srv->finishing_count; i++)
+		if (srv->finishing[i] == id) {
+			srv->finishing[i] = srv->finishing[--srv->finishing_count];
+			break;
+		}
+	if (!held)
+		pthread_cond_broadcast(&srv->ended);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 static int finishing(sv_server *srv, int64_t id)
 {
 	for (int i = 0; i < srv->finishing_count; i++)
@@ -375,17 +388,22 @@ typedef struct end_work {
 	sv_live *l;
 	const asl_result *r;
 	const st_execution *end;
+	int ended_elsewhere; /* the row had ended already (a stop recorded it): nothing written */
 } end_work;
 
 static int apply_end(void *arg)
 {
 	end_work *w = arg;
 	st_store *s = w->srv->store;
-	if (close_tokens(w->srv, w->l->open) < 0 ||
-	    s->ops->execution_finish(s, w->l->id, w->l->events, w->l->event_count, w->end))
+	if (close_tokens(w->srv, w->l->open) < 0)
 		return -1;
-	if (w->l->parent_token)
-		sv_nested_done(w->srv, w->l, w->r, w->end->stop_ms);
+	int rc = s->ops->execution_finish(s, w->l->id, w->l->events, w->l->event_count, w->end);
+	w->ended_elsewhere = rc == 1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && w->l->parent_token &&
+	    sv_nested_done(w->srv, w->l, w->r, w->end->stop_ms) < 0)
+		return -1;
 	return 0;
 }
 
@@ -393,9 +411,8 @@ static void finish(sv_server *srv, sv_live *l)
 {
 	pthread_mutex_lock(&srv->lock);
 	table_remove(srv, l); /* nobody delivers to it any more */
-	if (srv->finishing_count < (int)(sizeof srv->finishing / sizeof srv->finishing[0]))
-		srv->finishing[srv->finishing_count++] = l->id;
 	pthread_mutex_unlock(&srv->lock);
+	sv_engine_hold(srv, l->id, 1); /* StopExecution waits for the commit below */
 	asl_result r;
 	asl_finish(l->ex, &r);
 	l->ex = NULL;
@@ -409,23 +426,23 @@ static void finish(sv_server *srv, sv_live *l)
 		end.cause = (st_text){r.cause, r.cause_len};
 	end.stop_ms = sv_now_ms();
 	take_fresh(srv, l); /* handed out in the last step, never stored: nothing to close */
-	end_work w = {srv, l, &r, &end};
-	sv_commit c = {apply_end, &w, 0, 0, NULL};
-	if (sv_commit_run(&srv->commits, srv->store, &c))
-		/* the row stays RUNNING: the next start resumes it from its last checkpoint */
-		fprintf(stderr, "aslc serve: cannot record the end of %s: %s\n", l->arn,
-			srv->store->ops->error(srv->store));
-	else if (l->parent_token)
+	end_work w = {srv, l, &r, &end, 0};
+	sv_commit c = {apply_end, &w, 0, 0, NULL, ""};
+	/* tried until it is recorded (a full disk, say): a RUNNING row with nothing running it
+	 * would wait for a restart; at shutdown the row stays RUNNING and a restart resumes it */
+	while (sv_commit_run(&srv->commits, srv->store, &c) && !srv->stopping) {
+		fprintf(stderr,
+			"aslc serve: cannot record the end of %s (tried again in a second): %s\n",
+			l->arn, c.error);
+		struct timespec second = {1, 0};
+		nanosleep(&second, NULL);
+	}
+	if (c.rc == 0 && !w.ended_elsewhere && l->parent_token)
 		sv_nested_deliver(srv, l);
 	release_tokens(srv, l->open);
 	l->open = NULL;
 	asl_result_free(&r);
-	pthread_mutex_lock(&srv->lock);
-	for (int i = 0; i < srv->finishing_count; i++)
-		if (srv->finishing[i] == l->id)
-			srv->finishing[i] = srv->finishing[--srv->finishing_count];
-	pthread_cond_broadcast(&srv->ended);
-	pthread_mutex_unlock(&srv->lock);
+	sv_engine_hold(srv, l->id, 0);
 	live_free(l);
 }
 
@@ -445,8 +462,8 @@ static int apply_step(void *arg)
 	step_work *w = arg;
 	st_store *s = w->srv->store;
 	for (const sv_fresh_task *f = w->fresh; f; f = f->next)
-		if (s->ops->task_put(s, &f->task) < 0)
-			return -1; /* 1, the row exists: this apply runs again after a failed batch */
+		if (s->ops->task_put(s, &f->task)) /* 1: the token exists: it must not be reused */
+			return -1;
 	if (close_tokens(w->srv, w->settled) < 0)
 		return -1;
 	if (!w->l->express &&
@@ -480,13 +497,15 @@ static int checkpoint(sv_server *srv, sv_live *l, sv_fresh_task *fresh, int64_t 
 	int rc = -1;
 	if (l->express || asl_snapshot(l->ex, &a, &bytes, &len) == 0) {
 		step_work w = {srv, l, fresh, settled, {bytes, len}, wake_ms};
-		sv_commit c = {apply_step, &w, 0, 0, NULL};
+		sv_commit c = {apply_step, &w, 0, 0, NULL, ""};
 		rc = sv_commit_run(&srv->commits, srv->store, &c);
+		if (rc)
+			fprintf(stderr,
+				"aslc serve: cannot checkpoint %s (tried again in a second): %s\n",
+				l->arn, c.error);
 	}
 	asl_arena_destroy(&a);
 	if (rc) {
-		fprintf(stderr, "aslc serve: cannot checkpoint %s (tried again in a second): %s\n",
-			l->arn, srv->store->ops->error(srv->store));
 		while (settled) { /* still open, as far as the store knows */
 			sv_open_task *o = settled;
 			settled = o->next;
@@ -632,10 +651,9 @@ static void add_running(sv_server *srv, sv_live *l)
 	pthread_mutex_unlock(&srv->lock);
 }
 
-int sv_engine_launch(sv_server *srv, const st_execution *e, const st_machine *m,
-		     const char *parent_token, int64_t parent_id)
+int sv_engine_launch(sv_server *srv, const st_execution *e, const char *parent_token,
+		     int64_t parent_id)
 {
-	(void)m;
 	asl_arena tmp;
 	asl_arena_init(&tmp, NULL);
 	char *err = NULL;
@@ -665,6 +683,9 @@ int sv_engine_launch(sv_server *srv, const st_execution *e, const st_machine *m,
 int sv_engine_stop_execution(sv_server *srv, int64_t id, const char *error, const char *cause)
 {
 	pthread_mutex_lock(&srv->lock);
+	/* one being launched or ending: wait until it runs, or its end is committed */
+	while (!find(srv, id) && finishing(srv, id) && !srv->stopping)
+		pthread_cond_wait(&srv->ended, &srv->lock);
 	sv_live *l = find(srv, id);
 	if (!l) {
 		pthread_mutex_unlock(&srv->lock);
@@ -819,18 +840,21 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 			} else if (t->status == ST_TASK_SCHEDULED &&
 				   !strcmp(t->kind.ptr, "activity")) {
 				sv_activity_push(srv, t->activity_arn.ptr, t->token.ptr);
+			} else if (!strcmp(t->kind.ptr, "activity")) { /* a worker had taken it */
+				asl_task_heartbeat(l->ex, t->token.ptr); /* its clock runs again */
 			}
 		}
 		add_running(srv, l);
 	}
 	/* children whose parents committed the task but that never started: started now (named
-	 * after the token unless the Task names them, so a repeat finds the same child) */
+	 * by a UUID made from the token unless the Task names them, so a repeat finds the same
+	 * child) */
 	for (size_t k = 0; k < nt; k++) {
 		st_task *t = &tasks[k];
 		if (t->kind.ptr && !strncmp(t->kind.ptr, "nested", 6) &&
 		    t->status == ST_TASK_SCHEDULED)
-			sv_nested_start(srv, t->execution_id, t->token.ptr, t->kind.ptr,
-					t->input.ptr, t->input.len);
+			sv_nested_start(srv, t->execution_id, t->token.ptr, t->input.ptr,
+					t->input.len);
 	}
 	if (n)
 		fprintf(stderr,

@@ -53,9 +53,12 @@ struct sv_live {
 
 /* tasks.c: publishing a step's tokens once they are committed, and nested executions */
 void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh);
-void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *kind,
-		     const char *params, size_t len);
-void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms);
+/* Starts the child of the nested task `token` (its effective input `params`); a failure to
+ * start fails the task. */
+void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *params,
+		     size_t len);
+/* The parent's task row for a child's end (inside the end's transaction): 0, or -1 */
+int sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms);
 void sv_nested_deliver(sv_server *srv, sv_live *child);
 /* engine.c */
 int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token);

@@ -50,7 +50,10 @@ typedef struct sv_server {
 	pthread_mutex_t lock; /* everything below */
 	pthread_cond_t work; /* the engine: an execution is ready, or a timer is due */
 	pthread_cond_t ended; /* an execution's end was committed (StopExecution waits) */
-	int64_t finishing[256]; /* executions out of the table whose end is not committed yet */
+	/* executions being launched or ending (not in the table, their row not final yet): at
+	 * most one per engine thread and one per connection that starts one */
+#define SV_MAX_FINISHING 8192
+	int64_t finishing[SV_MAX_FINISHING];
 	int finishing_count;
 	sv_compiled *compiled;
 	sv_live **live; /* running executions, an open hash by id */
@@ -96,8 +99,11 @@ void sv_engine_stop(sv_server *srv);
 /* Recovery: every RUNNING execution of the store goes on from its checkpoint. */
 int sv_engine_recover(sv_server *srv, char *err, size_t errlen);
 /* Starts a stored execution (just committed) running. */
-int sv_engine_launch(sv_server *srv, const st_execution *e, const st_machine *m,
-		     const char *parent_token, int64_t parent_id);
+int sv_engine_launch(sv_server *srv, const st_execution *e, const char *parent_token,
+		     int64_t parent_id);
+/* Marks an execution as being launched or ending (held 1) until it is in the table or its end
+ * is committed (held 0): StopExecution waits meanwhile. */
+void sv_engine_hold(sv_server *srv, int64_t id, int held);
 /* StopExecution of a running execution: 0 once its end is committed, 1 not running. */
 int sv_engine_stop_execution(sv_server *srv, int64_t id, const char *error, const char *cause);
 /* A task's outcome or heartbeat by token (SendTask*): 0 delivered, 1 nobody waits on it. */

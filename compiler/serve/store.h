@@ -131,7 +131,8 @@ typedef struct st_store_ops {
 	int (*execution_checkpoint)(st_store *s, int64_t id, const st_event *events, size_t n,
 				    st_text snapshot, int64_t wake_ms);
 	/* the end: the last events, then status, output or error and cause, stop_ms; the snapshot
-	 * is dropped and the execution's open tasks are closed */
+	 * is dropped and the execution's open tasks are closed. 1: it is not RUNNING (it ended
+	 * already): nothing is written */
 	int (*execution_finish)(st_store *s, int64_t id, const st_event *events, size_t n,
 				const st_execution *end);
 	int (*execution_list)(st_store *s, const st_exec_query *q, asl_arena *a, st_execution **out,

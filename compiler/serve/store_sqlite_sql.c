@@ -94,7 +94,7 @@ const char *const sq_sql[Q_COUNT] = {
 	[Q_EXECUTION_FINISH] =
 		"UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5,"
 		" stop_ms = ?6, snapshot = NULL, wake_ms = 0, event_count = max(event_count, ?7)"
-		" WHERE id = ?1",
+		" WHERE id = ?1 AND status = 'RUNNING'",
 	[Q_EXECUTION_CLOSE_TASKS] =
 		"UPDATE tasks SET status = 3 WHERE execution_id = ? AND status <> 3",
 	/* keyset pagination, newest first: the row values walk the index backwards */

@@ -138,10 +138,9 @@ static void fail_nested(sv_server *srv, const char *token, const char *error, co
 	asl_arena_destroy(&a);
 }
 
-void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *kind,
-		     const char *params, size_t len)
+void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const char *params,
+		     size_t len)
 {
-	(void)kind;
 	sv_call c;
 	sv_call_init(&c, srv);
 	c.region = srv->cfg.region;
@@ -189,8 +188,8 @@ void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh)
 		if (!strcmp(f->task.kind.ptr, "activity"))
 			sv_activity_push(srv, f->task.activity_arn.ptr, f->task.token.ptr);
 		else if (!strncmp(f->task.kind.ptr, "nested", 6))
-			sv_nested_start(srv, l->id, f->task.token.ptr, f->task.kind.ptr,
-					f->task.input.ptr, f->task.input.len);
+			sv_nested_start(srv, l->id, f->task.token.ptr, f->task.input.ptr,
+					f->task.input.len);
 	}
 }
 
@@ -198,21 +197,26 @@ void sv_publish(sv_server *srv, sv_live *l, sv_fresh_task *fresh)
  * (Output a JSON string, or the value itself with .sync:2); a child that did not succeed
  * fails the task with States.TaskFailed and that shape as the cause. Inside finish()'s
  * transaction; sv_nested_deliver hands it over once that committed. */
-void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms)
+int sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms)
 {
 	asl_arena a;
 	asl_arena_init(&a, NULL);
 	st_task t;
 	st_execution e;
 	int sync = 0;
-	if (srv->store->ops->task_get(srv->store, child->parent_token, &a, &t) ||
-	    srv->store->ops->execution_get_id(srv->store, child->id, &a, &e) ||
-	    t.status != ST_TASK_STARTED ||
+	int rc = srv->store->ops->task_get(srv->store, child->parent_token, &a, &t);
+	if (rc == 0)
+		rc = srv->store->ops->execution_get_id(srv->store, child->id, &a, &e);
+	if (rc < 0) {
+		asl_arena_destroy(&a);
+		return -1;
+	}
+	if (rc || t.status != ST_TASK_STARTED ||
 	    !(sync = !strcmp(t.kind.ptr, "nested.sync:2") ? 2
 		     : !strcmp(t.kind.ptr, "nested.sync") ? 1
 							  : 0)) {
 		asl_arena_destroy(&a); /* request-response: answered when it started */
-		return;
+		return 0;
 	}
 	sv_call c;
 	sv_call_init(&c, srv);
@@ -260,8 +264,9 @@ void sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t
 		child->parent_error = "States.TaskFailed";
 		child->parent_cause = text;
 	}
-	srv->store->ops->task_update(srv->store, &t);
+	rc = srv->store->ops->task_update(srv->store, &t) ? -1 : 0;
 	asl_arena_destroy(&a);
+	return rc;
 }
 
 void sv_nested_deliver(sv_server *srv, sv_live *child)

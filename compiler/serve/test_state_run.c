@@ -183,6 +183,7 @@ int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *wat
 	asl_options o;
 	sv_engine_options(srv, &o, arn, machine_arn, sv_printf(&c->arena, "%s", name));
 	o.region = c->region;
+	o.wait_scale = 0; /* a Wait state is tested for its data, not its time: no request waits */
 	/* the mock's binding first: it wins over the server's --tasks for the same resource */
 	asl_binding *all = asl_arena_alloc(&c->arena, (srv->binding_count + 1) * sizeof *all);
 	asl_handler handler = {"aslc_test_state_mock", mock_task, (void *)mock};

@@ -151,10 +151,13 @@ int64_t sv_int(sv_call *c, const char *key, int64_t dflt, int64_t min, int64_t m
 		return dflt;
 	}
 	double d = asl_number_value(v);
-	if (!(d >= -9e18 && d <= 9e18)) { /* beyond int64: say so rather than convert */
+	if (!(d >= -9e18 && d <= 9e18)) { /* beyond int64 (or NaN): say so rather than convert */
 		sv_violation(c, key, sv_printf(&c->arena, "%g", d),
-			     d < 0 ? "have value greater than or equal to 0"
-				   : "have value less than or equal to 1000");
+			     d < 0 ? sv_printf(&c->arena,
+					       "have value greater than or equal to %lld",
+					       (long long)min)
+				   : sv_printf(&c->arena, "have value less than or equal to %lld",
+					       (long long)max));
 		return dflt;
 	}
 	int64_t n = (int64_t)d;
