@@ -11,6 +11,11 @@
  * presets (validate.c's wording), or, for a state in a wrapper, an error of the wrapper only,
  * such as its lack of a terminal state when the state's Next is bad (said already) or is the
  * state itself (fine: the run's machine leads it to a stub too, and is checked again). */
+static int past_limit(void *user)
+{
+	return sv_now_ms() >= *(const int64_t *)user;
+}
+
 static int left_out(const aslc_diagnostic *g, const char *prefix, const asl_value *variables)
 {
 	if (prefix && (!g->pointer || strncmp(g->pointer, prefix, strlen(prefix))))
@@ -184,6 +189,9 @@ int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *wat
 	sv_engine_options(srv, &o, arn, machine_arn, sv_printf(&c->arena, "%s", name));
 	o.region = c->region;
 	o.wait_scale = 0; /* a Wait state is tested for its data, not its time: no request waits */
+	int64_t limit = sv_now_ms() + 5 * 60 * 1000; /* AWS: a test runs at most 5 minutes */
+	o.should_stop = past_limit;
+	o.stop_user = &limit;
 	/* the mock's binding first: it wins over the server's --tasks for the same resource */
 	asl_binding *all = asl_arena_alloc(&c->arena, (srv->binding_count + 1) * sizeof *all);
 	asl_handler handler = {"aslc_test_state_mock", mock_task, (void *)mock};

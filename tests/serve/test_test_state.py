@@ -117,6 +117,13 @@ def cases(sf, runs):
     r = test(sf, {"Type": "Pass", "Result": {"x": 1}, "End": True})
     check(r == {"output": '{"x":1}', "status": "SUCCEEDED"}, "INFO has no inspectionData: %s" % r)
 
+    # a Wait is tested for its data, not its time: a long one answers at once
+    t0 = time.monotonic()
+    r = test(sf, {"Type": "Wait", "Seconds": 99999999, "Next": "After"}, input='{"w": 1}')
+    check(r.get("status") == "SUCCEEDED" and r.get("nextState") == "After" and
+          json.loads(r.get("output", "null")) == {"w": 1} and time.monotonic() - t0 < 5,
+          "Wait: %s" % r)
+
     # Fail
     r = test(sf, {"Type": "Fail", "Error": "SomeFailure", "Cause": "it broke"})
     check(r == {"error": "SomeFailure", "cause": "it broke", "status": "FAILED"}, "Fail: %s" % r)
