@@ -30,6 +30,25 @@ static int is_express(const st_machine *m)
 	return m->type.ptr && !strncmp(m->type.ptr, "EXPRESS", 7);
 }
 
+/* What StartExecution and StartSyncExecution check before they start: the machine is not
+ * being deleted, the name (a UUID when none is given) and the input. The ARN's own UUID (an
+ * Express execution's last part) in `uuid`. 0, or -1 with the error answer. */
+static int start_checks(sv_call *c, const st_machine *m, const char *machine_arn, const char **name,
+			const char *input, size_t input_len, char uuid[37])
+{
+	if (!strncmp(m->status.ptr, "DELETING", 8))
+		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
+				machine_arn);
+	char run[37];
+	sv_uuid(uuid);
+	sv_uuid(run);
+	if (!*name)
+		*name = sv_printf(&c->arena, "%s", run);
+	if (!sv_name_valid(*name, strlen(*name)))
+		return sv_error(c, "InvalidName", "Invalid Name: '%s'", *name);
+	return check_input(c, input, input_len);
+}
+
 /* Inside sv_start's transaction: the parent's nested task names its child; request-response
  * is answered at once ({ExecutionArn, StartDate}, stored DONE here, delivered after the
  * commit: *answer). 0, or the store's error. */
@@ -100,17 +119,8 @@ int sv_start(sv_call *c, const char *machine_arn, const char *name, const char *
 	st_machine m;
 	if (sv_find_machine(c, machine_arn, &m) < 0)
 		return -1;
-	if (!strncmp(m.status.ptr, "DELETING", 8))
-		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
-				machine_arn);
-	char uuid[37], run[37];
-	sv_uuid(uuid);
-	sv_uuid(run);
-	if (!name)
-		name = sv_printf(&c->arena, "%s", run);
-	if (!sv_name_valid(name, strlen(name)))
-		return sv_error(c, "InvalidName", "Invalid Name: '%s'", name);
-	if (check_input(c, input, input_len) < 0)
+	char uuid[37];
+	if (start_checks(c, &m, machine_arn, &name, input, input_len, uuid) < 0)
 		return -1;
 	st_store *s = c->srv->store;
 	int express = is_express(&m);
@@ -223,17 +233,8 @@ int sv_op_StartSyncExecution(sv_call *c)
 	if (!is_express(&m))
 		return sv_error(c, "StateMachineTypeNotSupported",
 				"This operation is not supported by this type of state machine");
-	if (!strncmp(m.status.ptr, "DELETING", 8))
-		return sv_error(c, "StateMachineDeleting", "State Machine is being deleted: '%s'",
-				machine_arn);
-	char uuid[37], run[37];
-	sv_uuid(uuid);
-	sv_uuid(run);
-	if (!name)
-		name = sv_printf(&c->arena, "%s", run);
-	if (!sv_name_valid(name, strlen(name)))
-		return sv_error(c, "InvalidName", "Invalid Name: '%s'", name);
-	if (check_input(c, input, input_len) < 0)
+	char uuid[37];
+	if (start_checks(c, &m, machine_arn, &name, input, input_len, uuid) < 0)
 		return -1;
 	st_definition d;
 	if (c->srv->store->ops->definition_get(c->srv->store, m.definition_id, &c->arena, &d))
