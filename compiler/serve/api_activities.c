@@ -139,36 +139,6 @@ int sv_op_GetActivityTask(sv_call *c)
 		t.status = ST_TASK_STARTED;
 		t.worker_name = (st_text){worker, worker ? wlen : 0};
 		rc = s->ops->task_update(s, &t);
-		if (!rc && t.started_event_id) { /* ActivityStarted{workerName} */
-			st_event ev = {0};
-			st_event *old = NULL;
-			size_t n = 0;
-			if (s->ops->event_list(s, t.execution_id, 0, t.started_event_id - 1, 1,
-					       &c->arena, &old, &n) == 0 &&
-			    n == 1) {
-				ev = old[0];
-				/* the poll's time, unless later events exist (other branches): the
-				 * history's timestamps never decrease */
-				st_execution e;
-				if (s->ops->execution_get_id(s, t.execution_id, &c->arena, &e) ==
-					    0 &&
-				    e.event_count == ev.id)
-					ev.timestamp_ms = sv_now_ms();
-				if (worker) {
-					sv_call tmp;
-					sv_call_init(&tmp, c->srv);
-					sv_open(&tmp, NULL);
-					sv_put_string(&tmp, "workerName", worker, wlen);
-					sv_close(&tmp);
-					ev.details = (st_text){sv_printf(&c->arena, "%.*s",
-									 (int)tmp.out.buf.len,
-									 tmp.out.buf.data),
-							       tmp.out.buf.len};
-					sv_call_free(&tmp);
-				}
-				rc = s->ops->event_update(s, t.execution_id, &ev);
-			}
-		}
 		if (!rc)
 			rc = s->ops->commit(s);
 		else
@@ -177,7 +147,9 @@ int sv_op_GetActivityTask(sv_call *c)
 			sv_activity_push(c->srv, arn, token); /* not handed out after all */
 			return sv_store_failed(c);
 		}
-		sv_engine_heartbeat(c->srv, t.execution_id, token); /* its heartbeat clock starts */
+		/* the execution records ActivityStarted{workerName} and starts its heartbeat clock at
+		 * its next step (a restart says it again: recorded once) */
+		sv_engine_started(c->srv, t.execution_id, token, t.worker_name.ptr ? worker : NULL);
 		sv_open(c, NULL);
 		sv_put_cstr(c, "taskToken", token);
 		sv_put_string(c, "input", t.input.ptr ? t.input.ptr : "{}",

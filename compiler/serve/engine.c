@@ -210,6 +210,7 @@ void sv_engine_options(sv_server *srv, asl_options *o, const char *exec_arn,
 	o->region = srv->cfg.region;
 	o->wait_scale = srv->cfg.wait_scale;
 	o->pool = srv->pool;
+	o->activities_started_by_host = 1; /* ActivityStarted when a worker takes the task */
 	o->bindings = srv->bindings;
 	o->binding_count = srv->binding_count;
 }
@@ -714,6 +715,15 @@ int sv_engine_deliver(sv_server *srv, const st_task *t, const asl_value *output,
 	return rc == 0 ? 0 : 1;
 }
 
+void sv_engine_started(sv_server *srv, int64_t execution_id, const char *token, const char *worker)
+{
+	pthread_mutex_lock(&srv->lock);
+	sv_live *l = find(srv, execution_id);
+	if (l && asl_task_started(l->ex, token, worker) == 0)
+		make_ready(srv, l);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 int sv_engine_heartbeat(sv_server *srv, int64_t execution_id, const char *token)
 {
 	pthread_mutex_lock(&srv->lock);
@@ -841,7 +851,8 @@ int sv_engine_recover(sv_server *srv, char *err, size_t errlen)
 				   !strcmp(t->kind.ptr, "activity")) {
 				sv_activity_push(srv, t->activity_arn.ptr, t->token.ptr);
 			} else if (!strcmp(t->kind.ptr, "activity")) { /* a worker had taken it */
-				asl_task_heartbeat(l->ex, t->token.ptr); /* its clock runs again */
+				/* ActivityStarted, unless the checkpoint has it already */
+				asl_task_started(l->ex, t->token.ptr, t->worker_name.ptr);
 			}
 		}
 		add_running(srv, l);

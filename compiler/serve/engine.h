@@ -61,6 +61,8 @@ void sv_nested_start(sv_server *srv, int64_t parent_id, const char *token, const
 int sv_nested_done(sv_server *srv, sv_live *child, const asl_result *r, int64_t stop_ms);
 void sv_nested_deliver(sv_server *srv, sv_live *child);
 /* engine.c */
+/* A worker took the activity task `token`: its execution records ActivityStarted. */
+void sv_engine_started(sv_server *srv, int64_t execution_id, const char *token, const char *worker);
 int sv_engine_waiting(sv_server *srv, int64_t execution_id, const char *token);
 void sv_engine_give_up(sv_server *srv, const st_execution *e, const char *why);
 /* A running child execution learns its parent's token (a repeated nested start). */

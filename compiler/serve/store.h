@@ -80,7 +80,7 @@ typedef struct st_task {
 	st_task_status status;
 	st_text worker_name;
 	int64_t scheduled_ms;
-	int64_t started_event_id; /* activity: the ActivityStarted event to fill in at the poll */
+	int64_t started_event_id; /* not used any more (0): the execution records ActivityStarted */
 	int succeeded; /* DONE: 1 with output, 0 with error and cause */
 	st_text output, error, cause;
 } st_task;

@@ -99,7 +99,6 @@ int sv_service_task(asl_task_call *call)
 			f->task.activity_arn = st_cstr(copy(a, r, n));
 			f->task.input = (st_text){copy(a, input, len), len};
 			f->task.status = ST_TASK_SCHEDULED;
-			f->task.started_event_id = call->started_event;
 		} else if (!strncmp(kind, "nested", 6)) { /* the child starts after the commit */
 			f->task.input = (st_text){copy(a, input, len), len};
 			f->task.status = ST_TASK_SCHEDULED;

@@ -101,6 +101,9 @@ typedef struct asl_options {
 	 * "local". */
 	const char *execution_arn, *machine_arn, *region;
 	const char *role_arn; /* the machine's role, in ExecutionStarted; NULL: aslc's placeholder */
+	/* Activity tasks are started by the host (a worker takes them): their ActivityStarted is
+	 * recorded at asl_task_started, not when they are scheduled; 0: at once, as before. */
+	int activities_started_by_host;
 	/* The machines arn:aws:states:::states:startExecution (.sync, .sync:2) can start, as
 	 * nested executions with these options (NULL: none; `aslc --machine NAME=FILE`). */
 	const asl_named_machine *machines;
@@ -190,6 +193,11 @@ int asl_task_fail(asl_execution *execution, const char *token, const char *error
 /* A heartbeat of the pending task `token` (HeartbeatSeconds). Any thread; 0, 1 or -1 as
  * above (a heartbeat for a token nobody waits on is dropped). */
 int asl_task_heartbeat(asl_execution *execution, const char *token);
+/* For a host that sets activities_started_by_host: a worker took the activity task `token`
+ * (`worker`: its name, or NULL). The execution records ActivityStarted{workerName} at its next
+ * step, once (a repeat is ignored), and HeartbeatSeconds runs from then. Any thread; 0, 1 or
+ * -1 as asl_task_heartbeat. */
+int asl_task_started(asl_execution *execution, const char *token, const char *worker);
 /* 1 when a state of the execution waits on `token` now (its outcome has not come), else 0.
  * Any thread. */
 int asl_task_waiting(asl_execution *execution, const char *token);

@@ -139,6 +139,8 @@ typedef struct asl__message {
 	int claimed; /* a state waits on this token */
 	int delivered; /* the outcome came */
 	int heartbeat; /* a heartbeat came that its state has not seen */
+	int started; /* the host says the activity started (asl_task_started), by `worker` */
+	char worker[84];
 	int failed;
 	asl_arena arena; /* the token, output, error and cause */
 	const char *token;
@@ -208,6 +210,8 @@ void asl__history_task_ended(asl_exec *ex, const asl_value *result);
 /* TaskSubmitted: a callback or .sync task was handed over (`output`: what the handing over
  * answered, NULL for none) and now waits for its outcome. */
 void asl__history_task_submitted(asl_exec *ex, const asl_value *output);
+/* ActivityStarted{workerName?}, recorded when the host says a worker took the task. */
+void asl__history_activity_started(asl_exec *ex, const char *worker);
 
 /* Limits for converting doubles to integers (out-of-range conversions are undefined). */
 #define ASL_INT32_MIN (-2147483648.0)

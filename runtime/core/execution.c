@@ -231,6 +231,11 @@ int asl_task_succeed(asl_execution *e, const char *token, const asl_value *outpu
 	return delivered(asl__post(&e->top, token, output, NULL, NULL, 0));
 }
 
+int asl_task_started(asl_execution *e, const char *token, const char *worker)
+{
+	return delivered(asl__post(&e->top, token, NULL, NULL, worker, 2));
+}
+
 int asl_task_waiting(asl_execution *e, const char *token)
 {
 	return token && asl__waits_on(&e->top, token);

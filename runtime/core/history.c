@@ -426,6 +426,8 @@ void asl__history_task_started(asl_exec *ex, const asl_value *input, double time
 			put(a, d, "heartbeatInSeconds", asl_integer(a, (int64_t)heartbeat));
 	}
 	task_event(ex, a, "Scheduled", d);
+	if (kind == TASK_ACTIVITY && ex->opts.activities_started_by_host)
+		return; /* ActivityStarted comes when a worker takes it (asl_task_started) */
 	a = begin(ex);
 	d = NULL;
 	if (a && kind != TASK_LAMBDA) { /* LambdaFunctionStarted has no details */
@@ -471,4 +473,17 @@ void asl__history_task_submitted(asl_exec *ex, const asl_value *output)
 			put_text(a, d, "output", "outputDetails", output);
 	}
 	task_event(ex, a, "Submitted", d);
+}
+
+void asl__history_activity_started(asl_exec *ex, const char *worker)
+{
+	asl_arena *a = begin(ex);
+	asl_value *d = NULL;
+	if (a) {
+		d = asl_object(a, 1);
+		if (worker && *worker)
+			put_string(a, d, "workerName", worker, strlen(worker));
+	}
+	ex->prev_event = deliver(ex, "ActivityStarted", ex->prev_event,
+				 a ? "activityStartedEventDetails" : NULL, d);
 }

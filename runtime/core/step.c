@@ -189,9 +189,12 @@ static int take_messages(asl_exec *ex)
 	const asl_platform *pf = asl__platform(ex);
 	pf->lock(pf->user, l->lock);
 	asl__message *m = awaited(l, ex);
-	int beat = m && m->heartbeat;
+	int beat = m && m->heartbeat, started = m && m->started;
+	char worker[sizeof m->worker];
+	if (started)
+		memcpy(worker, m->worker, sizeof worker);
 	if (m)
-		m->heartbeat = 0;
+		m->heartbeat = m->started = 0;
 	if (m && m->delivered) {
 		unlink(l, m);
 		ex->awaiting = NULL;
@@ -199,6 +202,9 @@ static int take_messages(asl_exec *ex)
 		m = NULL;
 	}
 	pf->unlock(pf->user, l->lock);
+	/* the first start only: a restarted host may say it again */
+	if (started && ex->beat_ms == (int64_t)ASL_MS_FOREVER)
+		asl__history_activity_started(ex, worker);
 	if (beat)
 		ex->beat_ms = asl__now(ex);
 	if (!m)
@@ -427,6 +433,15 @@ int asl__post(asl_exec *root, const char *token, const asl_value *output, const 
 		rc = 1;
 		if (heartbeat) {
 			m->heartbeat = 1;
+			if (heartbeat == 2 &&
+			    !m->started) { /* asl_task_started: `cause` is the worker */
+				size_t n = cause ? strlen(cause) : 0;
+				if (n >= sizeof m->worker)
+					n = sizeof m->worker - 1; /* AWS's names are at most 80 */
+				memcpy(m->worker, cause ? cause : "", n);
+				m->worker[n] = '\0';
+				m->started = 1;
+			}
 		} else if (!m->delivered) { /* the first outcome counts */
 			m->delivered = early->delivered, m->failed = early->failed;
 			asl_arena swap = m->arena; /* take the copy made outside the lock */

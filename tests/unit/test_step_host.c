@@ -172,6 +172,7 @@ static const asl_binding host_bindings[] = {
 	{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", "c:submit"},
 	{"arn:aws:states:::sqs:sendMessage", "c:answer"},
 	{"arn:aws:states:::states:startExecution.sync:2", "c:async"},
+	{"arn:aws:states:us-east-1:123456789012:activity:work", "c:later"},
 };
 
 static void host_setup(void)
@@ -384,6 +385,56 @@ START_TEST(skip_to_ends_a_wait_the_host_skipped)
 	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_FINISHED);
 	/* fake_now 1700000000000 is 2023-11-14T22:13:20Z; P was entered an hour later */
 	finish_with(e, ASL_SUCCEEDED, "{\"t\":\"2023-11-14T23:13:20.000Z\"}");
+}
+END_TEST
+
+/* ---- asl_task_started: the host records when a worker took an activity task ---- */
+START_TEST(an_activity_is_started_by_the_host_once)
+{
+	load("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":"
+	     "\"arn:aws:states:us-east-1:123456789012:activity:work\",\"HeartbeatSeconds\":2,"
+	     "\"End\":true}}}");
+	asl_options opts = host_options();
+	opts.activities_started_by_host = 1;
+	asl_execution *e = start("{}", &opts);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
+	ck_assert_int_ge(find_event("ActivityScheduled", 0), 0);
+	ck_assert_int_eq(find_event("ActivityStarted", 0), -1); /* nobody took it yet */
+	fake_now += 10000; /* and its heartbeat clock does not run */
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
+	ck_assert_int_eq(asl_task_started(e, pending_token, "w1"), 0);
+	ck_assert_int_eq(asl_task_started(e, "not-a-token", "w1"), 1);
+	asl_step s = asl_advance(e);
+	ck_assert_int_eq(s.kind, ASL_STEP_WAIT_TASK);
+	int at = find_event("ActivityStarted", 0);
+	ck_assert_int_ge(at, 0);
+	ck_assert_str_eq(events[at].details, "{\"workerName\":\"w1\"}");
+	ck_assert_int_eq(events[at].id, events[at - 1].id + 1);
+	ck_assert_int_eq(s.until_ms, fake_now + 2000); /* HeartbeatSeconds runs from now */
+	/* said again (a restarted host): recorded once */
+	ck_assert_int_eq(asl_task_started(e, pending_token, "w2"), 0);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
+	ck_assert_int_eq(find_event("ActivityStarted", at + 1), -1);
+	ck_assert_int_eq(asl_task_succeed(e, pending_token, asl_null()), 0);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_FINISHED);
+	ck_assert_int_eq(find_event("ActivitySucceeded", at + 1), at + 1);
+	asl_result r;
+	ck_assert_int_eq(asl_finish(e, &r), ASL_SUCCEEDED);
+	asl_result_free(&r);
+}
+END_TEST
+
+START_TEST(without_the_host_an_activity_starts_at_once)
+{
+	load("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":"
+	     "\"arn:aws:states:us-east-1:123456789012:activity:work\",\"End\":true}}}");
+	asl_options opts = host_options();
+	asl_execution *e = start("{}", &opts);
+	ck_assert_int_eq(asl_advance(e).kind, ASL_STEP_WAIT_TASK);
+	ck_assert_int_eq(find_event("ActivityStarted", 0), find_event("ActivityScheduled", 0) + 1);
+	asl_result r;
+	asl_finish(e, &r);
+	asl_result_free(&r);
 }
 END_TEST
 
@@ -619,6 +670,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, run_binding_of_a_missing_handler_or_unknown_binding_is_an_error);
 	tcase_add_test(tc, skip_to_ends_a_wait_the_host_skipped);
 	tcase_add_test(tc, heartbeat_later_starts_the_clock_at_the_first_heartbeat);
+	tcase_add_test(tc, an_activity_is_started_by_the_host_once);
+	tcase_add_test(tc, without_the_host_an_activity_starts_at_once);
 	tcase_add_test(tc, without_heartbeat_later_the_clock_starts_at_once);
 	tcase_add_test(tc, a_missed_heartbeat_is_caught_as_heartbeat_timeout);
 	tcase_add_test(tc, a_missed_heartbeat_is_caught_as_timeout);
