@@ -86,8 +86,9 @@ static const char *write_temp(nested_machines *n, const char *text, size_t len)
 	return path;
 }
 
-/* The main() that registers the machines (their names are checked: safe in C strings). */
-static char *stub(const nested_machines *n, size_t *len)
+/* The C of the main() that registers the machines (their names are checked: safe in C
+ * strings). */
+static char *registering_main(const nested_machines *n, size_t *len)
 {
 	char *c = NULL;
 	FILE *f = open_memstream(&c, len);
@@ -128,7 +129,7 @@ int nested_prepare_build(nested_machines *n, aslc_options *opt, const char **lin
 		size_t len = 0;
 		snprintf(symbol, sizeof symbol, "aslc_nested_%zu", i);
 		char *c = i < n->count ? compile_one(n, i, opt, symbol, 0, NULL, &len)
-				       : stub(n, &len);
+				       : registering_main(n, &len);
 		const char *path = c ? write_temp(n, c, len) : NULL;
 		free(c);
 		if (!path)

@@ -15,7 +15,7 @@ typedef struct nested_machines {
 	/* build: the temporary C files made for them (and the main() that registers them) */
 	char *temps[MAX_NESTED + 1];
 	size_t temp_count;
-	char *cflags; /* the build's flags with -DASL_NO_MAIN: the stub has the main() */
+	char *cflags; /* the build's flags with -DASL_NO_MAIN: the generated main() registers them */
 	/* run: the loaded machines */
 	aslc_module *modules[MAX_NESTED];
 	asl_named_machine machines[MAX_NESTED];

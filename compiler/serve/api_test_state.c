@@ -2,7 +2,7 @@
  *
  * The state is wrapped in a small machine (test_state_build.c) and run with its history
  * watched (test_state_run.c). Retry: AWS answers RETRIABLE instead of retrying, so a Task's
- * retriers become catchers in a first run, which ends in the stub of the retrier the runtime's
+ * retriers become catchers in a first run, which ends in the landing of the retrier the runtime's
  * own matching picked, or in a catch-all: the error and cause are then known without a second
  * attempt of the task. When no retrier applies (none matched, or its MaxAttempts are used up
  * by stateConfiguration.retrierRetryCount), a second run with the task mocked to fail with that
@@ -375,14 +375,14 @@ static int test(sv_call *c, const ts_request *r, const ts_tested *t, ts_outcome 
 	if (run(c, r, t, t->task, mock, &m, &o->seen) < 0)
 		return -1;
 	const ts_seen *s = &o->seen;
-	const ts_stub *stub = ts_machine_stub(&m, s->next);
-	if (!stub || stub->kind == TS_NEXT) {
+	const ts_landing *landing = ts_machine_landing(&m, s->next);
+	if (!landing || landing->kind == TS_NEXT) {
 		o->status = s->status == ASL_SUCCEEDED ? "SUCCEEDED" : "FAILED";
 		o->output = s->output;
-		o->next = stub ? stub->target : NULL;
+		o->next = landing ? landing->target : NULL;
 		o->error = s->error;
 		o->cause = s->cause;
-		if (stub || s->status != ASL_FAILED_STATUS || !t->task || !s->input)
+		if (landing || s->status != ASL_FAILED_STATUS || !t->task || !s->input)
 			return 0;
 		/* an error States.ALL does not take (States.DataLimitExceeded, States.Runtime):
 		 * the state's own catchers decide (no Catch takes the execution's time-out) */
@@ -390,13 +390,13 @@ static int test(sv_call *c, const ts_request *r, const ts_tested *t, ts_outcome 
 		o->error = error_member(c, s->next_input, "Error");
 		o->cause = error_member(c, s->next_input, "Cause");
 	}
-	if (stub && stub->kind == TS_RETRY) {
+	if (landing && landing->kind == TS_RETRY) {
 		const asl_value *retrier =
-			asl_array_get(asl_object_get(t->state, "Retry", 5), stub->index);
+			asl_array_get(asl_object_get(t->state, "Retry", 5), landing->index);
 		const asl_value *max = asl_object_get(retrier, "MaxAttempts", 11);
 		if (r->retry_count < (max ? (int64_t)asl_number_value(max) : 3)) {
 			o->status = "RETRIABLE";
-			o->retry_index = stub->index;
+			o->retry_index = landing->index;
 			o->backoff = backoff(retrier, r->retry_count);
 			return 0;
 		}
@@ -408,14 +408,14 @@ static int test(sv_call *c, const ts_request *r, const ts_tested *t, ts_outcome 
 	ts_seen again;
 	if (run(c, r, &failing, 0, &fail, &m, &again) < 0)
 		return -1;
-	stub = ts_machine_stub(&m, again.next);
+	landing = ts_machine_landing(&m, again.next);
 	o->status = "FAILED";
 	o->output = NULL;
-	if (stub && stub->kind == TS_CATCH) {
+	if (landing && landing->kind == TS_CATCH) {
 		o->status = "CAUGHT_ERROR";
 		o->output = again.output;
-		o->next = stub->target;
-		o->catch_index = stub->index;
+		o->next = landing->target;
+		o->catch_index = landing->index;
 		o->seen.assigned = again.assigned;
 		o->seen.output = again.output;
 	}

@@ -80,7 +80,6 @@ typedef struct st_task {
 	st_task_status status;
 	st_text worker_name;
 	int64_t scheduled_ms;
-	int64_t started_event_id; /* not used any more (0): the execution records ActivityStarted */
 	int succeeded; /* DONE: 1 with output, 0 with error and cause */
 	st_text output, error, cause;
 } st_task;
@@ -143,7 +142,6 @@ typedef struct st_store_ops {
 	/* history: ascending from after_id + 1, or descending from before_id - 1 (0: the end) */
 	int (*event_list)(st_store *s, int64_t execution_id, int reverse, int64_t from_id,
 			  size_t limit, asl_arena *a, st_event **out, size_t *n);
-	int (*event_update)(st_store *s, int64_t execution_id, const st_event *e); /* by id */
 
 	/* activities; activity_put sets a->id; 1: the name is taken */
 	int (*activity_put)(st_store *s, st_activity *act);

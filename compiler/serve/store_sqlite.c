@@ -276,7 +276,6 @@ static const st_store_ops sqlite_ops = {
 	.execution_list = sq_execution_list,
 	.execution_running = sq_execution_running,
 	.event_list = sq_event_list,
-	.event_update = sq_event_update,
 	.activity_put = sq_activity_put,
 	.activity_get = sq_activity_get,
 	.activity_list = sq_activity_list,

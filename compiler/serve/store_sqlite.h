@@ -41,7 +41,6 @@ enum {
 	Q_EVENT_PUT,
 	Q_EVENT_LIST,
 	Q_EVENT_LIST_REVERSE,
-	Q_EVENT_UPDATE,
 	Q_ACTIVITY_PUT,
 	Q_ACTIVITY_GET,
 	Q_ACTIVITY_LIST,
@@ -186,7 +185,6 @@ int sq_execution_list(st_store *base, const st_exec_query *q, asl_arena *a, st_e
 int sq_execution_running(st_store *base, asl_arena *a, st_execution **out, size_t *n);
 int sq_event_list(st_store *base, int64_t execution_id, int reverse, int64_t from_id, size_t limit,
 		  asl_arena *a, st_event **out, size_t *n);
-int sq_event_update(st_store *base, int64_t execution_id, const st_event *e);
 
 /* store_sqlite_tasks.c */
 int sq_task_put(st_store *base, const st_task *t);

@@ -222,18 +222,3 @@ int sq_event_list(st_store *base, int64_t execution_id, int reverse, int64_t fro
 	*out = rows;
 	return r;
 }
-
-int sq_event_update(st_store *base, int64_t execution_id, const st_event *e)
-{
-	sq_store *s = sq_from(base);
-	sqlite3_stmt *st = sq_start(s, Q_EVENT_UPDATE, "event_update");
-	if (!st)
-		return -1;
-	int bad = sq_bind_i64(st, 1, execution_id) || sq_bind_i64(st, 2, e->id) ||
-		  sq_bind_i64(st, 3, e->previous_id) || sq_bind_i64(st, 4, e->timestamp_ms) ||
-		  sq_bind_text(st, 5, e->type) || sq_bind_text(st, 6, e->details_key) ||
-		  sq_bind_text(st, 7, e->details);
-	if (bad)
-		return sq_bind_failed(s, st, "event_update");
-	return sq_update(s, st, "event_update");
-}

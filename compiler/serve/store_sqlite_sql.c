@@ -36,8 +36,7 @@ const char sq_schema[] =
 	"CREATE TABLE tasks(token TEXT PRIMARY KEY,"
 	" execution_id INTEGER NOT NULL REFERENCES executions(id), kind TEXT NOT NULL,"
 	" activity_arn TEXT, input TEXT, status INTEGER NOT NULL, worker_name TEXT,"
-	" scheduled_ms INTEGER NOT NULL, started_event_id INTEGER NOT NULL,"
-	" succeeded INTEGER NOT NULL, output TEXT, error TEXT, cause TEXT) WITHOUT ROWID;"
+	" scheduled_ms INTEGER NOT NULL, succeeded INTEGER NOT NULL, output TEXT, error TEXT, cause TEXT) WITHOUT ROWID;"
 	"CREATE INDEX tasks_open ON tasks(execution_id, scheduled_ms) WHERE status <> 3;"
 	"CREATE TABLE tags(arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
 	" PRIMARY KEY(arn, key)) WITHOUT ROWID;";
@@ -52,7 +51,7 @@ const char sq_schema[] =
 #define EVENT_COLS "id, previous_id, timestamp_ms, type, details_key, details"
 #define TASK_COLS                                                                            \
 	"token, execution_id, kind, activity_arn, input, status, worker_name, scheduled_ms," \
-	" started_event_id, succeeded, output, error, cause"
+	" succeeded, output, error, cause"
 
 const char *const sq_sql[Q_COUNT] = {
 	/* IMMEDIATE: the write lock is taken at begin, so no later statement finds it busy */
@@ -116,8 +115,6 @@ const char *const sq_sql[Q_COUNT] = {
 	[Q_EVENT_LIST_REVERSE] =
 		"SELECT " EVENT_COLS " FROM events WHERE execution_id = ? AND id < ?"
 		" ORDER BY id DESC LIMIT ?",
-	[Q_EVENT_UPDATE] = "UPDATE events SET previous_id = ?3, timestamp_ms = ?4, type = ?5,"
-			   " details_key = ?6, details = ?7 WHERE execution_id = ?1 AND id = ?2",
 	[Q_ACTIVITY_PUT] = "INSERT INTO activities(id, arn, name, created_ms)"
 			   " VALUES(NULL, ?, ?, ?)",
 	[Q_ACTIVITY_GET] = "SELECT id, arn, name, created_ms FROM activities WHERE arn = ?",
@@ -126,12 +123,12 @@ const char *const sq_sql[Q_COUNT] = {
 	[Q_ACTIVITY_TAGS_DELETE] = "DELETE FROM tags WHERE arn = ?",
 	[Q_ACTIVITY_DELETE] = "DELETE FROM activities WHERE arn = ?",
 	[Q_TASK_PUT] =
-		"INSERT INTO tasks(" TASK_COLS ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO tasks(" TASK_COLS ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_TASK_GET] = "SELECT " TASK_COLS " FROM tasks WHERE token = ?",
-	[Q_TASK_UPDATE] = "UPDATE tasks SET execution_id = ?2, kind = ?3, activity_arn = ?4,"
-			  " input = ?5, status = ?6, worker_name = ?7, scheduled_ms = ?8,"
-			  " started_event_id = ?9, succeeded = ?10, output = ?11, error = ?12,"
-			  " cause = ?13 WHERE token = ?1",
+	[Q_TASK_UPDATE] =
+		"UPDATE tasks SET execution_id = ?2, kind = ?3, activity_arn = ?4,"
+		" input = ?5, status = ?6, worker_name = ?7, scheduled_ms = ?8,"
+		" succeeded = ?9, output = ?10, error = ?11, cause = ?12 WHERE token = ?1",
 	[Q_TASK_OPEN] = "SELECT " TASK_COLS " FROM tasks WHERE execution_id = ? AND status <> 3"
 			" ORDER BY scheduled_ms",
 	[Q_TASK_OPEN_ALL] = "SELECT " TASK_COLS " FROM tasks WHERE status <> 3"

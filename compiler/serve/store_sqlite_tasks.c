@@ -9,24 +9,22 @@ static int read_task(sqlite3_stmt *st, asl_arena *a, void *out)
 	t->execution_id = sq_col_i64(st, 1);
 	t->status = (st_task_status)sq_col_i64(st, 5);
 	t->scheduled_ms = sq_col_i64(st, 7);
-	t->started_event_id = sq_col_i64(st, 8);
-	t->succeeded = (int)sq_col_i64(st, 9);
+	t->succeeded = (int)sq_col_i64(st, 8);
 	return sq_col_text(st, 0, a, &t->token) || sq_col_text(st, 2, a, &t->kind) ||
 	       sq_col_text(st, 3, a, &t->activity_arn) || sq_col_text(st, 4, a, &t->input) ||
-	       sq_col_text(st, 6, a, &t->worker_name) || sq_col_text(st, 10, a, &t->output) ||
-	       sq_col_text(st, 11, a, &t->error) || sq_col_text(st, 12, a, &t->cause);
+	       sq_col_text(st, 6, a, &t->worker_name) || sq_col_text(st, 9, a, &t->output) ||
+	       sq_col_text(st, 10, a, &t->error) || sq_col_text(st, 11, a, &t->cause);
 }
 
-/* The 13 columns of TASK_COLS, token first. */
+/* The 12 columns of TASK_COLS, token first. */
 static int bind_task(sqlite3_stmt *st, const st_task *t)
 {
 	return sq_bind_text(st, 1, t->token) || sq_bind_i64(st, 2, t->execution_id) ||
 	       sq_bind_text(st, 3, t->kind) || sq_bind_text(st, 4, t->activity_arn) ||
 	       sq_bind_text(st, 5, t->input) || sq_bind_i64(st, 6, t->status) ||
 	       sq_bind_text(st, 7, t->worker_name) || sq_bind_i64(st, 8, t->scheduled_ms) ||
-	       sq_bind_i64(st, 9, t->started_event_id) || sq_bind_i64(st, 10, t->succeeded != 0) ||
-	       sq_bind_text(st, 11, t->output) || sq_bind_text(st, 12, t->error) ||
-	       sq_bind_text(st, 13, t->cause);
+	       sq_bind_i64(st, 9, t->succeeded != 0) || sq_bind_text(st, 10, t->output) ||
+	       sq_bind_text(st, 11, t->error) || sq_bind_text(st, 12, t->cause);
 }
 
 int sq_task_put(st_store *base, const st_task *t)

@@ -1,7 +1,7 @@
 /* TestState's machinery, shared by its four files:
  *
  *   api_test_state.c     the operation: the request, AWS's rules, the outcome, the answer
- *   test_state_build.c   the small machines built around the tested state (stubs for its
+ *   test_state_build.c   the small machines built around the tested state (landings for its
  *                        transitions, its Retry turned into Catch, $variables preset)
  *   test_state_run.c     one such machine compiled with libtcc and run in the request's
  *                        thread, with what its history showed of the tested state
@@ -20,22 +20,22 @@
 #define TS_VARIABLES "__aslc_variables"
 #define TS_MOCK_RESOURCE "arn:aws:states:::aslc:testState.mock"
 
-/* Where a stub stands in for: the tested state's Next (Default, a Choice's), one of its
+/* A landing state (a Succeed that a transition of the tested state goes to) stands in for: the tested state's Next (Default, a Choice's), one of its
  * catchers, or one of its retriers (turned into a catcher to learn which would apply). */
-typedef enum ts_stub_kind { TS_NEXT, TS_CATCH, TS_RETRY, TS_CATCH_ALL } ts_stub_kind;
+typedef enum ts_landing_kind { TS_NEXT, TS_CATCH, TS_RETRY, TS_CATCH_ALL } ts_landing_kind;
 
-typedef struct ts_stub {
-	const char *name; /* the stub state's generated name */
+typedef struct ts_landing {
+	const char *name; /* the landing state's generated name */
 	const char *target; /* the user's state name it replaces (TS_NEXT, TS_CATCH) */
-	ts_stub_kind kind;
+	ts_landing_kind kind;
 	int index; /* the catcher's or retrier's index */
-} ts_stub;
+} ts_landing;
 
 typedef struct ts_machine {
 	asl_value *states; /* the States object */
 	const char *start; /* StartAt */
-	ts_stub *stubs;
-	size_t stub_count, stub_cap;
+	ts_landing *landings;
+	size_t landing_count, landing_cap;
 } ts_machine;
 
 /* A task's stand-in, bound to TS_MOCK_RESOURCE: the result (JSON text) or the error and
@@ -95,14 +95,14 @@ typedef struct ts_outcome {
 /* An empty machine; with `variables` (an object, or NULL) its first state is a Pass that
  * Assigns them and goes on to `first`. */
 void ts_machine_init(ts_machine *m, asl_arena *a, const asl_value *variables, const char *first);
-/* Adds `state` as `name` with every transition of it leading to a stub (a Succeed state):
+/* Adds `state` as `name` with every transition of it leading to a landing (a Succeed state):
  * `retry_as_catch` replaces its Catch by one catcher per retrier (up to the first with
  * States.ALL) and a final States.ALL one, and drops its Retry; else its Retry is dropped and
  * its own catchers kept. */
 void ts_machine_add(ts_machine *m, asl_arena *a, const char *name, const asl_value *state,
 		    int retry_as_catch);
-/* The stub that `name` is, or NULL. */
-const ts_stub *ts_machine_stub(const ts_machine *m, const char *name);
+/* The landing that `name` is, or NULL. */
+const ts_landing *ts_machine_landing(const ts_machine *m, const char *name);
 /* Adds `state` as `name`, as it is. */
 void ts_machine_put(ts_machine *m, asl_arena *a, const char *name, asl_value *state);
 /* The definition's JSON text: TimeoutSeconds 300 (AWS's limit for TestState). */

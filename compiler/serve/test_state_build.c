@@ -1,6 +1,6 @@
 /* TestState: the small machines built around the tested state. Each transition of the state
- * leads to a stub of its own (a Succeed state), so the definition validates, the run ends right
- * after the state, and the stub entered tells which transition was taken. */
+ * leads to a landing of its own (a Succeed state), so the definition validates, the run ends right
+ * after the state, and the landing entered tells which transition was taken. */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
@@ -16,26 +16,26 @@ static void put(asl_arena *a, asl_value *o, const char *key, asl_value *v)
 	asl_object_append(a, o, key, strlen(key), v);
 }
 
-/* A new stub for `target`; its name. */
-static const char *stub(ts_machine *m, asl_arena *a, ts_stub_kind kind, int index,
-			const asl_value *target)
+/* A new landing for `target`; its name. */
+static const char *landing(ts_machine *m, asl_arena *a, ts_landing_kind kind, int index,
+			   const asl_value *target)
 {
-	if (m->stub_count == m->stub_cap) {
-		size_t cap = m->stub_cap ? m->stub_cap * 2 : 8;
-		ts_stub *s = asl_arena_alloc(a, cap * sizeof *s);
+	if (m->landing_count == m->landing_cap) {
+		size_t cap = m->landing_cap ? m->landing_cap * 2 : 8;
+		ts_landing *s = asl_arena_alloc(a, cap * sizeof *s);
 		if (!s)
 			return "";
-		if (m->stub_count)
-			memcpy(s, m->stubs, m->stub_count * sizeof *s);
-		m->stubs = s;
-		m->stub_cap = cap;
+		if (m->landing_count)
+			memcpy(s, m->landings, m->landing_count * sizeof *s);
+		m->landings = s;
+		m->landing_cap = cap;
 	}
-	ts_stub *s = &m->stubs[m->stub_count];
-	s->name = sv_printf(a, "__aslc_stub_%zu", m->stub_count);
+	ts_landing *s = &m->landings[m->landing_count];
+	s->name = sv_printf(a, "__aslc_landing_%zu", m->landing_count);
 	s->target = asl_is_string(target) ? asl_string_ptr(target) : NULL;
 	s->kind = kind;
 	s->index = index;
-	m->stub_count++;
+	m->landing_count++;
 	asl_value *succeed = asl_object(a, 1);
 	put(a, succeed, "Type", str(a, "Succeed"));
 	put(a, m->states, s->name, succeed);
@@ -106,14 +106,14 @@ static int is(const char *k, size_t len, const char *name)
 	return len == strlen(name) && !memcmp(k, name, len);
 }
 
-/* `o` with its Next led to a stub. */
-static asl_value *redirect(ts_machine *m, asl_arena *a, const asl_value *o, ts_stub_kind kind,
+/* `o` with its Next led to a landing. */
+static asl_value *redirect(ts_machine *m, asl_arena *a, const asl_value *o, ts_landing_kind kind,
 			   int index)
 {
 	const asl_value *next = asl_object_get(o, "Next", 4);
 	if (!next)
 		return asl_copy(a, o);
-	return ts_with(a, o, "Next", str(a, stub(m, a, kind, index, next)));
+	return ts_with(a, o, "Next", str(a, landing(m, a, kind, index, next)));
 }
 
 static int lists_all(const asl_value *retrier)
@@ -128,7 +128,7 @@ static int lists_all(const asl_value *retrier)
 }
 
 /* One catcher per retrier, up to the first with States.ALL (Catch allows it only last), and a
- * States.ALL one unless that came: the run ends in the stub of the retrier that would apply,
+ * States.ALL one unless that came: the run ends in the landing of the retrier that would apply,
  * or of the catch-all, whose input is the error output {Error, Cause}. */
 static asl_value *retry_catchers(ts_machine *m, asl_arena *a, const asl_value *retry)
 {
@@ -138,7 +138,7 @@ static asl_value *retry_catchers(ts_machine *m, asl_arena *a, const asl_value *r
 		const asl_value *r = asl_array_get(retry, (int64_t)i);
 		asl_value *c = asl_object(a, 2);
 		put(a, c, "ErrorEquals", asl_copy(a, asl_object_get(r, "ErrorEquals", 11)));
-		put(a, c, "Next", str(a, stub(m, a, TS_RETRY, (int)i, NULL)));
+		put(a, c, "Next", str(a, landing(m, a, TS_RETRY, (int)i, NULL)));
 		asl_array_push(a, catch, c);
 		all = lists_all(r);
 	}
@@ -146,7 +146,7 @@ static asl_value *retry_catchers(ts_machine *m, asl_arena *a, const asl_value *r
 		asl_value *c = asl_object(a, 2), *errors = asl_array(a, 1);
 		asl_array_push(a, errors, str(a, "States.ALL"));
 		put(a, c, "ErrorEquals", errors);
-		put(a, c, "Next", str(a, stub(m, a, TS_CATCH_ALL, 0, NULL)));
+		put(a, c, "Next", str(a, landing(m, a, TS_CATCH_ALL, 0, NULL)));
 		asl_array_push(a, catch, c);
 	}
 	return catch;
@@ -164,7 +164,7 @@ void ts_machine_add(ts_machine *m, asl_arena *a, const char *name, const asl_val
 		if (is(k, len, "Retry"))
 			continue;
 		if (is(k, len, "Next") || is(k, len, "Default")) {
-			copy = str(a, stub(m, a, TS_NEXT, 0, v));
+			copy = str(a, landing(m, a, TS_NEXT, 0, v));
 		} else if (is(k, len, "Choices") || is(k, len, "Catch")) {
 			if (retry_as_catch && is(k, len, "Catch"))
 				continue;
@@ -184,11 +184,11 @@ void ts_machine_add(ts_machine *m, asl_arena *a, const char *name, const asl_val
 	put(a, m->states, name, out);
 }
 
-const ts_stub *ts_machine_stub(const ts_machine *m, const char *name)
+const ts_landing *ts_machine_landing(const ts_machine *m, const char *name)
 {
-	for (size_t i = 0; name && i < m->stub_count; i++)
-		if (!strcmp(m->stubs[i].name, name))
-			return &m->stubs[i];
+	for (size_t i = 0; name && i < m->landing_count; i++)
+		if (!strcmp(m->landings[i].name, name))
+			return &m->landings[i];
 	return NULL;
 }
 

@@ -10,7 +10,7 @@
 /* Whether `g` is one ts_check leaves out: a variable "never assigned" that the request
  * presets (validate.c's wording), or, for a state in a wrapper, an error of the wrapper only,
  * such as its lack of a terminal state when the state's Next is bad (said already) or is the
- * state itself (fine: the run's machine leads it to a stub too, and is checked again). */
+ * state itself (fine: the run's machine leads it to a landing too, and is checked again). */
 static int past_limit(void *user)
 {
 	return sv_now_ms() >= *(const int64_t *)user;

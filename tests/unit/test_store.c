@@ -417,16 +417,6 @@ START_TEST(history_lists_both_ways_and_repeated_events_are_kept_once)
 	ck_assert_int_eq(ops->event_list(store, ex, 0, 5, 100, &arena, &list, &n), 0);
 	ck_assert_uint_eq(n, 0);
 
-	/* an event filled in later (ActivityStarted's worker) */
-	st_event up = event(3, "ActivityStarted");
-	up.details = st_cstr("{\"workerName\":\"w\"}");
-	ck_assert_int_eq(ops->event_update(store, ex, &up), 0);
-	ck_assert_int_eq(ops->event_list(store, ex, 0, 2, 1, &arena, &list, &n), 0);
-	ck_assert(text_is(list[0].type, "ActivityStarted"));
-	ck_assert(text_is(list[0].details, "{\"workerName\":\"w\"}"));
-	up.id = 99;
-	ck_assert_int_eq(ops->event_update(store, ex, &up), 1);
-
 	ck_assert_int_eq(ops->execution_checkpoint(store, 999, NULL, 0, snap, 0), 1);
 	ck_assert_int_eq(ops->execution_checkpoint(store, 999, evs, 2, snap, 0), 1);
 	ck_assert_int_eq(ops->event_list(store, 999, 0, 0, 10, &arena, &list, &n), 0);
@@ -693,7 +683,6 @@ START_TEST(tasks_round_trip)
 
 	t.status = ST_TASK_DONE;
 	t.worker_name = st_cstr("worker-1");
-	t.started_event_id = 7;
 	t.succeeded = 1;
 	t.output = st_cstr("{\"ok\":true}");
 	ck_assert_int_eq(ops->task_update(store, &t), 0);
@@ -701,7 +690,6 @@ START_TEST(tasks_round_trip)
 	ck_assert_int_eq(ops->task_get(store, "tok-1", &arena, &back), 0);
 	ck_assert_int_eq(back.status, ST_TASK_DONE);
 	ck_assert(text_is(back.worker_name, "worker-1"));
-	ck_assert_int_eq(back.started_event_id, 7);
 	ck_assert_int_eq(back.succeeded, 1);
 	ck_assert(text_is(back.output, "{\"ok\":true}"));
 	ck_assert_ptr_null(back.error.ptr);
