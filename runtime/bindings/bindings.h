@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "asl/platform.h"
 #include "exec.h"
 #include "services.h"
 
@@ -41,6 +42,9 @@ asl_value *asl__start_execution_sync(asl_exec *ex, const asl_task *task, asl_val
 				     double timeout, double heartbeat);
 asl_value *asl__start_execution_sync2(asl_exec *ex, const asl_task *task, asl_value *input,
 				      double timeout, double heartbeat);
+/* A request that got no answer: cancelled (a sibling failed), past the execution's deadline
+ * (`execution`) or the task's TimeoutSeconds. 1 after raising the matching error, else 0. */
+int asl__http_interrupted(asl_exec *ex, const asl_http_result *r, const char *url, int execution);
 /* mock.c (asl__services.mock_invoke). */
 int asl__mock_invoke(asl_exec *ex, asl_value **result);
 /* result_writer.c (asl__services.writer_*). */

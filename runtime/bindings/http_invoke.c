@@ -265,15 +265,8 @@ asl_value *asl__http_invoke(asl_exec *ex, const asl_task *t, asl_value *input, d
 		return NULL;
 	}
 	asl_value *result = NULL;
-	if (r.cancelled) {
-		asl_fail(ex, "States.Runtime",
-			 "cancelled"); /* a sibling failed; nobody sees this */
-	} else if (r.timed_out && execution) {
-		asl__time_out(ex);
-	} else if (r.timed_out) {
-		asl__task_failed(ex, "States.Timeout",
-				 "The request to %s did not finish within its %s.", rq.url,
-				 "TimeoutSeconds");
+	if (asl__http_interrupted(ex, &r, rq.url, execution)) {
+		/* raised */
 	} else if ((result = response(ex, &r)) && (r.status < 200 || r.status > 299)) {
 		char error[48];
 		snprintf(error, sizeof error, "States.Http.StatusCode.%ld", r.status);

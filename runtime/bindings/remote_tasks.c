@@ -106,6 +106,20 @@ asl_value *asl__run_exec(asl_exec *ex, const asl_task *t, const char *binding, a
 	return result;
 }
 
+int asl__http_interrupted(asl_exec *ex, const asl_http_result *r, const char *url, int execution)
+{
+	if (r->cancelled)
+		asl_fail(ex, "States.Runtime",
+			 "cancelled"); /* a sibling failed; nobody sees this */
+	else if (r->timed_out && execution)
+		asl__time_out(ex);
+	else if (r->timed_out)
+		asl__task_failed(ex, "States.Timeout",
+				 "The request to %s did not finish within its %s.", url,
+				 "TimeoutSeconds");
+	return r->cancelled || r->timed_out;
+}
+
 asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_value *input,
 			 double timeout, double heartbeat)
 {
@@ -127,15 +141,8 @@ asl_value *asl__run_http(asl_exec *ex, const asl_task *t, const char *url, asl_v
 	asl_value *result = NULL;
 	char status[32];
 	snprintf(status, sizeof status, "%ld", r.status);
-	if (r.cancelled) {
-		asl_fail(ex, "States.Runtime",
-			 "cancelled"); /* a sibling failed; nobody sees this */
-	} else if (r.timed_out && execution) {
-		asl__time_out(ex);
-	} else if (r.timed_out) {
-		asl__task_failed(ex, "States.Timeout",
-				 "The request to %s did not finish within its %s.", url,
-				 "TimeoutSeconds");
+	if (asl__http_interrupted(ex, &r, url, execution)) {
+		/* raised */
 	} else if (r.function_error || r.status < 200 || r.status > 299) {
 		/* Lambda's convention: the body describes the error */
 		if (!lambda_error(ex, r.body, r.body_len))
