@@ -58,13 +58,26 @@ static const char *locate(const char *given, const char *env, int which)
 	return installed[which];
 }
 
+/* DIR/include or DIR/lib of a target runtime (--runtime DIR, an install prefix). Per thread,
+ * as builds may run on several. */
+static const char *runtime_subdir(const char *dir, const char *sub, int which)
+{
+	static _Thread_local char path[2][PATH_MAX + 16];
+	snprintf(path[which], sizeof path[which], "%s/%s", dir, sub);
+	return path[which];
+}
+
 const char *aslc_include_dir(const aslc_options *opt)
 {
+	if (!opt->include_dir && opt->runtime_dir)
+		return runtime_subdir(opt->runtime_dir, "include", 0);
 	return locate(opt->include_dir, "ASLC_INCLUDE_DIR", 0);
 }
 
 const char *aslc_lib_dir(const aslc_options *opt)
 {
+	if (!opt->lib_dir && opt->runtime_dir)
+		return runtime_subdir(opt->runtime_dir, "lib", 1);
 	return locate(opt->lib_dir, "ASLC_LIB_DIR", 1);
 }
 
@@ -77,6 +90,24 @@ static int split(char *s, char **argv, int max)
 	     tok = strtok_r(NULL, " \t", &save))
 		argv[n++] = tok;
 	return n;
+}
+
+/* What libaslrt.a needs after it on the link line: the lib directory's aslrt.link, written
+ * by the runtime's build for its target (a cross-built runtime has its own), else the host
+ * runtime's, compiled in. malloc'd. */
+static char *runtime_link_flags(const char *lib_dir)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/aslrt.link", lib_dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return strdup(ASLC_RUNTIME_LIBS " " ASLC_RUNTIME_LDFLAGS);
+	char line[1024] = "";
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line);
 }
 
 int build_native(const char *c_code, size_t len, const aslc_options *opt, const char *output,
@@ -119,10 +150,12 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		argv[n++] = (char *)opt->links[i]; /* handlers: before the runtime they may call */
 	argv[n++] = lib;
 	argv[n++] = "-laslrt";
-	char *runtime_libs = strdup(ASLC_RUNTIME_LIBS);
-	n += runtime_libs ? split(runtime_libs, argv + n, 8) : 0;
-	char *runtime_flags = strdup(ASLC_RUNTIME_LDFLAGS); /* e.g. sanitizers of the runtime */
-	n += runtime_flags ? split(runtime_flags, argv + n, 8) : 0;
+	char *runtime_libs = runtime_link_flags(aslc_lib_dir(opt));
+	n += runtime_libs ? split(runtime_libs, argv + n, 16) : 0;
+	const char *ldflags = opt->ldflags ? opt->ldflags : getenv("ASLC_LDFLAGS");
+	char *user_ldflags =
+		strdup(ldflags ? ldflags : ""); /* last: -T, --specs, -l of the target */
+	n += user_ldflags ? split(user_ldflags, argv + n, 8) : 0;
 	argv[n] = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -135,7 +168,7 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		waitpid(pid, &status, 0);
 	free(ccs);
 	free(flags);
-	free(runtime_flags);
+	free(user_ldflags);
 	free(runtime_libs);
 	if (opt->keep_c)
 		diag_tool(d, ASLC_NOTE, ASLC_BUILD_FAILED, "generated C kept in %s", cfile);

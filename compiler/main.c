@@ -37,6 +37,9 @@ static void usage(FILE *out)
 	      "  --header FILE    with --emit-c: also write a header declaring it\n"
 	      "  --cc CC          C compiler for native builds (default: $CC, else cc)\n"
 	      "  --cflags FLAGS   flags for it (default: $ASLC_CFLAGS, else -O2)\n"
+	      "  --ldflags FLAGS  link flags, last on the line (default: $ASLC_LDFLAGS)\n"
+	      "  --runtime DIR    build for another target: the runtime cross-built for it and\n"
+	      "                   installed in DIR (README, Small devices); with --cc for it\n"
 	      "  --keep-c         keep the generated C file of a native build\n"
 	      "  --task RESOURCE=BINDING   bind a Task resource (repeatable); RESOURCE is the exact\n"
 	      "                   Resource or a Lambda function name; BINDING is c:SYMBOL (a C\n"
@@ -102,8 +105,9 @@ static int write_output(const char *path, const char *c, size_t len)
 /* Options of aslc itself, accepted after the definition in `aslc run` too. */
 static int is_compile_option(const char *a)
 {
-	static const char *const opts[] = {"--link",   "--task",   "--tasks",   "--cc",
-					   "--cflags", "--keep-c", "--machine", NULL};
+	static const char *const opts[] = {"--link",    "--task",    "--tasks",   "--cc",
+					   "--cflags",  "--ldflags", "--runtime", "--keep-c",
+					   "--machine", NULL};
 	for (int i = 0; opts[i]; i++)
 		if (!strcmp(a, opts[i]))
 			return 1;
@@ -239,6 +243,10 @@ int main(int argc, char **argv)
 			opt.cc = argv[++i];
 		} else if (!strcmp(a, "--cflags") && i + 1 < argc) {
 			opt.cflags = argv[++i];
+		} else if (!strcmp(a, "--ldflags") && i + 1 < argc) {
+			opt.ldflags = argv[++i];
+		} else if (!strcmp(a, "--runtime") && i + 1 < argc) {
+			opt.runtime_dir = argv[++i];
 		} else if (!strcmp(a, "--link") && i + 1 < argc) {
 			if (opt.link_count == 64) {
 				fprintf(stderr, "aslc: too many --link files\n");

@@ -107,6 +107,11 @@ typedef struct aslc_options {
 	 * (an installed aslc), else the build tree the library was built in. */
 	const char *include_dir;
 	const char *lib_dir;
+	/* aslc_build: a runtime built for another target (an install prefix: DIR/include,
+	 * DIR/lib/libaslrt.a and DIR/lib/aslrt.link, the libraries it needs), used where
+	 * include_dir and lib_dir are NULL. NULL: the host's. */
+	const char *runtime_dir;
+	const char *ldflags; /* aslc_build: last on the link line. NULL: $ASLC_LDFLAGS, else none */
 } aslc_options;
 
 /* All zero: no main, the default name and symbol, no bindings. */
