@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# tools/cross/cortex-m4.sh MACHINE.asl.json INPUT.json (INPUT "-": standard input)
+#
+# Builds MACHINE for a Cortex-M4F (arm-none-eabi-gcc, newlib-nano), runs it under
+# qemu-system-arm -M mps2-an386 with semihosting, and prints on stdout exactly what the host
+# executable (`aslc MACHINE -o m && ./m < INPUT`) prints, exiting with its status. On stderr:
+# the execution's messages, then `flash=BYTES ram=BYTES`: flash is text+data of the ELF, ram
+# is data+bss (without the runtime's buffer) + the buffer's high-water mark + the stack's peak
+# (+ newlib's heap, if anything in the C library mallocs).
+#
+# The route: `aslc -o m.elf --cc arm-none-eabi-gcc --cflags ... -DASL_NO_MAIN --link BOARD.o
+# --ldflags "-T mps2-an386.ld ..." --runtime PREFIX`, the board's firmware main
+# (mps2-an386/run_machine.c) in place of the host's command line.
+#
+# Environment:
+#   ASLC           aslc to use (default: build/bin/aslc of this checkout)
+#   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
+#                  (default: build-m4 in this checkout; rebuilt when sources change)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 8192)
+#   ASLC_M4_STACK  bytes of stack (default 4096)
+#   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
+#   ASLC_M4_TIMEOUT seconds qemu may run (default 60); exit 124 when it ran out
+# Exit status: the machine's (0, 1, 2, 3, 6); 70 a fault on the device; 124 timeout; 125 the
+# build failed; 127 the toolchain is missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+if [ $# -ne 2 ]; then
+	echo "usage: $0 MACHINE.asl.json INPUT.json" >&2
+	exit 2
+fi
+machine=$1
+input=$2
+for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "cortex-m4: $tool is not installed (tools/cross/setup-arm.sh installs it)" >&2
+		exit 127
+	fi
+done
+aslc=${ASLC:-$root/build/bin/aslc}
+dir=${ASLC_M4_DIR:-$root/build-m4}
+buffer=${ASLC_M4_BUFFER:-8192}
+stack=${ASLC_M4_STACK:-4096}
+mcu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
+cflags="$mcu -Os -ffunction-sections -fdata-sections -DASL_NO_MAIN ${ASLC_M4_CFLAGS:-}"
+mkdir -p "$dir"
+
+# The runtime and the board's objects, once for many runs (and runs at the same time: the lock)
+build_runtime() {
+	if [ ! -f "$dir/runtime/CMakeCache.txt" ]; then
+		cmake -S "$root" -B "$dir/runtime" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
+			-DCMAKE_BUILD_TYPE=MinSizeRel -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF \
+			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal ${ASLC_M4_RUNTIME_CMAKE:-} >/dev/null
+	fi
+	cmake --build "$dir/runtime" -j2 >/dev/null
+	cmake --install "$dir/runtime" --prefix "$dir/prefix" >/dev/null
+	local board="$dir/board-$buffer"
+	mkdir -p "$board"
+	for src in startup semihost run_machine syscalls; do
+		if [ ! -f "$board/$src.o" ] || [ "$here/mps2-an386/$src.c" -nt "$board/$src.o" ] ||
+			[ "$dir/prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
+			arm-none-eabi-gcc $mcu -Os -ffunction-sections -fdata-sections -std=c11 -Wall -Wextra \
+				-Werror -I"$dir/prefix/include" -DASL_M4_BUFFER="$buffer" \
+				-c "$here/mps2-an386/$src.c" -o "$board/$src.o.tmp"
+			mv "$board/$src.o.tmp" "$board/$src.o"
+		fi
+	done
+}
+tmp=$(mktemp -d)
+if [ -n "${ASLC_M4_KEEP:-}" ]; then
+	echo "cortex-m4: keeping $tmp" >&2
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+if ! (flock 9 && build_runtime) 9>"$dir/.lock" >"$tmp/runtime.log" 2>&1; then
+	cat "$tmp/runtime.log" >&2
+	echo "cortex-m4: building the Cortex-M4 runtime failed" >&2
+	exit 125
+fi
+if [ "$input" = - ]; then
+	cat >"$tmp/input.json"
+else
+	cp "$input" "$tmp/input.json"
+fi
+board="$dir/board-$buffer"
+links=()
+for o in startup semihost run_machine syscalls; do
+	links+=(--link "$board/$o.o")
+done
+if ! "$aslc" "$machine" -o "$tmp/m.elf" --cc arm-none-eabi-gcc --cflags "$cflags" "${links[@]}" \
+	--ldflags "-T $here/mps2-an386/mps2-an386.ld -Wl,--defsym=STACK_SIZE=$stack -nostartfiles --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections" \
+	--runtime "$dir/prefix" 2>"$tmp/build.err"; then
+	cat "$tmp/build.err" >&2
+	echo "cortex-m4: building the machine failed" >&2
+	exit 125
+fi
+
+status=0
+timeout "${ASLC_M4_TIMEOUT:-60}" qemu-system-arm -M mps2-an386 -nographic -monitor none \
+	-serial none -semihosting-config enable=on,target=native -kernel "$tmp/m.elf" \
+	-append "$tmp/input.json $tmp/out $tmp/err" </dev/null >"$tmp/qemu.log" 2>&1 || status=$?
+[ -f "$tmp/out" ] && cat "$tmp/out"
+if [ -f "$tmp/err" ]; then
+	grep -v '^buffer=' "$tmp/err" >&2 || true
+fi
+cat "$tmp/qemu.log" >&2
+if [ "$status" -eq 124 ]; then
+	echo "cortex-m4: qemu did not finish in ${ASLC_M4_TIMEOUT:-60} s" >&2
+	exit 124
+fi
+measured=$(grep '^buffer=' "$tmp/err" 2>/dev/null || true)
+if [ -n "$measured" ]; then
+	# sizes by section: .data and .bss (the .stack region is measured, not counted whole)
+	read -r text data _ < <(arm-none-eabi-size "$tmp/m.elf" | awk 'NR == 2 { print $1, $2 }')
+	bss=$(arm-none-eabi-size -A "$tmp/m.elf" | awk '$1 == ".bss" { print $2 }')
+	eval "$(echo "$measured" | tr ' ' '\n' | sed 's/^/m_/')"
+	echo "cortex-m4: text=$text data=$data bss=$((bss - m_buffer)) (without the buffer)" \
+		"arena=$m_arena of $m_buffer stack=$m_stack of $stack libc-heap=$m_heap" >&2
+	echo "flash=$((text + data)) ram=$((data + bss - m_buffer + m_arena + m_stack + m_heap))" >&2
+fi
+exit "$status"
