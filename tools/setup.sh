@@ -17,3 +17,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Cortex-M4 cross builds and qemu (tests labelled cross; tools/cross/cortex-m4.sh)
+"$(dirname "$0")/cross/setup-arm.sh"

@@ -16,10 +16,13 @@
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
 #                  (default: build-m4 in this checkout; rebuilt when sources change)
-#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 8192)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 12288)
 #   ASLC_M4_STACK  bytes of stack (default 4096)
 #   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
 #   ASLC_M4_TIMEOUT seconds qemu may run (default 60); exit 124 when it ran out
+#   ASLC_M4_NO_REBUILD set: trust ASLC_M4_DIR's runtime as it is (a suite running many cases
+#                  builds it once first)
+#   ASLC_M4_KEEP   set: keep the temporary folder (the ELF, the generated C) and say where
 # Exit status: the machine's (0, 1, 2, 3, 6); 70 a fault on the device; 124 timeout; 125 the
 # build failed; 127 the toolchain is missing.
 set -euo pipefail
@@ -39,7 +42,7 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 done
 aslc=${ASLC:-$root/build/bin/aslc}
 dir=${ASLC_M4_DIR:-$root/build-m4}
-buffer=${ASLC_M4_BUFFER:-8192}
+buffer=${ASLC_M4_BUFFER:-12288}
 stack=${ASLC_M4_STACK:-4096}
 mcu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 cflags="$mcu -Os -ffunction-sections -fdata-sections -DASL_NO_MAIN ${ASLC_M4_CFLAGS:-}"
@@ -50,10 +53,11 @@ build_runtime() {
 	if [ ! -f "$dir/runtime/CMakeCache.txt" ]; then
 		cmake -S "$root" -B "$dir/runtime" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
 			-DCMAKE_BUILD_TYPE=MinSizeRel -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF \
-			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal ${ASLC_M4_RUNTIME_CMAKE:-} >/dev/null
+			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal >/dev/null || return 1
 	fi
-	cmake --build "$dir/runtime" -j2 >/dev/null
-	cmake --install "$dir/runtime" --prefix "$dir/prefix" >/dev/null
+	# (set -e does not apply inside a condition: every step says itself when it fails)
+	cmake --build "$dir/runtime" -j2 >/dev/null || return 1
+	cmake --install "$dir/runtime" --prefix "$dir/prefix" >/dev/null || return 1
 	local board="$dir/board-$buffer"
 	mkdir -p "$board"
 	for src in startup semihost run_machine syscalls; do
@@ -61,8 +65,8 @@ build_runtime() {
 			[ "$dir/prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
 			arm-none-eabi-gcc $mcu -Os -ffunction-sections -fdata-sections -std=c11 -Wall -Wextra \
 				-Werror -I"$dir/prefix/include" -DASL_M4_BUFFER="$buffer" \
-				-c "$here/mps2-an386/$src.c" -o "$board/$src.o.tmp"
-			mv "$board/$src.o.tmp" "$board/$src.o"
+				-c "$here/mps2-an386/$src.c" -o "$board/$src.o.tmp" || return 1
+			mv "$board/$src.o.tmp" "$board/$src.o" || return 1
 		fi
 	done
 }
@@ -72,7 +76,8 @@ if [ -n "${ASLC_M4_KEEP:-}" ]; then
 else
 	trap 'rm -rf "$tmp"' EXIT
 fi
-if ! (flock 9 && build_runtime) 9>"$dir/.lock" >"$tmp/runtime.log" 2>&1; then
+if [ -z "${ASLC_M4_NO_REBUILD:-}" ] &&
+	! (flock 9 && build_runtime) 9>"$dir/.lock" >"$tmp/runtime.log" 2>&1; then
 	cat "$tmp/runtime.log" >&2
 	echo "cortex-m4: building the Cortex-M4 runtime failed" >&2
 	exit 125
@@ -82,13 +87,16 @@ if [ "$input" = - ]; then
 else
 	cp "$input" "$tmp/input.json"
 fi
+# newlib-nano; -u _printf_float until the core's number formatting no longer uses snprintf
+# (without it newlib-nano prints no fractional number at all)
+libc="--specs=nano.specs --specs=nosys.specs ${ASLC_M4_LIBC:--Wl,-u,_printf_float}"
 board="$dir/board-$buffer"
 links=()
 for o in startup semihost run_machine syscalls; do
 	links+=(--link "$board/$o.o")
 done
 if ! "$aslc" "$machine" -o "$tmp/m.elf" --cc arm-none-eabi-gcc --cflags "$cflags" "${links[@]}" \
-	--ldflags "-T $here/mps2-an386/mps2-an386.ld -Wl,--defsym=STACK_SIZE=$stack -nostartfiles --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections" \
+	--ldflags "-T $here/mps2-an386/mps2-an386.ld -Wl,--defsym=STACK_SIZE=$stack,--gc-sections -nostartfiles $libc" \
 	--runtime "$dir/prefix" 2>"$tmp/build.err"; then
 	cat "$tmp/build.err" >&2
 	echo "cortex-m4: building the machine failed" >&2
@@ -110,12 +118,17 @@ if [ "$status" -eq 124 ]; then
 fi
 measured=$(grep '^buffer=' "$tmp/err" 2>/dev/null || true)
 if [ -n "$measured" ]; then
-	# sizes by section: .data and .bss (the .stack region is measured, not counted whole)
+	# text+data from the ELF; .data and .bss by section (the .stack region is measured, not
+	# counted whole), less the reserved pools whose high-water marks are measured instead
 	read -r text data _ < <(arm-none-eabi-size "$tmp/m.elf" | awk 'NR == 2 { print $1, $2 }')
 	bss=$(arm-none-eabi-size -A "$tmp/m.elf" | awk '$1 == ".bss" { print $2 }')
+	reserved=0
+	while read -r _ size _ name; do
+		case $name in asl_m4_buffer | asl_m4_libc_heap) reserved=$((reserved + 16#$size)) ;; esac
+	done < <(arm-none-eabi-nm -S "$tmp/m.elf")
 	eval "$(echo "$measured" | tr ' ' '\n' | sed 's/^/m_/')"
-	echo "cortex-m4: text=$text data=$data bss=$((bss - m_buffer)) (without the buffer)" \
+	echo "cortex-m4: text=$text data=$data bss=$((bss - reserved)) (without the pools)" \
 		"arena=$m_arena of $m_buffer stack=$m_stack of $stack libc-heap=$m_heap" >&2
-	echo "flash=$((text + data)) ram=$((data + bss - m_buffer + m_arena + m_stack + m_heap))" >&2
+	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack + m_heap))" >&2
 fi
 exit "$status"

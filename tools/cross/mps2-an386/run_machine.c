@@ -5,7 +5,7 @@
  * {"Error","Cause"}), stderr's messages and the RAM measurement to the third; the exit status
  * is the host executable's (0, 1 failed, 2 bad input, 3 timed out, 6 aborted).
  *
- * RAM is a device's: every byte of the execution comes from `memory` (ASL_M4_BUFFER bytes), the
+ * RAM is a device's: every byte of the execution comes from asl_m4_buffer (ASL_M4_BUFFER bytes), the
  * stack is the linker script's STACK_SIZE, and the last line on ERR reports the high-water
  * marks: "buffer=B arena=A stack=S heap=H" (H: what newlib's malloc took, if anything in the C
  * library needs it). Waits do not wait: the step API's wake time is skipped to at once, as
@@ -18,13 +18,13 @@
 #include "semihost.h"
 
 #ifndef ASL_M4_BUFFER
-#define ASL_M4_BUFFER 8192
+#define ASL_M4_BUFFER 12288
 #endif
 
 extern const asl_machine asl_generated_machine;
 size_t libc_heap_peak(void); /* syscalls.c */
 
-static unsigned char memory[ASL_M4_BUFFER];
+static unsigned char asl_m4_buffer[ASL_M4_BUFFER];
 
 static int err_fd = -1;
 
@@ -146,7 +146,7 @@ static int exit_status(asl_status st)
 
 static void report(const asl_buffer_allocator *al)
 {
-	say_size("buffer=", sizeof memory);
+	say_size("buffer=", sizeof asl_m4_buffer);
 	say_size(" arena=", al->top);
 	say_size(" stack=", stack_peak());
 	say_size(" heap=", libc_heap_peak());
@@ -155,7 +155,7 @@ static void report(const asl_buffer_allocator *al)
 
 int main(void)
 {
-	static char cmdline[512];
+	static char cmdline[256];
 	char *words[4];
 	if (sh_cmdline(cmdline, sizeof cmdline) < 0 || split_cmdline(cmdline, words) < 0)
 		return 2;
@@ -167,7 +167,7 @@ int main(void)
 	asl_platform platform;
 	asl_baremetal_platform(&platform, &host);
 	asl_buffer_allocator al;
-	asl_buffer_allocator_init(&al, memory, sizeof memory);
+	asl_buffer_allocator_init(&al, asl_m4_buffer, sizeof asl_m4_buffer);
 
 	asl_arena arena;
 	asl_arena_init(&arena, &al.allocator);

@@ -10,16 +10,16 @@
 #define ASL_M4_LIBC_HEAP 4096
 #endif
 
-static unsigned char pool[ASL_M4_LIBC_HEAP] __attribute__((aligned(8)));
+static unsigned char asl_m4_libc_heap[ASL_M4_LIBC_HEAP] __attribute__((aligned(8)));
 static size_t brk;
 
 void *_sbrk(ptrdiff_t incr)
 {
-	if (incr < 0 ? (size_t)-incr > brk : (size_t)incr > sizeof pool - brk) {
+	if (incr < 0 ? (size_t)-incr > brk : (size_t)incr > sizeof asl_m4_libc_heap - brk) {
 		errno = ENOMEM;
 		return (void *)-1;
 	}
-	void *old = pool + brk;
+	void *old = asl_m4_libc_heap + brk;
 	brk += (size_t)incr;
 	return old;
 }
