@@ -4,8 +4,7 @@
  * checks that against nettle over every byte value and many short strings. */
 #include "digest.h"
 
-static const char alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void asl__base64_encode_builtin(char *out, const uint8_t *in, size_t len)
 {

@@ -11,9 +11,18 @@
 
 typedef void block_fn(void *state, const uint8_t *block);
 
-static uint32_t rotl32(uint32_t x, unsigned n) { return x << n | x >> (32 - n); }
-static uint32_t rotr32(uint32_t x, unsigned n) { return x >> n | x << (32 - n); }
-static uint64_t rotr64(uint64_t x, unsigned n) { return x >> n | x << (64 - n); }
+static uint32_t rotl32(uint32_t x, unsigned n)
+{
+	return x << n | x >> (32 - n);
+}
+static uint32_t rotr32(uint32_t x, unsigned n)
+{
+	return x >> n | x << (32 - n);
+}
+static uint64_t rotr64(uint64_t x, unsigned n)
+{
+	return x >> n | x << (64 - n);
+}
 
 static uint32_t load_le32(const uint8_t *p)
 {
