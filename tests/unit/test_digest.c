@@ -156,8 +156,8 @@ START_TEST(base64_decode_like_nettle)
 		}
 	}
 	/* what States.Base64Decode refuses: bad characters, bad or early padding, truncation */
-	const char *refused[] = {"QUJ*", "QUJD-w", "QQ=", "QR==", "QUI==", "QQ==QQ==", "QUJDR",
-				 "Q", "QQ", "QUI", "=QQ=", "QUJD="};
+	const char *refused[] = {"QUJ*",  "QUJD-w", "QQ=", "QR==", "QUI==", "QQ==QQ==",
+				 "QUJDR", "Q",      "QQ",  "QUI",  "=QQ=",  "QUJD="};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
 		ck_assert_msg(!decode_both(refused[i], strlen(refused[i])), "'%s' accepted",
 			      refused[i]);
