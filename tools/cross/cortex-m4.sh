@@ -16,8 +16,10 @@
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
 #                  (default: build-m4 in this checkout; rebuilt when sources change)
-#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 12288)
-#   ASLC_M4_STACK  bytes of stack (default 4096)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 12032)
+#   ASLC_M4_STACK  bytes of stack (default 3456)
+#   ASLC_M4_FIRST_CHUNK, ASLC_M4_COMPACT_MIN  asl_options.arena_first_chunk and compact_min
+#                  of the execution (default 0: the runtime's, asl/tuning.h)
 #   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
 #   ASLC_M4_TIMEOUT seconds qemu may run (default 60); exit 124 when it ran out
 #   ASLC_M4_NO_REBUILD set: trust ASLC_M4_DIR's runtime as it is (a suite running many cases
@@ -42,8 +44,10 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 done
 aslc=${ASLC:-$root/build/bin/aslc}
 dir=${ASLC_M4_DIR:-$root/build-m4}
-buffer=${ASLC_M4_BUFFER:-12288}
-stack=${ASLC_M4_STACK:-4096}
+buffer=${ASLC_M4_BUFFER:-12032}
+stack=${ASLC_M4_STACK:-3456}
+first_chunk=${ASLC_M4_FIRST_CHUNK:-0}
+compact_min=${ASLC_M4_COMPACT_MIN:-0}
 mcu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 cflags="$mcu -Os -ffunction-sections -fdata-sections -DASL_NO_MAIN ${ASLC_M4_CFLAGS:-}"
 mkdir -p "$dir"
@@ -58,13 +62,14 @@ build_runtime() {
 	# (set -e does not apply inside a condition: every step says itself when it fails)
 	cmake --build "$dir/runtime" -j2 >/dev/null || return 1
 	cmake --install "$dir/runtime" --prefix "$dir/prefix" >/dev/null || return 1
-	local board="$dir/board-$buffer"
+	local board="$dir/board-$buffer-$first_chunk-$compact_min"
 	mkdir -p "$board"
 	for src in startup semihost run_machine syscalls; do
 		if [ ! -f "$board/$src.o" ] || [ "$here/mps2-an386/$src.c" -nt "$board/$src.o" ] ||
 			[ "$dir/prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
 			arm-none-eabi-gcc $mcu -Os -ffunction-sections -fdata-sections -std=c11 -Wall -Wextra \
 				-Werror -I"$dir/prefix/include" -DASL_M4_BUFFER="$buffer" \
+				-DASL_M4_FIRST_CHUNK="$first_chunk" -DASL_M4_COMPACT_MIN="$compact_min" \
 				-c "$here/mps2-an386/$src.c" -o "$board/$src.o.tmp" || return 1
 			mv "$board/$src.o.tmp" "$board/$src.o" || return 1
 		fi
@@ -87,10 +92,10 @@ if [ "$input" = - ]; then
 else
 	cp "$input" "$tmp/input.json"
 fi
-# newlib-nano; -u _printf_float until the core's number formatting no longer uses snprintf
-# (without it newlib-nano prints no fractional number at all)
-libc="--specs=nano.specs --specs=nosys.specs ${ASLC_M4_LIBC:--Wl,-u,_printf_float}"
-board="$dir/board-$buffer"
+# newlib-nano: the core formats numbers and texts itself, so no printf of the C library is
+# linked (newlib-nano's drops fractions without -u _printf_float and garbles %zu/%lld)
+libc="--specs=nano.specs --specs=nosys.specs"
+board="$dir/board-$buffer-$first_chunk-$compact_min"
 links=()
 for o in startup semihost run_machine syscalls; do
 	links+=(--link "$board/$o.o")
@@ -128,7 +133,9 @@ if [ -n "$measured" ]; then
 	done < <(arm-none-eabi-nm -S "$tmp/m.elf")
 	eval "$(echo "$measured" | tr ' ' '\n' | sed 's/^/m_/')"
 	echo "cortex-m4: text=$text data=$data bss=$((bss - reserved)) (without the pools)" \
-		"arena=$m_arena of $m_buffer stack=$m_stack of $stack libc-heap=$m_heap" >&2
+		"arena=$m_arena of $m_buffer (at most $m_held held at once) stack=$m_stack of $stack libc-heap=$m_heap" >&2
+	echo "cortex-m4: RAM set aside: $((data + bss + stack)) (data, bss with the buffer and" \
+		"newlib's heap pool, the stack)" >&2
 	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack + m_heap))" >&2
 fi
 exit "$status"

@@ -18,7 +18,17 @@
 #include "semihost.h"
 
 #ifndef ASL_M4_BUFFER
-#define ASL_M4_BUFFER 12288
+#define ASL_M4_BUFFER 12032
+#endif
+
+/* The arenas' first chunk and the compaction threshold (asl_options; 0: the runtime's
+ * defaults, asl/tuning.h): smaller first chunks waste less of the buffer in arenas that hold
+ * little, a lower threshold frees garbage sooner. */
+#ifndef ASL_M4_FIRST_CHUNK
+#define ASL_M4_FIRST_CHUNK 0
+#endif
+#ifndef ASL_M4_COMPACT_MIN
+#define ASL_M4_COMPACT_MIN 0
 #endif
 
 extern const asl_machine asl_generated_machine;
@@ -148,6 +158,7 @@ static void report(const asl_buffer_allocator *al)
 {
 	say_size("buffer=", sizeof asl_m4_buffer);
 	say_size(" arena=", al->top);
+	say_size(" held=", al->peak);
 	say_size(" stack=", stack_peak());
 	say_size(" heap=", libc_heap_peak());
 	say("\n");
@@ -178,6 +189,8 @@ int main(void)
 		asl_options_init(&opts);
 		opts.allocator = &al.allocator;
 		opts.platform = &platform;
+		opts.arena_first_chunk = ASL_M4_FIRST_CHUNK;
+		opts.compact_min = ASL_M4_COMPACT_MIN;
 		asl_execution *e = asl_start(&asl_generated_machine, input, &opts);
 		asl_result r;
 		if (e) {
