@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # tools/cross/cortex-m4.sh MACHINE.asl.json INPUT.json (INPUT "-": standard input)
+# tools/cross/cortex-m4.sh --runtime   builds the runtime only and prints its install prefix
 #
 # Builds MACHINE for a Cortex-M4F (arm-none-eabi-gcc, newlib-nano), runs it under
 # qemu-system-arm -M mps2-an386 with semihosting, and prints on stdout exactly what the host
@@ -30,12 +31,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-if [ $# -ne 2 ]; then
-	echo "usage: $0 MACHINE.asl.json INPUT.json" >&2
+if [ $# -ne 2 ] && [ "${1:-} $#" != "--runtime 1" ]; then
+	echo "usage: $0 MACHINE.asl.json INPUT.json | --runtime" >&2
 	exit 2
 fi
 machine=$1
-input=$2
+input=${2:-}
 for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "cortex-m4: $tool is not installed (tools/cross/setup-arm.sh installs it)" >&2
@@ -86,6 +87,10 @@ if [ -z "${ASLC_M4_NO_REBUILD:-}" ] &&
 	cat "$tmp/runtime.log" >&2
 	echo "cortex-m4: building the Cortex-M4 runtime failed" >&2
 	exit 125
+fi
+if [ "$machine" = --runtime ]; then
+	echo "$dir/prefix"
+	exit 0
 fi
 if [ "$input" = - ]; then
 	cat >"$tmp/input.json"

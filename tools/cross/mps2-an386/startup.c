@@ -66,23 +66,26 @@ static void other_fault(void)
 	fault("fault: unexpected exception\n");
 }
 
+/* The program's SysTick interrupt, if it has one (examples/firmware ticks with it). */
+void systick_handler(void) __attribute__((weak, alias("other_fault")));
+
 typedef void (*vector)(void);
 
 __attribute__((section(".vectors"), used)) static const vector vectors[16] = {
-	(vector)(uintptr_t)__stack_top,
+	(vector)(uintptr_t)__stack_top, /* the initial stack pointer */
 	reset_handler,
-	other_fault,
+	other_fault, /* NMI */
 	hard_fault,
-	other_fault,
-	other_fault,
-	other_fault,
+	other_fault, /* MemManage */
+	other_fault, /* BusFault */
+	other_fault, /* UsageFault */
 	0,
 	0,
 	0,
 	0,
-	other_fault,
-	other_fault,
+	other_fault, /* SVCall */
+	other_fault, /* DebugMonitor */
 	0,
-	other_fault,
-	other_fault,
+	other_fault, /* PendSV */
+	systick_handler,
 };
