@@ -90,8 +90,10 @@ int main(void)
 	board_print("firmware: sensor-alert started\n");
 	asl_step s = asl_advance(e);
 	while (s.kind != ASL_STEP_FINISHED) {
-		if (s.kind != ASL_STEP_WAIT_TIME) { /* no pending tasks here: handlers finish at once */
-			asl_stop(e, "Firmware.Unexpected", "The execution waits for something else.");
+		if (s.kind !=
+		    ASL_STEP_WAIT_TIME) { /* no pending tasks here: handlers finish at once */
+			asl_stop(e, "Firmware.Unexpected",
+				 "The execution waits for something else.");
 		} else {
 			board_print("firmware: waiting for the next reading\n");
 			while (board_now_ms(&boot_ms) < s.until_ms)

@@ -14,8 +14,8 @@ int read_sensor(asl_task_call *call)
 		return ASL_TASK_ERROR;
 	}
 	asl_value *reading = asl_object(call->arena, 1);
-	if (!reading ||
-	    asl_object_append(call->arena, reading, "celsius", 7, asl_number(call->arena, trace[i]))) {
+	if (!reading || asl_object_append(call->arena, reading, "celsius", 7,
+					  asl_number(call->arena, trace[i]))) {
 		call->error = "Sensor.OutOfMemory";
 		return ASL_TASK_ERROR;
 	}

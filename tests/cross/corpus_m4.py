@@ -3,7 +3,7 @@
 host executable: the same stdout, byte for byte, and the same exit status.
 
 Usage: corpus_m4.py DIR --aslc PATH [--m4-dir DIR] [--sample N | --all] [--jobs N]
-                    [--filter SUBSTRING] [--buffer BYTES] [--require-identical]
+                    [--filter SUBSTRING] [--buffer BYTES] [--stack BYTES] [--require-identical]
                     [--budget NAME=FLASH,RAM] [--verbose]
 
 DIR is a corpus (run.py's layout: DIR/cases/NAME/ or DIR/NAME/ with definition.asl.json and
@@ -129,6 +129,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--filter")
     ap.add_argument("--buffer", type=int, default=65536)
+    ap.add_argument("--stack", type=int, default=16384,
+                    help="the device's stack: values nest at most (STACK - 1536) / 192 levels")
     ap.add_argument("--require-identical", action="store_true")
     ap.add_argument("--budget", action="append", default=[],
                     help="NAME=FLASH,RAM: that case must fit these byte counts")
@@ -148,7 +150,8 @@ def main():
     if sampled:
         step = len(cases) / args.sample
         cases = [cases[int(i * step)] for i in range(args.sample)]
-    env = dict(os.environ, ASLC=args.aslc, ASLC_M4_BUFFER=str(args.buffer))
+    env = dict(os.environ, ASLC=args.aslc, ASLC_M4_BUFFER=str(args.buffer),
+               ASLC_M4_STACK=str(args.stack))
     if args.m4_dir:
         env["ASLC_M4_DIR"] = os.path.abspath(args.m4_dir)
     start = time.time()

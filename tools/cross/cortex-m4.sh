@@ -16,9 +16,12 @@
 # Environment:
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
-#                  (default: build-m4 in this checkout; rebuilt when sources change)
+#                  (default: build-cross-m4 in this checkout; rebuilt when sources change)
 #   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 12032)
-#   ASLC_M4_STACK  bytes of stack (default 3456)
+#   ASLC_M4_STACK  bytes of stack (default 4608: 16 levels of nesting)
+#   ASLC_M4_STACK_RESERVE  bytes of that stack under the runtime's recursive walks (default
+#                  1536): values nest at most (STACK - RESERVE) / 192 levels (asl/tuning.h);
+#                  the runtime is built once per stack size
 #   ASLC_M4_FIRST_CHUNK, ASLC_M4_COMPACT_MIN  asl_options.arena_first_chunk and compact_min
 #                  of the execution (default 0: the runtime's, asl/tuning.h)
 #   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
@@ -44,32 +47,38 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 	fi
 done
 aslc=${ASLC:-$root/build/bin/aslc}
-dir=${ASLC_M4_DIR:-$root/build-m4}
+dir=${ASLC_M4_DIR:-$root/build-cross-m4}
 buffer=${ASLC_M4_BUFFER:-12032}
-stack=${ASLC_M4_STACK:-3456}
+stack=${ASLC_M4_STACK:-4608}
+reserve=${ASLC_M4_STACK_RESERVE:-1536}
 first_chunk=${ASLC_M4_FIRST_CHUNK:-0}
 compact_min=${ASLC_M4_COMPACT_MIN:-0}
 mcu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
-cflags="$mcu -Os -ffunction-sections -fdata-sections -DASL_NO_MAIN ${ASLC_M4_CFLAGS:-}"
+# the nesting limit follows the stack: the runtime and everything that includes its headers
+# are built with the same ASL_STACK_SIZE (asl/tuning.h)
+tuning="-DASL_STACK_SIZE=$stack -DASL_STACK_RESERVE=$reserve"
+cflags="$mcu -Os -ffunction-sections -fdata-sections -DASL_NO_MAIN $tuning ${ASLC_M4_CFLAGS:-}"
+rt="$dir/runtime-$stack-$reserve"
+prefix="$dir/prefix-$stack-$reserve"
 mkdir -p "$dir"
 
 # The runtime and the board's objects, once for many runs (and runs at the same time: the lock)
 build_runtime() {
-	if [ ! -f "$dir/runtime/CMakeCache.txt" ]; then
-		cmake -S "$root" -B "$dir/runtime" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
+	if [ ! -f "$rt/CMakeCache.txt" ]; then
+		CFLAGS="$tuning" cmake -S "$root" -B "$rt" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
 			-DCMAKE_BUILD_TYPE=MinSizeRel -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF \
 			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal >/dev/null || return 1
 	fi
 	# (set -e does not apply inside a condition: every step says itself when it fails)
-	cmake --build "$dir/runtime" -j2 >/dev/null || return 1
-	cmake --install "$dir/runtime" --prefix "$dir/prefix" >/dev/null || return 1
-	local board="$dir/board-$buffer-$first_chunk-$compact_min"
+	cmake --build "$rt" -j2 >/dev/null || return 1
+	cmake --install "$rt" --prefix "$prefix" >/dev/null || return 1
+	local board="$rt/board-$buffer-$first_chunk-$compact_min"
 	mkdir -p "$board"
 	for src in startup semihost run_machine syscalls; do
 		if [ ! -f "$board/$src.o" ] || [ "$here/mps2-an386/$src.c" -nt "$board/$src.o" ] ||
-			[ "$dir/prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
+			[ "$prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
 			arm-none-eabi-gcc $mcu -Os -ffunction-sections -fdata-sections -std=c11 -Wall -Wextra \
-				-Werror -I"$dir/prefix/include" -DASL_M4_BUFFER="$buffer" \
+				-Werror -I"$prefix/include" $tuning -DASL_M4_BUFFER="$buffer" \
 				-DASL_M4_FIRST_CHUNK="$first_chunk" -DASL_M4_COMPACT_MIN="$compact_min" \
 				-c "$here/mps2-an386/$src.c" -o "$board/$src.o.tmp" || return 1
 			mv "$board/$src.o.tmp" "$board/$src.o" || return 1
@@ -89,7 +98,7 @@ if [ -z "${ASLC_M4_NO_REBUILD:-}" ] &&
 	exit 125
 fi
 if [ "$machine" = --runtime ]; then
-	echo "$dir/prefix"
+	echo "$prefix"
 	exit 0
 fi
 if [ "$input" = - ]; then
@@ -100,14 +109,14 @@ fi
 # newlib-nano: the core formats numbers and texts itself, so no printf of the C library is
 # linked (newlib-nano's drops fractions without -u _printf_float and garbles %zu/%lld)
 libc="--specs=nano.specs --specs=nosys.specs"
-board="$dir/board-$buffer-$first_chunk-$compact_min"
+board="$rt/board-$buffer-$first_chunk-$compact_min"
 links=()
 for o in startup semihost run_machine syscalls; do
 	links+=(--link "$board/$o.o")
 done
 if ! "$aslc" "$machine" -o "$tmp/m.elf" --cc arm-none-eabi-gcc --cflags "$cflags" "${links[@]}" \
 	--ldflags "-T $here/mps2-an386/mps2-an386.ld -Wl,--defsym=STACK_SIZE=$stack,--gc-sections -nostartfiles $libc" \
-	--runtime "$dir/prefix" 2>"$tmp/build.err"; then
+	--runtime "$prefix" 2>"$tmp/build.err"; then
 	cat "$tmp/build.err" >&2
 	echo "cortex-m4: building the machine failed" >&2
 	exit 125
