@@ -24,8 +24,9 @@ typedef struct asl_baremetal_host {
 	void *user;
 } asl_baremetal_host;
 
-/* Fills `platform` for asl_options.platform: the clock and randomness of `host` (borrowed: it
- * must outlive every execution that uses the platform), one thread, no sleeping. */
+/* Fills `platform` for asl_options.platform: asl_platform_default() (on a device, platform/none:
+ * one thread, no sleeping) with the clock and randomness of `host` (borrowed: it must outlive
+ * every execution that uses the platform). */
 void asl_baremetal_platform(asl_platform *platform, const asl_baremetal_host *host);
 
 /* An allocator over a buffer of the host's (first fit, freed blocks merged with their

@@ -13,8 +13,9 @@ input.json). Each case ends as one of
                    e.g. a timestamp of the run, it says so)
   not built        the case needs what a device without an OS lacks: exec:/HTTP task bindings,
                    C handlers of its own (--link), mocks; or more RAM than --buffer
-A fault on the device, a timeout, or a case that differs and does not match the recording while
-the host does, fails the run; with --require-identical (the examples), anything but identical or
+A fault on the device, a timeout, newlib's printf linked into the firmware (the core formats by
+itself), or a case that differs and does not match the recording while the host does, fails the
+run; with --require-identical (the examples), anything but identical or
 not built does. --sample N (the default in CI: 48) runs every k-th case of the sorted list, k
 chosen so about N run, the same cases each time; --all runs them all. --budget fails the run
 when case NAME needs more than FLASH bytes of flash or RAM bytes of RAM (cortex-m4.sh's
@@ -75,10 +76,10 @@ def device_run(case, env):
 
 
 def ram_of(stderr):
-    for line in stderr.decode(errors="replace").splitlines():
-        if line.startswith("flash="):
-            return line
-    return ""
+    """cortex-m4.sh's measurement, and "printf" when it says the C library's printf is linked."""
+    text = stderr.decode(errors="replace")
+    sizes = [line for line in text.splitlines() if line.startswith("flash=")]
+    return (sizes[0] if sizes else "") + (" printf" if "printf is linked" in text else "")
 
 
 def one(case, args, env):
@@ -103,10 +104,13 @@ def one(case, args, env):
     if dev.returncode in (70, 124):
         return "failed", ("a fault on the device" if dev.returncode == 70 else "timed out") + \
             ": " + dev.stderr.decode(errors="replace").strip()[:200], sizes
+    if "printf" in sizes:
+        return "failed", "newlib's printf is linked into the firmware", sizes
     if dev.stdout == host.stdout and dev.returncode == host.returncode:
         return "identical", "", sizes
-    reason = "device exit %d %s; host exit %d %s" % (
-        dev.returncode, dev.stdout[:160].decode(errors="replace").strip(), host.returncode,
+    reason = "device exit %d %s (stderr %s); host exit %d %s" % (
+        dev.returncode, dev.stdout[:160].decode(errors="replace").strip(),
+        dev.stderr[-300:].decode(errors="replace").strip(), host.returncode,
         host.stdout[:160].decode(errors="replace").strip())
     if case.get("expected") is not None:
         dev_vs_aws = conformance.compare(case, dev)
@@ -197,7 +201,7 @@ def within_budgets(budgets, results):
     for spec in budgets:
         name, _, limits = spec.partition("=")
         flash_max, ram_max = (int(x) for x in limits.split(","))
-        got = dict(kv.split("=") for kv in sizes.get(name, "").split()) if sizes.get(name) else {}
+        got = dict(kv.split("=") for kv in sizes.get(name, "").split() if "=" in kv)
         if not got:
             print("BUDGET %s: not measured" % name)
             ok = False

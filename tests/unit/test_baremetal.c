@@ -169,6 +169,7 @@ START_TEST(an_execution_runs_on_the_board_clock_with_every_byte_from_the_buffer)
 	asl_options_init(&opts);
 	opts.allocator = &a.allocator;
 	opts.platform = &platform;
+	opts.threads = 1; /* on the host the table keeps the host's pool: one thread, as a device */
 	asl_execution *e =
 		asl_start(&asl_generated_machine, parse(&arena, "{\"case\":\"wait\"}"), &opts);
 	ck_assert_ptr_nonnull(e);
@@ -202,6 +203,7 @@ START_TEST(a_buffer_too_small_fails_the_execution_as_out_of_memory)
 	asl_options opts;
 	asl_options_init(&opts);
 	opts.allocator = &a.allocator;
+	opts.threads = 1; /* the allocator is for one thread */
 	asl_result r;
 	asl_execute(&asl_generated_machine, parse(&arena, "{\"case\":\"parallel\"}"), &opts, &r);
 	ck_assert_int_eq(r.status, ASL_FAILED_STATUS);

@@ -150,6 +150,10 @@ if [ -n "$measured" ]; then
 		"arena=$m_arena of $m_buffer (at most $m_held held at once) stack=$m_stack of $stack libc-heap=$m_heap" >&2
 	echo "cortex-m4: RAM set aside: $((data + bss + stack)) (data, bss with the buffer and" \
 		"newlib's heap pool, the stack)" >&2
+	# the core formats by itself: newlib-nano's printf (which garbles %zu and %lld and drops
+	# fractions) must not be linked at all
+	printfs=$(arm-none-eabi-nm "$tmp/m.elf" | awk '$3 ~ /printf/ { printf "%s ", $3 }')
+	[ -z "$printfs" ] || echo "cortex-m4: the C library's printf is linked: $printfs" >&2
 	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack + m_heap))" >&2
 fi
 exit "$status"
