@@ -123,7 +123,9 @@ static asl_value *read_input(const char *path, asl_buffer_allocator *al, asl_are
 	asl_value *input = blank(text, (size_t)len) ? asl_object(arena, 0)
 						    : asl_parse(arena, text, (size_t)len, 0, &err);
 	al->allocator.release(al, text);
-	if (!input) {
+	if (!input && err.code == ASL_JSON_NOMEM) {
+		say("machine: out of memory: the input does not fit the buffer\n");
+	} else if (!input) {
 		say("machine: invalid input JSON at line ");
 		say_size("", (size_t)err.line);
 		say_size(", column ", (size_t)err.column);

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# tests/cross/cortex_m4_edges.sh ASLC M4_DIR: tools/cross/cortex-m4.sh at the edges, each
+# compared with the host executable where it has an answer: an input that is not JSON (exit 2,
+# nothing on stdout), a Fail state ({"Error","Cause"}, exit 1), an hour's Wait (skipped to at
+# once), buffers too small for the input (exit 2) and for the execution (States.Runtime, out of
+# memory, exit 1), an input nested deeper than the default stack allows (refused with exit 2,
+# never a fault) and one at that limit (its stack peak stays inside the stack). Exit 77
+# (ctest's skip) without the toolchain.
+set -uo pipefail
+aslc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+export ASLC=$aslc ASLC_M4_DIR=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+m4=$root/tools/cross/cortex-m4.sh
+for tool in arm-none-eabi-gcc qemu-system-arm; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "cortex_m4_edges: SKIPPED, $tool is not installed (tools/cross/setup-arm.sh)"
+		exit 77
+	fi
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# runs MACHINE INPUT on the device; sets out, err, rc
+device() {
+	out=$("$m4" "$1" "$2" 2>"$tmp/err")
+	rc=$?
+	err=$(cat "$tmp/err")
+}
+# the same on the host; sets host_out, host_rc
+host() {
+	"$aslc" "$1" -o "$tmp/host" || exit 1
+	host_out=$("$tmp/host" <"$2" 2>/dev/null)
+	host_rc=$?
+}
+same_as_host() {
+	host "$1" "$2"
+	device "$1" "$2"
+	[ "$out" = "$host_out" ] && [ "$rc" -eq "$host_rc" ] ||
+		fail "$3: device exit $rc '$out', host exit $host_rc '$host_out'"
+}
+
+cat >"$tmp/fail.asl.json" <<'JSON'
+{"StartAt": "Wait", "States": {
+  "Wait": {"Type": "Wait", "Seconds": 3600, "Next": "Check"},
+  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}],
+            "Default": "Broken"},
+  "Broken": {"Type": "Fail", "Error": "Edge.Broken", "Cause": "not ok"},
+  "Done": {"Type": "Succeed"}}}
+JSON
+echo '{"ok": false}' >"$tmp/not_ok.json"
+echo '{"ok": true}' >"$tmp/ok.json"
+echo '{"ok": tru' >"$tmp/bad.json"
+
+start=$(date +%s)
+device "$tmp/fail.asl.json" "$tmp/ok.json"
+[ "$out" = '{"ok":true}' ] && [ "$rc" -eq 0 ] || fail "an hour's Wait: exit $rc '$out' ($err)"
+[ $(($(date +%s) - start)) -lt 60 ] || fail "the Wait was waited"
+device "$tmp/fail.asl.json" "$tmp/not_ok.json"
+[ "$out" = '{"Error":"Edge.Broken","Cause":"not ok"}' ] && [ "$rc" -eq 1 ] ||
+	fail "a Fail state: exit $rc '$out'"
+[[ $err == *flash=*ram=* ]] || fail "no flash/ram line on stderr: $err"
+device "$tmp/fail.asl.json" "$tmp/bad.json"
+[ -z "$out" ] && [ "$rc" -eq 2 ] && [[ $err == *"invalid input JSON at line 1, column"* ]] ||
+	fail "input that is not JSON: exit $rc '$out' ($err)"
+
+# too small for the input, then for the execution
+ASLC_M4_BUFFER=1024 device "$root/examples/telemetry-summary/definition.asl.json" \
+	"$root/examples/telemetry-summary/input.json"
+[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ $err == *"the input does not fit the buffer"* ]] ||
+	fail "a 1 KiB buffer: exit $rc '$out' ($err)"
+ASLC_M4_BUFFER=4096 device "$root/examples/telemetry-summary/definition.asl.json" \
+	"$root/examples/telemetry-summary/input.json"
+[ "$rc" -eq 1 ] && [ "$out" = '{"Error":"States.Runtime","Cause":"The execution ran out of memory."}' ] ||
+	fail "a 4 KiB buffer: exit $rc '$out' ($err)"
+
+# 40 levels: more than the 16 a 4608-byte stack allows
+python3 -c 'print("[" * 40 + "]" * 40)' >"$tmp/deep.json"
+device "$tmp/fail.asl.json" "$tmp/deep.json"
+[ "$rc" -eq 2 ] && [ -z "$out" ] || fail "40 levels of nesting: exit $rc '$out' ($err)"
+
+# 16 levels, the most it allows: they fit, with stack to spare (painted and measured)
+python3 -c 'print("[" * 16 + "]" * 16)' >"$tmp/deep16.json"
+device "$tmp/fail.asl.json" "$tmp/deep16.json"
+peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
+[ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] ||
+	fail "16 levels of nesting: exit $rc, stack $peak ($err)"
+
+same_as_host "$root/examples/order-routing/definition.asl.json" \
+	"$root/examples/order-routing/input.json" "order-routing"
+
+[ "$failures" -eq 0 ] || exit 1
+echo "cortex_m4_edges: ok"
