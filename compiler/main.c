@@ -219,7 +219,8 @@ int main(int argc, char **argv)
 			return finish_output(stdout, "the output");
 		} else if (run && input && !is_compile_option(a)) {
 			margv[margc++] = argv[i]; /* the machine's own options */
-			if (i + 1 < argc && strcmp(a, "--stats") && a[0] == '-')
+			if (i + 1 < argc && strcmp(a, "--stats") && strcmp(a, "--batch") &&
+			    a[0] == '-')
 				margv[margc++] = argv[++i];
 			if (margc > 60) {
 				fprintf(stderr, "aslc: too many options\n");
