@@ -1,5 +1,5 @@
 /* Batch mode (`--batch`): one execution per line of standard input on a pool of worker threads.
- * The main thread reads lines into a window of slots (4 per worker) and stops reading while the
+ * The main thread reads lines into a window of slots (8 per worker, at least 32) and stops reading while the
  * window is full, so memory is bounded by the lines in flight, not by the input. Workers take
  * the slots in order, run them and turn the outcome into its output line; whichever worker
  * finishes the oldest unwritten line writes every finished line from there on, so results come
@@ -60,6 +60,10 @@ struct batch {
 	 * writing holds `writing` and the finished ones from head. */
 	uint64_t head, next, tail;
 	int eof, stopping, writing, reader_stalled, out_stopped;
+	/* Sleepers are woken only when there is enough for them: a worker when a line comes, the
+	 * reader once half the window is free (not for every slot, which would switch threads
+	 * for every line). */
+	int idle_workers, reader_waiting;
 	worker *workers;
 	int nworkers;
 	asl_out out;
@@ -163,7 +167,8 @@ static void write_ready(batch *b)
 		pthread_mutex_lock(&b->lock);
 		b->writing = 0;
 		b->head = end;
-		pthread_cond_broadcast(&b->space);
+		if (b->reader_waiting && b->tail - b->head <= b->window / 2)
+			pthread_cond_signal(&b->space);
 		if (b->out.error)
 			stop_all(b);
 	}
@@ -205,11 +210,11 @@ static int run_line(worker *w, slot *s)
 			 err.message);
 		return reject(s, cause);
 	}
-	char num[24];
-	int n = snprintf(num, sizeof num, "-%" PRIu64, s->line);
+	char num[21] = "-";
+	size_t n = 1 + asl__u64_text(num + 1, s->line);
 	w->name.len = 0;
 	if (asl__bytes_add(&w->name, b->name, strlen(b->name)) < 0 ||
-	    asl__bytes_add(&w->name, num, (size_t)n) < 0)
+	    asl__bytes_add(&w->name, num, n) < 0)
 		return reject(s, "out of memory");
 	w->opts.execution_name = w->name.data;
 	asl_result r;
@@ -242,8 +247,11 @@ static void *work(void *arg)
 	batch *b = w->b;
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		while (b->next == b->tail && !b->eof && !b->stopping)
+		while (b->next == b->tail && !b->eof && !b->stopping) {
+			b->idle_workers++;
 			pthread_cond_wait(&b->work, &b->lock);
+			b->idle_workers--;
+		}
 		if (b->next == b->tail)
 			break;
 		slot *s = &b->ring[b->next++ % b->window];
@@ -271,8 +279,11 @@ static int read_lines(batch *b, asl_lines *in)
 	const asl_batch_options *bo = b->bo;
 	for (;;) {
 		pthread_mutex_lock(&b->lock);
-		while (!b->stopping && b->tail - b->head >= b->window)
+		while (!b->stopping && b->tail - b->head >= b->window) {
+			b->reader_waiting = 1;
 			pthread_cond_wait(&b->space, &b->lock);
+			b->reader_waiting = 0;
+		}
 		int stop = b->stopping;
 		pthread_mutex_unlock(&b->lock);
 		if (stop)
@@ -302,7 +313,8 @@ static int read_lines(batch *b, asl_lines *in)
 		pthread_mutex_lock(&b->lock);
 		b->tail++;
 		b->reader_stalled = 0;
-		pthread_cond_signal(&b->work);
+		if (b->idle_workers)
+			pthread_cond_signal(&b->work);
 		pthread_mutex_unlock(&b->lock);
 	}
 }
@@ -424,7 +436,7 @@ int asl__batch_run(const char *prog, const asl_machine *machine, const asl_optio
 	b.machine = machine;
 	b.bo = bo;
 	b.name = opts->execution_name ? opts->execution_name : "local-execution";
-	b.window = (size_t)jobs * 4;
+	b.window = (size_t)jobs * 8 < 32 ? 32 : (size_t)jobs * 8;
 	b.out.fd = 1;
 	b.wake[0] = b.wake[1] = -1;
 	b.tty = isatty(2);

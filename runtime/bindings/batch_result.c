@@ -1,7 +1,5 @@
 /* Batch mode's output lines: an execution's outcome as one JSON object, shaped like the
  * status, output, error and cause of Step Functions' DescribeExecution. */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "batch.h"
@@ -23,14 +21,29 @@ static int add_string(asl_bytes *out, const char *key, const char *s, size_t len
 	return rc;
 }
 
-/* {"line":K,"status":"STATUS" into `out` (emptied first). */
+size_t asl__u64_text(char *out, uint64_t n)
+{
+	char rev[20];
+	size_t len = 0;
+	do
+		rev[len++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	for (size_t i = 0; i < len; i++)
+		out[i] = rev[len - 1 - i];
+	return len;
+}
+
+/* {"line":K,"status":"STATUS" into `out` (emptied first), without printf: this is per line. */
 static int start(asl_bytes *out, uint64_t line, const char *status)
 {
-	char head[96];
-	int n = snprintf(head, sizeof head, "{\"line\":%" PRIu64 ",\"status\":\"%s\"", line,
-			 status);
+	char num[20];
+	size_t n = asl__u64_text(num, line);
 	out->len = 0;
-	return asl__bytes_add(out, head, (size_t)n);
+	if (asl__bytes_add(out, "{\"line\":", 8) < 0 || asl__bytes_add(out, num, n) < 0 ||
+	    asl__bytes_add(out, ",\"status\":\"", 11) < 0 ||
+	    asl__bytes_add(out, status, strlen(status)) < 0)
+		return -1;
+	return asl__bytes_add(out, "\"", 1);
 }
 
 int asl__batch_rejected_line(asl_bytes *out, uint64_t line, const char *cause)
