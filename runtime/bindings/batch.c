@@ -59,7 +59,8 @@ struct batch {
 	/* Slots by sequence number: [head, next) run or done, [next, tail) queued; a worker
 	 * writing holds `writing` and the finished ones from head. */
 	uint64_t head, next, tail;
-	int eof, stopping, writing, reader_stalled, out_stopped;
+	int eof, stopping, writing, reader_stalled;
+	int out_stopped, out_failed; /* set by the writer when it gives up */
 	/* Sleepers are woken only when there is enough for them: a worker when a line comes, the
 	 * reader once half the window is free (not for every slot, which would switch threads
 	 * for every line). */
@@ -117,13 +118,14 @@ static void progress(batch *b, int64_t now)
 }
 
 /* Writes the finished slots [from, to) (no lock held: `writing` is ours); returns how far it
- * got, which is short of `to` at a line the stop interrupted. */
-static uint64_t write_slots(batch *b, uint64_t from, uint64_t to)
+ * got, which is short of `to` at a line the stop interrupted (*stopped set) or when the write
+ * failed. */
+static uint64_t write_slots(batch *b, uint64_t from, uint64_t to, int *stopped)
 {
 	for (uint64_t seq = from; seq < to; seq++) {
 		slot *s = &b->ring[seq % b->window];
 		if (s->aborted) {
-			b->out_stopped = 1;
+			*stopped = 1;
 			return seq;
 		}
 		if (asl__out_write(&b->out, s->out.data, s->out.len) < 0)
@@ -147,7 +149,7 @@ static uint64_t write_slots(batch *b, uint64_t from, uint64_t to)
  * producer sees its results; a fast one gets them in large blocks). */
 static void write_ready(batch *b)
 {
-	while (!b->writing && !b->out_stopped && !b->out.error) {
+	while (!b->writing && !b->out_stopped && !b->out_failed) {
 		uint64_t from = b->head, to = from;
 		while (to < b->tail && b->ring[to % b->window].done)
 			to++;
@@ -156,9 +158,11 @@ static void write_ready(batch *b)
 			return;
 		b->writing = 1;
 		pthread_mutex_unlock(&b->lock);
-		uint64_t end = write_slots(b, from, to);
-		if (flush || b->out_stopped)
+		int stopped = 0;
+		uint64_t end = write_slots(b, from, to, &stopped);
+		if (flush || stopped)
 			asl__out_flush(&b->out);
+		int failed = b->out.error != 0;
 		if (b->tty) {
 			int64_t now = now_ns();
 			if (now - b->progress_ns >= 100000000)
@@ -167,11 +171,30 @@ static void write_ready(batch *b)
 		pthread_mutex_lock(&b->lock);
 		b->writing = 0;
 		b->head = end;
+		b->out_stopped = stopped;
+		b->out_failed = failed;
 		if (b->reader_waiting && b->tail - b->head <= b->window / 2)
 			pthread_cond_signal(&b->space);
-		if (b->out.error)
+		if (failed)
 			stop_all(b);
 	}
+}
+
+/* Under the lock, when the reader has waited a while for the window: results written but not
+ * sent (the oldest line in flight takes long) go out, so a reader of the output sees them. */
+static void flush_idle(batch *b)
+{
+	if (b->writing || b->out_stopped || b->out_failed || !b->out.buf.len)
+		return;
+	b->writing = 1;
+	pthread_mutex_unlock(&b->lock);
+	asl__out_flush(&b->out);
+	int failed = b->out.error != 0;
+	pthread_mutex_lock(&b->lock);
+	b->writing = 0;
+	b->out_failed = failed;
+	if (failed)
+		stop_all(b);
 }
 
 /* The input reader waits for more: results written so far go out now. */
@@ -197,6 +220,7 @@ static int run_line(worker *w, slot *s)
 	char cause[256];
 	s->rejected = 0;
 	s->transitions = 0;
+	s->status = ASL_SUCCEEDED; /* until it ran */
 	if (s->too_big) { /* worded as the single execution's refusal */
 		snprintf(cause, sizeof cause, "the input is larger than AWS's limit of %d bytes",
 			 ASL_PAYLOAD_LIMIT);
@@ -235,7 +259,6 @@ static int run_line(worker *w, slot *s)
 	}
 	s->status = r.status;
 	s->transitions = r.transitions;
-	s->aborted = r.status == ASL_ABORTED && b->stopping;
 	int rc = asl__batch_result_line(&s->out, s->line, &r);
 	asl_result_free(&r);
 	return rc;
@@ -264,6 +287,7 @@ static void *work(void *arg)
 		}
 		pthread_mutex_lock(&b->lock);
 		s->done = 1;
+		s->aborted |= s->status == ASL_ABORTED && b->stopping;
 		if (s->aborted && !b->stopping)
 			stop_all(b); /* the batch cannot go on without this line */
 		write_ready(b);
@@ -281,7 +305,15 @@ static int read_lines(batch *b, asl_lines *in)
 		pthread_mutex_lock(&b->lock);
 		while (!b->stopping && b->tail - b->head >= b->window) {
 			b->reader_waiting = 1;
-			pthread_cond_wait(&b->space, &b->lock);
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 100000000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			if (pthread_cond_timedwait(&b->space, &b->lock, &t) == ETIMEDOUT)
+				flush_idle(b);
 			b->reader_waiting = 0;
 		}
 		int stop = b->stopping;
