@@ -1,5 +1,5 @@
 /* Batch mode (`--batch`): one execution per line of standard input on a pool of worker threads.
- * The main thread reads lines into a window of slots (8 per worker, at least 32) and stops reading while the
+ * The main thread reads lines into a window of slots (16 per worker, at least 64) and stops reading while the
  * window is full, so memory is bounded by the lines in flight, not by the input. Workers take
  * the slots in order, run them and turn the outcome into its output line; whichever worker
  * finishes the oldest unwritten line writes every finished line from there on, so results come
@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,10 @@ typedef struct batch batch;
 typedef struct worker {
 	batch *b;
 	pthread_t thread;
-	asl_execution *running; /* under b->lock: for stop_all */
+	/* The execution it runs, for stop_all: under a lock of its own, which only a stop
+	 * contends for (not under the batch's lock: that is for the window). */
+	pthread_mutex_t lock;
+	asl_execution *running;
 	asl_arena input; /* the parsed line, reset for the next one */
 	asl_bytes name;
 	asl_options opts;
@@ -59,12 +63,14 @@ struct batch {
 	/* Slots by sequence number: [head, next) run or done, [next, tail) queued; a worker
 	 * writing holds `writing` and the finished ones from head. */
 	uint64_t head, next, tail;
-	int eof, stopping, writing, reader_stalled;
+	int eof, writing, reader_stalled;
+	atomic_int stopping; /* set under the lock; read without it by a worker starting a line */
 	int out_stopped, out_failed; /* set by the writer when it gives up */
 	/* Sleepers are woken only when there is enough for them: a worker when a line comes, the
 	 * reader once half the window is free (not for every slot, which would switch threads
 	 * for every line). */
 	int idle_workers, reader_waiting;
+	uint64_t pending; /* lines read after tail, not yet queued (the reader's own) */
 	worker *workers;
 	int nworkers;
 	asl_out out;
@@ -85,15 +91,19 @@ static int64_t now_ns(void)
 /* Under the lock: nothing more is read or started, and what runs is stopped. */
 static void stop_all(batch *b)
 {
-	if (!b->stopping) {
+	if (!atomic_load(&b->stopping)) {
 		const char byte = 1;
 		ssize_t n = write(b->wake[1], &byte, 1);
 		(void)n; /* the pipe is empty until now: the byte fits */
 	}
-	b->stopping = 1;
-	for (int i = 0; i < b->nworkers; i++)
-		if (b->workers[i].running)
-			asl_stop(b->workers[i].running, NULL, NULL);
+	atomic_store(&b->stopping, 1);
+	for (int i = 0; i < b->nworkers; i++) {
+		worker *w = &b->workers[i];
+		pthread_mutex_lock(&w->lock);
+		if (w->running)
+			asl_stop(w->running, NULL, NULL);
+		pthread_mutex_unlock(&w->lock);
+	}
 	pthread_cond_broadcast(&b->work);
 	pthread_cond_broadcast(&b->space);
 }
@@ -197,16 +207,6 @@ static void flush_idle(batch *b)
 		stop_all(b);
 }
 
-/* The input reader waits for more: results written so far go out now. */
-static void reader_stalled(void *user)
-{
-	batch *b = user;
-	pthread_mutex_lock(&b->lock);
-	b->reader_stalled = 1;
-	write_ready(b);
-	pthread_mutex_unlock(&b->lock);
-}
-
 static int reject(slot *s, const char *cause)
 {
 	s->rejected = 1;
@@ -246,15 +246,15 @@ static int run_line(worker *w, slot *s)
 	if (!e) {
 		asl_execute(b->machine, input, &w->opts, &r); /* which makes the no-memory result */
 	} else {
-		pthread_mutex_lock(&b->lock);
+		pthread_mutex_lock(&w->lock);
 		w->running = e;
-		if (b->stopping)
+		pthread_mutex_unlock(&w->lock);
+		if (atomic_load(&b->stopping)) /* stop_all may have passed this worker by */
 			asl_stop(e, NULL, NULL);
-		pthread_mutex_unlock(&b->lock);
 		asl_run_to_end(e);
-		pthread_mutex_lock(&b->lock);
+		pthread_mutex_lock(&w->lock);
 		w->running = NULL;
-		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_unlock(&w->lock);
 		asl_finish(e, &r);
 	}
 	s->status = r.status;
@@ -296,59 +296,100 @@ static void *work(void *arg)
 	return NULL;
 }
 
-/* Reads the lines into the window until the input ends or the batch stops: 0, or the errno of
- * a failed read. */
-static int read_lines(batch *b, asl_lines *in)
+/* Under the lock: the lines the reader has read since it last did are queued for the
+ * workers. The reader hands them over a few at a time, not one lock per line. */
+static void publish(batch *b)
+{
+	if (!b->pending)
+		return;
+	b->tail += b->pending;
+	b->pending = 0;
+	b->reader_stalled = 0;
+	if (b->idle_workers)
+		pthread_cond_broadcast(&b->work);
+}
+
+/* The input reader waits for more: what it read goes to the workers, results written so far
+ * go out now. */
+static void reader_stalled(void *user)
+{
+	batch *b = user;
+	pthread_mutex_lock(&b->lock);
+	publish(b);
+	b->reader_stalled = 1;
+	write_ready(b);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* Under the lock: waits until the window has room, flushing the output when that takes long
+ * (the oldest line in flight is slow). The number of free slots; 0 once the batch stops. */
+static size_t wait_for_room(batch *b)
+{
+	while (!b->stopping && b->tail - b->head >= b->window) {
+		b->reader_waiting = 1;
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 100000000;
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&b->space, &b->lock, &t) == ETIMEDOUT)
+			flush_idle(b);
+		b->reader_waiting = 0;
+	}
+	return b->stopping ? 0 : b->window - (size_t)(b->tail - b->head);
+}
+
+/* Reads the next line of this shard that is not blank into `s`: as asl__lines_next. */
+static int next_line(batch *b, asl_lines *in, slot *s)
 {
 	const asl_batch_options *bo = b->bo;
 	for (;;) {
-		pthread_mutex_lock(&b->lock);
-		while (!b->stopping && b->tail - b->head >= b->window) {
-			b->reader_waiting = 1;
-			struct timespec t;
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_nsec += 100000000;
-			if (t.tv_nsec >= 1000000000) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000;
-			}
-			if (pthread_cond_timedwait(&b->space, &b->lock, &t) == ETIMEDOUT)
-				flush_idle(b);
-			b->reader_waiting = 0;
+		int keep = in->number % bo->shards == bo->shard, too_big;
+		int rc = asl__lines_next(in, keep, ASL_PAYLOAD_LIMIT, &s->text, &too_big);
+		if (rc <= 0)
+			return rc;
+		if (!keep)
+			continue;
+		if (too_big || !asl__json_blank(s->text.data, s->text.len)) {
+			s->line = in->number;
+			s->too_big = too_big;
+			s->done = s->aborted = 0;
+			return 1;
 		}
-		int stop = b->stopping;
-		pthread_mutex_unlock(&b->lock);
-		if (stop)
-			return 0;
-		slot *s = &b->ring[b->tail % b->window]; /* free: outside [head, tail) */
-		int rc, too_big;
-		for (;;) {
-			int keep = in->number % bo->shards == bo->shard;
-			rc = asl__lines_next(in, keep, ASL_PAYLOAD_LIMIT, &s->text, &too_big);
-			if (rc <= 0)
-				break;
-			if (!keep)
-				continue;
-			if (too_big || !asl__json_blank(s->text.data, s->text.len))
-				break;
-			b->blank++; /* a line, numbered, but nothing to run */
-		}
-		if (rc == -2)
-			return 0;
-		if (rc < 0)
-			return in->error ? in->error : ENOMEM;
-		if (rc == 0)
-			return 0;
-		s->line = in->number;
-		s->too_big = too_big;
-		s->done = s->aborted = 0;
-		pthread_mutex_lock(&b->lock);
-		b->tail++;
-		b->reader_stalled = 0;
-		if (b->idle_workers)
-			pthread_cond_signal(&b->work);
-		pthread_mutex_unlock(&b->lock);
+		b->blank++; /* a line, numbered, but nothing to run */
 	}
+}
+
+/* Reads the lines into the window until the input ends or the batch stops: 0, or the errno of
+ * a failed read. Only this thread changes tail and pending, so it reads them without the
+ * lock. */
+static int read_lines(batch *b, asl_lines *in)
+{
+	size_t room = 0, group = b->window / 8;
+	int rc;
+	for (;;) {
+		if (room == 0 || b->pending >= group) {
+			pthread_mutex_lock(&b->lock);
+			publish(b);
+			room = wait_for_room(b);
+			pthread_mutex_unlock(&b->lock);
+			if (!room)
+				return 0;
+		}
+		slot *s = &b->ring[(b->tail + b->pending) % b->window]; /* free: not in flight */
+		if ((rc = next_line(b, in, s)) <= 0)
+			break;
+		b->pending++;
+		room--;
+	}
+	pthread_mutex_lock(&b->lock);
+	publish(b);
+	pthread_mutex_unlock(&b->lock);
+	if (rc == -1)
+		return in->error ? in->error : ENOMEM;
+	return 0;
 }
 
 /* The last line on stderr: how many lines ended how, and how fast. */
@@ -359,13 +400,14 @@ static void summary(batch *b)
 	uint64_t lines = c->succeeded + c->failed + c->timed_out + c->rejected;
 	if (b->tty && b->progress_ns)
 		fputs("\r\033[K", stderr); /* the progress line goes */
-	fprintf(stderr,
-		"batch: %" PRIu64 " lines: %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
-		" timed out, %" PRIu64 " rejected",
-		lines, c->succeeded, c->failed, c->timed_out, c->rejected);
+	fprintf(stderr, "batch: %" PRIu64 " lines", lines);
 	if (b->blank)
-		fprintf(stderr, " (%" PRIu64 " blank lines skipped)", b->blank);
-	fprintf(stderr, " in %.2f s (%.0f/s)", s, s > 0 ? (double)lines / s : 0.0);
+		fprintf(stderr, " (and %" PRIu64 " blank)", b->blank);
+	fprintf(stderr,
+		": %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64 " timed out, %" PRIu64
+		" rejected in %.2f s (%.0f/s)",
+		c->succeeded, c->failed, c->timed_out, c->rejected, s,
+		s > 0 ? (double)lines / s : 0.0);
 	if (b->bo->stats)
 		fprintf(stderr, "; states entered: %" PRIu64, c->transitions);
 	fputc('\n', stderr);
@@ -382,8 +424,11 @@ static int start_workers(batch *b, const asl_options *opts, int jobs)
 		w->b = b;
 		w->opts = *opts;
 		asl_arena_init(&w->input, opts->allocator);
-		if (pthread_create(&w->thread, NULL, work, w) != 0)
+		pthread_mutex_init(&w->lock, NULL);
+		if (pthread_create(&w->thread, NULL, work, w) != 0) {
+			pthread_mutex_destroy(&w->lock);
 			break;
+		}
 		pthread_mutex_lock(&b->lock);
 		b->nworkers++;
 		pthread_mutex_unlock(&b->lock);
@@ -396,6 +441,7 @@ static void free_batch(batch *b)
 	for (int i = 0; i < b->nworkers; i++) {
 		asl_arena_destroy(&b->workers[i].input);
 		asl__bytes_free(&b->workers[i].name);
+		pthread_mutex_destroy(&b->workers[i].lock);
 	}
 	free(b->workers);
 	for (size_t i = 0; b->ring && i < b->window; i++) {
@@ -468,7 +514,7 @@ int asl__batch_run(const char *prog, const asl_machine *machine, const asl_optio
 	b.machine = machine;
 	b.bo = bo;
 	b.name = opts->execution_name ? opts->execution_name : "local-execution";
-	b.window = (size_t)jobs * 8 < 32 ? 32 : (size_t)jobs * 8;
+	b.window = (size_t)jobs * 16 < 64 ? 64 : (size_t)jobs * 16;
 	b.out.fd = 1;
 	b.wake[0] = b.wake[1] = -1;
 	b.tty = isatty(2);

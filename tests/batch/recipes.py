@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The ways examples/batch and the README scale a batch out, run locally: GNU parallel
+"""The README's batch example (its console block, run as shown), and the ways examples/batch
+and the README scale a batch out, run locally: GNU parallel
 --pipepart (same statuses and outputs as one --batch run, line numbers per block), GNU parallel
 over --shard, the Slurm job array script for every SLURM_ARRAY_TASK_ID and the Kubernetes
 Indexed Job's command for every JOB_COMPLETION_INDEX: their shards together hold every line
@@ -125,6 +126,24 @@ def run_kubernetes():
     check_union("k8s indexed job", ["%s/results/results-%d.ndjson" % (data, i) for i in range(n)])
 
 
+def run_readme():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        section = f.read().split("\n## Batch\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    cmd = block[0][2:]  # after "$ ", continued by lines ending in a backslash
+    i = 1
+    while cmd.endswith("\\"):
+        cmd = cmd[:-1] + block[i]
+        i += 1
+    want = block[i:]
+    p = subprocess.run(["bash", "-c", cmd.replace("./reshape", machine)], capture_output=True,
+                       text=True)
+    timing = lambda t: re.sub(r"in [0-9.]+ s \([0-9]+/s\)", "in T", t.strip())
+    check(p.stdout.splitlines() == want[:-1], "README example's results: %r" % p.stdout)
+    check(timing(p.stderr) == timing(want[-1]), "README example's summary: %r" % p.stderr)
+
+
+run_readme()
 run_parallel()
 run_slurm()
 run_kubernetes()

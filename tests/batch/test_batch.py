@@ -120,8 +120,8 @@ def test_statuses(mode):
           "%s a line of exactly 256 KiB runs: %s" % (mode, str(got[6])[:200]))
     check(got[7]["output"] == {"order": "order-4", "total": 8, "execution": "job-10"},
           "%s the last line without a newline: %s" % (mode, got[7]))
-    check(re.search(r"batch: 8 lines: 3 succeeded, 1 failed, 1 timed out, 3 rejected "
-                    r"\(2 blank lines skipped\) in [0-9.]+ s \([0-9]+/s\)\n$", err),
+    check(re.search(r"batch: 8 lines \(and 2 blank\): 3 succeeded, 1 failed, 1 timed out, "
+                    r"3 rejected in [0-9.]+ s \([0-9]+/s\)\n$", err),
           "%s summary: %r" % (mode, err))
     check("\r" not in err, "%s: no progress line when stderr is not a terminal" % mode)
 
