@@ -64,6 +64,8 @@ static void usage(FILE *out)
 	      "  --suspend-after N --snapshot FILE   pause once N states were entered, save the\n"
 	      "                       execution in FILE and exit 4\n"
 	      "  --resume FILE        go on with a saved execution (no input is read)\n"
+	      "  --batch [-j N] [--shard I/N]   one execution per line of standard input\n"
+	      "                       (NDJSON), results in input order (README.md, \"Batch\")\n"
 	      "  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 	      "  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY\n"
 	      "  --task, --tasks      run-time bindings, overriding the compiled ones\n"
