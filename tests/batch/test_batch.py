@@ -3,7 +3,8 @@
 check runs both. Output objects per status, REJECTED lines (invalid JSON, over 256 KiB, worded
 as the single execution's refusal), blank lines, a last line without a newline, execution
 names, input order under many threads, --shard, usage errors, write failures (a closed pipe,
-a full disk), SIGTERM, --task/--threads/Map inside a batch, the tty progress line, and memory
+a full disk), SIGTERM, --task/--threads/Map and --mock-config inside a batch, the tty progress
+line, and memory
 that stays bounded by the window, not the input.
 Usage: test_batch.py ASLC [--small]   (--small: the sanitizer builds, fewer lines)"""
 import json
@@ -41,6 +42,10 @@ for name in ("orders", "sleepy", "map_task"):
     extra = ["--task", "work=exec:read x; echo \"[$x, $x]\""] if name == "map_task" else []
     subprocess.run([ASLC, src, "-o", exe] + extra, check=True)
     MACHINES[name] = (src, exe, extra)
+MOCKS = os.path.join(os.path.dirname(HERE), "machines", "task_mock_config")
+subprocess.run([ASLC, os.path.join(MOCKS, "definition.asl.json"), "-o",
+                os.path.join(WORK, "mocked")], check=True)
+MACHINES["mocked"] = (os.path.join(MOCKS, "definition.asl.json"), os.path.join(WORK, "mocked"), [])
 
 
 def command(mode, machine, args):
@@ -234,6 +239,18 @@ def test_tasks_and_map(mode):
           "%s Map with an exec: Task in a batch: %d %s %s" % (mode, rc, out, err))
 
 
+def test_mock_config(mode):
+    """--mock-config in a batch: every execution counts its own calls (two failures, then
+    the mocked result, for each line)."""
+    args = ["--mock-config", os.path.join(MOCKS, "mock.json"), "--mock-case", "HappyPath",
+            "--wait-scale", "0", "-j", "2"]
+    rc, out, err = batch(mode, "mocked", args, b'{"amount":1}\n{"amount":2}\n{"amount":3}\n')
+    got = lines(out)
+    check(rc == 0 and [g["output"]["charge"] for g in got] == [{"charged": "mocked"}] * 3 and
+          [g["output"]["amount"] for g in got] == [1, 2, 3],
+          "%s --mock-config in a batch: %d %s %s" % (mode, rc, out, err))
+
+
 def test_progress(mode):
     """stderr a terminal: a progress line, cleared before the summary."""
     master, slave = os.openpty()
@@ -316,6 +333,7 @@ for m in ("aot", "jit"):
     test_write_failures(m)
     test_sigterm(m)
     test_tasks_and_map(m)
+    test_mock_config(m)
     test_progress(m)
 test_memory()
 subprocess.run(["rm", "-rf", WORK])
