@@ -138,6 +138,8 @@ def test_all_succeed(mode):
     check(rc == 0 and len(got) == 50, "%s all succeed: exit %d, %d lines" % (mode, rc, len(got)))
     check(all(g["output"]["execution"] == "local-execution-%d" % g["line"] for g in got),
           "%s default names are local-execution-LINE" % mode)
+    rc, out, err = batch(mode, "orders", ["--stats"], data)
+    check(rc == 0 and err.endswith("; states entered: 200\n"), "%s --stats: %r" % (mode, err))
     rc, out, err = batch(mode, "orders", [], b"")
     check(rc == 0 and out == "" and "batch: 0 lines" in err, "%s empty input: %d %r" % (mode, rc, err))
 
