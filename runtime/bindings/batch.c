@@ -1,9 +1,9 @@
 /* Batch mode (`--batch`): one execution per line of standard input on a pool of worker threads.
- * The main thread reads lines into a window of slots (16 per worker, at least 64) and stops reading while the
- * window is full, so memory is bounded by the lines in flight, not by the input. Workers take
- * the slots in order, run them and turn the outcome into its output line; whichever worker
- * finishes the oldest unwritten line writes every finished line from there on, so results come
- * out in input order without a thread of their own. */
+ * The main thread reads lines into a window of slots (16 per worker, at least 64) and stops
+ * reading while it is full, so memory is bounded by the lines in flight, not by the input.
+ * Workers take the slots in order, run them and turn the outcome into its output line;
+ * whichever worker finishes the oldest unwritten line writes every finished line from there
+ * on, so results come out in input order without a thread of their own. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
