@@ -2,8 +2,9 @@
 # The static x86-64 executable of the 10-state example (examples/telemetry-summary), built as
 # the README says (tools/cross/linux.sh, target x86_64-linux-musl): statically linked (no
 # INTERP program header, no dynamic section), stripped, at most 200 KB (200,000 bytes), and it
-# runs as the host's executable does (same stdout, same exit status). The other examples'
-# static sizes are printed for the record. Exit 77 (skipped) without musl-gcc.
+# runs as the host's executable does (same stdout, same exit status); an HTTP binding fails
+# cleanly (no libcurl). The other examples' static sizes are printed for the record.
+# Exit 77 (skipped) without musl-gcc.
 # Usage: linux_static.sh ASLC CROSS_DIR EXAMPLES_DIR
 set -uo pipefail
 aslc=$1 cross_dir=$2 examples=$3
@@ -55,6 +56,16 @@ for input in '{"readings": 5}' '{"readings": [1,'; do
 	check "input $input: static '$got' (exit $got_rc), host '$want' (exit $want_rc)" \
 		test "$got" = "$want" -a "$got_rc" = "$want_rc"
 done
+
+# No libcurl in a cross runtime: an HTTP binding fails the Task with a cause that says so.
+echo '{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "notify", "End": true}}}' \
+	>"$tmp/http.asl.json"
+"$root/tools/cross/linux.sh" build x86_64-linux-musl "$tmp/http.asl.json" -o "$tmp/http" \
+	--task notify=http://127.0.0.1:9/notify
+got=$("$tmp/http" </dev/null)
+got_rc=$?
+check "HTTP binding without curl: exit $got_rc, $got" test "$got_rc" = 1 -a "$got" = \
+	'{"Error":"States.TaskFailed","Cause":"The request to http://127.0.0.1:9/notify failed: this runtime was built without HTTP support (ASLC_WITH_CURL=OFF)"}'
 
 # The other examples, for the record (order-processing with its C handlers and exec: task).
 for d in "$examples"/*/; do
