@@ -46,7 +46,7 @@ target_facts() {
 		# gc-sections drops the runtime's functions the machine does not call (the runtime is
 		# built with -ffunction-sections -fdata-sections by cmake/musl.cmake)
 		build_type=MinSizeRel
-		cflags="-Os -ffunction-sections -fdata-sections"
+		cflags="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables"
 		ldflags="-static -s -Wl,--gc-sections"
 		runner=()
 		;;
