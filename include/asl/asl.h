@@ -108,6 +108,11 @@ typedef struct asl_options {
 	 * nested executions with these options (NULL: none; `aslc --machine NAME=FILE`). */
 	const asl_named_machine *machines;
 	size_t machine_count;
+	/* Memory tuning for small devices (asl/tuning.h says what each does); 0: the compiled
+	 * default (ASL_ARENA_FIRST_CHUNK, ASL_ARENA_MAX_CHUNK, ASL_COMPACT_MIN). They apply to
+	 * every arena of the execution: its own, its branches' and iterations', and the result's. */
+	size_t arena_first_chunk, arena_max_chunk;
+	size_t compact_min;
 } asl_options;
 
 /* The outcome of one execution. Everything it points to lives in `arena`, which asl_result_free

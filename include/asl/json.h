@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "asl/tuning.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,9 +39,13 @@ typedef struct asl_arena {
 	asl_chunk *chunks;
 	size_t used; /* bytes handed out since the last reset */
 	int failed; /* an allocation failed (out of memory) */
+	size_t first_chunk, max_chunk; /* chunk sizes (asl/tuning.h) */
 } asl_arena;
 
+/* Chunks of ASL_ARENA_FIRST_CHUNK doubling up to ASL_ARENA_MAX_CHUNK bytes (asl/tuning.h). */
 void asl_arena_init(asl_arena *arena, const asl_allocator *allocator);
+/* Other chunk sizes for an arena just initialised (0: the default of asl/tuning.h). */
+void asl_arena_set_chunks(asl_arena *arena, size_t first_chunk, size_t max_chunk);
 void *asl_arena_alloc(asl_arena *arena, size_t size);
 /* Frees every value of the arena but keeps one chunk for reuse. */
 void asl_arena_reset(asl_arena *arena);

@@ -4,11 +4,10 @@
 
 #include "asl/json.h"
 
-/* Chunks start small and double up to ARENA_CHUNK_MAX: a Map iteration that needs a few
+/* Chunks start small and double up to the arena's max_chunk: a Map iteration that needs a few
  * hundred bytes then touches one page, not sixteen, and an execution suspended on a Wait
- * holds about 1 KiB per arena it used, not 4. */
-#define ARENA_CHUNK_FIRST 1024
-#define ARENA_CHUNK_MAX (64 * 1024)
+ * holds about one first chunk per arena it used. The sizes are asl/tuning.h's, or an
+ * execution's own (asl_options.arena_first_chunk, arena_max_chunk). */
 
 struct asl_chunk {
 	asl_chunk *next;
@@ -21,13 +20,23 @@ void asl_arena_init(asl_arena *arena, const asl_allocator *allocator)
 {
 	memset(arena, 0, sizeof *arena);
 	arena->allocator = allocator ? allocator : asl_default_allocator();
+	arena->first_chunk = ASL_ARENA_FIRST_CHUNK;
+	arena->max_chunk = ASL_ARENA_MAX_CHUNK;
+}
+
+void asl_arena_set_chunks(asl_arena *arena, size_t first_chunk, size_t max_chunk)
+{
+	arena->first_chunk = first_chunk ? first_chunk : ASL_ARENA_FIRST_CHUNK;
+	arena->max_chunk = max_chunk ? max_chunk : ASL_ARENA_MAX_CHUNK;
+	if (arena->max_chunk < arena->first_chunk)
+		arena->max_chunk = arena->first_chunk;
 }
 
 static asl_chunk *new_chunk(asl_arena *arena, size_t at_least)
 {
-	size_t size = arena->chunks ? arena->chunks->size * 2 : ARENA_CHUNK_FIRST;
-	if (size > ARENA_CHUNK_MAX)
-		size = ARENA_CHUNK_MAX;
+	size_t size = arena->chunks ? arena->chunks->size * 2 : arena->first_chunk;
+	if (size > arena->max_chunk)
+		size = arena->max_chunk;
 	if (size < at_least)
 		size = at_least;
 	asl_chunk *c = arena->allocator->alloc(arena->allocator->user, sizeof *c + size);
@@ -65,7 +74,7 @@ void asl_arena_reset(asl_arena *arena)
 	/* Keep the newest chunk only if it is of the standard size, so one huge value does not
 	 * pin memory for the rest of the execution. */
 	asl_chunk *keep = arena->chunks;
-	if (keep && keep->size > ARENA_CHUNK_MAX)
+	if (keep && keep->size > arena->max_chunk)
 		keep = NULL;
 	asl_chunk *c = arena->chunks;
 	while (c) {

@@ -106,8 +106,8 @@ asl_value *asl_run_distributed(asl_exec *ex, const asl_map *map, const asl_item_
 	}
 	result_writer *w = NULL;
 	asl_arena chunk, results;
-	asl_arena_init(&chunk, ex->opts.allocator);
-	asl_arena_init(&results, ex->opts.allocator);
+	asl__arena_init(&chunk, ex->opts.allocator, &ex->opts);
+	asl__arena_init(&results, ex->opts.allocator, &ex->opts);
 	asl_value *out = NULL;
 	map_run *run = NULL;
 	if (writer && sv->writer_open(ex, writer, map_input, &w) < 0)

@@ -130,9 +130,21 @@ int asl__compact(asl_exec *ex)
 	ex->heap = !ex->heap;
 	ex->data = data;
 	ex->context = NULL;
-	size_t live = to->used;
-	ex->compact_at = live * 2 > ASL_COMPACT_MIN ? live * 2 : ASL_COMPACT_MIN;
+	size_t live = to->used, least = asl__compact_min(ex);
+	ex->compact_at = live * 2 > least ? live * 2 : least;
 	return 0;
+}
+
+size_t asl__compact_min(const asl_exec *ex)
+{
+	return ex->opts.compact_min ? ex->opts.compact_min : ASL_COMPACT_MIN;
+}
+
+void asl__arena_init(asl_arena *arena, const asl_allocator *allocator, const asl_options *opts)
+{
+	asl_arena_init(arena, allocator);
+	if (opts)
+		asl_arena_set_chunks(arena, opts->arena_first_chunk, opts->arena_max_chunk);
 }
 
 int asl__past_deadline(asl_exec *ex)

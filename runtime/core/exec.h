@@ -296,8 +296,12 @@ int asl__step(asl_exec *ex);
 asl_execution *asl__start(const asl_machine *m, const asl_value *input, const asl_options *opts,
 			  int restoring);
 /* Copies the live data into the other heap and empties the current one (between states). */
-#define ASL_COMPACT_MIN (1u << 20)
 int asl__compact(asl_exec *ex);
+/* The least size a heap reaches before compaction (asl_options.compact_min, or ASL_COMPACT_MIN
+ * of asl/tuning.h). */
+size_t asl__compact_min(const asl_exec *ex);
+/* asl_arena_init with the chunk sizes of the execution's options. */
+void asl__arena_init(asl_arena *arena, const asl_allocator *allocator, const asl_options *opts);
 /* Whether a suspended execution can go on now (its wait is over, its task's outcome came, or
  * it was asked to stop). Takes a delivered outcome out of the inbox. */
 int asl__ready(asl_exec *ex);

@@ -42,7 +42,7 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 		 "the machine was compiled for ABI %d but the runtime is ABI %d", m->abi_version,
 		 ASL_ABI_VERSION);
 	memset(r, 0, sizeof *r);
-	asl_arena_init(&r->arena, opts ? opts->allocator : NULL); /* NULL: the default */
+	asl__arena_init(&r->arena, opts ? opts->allocator : NULL, opts); /* NULL: the default */
 	r->status = ASL_FAILED_STATUS;
 	r->error_len = sizeof error - 1;
 	r->cause_len = strlen(cause);
@@ -136,10 +136,10 @@ asl_execution *asl__start(const asl_machine *m, const asl_value *input, const as
 	const asl_platform *pf = asl__platform(ex);
 	e->limits.lock = pf->lock_new(pf->user);
 	ex->machine = m;
-	asl_arena_init(&ex->perm, al);
-	asl_arena_init(&ex->heaps[0], al);
-	asl_arena_init(&ex->heaps[1], al);
-	ex->compact_at = ASL_COMPACT_MIN;
+	asl__arena_init(&ex->perm, al, &ex->opts);
+	asl__arena_init(&ex->heaps[0], al, &ex->opts);
+	asl__arena_init(&ex->heaps[1], al, &ex->opts);
+	ex->compact_at = asl__compact_min(ex);
 
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
 	ex->machine_arn =
@@ -325,7 +325,7 @@ asl_status asl_finish(asl_execution *e, asl_result *result)
 	}
 	asl__release_children(ex);
 	/* the result outlives the execution and its limits: it takes the host's allocator */
-	asl_arena_init(&result->arena, e->limits.host);
+	asl__arena_init(&result->arena, e->limits.host, &ex->opts);
 	asl__free_pool(ex);
 	fill_result(ex, result);
 	asl__history_finished(ex, result);
@@ -361,7 +361,7 @@ asl_status asl_execute(const asl_machine *m, const asl_value *input, const asl_o
 	asl_execution *e = asl_start(m, input, opts);
 	if (!e) {
 		memset(result, 0, sizeof *result);
-		asl_arena_init(&result->arena, opts ? opts->allocator : NULL);
+		asl__arena_init(&result->arena, opts ? opts->allocator : NULL, opts);
 		result_out_of_memory(result);
 		return result->status;
 	}

@@ -39,7 +39,7 @@ int asl__history_init(asl_exec *ex)
 	atomic_init(&ex->event_ids, 0);
 	if (!listening(ex))
 		return 0;
-	asl_arena_init(&ex->event_arena, asl__allocator(ex));
+	asl__arena_init(&ex->event_arena, asl__allocator(ex), &ex->opts);
 	const asl_platform *pf = asl__platform(ex);
 	/* a platform without threads has no locks, and needs none */
 	if (pf->lock_new && !(ex->event_lock = pf->lock_new(pf->user)))

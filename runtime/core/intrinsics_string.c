@@ -1,11 +1,9 @@
 /* Intrinsic functions on strings and JSON text: States.Format, StringToJson, JsonToString,
- * StringSplit, Base64Encode/Decode, Hash. Hashing and base64 come from nettle. */
-#include <nettle/base64.h>
-#include <nettle/md5.h>
-#include <nettle/sha1.h>
-#include <nettle/sha2.h>
+ * StringSplit, Base64Encode/Decode, Hash. Hashing and Base64 come from digest.h (nettle or the
+ * built-in implementation). */
 #include <string.h>
 
+#include "digest.h"
 #include "exec.h"
 #include "utf8.h"
 
@@ -179,11 +177,11 @@ asl_value *asl_fn_base64_encode(asl_exec *ex, asl_value **args, int n)
 	if (check_size(ex, "States.Base64Encode", args[0]) < 0)
 		return NULL;
 	size_t len = args[0]->u.string.len;
-	char *out = asl_arena_alloc(asl_heap(ex), BASE64_ENCODE_RAW_LENGTH(len) + 1);
+	char *out = asl_arena_alloc(asl_heap(ex), ASL_BASE64_ENCODED_LENGTH(len) + 1);
 	if (!out)
 		return NULL;
-	base64_encode_raw(out, len, (const uint8_t *)args[0]->u.string.ptr);
-	return asl_string(asl_heap(ex), out, BASE64_ENCODE_RAW_LENGTH(len));
+	asl__base64_encode(out, (const uint8_t *)args[0]->u.string.ptr, len);
+	return asl_string(asl_heap(ex), out, ASL_BASE64_ENCODED_LENGTH(len));
 }
 
 asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n)
@@ -193,13 +191,9 @@ asl_value *asl_fn_base64_decode(asl_exec *ex, asl_value **args, int n)
 		return asl_fail_intrinsic(ex, "States.Base64Decode needs a string");
 	if (check_size(ex, "States.Base64Decode", args[0]) < 0)
 		return NULL;
-	size_t len = args[0]->u.string.len, out_len = BASE64_DECODE_LENGTH(len);
-	uint8_t *out = asl_arena_alloc(asl_heap(ex), out_len + 1);
-	struct base64_decode_ctx ctx;
-	base64_decode_init(&ctx);
-	if (!out ||
-	    !base64_decode_update(&ctx, &out_len, out, len, (const char *)args[0]->u.string.ptr) ||
-	    !base64_decode_final(&ctx))
+	size_t len = args[0]->u.string.len, out_len = 0;
+	uint8_t *out = asl_arena_alloc(asl_heap(ex), ASL_BASE64_DECODED_MAX(len) + 1);
+	if (!out || !asl__base64_decode(out, &out_len, args[0]->u.string.ptr, len))
 		return out ? asl_fail_intrinsic(ex, "States.Base64Decode: the input is not valid "
 						    "base64")
 			   : NULL;
@@ -225,36 +219,25 @@ asl_value *asl_fn_hash(asl_exec *ex, asl_value **args, int n)
 		return asl_fail_intrinsic(ex, "States.Hash: the input is longer than %d characters",
 					  MAX_INPUT_CHARS);
 	const char *alg = args[1]->u.string.ptr;
-	uint8_t digest[SHA512_DIGEST_SIZE];
-	size_t size;
-	const uint8_t *in = (const uint8_t *)text;
-	if (!strcmp(alg, "MD5")) {
-		struct md5_ctx c;
-		md5_init(&c), md5_update(&c, len, in),
-			md5_digest(&c, size = MD5_DIGEST_SIZE, digest);
-	} else if (!strcmp(alg, "SHA-1")) {
-		struct sha1_ctx c;
-		sha1_init(&c), sha1_update(&c, len, in),
-			sha1_digest(&c, size = SHA1_DIGEST_SIZE, digest);
-	} else if (!strcmp(alg, "SHA-256")) {
-		struct sha256_ctx c;
-		sha256_init(&c), sha256_update(&c, len, in),
-			sha256_digest(&c, size = SHA256_DIGEST_SIZE, digest);
-	} else if (!strcmp(alg, "SHA-384")) {
-		struct sha384_ctx c;
-		sha384_init(&c), sha384_update(&c, len, in),
-			sha384_digest(&c, size = SHA384_DIGEST_SIZE, digest);
-	} else if (!strcmp(alg, "SHA-512")) {
-		struct sha512_ctx c;
-		sha512_init(&c), sha512_update(&c, len, in),
-			sha512_digest(&c, size = SHA512_DIGEST_SIZE, digest);
-	} else {
+	static const struct {
+		const char *name;
+		asl_digest_alg alg;
+	} algs[] = {{"MD5", ASL_DIGEST_MD5},
+		    {"SHA-1", ASL_DIGEST_SHA1},
+		    {"SHA-256", ASL_DIGEST_SHA256},
+		    {"SHA-384", ASL_DIGEST_SHA384},
+		    {"SHA-512", ASL_DIGEST_SHA512}};
+	size_t k = 0;
+	while (k < sizeof algs / sizeof *algs && strcmp(alg, algs[k].name))
+		k++;
+	if (k == sizeof algs / sizeof *algs)
 		return asl_fail_intrinsic(ex,
 					  "States.Hash: unknown algorithm '%s' (use MD5, SHA-1, "
 					  "SHA-256, SHA-384 or SHA-512)",
 					  alg);
-	}
-	char hex[2 * SHA512_DIGEST_SIZE];
+	uint8_t digest[ASL_DIGEST_MAX_SIZE];
+	size_t size = asl__digest(algs[k].alg, (const uint8_t *)text, len, digest);
+	char hex[2 * ASL_DIGEST_MAX_SIZE];
 	for (size_t i = 0; i < size; i++) {
 		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
 		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];

@@ -110,11 +110,11 @@ static int child_init(asl_exec *c, group *g, size_t index, int reuse)
 		asl_arena_reset(&c->heaps[0]);
 		asl_arena_reset(&c->heaps[1]);
 	} else {
-		asl_arena_init(&c->perm, al);
-		asl_arena_init(&c->heaps[0], al);
-		asl_arena_init(&c->heaps[1], al);
+		asl__arena_init(&c->perm, al, &c->opts);
+		asl__arena_init(&c->heaps[0], al, &c->opts);
+		asl__arena_init(&c->heaps[1], al, &c->opts);
 	}
-	c->compact_at = ASL_COMPACT_MIN;
+	c->compact_at = asl__compact_min(c);
 	c->state = p->state;
 	c->prev_event = g->started_event; /* a Parallel branch's first state points at it */
 	if (g->distributed) { /* a child execution of the Map Run, with a history of its own */

@@ -443,10 +443,10 @@ static asl_exec *new_child(reader *r, group *g)
 	const asl_machine *m = p->machine;
 	c->opts = p->opts;
 	const asl_allocator *al = asl__allocator(p);
-	asl_arena_init(&c->perm, al);
-	asl_arena_init(&c->heaps[0], al);
-	asl_arena_init(&c->heaps[1], al);
-	c->compact_at = ASL_COMPACT_MIN;
+	asl__arena_init(&c->perm, al, &c->opts);
+	asl__arena_init(&c->heaps[0], al, &c->opts);
+	asl__arena_init(&c->heaps[1], al, &c->opts);
+	c->compact_at = asl__compact_min(c);
 	asl__child_inherit(c, g); /* not blocking: it reads the top level's clock */
 	if (m->var_count &&
 	    !(c->vars = asl_arena_alloc(&c->perm, (size_t)m->var_count * sizeof *c->vars)))
@@ -704,7 +704,7 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	else
 		asl_options_init(&o);
 	asl_arena tmp; /* the name, input, stop texts and messages, until asl_start copied them */
-	asl_arena_init(&tmp, o.allocator);
+	asl__arena_init(&tmp, o.allocator, &o);
 	size_t name_len;
 	const char *name = get_text(&r, &tmp, &name_len);
 	asl_value *input = r.bad ? NULL : get_value(&r, &tmp, 0);

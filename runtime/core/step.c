@@ -83,13 +83,14 @@ static int keep_outcome(asl__message *m, const asl_value *output, const char *er
 	return m->arena.failed ? -1 : 0;
 }
 
-static asl__message *message_new(const asl_allocator *al, const char *token)
+static asl__message *message_new(const asl_allocator *al, const asl_options *opts,
+				 const char *token)
 {
 	asl__message *m = al->alloc(al->user, sizeof *m);
 	if (!m)
 		return NULL;
 	memset(m, 0, sizeof *m);
-	asl_arena_init(&m->arena, al);
+	asl__arena_init(&m->arena, al, opts);
 	asl_value *t = asl_string(&m->arena, token, strlen(token));
 	if (!t) {
 		message_free(al, m);
@@ -131,7 +132,7 @@ int asl__await(asl_exec *ex)
 	const asl_platform *pf = asl__platform(ex);
 	const asl_allocator *al = asl__allocator(ex);
 	const char *token = asl__task_token(ex);
-	asl__message *fresh = message_new(al, token); /* outside the lock */
+	asl__message *fresh = message_new(al, &ex->opts, token); /* outside the lock */
 	pf->lock(pf->user, l->lock);
 	asl__message *m = *find(l, token);
 	if (m && !m->claimed) { /* the handler completed it before it returned */
@@ -418,7 +419,8 @@ int asl__post(asl_exec *root, const char *token, const asl_value *output, const 
 		return -1;
 	const asl_platform *pf = asl__platform(root);
 	const asl_allocator *al = asl__allocator(root);
-	asl__message *early = heartbeat ? NULL : message_new(al, token); /* outside the lock */
+	asl__message *early =
+		heartbeat ? NULL : message_new(al, &root->opts, token); /* outside the lock */
 	if (early && keep_outcome(early, output, error, cause) < 0) {
 		message_free(al, early);
 		return -1;
@@ -473,7 +475,7 @@ int asl__inbox_restore(asl_exec *root, const char *token, int claimed, int deliv
 		       const asl_value *output, const char *error, const char *cause)
 {
 	asl__limits *l = root->limits;
-	asl__message *m = message_new(asl__allocator(root), token);
+	asl__message *m = message_new(asl__allocator(root), &root->opts, token);
 	if (!m)
 		return -1;
 	if (delivered && keep_outcome(m, output, error, cause) < 0) {
