@@ -173,7 +173,8 @@ asl_value *asl_shallow_copy(asl_arena *arena, const asl_value *v);
 enum {
 	ASL_PARSE_KEEP_DUPLICATES = 1 /* keep every member of a duplicated key (for validation) */
 };
-#define ASL_PARSE_MAX_DEPTH 512
+/* ASL_PARSE_MAX_DEPTH (asl/tuning.h): the deepest nesting accepted, 512 unless ASL_STACK_SIZE
+ * is set small. */
 
 /* Why a text did not parse. The message says it in words (and more precisely: the code of
  * "expected ':' after object key" is ASL_JSON_SYNTAX). */

@@ -12,7 +12,7 @@
 
 #define MAGIC "aslsnap" /* and its NUL: 8 bytes */
 #define VERSION 1
-#define MAX_NESTING 512 /* values are never deeper (ASL_PARSE_MAX_DEPTH), nor are branches */
+#define MAX_NESTING ASL_PARSE_MAX_DEPTH /* values are never deeper, nor are branches */
 
 enum { V_ABSENT, V_NULL, V_FALSE, V_TRUE, V_NUMBER, V_STRING, V_ARRAY, V_OBJECT };
 

@@ -89,7 +89,8 @@ START_TEST(small_sizes_hold_less_and_give_the_same_output)
 		      peak_small, peak_default);
 	ck_assert_msg(peak_compact < peak_small, "peak %zu compacting early, %zu without",
 		      peak_compact, peak_small);
-	fprintf(stderr, "peak bytes: %zu by default, %zu with 128/512-byte chunks, %zu also compacting "
+	fprintf(stderr,
+		"peak bytes: %zu by default, %zu with 128/512-byte chunks, %zu also compacting "
 		"from 2 KiB\n",
 		peak_default, peak_small, peak_compact);
 	free(full), free(small), free(compact);
