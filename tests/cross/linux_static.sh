@@ -3,7 +3,9 @@
 # the README says (tools/cross/linux.sh, target x86_64-linux-musl): statically linked (no
 # INTERP program header, no dynamic section), stripped, at most 200 KB (200,000 bytes), and it
 # runs as the host's executable does (same stdout, same exit status); an HTTP binding fails
-# cleanly (no libcurl). The other examples' static sizes are printed for the record.
+# cleanly (no libcurl). Also an aarch64 executable linked -static with glibc (for boards with an
+# older glibc) runs without the target's libraries. The other examples' static sizes are
+# printed for the record.
 # Exit 77 (skipped) without musl-gcc.
 # Usage: linux_static.sh ASLC CROSS_DIR EXAMPLES_DIR
 set -uo pipefail
@@ -14,6 +16,7 @@ if ! command -v musl-gcc >/dev/null || ! command -v readelf >/dev/null; then
 	echo "linux_static: musl-gcc or readelf not installed (tools/cross/setup-linux.sh): SKIPPED (exit 77)"
 	exit 77
 fi
+aslc=$(realpath "$aslc") cross_dir=$(realpath -m "$cross_dir") examples=$(realpath "$examples")
 export ASLC=$aslc ASLC_CROSS_DIR=$cross_dir
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -66,6 +69,19 @@ got=$("$tmp/http" </dev/null)
 got_rc=$?
 check "HTTP binding without curl: exit $got_rc, $got" test "$got_rc" = 1 -a "$got" = \
 	'{"Error":"States.TaskFailed","Cause":"The request to http://127.0.0.1:9/notify failed: this runtime was built without HTTP support (ASLC_WITH_CURL=OFF)"}'
+
+# A board with an older glibc than the cross toolchain's: --ldflags -static, threads and exec:
+# tasks included (order-processing), run with no -L (nothing of the target's libc needed).
+if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+	d=$examples/order-processing
+	"$root/tools/cross/linux.sh" build aarch64-linux-gnu "$d/definition.asl.json" -o "$tmp/op" \
+		--link "$d/handlers.c" --tasks "$d/tasks.json" --ldflags -static
+	"$aslc" "$d/definition.asl.json" -o "$tmp/op-host" --link "$d/handlers.c" --tasks "$d/tasks.json"
+	want=$(cd "$d" && "$tmp/op-host" <input.json)
+	got=$(cd "$d" && qemu-aarch64 "$tmp/op" <input.json)
+	check "aarch64 glibc -static: '$got', host '$want'" test -n "$got" -a "$got" = "$want"
+	check "aarch64 glibc -static: not static" bash -c "! readelf -lW '$tmp/op' | grep -q INTERP"
+fi
 
 # The other examples, for the record (order-processing with its C handlers and exec: task).
 for d in "$examples"/*/; do

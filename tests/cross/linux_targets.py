@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""The same machines built for other Linux targets behave as the host's build: every example and
-a deterministic sample of the conformance corpus (every Nth case by name, and every case using
-States.Hash or States.Base64*, built-in code on the targets instead of nettle), each built with
-tools/cross/linux.sh for armhf and aarch64 (run under qemu-user) and as a static musl x86-64
-executable, must give the host executable's exit status and byte-identical stdout.
+"""The same machines built for other Linux targets behave as the host's build: every example,
+every machine of tests/machines, and a deterministic sample of the conformance corpus (every
+Nth case by name, and every case using States.Hash or States.Base64*, built-in code on the
+targets instead of nettle), each built with tools/cross/linux.sh for armhf and aarch64 (run
+under qemu-user) and as a static musl x86-64 executable, must give the host executable's exit
+status and byte-identical stdout.
 
 Usage: linux_targets.py --aslc ASLC --cross-dir DIR [--targets T,T] [--every N] [--jobs N]
-                        CASE_DIR... (examples/, a corpus folder)
+                        CASE_DIR... (examples/, tests/machines/, a corpus folder)
 
 Prints, per target, how many cases were identical, different (with the difference) and not
 built (with the compiler's first error line). Exit status: 0 when every case is identical on
@@ -56,7 +57,7 @@ BUILT_IN = (b"States.Hash", b"States.Base64")
 
 
 def sample(dirs, every):
-    """Every case of a folder of our own (examples/); of a corpus (cases/), every `every`th
+    """Every case of a folder of our own (examples/, tests/machines/); of a corpus (cases/), every `every`th
     and those using a BUILT_IN intrinsic."""
     cases = []
     for d in dirs:

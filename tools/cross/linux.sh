@@ -18,7 +18,7 @@
 # default build-cross). tools/cross/setup-linux.sh installs the toolchains and qemu-user.
 # Exit status: that of the machine (run), 2 when the runtime or the machine cannot be built.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd -P "$(dirname "$0")/../.." && pwd)
 aslc=${ASLC:-$root/build/bin/aslc}
 cross_dir=${ASLC_CROSS_DIR:-$root/build-cross}
 
@@ -91,7 +91,8 @@ build_machine() {
 	local target=$1
 	shift
 	build_runtime "$target" "${runtime_build:-}"
-	"$aslc" "$@" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" || exit 2
+	# the target's flags first: options given after them (--ldflags -static) win
+	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "$@" || exit 2
 }
 
 # run TARGET EXE [RUN OPTIONS]: the machine's own exit status
@@ -131,7 +132,7 @@ run)
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/aslc-$target-XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	name=$(basename "${def%.asl.json}") # the program's name in its messages, as aslc names it
-	[ "$name" != definition ] || name=$(basename "$(dirname "$def")")
+	[ "$name" != definition ] || name=$(basename "$(cd "$(dirname "$def")" && pwd)")
 	exe=$tmp/$name
 	runtime_build=always build_machine "$target" "$def" -o "$exe" "$@"
 	set +e
