@@ -33,7 +33,7 @@ awk '/^### Linux boards and static executables/ { found = 1; next }
 	inside && /^```/ { inside = 0; next }
 	inside && /\\$/ { sub(/\\$/, ""); printf "%s", $0; next }
 	inside { print }' "$readme" | sed "s|/opt/|$tmp/opt/|g" >"$tmp/commands"
-[ "$(wc -l <"$tmp/commands")" -ge 6 ] || { echo "FAIL: no sh blocks under the heading in $readme"; exit 1; }
+[ "$(wc -l <"$tmp/commands")" -ge 10 ] || { echo "FAIL: no sh blocks under the heading in $readme"; exit 1; }
 passed=0 failed=0
 while IFS= read -r line; do
 	out=$(cd "$tmp" && PATH=$tmp/bin:$PATH bash -c "$line" </dev/null 2>"$tmp/err")
