@@ -7,9 +7,9 @@
 #   linux.sh TARGET MACHINE.asl.json [ASLC OPTIONS] < INPUT   build and run (stdout, exit
 #                                                             status: as the host executable)
 #   linux.sh runtime TARGET            (re)build the runtime for TARGET, print its prefix
-#   linux.sh build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]   build only (the runtime
-#                                      only if it was never built: `runtime` rebuilds it)
+#   linux.sh build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]   build only
 #   linux.sh run TARGET EXE [RUN OPTIONS] < INPUT                  run only
+#   (the runtime is built the first time and again when its sources changed)
 #
 # TARGET: arm-linux-gnueabihf (32-bit ARM), aarch64-linux-gnu (64-bit ARM): dynamically
 # linked with glibc, run as `qemu-arm -L /usr/arm-linux-gnueabihf EXE` (on a board: just EXE);
@@ -62,17 +62,21 @@ target_facts() {
 	}
 }
 
-# Configures, builds and installs the runtime for $1 (the first time, or when $2 is "always":
-# then only what changed is rebuilt). Prints nothing; sets prefix. Under a lock, as several
-# builds may run at once (the tests build machines in parallel).
+# Configures, builds and installs the runtime for $1 when it was never built, when a file it
+# is built from changed since (or when $2 is "always"): then only what changed is rebuilt.
+# Prints nothing; sets prefix. Under a lock, as several builds may run at once (the tests
+# build machines in parallel).
 build_runtime() {
 	target_facts "$1"
 	local build=$cross_dir/$1
 	prefix=$cross_dir/$1/prefix
+	local stamp=$prefix/built
 	mkdir -p "$cross_dir"
 	exec 9>"$build.lock"
 	flock 9
-	if [ "${2:-}" = always ] || [ ! -f "$prefix/lib/libaslrt.a" ]; then
+	if [ "${2:-}" = always ] || [ ! -f "$stamp" ] || [ -n "$(find "$root/runtime" \
+		"$root/include" "$root/cmake" "$root/CMakeLists.txt" -newer "$stamp" -print -quit)" ]; then
+		mkdir -p "$prefix" && touch "$stamp.new" # before: a file changed during the build counts
 		if [ ! -f "$build/CMakeCache.txt" ]; then
 			cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
 				-DCMAKE_BUILD_TYPE=$build_type -DASLC_BUILD_COMPILER=OFF \
@@ -82,15 +86,17 @@ build_runtime() {
 		{ cmake --build "$build" -j "$(nproc)" --target aslrt &&
 			cmake --install "$build" --prefix "$prefix"; } >"$build.log" 2>&1 ||
 			{ cat "$build.log" >&2; echo "linux.sh: building the runtime for $1 failed" >&2; exit 2; }
+		mv "$stamp.new" "$stamp"
 	fi
 	exec 9>&-
 }
 
-# build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]; $runtime_build: build_runtime's $2
+# build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]
 build_machine() {
 	local target=$1
 	shift
-	build_runtime "$target" "${runtime_build:-}"
+	build_runtime "$target"
+	[ -x "$aslc" ] || { echo "linux.sh: no aslc at $aslc (build it, or set ASLC)" >&2; exit 2; }
 	# the target's flags first: options given after them (--ldflags -static) win
 	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "$@" || exit 2
 }
@@ -134,7 +140,7 @@ run)
 	name=$(basename "${def%.asl.json}") # the program's name in its messages, as aslc names it
 	[ "$name" != definition ] || name=$(basename "$(cd "$(dirname "$def")" && pwd)")
 	exe=$tmp/$name
-	runtime_build=always build_machine "$target" "$def" -o "$exe" "$@"
+	build_machine "$target" "$def" -o "$exe" "$@"
 	set +e
 	(run_machine "$target" "$exe")
 	exit $?
