@@ -105,6 +105,9 @@ def main():
             return 1
     print("linux_targets: runtimes built (%.0fs)" % (time.time() - start))
 
+    for d in args.dirs:
+        if not os.path.isdir(d):
+            print("linux_targets: %s not found: its cases are left out" % d)
     cases = sample([d for d in args.dirs if os.path.isdir(d)], args.every)
     work = tempfile.mkdtemp(prefix="aslc-linux-targets-")
 
