@@ -36,9 +36,7 @@ target_facts() {
 		build_type=Release
 		cflags="-O2"
 		ldflags=""
-		qemu=qemu-${1%%-*}
-		[ "$qemu" = qemu-aarch64 ] || qemu=qemu-arm
-		runner=("$qemu" -L "/usr/$1")
+		runner=("qemu-${1%%-*}" -L "/usr/$1") # qemu-arm, qemu-aarch64
 		;;
 	x86_64-linux-musl)
 		cc=musl-gcc
