@@ -19,3 +19,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Linux targets and static executables (tests/cross/linux_*): armhf/aarch64 cross compilers,
+# qemu-user, musl-gcc
+"$(dirname "$0")/cross/setup-linux.sh"
