@@ -81,43 +81,118 @@ const char *aslc_lib_dir(const aslc_options *opt)
 	return locate(opt->lib_dir, "ASLC_LIB_DIR", 1);
 }
 
-/* Splits a command string on blanks (CC="ccache gcc", CFLAGS="-O2 -g"). */
-static int split(char *s, char **argv, int max)
+/* The compiler's command line, grown as words are added: a long --cflags or --ldflags (a
+ * firmware link's -T, --specs, -u and -l) must not lose words. */
+typedef struct command {
+	char **argv;
+	size_t n, cap;
+	int failed; /* out of memory */
+} command;
+
+static void command_add(command *c, char *word)
 {
-	int n = 0;
+	if (c->n + 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		char **argv = realloc(c->argv, cap * sizeof *argv);
+		if (!argv) {
+			c->failed = 1;
+			return;
+		}
+		c->argv = argv;
+		c->cap = cap;
+	}
+	c->argv[c->n++] = word;
+	c->argv[c->n] = NULL;
+}
+
+/* Adds the words of `s` split on blanks (CC="ccache gcc", CFLAGS="-O2 -g"); `s` is cut up
+ * in place and must outlive the command. */
+static void command_split(command *c, char *s)
+{
 	char *save = NULL;
-	for (char *tok = strtok_r(s, " \t", &save); tok && n < max;
-	     tok = strtok_r(NULL, " \t", &save))
-		argv[n++] = tok;
-	return n;
+	for (char *tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		command_add(c, tok);
+}
+
+/* A file of the runtime that is not there, named with where its directory came from, so the
+ * diagnostic says what to fix (not a compiler's "asl/abi.h: No such file" or a linker's
+ * "cannot find -laslrt"). */
+static void missing(const aslc_options *opt, int lib, const char *path, aslc_diagnostics *d)
+{
+	if (opt->runtime_dir && !(lib ? opt->lib_dir : opt->include_dir)) {
+		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED,
+			  "--runtime %s: %s is missing; install a runtime built for the target "
+			  "there with `cmake --install BUILD --prefix %s`",
+			  opt->runtime_dir, path, opt->runtime_dir);
+		return;
+	}
+	const char *from = "aslc's installation";
+	if (lib ? opt->lib_dir : opt->include_dir)
+		from = lib ? "the library directory" : "the include directory";
+	else if (getenv(lib ? "ASLC_LIB_DIR" : "ASLC_INCLUDE_DIR"))
+		from = lib ? "$ASLC_LIB_DIR" : "$ASLC_INCLUDE_DIR";
+	diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "the runtime is incomplete: %s is missing (%s)",
+		  path, from);
+}
+
+/* The runtime's header and library must be there before the compiler runs. 0, or -1 after a
+ * diagnostic. */
+static int check_runtime(const aslc_options *opt, aslc_diagnostics *d)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/asl/abi.h", aslc_include_dir(opt));
+	if (stat(path, &st) != 0) {
+		missing(opt, 0, path, d);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/libaslrt.a", aslc_lib_dir(opt));
+	if (stat(path, &st) != 0) {
+		missing(opt, 1, path, d);
+		return -1;
+	}
+	return 0;
 }
 
 /* What libaslrt.a needs after it on the link line: the lib directory's aslrt.link, written
  * by the runtime's build for its target (a cross-built runtime has its own), else the host
- * runtime's, compiled in. malloc'd. */
-static char *runtime_link_flags(const char *lib_dir)
+ * runtime's, compiled in; a --runtime directory must have its own, as the host's libraries
+ * are wrong for another target. malloc'd; NULL after a diagnostic. */
+static char *runtime_link_flags(const aslc_options *opt, aslc_diagnostics *d)
 {
 	char path[PATH_MAX + 16];
-	snprintf(path, sizeof path, "%s/aslrt.link", lib_dir);
+	snprintf(path, sizeof path, "%s/aslrt.link", aslc_lib_dir(opt));
 	FILE *f = fopen(path, "r");
-	if (!f)
-		return strdup(ASLC_RUNTIME_LIBS " " ASLC_RUNTIME_LDFLAGS);
-	char line[1024] = "";
-	if (!fgets(line, sizeof line, f))
+	if (!f && opt->runtime_dir && !opt->lib_dir) {
+		missing(opt, 1, path, d);
+		return NULL;
+	}
+	char line[1024] = ASLC_RUNTIME_LIBS " " ASLC_RUNTIME_LDFLAGS;
+	if (f && !fgets(line, sizeof line, f))
 		line[0] = '\0';
-	fclose(f);
+	if (f)
+		fclose(f);
 	line[strcspn(line, "\r\n")] = '\0';
-	return strdup(line);
+	char *flags = strdup(line);
+	if (!flags)
+		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "out of memory");
+	return flags;
 }
 
 int build_native(const char *c_code, size_t len, const aslc_options *opt, const char *output,
 		 aslc_diagnostics *d)
 {
+	if (check_runtime(opt, d) != 0)
+		return -1;
+	char *runtime_libs = runtime_link_flags(opt, d);
+	if (!runtime_libs)
+		return -1;
 	char cfile[] = "/tmp/aslc-XXXXXX.c";
 	int fd = mkstemps(cfile, 2);
 	if (fd < 0) {
 		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "cannot create a temporary file: %s",
 			  strerror(errno));
+		free(runtime_libs);
 		return -1;
 	}
 	FILE *f = fdopen(fd, "w");
@@ -131,33 +206,37 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		diag_tool(d, ASLC_ERROR, ASLC_WRITE_FAILED, "cannot write the generated C: %s",
 			  strerror(errno));
 		unlink(cfile);
+		free(runtime_libs);
 		return -1;
 	}
 	const char *cc = opt->cc ? opt->cc : getenv("CC");
 	const char *cflags = opt->cflags ? opt->cflags : getenv("ASLC_CFLAGS");
+	const char *ldflags = opt->ldflags ? opt->ldflags : getenv("ASLC_LDFLAGS");
 	char *ccs = strdup(cc && *cc ? cc : "cc");
 	char *flags = strdup(cflags ? cflags : "-O2");
+	char *user_ldflags = strdup(ldflags ? ldflags : "");
 	char inc[PATH_MAX + 32], lib[PATH_MAX + 32];
 	snprintf(inc, sizeof inc, "-I%s", aslc_include_dir(opt));
 	snprintf(lib, sizeof lib, "-L%s", aslc_lib_dir(opt));
-	char *argv[96];
-	int n = ccs ? split(ccs, argv, 16) : 0;
-	n += flags ? split(flags, argv + n, 48) : 0;
-	const char *rest[] = {"-std=c11", inc, cfile, "-o", output};
-	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
-		argv[n++] = (char *)rest[i];
-	for (size_t i = 0; i < opt->link_count && n < 64; i++)
-		argv[n++] = (char *)opt->links[i]; /* handlers: before the runtime they may call */
-	argv[n++] = lib;
-	argv[n++] = "-laslrt";
-	char *runtime_libs = runtime_link_flags(aslc_lib_dir(opt));
-	n += runtime_libs ? split(runtime_libs, argv + n, 16) : 0;
-	const char *ldflags = opt->ldflags ? opt->ldflags : getenv("ASLC_LDFLAGS");
-	char *user_ldflags =
-		strdup(ldflags ? ldflags : ""); /* last: -T, --specs, -l of the target */
-	n += user_ldflags ? split(user_ldflags, argv + n, 8) : 0;
-	argv[n] = NULL;
-	pid_t pid = fork();
+	command cmd = {0};
+	cmd.failed = !ccs || !flags || !user_ldflags;
+	if (!cmd.failed) {
+		command_split(&cmd, ccs);
+		if (cmd.n == 0)
+			command_add(&cmd, "cc"); /* CC of blanks */
+		command_split(&cmd, flags);
+		char *rest[] = {"-std=c11", inc, cfile, "-o", (char *)output};
+		for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+			command_add(&cmd, rest[i]);
+		for (size_t i = 0; i < opt->link_count; i++)
+			command_add(&cmd, (char *)opt->links[i]); /* handlers: before the runtime */
+		command_add(&cmd, lib);
+		command_add(&cmd, "-laslrt");
+		command_split(&cmd, runtime_libs);
+		command_split(&cmd, user_ldflags); /* last: -T, --specs, -l of the target */
+	}
+	char **argv = cmd.argv;
+	pid_t pid = cmd.failed ? -1 : fork();
 	if (pid == 0) {
 		execvp(argv[0], argv);
 		fprintf(stderr, "aslc: cannot run the C compiler '%s'\n", argv[0]);
@@ -166,6 +245,7 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 	int status = -1;
 	if (pid > 0)
 		waitpid(pid, &status, 0);
+	free(cmd.argv);
 	free(ccs);
 	free(flags);
 	free(user_ldflags);
@@ -174,6 +254,10 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		diag_tool(d, ASLC_NOTE, ASLC_BUILD_FAILED, "generated C kept in %s", cfile);
 	else
 		unlink(cfile);
+	if (cmd.failed) {
+		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "out of memory");
+		return -1;
+	}
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "the C compiler or linker failed%s",
 			  opt->link_count ? " (check the --link files)"

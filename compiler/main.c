@@ -64,6 +64,8 @@ static void usage(FILE *out)
 	      "  --suspend-after N --snapshot FILE   pause once N states were entered, save the\n"
 	      "                       execution in FILE and exit 4\n"
 	      "  --resume FILE        go on with a saved execution (no input is read)\n"
+	      "  --batch [-j N] [--shard I/N]   one execution per line of standard input\n"
+	      "                       (NDJSON), results in input order (README.md, \"Batch\")\n"
 	      "  --threads N          threads for Parallel and Map (default: the CPU count)\n"
 	      "  --s3-root DIR        Distributed Map: s3://BUCKET/KEY is DIR/BUCKET/KEY\n"
 	      "  --task, --tasks      run-time bindings, overriding the compiled ones\n"
@@ -219,7 +221,8 @@ int main(int argc, char **argv)
 			return finish_output(stdout, "the output");
 		} else if (run && input && !is_compile_option(a)) {
 			margv[margc++] = argv[i]; /* the machine's own options */
-			if (i + 1 < argc && strcmp(a, "--stats") && a[0] == '-')
+			if (i + 1 < argc && strcmp(a, "--stats") && strcmp(a, "--batch") &&
+			    a[0] == '-')
 				margv[margc++] = argv[++i];
 			if (margc > 60) {
 				fprintf(stderr, "aslc: too many options\n");

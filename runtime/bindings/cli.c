@@ -7,6 +7,7 @@
 
 #include "asl/asl.h"
 #include "asl/platform.h"
+#include "batch.h"
 #include "bindings.h"
 #include "json_scan.h"
 
@@ -14,10 +15,20 @@ static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
 		"usage: %s [--input JSON] [--name NAME] [--wait-scale FACTOR] < input.json\n"
+		"       %s --batch [-j N] [--shard I/N] < inputs.ndjson > results.ndjson\n"
 		"\n"
 		"Runs the compiled state machine once. The execution input is JSON read from\n"
 		"standard input (or given with --input); empty input means {}.\n"
 		"\n"
+		"  --batch              one execution per line of standard input (blank lines are\n"
+		"                       skipped but counted), results in input order, one line each:\n"
+		"                       {\"line\":K,\"status\":\"SUCCEEDED\",\"output\":...}, FAILED\n"
+		"                       or TIMED_OUT with \"error\" and \"cause\" (when there are),\n"
+		"                       REJECTED with \"cause\" (invalid JSON, over 256 KiB);\n"
+		"                       execution names are NAME-K; a summary on stderr; exit 0\n"
+		"                       when every line succeeded, else 1 (or 2, 5, 6 as below)\n"
+		"  -j, --jobs N         --batch: executions at once (default: the CPU count)\n"
+		"  --shard I/N          --batch: only lines K with (K - 1) mod N = I, 0 <= I < N\n"
 		"  --input JSON         execution input instead of standard input\n"
 		"  --name NAME          execution name ($$.Execution.Name), default local-execution\n"
 		"  --wait-scale FACTOR  multiply every Wait by FACTOR (0 = do not wait)\n"
@@ -49,8 +60,9 @@ static void usage(FILE *out, const char *prog)
 		"  5  the output or the --history file could not be written (a full disk, a\n"
 		"     closed pipe): one line on stderr\n"
 		"  6  ABORTED by SIGINT or SIGTERM (the execution stops, its commands are killed):\n"
-		"     {} on stdout and one line on stderr; a second signal kills at once\n",
-		prog);
+		"     {} on stdout and one line on stderr; a second signal kills at once\n"
+		"     (--batch: the results written so far stay, whole lines in input order)\n",
+		prog, prog);
 }
 
 #define MAX_CONFIG_FILE (64u << 20) /* --tasks and --mock-config files */
@@ -108,6 +120,41 @@ asl_value *asl_read_json_file(asl_arena *arena, const char *path, char *err, siz
 
 #define MAX_BINDINGS 256
 
+/* --shard I/N: 0, or -1 unless 0 <= I < N. */
+static int parse_shard(const char *s, asl_batch_options *bo)
+{
+	char *end;
+	errno = 0;
+	unsigned long long i = strtoull(s, &end, 10);
+	if (end == s || *end != '/' || *s == '-' || errno)
+		return -1;
+	const char *t = end + 1;
+	unsigned long long n = strtoull(t, &end, 10);
+	if (end == t || *end || *t == '-' || errno || n < 1 || i >= n)
+		return -1;
+	bo->shard = i;
+	bo->shards = n;
+	return 0;
+}
+
+/* The options --batch has no use for (one execution per line, nothing to resume or save):
+ * the first one given, or NULL. */
+static const char *batch_conflict(const char *input_arg, const suspension *sp,
+				  const asl_options *opts)
+{
+	if (input_arg)
+		return "--input";
+	if (sp->resume)
+		return "--resume";
+	if (opts->suspend_after)
+		return "--suspend-after";
+	if (sp->snapshot)
+		return "--snapshot";
+	if (sp->history)
+		return "--history";
+	return NULL;
+}
+
 int asl_main(int argc, char **argv, const asl_machine *machine)
 {
 	return asl_main_machines(argc, argv, machine, NULL, 0);
@@ -125,7 +172,8 @@ int asl_main_machines(int argc, char **argv, const asl_machine *machine,
 		return 2;
 	}
 	const char *input_arg = NULL, *mock_path = NULL;
-	int stats = 0;
+	int stats = 0, batch = 0, batch_only = 0; /* batch_only: -j or --shard given */
+	asl_batch_options bo = {0, 0, 1, 0};
 	suspension sp = {NULL, NULL, NULL};
 	asl_options opts;
 	asl_options_init(&opts);
@@ -146,13 +194,35 @@ int asl_main_machines(int argc, char **argv, const asl_machine *machine,
 			stats = 1;
 			continue;
 		}
-		if (i + 1 >= argc || strncmp(a, "--", 2) != 0) {
+		if (!strcmp(a, "--batch")) {
+			batch = 1;
+			continue;
+		}
+		int jobs = !strcmp(a, "-j") || !strcmp(a, "--jobs");
+		if (i + 1 >= argc || (strncmp(a, "--", 2) != 0 && !jobs)) {
 			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n",
 				prog, a);
 			goto out;
 		}
 		const char *val = argv[++i];
-		if (!strcmp(a, "--input")) {
+		if (jobs) {
+			char *end;
+			long j = strtol(val, &end, 10);
+			if (*end || end == val || j < 1 || j > 1024) {
+				fprintf(stderr, "%s: %s needs a number from 1 to 1024\n", prog, a);
+				goto out;
+			}
+			bo.jobs = (int)j;
+			batch_only = 1;
+		} else if (!strcmp(a, "--shard")) {
+			if (parse_shard(val, &bo) < 0) {
+				fprintf(stderr,
+					"%s: --shard needs I/N with whole numbers 0 <= I < N\n",
+					prog);
+				goto out;
+			}
+			batch_only = 1;
+		} else if (!strcmp(a, "--input")) {
 			input_arg = val;
 		} else if (!strcmp(a, "--history")) {
 			sp.history = val;
@@ -236,11 +306,23 @@ int asl_main_machines(int argc, char **argv, const asl_machine *machine,
 			prog);
 		goto out;
 	}
+	const char *conflict = batch ? batch_conflict(input_arg, &sp, &opts) : NULL;
+	if (conflict) {
+		fprintf(stderr, "%s: --batch runs one execution per input line: no %s\n", prog,
+			conflict);
+		goto out;
+	}
+	if (batch_only && !batch) {
+		fprintf(stderr, "%s: -j and --shard go with --batch\n", prog);
+		goto out;
+	}
 	opts.bindings = bindings;
 	opts.binding_count = nbind;
 	opts.machines = machines;
 	opts.machine_count = machine_count;
-	rc = run(prog, input_arg, &opts, machine, stats, &sp);
+	bo.stats = stats;
+	rc = batch ? asl__batch_run(prog, machine, &opts, &bo)
+		   : run(prog, input_arg, &opts, machine, stats, &sp);
 out:
 	asl_arena_destroy(&config);
 	return rc;
