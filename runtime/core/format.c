@@ -165,7 +165,9 @@ int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 				break;
 			default:
 				u = va_arg(ap, unsigned);
-				u = len == 'H' ? (unsigned char)u : len == 'h' ? (unsigned short)u : u;
+				u = len == 'H'   ? (unsigned char)u
+				    : len == 'h' ? (unsigned short)u
+						 : u;
 			}
 			put_integer(&s, sp, u, 0, *f == 'u' ? 10 : 16, *f == 'X');
 			break;

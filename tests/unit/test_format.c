@@ -90,16 +90,86 @@ static void check_number(double d)
 }
 
 static const double edge_cases[] = {
-	0.0, -0.0, 1.0, -1.0, 0.1, 0.2, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 12.99, 3.14159, 1e-7, 1e-5,
-	1e-4, 1e-3, 0.5, 0.25, 0.125, 1.5, 2.5, 0.05, 0.15, 0.35, 4.35, 1.005, 123.456, 1e15,
-	1e15 + 0.5, 1e15 + 1, 1e16, 1e16 + 2, 1e17, 1e17 + 16, 1e18, 1e19, 1e19 + 2048, 1e20, 1e21,
-	1e22, 1e23, 1e100, 1e300, 1e308, DBL_MAX, -DBL_MAX, DBL_MIN, DBL_TRUE_MIN, -DBL_TRUE_MIN,
-	2.2250738585072009e-308, 4.9406564584124654e-324, 9007199254740991.0, 9007199254740992.0,
-	9007199254740993.0, 9007199254740994.0, -9007199254740993.0, 18446744073709551615.0,
-	18446744073709551616.0, 9223372036854775807.0, 999999999999999.9, 99999999999999.99,
-	0.9999999999999999, 9.999999999999999e22, 5e-324, 1.7976931348623157e308, 123456789012.5,
-	-0.000001, 0.000001, 0.0001234, 1.25e-5, 8.41e21, 5.9604644775390625e-8, 2.0e-7, 3e-7,
-	1.2345678901234567e-300, 7.0e-10, 299792458.0, 6.02214076e23, 1.602176634e-19, NAN, INFINITY,
+	0.0,
+	-0.0,
+	1.0,
+	-1.0,
+	0.1,
+	0.2,
+	0.1 + 0.2,
+	1.0 / 3,
+	2.0 / 3,
+	12.99,
+	3.14159,
+	1e-7,
+	1e-5,
+	1e-4,
+	1e-3,
+	0.5,
+	0.25,
+	0.125,
+	1.5,
+	2.5,
+	0.05,
+	0.15,
+	0.35,
+	4.35,
+	1.005,
+	123.456,
+	1e15,
+	1e15 + 0.5,
+	1e15 + 1,
+	1e16,
+	1e16 + 2,
+	1e17,
+	1e17 + 16,
+	1e18,
+	1e19,
+	1e19 + 2048,
+	1e20,
+	1e21,
+	1e22,
+	1e23,
+	1e100,
+	1e300,
+	1e308,
+	DBL_MAX,
+	-DBL_MAX,
+	DBL_MIN,
+	DBL_TRUE_MIN,
+	-DBL_TRUE_MIN,
+	2.2250738585072009e-308,
+	4.9406564584124654e-324,
+	9007199254740991.0,
+	9007199254740992.0,
+	9007199254740993.0,
+	9007199254740994.0,
+	-9007199254740993.0,
+	18446744073709551615.0,
+	18446744073709551616.0,
+	9223372036854775807.0,
+	999999999999999.9,
+	99999999999999.99,
+	0.9999999999999999,
+	9.999999999999999e22,
+	5e-324,
+	1.7976931348623157e308,
+	123456789012.5,
+	-0.000001,
+	0.000001,
+	0.0001234,
+	1.25e-5,
+	8.41e21,
+	5.9604644775390625e-8,
+	2.0e-7,
+	3e-7,
+	1.2345678901234567e-300,
+	7.0e-10,
+	299792458.0,
+	6.02214076e23,
+	1.602176634e-19,
+	NAN,
+	INFINITY,
 	-INFINITY,
 };
 
@@ -130,7 +200,7 @@ END_TEST
 
 START_TEST(number_random_bits)
 {
-	long n = iterations(2000000);
+	long n = iterations(1000000);
 	for (long i = 0; i < n; i++) {
 		double d = from_bits(next_random());
 		check_number(d);
@@ -140,7 +210,7 @@ END_TEST
 
 START_TEST(number_random_decimals)
 {
-	long n = iterations(1000000);
+	long n = iterations(500000);
 	for (long i = 0; i < n; i++) {
 		uint64_t r = next_random();
 		/* 1 to 17 digits, exponents across the range, most of them near 0 as data is */
@@ -158,7 +228,8 @@ END_TEST
 
 START_TEST(number_truncation)
 {
-	const double values[] = {0.0, -12.0, 12.99, 1e-7, 1e300, 123456789012345678.0, NAN, -INFINITY};
+	const double values[] = {0.0, -12.0,    12.99, 1e-7, 1e300, 123456789012345678.0,
+				 NAN, -INFINITY};
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
 		for (int flag = 0; flag < 2; flag++)
 			for (size_t size = 0; size < 24; size++) {
@@ -176,7 +247,7 @@ END_TEST
 /* %.0f of integral doubles up to DBL_MAX, and %.<P>g, against glibc. */
 START_TEST(integer_and_g_against_glibc)
 {
-	long n = iterations(300000);
+	long n = iterations(200000);
 	for (long i = 0; i < n; i++) {
 		uint64_t r = next_random();
 		double d = from_bits(r);
@@ -194,8 +265,9 @@ START_TEST(integer_and_g_against_glibc)
 		if (wn != gn || strcmp(want, got) != 0)
 			ck_abort_msg("%%.%dg of %a: \"%s\", want \"%s\"", prec, d, got, want);
 	}
-	const double specials[] = {0.0, -0.0, NAN, -NAN, INFINITY, -INFINITY, 0.5, 1.5, 2.5, 1e-5,
-				   123456.5, 1234565.0, 999999.5, 9.9999995, 1e100, DBL_TRUE_MIN};
+	const double specials[] = {0.0,      -0.0,      NAN,   -NAN,        INFINITY, -INFINITY,
+				   0.5,      1.5,       2.5,   1e-5,        123456.5, 1234565.0,
+				   999999.5, 9.9999995, 1e100, DBL_TRUE_MIN};
 	for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++) {
 		char want[400], got[400];
 		for (int prec = 0; prec <= 20; prec++) {
@@ -213,20 +285,20 @@ START_TEST(integer_and_g_against_glibc)
 END_TEST
 
 /* asl__fmt and snprintf on the same format and arguments, at every buffer size. */
-#define SAME_AS_SNPRINTF(...)                                                                   \
-	do {                                                                                    \
-		char want_[256], got_[256];                                                     \
-		int wn_ = snprintf(want_, sizeof want_, __VA_ARGS__);                           \
-		int gn_ = asl__fmt(got_, sizeof got_, __VA_ARGS__);                             \
-		ck_assert_int_eq(gn_, wn_);                                                     \
-		ck_assert_str_eq(got_, want_);                                                  \
-		for (size_t size_ = 0; size_ <= (size_t)wn_ + 1; size_++) {                     \
-			memset(want_, 'x', sizeof want_);                                       \
-			memset(got_, 'x', sizeof got_);                                         \
-			snprintf(want_, size_, __VA_ARGS__);                                    \
-			ck_assert_int_eq(asl__fmt(got_, size_, __VA_ARGS__), wn_);              \
-			ck_assert_mem_eq(got_, want_, sizeof got_);                             \
-		}                                                                               \
+#define SAME_AS_SNPRINTF(...)                                                      \
+	do {                                                                       \
+		char want_[256], got_[256];                                        \
+		int wn_ = snprintf(want_, sizeof want_, __VA_ARGS__);              \
+		int gn_ = asl__fmt(got_, sizeof got_, __VA_ARGS__);                \
+		ck_assert_int_eq(gn_, wn_);                                        \
+		ck_assert_str_eq(got_, want_);                                     \
+		for (size_t size_ = 0; size_ <= (size_t)wn_ + 1; size_++) {        \
+			memset(want_, 'x', sizeof want_);                          \
+			memset(got_, 'x', sizeof got_);                            \
+			snprintf(want_, size_, __VA_ARGS__);                       \
+			ck_assert_int_eq(asl__fmt(got_, size_, __VA_ARGS__), wn_); \
+			ck_assert_mem_eq(got_, want_, sizeof got_);                \
+		}                                                                  \
 	} while (0)
 
 START_TEST(fmt_conversions)
