@@ -12,7 +12,8 @@
 #include "asl/json.h"
 
 /* noinline: the new one is a call into libaslrt.a, so the old one is one too */
-__attribute__((noinline)) static int old_format_small_integer(char *out, size_t size, double d, int integer_flag)
+__attribute__((noinline)) static int old_format_small_integer(char *out, size_t size, double d,
+							      int integer_flag)
 {
 	char tmp[24];
 	int n = 0;
@@ -38,7 +39,8 @@ __attribute__((noinline)) static int old_format_small_integer(char *out, size_t 
 	return (int)len;
 }
 
-__attribute__((noinline)) static int old_format_number(char *out, size_t size, double d, int integer_flag)
+__attribute__((noinline)) static int old_format_number(char *out, size_t size, double d,
+						       int integer_flag)
 {
 	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d)
 		return old_format_small_integer(out, size, d, integer_flag);

@@ -79,22 +79,24 @@ static int format_integral(char *out, size_t size, int neg, uint64_t u, int inte
 
 int asl_format_number(char *out, size_t size, double d, int integer_flag)
 {
+	int neg;
+	uint64_t u;
 	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
 		int64_t v = (int64_t)d; /* -0.0 prints as 0 */
-		return format_integral(out, size, v < 0, v < 0 ? (uint64_t)-v : (uint64_t)v,
-				       integer_flag);
-	}
-	if (isnan(d))
+		neg = v < 0;
+		u = neg ? (uint64_t)-v : (uint64_t)v;
+	} else if (isnan(d)) {
 		return asl__copy_truncated(out, size, "null", 4);
-	if (isinf(d))
+	} else if (isinf(d)) {
 		return d < 0 ? asl__copy_truncated(out, size, "-1e999", 6)
 			     : asl__copy_truncated(out, size, "1e999", 5);
-	/* below 2^64 in magnitude: exact in a uint64_t */
-	if (floor(d) == d && fabs(d) < 1e17)
-		return format_integral(out, size, d < 0, (uint64_t)fabs(d), integer_flag);
-	if (integer_flag && floor(d) == d && fabs(d) < 1e19)
-		return format_integral(out, size, d < 0, (uint64_t)fabs(d), 1);
-	return asl__format_shortest(out, size, d); /* the shortest text that reads back exactly */
+	} else if (floor(d) == d && (fabs(d) < 1e17 || (integer_flag && fabs(d) < 1e19))) {
+		neg = d < 0; /* below 2^64 in magnitude: exact in a uint64_t */
+		u = (uint64_t)fabs(d);
+	} else {
+		return asl__format_shortest(out, size, d); /* the shortest text that reads back */
+	}
+	return format_integral(out, size, neg, u, integer_flag); /* one call: inlined */
 }
 
 static int write_string(asl_buffer *buf, const char *s, size_t n)
