@@ -2,11 +2,13 @@
 """The runtime core stays portable: checks runtime/core's sources and the objects of its library.
 
 Sources (comments and string literals left out): no allocation calls (memory comes from the
-host's asl_allocator), no stdio file access (snprintf into buffers is fine), only the C library's
-freestanding-ish headers plus nettle, and no host-services header (asl/platform.h).
+host's asl_allocator), no stdio at all (no <stdio.h>, no printf family: the core formats with
+its own asl__fmt, runtime/core/format.c, since newlib-nano's printf garbles %zu/%lld and drops
+floats), only the C library's freestanding-ish headers plus nettle, and no host-services header
+(asl/platform.h).
 Objects (--library, nm): every symbol the core needs from outside is in ALLOWED_EXTERNAL: the
-C library's string, number-formatting and math functions, nettle, compiler and sanitizer
-runtime, and the three hooks a host provides (the platform table, the default allocator, the
+C library's string, strtod/strtol and math functions (no printf family), nettle, compiler and
+sanitizer runtime, and the three hooks a host provides (the platform table, the default allocator, the
 services table). Exit status 1 with one line per finding."""
 import argparse
 import pathlib
@@ -17,7 +19,6 @@ import sys
 ALLOWED_HEADERS = {
     "string.h", "stdint.h", "stddef.h", "stdarg.h", "stdbool.h", "limits.h", "float.h",
     "math.h", "stdatomic.h",
-    "stdio.h",   # snprintf and vsnprintf only: file access is refused below
     "stdlib.h",  # strtod, strtol and qsort only: allocation is refused below
 }
 ALLOWED_HEADER_PREFIXES = ("nettle/",)  # hashes and Base64 for the intrinsics
@@ -28,6 +29,9 @@ FILE_ACCESS = re.compile(
     r"\b(FILE|fopen|fdopen|freopen|fclose|fread|fwrite|fgetc|fgets|getc|getchar|fputc|fputs|"
     r"putc|putchar|puts|printf|fprintf|vprintf|vfprintf|scanf|fscanf|fflush|ferror|feof|"
     r"fseek|ftell|rewind|stdin|stdout|stderr|perror|tmpfile|remove|rename)\b")
+PRINTF_FAMILY = re.compile(r"\b(v?s?n?printf|v?as?printf|v?dprintf)\b")
+# GCC's format-checking attribute names printf without calling it
+FORMAT_ATTRIBUTE = re.compile(r"\bformat\s*\(\s*printf\b")
 FEATURE_MACRO = re.compile(r"#\s*define\s+_(POSIX_C_SOURCE|DEFAULT_SOURCE|GNU_SOURCE|"
                            r"XOPEN_SOURCE|BSD_SOURCE)\b")
 SYSTEM_INCLUDE = re.compile(r'#\s*include\s*<([^>]+)>')
@@ -36,7 +40,7 @@ LOCAL_INCLUDE = re.compile(r'#\s*include\s*"([^"]+)"')
 ALLOWED_EXTERNAL = re.compile(
     r"^(mem(chr|cmp|cpy|move|set)|"
     r"str(chr|rchr|cmp|ncmp|cpy|ncpy|cat|ncat|len|nlen|str|spn|cspn|tod|tol|toll|toul|toull)|"
-    r"v?snprintf|qsort|"
+    r"qsort|"
     r"(floor|ceil|fabs|fmod|pow|sqrt|log|log10|exp|round|trunc|modf|frexp|ldexp)f?|"
     r"__isoc\d+_strto(l|ll|ul|ull)|"
     r"nettle_\w+|"
@@ -92,12 +96,13 @@ def check_sources(core_dir):
             elif m and not m.group(1).startswith("asl/") and \
                     not (core_dir / m.group(1)).exists():
                 findings.append(f"{path}:{lineno}: \"{m.group(1)}\" is not a core header")
-        code = strip_comments_and_strings("\n".join(
+        code = FORMAT_ATTRIBUTE.sub("format(", strip_comments_and_strings("\n".join(
             "" if line.lstrip().startswith("#include") else line
-            for line in raw.splitlines()))
+            for line in raw.splitlines())))
         for lineno, line in enumerate(code.splitlines(), 1):
             for pattern, what in ((ALLOCATION, "allocation call"),
                                   (FILE_ACCESS, "stdio file access"),
+                                  (PRINTF_FAMILY, "printf-family call (use asl__fmt)"),
                                   (FEATURE_MACRO, "OS feature macro")):
                 m = pattern.search(line)
                 if m:

@@ -1,9 +1,9 @@
 /* Raising ASL errors with the names and cause texts AWS records. */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 
 int asl__fail_text(asl_exec *ex, const char *error, size_t error_len, const char *cause,
 		   size_t cause_len)
@@ -56,7 +56,7 @@ int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 	char detail[512];
 	va_list ap;
 	va_start(ap, fmt);
-	int dn = vsnprintf(detail, sizeof detail, fmt, ap);
+	int dn = asl__vfmt(detail, sizeof detail, fmt, ap);
 	va_end(ap);
 	char *big = NULL;
 	if (dn >= (int)sizeof detail) {
@@ -64,7 +64,7 @@ int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 		big = asl_arena_alloc(asl_heap(ex), (size_t)dn + 1);
 		if (big) {
 			va_start(ap, fmt);
-			vsnprintf(big, (size_t)dn + 1, fmt, ap);
+			asl__vfmt(big, (size_t)dn + 1, fmt, ap);
 			va_end(ap);
 		}
 	}
@@ -76,7 +76,7 @@ int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 	char *cause = asl_arena_alloc(asl_heap(ex), n);
 	if (!cause)
 		return asl_fail_oom(ex);
-	snprintf(cause, n, prefix, name, (long long)ex->entered_event, d);
+	asl__fmt(cause, n, prefix, name, (long long)ex->entered_event, d);
 	return asl_fail(ex, "States.Runtime", cause);
 }
 
@@ -100,7 +100,7 @@ const char *asl__jayway_path(asl_exec *ex, const asl_path *path, int upto)
 			asl_buffer_append(&b, s->key, s->key_len);
 			asl_buffer_append(&b, "']", 2);
 		} else if (s->kind == ASL_SEG_INDEX) {
-			snprintf(num, sizeof num, "[%lld]", (long long)s->index);
+			asl__fmt(num, sizeof num, "[%lld]", (long long)s->index);
 			asl_buffer_append(&b, num, strlen(num));
 		}
 	}
@@ -114,10 +114,10 @@ static const char *miss_message(asl_exec *ex, const asl_path *path, char *buf, s
 {
 	int seg = ex->miss_path == path ? ex->miss_seg : path->seg_count - 1;
 	if (seg >= path->seg_count - 1)
-		snprintf(buf, n, "No results for path: %s",
+		asl__fmt(buf, n, "No results for path: %s",
 			 asl__jayway_path(ex, path, path->seg_count));
 	else
-		snprintf(buf, n, "Missing property in path %s",
+		asl__fmt(buf, n, "Missing property in path %s",
 			 asl__jayway_path(ex, path, seg + 1));
 	return buf;
 }
@@ -204,7 +204,7 @@ int asl_fail_data_limit(asl_exec *ex)
 	char *cause = asl_arena_alloc(asl_heap(ex), n);
 	if (!cause)
 		return asl_fail_oom(ex);
-	snprintf(cause, n, fmt, name);
+	asl__fmt(cause, n, fmt, name);
 	return asl_fail(ex, "States.DataLimitExceeded", cause);
 }
 
@@ -213,7 +213,7 @@ asl_value *asl_fail_intrinsic(asl_exec *ex, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	asl__vfmt(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	asl_value *cause = asl_cstring(asl_heap(ex), buf);
 	if (!cause)

@@ -1,6 +1,5 @@
 /* What state functions call on entry and exit, variables, and keeping memory bounded by
  * copying the live data to a fresh heap when the current one has grown. */
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"

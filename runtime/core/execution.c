@@ -1,18 +1,18 @@
 /* Executions as values: starting one, advancing it in steps, delivering task outcomes,
  * stopping and pausing it from outside, and taking its outcome; asl_execute is a blocking loop
  * over the same. */
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 #include "services.h"
 
-static const char *perm_printf(asl_exec *ex, const char *fmt, const char *a, const char *b)
+static const char *perm_format(asl_exec *ex, const char *fmt, const char *a, const char *b)
 {
 	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
 	char *s = asl_arena_alloc(&ex->perm, n);
 	if (s)
-		snprintf(s, n, fmt, a, b);
+		asl__fmt(s, n, fmt, a, b);
 	return s ? s : "";
 }
 
@@ -38,7 +38,7 @@ static asl_status abi_mismatch(const asl_machine *m, const asl_options *opts, as
 {
 	static const char error[] = "States.Runtime";
 	char cause[128];
-	snprintf(cause, sizeof cause,
+	asl__fmt(cause, sizeof cause,
 		 "the machine was compiled for ABI %d but the runtime is ABI %d", m->abi_version,
 		 ASL_ABI_VERSION);
 	memset(r, 0, sizeof *r);
@@ -144,13 +144,13 @@ asl_execution *asl__start(const asl_machine *m, const asl_value *input, const as
 	ex->name = ex->opts.execution_name ? ex->opts.execution_name : "local-execution";
 	ex->machine_arn =
 		ex->opts.machine_arn
-			? perm_printf(ex, "%s%s", ex->opts.machine_arn, "")
-			: perm_printf(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s",
+			? perm_format(ex, "%s%s", ex->opts.machine_arn, "")
+			: perm_format(ex, "arn:aws:states:local:000000000000:stateMachine:%s%s",
 				      m->name, "");
 	ex->execution_arn =
 		ex->opts.execution_arn
-			? perm_printf(ex, "%s%s", ex->opts.execution_arn, "")
-			: perm_printf(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
+			? perm_format(ex, "%s%s", ex->opts.execution_arn, "")
+			: perm_format(ex, "arn:aws:states:local:000000000000:execution:%s:%s",
 				      m->name, ex->name);
 	ex->start_ms = asl__now(ex); /* nothing skipped yet: the platform's clock */
 	if (m->timeout_seconds > 0)

@@ -1,8 +1,8 @@
 /* Intrinsic functions with numbers and randomness: States.MathAdd, MathRandom, UUID. */
 #include <math.h>
-#include <stdio.h>
 
 #include "exec.h"
+#include "format.h"
 
 asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n)
 {
@@ -66,7 +66,7 @@ asl_value *asl_fn_uuid(asl_exec *ex, asl_value **args, int n)
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
 	char s[37];
-	snprintf(s, sizeof s,
+	asl__fmt(s, sizeof s,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
 		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
 		 b[15]);

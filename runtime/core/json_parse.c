@@ -1,11 +1,11 @@
 /* JSON parser: json_scan.c checks the syntax and finds the tokens, this file builds values from
  * them in an arena. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asl/json.h"
+#include "format.h"
 #include "json_scan.h"
 
 typedef struct parser {
@@ -40,7 +40,7 @@ static void fail(parser *p, size_t offset, asl_json_error code, const char *msg)
 	p->err->code = code;
 	p->err->offset = offset;
 	asl_text_position(p->text, offset, &p->err->line, &p->err->column);
-	snprintf(p->err->message, sizeof p->err->message, "%s", msg);
+	asl__fmt(p->err->message, sizeof p->err->message, "%s", msg);
 }
 
 static int hex4(const char *s, unsigned *out)

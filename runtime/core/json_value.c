@@ -1,9 +1,9 @@
 /* JSON value constructors, builders, lookups, equality and copying. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "asl/json.h"
+#include "decimal.h"
 
 /* Read-only like the constants of generated code: a static value is never written, so the
  * casts that lend them out as `asl_value *` are safe. */
@@ -216,7 +216,7 @@ static const char *integer_digits(const asl_value *v, char buf[400])
 		return v->u.number_text;
 	if (!isfinite(v->u.number) || floor(v->u.number) != v->u.number)
 		return NULL;
-	snprintf(buf, 400, "%.0f", v->u.number == 0 ? 0.0 : v->u.number);
+	asl__format_integer(buf, 400, v->u.number == 0 ? 0.0 : v->u.number);
 	return buf;
 }
 

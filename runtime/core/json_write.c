@@ -1,10 +1,10 @@
 /* Compact JSON serialiser and number formatting. */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "asl/json.h"
+#include "decimal.h"
 #include "utf8.h"
 
 /* What stands for a byte that is not UTF-8 (U+FFFD): a string that a C handler, a command's
@@ -43,22 +43,10 @@ int asl_buffer_putc(asl_buffer *buf, char c)
 	return asl_buffer_append(buf, &c, 1);
 }
 
-/* Digits of a small integral value, without printf (the hot path of output size checks). */
-static int format_small_integer(char *out, size_t size, double d, int integer_flag)
+/* Writes the sign, the n digits tmp holds last first, and ".0" unless integer_flag. */
+static void put_integral(char *p, int neg, const char *tmp, int n, int integer_flag)
 {
-	char tmp[24];
-	int n = 0;
-	int64_t v = (int64_t)d;
-	uint64_t u = v < 0 ? (uint64_t)(-v) : (uint64_t)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	size_t len = (size_t)n + (v < 0) + (integer_flag ? 0 : 2);
-	if (len + 1 > size)
-		return snprintf(out, size, integer_flag ? "%.0f" : "%.1f", d);
-	char *p = out;
-	if (v < 0)
+	if (neg)
 		*p++ = '-';
 	while (n)
 		*p++ = tmp[--n];
@@ -67,46 +55,48 @@ static int format_small_integer(char *out, size_t size, double d, int integer_fl
 		*p++ = '0';
 	}
 	*p = '\0';
-	return (int)len;
+}
+
+/* printf's "%.0f"/"%.1f" of an integral value of magnitude u, without printf (the hot path of
+ * output size checks). */
+static int format_integral(char *out, size_t size, int neg, uint64_t u, int integer_flag)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t len = (size_t)n + (size_t)neg + (integer_flag ? 0 : 2);
+	if (len + 1 <= size) {
+		put_integral(out, neg, tmp, n, integer_flag);
+		return (int)len;
+	}
+	char text[32];
+	put_integral(text, neg, tmp, n, integer_flag);
+	return asl__copy_truncated(out, size, text, len);
 }
 
 int asl_format_number(char *out, size_t size, double d, int integer_flag)
 {
-	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d)
-		return format_small_integer(out, size, d, integer_flag);
-	if (isnan(d))
-		return snprintf(out, size, "null");
-	if (isinf(d))
-		return snprintf(out, size, d < 0 ? "-1e999" : "1e999");
-	if (floor(d) == d && fabs(d) < 1e17) {
-		if (d == 0)
-			d = 0; /* print -0 as 0 */
-		return snprintf(out, size, integer_flag ? "%.0f" : "%.1f", d);
+	int neg;
+	uint64_t u;
+	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
+		int64_t v = (int64_t)d; /* -0.0 prints as 0 */
+		neg = v < 0;
+		u = neg ? (uint64_t)-v : (uint64_t)v;
+	} else if (isnan(d)) {
+		return asl__copy_truncated(out, size, "null", 4);
+	} else if (isinf(d)) {
+		return d < 0 ? asl__copy_truncated(out, size, "-1e999", 6)
+			     : asl__copy_truncated(out, size, "1e999", 5);
+	} else if (floor(d) == d && (fabs(d) < 1e17 || (integer_flag && fabs(d) < 1e19))) {
+		neg = d < 0; /* below 2^64 in magnitude: exact in a uint64_t */
+		u = (uint64_t)fabs(d);
+	} else {
+		return asl__format_shortest(out, size, d); /* the shortest text that reads back */
 	}
-	if (integer_flag && floor(d) == d && fabs(d) < 1e19)
-		return snprintf(out, size, "%.0f", d);
-	char tmp[40];
-	int prec = 1;
-	while (prec < 17) { /* the shortest text that reads back exactly */
-		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-		prec++;
-	}
-	snprintf(tmp, sizeof tmp, "%.*g", prec, d);
-	/* 1e-07 -> 1e-7, 1e+300 -> 1e300 */
-	char *e = strchr(tmp, 'e');
-	if (e) {
-		char *src = e + 1, *dst = e + 1;
-		if (*src == '+')
-			src++;
-		else if (*src == '-')
-			*dst++ = *src++;
-		while (*src == '0' && src[1])
-			src++;
-		memmove(dst, src, strlen(src) + 1);
-	}
-	return snprintf(out, size, "%s", tmp);
+	return format_integral(out, size, neg, u, integer_flag); /* one call: inlined */
 }
 
 static int write_string(asl_buffer *buf, const char *s, size_t n)
@@ -142,7 +132,11 @@ static int write_string(asl_buffer *buf, const char *s, size_t n)
 			break;
 		default:
 			if (c < 0x20) {
-				snprintf(tmp, sizeof tmp, "\\u%04x", c);
+				static const char hex[] = "0123456789abcdef";
+				memcpy(tmp, "\\u00", 4);
+				tmp[4] = hex[c >> 4];
+				tmp[5] = hex[c & 15];
+				tmp[6] = '\0';
 				esc = tmp;
 			} else if (c >= 0x80) {
 				size_t at = i;

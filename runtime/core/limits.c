@@ -1,10 +1,10 @@
 /* The host's limits on one execution (asl_options.max_memory and max_transitions), and its
  * requests to stop or pause it, shared by all its branches and iterations, which run on
  * several threads. */
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 
 /* Each block counted carries its size in front, for the release. */
 #define HEADER sizeof(max_align_t)
@@ -83,7 +83,7 @@ static int count_transition(asl_exec *ex)
 	/* modelled on AWS's cause for its 25,000-event history limit, which is not raised in a
 	 * state either: "The execution reached the maximum number of history events (25000)." */
 	char cause[96];
-	int n = snprintf(cause, sizeof cause,
+	int n = asl__fmt(cause, sizeof cause,
 			 "The execution reached the maximum number of state transitions (%llu).",
 			 (unsigned long long)l->max_transitions);
 	asl_value *s = asl_string(asl_heap(ex), cause, (size_t)n);
@@ -126,7 +126,7 @@ size_t asl__memory_limit_cause(const asl__limits *l, const char *cause, size_t c
 	if (!l || !atomic_load(&l->memory_exceeded) || !cause ||
 	    cause_len != sizeof ASL_OOM_CAUSE - 1 || memcmp(cause, ASL_OOM_CAUSE, cause_len))
 		return 0;
-	int n = snprintf(out, size, "The execution exceeded its memory limit of %zu bytes.",
+	int n = asl__fmt(out, size, "The execution exceeded its memory limit of %zu bytes.",
 			 l->max_memory);
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }

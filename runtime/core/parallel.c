@@ -9,7 +9,6 @@
  * steps the children that can go on and starts more within MaxConcurrency, until all are done. */
 #include <math.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 #include "group.h"
 
 #define MAGIC "aslsnap" /* and its NUL: 8 bytes */
@@ -673,7 +674,7 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	if (r.bad)
 		return refuse(err, errlen, corrupt);
 	if (version != VERSION) {
-		snprintf(msg, sizeof msg,
+		asl__fmt(msg, sizeof msg,
 			 "the snapshot has format version %llu; this runtime reads "
 			 "version %d",
 			 (unsigned long long)version, VERSION);
@@ -686,7 +687,7 @@ asl_execution *asl_restore(const asl_machine *m, const char *bytes, size_t len,
 	size_t hl = (size_t)(hash_len - 1);
 	r.p += hl;
 	if (strlen(m->definition_hash) != hl || memcmp(hash, m->definition_hash, hl)) {
-		snprintf(msg, sizeof msg,
+		asl__fmt(msg, sizeof msg,
 			 "the snapshot is of the definition %.*s, but this machine's is %s",
 			 (int)hl, hash, m->definition_hash);
 		return refuse(err, errlen, msg);

@@ -3,10 +3,10 @@
  * the built-in integration of the resource (services.h) when none is bound, with AWS's error
  * semantics for what comes back. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 #include "services.h"
 
 asl_value *asl_enter_retryable(asl_exec *ex, int index, const asl_task *task)
@@ -165,7 +165,7 @@ asl_value *asl__task_failed(asl_exec *ex, const char *error, const char *fmt, co
 		asl_fail_oom(ex);
 		return NULL;
 	}
-	snprintf(cause, n, fmt, a, b);
+	asl__fmt(cause, n, fmt, a, b);
 	asl_fail(ex, error, cause);
 	return NULL;
 }
@@ -269,7 +269,7 @@ asl_value *asl__no_binding(asl_exec *ex, const char *kind, const char *name)
 	char *cause = asl_arena_alloc(asl_heap(ex), n);
 	if (!cause)
 		return asl_fail_oom(ex), NULL;
-	snprintf(cause, n, fmt, kind, name, name);
+	asl__fmt(cause, n, fmt, kind, name, name);
 	asl_fail(ex, "States.TaskFailed", cause);
 	return NULL;
 }

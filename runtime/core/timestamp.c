@@ -1,9 +1,9 @@
 /* RFC3339 timestamps: parsing as AWS accepts them and formatting context times, with a
  * civil-calendar conversion of our own so the core needs no OS time functions. */
-#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "format.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -36,7 +36,7 @@ void asl__format_time(int64_t ms, char out[48])
 	int64_t y;
 	int m, d;
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d, (int)(rem / 3600000),
+	asl__fmt(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d, (int)(rem / 3600000),
 		 (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000));
 }
 

@@ -1,0 +1,22 @@
+/* The core's printf (internal): snprintf's contract over the few conversions the core's texts
+ * use, so that they do not depend on the C library's printf (newlib-nano's garbles %zu and
+ * %lld and drops floats). */
+#ifndef ASL_FORMAT_H
+#define ASL_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define ASL_FMT_CHECK(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ASL_FMT_CHECK(f, a)
+#endif
+
+/* Conversions: %d %i %u %x %X (with hh, h, l, ll, z, j, t), %c, %s, %g, %%; the flags '-' and
+ * '0', a width and a precision (digits or '*'). Anything else is written as it stands. Returns
+ * the length of the whole text; writes at most size bytes, NUL-terminated when size > 0. */
+int asl__fmt(char *out, size_t size, const char *fmt, ...) ASL_FMT_CHECK(3, 4);
+int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap) ASL_FMT_CHECK(3, 0);
+
+#endif
