@@ -43,50 +43,60 @@ int asl_buffer_putc(asl_buffer *buf, char c)
 	return asl_buffer_append(buf, &c, 1);
 }
 
-/* The digits of an integral value below 2^64 in magnitude, with ".0" unless integer_flag:
- * printf's "%.0f"/"%.1f" of it, without printf (the hot path of output size checks). */
-static int format_integral(char *out, size_t size, double d, int integer_flag)
+/* Writes the sign, the n digits tmp holds last first, and ".0" unless integer_flag. */
+static void put_integral(char *p, int neg, const char *tmp, int n, int integer_flag)
+{
+	if (neg)
+		*p++ = '-';
+	while (n)
+		*p++ = tmp[--n];
+	if (!integer_flag) {
+		*p++ = '.';
+		*p++ = '0';
+	}
+	*p = '\0';
+}
+
+/* printf's "%.0f"/"%.1f" of an integral value of magnitude u, without printf (the hot path of
+ * output size checks). */
+static int format_integral(char *out, size_t size, int neg, uint64_t u, int integer_flag)
 {
 	char tmp[24];
 	int n = 0;
-	int neg = d < 0; /* -0.0 prints as 0 */
-	uint64_t u = (uint64_t)(neg ? -d : d);
 	do {
 		tmp[n++] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
 	size_t len = (size_t)n + (size_t)neg + (integer_flag ? 0 : 2);
-	char text[32];
-	char *p = len + 1 > size ? text : out;
-	char *q = p;
-	if (neg)
-		*q++ = '-';
-	while (n)
-		*q++ = tmp[--n];
-	if (!integer_flag) {
-		*q++ = '.';
-		*q++ = '0';
+	if (len + 1 <= size) {
+		put_integral(out, neg, tmp, n, integer_flag);
+		return (int)len;
 	}
-	*q = '\0';
-	if (p == text)
-		return asl__copy_truncated(out, size, text, len);
-	return (int)len;
+	char text[32];
+	put_integral(text, neg, tmp, n, integer_flag);
+	return asl__copy_truncated(out, size, text, len);
 }
 
 int asl_format_number(char *out, size_t size, double d, int integer_flag)
 {
-	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d)
-		return format_integral(out, size, d, integer_flag);
-	if (isnan(d))
+	int neg;
+	uint64_t u;
+	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
+		int64_t v = (int64_t)d; /* -0.0 prints as 0 */
+		neg = v < 0;
+		u = neg ? (uint64_t)-v : (uint64_t)v;
+	} else if (isnan(d)) {
 		return asl__copy_truncated(out, size, "null", 4);
-	if (isinf(d))
+	} else if (isinf(d)) {
 		return d < 0 ? asl__copy_truncated(out, size, "-1e999", 6)
 			     : asl__copy_truncated(out, size, "1e999", 5);
-	if (floor(d) == d && fabs(d) < 1e17)
-		return format_integral(out, size, d, integer_flag);
-	if (integer_flag && floor(d) == d && fabs(d) < 1e19)
-		return format_integral(out, size, d, 1);
-	return asl__format_shortest(out, size, d); /* the shortest text that reads back exactly */
+	} else if (floor(d) == d && (fabs(d) < 1e17 || (integer_flag && fabs(d) < 1e19))) {
+		neg = d < 0; /* below 2^64 in magnitude: exact in a uint64_t */
+		u = (uint64_t)fabs(d);
+	} else {
+		return asl__format_shortest(out, size, d); /* the shortest text that reads back */
+	}
+	return format_integral(out, size, neg, u, integer_flag); /* one call: inlined */
 }
 
 static int write_string(asl_buffer *buf, const char *s, size_t n)
