@@ -4,8 +4,9 @@
 # INTERP program header, no dynamic section), stripped, at most 200 KB (200,000 bytes), and it
 # runs as the host's executable does (same stdout, same exit status); an HTTP binding fails
 # cleanly (no libcurl). Also an aarch64 executable linked -static with glibc (for boards with an
-# older glibc) runs without the target's libraries. The other examples' static sizes are
-# printed for the record.
+# older glibc) runs without the target's libraries. linux.sh configures a runtime again when
+# its cache is older than its toolchain file. The other examples' static sizes are printed for
+# the record.
 # Exit 77 (skipped) without musl-gcc.
 # Usage: linux_static.sh ASLC CROSS_DIR EXAMPLES_DIR
 set -uo pipefail
@@ -81,6 +82,23 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 	got=$(cd "$d" && qemu-aarch64 "$tmp/op" <input.json)
 	check "aarch64 glibc -static: '$got', host '$want'" test -n "$got" -a "$got" = "$want"
 	check "aarch64 glibc -static: not static" bash -c "! readelf -lW '$tmp/op' | grep -q INTERP"
+fi
+
+# A runtime configured before its toolchain file last changed is configured again, not only
+# rebuilt: the cache's CMAKE_C_FLAGS (set from the toolchain file's flags on a first configure
+# only) would keep the old ones. A build folder of its own, its cache made to look older than
+# cmake/musl.cmake and to hold other flags.
+cross2=$tmp/cross-reconfigure
+if ASLC_CROSS_DIR=$cross2 "$root/tools/cross/linux.sh" runtime x86_64-linux-musl >/dev/null; then
+	cache=$cross2/x86_64-linux-musl/CMakeCache.txt
+	sed -i 's/^CMAKE_C_FLAGS:STRING=.*/CMAKE_C_FLAGS:STRING=-DASLC_STALE_FLAGS/' "$cache"
+	touch -d @0 "$cache" "$cross2/x86_64-linux-musl/prefix/built"
+	ASLC_CROSS_DIR=$cross2 "$root/tools/cross/linux.sh" build x86_64-linux-musl \
+		"$examples/telemetry-summary/definition.asl.json" -o "$tmp/reconfigured" >/dev/null
+	check "a cache older than cmake/musl.cmake was kept: $(grep '^CMAKE_C_FLAGS:' "$cache")" \
+		grep -qx -- "CMAKE_C_FLAGS:STRING=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables" "$cache"
+else
+	check "linux.sh runtime x86_64-linux-musl in $cross2" false
 fi
 
 # The other examples, for the record (order-processing with its C handlers and exec: task).

@@ -62,20 +62,26 @@ target_facts() {
 
 # Configures, builds and installs the runtime for $1 when it was never built, when a file it
 # is built from changed since (or when $2 is "always"): then only what changed is rebuilt.
-# Prints nothing; sets prefix. Under a lock, as several builds may run at once (the tests
-# build machines in parallel).
+# Configured again from scratch when the toolchain file or this script (its -D options) is
+# newer than the build's cache: cmake reads a toolchain file's CMAKE_C_FLAGS_INIT only into a
+# new cache, so an existing one would keep the old flags. Prints nothing; sets prefix. Under a
+# lock, as several builds may run at once (the tests build machines in parallel).
 build_runtime() {
 	target_facts "$1"
 	local build=$cross_dir/$1
 	prefix=$cross_dir/$1/prefix
-	local stamp=$prefix/built
+	local stamp=$prefix/built cache=$cross_dir/$1/CMakeCache.txt
 	mkdir -p "$cross_dir"
 	exec 9>"$build.lock"
 	flock 9
 	if [ "${2:-}" = always ] || [ ! -f "$stamp" ] || [ -n "$(find "$root/runtime" \
-		"$root/include" "$root/cmake" "$root/CMakeLists.txt" -newer "$stamp" -print -quit)" ]; then
+		"$root/include" "$root/cmake" "$root/CMakeLists.txt" "$root/tools/cross/linux.sh" \
+		-newer "$stamp" -print -quit)" ]; then
 		mkdir -p "$prefix" && touch "$stamp.new" # before: a file changed during the build counts
-		if [ ! -f "$build/CMakeCache.txt" ]; then
+		if [ "$toolchain" -nt "$cache" ] || [ "$root/tools/cross/linux.sh" -nt "$cache" ]; then
+			rm -rf "$cache" "$build/CMakeFiles" # (-nt is also true when there is no cache)
+		fi
+		if [ ! -f "$cache" ]; then
 			cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
 				-DCMAKE_BUILD_TYPE=$build_type -DASLC_BUILD_COMPILER=OFF \
 				-DASLC_WITH_CURL=OFF -DASLC_WITH_NETTLE=OFF >"$build.log" 2>&1 ||
