@@ -84,6 +84,25 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 	check "aarch64 glibc -static: not static" bash -c "! readelf -lW '$tmp/op' | grep -q INTERP"
 fi
 
+# --cflags and --ldflags given to linux.sh add to the target's: a machine linked with
+# --ldflags -lm is still static and stripped. A stand-in aslc shows both whole.
+if "$root/tools/cross/linux.sh" build x86_64-linux-musl "$examples/telemetry-summary/definition.asl.json" \
+	-o "$tmp/with-lm" --ldflags -lm --cflags -DASLC_TEST_FLAG; then
+	check "--ldflags -lm: not static" bash -c "! readelf -lW '$tmp/with-lm' | grep -q INTERP"
+	check "--ldflags -lm: not stripped" bash -c "! readelf -sW '$tmp/with-lm' | grep -q '.symtab'"
+else
+	check "linux.sh build x86_64-linux-musl ... --ldflags -lm --cflags -DASLC_TEST_FLAG" false
+fi
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\n' "$tmp/args" >"$tmp/fake-aslc"
+chmod +x "$tmp/fake-aslc"
+ASLC=$tmp/fake-aslc "$root/tools/cross/linux.sh" build x86_64-linux-musl m.asl.json -o m \
+	--ldflags "-lfoo -lbar" --cflags -O0 --tasks t.json
+want="--cc musl-gcc --runtime $cross_dir/x86_64-linux-musl/prefix --cflags \
+-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -O0 --ldflags \
+-static -s -Wl,--gc-sections -lfoo -lbar m.asl.json -o m --tasks t.json"
+got=$(tr '\n' ' ' <"$tmp/args" 2>/dev/null)
+check "aslc given: '$got', expected '$want'" test "$got" = "$want "
+
 # A runtime configured before its toolchain file last changed is configured again, not only
 # rebuilt: the cache's CMAKE_C_FLAGS (set from the toolchain file's flags on a first configure
 # only) would keep the old ones. A build folder of its own, its cache made to look older than

@@ -9,7 +9,8 @@
 #   linux.sh runtime TARGET            (re)build the runtime for TARGET, print its prefix
 #   linux.sh build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]   build only
 #   linux.sh run TARGET EXE [RUN OPTIONS] < INPUT                  run only
-#   (the runtime is built the first time and again when its sources changed)
+#   (the runtime is built the first time and again when its sources changed; --cflags and
+#   --ldflags among the ASLC OPTIONS add to the target's)
 #
 # TARGET: arm-linux-gnueabihf (32-bit ARM), aarch64-linux-gnu (64-bit ARM): dynamically
 # linked with glibc, run as `qemu-arm -L /usr/arm-linux-gnueabihf EXE` (on a board: just EXE);
@@ -23,7 +24,7 @@ aslc=${ASLC:-$root/build/bin/aslc}
 cross_dir=${ASLC_CROSS_DIR:-$root/build-cross}
 
 usage() {
-	sed -n '7,12p' "$0" | cut -c5- >&2
+	sed -n '7,13p' "$0" | cut -c5- >&2
 	exit 2
 }
 
@@ -101,8 +102,24 @@ build_machine() {
 	shift
 	build_runtime "$target"
 	[ -x "$aslc" ] || { echo "linux.sh: no aslc at $aslc (build it, or set ASLC)" >&2; exit 2; }
-	# the target's flags first: options given after them (--ldflags -static) win
-	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "$@" || exit 2
+	# --cflags and --ldflags given here come after the target's, not instead of them (the
+	# static target's -static -s -Wl,--gc-sections stay; a later -O0 or -static still wins)
+	local args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cflags | --ldflags)
+			[ $# -ge 2 ] || { echo "linux.sh: $1 needs a value" >&2; exit 2; }
+			if [ "$1" = --cflags ]; then cflags="$cflags $2"; else ldflags="$ldflags $2"; fi
+			shift 2
+			;;
+		*)
+			args+=("$1")
+			shift
+			;;
+		esac
+	done
+	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "${args[@]}" ||
+		exit 2
 }
 
 # run TARGET EXE [RUN OPTIONS]: the machine's own exit status
