@@ -1,7 +1,7 @@
 # CMake toolchain file: the runtime for 32-bit ARM Linux with hardware floating point (armhf:
 # Raspberry Pi OS 32-bit, BeagleBone, most ARMv7 boards), with Debian's cross compiler
 # (gcc-arm-linux-gnueabihf, libc6-dev-armhf-cross; tools/cross/setup-linux.sh installs them).
-# Use with -DASLC_BUILD_COMPILER=OFF: only the runtime library is built for the target.
+# Only the runtime library is built for the target.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
@@ -11,3 +11,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# What the target lacks is off unless the configure command turns it on (-D...=ON): aslc
+# (it needs libtcc), libcurl, and nettle (Debian's cross compiler would find the host's nettle
+# headers and the runtime would then need a -lnettle the target does not have). Cache
+# entries: project() reads this file before the project's option()s, which keep them.
+set(ASLC_BUILD_COMPILER OFF CACHE BOOL "Build aslc (needs libtcc) and the test suite")
+set(ASLC_WITH_CURL OFF CACHE BOOL "HTTP task bindings with libcurl")
+set(ASLC_WITH_NETTLE OFF CACHE BOOL "The runtime's hashes and Base64 from nettle")

@@ -156,14 +156,18 @@ static int check_runtime(const aslc_options *opt, aslc_diagnostics *d)
 
 /* What libaslrt.a needs after it on the link line: the lib directory's aslrt.link, written
  * by the runtime's build for its target (a cross-built runtime has its own), else the host
- * runtime's, compiled in; a --runtime directory must have its own, as the host's libraries
- * are wrong for another target. malloc'd; NULL after a diagnostic. */
+ * runtime's, compiled in. Only aslc's own runtime (its build tree's or installation's) may
+ * go without: any other directory (--runtime, $ASLC_LIB_DIR) may hold a runtime built for
+ * another target or with other options, for which the host's libraries are wrong.
+ * malloc'd; NULL after a diagnostic. */
 static char *runtime_link_flags(const aslc_options *opt, aslc_diagnostics *d)
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/aslrt.link", aslc_lib_dir(opt));
 	FILE *f = fopen(path, "r");
-	if (!f && opt->runtime_dir && !opt->lib_dir) {
+	const char *env = getenv("ASLC_LIB_DIR");
+	int own = !opt->lib_dir && !opt->runtime_dir && !(env && *env);
+	if (!f && !own) {
 		missing(opt, 1, path, d);
 		return NULL;
 	}

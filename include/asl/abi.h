@@ -315,7 +315,11 @@ int asl_assign(asl_exec *ex, asl_value *values, const int *slots);
 
 /* ---- errors ---- */
 int asl_fail(asl_exec *ex, const char *error, const char *cause);
-/* States.Runtime with AWS's "An error occurred while executing the state ..." prefix. */
+/* States.Runtime with AWS's "An error occurred while executing the state ..." prefix. The
+ * cause is formatted by the core, not the C library's printf (which small devices' libraries
+ * cut down), for the same fmt and arguments as printf: %d %i %u %x %X (hh h l ll z j t), %c,
+ * %s, %p, %%, flags '-' and '0', width and precision (digits or '*'), and %g. %f %e %a (and
+ * upper case) print as %g does with their precision: %.2f of 12.345 is "12". */
 int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 #if defined(__GNUC__) && !defined(__TINYC__)
 	__attribute__((format(printf, 2, 3)))
@@ -353,7 +357,7 @@ asl_value *asl_fn_math_random(asl_exec *ex, asl_value **args, int n);
 asl_value *asl_fn_math_add(asl_exec *ex, asl_value **args, int n);
 asl_value *asl_fn_string_split(asl_exec *ex, asl_value **args, int n);
 asl_value *asl_fn_uuid(asl_exec *ex, asl_value **args, int n);
-/* Raises States.IntrinsicFailure; returns NULL. */
+/* Raises States.IntrinsicFailure; returns NULL. fmt: the conversions of asl_fail_runtime. */
 asl_value *asl_fail_intrinsic(asl_exec *ex, const char *fmt, ...)
 #if defined(__GNUC__) && !defined(__TINYC__)
 	__attribute__((format(printf, 2, 3)))

@@ -69,6 +69,26 @@ static void put_integer(sink *s, spec sp, uintmax_t u, int neg, int base, int up
 	put_field(s, &sp, neg ? "-" : "", tmp + n, (size_t)digits);
 }
 
+/* %p's digits after 0x, padded to the width as one field */
+static void put_prefixed(sink *s, spec sp, const char *prefix, uintmax_t u)
+{
+	char tmp[24];
+	int n = sizeof tmp;
+	do {
+		tmp[--n] = "0123456789abcdef"[u % 16];
+		u /= 16;
+	} while (u);
+	put_field(s, &sp, prefix, tmp + n, sizeof tmp - (size_t)n);
+}
+
+/* %G %E %F %A: the upper-case letters of the %g text ("1E+20", "INF", "NAN") */
+static void upper(char *text)
+{
+	for (; *text; text++)
+		if (*text >= 'a' && *text <= 'z')
+			*text = (char)(*text - 'a' + 'A');
+}
+
 int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 {
 	sink s = {out, size, 0};
@@ -109,14 +129,14 @@ int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 					sp.prec = sp.prec * 10 + (*f++ - '0');
 			}
 		}
-		char len = 0; /* 'H' hh, 'h', 'l', 'L' ll, 'z', 'j', 't' */
+		char len = 0; /* 'H' hh, 'h', 'l', 'L' ll or L (long double), 'z', 'j', 't' */
 		if (*f == 'h' || *f == 'l') {
 			len = *f++;
 			if (*f == len) {
 				len = len == 'h' ? 'H' : 'L';
 				f++;
 			}
-		} else if (*f == 'z' || *f == 'j' || *f == 't') {
+		} else if (*f == 'z' || *f == 'j' || *f == 't' || *f == 'L') {
 			len = *f++;
 		}
 		switch (*f) {
@@ -182,17 +202,27 @@ int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 			const char *str = va_arg(ap, const char *);
 			if (!str)
 				str = "(null)";
-			size_t n = 0;
-			while (str[n] && (sp.prec < 0 || n < (size_t)sp.prec))
+			size_t n = 0; /* the bound first: %.*s of bytes with no NUL after them */
+			while ((sp.prec < 0 || n < (size_t)sp.prec) && str[n])
 				n++;
 			sp.zero = 0;
 			put_field(&s, &sp, "", str, n);
 			break;
 		}
-		case 'g': {
+		case 'g':
+		case 'G':
+		case 'f':
+		case 'F':
+		case 'e':
+		case 'E':
+		case 'a':
+		case 'A': { /* all as %g (see format.h): the argument is a double either way */
 			char text[80];
-			int n = asl__format_g(text, sizeof text, va_arg(ap, double),
-					      sp.prec < 0 ? 6 : sp.prec);
+			double v =
+				len == 'L' ? (double)va_arg(ap, long double) : va_arg(ap, double);
+			int n = asl__format_g(text, sizeof text, v, sp.prec < 0 ? 6 : sp.prec);
+			if (*f >= 'A' && *f <= 'Z')
+				upper(text);
 			const char *body = text;
 			const char *sign = "";
 			if (*body == '-') {
@@ -205,10 +235,22 @@ int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 			put_field(&s, &sp, sign, body, (size_t)n);
 			break;
 		}
+		case 'p': {
+			const void *ptr = va_arg(ap, const void *);
+			sp.zero = 0;
+			if (ptr)
+				put_prefixed(&s, sp, "0x", (uintptr_t)ptr);
+			else
+				put_field(&s, &sp, "", "(nil)", 5); /* glibc's text */
+			break;
+		}
+		case 'n': /* its pointer taken, nothing stored: no text writes memory */
+			(void)va_arg(ap, void *);
+			break;
 		case '%':
 			put(&s, '%');
 			break;
-		default: /* not a conversion the core uses: written as it stands */
+		default: /* no conversion of C's, so no argument: written as it stands */
 			if (!*f)
 				f--;
 			put_n(&s, start, (size_t)(f - start + 1));

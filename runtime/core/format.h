@@ -13,9 +13,13 @@
 #define ASL_FMT_CHECK(f, a)
 #endif
 
-/* Conversions: %d %i %u %x %X (with hh, h, l, ll, z, j, t), %c, %s, %g, %%; the flags '-' and
- * '0', a width and a precision (digits or '*'). Anything else is written as it stands. Returns
- * the length of the whole text; writes at most size bytes, NUL-terminated when size > 0. */
+/* Conversions: %d %i %u %x %X (with hh, h, l, ll, z, j, t), %c, %s, %g, %p, %%; the flags '-'
+ * and '0', a width and a precision (digits or '*'). %G and %f %F %e %E %a %A (with L: a long
+ * double) are written as %g and %G are, precision included (no printf-exact %f in the core);
+ * %n takes its pointer and stores nothing. Every argument is taken as printf would take it,
+ * so a conversion not listed never shifts the next ones. Any other '%' sequence is written as
+ * it stands. Returns the length of the whole text; writes at most size bytes, NUL-terminated
+ * when size > 0. */
 int asl__fmt(char *out, size_t size, const char *fmt, ...) ASL_FMT_CHECK(3, 4);
 int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap) ASL_FMT_CHECK(3, 0);
 

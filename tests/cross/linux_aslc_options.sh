@@ -47,6 +47,21 @@ rc=$?
 grep -q "^aslc: the runtime is incomplete: $tmp/none/libaslrt.a is missing (\$ASLC_LIB_DIR)" "$tmp/err" &&
 	[ $rc -eq 2 ] && ok || fail "\$ASLC_LIB_DIR without libaslrt.a: exit $rc, stderr: $(cat "$tmp/err")"
 
+# $ASLC_LIB_DIR of a runtime without aslrt.link: exit 2 naming it, not a link with the host's
+# libraries (that runtime may be built without nettle or for another target); with it, a
+# machine that runs.
+rm -rf "$tmp/nolink" && cp -r "$tmp/rt" "$tmp/nolink" && rm "$tmp/nolink/lib/aslrt.link"
+ASLC_LIB_DIR=$tmp/nolink/lib "$aslc" "$def" -o "$tmp/m2" 2>"$tmp/err"
+rc=$?
+grep -q "^aslc: the runtime is incomplete: $tmp/nolink/lib/aslrt.link is missing (\$ASLC_LIB_DIR)" "$tmp/err" &&
+	[ $rc -eq 2 ] && [ ! -e "$tmp/m2" ] && ok ||
+	fail "\$ASLC_LIB_DIR without aslrt.link: exit $rc, stderr: $(cat "$tmp/err")"
+if ASLC_LIB_DIR=$tmp/rt/lib "$aslc" "$def" -o "$tmp/m2" && [ "$("$tmp/m2" <"$input")" = "$("$aslc" run "$def" <"$input")" ]; then
+	ok
+else
+	fail "a machine built with \$ASLC_LIB_DIR of an installed runtime does not run as aslc run does"
+fi
+
 # The stand-in compiler: one argument a line in $tmp/args, exit 0.
 cat >"$tmp/cc" <<EOF
 #!/bin/sh

@@ -3,8 +3,9 @@
 # as written, one command at a time, from a folder that looks like the source tree (its files
 # linked; `aslc` on the PATH; the second block's machine.asl.json and input.json are
 # examples/telemetry-summary's, its /opt/ prefix a folder of the test's): each must exit 0, and
-# one that reads an input.json must print what `aslc run` prints for it. Exit 77 (skipped)
-# without the toolchains.
+# one that reads an input.json must print what `aslc run` prints for it. Then each cmake/
+# toolchain file for these targets, given alone, must configure a runtime that links only
+# what the target has. Exit 77 (skipped) without the toolchains.
 # Usage: linux_readme.sh ASLC CROSS_DIR README.md
 set -uo pipefail
 aslc=$1 cross_dir=$2 readme=$3
@@ -58,5 +59,22 @@ while IFS= read -r line; do
 	echo "ok: $line"
 	passed=$((passed + 1))
 done <"$tmp/commands"
+
+# The toolchain files alone configure a runtime the target can link: without aslc, curl and
+# nettle (a nettle found among the host's headers would put -lnettle in aslrt.link).
+for tc in "$root"/cmake/{arm-linux-gnueabihf,aarch64-linux-gnu,musl}.cmake; do
+	cmake -S "$root" -B "$tmp/tc" -DCMAKE_TOOLCHAIN_FILE="$tc" >"$tmp/err" 2>&1
+	rc=$?
+	link=$(cat "$tmp/tc/lib/aslrt.link" 2>/dev/null)
+	if [ $rc -ne 0 ] || [ "$link" != "-lpthread -lm " ]; then
+		echo "FAIL: configuring with only $tc: exit $rc, aslrt.link '$link'"
+		tail -5 "$tmp/err"
+		failed=$((failed + 1))
+	else
+		echo "ok: $(basename "$tc") alone: aslrt.link '$link'"
+		passed=$((passed + 1))
+	fi
+	rm -rf "$tmp/tc"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,8 +4,9 @@
 # INTERP program header, no dynamic section), stripped, at most 200 KB (200,000 bytes), and it
 # runs as the host's executable does (same stdout, same exit status); an HTTP binding fails
 # cleanly (no libcurl). Also an aarch64 executable linked -static with glibc (for boards with an
-# older glibc) runs without the target's libraries. The other examples' static sizes are
-# printed for the record.
+# older glibc) runs without the target's libraries. linux.sh configures a runtime again when
+# its cache is older than its toolchain file. The other examples' static sizes are printed for
+# the record.
 # Exit 77 (skipped) without musl-gcc.
 # Usage: linux_static.sh ASLC CROSS_DIR EXAMPLES_DIR
 set -uo pipefail
@@ -81,6 +82,42 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 	got=$(cd "$d" && qemu-aarch64 "$tmp/op" <input.json)
 	check "aarch64 glibc -static: '$got', host '$want'" test -n "$got" -a "$got" = "$want"
 	check "aarch64 glibc -static: not static" bash -c "! readelf -lW '$tmp/op' | grep -q INTERP"
+fi
+
+# --cflags and --ldflags given to linux.sh add to the target's: a machine linked with
+# --ldflags -lm is still static and stripped. A stand-in aslc shows both whole.
+if "$root/tools/cross/linux.sh" build x86_64-linux-musl "$examples/telemetry-summary/definition.asl.json" \
+	-o "$tmp/with-lm" --ldflags -lm --cflags -DASLC_TEST_FLAG; then
+	check "--ldflags -lm: not static" bash -c "! readelf -lW '$tmp/with-lm' | grep -q INTERP"
+	check "--ldflags -lm: not stripped" bash -c "! readelf -sW '$tmp/with-lm' | grep -q '.symtab'"
+else
+	check "linux.sh build x86_64-linux-musl ... --ldflags -lm --cflags -DASLC_TEST_FLAG" false
+fi
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\n' "$tmp/args" >"$tmp/fake-aslc"
+chmod +x "$tmp/fake-aslc"
+ASLC=$tmp/fake-aslc "$root/tools/cross/linux.sh" build x86_64-linux-musl m.asl.json -o m \
+	--ldflags "-lfoo -lbar" --cflags -O0 --tasks t.json
+want="--cc musl-gcc --runtime $cross_dir/x86_64-linux-musl/prefix --cflags \
+-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -O0 --ldflags \
+-static -s -Wl,--gc-sections -lfoo -lbar m.asl.json -o m --tasks t.json"
+got=$(tr '\n' ' ' <"$tmp/args" 2>/dev/null)
+check "aslc given: '$got', expected '$want'" test "$got" = "$want "
+
+# A runtime configured before its toolchain file last changed is configured again, not only
+# rebuilt: the cache's CMAKE_C_FLAGS (set from the toolchain file's flags on a first configure
+# only) would keep the old ones. A build folder of its own, its cache made to look older than
+# cmake/musl.cmake and to hold other flags.
+cross2=$tmp/cross-reconfigure
+if ASLC_CROSS_DIR=$cross2 "$root/tools/cross/linux.sh" runtime x86_64-linux-musl >/dev/null; then
+	cache=$cross2/x86_64-linux-musl/CMakeCache.txt
+	sed -i 's/^CMAKE_C_FLAGS:STRING=.*/CMAKE_C_FLAGS:STRING=-DASLC_STALE_FLAGS/' "$cache"
+	touch -d @0 "$cache" "$cross2/x86_64-linux-musl/prefix/built"
+	ASLC_CROSS_DIR=$cross2 "$root/tools/cross/linux.sh" build x86_64-linux-musl \
+		"$examples/telemetry-summary/definition.asl.json" -o "$tmp/reconfigured" >/dev/null
+	check "a cache older than cmake/musl.cmake was kept: $(grep '^CMAKE_C_FLAGS:' "$cache")" \
+		grep -qx -- "CMAKE_C_FLAGS:STRING=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables" "$cache"
+else
+	check "linux.sh runtime x86_64-linux-musl in $cross2" false
 fi
 
 # The other examples, for the record (order-processing with its C handlers and exec: task).

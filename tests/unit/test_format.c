@@ -1,6 +1,7 @@
 /* The core's printf-free formatting (runtime/core/format.c, decimal.c) against glibc's
  * snprintf: asl_format_number against its former snprintf/strtod implementation (kept here as
  * the reference), %g and %.0f of doubles, and asl__fmt's conversions, byte for byte. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <check.h>
 #include <float.h>
 #include <limits.h>
@@ -9,12 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "asl/json.h"
 #include "decimal.h"
 #include "format.h"
 
-/* asl_format_number as it was, on glibc's printf: the specification of the new one. */
+/* asl_format_number as it was, on glibc's printf: the specification of the new one. Not
+ * exactly the old code: it printed -0.0 as "0" only when the buffer held the whole text, and
+ * through snprintf's "%.0f" ("-0", length 2; "%.1f": "-0.0", 4) when it did not; here -0.0 is
+ * made 0 first, so a truncated -0.0 has the length of "0" (1) or "0.0" (3), as everywhere
+ * else. The new code does the same: a harmless difference, as the length only sizes a
+ * buffer. */
 static int ref_format_number(char *out, size_t size, double d, int integer_flag)
 {
 	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d) {
@@ -334,6 +342,49 @@ START_TEST(fmt_conversions)
 }
 END_TEST
 
+/* %.Ns of N bytes with no NUL after them (a slice of a larger text): only those N are read.
+ * They end a page whose next page is unmapped, so a byte read past them faults. */
+START_TEST(fmt_precision_reads_no_further)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	ck_assert_int_eq(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	char *abc = map + page - 3;
+	memcpy(abc, "abc", 3);
+	char got[16];
+	ck_assert_int_eq(asl__fmt(got, sizeof got, "[%.*s]", 3, abc), 5);
+	ck_assert_str_eq(got, "[abc]");
+	ck_assert_int_eq(asl__fmt(got, sizeof got, "[%.3s|%.2s]", abc, abc + 1), 8);
+	ck_assert_str_eq(got, "[abc|bc]");
+	munmap(map, (size_t)page * 2);
+}
+END_TEST
+
+/* The conversions format.h writes as %g, or takes without printing as printf does, take
+ * their argument: the ones after them are printed (a %s after a %f read a double as a
+ * pointer). */
+START_TEST(fmt_other_conversions_take_their_argument)
+{
+	char got[128];
+	asl__fmt(got, sizeof got, "%.2f|%s|%f|%s", 12.345, "after f", 0.1, "end");
+	ck_assert_str_eq(got, "12|after f|0.1|end");
+	asl__fmt(got, sizeof got, "%e %E %a %A %F %G %s", 1e20, 1e20, 0.5, 1e-30, 1.5, -INFINITY,
+		 "end");
+	ck_assert_str_eq(got, "1e+20 1E+20 0.5 1E-30 1.5 -INF end");
+	asl__fmt(got, sizeof got, "%Lg %Lf|%d", (long double)2.5, (long double)-0.25, 7);
+	ck_assert_str_eq(got, "2.5 -0.25|7");
+	int count = -1;
+	asl__fmt(got, sizeof got, "ab%n|%s", &count, "end");
+	ck_assert_str_eq(got, "ab|end");
+	ck_assert_int_eq(count, -1); /* %n stores nothing */
+	int x;
+	SAME_AS_SNPRINTF("%p|%s|%20p|%-20p|%p", (void *)&x, "end", (void *)&x, (void *)&x,
+			 (void *)NULL);
+}
+END_TEST
+
 static Suite *format_suite(void)
 {
 	Suite *s = suite_create("format");
@@ -347,6 +398,8 @@ static Suite *format_suite(void)
 	suite_add_tcase(s, numbers);
 	TCase *fmt = tcase_create("fmt");
 	tcase_add_test(fmt, fmt_conversions);
+	tcase_add_test(fmt, fmt_precision_reads_no_further);
+	tcase_add_test(fmt, fmt_other_conversions_take_their_argument);
 	suite_add_tcase(s, fmt);
 	return s;
 }

@@ -9,7 +9,8 @@
 #   linux.sh runtime TARGET            (re)build the runtime for TARGET, print its prefix
 #   linux.sh build TARGET MACHINE.asl.json -o EXE [ASLC OPTIONS]   build only
 #   linux.sh run TARGET EXE [RUN OPTIONS] < INPUT                  run only
-#   (the runtime is built the first time and again when its sources changed)
+#   (the runtime is built the first time and again when its sources changed; --cflags and
+#   --ldflags among the ASLC OPTIONS add to the target's)
 #
 # TARGET: arm-linux-gnueabihf (32-bit ARM), aarch64-linux-gnu (64-bit ARM): dynamically
 # linked with glibc, run as `qemu-arm -L /usr/arm-linux-gnueabihf EXE` (on a board: just EXE);
@@ -23,7 +24,7 @@ aslc=${ASLC:-$root/build/bin/aslc}
 cross_dir=${ASLC_CROSS_DIR:-$root/build-cross}
 
 usage() {
-	sed -n '7,12p' "$0" | cut -c5- >&2
+	sed -n '7,13p' "$0" | cut -c5- >&2
 	exit 2
 }
 
@@ -62,20 +63,26 @@ target_facts() {
 
 # Configures, builds and installs the runtime for $1 when it was never built, when a file it
 # is built from changed since (or when $2 is "always"): then only what changed is rebuilt.
-# Prints nothing; sets prefix. Under a lock, as several builds may run at once (the tests
-# build machines in parallel).
+# Configured again from scratch when the toolchain file or this script (its -D options) is
+# newer than the build's cache: cmake reads a toolchain file's CMAKE_C_FLAGS_INIT only into a
+# new cache, so an existing one would keep the old flags. Prints nothing; sets prefix. Under a
+# lock, as several builds may run at once (the tests build machines in parallel).
 build_runtime() {
 	target_facts "$1"
 	local build=$cross_dir/$1
 	prefix=$cross_dir/$1/prefix
-	local stamp=$prefix/built
+	local stamp=$prefix/built cache=$cross_dir/$1/CMakeCache.txt
 	mkdir -p "$cross_dir"
 	exec 9>"$build.lock"
 	flock 9
 	if [ "${2:-}" = always ] || [ ! -f "$stamp" ] || [ -n "$(find "$root/runtime" \
-		"$root/include" "$root/cmake" "$root/CMakeLists.txt" -newer "$stamp" -print -quit)" ]; then
+		"$root/include" "$root/cmake" "$root/CMakeLists.txt" "$root/tools/cross/linux.sh" \
+		-newer "$stamp" -print -quit)" ]; then
 		mkdir -p "$prefix" && touch "$stamp.new" # before: a file changed during the build counts
-		if [ ! -f "$build/CMakeCache.txt" ]; then
+		if [ "$toolchain" -nt "$cache" ] || [ "$root/tools/cross/linux.sh" -nt "$cache" ]; then
+			rm -rf "$cache" "$build/CMakeFiles" # (-nt is also true when there is no cache)
+		fi
+		if [ ! -f "$cache" ]; then
 			cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
 				-DCMAKE_BUILD_TYPE=$build_type -DASLC_BUILD_COMPILER=OFF \
 				-DASLC_WITH_CURL=OFF -DASLC_WITH_NETTLE=OFF >"$build.log" 2>&1 ||
@@ -95,8 +102,24 @@ build_machine() {
 	shift
 	build_runtime "$target"
 	[ -x "$aslc" ] || { echo "linux.sh: no aslc at $aslc (build it, or set ASLC)" >&2; exit 2; }
-	# the target's flags first: options given after them (--ldflags -static) win
-	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "$@" || exit 2
+	# --cflags and --ldflags given here come after the target's, not instead of them (the
+	# static target's -static -s -Wl,--gc-sections stay; a later -O0 or -static still wins)
+	local args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cflags | --ldflags)
+			[ $# -ge 2 ] || { echo "linux.sh: $1 needs a value" >&2; exit 2; }
+			if [ "$1" = --cflags ]; then cflags="$cflags $2"; else ldflags="$ldflags $2"; fi
+			shift 2
+			;;
+		*)
+			args+=("$1")
+			shift
+			;;
+		esac
+	done
+	"$aslc" --cc "$cc" --runtime "$prefix" --cflags "$cflags" --ldflags "$ldflags" "${args[@]}" ||
+		exit 2
 }
 
 # run TARGET EXE [RUN OPTIONS]: the machine's own exit status
