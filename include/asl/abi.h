@@ -318,8 +318,8 @@ int asl_fail(asl_exec *ex, const char *error, const char *cause);
 /* States.Runtime with AWS's "An error occurred while executing the state ..." prefix. The
  * cause is formatted by the core, not the C library's printf (which small devices' libraries
  * cut down), for the same fmt and arguments as printf: %d %i %u %x %X (hh h l ll z j t), %c,
- * %s, %p, %%, flags '-' and '0', width and precision (digits or '*'), and %g. %f %e %a (and
- * upper case) print as %g does with their precision: %.2f of 12.345 is "12". */
+ * %s, %p, %%, flags '-' and '0', width and precision (digits or '*'), %g %f %e (and upper
+ * case; precision at most 40). %a prints as %g does. */
 int asl_fail_runtime(asl_exec *ex, const char *fmt, ...)
 #if defined(__GNUC__) && !defined(__TINYC__)
 	__attribute__((format(printf, 2, 3)))

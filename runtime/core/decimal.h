@@ -18,6 +18,11 @@ int asl__format_g(char *out, size_t size, double d, int prec);
 /* printf's "%.0f" of an integral finite d (exact digits, "-0" for -0.0), same contract. */
 int asl__format_integer(char *out, size_t size, double d);
 
+/* printf's "%.<prec>f" and "%.<prec>e" of d (exact digits, half to even; "inf"/"nan" as
+ * format_g; precisions over 40 are taken as 40), same contract. */
+int asl__format_fixed(char *out, size_t size, double d, int prec);
+int asl__format_exponent(char *out, size_t size, double d, int prec);
+
 /* The shortest "%.<P>g" (P = 1..17) of a finite, nonzero d that strtod reads back as d, its
  * exponent written as JSON numbers are ("1e-7", "1e300"); same contract. */
 int asl__format_shortest(char *out, size_t size, double d);

@@ -1,4 +1,5 @@
 /* The core's printf: a small snprintf for the conversions its texts use (see format.h). */
+#include <float.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -87,6 +88,33 @@ static void upper(char *text)
 	for (; *text; text++)
 		if (*text >= 'a' && *text <= 'z')
 			*text = (char)(*text - 'a' + 'A');
+}
+
+/* %g %f %e (%a as %g) and their upper case. Not inlined: its buffer, large enough for %f of
+ * DBL_MAX, is on the stack only while a double is written, not in every caller's frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+put_double(sink *s, spec sp, char conv, double v)
+{
+	char text[DBL_MAX_10_EXP + 48];
+	int prec = sp.prec < 0 ? 6 : sp.prec;
+	int n = conv == 'f' || conv == 'F'   ? asl__format_fixed(text, sizeof text, v, prec)
+		: conv == 'e' || conv == 'E' ? asl__format_exponent(text, sizeof text, v, prec)
+					     : asl__format_g(text, sizeof text, v, prec);
+	if (conv >= 'A' && conv <= 'Z')
+		upper(text);
+	const char *body = text;
+	const char *sign = "";
+	if (*body == '-') {
+		sign = "-";
+		body++;
+		n--;
+	}
+	if (*body == 'i' || *body == 'n')
+		sp.zero = 0;
+	put_field(s, &sp, sign, body, (size_t)n);
 }
 
 int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
@@ -216,25 +244,11 @@ int asl__vfmt(char *out, size_t size, const char *fmt, va_list ap)
 		case 'e':
 		case 'E':
 		case 'a':
-		case 'A': { /* all as %g (see format.h): the argument is a double either way */
-			char text[80];
-			double v =
-				len == 'L' ? (double)va_arg(ap, long double) : va_arg(ap, double);
-			int n = asl__format_g(text, sizeof text, v, sp.prec < 0 ? 6 : sp.prec);
-			if (*f >= 'A' && *f <= 'Z')
-				upper(text);
-			const char *body = text;
-			const char *sign = "";
-			if (*body == '-') {
-				sign = "-";
-				body++;
-				n--;
-			}
-			if (*body == 'i' || *body == 'n')
-				sp.zero = 0;
-			put_field(&s, &sp, sign, body, (size_t)n);
+		case 'A': /* the argument is a double either way */
+			put_double(&s, sp, *f,
+				   len == 'L' ? (double)va_arg(ap, long double)
+					      : va_arg(ap, double));
 			break;
-		}
 		case 'p': {
 			const void *ptr = va_arg(ap, const void *);
 			sp.zero = 0;

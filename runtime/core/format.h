@@ -14,8 +14,8 @@
 #endif
 
 /* Conversions: %d %i %u %x %X (with hh, h, l, ll, z, j, t), %c, %s, %g, %p, %%; the flags '-'
- * and '0', a width and a precision (digits or '*'). %G and %f %F %e %E %a %A (with L: a long
- * double) are written as %g and %G are, precision included (no printf-exact %f in the core);
+ * and '0', a width and a precision (digits or '*'), %f %F %e %E %G exactly as glibc writes
+ * them (precision at most 40); %a %A (with L: a long double) are written as %g and %G are;
  * %n takes its pointer and stores nothing. Every argument is taken as printf would take it,
  * so a conversion not listed never shifts the next ones. Any other '%' sequence is written as
  * it stands. Returns the length of the whole text; writes at most size bytes, NUL-terminated

@@ -294,6 +294,42 @@ START_TEST(integer_and_g_against_glibc)
 }
 END_TEST
 
+/* %.Pf and %.Pe (P = 0..40) against glibc: random doubles of every magnitude, halfway cases
+ * (x.5 at each precision), zeros and the values that round up across a power of ten. */
+START_TEST(fixed_and_exponent_against_glibc)
+{
+	long n = iterations(100000);
+	const double specials[] = {0.0,    -0.0,     0.5,    1.5,    2.5,   0.125,   0.005,
+				   0.0049, 9.995,    99.995, 1e-300, 1e300, DBL_MAX, DBL_TRUE_MIN,
+				   12.345, 0.999999, 1e22,   1e23,   -7.5,  NAN,     INFINITY};
+	size_t ns = sizeof specials / sizeof specials[0];
+	for (long i = 0; i < n + (long)ns * 41; i++) {
+		double d;
+		int prec;
+		if (i < (long)ns * 41) {
+			d = specials[i / 41], prec = (int)(i % 41);
+		} else {
+			uint64_t r = next_random();
+			d = from_bits(r);
+			prec = (int)(r >> 58) % 41;
+			if (r & 1) /* a magnitude where %f shows digits: 1e-12 .. 1e12 */
+				d = ldexp(fmod(fabs(d), 1.0) + 0.5, (int)(r >> 40) % 80 - 40);
+			if (!isfinite(d))
+				continue;
+		}
+		char want[400], got[400];
+		int wn = snprintf(want, sizeof want, "%.*f", prec, d);
+		int gn = asl__format_fixed(got, sizeof got, d, prec);
+		if (wn != gn || strcmp(want, got) != 0)
+			ck_abort_msg("%%.%df of %a: \"%s\", want \"%s\"", prec, d, got, want);
+		wn = snprintf(want, sizeof want, "%.*e", prec, d);
+		gn = asl__format_exponent(got, sizeof got, d, prec);
+		if (wn != gn || strcmp(want, got) != 0)
+			ck_abort_msg("%%.%de of %a: \"%s\", want \"%s\"", prec, d, got, want);
+	}
+}
+END_TEST
+
 /* asl__fmt and snprintf on the same format and arguments, at every buffer size. */
 #define SAME_AS_SNPRINTF(...)                                                      \
 	do {                                                                       \
@@ -368,13 +404,12 @@ END_TEST
 START_TEST(fmt_other_conversions_take_their_argument)
 {
 	char got[128];
-	asl__fmt(got, sizeof got, "%.2f|%s|%f|%s", 12.345, "after f", 0.1, "end");
-	ck_assert_str_eq(got, "12|after f|0.1|end");
-	asl__fmt(got, sizeof got, "%e %E %a %A %F %G %s", 1e20, 1e20, 0.5, 1e-30, 1.5, -INFINITY,
-		 "end");
-	ck_assert_str_eq(got, "1e+20 1E+20 0.5 1E-30 1.5 -INF end");
+	SAME_AS_SNPRINTF("%.2f|%s|%f|%s", 12.345, "after f", 0.1, "end");
+	SAME_AS_SNPRINTF("%e %E %F %G %s", 1e20, 1e20, 1.5, -INFINITY, "end");
+	asl__fmt(got, sizeof got, "%a %A %s", 0.5, 1e-30, "end"); /* %a as %g */
+	ck_assert_str_eq(got, "0.5 1E-30 end");
 	asl__fmt(got, sizeof got, "%Lg %Lf|%d", (long double)2.5, (long double)-0.25, 7);
-	ck_assert_str_eq(got, "2.5 -0.25|7");
+	ck_assert_str_eq(got, "2.5 -0.250000|7");
 	int count = -1;
 	asl__fmt(got, sizeof got, "ab%n|%s", &count, "end");
 	ck_assert_str_eq(got, "ab|end");
@@ -395,6 +430,7 @@ static Suite *format_suite(void)
 	tcase_add_test(numbers, number_random_decimals);
 	tcase_add_test(numbers, number_truncation);
 	tcase_add_test(numbers, integer_and_g_against_glibc);
+	tcase_add_test(numbers, fixed_and_exponent_against_glibc);
 	suite_add_tcase(s, numbers);
 	TCase *fmt = tcase_create("fmt");
 	tcase_add_test(fmt, fmt_conversions);
