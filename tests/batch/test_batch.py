@@ -211,6 +211,37 @@ def test_write_failures(mode):
           "%s | head -1: exit %d %r" % (mode, rc, err[-200:]))
 
 
+def test_closed_fds(mode):
+    """Standard input or output closed (`<&-`, `>&-`): an error and an exit status, as the
+    single execution gives, not a batch that reads its own wake pipe forever."""
+    for redirect, want_rc, words in (("<&-", 2, "cannot read the input"),
+                                     (">&-", 5, "cannot write the output")):
+        args = ["bash", "-c", 'exec "$@" ' + redirect, "-"] + command(mode, "orders", [])
+        try:
+            p = subprocess.run(args, input=b"{}\n" if redirect == ">&-" else None,
+                               capture_output=True, timeout=20)
+            rc, err = p.returncode, p.stderr.decode()
+        except subprocess.TimeoutExpired:
+            rc, err = None, "hung"
+        check(rc == want_rc and words in err, "%s %s: exit %s %r" % (mode, redirect, rc, err))
+
+
+def test_limit_newline(mode):
+    """The 256 KiB limit is on the input, not on the newline after it: a single execution and a
+    batch line accept the same inputs."""
+    _, exe, _ = MACHINES["orders"]
+    for text, ok in ((at_limit + b"\n", True), (at_limit + b" ", False),
+                     (at_limit + b" \n", False)):
+        if mode == "aot":
+            p = subprocess.run([exe], input=text, capture_output=True)
+            check((p.returncode == 0) == ok, "single path, %d bytes ending %r: exit %d %r"
+                  % (len(text), text[-2:], p.returncode, p.stderr[-120:]))
+        rc, out, err = batch(mode, "orders", [], text)
+        got = lines(out)
+        check(len(got) == 1 and (got[0]["status"] == "SUCCEEDED") == ok,
+              "%s batch, %d bytes ending %r: %s" % (mode, len(text), text[-2:], out[:120]))
+
+
 def test_sigterm(mode):
     """SIGTERM: what was written stays whole lines in input order; exit 6."""
     data = b"".join(b'{"w":0,"n":%d}\n' % i for i in range(4))
@@ -334,6 +365,8 @@ for m in ("aot", "jit"):
     test_usage(m)
     test_write_failures(m)
     test_sigterm(m)
+    test_closed_fds(m)
+    test_limit_newline(m)
     test_tasks_and_map(m)
     test_mock_config(m)
     test_progress(m)
