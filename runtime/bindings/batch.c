@@ -22,6 +22,10 @@
 #include "exec.h" /* ASL_PAYLOAD_LIMIT */
 #include "json_scan.h"
 
+/* A slot's buffers above this size are freed after their line: the window holds 16 slots a
+ * worker, and each kept at the largest line it saw (~256 KiB in, as much out) otherwise. */
+#define SLOT_KEEP (64u << 10)
+
 typedef struct slot {
 	uint64_t line;
 	asl_bytes text; /* the input line */
@@ -140,6 +144,7 @@ static uint64_t write_slots(batch *b, uint64_t from, uint64_t to, int *stopped)
 		}
 		if (asl__out_write(&b->out, s->out.data, s->out.len) < 0)
 			return seq;
+		asl__bytes_trim(&s->out, SLOT_KEEP);
 		b->last_line = s->line;
 		b->n.transitions += s->transitions;
 		if (s->rejected)
@@ -293,6 +298,7 @@ static void *work(void *arg)
 			s->out.len = 0;
 			s->aborted = 1;
 		}
+		asl__bytes_trim(&s->text, SLOT_KEEP); /* the line is parsed: not needed any more */
 		pthread_mutex_lock(&b->lock);
 		s->done = 1;
 		s->aborted |= s->status == ASL_ABORTED && b->stopping;

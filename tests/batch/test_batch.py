@@ -357,6 +357,33 @@ def test_memory():
         check(rss2 < 64 * 1024, "RSS %d KiB over 64 MB" % rss2)
 
 
+def test_memory_after_long_lines():
+    """Long lines do not pin memory: once a burst of 250 KB lines is done, the slots give their
+    large buffers back (each would keep ~256 KiB, 16 slots a worker)."""
+    long_line = padded + b" " * (250 * 1024) + b"\n"
+    count = 300
+    p = subprocess.Popen(command("aot", "orders", ["-j", "16"]), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    feed = threading.Thread(target=lambda: (p.stdin.write(long_line * count), p.stdin.flush()),
+                            daemon=True)
+    feed.start()
+    got = [p.stdout.readline() for _ in range(count)]  # all done; stdin stays open
+    feed.join()
+    time.sleep(0.3)
+    with open("/proc/%d/status" % p.pid) as f:
+        status = f.read()
+    rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+    hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    p.stdin.close()
+    rc = p.wait(timeout=60)
+    print("after %d lines of %d bytes at -j 16: RSS %d KiB (peak %d KiB)"
+          % (count, len(long_line), rss, hwm))
+    check(rc == 0 and all(json.loads(g)["status"] == "SUCCEEDED" for g in got),
+          "long lines: exit %d" % rc)
+    if not SMALL:  # the sanitizers hold freed memory back
+        check(rss < 24 * 1024, "RSS after long lines %d KiB, over 24 MB" % rss)
+
+
 for m in ("aot", "jit"):
     test_statuses(m)
     test_all_succeed(m)
@@ -371,6 +398,7 @@ for m in ("aot", "jit"):
     test_mock_config(m)
     test_progress(m)
 test_memory()
+test_memory_after_long_lines()
 subprocess.run(["rm", "-rf", WORK])
 print("batch: %d passed, %d failed" % (passed, len(failures)))
 sys.exit(1 if failures else 0)
