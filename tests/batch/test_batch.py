@@ -3,9 +3,10 @@
 check runs both. Output objects per status, REJECTED lines (invalid JSON, over 256 KiB, worded
 as the single execution's refusal), blank lines, a last line without a newline, execution
 names, input order under many threads, --shard, usage errors, write failures (a closed pipe,
-a full disk), SIGTERM, --task/--threads/Map and --mock-config inside a batch, the tty progress
-line, and memory
-that stays bounded by the window, not the input.
+a full disk), SIGTERM, standard input or output closed, the 256 KiB limit the same for a
+single execution and a line (a final newline not counted), --task/--threads/Map and
+--mock-config inside a batch, the tty progress line, memory that stays bounded by the window,
+not the input, and that a burst of long lines does not keep.
 Usage: test_batch.py ASLC [--small]   (--small: the sanitizer builds, fewer lines)"""
 import json
 import os
