@@ -9,10 +9,11 @@
 #include "exec.h"
 #include "services.h"
 
-/* read_stream.c: asl_read_stream with the text in `al` (released with it). */
-/* Standard input, output or error that is closed gets /dev/null opened the other way round
- * in its place (std_fds.c), so that no file opened later takes its number. */
+/* std_fds.c: standard input, output or error that is closed gets /dev/null opened the other
+ * way round in its place, so that no file opened later takes its number. */
 void asl__hold_std_fds(void);
+
+/* read_stream.c: asl_read_stream with the text in `al` (released with it). */
 char *asl__read_stream(FILE *f, const asl_allocator *al, size_t max, size_t *len, int *too_big);
 
 /* remote_tasks.c: exec:COMMAND and http(s)://URL bindings (asl__task_runner.run). */
