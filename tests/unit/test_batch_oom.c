@@ -92,8 +92,8 @@ START_TEST(a_line_that_cannot_start_is_not_run_out_of_sight)
 	for (long k = 1; k <= 12; k++) {
 		double took;
 		int rc = run_failing(k, &took);
-		ck_assert_msg(took < 1.5, "allocation %ld failing: the batch took %.1f s (exit %d)", k,
-			      took, rc);
+		ck_assert_msg(took < 1.5, "allocation %ld failing: the batch took %.1f s (exit %d)",
+			      k, took, rc);
 		ck_assert_msg(rc == 1 || rc == 6 || rc == 2, "allocation %ld: exit %d", k, rc);
 	}
 }
