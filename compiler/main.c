@@ -12,6 +12,10 @@
 #include "nested_machines.h"
 #include "serve/serve.h"
 
+/* the runtime's (runtime/bindings/std_fds.c): before `aslc run` opens the definition and
+ * libtcc its headers, so that none takes the number of a closed standard input */
+void asl__hold_std_fds(void);
+
 #define EXIT_WRITE_FAILED 5 /* an output could not be written (as asl_main's) */
 #define MAX_DEFINITION 1048576u /* AWS's limit on a definition */
 
@@ -208,6 +212,7 @@ int main(int argc, char **argv)
 	size_t nbind = 0;
 	char err[512];
 	int i = 1;
+	asl__hold_std_fds();
 	if (argc > 1 && !strcmp(argv[1], "serve"))
 		return aslc_serve_main(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "run")) {

@@ -22,6 +22,10 @@
 #include "exec.h" /* ASL_PAYLOAD_LIMIT */
 #include "json_scan.h"
 
+/* A slot's buffers above this size are freed after their line: the window holds 16 slots a
+ * worker, and each kept at the largest line it saw (~256 KiB in, as much out) otherwise. */
+#define SLOT_KEEP (64u << 10)
+
 typedef struct slot {
 	uint64_t line;
 	asl_bytes text; /* the input line */
@@ -140,6 +144,7 @@ static uint64_t write_slots(batch *b, uint64_t from, uint64_t to, int *stopped)
 		}
 		if (asl__out_write(&b->out, s->out.data, s->out.len) < 0)
 			return seq;
+		asl__bytes_trim(&s->out, SLOT_KEEP);
 		b->last_line = s->line;
 		b->n.transitions += s->transitions;
 		if (s->rejected)
@@ -244,7 +249,15 @@ static int run_line(worker *w, slot *s)
 	asl_result r;
 	asl_execution *e = asl_start(b->machine, input, &w->opts);
 	if (!e) {
-		asl_execute(b->machine, input, &w->opts, &r); /* which makes the no-memory result */
+		/* asl_execute's no-memory result, made here: asl_execute would start the machine
+		 * again, outside w->running, where a stop cannot reach it */
+		memset(&r, 0, sizeof r);
+		asl_arena_init(&r.arena, w->opts.allocator);
+		r.status = ASL_FAILED_STATUS;
+		r.error = ASL_OOM_ERROR;
+		r.error_len = sizeof ASL_OOM_ERROR - 1;
+		r.cause = ASL_OOM_CAUSE;
+		r.cause_len = sizeof ASL_OOM_CAUSE - 1;
 	} else {
 		pthread_mutex_lock(&w->lock);
 		w->running = e;
@@ -285,6 +298,7 @@ static void *work(void *arg)
 			s->out.len = 0;
 			s->aborted = 1;
 		}
+		asl__bytes_trim(&s->text, SLOT_KEEP); /* the line is parsed: not needed any more */
 		pthread_mutex_lock(&b->lock);
 		s->done = 1;
 		s->aborted |= s->status == ASL_ABORTED && b->stopping;
@@ -458,6 +472,22 @@ static void free_batch(batch *b)
 	pthread_mutex_destroy(&b->lock);
 }
 
+/* The wake pipe, at descriptors 3 and up: with standard input or output closed, pipe() would
+ * hand out 0 or 1, and the reader would read its own wake pipe, or the results go into it
+ * (asl_main holds them, asl__hold_std_fds; this holds for any other caller).
+ * Close-on-exec: commands of exec: tasks must not inherit it. 0, or -1. */
+static int open_wake(batch *b)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		b->wake[i] = fcntl(p[i], F_DUPFD_CLOEXEC, 3);
+		close(p[i]);
+	}
+	return b->wake[0] >= 0 && b->wake[1] >= 0 ? 0 : -1;
+}
+
 /* Reads, runs and writes it all; then the exit status. */
 static int run_all(batch *b, const asl_options *opts, int jobs)
 {
@@ -529,11 +559,9 @@ int asl__batch_run(const char *prog, const asl_machine *machine, const asl_optio
 		o.pool = pool = plat->pool_new(plat->user, o.threads > 0 ? o.threads : cpus);
 	b.ring = calloc(b.window, sizeof *b.ring);
 	int rc = 2;
-	if (!o.pool || !b.ring || pipe(b.wake) < 0) {
+	if (!o.pool || !b.ring || open_wake(&b) < 0) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 	} else {
-		for (int i = 0; i < 2; i++) /* commands of exec: tasks must not inherit it */
-			fcntl(b.wake[i], F_SETFD, FD_CLOEXEC);
 		rc = run_all(&b, &o, jobs);
 	}
 	if (pool)

@@ -31,6 +31,9 @@ typedef struct asl_bytes {
 /* Appends; 0, or -1 when out of memory (the buffer is unchanged). */
 int asl__bytes_add(asl_bytes *b, const char *s, size_t n);
 void asl__bytes_free(asl_bytes *b);
+/* Frees it when it has grown past `keep` bytes, once emptied: a long line's buffer is not
+ * kept for the short ones after it (each slot has two). */
+void asl__bytes_trim(asl_bytes *b, size_t keep);
 
 /* batch_lines.c: standard input split into lines, each at most `limit` bytes kept. */
 typedef struct asl_lines {

@@ -36,6 +36,12 @@ void asl__bytes_free(asl_bytes *b)
 	b->len = b->cap = 0;
 }
 
+void asl__bytes_trim(asl_bytes *b, size_t keep)
+{
+	if (b->cap > keep)
+		asl__bytes_free(b);
+}
+
 int asl__lines_open(asl_lines *r, int fd, int wake_fd)
 {
 	memset(r, 0, sizeof *r);

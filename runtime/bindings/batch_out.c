@@ -29,6 +29,7 @@ int asl__out_flush(asl_out *o)
 	}
 	asl__sigpipe_restore(&g);
 	o->buf.len = 0;
+	asl__bytes_trim(&o->buf, 2 * BLOCK); /* grown by a long result line */
 	return o->error ? -1 : 0;
 }
 

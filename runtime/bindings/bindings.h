@@ -9,6 +9,10 @@
 #include "exec.h"
 #include "services.h"
 
+/* std_fds.c: standard input, output or error that is closed gets /dev/null opened the other
+ * way round in its place, so that no file opened later takes its number. */
+void asl__hold_std_fds(void);
+
 /* read_stream.c: asl_read_stream with the text in `al` (released with it). */
 char *asl__read_stream(FILE *f, const asl_allocator *al, size_t max, size_t *len, int *too_big);
 

@@ -164,6 +164,7 @@ int asl_main_machines(int argc, char **argv, const asl_machine *machine,
 		      const asl_named_machine *machines, size_t machine_count)
 {
 	const char *prog = argc > 0 ? argv[0] : "machine";
+	asl__hold_std_fds();
 	if (machine->abi_version != ASL_ABI_VERSION) { /* none of its tables can be trusted */
 		fprintf(stderr,
 			"%s: the machine was compiled for ABI %d but the runtime is ABI %d; "
@@ -438,7 +439,14 @@ static int read_input(const char *prog, const char *input_arg, asl_arena *arena,
 		if (text)
 			memcpy(text, input_arg, len + 1);
 	} else {
-		text = asl__read_stream(stdin, al, ASL_PAYLOAD_LIMIT, &len, &too_big);
+		/* the limit is on the input, not on the newline that ends a file: one byte more
+		 * is read, and kept when it is that newline (as a line of --batch is) */
+		text = asl__read_stream(stdin, al, ASL_PAYLOAD_LIMIT + 1, &len, &too_big);
+		if (text && len > ASL_PAYLOAD_LIMIT && text[len - 1] != '\n') {
+			al->release(al->user, text);
+			text = NULL;
+			too_big = 1;
+		}
 	}
 	if (too_big) {
 		/* StartExecution refuses such inputs on AWS */

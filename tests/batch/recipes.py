@@ -61,6 +61,9 @@ def check_union(name, files):
     """Every line of the input exactly once, as in the single run."""
     union = []
     for p in files:
+        if not os.path.exists(p):
+            check(False, "%s: %s is missing" % (name, p))
+            return
         union += results(p)
     union.sort(key=lambda g: g["line"])
     check(union == single, "%s: the shards together are the single run (%d lines, %d files)"
@@ -91,15 +94,29 @@ def run_parallel():
 def run_slurm():
     script = os.path.join(EXAMPLES, "slurm.sbatch")
     with open(script) as f:
-        m = re.search(r"^#SBATCH --array=0-(\d+)$", f.read(), re.M)
-    n = int(m.group(1)) + 1
+        text = f.read()
+    n = int(re.search(r"^#SBATCH --array=0-(\d+)$", text, re.M).group(1)) + 1
+    shards = re.search(r"^N=\$\{SHARDS:-(\d+)\}$", text, re.M)
+    check(shards and int(shards.group(1)) == n, "slurm: SHARDS equals the array's size")
     res = os.path.join(work, "slurm")
-    for i in range(n):
-        env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(i), SLURM_ARRAY_TASK_COUNT=str(n),
+    files = ["%s/results-%d.ndjson" % (res, i) for i in range(n)]
+
+    def task(i, count):
+        env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(i), SLURM_ARRAY_TASK_COUNT=str(count),
                    SLURM_CPUS_PER_TASK="2", MACHINE=machine, INPUT=inputs, RESULTS=res)
-        rc = subprocess.run(["bash", script], env=env, stderr=subprocess.DEVNULL).returncode
+        return subprocess.run(["bash", script], env=env, stderr=subprocess.DEVNULL).returncode
+
+    for i in range(n):
+        rc = task(i, n)
         check(rc == 0, "slurm task %d: exit %d" % (i, rc))
-    check_union("slurm job array", ["%s/results-%d.ndjson" % (res, i) for i in range(n)])
+    check_union("slurm job array", files)
+    # the README's re-run of one shard, `sbatch --array=I slurm.sbatch`: Slurm then says the
+    # array has one task; the shard must still be the I-th of n
+    for i in (0, n - 1):
+        os.remove(files[i])
+        rc = task(i, 1)
+        check(rc == 0, "slurm re-run of task %d alone: exit %d" % (i, rc))
+        check_union("slurm job array after re-running task %d" % i, files)
 
 
 def run_kubernetes():

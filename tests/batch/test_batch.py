@@ -3,9 +3,10 @@
 check runs both. Output objects per status, REJECTED lines (invalid JSON, over 256 KiB, worded
 as the single execution's refusal), blank lines, a last line without a newline, execution
 names, input order under many threads, --shard, usage errors, write failures (a closed pipe,
-a full disk), SIGTERM, --task/--threads/Map and --mock-config inside a batch, the tty progress
-line, and memory
-that stays bounded by the window, not the input.
+a full disk), SIGTERM, standard input or output closed, the 256 KiB limit the same for a
+single execution and a line (a final newline not counted), --task/--threads/Map and
+--mock-config inside a batch, the tty progress line, memory that stays bounded by the window,
+not the input, and that a burst of long lines does not keep.
 Usage: test_batch.py ASLC [--small]   (--small: the sanitizer builds, fewer lines)"""
 import json
 import os
@@ -211,6 +212,37 @@ def test_write_failures(mode):
           "%s | head -1: exit %d %r" % (mode, rc, err[-200:]))
 
 
+def test_closed_fds(mode):
+    """Standard input or output closed (`<&-`, `>&-`): an error and an exit status, as the
+    single execution gives, not a batch that reads its own wake pipe forever."""
+    for redirect, want_rc, words in (("<&-", 2, "cannot read the input"),
+                                     (">&-", 5, "cannot write the output")):
+        args = ["bash", "-c", 'exec "$@" ' + redirect, "-"] + command(mode, "orders", [])
+        try:
+            p = subprocess.run(args, input=b"{}\n" if redirect == ">&-" else None,
+                               capture_output=True, timeout=20)
+            rc, err = p.returncode, p.stderr.decode()
+        except subprocess.TimeoutExpired:
+            rc, err = None, "hung"
+        check(rc == want_rc and words in err, "%s %s: exit %s %r" % (mode, redirect, rc, err))
+
+
+def test_limit_newline(mode):
+    """The 256 KiB limit is on the input, not on the newline after it: a single execution and a
+    batch line accept the same inputs."""
+    _, exe, _ = MACHINES["orders"]
+    for text, ok in ((at_limit + b"\n", True), (at_limit + b" ", False),
+                     (at_limit + b" \n", False)):
+        if mode == "aot":
+            p = subprocess.run([exe], input=text, capture_output=True)
+            check((p.returncode == 0) == ok, "single path, %d bytes ending %r: exit %d %r"
+                  % (len(text), text[-2:], p.returncode, p.stderr[-120:]))
+        rc, out, err = batch(mode, "orders", [], text)
+        got = lines(out)
+        check(len(got) == 1 and (got[0]["status"] == "SUCCEEDED") == ok,
+              "%s batch, %d bytes ending %r: %s" % (mode, len(text), text[-2:], out[:120]))
+
+
 def test_sigterm(mode):
     """SIGTERM: what was written stays whole lines in input order; exit 6."""
     data = b"".join(b'{"w":0,"n":%d}\n' % i for i in range(4))
@@ -326,6 +358,33 @@ def test_memory():
         check(rss2 < 64 * 1024, "RSS %d KiB over 64 MB" % rss2)
 
 
+def test_memory_after_long_lines():
+    """Long lines do not pin memory: once a burst of 250 KB lines is done, the slots give their
+    large buffers back (each would keep ~256 KiB, 16 slots a worker)."""
+    long_line = padded + b" " * (250 * 1024) + b"\n"
+    count = 300
+    p = subprocess.Popen(command("aot", "orders", ["-j", "16"]), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    feed = threading.Thread(target=lambda: (p.stdin.write(long_line * count), p.stdin.flush()),
+                            daemon=True)
+    feed.start()
+    got = [p.stdout.readline() for _ in range(count)]  # all done; stdin stays open
+    feed.join()
+    time.sleep(0.3)
+    with open("/proc/%d/status" % p.pid) as f:
+        status = f.read()
+    rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+    hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    p.stdin.close()
+    rc = p.wait(timeout=60)
+    print("after %d lines of %d bytes at -j 16: RSS %d KiB (peak %d KiB)"
+          % (count, len(long_line), rss, hwm))
+    check(rc == 0 and all(json.loads(g)["status"] == "SUCCEEDED" for g in got),
+          "long lines: exit %d" % rc)
+    if not SMALL:  # the sanitizers hold freed memory back
+        check(rss < 24 * 1024, "RSS after long lines %d KiB, over 24 MB" % rss)
+
+
 for m in ("aot", "jit"):
     test_statuses(m)
     test_all_succeed(m)
@@ -334,10 +393,13 @@ for m in ("aot", "jit"):
     test_usage(m)
     test_write_failures(m)
     test_sigterm(m)
+    test_closed_fds(m)
+    test_limit_newline(m)
     test_tasks_and_map(m)
     test_mock_config(m)
     test_progress(m)
 test_memory()
+test_memory_after_long_lines()
 subprocess.run(["rm", "-rf", WORK])
 print("batch: %d passed, %d failed" % (passed, len(failures)))
 sys.exit(1 if failures else 0)
