@@ -9,7 +9,7 @@
 #include "number_parse.h"
 
 #define EXP_LIMIT 100000000 /* larger exponents saturate: the value is 0 or inf long before */
-#define MAX_DIGITS 800	    /* a halfway point between doubles has at most 767 digits */
+#define MAX_DIGITS 800 /* a halfway point between doubles has at most 767 digits */
 #define FRAC_MASK ((UINT64_C(1) << 52) - 1)
 #define INF_BITS UINT64_C(0x7ff0000000000000)
 #define NAN_BITS UINT64_C(0x7ff8000000000000)
@@ -17,7 +17,7 @@
 /* A scanned decimal: its value is D * 10^dexp, D the integer of its nsig significant digits. */
 typedef struct {
 	const char *first; /* the first significant digit; a '.' may follow among the digits */
-	int64_t nsig;	   /* digits from the first nonzero one on, trailing zeros included */
+	int64_t nsig; /* digits from the first nonzero one on, trailing zeros included */
 	int64_t dexp;
 	uint64_t w; /* the first min(nsig, 19) of them */
 } decimal;
@@ -256,7 +256,7 @@ static double decimal_to_double(const decimal *dec)
 	if (lead < -325) /* below 10^-325 < 2^-1075, half the smallest subnormal */
 		return 0;
 #if FLT_EVAL_METHOD == 0 /* doubles round once per operation (not x87's extended precision) */
-	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,	 1e7,
+	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 				       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 	const uint64_t exact = UINT64_C(1) << 53;
@@ -429,7 +429,8 @@ double asl__strtod(const char *s, const char **end)
 			q = p + 3;
 			v = from_bits(NAN_BITS);
 			const char *r = q + (*q == '(');
-			while (*q == '(' && (is_digit(*r) || *r == '_' || ((*r | 32) >= 'a' && (*r | 32) <= 'z')))
+			while (*q == '(' && (is_digit(*r) || *r == '_' ||
+					     ((*r | 32) >= 'a' && (*r | 32) <= 'z')))
 				r++;
 			if (*q == '(' && *r == ')')
 				q = r + 1;
