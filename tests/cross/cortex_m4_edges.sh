@@ -98,6 +98,12 @@ peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
 [ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] &&
 	[[ $err != *"malloc"* ]] || fail "long numbers 16 levels deep: exit $rc, stack $peak ($err)"
 
+# and were anything to pull newlib's malloc in, cortex-m4.sh says so (the suite then fails)
+ASLC_M4_CFLAGS="-Wl,--undefined=malloc" device "$root/examples/sensor-alerts/definition.asl.json" \
+	"$root/examples/sensor-alerts/input.json"
+[[ $err == *"the C library's malloc is linked: "*"malloc"* ]] ||
+	fail "a firmware with malloc linked in: no word of it ($err)"
+
 same_as_host "$root/examples/order-routing/definition.asl.json" \
 	"$root/examples/order-routing/input.json" "order-routing"
 
