@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 		}
 		qsort(a, (size_t)reps, sizeof *a, by_value);
 		qsort(s, (size_t)reps, sizeof *s, by_value);
-		printf("%s %.1f %.1f %.2f\n", text, a[reps / 2], s[reps / 2], s[reps / 2] / a[reps / 2]);
+		printf("%s %.1f %.1f %.2f\n", text, a[reps / 2], s[reps / 2],
+		       s[reps / 2] / a[reps / 2]);
 	}
 	return sink == 12345 ? 3 : 0;
 }
