@@ -2,12 +2,13 @@
 """The runtime core stays portable: checks runtime/core's sources and the objects of its library.
 
 Sources (comments and string literals left out): no allocation calls (memory comes from the
-host's asl_allocator), no stdio at all (no <stdio.h>, no printf family: the core formats with
+host's asl_allocator), no strtod/strtof/strtold/atof (newlib's can malloc: the core has its own,
+runtime/core/number_parse.c), no stdio at all (no <stdio.h>, no printf family: the core formats with
 its own asl__fmt, runtime/core/format.c, since newlib-nano's printf garbles %zu/%lld and drops
 floats), only the C library's freestanding-ish headers plus nettle, and no host-services header
 (asl/platform.h).
 Objects (--library, nm): every symbol the core needs from outside is in ALLOWED_EXTERNAL: the
-C library's string, strtod/strtol and math functions (no printf family), nettle, compiler and
+C library's string, strtol and math functions (no printf family), nettle, compiler and
 sanitizer runtime, and the three hooks a host provides (the platform table, the default allocator, the
 services table). Exit status 1 with one line per finding."""
 import argparse
@@ -19,7 +20,7 @@ import sys
 ALLOWED_HEADERS = {
     "string.h", "stdint.h", "stddef.h", "stdarg.h", "stdbool.h", "limits.h", "float.h",
     "math.h", "stdatomic.h",
-    "stdlib.h",  # strtod, strtol and qsort only: allocation is refused below
+    "stdlib.h",  # strtol and qsort only: allocation and strtod are refused below
 }
 ALLOWED_HEADER_PREFIXES = ("nettle/",)  # hashes and Base64 for the intrinsics
 
@@ -29,6 +30,8 @@ FILE_ACCESS = re.compile(
     r"\b(FILE|fopen|fdopen|freopen|fclose|fread|fwrite|fgetc|fgets|getc|getchar|fputc|fputs|"
     r"putc|putchar|puts|printf|fprintf|vprintf|vfprintf|scanf|fscanf|fflush|ferror|feof|"
     r"fseek|ftell|rewind|stdin|stdout|stderr|perror|tmpfile|remove|rename)\b")
+# newlib's strtod builds Bigints with malloc: the core parses numbers itself (number_parse.c)
+FLOAT_PARSE = re.compile(r"\b(strtod|strtof|strtold|atof)\s*\(")
 PRINTF_FAMILY = re.compile(r"\b(v?s?n?printf|v?as?printf|v?dprintf)\b")
 # GCC's format-checking attribute names printf without calling it
 FORMAT_ATTRIBUTE = re.compile(r"\bformat\s*\(\s*printf\b")
@@ -39,7 +42,7 @@ LOCAL_INCLUDE = re.compile(r'#\s*include\s*"([^"]+)"')
 
 ALLOWED_EXTERNAL = re.compile(
     r"^(mem(chr|cmp|cpy|move|set)|"
-    r"str(chr|rchr|cmp|ncmp|cpy|ncpy|cat|ncat|len|nlen|str|spn|cspn|tod|tol|toll|toul|toull)|"
+    r"str(chr|rchr|cmp|ncmp|cpy|ncpy|cat|ncat|len|nlen|str|spn|cspn|tol|toll|toul|toull)|"
     r"qsort|"
     r"(floor|ceil|fabs|fmod|pow|sqrt|log|log10|exp|round|trunc|modf|frexp|ldexp)f?|"
     r"__isoc\d+_strto(l|ll|ul|ull)|"
@@ -102,6 +105,7 @@ def check_sources(core_dir):
         for lineno, line in enumerate(code.splitlines(), 1):
             for pattern, what in ((ALLOCATION, "allocation call"),
                                   (FILE_ACCESS, "stdio file access"),
+                                  (FLOAT_PARSE, "C library float parsing (use asl__strtod)"),
                                   (PRINTF_FAMILY, "printf-family call (use asl__fmt)"),
                                   (FEATURE_MACRO, "OS feature macro")):
                 m = pattern.search(line)

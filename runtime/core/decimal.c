@@ -2,10 +2,10 @@
  * give for them, so the core's number output needs no printf float support. */
 #include <float.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "decimal.h"
+#include "number_parse.h"
 
 #define LIMB_BASE 1000000000u
 /* The largest expansion is a subnormal's: m * 5^1074 < 10^767, 86 limbs of 9 digits. */
@@ -339,7 +339,7 @@ int asl__format_exponent(char *out, size_t size, double d, int prec)
 
 /* Whether the decimal dig[0..n) * 10^(x-n+1) reads back as a: exact arithmetic when the digits
  * and the power of ten are both exact doubles (one correctly rounded operation, as strtod's
- * result is), else strtod. */
+ * result is), else the core's own correctly rounded parse. */
 static int reads_back(const char *dig, int n, int x, double a)
 {
 	int s = x - n + 1;
@@ -372,7 +372,7 @@ static int reads_back(const char *dig, int n, int x, double a)
 	while (t)
 		*p++ = tmp[--t];
 	*p = '\0';
-	return strtod(text, NULL) == a;
+	return asl__parse_number(text, (size_t)(p - text)) == a;
 }
 
 int asl__format_shortest(char *out, size_t size, double d)

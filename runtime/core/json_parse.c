@@ -1,12 +1,12 @@
 /* JSON parser: json_scan.c checks the syntax and finds the tokens, this file builds values from
  * them in an arena. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "asl/json.h"
 #include "format.h"
 #include "json_scan.h"
+#include "number_parse.h"
 
 typedef struct parser {
 	asl_arena *arena;
@@ -188,15 +188,9 @@ static asl_value *primitive(parser *p, const json_token *t)
 	}
 	double d;
 	if (integer && n - (size_t)neg <= 15) {
-		d = neg ? -(double)digits : (double)digits; /* exact: no strtod needed */
+		d = neg ? -(double)digits : (double)digits; /* exact: nothing to round */
 	} else {
-		char small[64];
-		char *buf = n < sizeof small ? small : asl_arena_alloc(p->arena, n + 1);
-		if (!buf)
-			return NULL;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		d = strtod(buf, NULL);
+		d = asl__parse_number(s, n);
 	}
 	asl_value *v = asl_number(p->arena, d);
 	if (v && integer)

@@ -15,6 +15,7 @@
 #include "exec.h"
 #include "group.h"
 #include "map_run.h"
+#include "number_parse.h"
 
 /* A job runs a range of items: one item for Parallel branches and limited Maps, several for
  * unlimited Maps, so tiny iterations do not pay the pool's locking one by one. */
@@ -779,8 +780,8 @@ static int number_of(const asl_value *v, double *out)
 		return 1;
 	}
 	if (v && v->type == ASL_STRING && v->u.string.len) {
-		char *end;
-		*out = strtod(v->u.string.ptr, &end);
+		const char *end;
+		*out = asl__strtod(v->u.string.ptr, &end); /* what strtod accepts, as before */
 		return *end == '\0';
 	}
 	return 0;

@@ -90,6 +90,20 @@ peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
 [ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] ||
 	fail "16 levels of nesting: exit $rc, stack $peak ($err)"
 
+# numbers that take the parser's exact (bignum) path, at the deepest level: they fit too, and
+# nothing mallocs (newlib's strtod did, for these)
+python3 -c 'print("[" * 15 + "[0.30000000000000004, 1." + "3" * 800 + "e-300, 2.4703282292062328e-324, 1e999]" + "]" * 15)' >"$tmp/long16.json"
+device "$tmp/fail.asl.json" "$tmp/long16.json"
+peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
+[ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] &&
+	[[ $err != *"malloc"* ]] || fail "long numbers 16 levels deep: exit $rc, stack $peak ($err)"
+
+# and were anything to pull newlib's malloc in, cortex-m4.sh says so (the suite then fails)
+ASLC_M4_CFLAGS="-Wl,--undefined=malloc" device "$root/examples/sensor-alerts/definition.asl.json" \
+	"$root/examples/sensor-alerts/input.json"
+[[ $err == *"the C library's malloc is linked: "*"malloc"* ]] ||
+	fail "a firmware with malloc linked in: no word of it ($err)"
+
 same_as_host "$root/examples/order-routing/definition.asl.json" \
 	"$root/examples/order-routing/input.json" "order-routing"
 

@@ -5,9 +5,11 @@
 # Builds MACHINE for a Cortex-M4F (arm-none-eabi-gcc, newlib-nano), runs it under
 # qemu-system-arm -M mps2-an386 with semihosting, and prints on stdout exactly what the host
 # executable (`aslc MACHINE -o m && ./m < INPUT`) prints, exiting with its status. On stderr:
-# the execution's messages, then `flash=BYTES ram=BYTES`: flash is text+data of the ELF, ram
-# is data+bss (without the runtime's buffer) + the buffer's high-water mark + the stack's peak
-# (+ newlib's heap, if anything in the C library mallocs).
+# the execution's messages, then `flash=BYTES ram=BYTES ram_reserved=BYTES`: flash is
+# text+data of the ELF, ram the measured peak, data+bss (without the runtime's buffer) + the
+# buffer's high-water mark + the stack's peak, and ram_reserved what the board sets aside,
+# data+bss (the buffer included) + the stack: the RAM a device must have. Nothing comes from
+# newlib's malloc: a line says so when malloc or _sbrk is linked (the suite fails on it).
 #
 # The route: `aslc -o m.elf --cc arm-none-eabi-gcc --cflags ... -DASL_NO_MAIN --link BOARD.o
 # --ldflags "-T mps2-an386.ld ..." --runtime PREFIX`, the board's firmware main
@@ -17,13 +19,15 @@
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
 #                  (default: build-cross-m4 in this checkout; rebuilt when sources change)
-#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 12032)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 11264)
 #   ASLC_M4_STACK  bytes of stack (default 4608: 16 levels of nesting)
 #   ASLC_M4_STACK_RESERVE  bytes of that stack under the runtime's recursive walks (default
 #                  1536): values nest at most (STACK - RESERVE) / 192 levels (asl/tuning.h);
 #                  the runtime is built once per stack size
 #   ASLC_M4_FIRST_CHUNK, ASLC_M4_COMPACT_MIN  asl_options.arena_first_chunk and compact_min
-#                  of the execution (default 0: the runtime's, asl/tuning.h)
+#                  of the execution (0: the runtime's, asl/tuning.h; defaults 768 and 0: with
+#                  768-byte first chunks the 10-state example needs 10,032 bytes of the buffer,
+#                  with the runtime's 1024 11,824, and buffer, stack, data and bss then fit 16 KiB)
 #   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
 #   ASLC_M4_TIMEOUT seconds qemu may run (default 60); exit 124 when it ran out
 #   ASLC_M4_NO_REBUILD set: trust ASLC_M4_DIR's runtime as it is (a suite running many cases
@@ -48,10 +52,10 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 done
 aslc=${ASLC:-$root/build/bin/aslc}
 dir=${ASLC_M4_DIR:-$root/build-cross-m4}
-buffer=${ASLC_M4_BUFFER:-12032}
+buffer=${ASLC_M4_BUFFER:-11264}
 stack=${ASLC_M4_STACK:-4608}
 reserve=${ASLC_M4_STACK_RESERVE:-1536}
-first_chunk=${ASLC_M4_FIRST_CHUNK:-0}
+first_chunk=${ASLC_M4_FIRST_CHUNK:-768}
 compact_min=${ASLC_M4_COMPACT_MIN:-0}
 mcu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 # the nesting limit follows the stack: the runtime and everything that includes its headers
@@ -143,17 +147,20 @@ if [ -n "$measured" ]; then
 	bss=$(arm-none-eabi-size -A "$tmp/m.elf" | awk '$1 == ".bss" { print $2 }')
 	reserved=0
 	while read -r _ size _ name; do
-		case $name in asl_m4_buffer | asl_m4_libc_heap) reserved=$((reserved + 16#$size)) ;; esac
+		case $name in asl_m4_buffer) reserved=$((reserved + 16#$size)) ;; esac
 	done < <(arm-none-eabi-nm -S "$tmp/m.elf")
 	eval "$(echo "$measured" | tr ' ' '\n' | sed 's/^/m_/')"
-	echo "cortex-m4: text=$text data=$data bss=$((bss - reserved)) (without the pools)" \
-		"arena=$m_arena of $m_buffer (at most $m_held held at once) stack=$m_stack of $stack libc-heap=$m_heap" >&2
-	echo "cortex-m4: RAM set aside: $((data + bss + stack)) (data, bss with the buffer and" \
-		"newlib's heap pool, the stack)" >&2
+	echo "cortex-m4: text=$text data=$data bss=$((bss - reserved)) (without the buffer)" \
+		"arena=$m_arena of $m_buffer (at most $m_held held at once) stack=$m_stack of $stack" >&2
 	# the core formats by itself: newlib-nano's printf (which garbles %zu and %lld and drops
-	# fractions) must not be linked at all
+	# fractions) must not be linked at all; nor newlib's malloc (its strtod was what used it),
+	# as every byte comes from the buffer
 	printfs=$(arm-none-eabi-nm "$tmp/m.elf" | awk '$3 ~ /printf/ { printf "%s ", $3 }')
 	[ -z "$printfs" ] || echo "cortex-m4: the C library's printf is linked: $printfs" >&2
-	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack + m_heap))" >&2
+	mallocs=$(arm-none-eabi-nm "$tmp/m.elf" |
+		awk '$3 ~ /^_?(malloc|_malloc_r|calloc|_calloc_r|realloc|_realloc_r|_sbrk|_sbrk_r)$/ { printf "%s ", $3 }')
+	[ -z "$mallocs" ] || echo "cortex-m4: the C library's malloc is linked: $mallocs" >&2
+	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack))" \
+		"ram_reserved=$((data + bss + stack))" >&2
 fi
 exit "$status"
