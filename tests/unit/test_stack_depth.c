@@ -15,10 +15,10 @@
 
 extern const asl_machine asl_generated_machine;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define INSTRUMENTED 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define INSTRUMENTED 1 /* TSan also refuses a thread stack under ~900 KiB */
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define INSTRUMENTED 1
 #endif
 #endif
