@@ -8,17 +8,7 @@ packages=(gcc make cmake pkg-config python3 libtcc-dev tcc check nettle-dev libc
 # libmicrohttpd for aslc serve, sqlite3, awscli (the CLI v2) and python3-boto3 for its tests
 # (tests/serve; the pip CLI v1 and boto3 come with the image's Python); GNU parallel for the
 # batch recipes (tests/batch/recipes.py)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/install_missing.sh" setup "${packages[@]}"
 # Linux targets and static executables (tests/cross/linux_*): armhf/aarch64 cross compilers,
 # qemu-user, musl-gcc
 "$(dirname "$0")/cross/setup-linux.sh"

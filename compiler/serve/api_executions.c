@@ -202,14 +202,6 @@ int sv_op_StartExecution(sv_call *c)
 	return 0;
 }
 
-static const char *status_name(asl_status s)
-{
-	return s == ASL_SUCCEEDED   ? "SUCCEEDED"
-	       : s == ASL_TIMED_OUT ? "TIMED_OUT"
-	       : s == ASL_ABORTED   ? "ABORTED"
-				    : "FAILED";
-}
-
 #define EXPRESS_LIMIT_MS (5 * 60 * 1000)
 
 static int past(void *user)
@@ -275,7 +267,7 @@ int sv_op_StartSyncExecution(sv_call *c)
 	sv_put_cstr(c, "name", name);
 	sv_put_time(c, "startDate", start);
 	sv_put_time(c, "stopDate", stop);
-	sv_put_cstr(c, "status", status_name(r.status));
+	sv_put_cstr(c, "status", asl_status_name(r.status));
 	if (r.error)
 		sv_put_string(c, "error", r.error, r.error_len);
 	if (r.cause)

@@ -291,20 +291,6 @@ static sv_live *live_new(sv_server *srv, const st_execution *e, char **err, asl_
 	return l;
 }
 
-static const char *status_name(asl_status s)
-{
-	switch (s) {
-	case ASL_SUCCEEDED:
-		return "SUCCEEDED";
-	case ASL_TIMED_OUT:
-		return "TIMED_OUT";
-	case ASL_ABORTED:
-		return "ABORTED";
-	default:
-		return "FAILED";
-	}
-}
-
 /* The tokens of `open` closed in the store (inside the caller's transaction; repeatable). */
 static int close_tokens(sv_server *srv, const sv_open_task *open)
 {
@@ -418,7 +404,7 @@ static void finish(sv_server *srv, sv_live *l)
 	asl_finish(l->ex, &r);
 	l->ex = NULL;
 	st_execution end = {0};
-	end.status = st_cstr(status_name(r.status));
+	end.status = st_cstr(asl_status_name(r.status));
 	if (r.status == ASL_SUCCEEDED)
 		end.output = (st_text){r.output, r.output_len};
 	if (r.error)

@@ -137,6 +137,8 @@ void asl_options_init(asl_options *opts);
 asl_status asl_execute(const asl_machine *machine, const asl_value *input, const asl_options *opts,
 		       asl_result *result);
 void asl_result_free(asl_result *result);
+/* Step Functions' name of a status: "SUCCEEDED", "FAILED", "TIMED_OUT" or "ABORTED". */
+const char *asl_status_name(asl_status status);
 
 /* ---- The step API: an execution as a value ----
  * asl_execute runs an execution to its end, sleeping through its Waits. The step API runs it in

@@ -53,23 +53,9 @@ int asl__batch_rejected_line(asl_bytes *out, uint64_t line, const char *cause)
 	return asl__bytes_add(out, "}\n", 2);
 }
 
-static const char *status_name(asl_status st)
-{
-	switch (st) {
-	case ASL_SUCCEEDED:
-		return "SUCCEEDED";
-	case ASL_TIMED_OUT:
-		return "TIMED_OUT";
-	case ASL_ABORTED:
-		return "ABORTED";
-	default:
-		return "FAILED";
-	}
-}
-
 int asl__batch_result_line(asl_bytes *out, uint64_t line, const asl_result *r)
 {
-	if (start(out, line, status_name(r->status)) < 0)
+	if (start(out, line, asl_status_name(r->status)) < 0)
 		return -1;
 	if (r->status == ASL_SUCCEEDED) {
 		if (!r->output || asl__bytes_add(out, ",\"output\":", 10) < 0 ||

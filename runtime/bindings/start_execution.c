@@ -76,7 +76,6 @@ typedef struct started {
 static asl_value *describe(asl_exec *ex, const started *s, const asl_result *r, int kind)
 {
 	asl_arena *a = asl_heap(ex);
-	static const char *const status[] = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"};
 	asl_value *o = asl_object(a, 12), *in = asl_object(a, 1), *out = asl_object(a, 1);
 	int ok = r->status == ASL_SUCCEEDED;
 	if (!o || !in || !out || put(a, in, "Included", asl_true()) < 0 ||
@@ -97,7 +96,7 @@ static asl_value *describe(asl_exec *ex, const started *s, const asl_result *r, 
 		return NULL;
 	if (put(a, o, "StartDate", asl_integer(a, s->start_ms)) < 0 ||
 	    put(a, o, "StateMachineArn", asl_cstring(a, s->machine_arn)) < 0 ||
-	    put(a, o, "Status", asl_cstring(a, status[r->status])) < 0 ||
+	    put(a, o, "Status", asl_cstring(a, asl_status_name(r->status))) < 0 ||
 	    put(a, o, "StopDate", asl_integer(a, s->stop_ms)) < 0)
 		return NULL;
 	return o;

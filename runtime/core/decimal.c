@@ -263,46 +263,25 @@ static char digit_at(const char *dig, int n, int i)
 	return i >= 0 && i < n ? dig[i] : '0';
 }
 
-int asl__format_fixed(char *out, size_t size, double d, int prec)
+/* %f: the digits of a (> 0) down to 10^-prec, rounded; *x the exponent of the first. */
+static int fixed_digits(double a, int prec, char *dig, int *x)
 {
-	int neg = sign_bit(d);
-	double a = neg ? -d : d;
-	if (a != a || a > DBL_MAX)
-		return asl__format_g(out, size, d, 1);
-	if (prec < 0)
-		prec = 0;
-	if (prec > F_MAX_PREC)
-		prec = F_MAX_PREC;
-	char dig[DBL_MAX_10_EXP + F_MAX_PREC + 3], text[DBL_MAX_10_EXP + F_MAX_PREC + 4];
-	int x = 0, more = 0, n = 0;
-	if (a != 0) {
-		n = asl__decimal_digits(a, dig, 1, &x, &more); /* x: where the digits start */
-		int keep = x + 1 + prec; /* the digits down to 10^-prec */
-		if (keep > 0) {
-			n = asl__decimal_digits(a, dig, keep + 1, &x, &more);
-			n = round_digits(dig, n, keep, more, &x);
-		} else if (keep == 0 && (dig[0] > '5' || (dig[0] == '5' && (n > 1 || more)))) {
-			dig[0] = '1', n = 1, x++; /* more than half of 10^-prec: rounds up to it */
-		} else {
-			n = 0; /* less than half of 10^-prec (or exactly half: to the even 0) */
-		}
+	int more = 0;
+	int n = asl__decimal_digits(a, dig, 1, x, &more); /* x: where the digits start */
+	int keep = *x + 1 + prec;
+	if (keep > 0) {
+		n = asl__decimal_digits(a, dig, keep + 1, x, &more);
+		return round_digits(dig, n, keep, more, x);
 	}
-	char *p = text;
-	if (neg)
-		*p++ = '-';
-	if (n == 0 || x < 0)
-		*p++ = '0';
-	else
-		for (int i = 0; i <= x; i++)
-			*p++ = digit_at(dig, n, i);
-	if (prec)
-		*p++ = '.';
-	for (int j = 1; j <= prec; j++)
-		*p++ = n ? digit_at(dig, n, x + j) : '0';
-	return asl__copy_truncated(out, size, text, (size_t)(p - text));
+	if (keep == 0 && (dig[0] > '5' || (dig[0] == '5' && (n > 1 || more)))) {
+		dig[0] = '1', (*x)++; /* more than half of 10^-prec: rounds up to it */
+		return 1;
+	}
+	return 0; /* less than half of 10^-prec (or exactly half: to the even 0) */
 }
 
-int asl__format_exponent(char *out, size_t size, double d, int prec)
+/* %.<prec>f or (exponent) %.<prec>e of d. */
+static int format_fixed_or_exponent(char *out, size_t size, double d, int prec, int exponent)
 {
 	int neg = sign_bit(d);
 	double a = neg ? -d : d;
@@ -312,29 +291,48 @@ int asl__format_exponent(char *out, size_t size, double d, int prec)
 		prec = 0;
 	if (prec > F_MAX_PREC)
 		prec = F_MAX_PREC;
-	char dig[F_MAX_PREC + 2], text[F_MAX_PREC + 16];
-	int x = 0, more = 0, n = 1;
-	dig[0] = '0';
-	if (a != 0) {
+	char dig[DBL_MAX_10_EXP + F_MAX_PREC + 3], text[DBL_MAX_10_EXP + F_MAX_PREC + 16];
+	int x = 0, n = 0, more = 0;
+	if (a != 0 && !exponent) {
+		n = fixed_digits(a, prec, dig, &x);
+	} else if (a != 0) {
 		n = asl__decimal_digits(a, dig, prec + 2, &x, &more);
 		n = round_digits(dig, n, prec + 1, more, &x);
 	}
 	char *p = text;
 	if (neg)
 		*p++ = '-';
-	*p++ = dig[0];
+	if (exponent)
+		*p++ = n ? dig[0] : '0';
+	else if (n == 0 || x < 0)
+		*p++ = '0';
+	else
+		for (int i = 0; i <= x; i++)
+			*p++ = digit_at(dig, n, i);
 	if (prec)
 		*p++ = '.';
-	for (int i = 1; i <= prec; i++)
-		*p++ = digit_at(dig, n, i);
-	*p++ = 'e';
-	*p++ = x < 0 ? '-' : '+';
-	int ax = x < 0 ? -x : x;
-	if (ax >= 100)
-		*p++ = (char)('0' + ax / 100);
-	*p++ = (char)('0' + ax / 10 % 10);
-	*p++ = (char)('0' + ax % 10);
+	for (int j = 1; j <= prec; j++) /* the digit at 10^-j, or the j-th after the first */
+		*p++ = digit_at(dig, n, exponent ? j : x + j);
+	if (exponent) {
+		*p++ = 'e';
+		*p++ = x < 0 ? '-' : '+';
+		int ax = x < 0 ? -x : x;
+		if (ax >= 100)
+			*p++ = (char)('0' + ax / 100);
+		*p++ = (char)('0' + ax / 10 % 10);
+		*p++ = (char)('0' + ax % 10);
+	}
 	return asl__copy_truncated(out, size, text, (size_t)(p - text));
+}
+
+int asl__format_fixed(char *out, size_t size, double d, int prec)
+{
+	return format_fixed_or_exponent(out, size, d, prec, 0);
+}
+
+int asl__format_exponent(char *out, size_t size, double d, int prec)
+{
+	return format_fixed_or_exponent(out, size, d, prec, 1);
 }
 
 /* Whether the decimal dig[0..n) * 10^(x-n+1) reads back as a: exact arithmetic when the digits

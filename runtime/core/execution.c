@@ -374,6 +374,20 @@ void asl_result_free(asl_result *result)
 	asl_arena_destroy(&result->arena);
 }
 
+const char *asl_status_name(asl_status status)
+{
+	switch (status) {
+	case ASL_SUCCEEDED:
+		return "SUCCEEDED";
+	case ASL_TIMED_OUT:
+		return "TIMED_OUT";
+	case ASL_ABORTED:
+		return "ABORTED";
+	default:
+		return "FAILED";
+	}
+}
+
 const char *asl_result_error_json(asl_result *r)
 {
 	asl_value *o = asl_object(&r->arena, 2);
