@@ -28,7 +28,9 @@
 #                  of the execution (0: the runtime's, asl/tuning.h; defaults 768 and 0: with
 #                  768-byte first chunks the 10-state example needs 10,032 bytes of the buffer,
 #                  with the runtime's 1024 11,824, and buffer, stack, data and bss then fit 16 KiB)
-#   ASLC_M4_CFLAGS extra flags for the machine's C (e.g. -DASL_ARENA_FIRST_CHUNK=256)
+#   ASLC_M4_CFLAGS extra flags for compiling and linking the machine's C only: the runtime
+#                  and the board are not rebuilt with them, so -DASL_ARENA_FIRST_CHUNK=... does
+#                  nothing here; an execution's first chunk is ASLC_M4_FIRST_CHUNK=256
 #   ASLC_M4_TIMEOUT seconds qemu may run (default 60); exit 124 when it ran out
 #   ASLC_M4_NO_REBUILD set: trust ASLC_M4_DIR's runtime as it is (a suite running many cases
 #                  builds it once first)
@@ -68,10 +70,17 @@ mkdir -p "$dir"
 
 # The runtime and the board's objects, once for many runs (and runs at the same time: the lock)
 build_runtime() {
-	if [ ! -f "$rt/CMakeCache.txt" ]; then
-		CFLAGS="$tuning" cmake -S "$root" -B "$rt" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
+	local cache="$rt/CMakeCache.txt" toolchain="$root/cmake/arm-none-eabi.cmake"
+	# a changed toolchain file or configure command only reaches a fresh cache (as linux.sh)
+	if [ "$toolchain" -nt "$cache" ] || [ "$here/cortex-m4.sh" -nt "$cache" ]; then
+		rm -rf "$cache" "$rt/CMakeFiles" # (-nt is also true when there is no cache)
+	fi
+	if [ ! -f "$cache" ]; then
+		# a failed configure leaves a cache behind: remove it, or the next run would not retry
+		CFLAGS="$tuning" cmake -S "$root" -B "$rt" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
 			-DCMAKE_BUILD_TYPE=MinSizeRel -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF \
-			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal >/dev/null || return 1
+			-DASLC_WITH_NETTLE=OFF -DASLC_PLATFORM=baremetal >/dev/null ||
+			{ rm -f "$cache"; return 1; }
 	fi
 	# (set -e does not apply inside a condition: every step says itself when it fails)
 	cmake --build "$rt" -j2 >/dev/null || return 1
@@ -79,8 +88,11 @@ build_runtime() {
 	local board="$rt/board-$buffer-$first_chunk-$compact_min"
 	mkdir -p "$board"
 	for src in startup semihost run_machine syscalls; do
-		if [ ! -f "$board/$src.o" ] || [ "$here/mps2-an386/$src.c" -nt "$board/$src.o" ] ||
-			[ "$prefix/include/asl/asl.h" -nt "$board/$src.o" ]; then
+		# rebuilt when its source, a board header or any installed header (asl/baremetal.h,
+		# asl/tuning.h, ...: the layout it was compiled against) is newer than the object
+		if [ ! -f "$board/$src.o" ] || [ -n "$(find "$here/mps2-an386" "$prefix/include" \
+			-name '*.[ch]' \( -name "$src.c" -o -name '*.h' \) -newer "$board/$src.o" \
+			-print -quit)" ]; then
 			arm-none-eabi-gcc $mcu -Os -ffunction-sections -fdata-sections -std=c11 -Wall -Wextra \
 				-Werror -I"$prefix/include" $tuning -DASL_M4_BUFFER="$buffer" \
 				-DASL_M4_FIRST_CHUNK="$first_chunk" -DASL_M4_COMPACT_MIN="$compact_min" \

@@ -86,7 +86,7 @@ build_runtime() {
 			cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
 				-DCMAKE_BUILD_TYPE=$build_type -DASLC_BUILD_COMPILER=OFF \
 				-DASLC_WITH_CURL=OFF -DASLC_WITH_NETTLE=OFF >"$build.log" 2>&1 ||
-				{ cat "$build.log" >&2; echo "linux.sh: configuring the runtime for $1 failed" >&2; exit 2; }
+				{ rm -f "$cache"; cat "$build.log" >&2; echo "linux.sh: configuring the runtime for $1 failed" >&2; exit 2; }
 		fi
 		{ cmake --build "$build" -j "$(nproc)" --target aslrt &&
 			cmake --install "$build" --prefix "$prefix"; } >"$build.log" 2>&1 ||
