@@ -9,6 +9,7 @@
  *
  * The board glue (reset, semihosting for the console, the linker script) is
  * tools/cross/mps2-an386 for qemu's MPS2 AN386; on another board only board_* below change. */
+#include <stddef.h>
 #include <string.h>
 
 #include "asl/asl.h"
@@ -51,7 +52,7 @@ static int64_t board_now_ms(void *user)
 	return *boot_ms + (int64_t)ticks * TICK_MS;
 }
 
-static unsigned char memory[8192];
+static _Alignas(max_align_t) unsigned char memory[8192];
 
 int main(void)
 {

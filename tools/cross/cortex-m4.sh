@@ -19,7 +19,7 @@
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
 #                  (default: build-cross-m4 in this checkout; rebuilt when sources change)
-#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 11264)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 11008)
 #   ASLC_M4_STACK  bytes of stack (default 4608: 16 levels of nesting)
 #   ASLC_M4_STACK_RESERVE  bytes of that stack under the runtime's recursive walks (default
 #                  1536): values nest at most (STACK - RESERVE) / 192 levels (asl/tuning.h);
@@ -52,7 +52,7 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 done
 aslc=${ASLC:-$root/build/bin/aslc}
 dir=${ASLC_M4_DIR:-$root/build-cross-m4}
-buffer=${ASLC_M4_BUFFER:-11264}
+buffer=${ASLC_M4_BUFFER:-11008}
 stack=${ASLC_M4_STACK:-4608}
 reserve=${ASLC_M4_STACK_RESERVE:-1536}
 first_chunk=${ASLC_M4_FIRST_CHUNK:-768}
