@@ -43,7 +43,7 @@ same_as_host() {
 	host "$1" "$2"
 	device "$1" "$2"
 	[ "$out" = "$host_out" ] && [ "$rc" -eq "$host_rc" ] ||
-		fail "$3: device exit $rc '$out', host exit $host_rc '$host_out'"
+		fail "$3: device exit $rc '${out:0:200}', host exit $host_rc '${host_out:0:200}'"
 }
 
 cat >"$tmp/fail.asl.json" <<'JSON'
@@ -109,7 +109,7 @@ ASLC_M4_BUFFER=600000 same_as_host "$tmp/pass.asl.json" "$tmp/big.json" "an inpu
 [ "$rc" -eq 2 ] && [[ $err == *"larger than AWS's limit of 262144 bytes"* ]] ||
 	fail "an input over 256 KiB: exit $rc ($err)"
 python3 -c 'import sys; sys.stdout.write("\"" + "a" * 262142 + "\"\n")' >"$tmp/limit.json"
-ASLC_M4_BUFFER=600000 same_as_host "$tmp/pass.asl.json" "$tmp/limit.json" "an input of 256 KiB"
+ASLC_M4_BUFFER=2000000 same_as_host "$tmp/pass.asl.json" "$tmp/limit.json" "an input of 256 KiB"
 
 # Parallels nested deeper than the 4608-byte stack holds (each level takes about 1.1 KB): the
 # overflow runs off the start of RAM and faults, never silently into the buffer below
@@ -124,6 +124,12 @@ device "$tmp/par.asl.json" "$tmp/ok.json"
 [ "$rc" -eq 70 ] && [[ $err == *"stack overflow"* || $err == *"stack's peak reached"* ]] ||
 	fail "4 nested Parallels on a 4608-byte stack: exit $rc '$out' ($err)"
 ASLC_M4_STACK=8192 same_as_host "$tmp/par.asl.json" "$tmp/ok.json" "4 nested Parallels, 8 KiB of stack"
+
+# a temporary folder with a long name (and a space): the device's command line still fits
+long="$tmp/a folder with a long name to hold the device's files, longer than any before it"
+mkdir -p "$long"
+TMPDIR=$long same_as_host "$root/examples/sensor-alerts/definition.asl.json" \
+	"$root/examples/sensor-alerts/input.json" "a 100-character TMPDIR"
 
 # and were anything to pull newlib's malloc in, cortex-m4.sh says so (the suite then fails)
 ASLC_M4_CFLAGS="-Wl,--undefined=malloc" device "$root/examples/sensor-alerts/definition.asl.json" \

@@ -127,9 +127,11 @@ if ! "$aslc" "$machine" -o "$tmp/m.elf" --cc arm-none-eabi-gcc --cflags "$cflags
 fi
 
 status=0
-timeout "${ASLC_M4_TIMEOUT:-60}" qemu-system-arm -M mps2-an386 -nographic -monitor none \
-	-serial none -semihosting-config enable=on,target=native -kernel "$tmp/m.elf" \
-	-append "$tmp/input.json $tmp/out $tmp/err" </dev/null >"$tmp/qemu.log" 2>&1 || status=$?
+# run in $tmp with relative names: the device's command line stays short (and free of spaces)
+# however long TMPDIR's name is
+(cd "$tmp" && timeout "${ASLC_M4_TIMEOUT:-60}" qemu-system-arm -M mps2-an386 -nographic \
+	-monitor none -serial none -semihosting-config enable=on,target=native -kernel m.elf \
+	-append "input.json out err" </dev/null >qemu.log 2>&1) || status=$?
 [ -f "$tmp/out" ] && cat "$tmp/out"
 if [ -f "$tmp/err" ]; then
 	grep -v '^buffer=' "$tmp/err" >&2 || true

@@ -195,10 +195,14 @@ static void report(const asl_buffer_allocator *al)
 
 int main(void)
 {
-	static char cmdline[256];
+	static char cmdline[256]; /* cortex-m4.sh passes short relative names */
 	char *words[4];
-	if (sh_cmdline(cmdline, sizeof cmdline) < 0 || split_cmdline(cmdline, words) < 0)
+	if (sh_cmdline(cmdline, sizeof cmdline) < 0 || split_cmdline(cmdline, words) < 0) {
+		/* no ERR file yet: the console */
+		err_fd = sh_open(":tt", "a");
+		say("machine: cannot read the command line (\"INPUT OUT ERR\", 255 bytes at most)\n");
 		return 2;
+	}
 	char *const *paths = words + 1;
 	err_fd = sh_open(paths[2], "w");
 	board b = {sh_time() * 1000, sh_clock(), 0};
