@@ -9,6 +9,7 @@
  *
  * The board glue (reset, semihosting for the console, the linker script) is
  * tools/cross/mps2-an386 for qemu's MPS2 AN386; on another board only board_* below change. */
+#include <stddef.h>
 #include <string.h>
 
 #include "asl/asl.h"
@@ -51,7 +52,21 @@ static int64_t board_now_ms(void *user)
 	return *boot_ms + (int64_t)ticks * TICK_MS;
 }
 
-static unsigned char memory[8192];
+static _Alignas(max_align_t) unsigned char memory[8192];
+
+/* Prints BEFORE, n in decimal, AFTER (the core's formatting is not public; this is all it takes). */
+static void print_size(const char *before, size_t n, const char *after)
+{
+	char line[80], digits[12], *p = digits + sizeof digits;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	strcpy(line, before);
+	strcat(line, p);
+	strcat(line, after);
+	board_print(line);
+}
 
 int main(void)
 {
@@ -108,15 +123,8 @@ int main(void)
 	asl_result_free(&r);
 	asl_arena_destroy(&arena);
 	/* what a port sizes `memory` and the stack by */
-	char line[80] = "firmware: memory high-water mark ";
-	char digits[12], *p = digits + sizeof digits;
-	*--p = '\0';
-	size_t n = heap.top;
-	do
-		*--p = (char)('0' + n % 10);
-	while (n /= 10);
-	strcat(line, p);
-	strcat(line, " bytes\n");
-	board_print(line);
+	print_size("firmware: memory high-water mark ", heap.top, " bytes\n");
+	print_size("firmware: stack peak ", stack_peak(), "");
+	print_size(" of ", stack_size(), " bytes\n");
 	return status == ASL_SUCCEEDED ? 0 : 1;
 }

@@ -32,12 +32,15 @@ void asl_baremetal_platform(asl_platform *platform, const asl_baremetal_host *ho
 /* An allocator over a buffer of the host's (first fit, freed blocks merged with their
  * neighbours), for asl_options.allocator (&a->allocator). One thread at a time, which is all the
  * bare-metal platform has. It keeps the high-water mark: `top` is the most of the buffer ever
- * in use from its start, that is the smallest buffer the same run would have fitted in (first
- * fit places every block the same in any buffer at least that large). */
+ * in use from its start (the caller's start: an unaligned one skipped counts), that is the
+ * smallest buffer at the same address the same run would have fitted in (first fit places
+ * every block the same in any buffer at least that large). Declare the buffer
+ * _Alignas(max_align_t) so that nothing is skipped. */
 typedef struct asl_buffer_allocator {
 	asl_allocator allocator; /* alloc/release/user, with user = this */
 	unsigned char *base; /* the buffer, aligned to max_align_t */
 	size_t size;
+	size_t skipped; /* bytes of the caller's buffer before base (to align it) */
 	void *free_list; /* free blocks in address order */
 	size_t in_use; /* bytes of the buffer held now, block headers included */
 	size_t peak; /* the most in_use ever was */

@@ -12,20 +12,25 @@ input.json). Each case ends as one of
   different        it did not (when the device's outcome still matches what AWS recorded,
                    e.g. a timestamp of the run, it says so)
   not built        the case needs what a device without an OS lacks: exec:/HTTP task bindings,
-                   C handlers of its own (--link), mocks; or more RAM than --buffer
-A fault on the device, a timeout, newlib's printf linked into the firmware (the core formats by
-itself), or a case that differs and does not match the recording while the host does, fails the
-run; with --require-identical (the examples), anything but identical or
-not built does. --sample N (the default in CI: 48) runs every k-th case of the sorted list, k
-chosen so about N run, the same cases each time; --all runs them all. --budget fails the run
-when case NAME needs more than FLASH bytes of flash or RAM bytes of RAM (cortex-m4.sh's
-measurement), as a device's would.
+                   C handlers of its own (--link), mocks; or (but not with --require-identical)
+                   more RAM than --buffer, or a Cortex-M4 build that fails
+A fault on the device (a stack whose peak reaches --stack counts as one), a timeout, newlib's
+printf linked into the firmware (the core formats by itself), or a case that differs and does
+not match the recording while the host does, fails the run; with --require-identical (the
+examples), anything but identical or not built for the lack of an OS does: running out of
+memory and a failed build fail the examples. --sample N (the default in CI: 48) runs every
+k-th case of the sorted list, k chosen so about N run, the same cases each time; --all runs
+them all. --budget fails the run
+when case NAME is not identical, or needs more than FLASH bytes of flash or RAM bytes of RAM
+(cortex-m4.sh's measurement), or its measured arena or stack does not fit the buffer and the
+stack, as a device's would.
 Exit status: 0, 1 (a failure), 77 (ctest's skip) when the toolchain or DIR is missing.
 """
 import argparse
 import concurrent.futures
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -76,11 +81,15 @@ def device_run(case, env):
 
 
 def ram_of(stderr):
-    """cortex-m4.sh's measurement, and "printf"/"malloc" when it says the C library's printf or
-    malloc is linked."""
+    """cortex-m4.sh's measurement ("flash=F ram=R ram_reserved=S arena=A buffer=B stack=K
+    stack_size=T"), and "printf"/"malloc" when it says the C library's printf or malloc is
+    linked."""
     text = stderr.decode(errors="replace")
     sizes = [line for line in text.splitlines() if line.startswith("flash=")]
-    return (sizes[0] if sizes else "") + (" printf" if "printf is linked" in text else "") + \
+    marks = re.search(r"arena=(\d+) of (\d+) .* stack=(\d+) of (\d+)", text)
+    return (sizes[0] if sizes else "") + \
+        (" arena=%s buffer=%s stack=%s stack_size=%s" % marks.groups() if marks else "") + \
+        (" printf" if "printf is linked" in text else "") + \
         (" malloc" if "malloc is linked" in text else "")
 
 
@@ -98,11 +107,13 @@ def one(case, args, env):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sizes = ram_of(dev.stderr)
+    # the examples must build and fit: there these are failures
+    unfit = "failed" if args.require_identical else "not built"
     if dev.returncode == 125:
-        return "not built", "the Cortex-M4 build failed: " + \
+        return unfit, "the Cortex-M4 build failed: " + \
             dev.stderr.decode(errors="replace").strip().splitlines()[-2:][0][:200], ""
     if OOM in dev.stdout and OOM not in host.stdout:
-        return "not built", "needs more RAM than the %d-byte buffer" % args.buffer, sizes
+        return unfit, "needs more RAM than the %d-byte buffer" % args.buffer, sizes
     if dev.returncode in (70, 124):
         return "failed", ("a fault on the device" if dev.returncode == 70 else "timed out") + \
             ": " + dev.stderr.decode(errors="replace").strip()[:200], sizes
@@ -200,9 +211,10 @@ def main():
 
 def within_budgets(budgets, results):
     """True when every --budget case ran and fits its flash and RAM: the RAM the board sets
-    aside (ram_reserved: data, bss with the buffer, the stack), which is what a device must
+    aside (ram_reserved: data, bss with the buffer, the stacks), which is what a device must
     have; the measured peak (ram) is printed beside it."""
     sizes = {c["name"]: m for c, (_, _, m) in results}
+    verdicts = {c["name"]: v for c, (v, _, _) in results}
     ok = True
     for spec in budgets:
         name, _, limits = spec.partition("=")
@@ -212,11 +224,21 @@ def within_budgets(budgets, results):
             print("BUDGET %s: not measured" % name)
             ok = False
             continue
-        fits = int(got["flash"]) <= flash_max and int(got["ram_reserved"]) <= ram_max and \
-            int(got["ram"]) <= int(got["ram_reserved"])
-        print("budget %s: flash %s of %d, ram set aside %s of %d (measured peak %s): %s" % (
-            name, got["flash"], flash_max, got["ram_reserved"], ram_max, got["ram"],
-            "fits" if fits else "TOO BIG"))
+        if "stack" not in got:
+            print("BUDGET %s: no arena or stack measured" % name)
+            ok = False
+            continue
+        # the run must have been right, and its measured marks inside the buffer and the stack
+        # (a peak at the stack's size may have overflowed it)
+        fits = verdicts.get(name) == "identical" and int(got["flash"]) <= flash_max and \
+            int(got["ram_reserved"]) <= ram_max and \
+            int(got["arena"]) <= int(got["buffer"]) and \
+            int(got["stack"]) < int(got["stack_size"])
+        print("budget %s (%s): flash %s of %d, ram set aside %s of %d (measured peak %s; arena "
+              "%s of %s, stack %s of %s): %s" % (
+                  name, verdicts.get(name), got["flash"], flash_max, got["ram_reserved"],
+                  ram_max, got["ram"], got["arena"], got["buffer"], got["stack"],
+                  got["stack_size"], "fits" if fits else "TOO BIG"))
         ok &= fits
     return ok
 

@@ -3,9 +3,11 @@
 # compared with the host executable where it has an answer: an input that is not JSON (exit 2,
 # nothing on stdout), a Fail state ({"Error","Cause"}, exit 1), an hour's Wait (skipped to at
 # once), buffers too small for the input (exit 2) and for the execution (States.Runtime, out of
-# memory, exit 1), an input nested deeper than the default stack allows (refused with exit 2,
-# never a fault) and one at that limit (its stack peak stays inside the stack). Exit 77
-# (ctest's skip) without the toolchain.
+# memory, exit 1), an input over AWS's 256 KiB limit (exit 2, as the host), an input nested
+# deeper than the default stack allows (refused with exit 2, never a fault) and one at that
+# limit (the same output as the host's, its stack peak inside the stack), Parallels nested
+# deeper than the stack holds (a fault, exit 70, never a silent overflow into the buffer), and
+# a temporary folder with a long name. Exit 77 (ctest's skip) without the toolchain.
 set -uo pipefail
 aslc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 export ASLC=$aslc ASLC_M4_DIR=$2
@@ -41,7 +43,7 @@ same_as_host() {
 	host "$1" "$2"
 	device "$1" "$2"
 	[ "$out" = "$host_out" ] && [ "$rc" -eq "$host_rc" ] ||
-		fail "$3: device exit $rc '$out', host exit $host_rc '$host_out'"
+		fail "$3: device exit $rc '${out:0:200}', host exit $host_rc '${host_out:0:200}'"
 }
 
 cat >"$tmp/fail.asl.json" <<'JSON'
@@ -52,6 +54,7 @@ cat >"$tmp/fail.asl.json" <<'JSON'
   "Broken": {"Type": "Fail", "Error": "Edge.Broken", "Cause": "not ok"},
   "Done": {"Type": "Succeed"}}}
 JSON
+echo '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}' >"$tmp/pass.asl.json"
 echo '{"ok": false}' >"$tmp/not_ok.json"
 echo '{"ok": true}' >"$tmp/ok.json"
 echo '{"ok": tru' >"$tmp/bad.json"
@@ -83,20 +86,50 @@ python3 -c 'print("[" * 40 + "]" * 40)' >"$tmp/deep.json"
 device "$tmp/fail.asl.json" "$tmp/deep.json"
 [ "$rc" -eq 2 ] && [ -z "$out" ] || fail "40 levels of nesting: exit $rc '$out' ($err)"
 
-# 16 levels, the most it allows: they fit, with stack to spare (painted and measured)
+# 16 levels, the most it allows: they fit, with stack to spare (painted and measured), and the
+# output is the host's
 python3 -c 'print("[" * 16 + "]" * 16)' >"$tmp/deep16.json"
-device "$tmp/fail.asl.json" "$tmp/deep16.json"
+same_as_host "$tmp/pass.asl.json" "$tmp/deep16.json" "16 levels of nesting"
 peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
-[ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] ||
+[ "$rc" -eq 0 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] ||
 	fail "16 levels of nesting: exit $rc, stack $peak ($err)"
 
 # numbers that take the parser's exact (bignum) path, at the deepest level: they fit too, and
 # nothing mallocs (newlib's strtod did, for these)
 python3 -c 'print("[" * 15 + "[0.30000000000000004, 1." + "3" * 800 + "e-300, 2.4703282292062328e-324, 1e999]" + "]" * 15)' >"$tmp/long16.json"
-device "$tmp/fail.asl.json" "$tmp/long16.json"
+same_as_host "$tmp/pass.asl.json" "$tmp/long16.json" "long numbers 16 levels deep"
 peak=$(echo "$err" | sed -n 's/.* stack=\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
-[ "$rc" -eq 1 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] &&
+[ "$rc" -eq 0 ] && [ -n "$peak" ] && [ "${peak% *}" -lt "${peak#* }" ] &&
 	[[ $err != *"malloc"* ]] || fail "long numbers 16 levels deep: exit $rc, stack $peak ($err)"
+
+# AWS's input limit, with a buffer that would hold it: refused as the host refuses it; one
+# trailing newline is not counted
+python3 -c 'print("[" + "1," * 131099 + "1]")' >"$tmp/big.json"
+ASLC_M4_BUFFER=600000 same_as_host "$tmp/pass.asl.json" "$tmp/big.json" "an input over 256 KiB"
+[ "$rc" -eq 2 ] && [[ $err == *"larger than AWS's limit of 262144 bytes"* ]] ||
+	fail "an input over 256 KiB: exit $rc ($err)"
+python3 -c 'import sys; sys.stdout.write("\"" + "a" * 262142 + "\"\n")' >"$tmp/limit.json"
+ASLC_M4_BUFFER=2000000 same_as_host "$tmp/pass.asl.json" "$tmp/limit.json" "an input of 256 KiB"
+
+# Parallels nested deeper than the 4608-byte stack holds (each level takes about 1.1 KB): the
+# overflow runs off the start of RAM and faults, never silently into the buffer below
+python3 - "$tmp/par.asl.json" <<'PY'
+import json, sys
+m = {"StartAt": "L", "States": {"L": {"Type": "Pass", "End": True}}}
+for n in range(1, 5):
+	m = {"StartAt": "P%d" % n, "States": {"P%d" % n: {"Type": "Parallel", "Branches": [m], "End": True}}}
+json.dump(m, open(sys.argv[1], "w"))
+PY
+device "$tmp/par.asl.json" "$tmp/ok.json"
+[ "$rc" -eq 70 ] && [[ $err == *"stack overflow"* || $err == *"stack's peak reached"* ]] ||
+	fail "4 nested Parallels on a 4608-byte stack: exit $rc '$out' ($err)"
+ASLC_M4_STACK=8192 same_as_host "$tmp/par.asl.json" "$tmp/ok.json" "4 nested Parallels, 8 KiB of stack"
+
+# a temporary folder with a long name (and a space): the device's command line still fits
+long="$tmp/a folder with a long name to hold the device's files, longer than any before it"
+mkdir -p "$long"
+TMPDIR=$long same_as_host "$root/examples/sensor-alerts/definition.asl.json" \
+	"$root/examples/sensor-alerts/input.json" "a 100-character TMPDIR"
 
 # and were anything to pull newlib's malloc in, cortex-m4.sh says so (the suite then fails)
 ASLC_M4_CFLAGS="-Wl,--undefined=malloc" device "$root/examples/sensor-alerts/definition.asl.json" \

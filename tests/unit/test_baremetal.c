@@ -12,7 +12,7 @@
 
 extern const asl_machine asl_generated_machine;
 
-#define ALIGN sizeof(max_align_t)
+#define ALIGN _Alignof(max_align_t)
 
 static unsigned char buffer[64 * 1024] __attribute__((aligned(64)));
 
@@ -109,6 +109,41 @@ START_TEST(a_freed_block_merges_with_both_neighbours_and_is_reused_first)
 	give(&a, w);
 	ck_assert_uint_eq(a.in_use, 0);
 	ck_assert_uint_gt(a.peak, 300);
+}
+END_TEST
+
+/* A fixed sequence of allocations and releases; 0 when all of them fitted. */
+static int sequence(asl_buffer_allocator *a)
+{
+	void *p[8];
+	for (int i = 0; i < 8; i++)
+		if (!(p[i] = take(a, (size_t)(24 * i + 5))))
+			return -1;
+	for (int i = 0; i < 8; i += 2)
+		give(a, p[i]);
+	void *q = take(a, 300);
+	if (!q)
+		return -1;
+	give(a, q);
+	for (int i = 1; i < 8; i += 2)
+		give(a, p[i]);
+	return 0;
+}
+
+START_TEST(the_high_water_mark_is_the_smallest_buffer_that_fits)
+{
+	/* at an unaligned start too: the skipped bytes count */
+	for (size_t offset = 0; offset < ALIGN; offset += 3) {
+		asl_buffer_allocator a;
+		asl_buffer_allocator_init(&a, buffer + offset, 4096);
+		ck_assert_int_eq(sequence(&a), 0);
+		size_t top = a.top;
+		asl_buffer_allocator_init(&a, buffer + offset, top);
+		ck_assert_int_eq(sequence(&a), 0);
+		ck_assert_uint_eq(a.top, top);
+		asl_buffer_allocator_init(&a, buffer + offset, top - 1);
+		ck_assert_int_eq(sequence(&a), -1);
+	}
 }
 END_TEST
 
@@ -221,6 +256,7 @@ int main(void)
 	tcase_add_loop_test(tc, random_allocations_and_releases_keep_blocks_apart_and_merge_back, 0,
 			    4);
 	tcase_add_test(tc, a_freed_block_merges_with_both_neighbours_and_is_reused_first);
+	tcase_add_test(tc, the_high_water_mark_is_the_smallest_buffer_that_fits);
 	tcase_add_test(tc, edge_cases_fail_cleanly);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("platform");

@@ -8,7 +8,7 @@
 # the execution's messages, then `flash=BYTES ram=BYTES ram_reserved=BYTES`: flash is
 # text+data of the ELF, ram the measured peak, data+bss (without the runtime's buffer) + the
 # buffer's high-water mark + the stack's peak, and ram_reserved what the board sets aside,
-# data+bss (the buffer included) + the stack: the RAM a device must have. Nothing comes from
+# data+bss (the buffer included) + both stacks: the RAM a device must have. Nothing comes from
 # newlib's malloc: a line says so when malloc or _sbrk is linked (the suite fails on it).
 #
 # The route: `aslc -o m.elf --cc arm-none-eabi-gcc --cflags ... -DASL_NO_MAIN --link BOARD.o
@@ -19,7 +19,7 @@
 #   ASLC           aslc to use (default: build/bin/aslc of this checkout)
 #   ASLC_M4_DIR    where the Cortex-M4 runtime and board objects are built and cached
 #                  (default: build-cross-m4 in this checkout; rebuilt when sources change)
-#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 11264)
+#   ASLC_M4_BUFFER bytes of the runtime's buffer, every byte an execution uses (default 11008)
 #   ASLC_M4_STACK  bytes of stack (default 4608: 16 levels of nesting)
 #   ASLC_M4_STACK_RESERVE  bytes of that stack under the runtime's recursive walks (default
 #                  1536): values nest at most (STACK - RESERVE) / 192 levels (asl/tuning.h);
@@ -35,8 +35,8 @@
 #   ASLC_M4_NO_REBUILD set: trust ASLC_M4_DIR's runtime as it is (a suite running many cases
 #                  builds it once first)
 #   ASLC_M4_KEEP   set: keep the temporary folder (the ELF, the generated C) and say where
-# Exit status: the machine's (0, 1, 2, 3, 6); 70 a fault on the device; 124 timeout; 125 the
-# build failed; 127 the toolchain is missing.
+# Exit status: the machine's (0, 1, 2, 3, 6); 70 a fault on the device, or the stack's peak
+# reached its size; 124 timeout; 125 the build failed; 127 the toolchain is missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -54,7 +54,7 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm cmake; do
 done
 aslc=${ASLC:-$root/build/bin/aslc}
 dir=${ASLC_M4_DIR:-$root/build-cross-m4}
-buffer=${ASLC_M4_BUFFER:-11264}
+buffer=${ASLC_M4_BUFFER:-11008}
 stack=${ASLC_M4_STACK:-4608}
 reserve=${ASLC_M4_STACK_RESERVE:-1536}
 first_chunk=${ASLC_M4_FIRST_CHUNK:-768}
@@ -139,9 +139,11 @@ if ! "$aslc" "$machine" -o "$tmp/m.elf" --cc arm-none-eabi-gcc --cflags "$cflags
 fi
 
 status=0
-timeout "${ASLC_M4_TIMEOUT:-60}" qemu-system-arm -M mps2-an386 -nographic -monitor none \
-	-serial none -semihosting-config enable=on,target=native -kernel "$tmp/m.elf" \
-	-append "$tmp/input.json $tmp/out $tmp/err" </dev/null >"$tmp/qemu.log" 2>&1 || status=$?
+# run in $tmp with relative names: the device's command line stays short (and free of spaces)
+# however long TMPDIR's name is
+(cd "$tmp" && timeout "${ASLC_M4_TIMEOUT:-60}" qemu-system-arm -M mps2-an386 -nographic \
+	-monitor none -serial none -semihosting-config enable=on,target=native -kernel m.elf \
+	-append "input.json out err" </dev/null >qemu.log 2>&1) || status=$?
 [ -f "$tmp/out" ] && cat "$tmp/out"
 if [ -f "$tmp/err" ]; then
 	grep -v '^buffer=' "$tmp/err" >&2 || true
@@ -157,6 +159,7 @@ if [ -n "$measured" ]; then
 	# counted whole), less the reserved pools whose high-water marks are measured instead
 	read -r text data _ < <(arm-none-eabi-size "$tmp/m.elf" | awk 'NR == 2 { print $1, $2 }')
 	bss=$(arm-none-eabi-size -A "$tmp/m.elf" | awk '$1 == ".bss" { print $2 }')
+	hstack=$(arm-none-eabi-size -A "$tmp/m.elf" | awk '$1 == ".handler_stack" { print $2 }')
 	reserved=0
 	while read -r _ size _ name; do
 		case $name in asl_m4_buffer) reserved=$((reserved + 16#$size)) ;; esac
@@ -173,6 +176,12 @@ if [ -n "$measured" ]; then
 		awk '$3 ~ /^_?(malloc|_malloc_r|calloc|_calloc_r|realloc|_realloc_r|_sbrk|_sbrk_r)$/ { printf "%s ", $3 }')
 	[ -z "$mallocs" ] || echo "cortex-m4: the C library's malloc is linked: $mallocs" >&2
 	echo "flash=$((text + data)) ram=$((data + bss - reserved + m_arena + m_stack))" \
-		"ram_reserved=$((data + bss + stack))" >&2
+		"ram_reserved=$((data + bss + stack + hstack))" >&2
+	# the peak reaching the stack's size means the paint's last word went: the stack may have
+	# overflowed (below RAM, so it would have faulted) or come too close to trust the run
+	if [ "$m_stack" -ge "$stack" ] && [ "$status" -ne 70 ]; then
+		echo "cortex-m4: the stack's peak reached its size ($stack bytes): give more (ASLC_M4_STACK)" >&2
+		status=70
+	fi
 fi
 exit "$status"

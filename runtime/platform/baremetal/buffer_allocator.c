@@ -10,7 +10,7 @@
 /* A block: its header (the size of the whole block) and then the caller's bytes; a free block
  * keeps the next free block's address in those bytes. Sizes are multiples of ALIGN, so every
  * block, and the bytes after its header, are aligned as malloc's would be. */
-#define ALIGN sizeof(max_align_t)
+#define ALIGN _Alignof(max_align_t) /* malloc's alignment (8 on a Cortex-M, not its size 16) */
 #define HEADER ALIGN
 
 typedef struct free_block {
@@ -47,7 +47,8 @@ static void *buffer_alloc(void *user, size_t size)
 		a->in_use += b->size;
 		if (a->in_use > a->peak)
 			a->peak = a->in_use;
-		size_t end = (size_t)((unsigned char *)b - a->base) + b->size;
+		/* counted from the caller's buffer, the skipped unaligned start included */
+		size_t end = a->skipped + (size_t)((unsigned char *)b - a->base) + b->size;
 		if (end > a->top)
 			a->top = end;
 		return (unsigned char *)b + HEADER;
@@ -93,6 +94,7 @@ void asl_buffer_allocator_init(asl_buffer_allocator *a, void *buf, size_t size)
 	size = size > skip ? (size - skip) & ~(ALIGN - 1) : 0;
 	a->base = (unsigned char *)start;
 	a->size = size;
+	a->skipped = skip;
 	if (size >= HEADER + ALIGN) {
 		free_block *all = (free_block *)a->base;
 		all->size = size;

@@ -10,6 +10,7 @@
  * marks: "buffer=B arena=A held=H stack=S" (nothing comes from newlib's malloc: syscalls.c's
  * _sbrk fails loudly). Waits do not wait: the step API's wake time is skipped to at once, as
  * `./machine --wait-scale 0` does. */
+#include <stddef.h>
 #include <string.h>
 
 #include "asl/asl.h"
@@ -18,7 +19,7 @@
 #include "semihost.h"
 
 #ifndef ASL_M4_BUFFER
-#define ASL_M4_BUFFER 11264
+#define ASL_M4_BUFFER 11008
 #endif
 
 /* The arenas' first chunk and the compaction threshold (asl_options; 0: the runtime's
@@ -34,7 +35,7 @@
 
 extern const asl_machine asl_generated_machine;
 
-static unsigned char asl_m4_buffer[ASL_M4_BUFFER];
+static _Alignas(max_align_t) unsigned char asl_m4_buffer[ASL_M4_BUFFER];
 
 static int err_fd = -1;
 
@@ -107,23 +108,50 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* AWS's limit on an execution's input, as the host executable enforces it (ASL_PAYLOAD_LIMIT in
+ * runtime/core/exec.h, which is not installed) */
+#define PAYLOAD_LIMIT (256 * 1024)
+
+/* The input file's text, from the buffer (NULL after saying why). The limit is on the input,
+ * not on the newline that ends a file: one byte more is allowed when it is that newline. */
+static char *read_text(const char *path, asl_buffer_allocator *al, size_t *len)
+{
+	int fd = sh_open(path, "rb");
+	long n = fd < 0 ? -1 : sh_flen(fd);
+	char *text = NULL;
+	if (n > PAYLOAD_LIMIT + 1)
+		say("machine: the input is larger than AWS's limit of 262144 bytes\n");
+	else if (n < 0)
+		say("machine: cannot read the input\n");
+	else if (!(text = al->allocator.alloc(al, (size_t)n + 1)))
+		say("machine: out of memory: the input does not fit the buffer\n");
+	else if (sh_read(fd, text, (size_t)n) != 0)
+		say("machine: cannot read the input\n");
+	else if (n == PAYLOAD_LIMIT + 1 && text[n - 1] != '\n')
+		say("machine: the input is larger than AWS's limit of 262144 bytes\n");
+	else
+		*len = (size_t)n;
+	if (fd >= 0)
+		sh_close(fd);
+	if (text && *len != (size_t)n) {
+		al->allocator.release(al, text);
+		text = NULL;
+	}
+	return text;
+}
+
 /* The input file parsed into `arena`; its text comes from the buffer too, and goes back. */
 static asl_value *read_input(const char *path, asl_buffer_allocator *al, asl_arena *arena)
 {
-	int fd = sh_open(path, "rb");
-	long len = fd < 0 ? -1 : sh_flen(fd);
-	char *text = len < 0 ? NULL : al->allocator.alloc(al, (size_t)len + 1);
-	if (!text || sh_read(fd, text, (size_t)len) != 0) {
-		say(text || len < 0 ? "machine: cannot read the input\n"
-				    : "machine: out of memory\n");
+	size_t len = (size_t)-1;
+	char *text = read_text(path, al, &len);
+	if (!text)
 		return NULL;
-	}
-	sh_close(fd);
-	asl_parse_error err;
-	asl_value *input = blank(text, (size_t)len) ? asl_object(arena, 0)
-						    : asl_parse(arena, text, (size_t)len, 0, &err);
+	asl_parse_error err = {0};
+	int empty = blank(text, len);
+	asl_value *input = empty ? asl_object(arena, 0) : asl_parse(arena, text, len, 0, &err);
 	al->allocator.release(al, text);
-	if (!input && err.code == ASL_JSON_NOMEM) {
+	if (!input && (empty || err.code == ASL_JSON_NOMEM)) {
 		say("machine: out of memory: the input does not fit the buffer\n");
 	} else if (!input) {
 		say("machine: invalid input JSON at line ");
@@ -167,10 +195,14 @@ static void report(const asl_buffer_allocator *al)
 
 int main(void)
 {
-	static char cmdline[256];
+	static char cmdline[256]; /* cortex-m4.sh passes short relative names */
 	char *words[4];
-	if (sh_cmdline(cmdline, sizeof cmdline) < 0 || split_cmdline(cmdline, words) < 0)
+	if (sh_cmdline(cmdline, sizeof cmdline) < 0 || split_cmdline(cmdline, words) < 0) {
+		/* no ERR file yet: the console */
+		err_fd = sh_open(":tt", "a");
+		say("machine: cannot read the command line (\"INPUT OUT ERR\", 255 bytes at most)\n");
 		return 2;
+	}
 	char *const *paths = words + 1;
 	err_fd = sh_open(paths[2], "w");
 	board b = {sh_time() * 1000, sh_clock(), 0};

@@ -1,6 +1,10 @@
 /* Reset and fault handling for the MPS2 AN386 (Cortex-M4F): the vector table, copying .data
  * from flash, clearing .bss, turning the FPU on, and painting the stack with a pattern so that
- * stack_peak() can tell how deep it ever went. A fault prints its name and exits with 70. */
+ * stack_peak() can tell how deep it ever went. The program runs on that stack through PSP; the
+ * handlers run on a stack of their own (MSP), so that a fault raised by an overflowed program
+ * stack (which the linker script places at the start of RAM, so that it faults) can still be
+ * handled. Each exception taken in the program pushes its frame (up to 104 bytes with the FPU)
+ * on the program's stack. A fault prints its name and exits with 70. */
 #include <stdint.h>
 #include <string.h>
 
@@ -8,14 +12,14 @@
 #include "semihost.h"
 
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
-extern uint32_t __stack_limit[], __stack_top[];
+extern uint32_t __stack_limit[], __stack_top[], __handler_stack_top[];
 
 int main(void);
 
 #define PAINT 0xa5a5a5a5u
 
 /* Paints from the stack's limit up to just below the current stack pointer: nothing lives
- * there yet. Inlined into reset_handler, whose own frame is tiny. */
+ * there yet. Inlined into board_start, whose own frame is tiny. */
 static inline __attribute__((always_inline)) void paint_stack(void)
 {
 	uint32_t *sp;
@@ -37,7 +41,8 @@ size_t stack_size(void)
 	return (size_t)((const char *)__stack_top - (const char *)__stack_limit);
 }
 
-__attribute__((noreturn)) void reset_handler(void)
+/* Where reset_handler goes once it runs on the program's stack. */
+__attribute__((noreturn, used)) void board_start(void)
 {
 	memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
 	memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
@@ -46,6 +51,19 @@ __attribute__((noreturn)) void reset_handler(void)
 	__asm__ volatile("dsb\n\tisb");
 	paint_stack();
 	sh_exit(main());
+}
+
+/* Entered on the handlers' stack (the vector table's initial MSP): the program's stack becomes
+ * PSP and the current one (CONTROL.SPSEL), before any C code puts a frame on MSP. */
+__attribute__((naked, noreturn)) void reset_handler(void)
+{
+	__asm__ volatile("ldr r0, =__stack_top\n\t"
+			 "msr psp, r0\n\t"
+			 "movs r0, #2\n\t"
+			 "msr control, r0\n\t"
+			 "isb\n\t"
+			 "b board_start\n\t"
+			 ".ltorg");
 }
 
 static void fault(const char *what)
@@ -72,7 +90,7 @@ void systick_handler(void) __attribute__((weak, alias("other_fault")));
 typedef void (*vector)(void);
 
 __attribute__((section(".vectors"), used)) static const vector vectors[16] = {
-	(vector)(uintptr_t)__stack_top, /* the initial stack pointer */
+	(vector)(uintptr_t)__handler_stack_top, /* the initial stack pointer (MSP) */
 	reset_handler,
 	other_fault, /* NMI */
 	hard_fault,
