@@ -20,6 +20,7 @@
 #include "asl/platform_core.h"
 #include "batch.h"
 #include "exec.h" /* ASL_PAYLOAD_LIMIT */
+#include "format.h"
 #include "json_scan.h"
 
 /* A slot's buffers above this size are freed after their line: the window holds 16 slots a
@@ -239,8 +240,8 @@ static int run_line(worker *w, slot *s)
 			 err.message);
 		return reject(s, cause);
 	}
-	char num[21] = "-";
-	size_t n = 1 + asl__u64_text(num + 1, s->line);
+	char num[24];
+	size_t n = (size_t)asl__fmt(num, sizeof num, "-%" PRIu64, s->line);
 	w->name.len = 0;
 	if (asl__bytes_add(&w->name, b->name, strlen(b->name)) < 0 ||
 	    asl__bytes_add(&w->name, num, n) < 0)

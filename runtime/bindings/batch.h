@@ -59,8 +59,6 @@ int asl__lines_next(asl_lines *r, int keep, size_t limit, asl_bytes *dst, int *t
  * or REJECTED with "cause". 0, or -1 when out of memory. */
 int asl__batch_result_line(asl_bytes *out, uint64_t line, const asl_result *r);
 int asl__batch_rejected_line(asl_bytes *out, uint64_t line, const char *cause);
-/* The decimal digits of `n` into `out` (room for 20, no NUL): their count. */
-size_t asl__u64_text(char *out, uint64_t n);
 
 /* batch_out.c: standard output written in large blocks, SIGPIPE kept from killing us. */
 typedef struct asl_out {

@@ -1,8 +1,10 @@
 /* Batch mode's output lines: an execution's outcome as one JSON object, shaped like the
  * status, output, error and cause of Step Functions' DescribeExecution. */
+#include <inttypes.h>
 #include <string.h>
 
 #include "batch.h"
+#include "format.h"
 
 /* Appends ,"KEY":"TEXT" with TEXT escaped as the runtime writes strings. */
 static int add_string(asl_bytes *out, const char *key, const char *s, size_t len)
@@ -21,23 +23,11 @@ static int add_string(asl_bytes *out, const char *key, const char *s, size_t len
 	return rc;
 }
 
-size_t asl__u64_text(char *out, uint64_t n)
-{
-	char rev[20];
-	size_t len = 0;
-	do
-		rev[len++] = (char)('0' + n % 10);
-	while ((n /= 10) != 0);
-	for (size_t i = 0; i < len; i++)
-		out[i] = rev[len - 1 - i];
-	return len;
-}
-
 /* {"line":K,"status":"STATUS" into `out` (emptied first), without printf: this is per line. */
 static int start(asl_bytes *out, uint64_t line, const char *status)
 {
-	char num[20];
-	size_t n = asl__u64_text(num, line);
+	char num[24];
+	size_t n = (size_t)asl__fmt(num, sizeof num, "%" PRIu64, line); /* the core's: no printf */
 	out->len = 0;
 	if (asl__bytes_add(out, "{\"line\":", 8) < 0 || asl__bytes_add(out, num, n) < 0 ||
 	    asl__bytes_add(out, ",\"status\":\"", 11) < 0 ||
