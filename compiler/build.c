@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aslc.h"
+#include "temp_file.h"
 
 /* Facts of the process, found once: the directory of the running program and where the
  * runtime is relative to it. Computed under pthread_once, as compiling calls may come from
@@ -191,8 +192,8 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 	char *runtime_libs = runtime_link_flags(opt, d);
 	if (!runtime_libs)
 		return -1;
-	char cfile[] = "/tmp/aslc-XXXXXX.c";
-	int fd = mkstemps(cfile, 2);
+	char *cfile;
+	int fd = temp_c_file("aslc", &cfile);
 	if (fd < 0) {
 		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "cannot create a temporary file: %s",
 			  strerror(errno));
@@ -210,6 +211,7 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		diag_tool(d, ASLC_ERROR, ASLC_WRITE_FAILED, "cannot write the generated C: %s",
 			  strerror(errno));
 		unlink(cfile);
+		free(cfile);
 		free(runtime_libs);
 		return -1;
 	}
@@ -258,6 +260,7 @@ int build_native(const char *c_code, size_t len, const aslc_options *opt, const 
 		diag_tool(d, ASLC_NOTE, ASLC_BUILD_FAILED, "generated C kept in %s", cfile);
 	else
 		unlink(cfile);
+	free(cfile);
 	if (cmd.failed) {
 		diag_tool(d, ASLC_ERROR, ASLC_BUILD_FAILED, "out of memory");
 		return -1;

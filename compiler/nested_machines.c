@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "nested_machines.h"
+#include "temp_file.h"
 
 int nested_add(nested_machines *n, const char *spec)
 {
@@ -68,11 +69,10 @@ static char *compile_one(const nested_machines *n, size_t i, const aslc_options 
 /* Writes `text` to a new temporary C file, remembered in n->temps; its name, or NULL. */
 static const char *write_temp(nested_machines *n, const char *text, size_t len)
 {
-	char *path = strdup("/tmp/aslc-machine-XXXXXX.c");
-	int fd = path ? mkstemps(path, 2) : -1;
+	char *path;
+	int fd = temp_c_file("aslc-machine", &path);
 	if (fd < 0) {
 		fprintf(stderr, "aslc: cannot create a temporary file: %s\n", strerror(errno));
-		free(path);
 		return NULL;
 	}
 	n->temps[n->temp_count++] = path;

@@ -15,6 +15,7 @@ Usage: differential.py --aslc PATH [--count N] [--seed N] [--aot-every K] [--npm
 CI runs a small fixed-seed count; `--count 5000 --seed N` is the long mode. Each disagreement
 is printed and saved under --out (definition.asl.json, input.json and the three outcomes).
 """
+import atexit
 import argparse
 import collections
 import concurrent.futures
@@ -256,6 +257,7 @@ def main():
 
     machines = generate(args)
     work = tempfile.mkdtemp(prefix="aslc-differential-")
+    atexit.register(shutil.rmtree, work, True)
     skip = "--no-npm given" if args.no_npm else setup_npm(args.npm_dir)
     npm = start_npm(args, machines, work) if skip is None else None
     run_aslc(args, machines, work)

@@ -61,9 +61,13 @@ def main():
         print("no seed machines found")
         return 1
     rng = random.Random(20261125)
+    with tempfile.TemporaryDirectory(prefix="aslc-fuzz-") as work:
+        return fuzz(aslc, rng, seeds, count, os.path.join(work, "m.asl.json"))
+
+
+def fuzz(aslc, rng, seeds, count, path):
+    """Checks and runs COUNT mutations of SEEDS, each written to PATH."""
     failures = valid = 0
-    work = tempfile.mkdtemp(prefix="aslc-fuzz-")
-    path = os.path.join(work, "m.asl.json")
     for n in range(count):
         seed = rng.choice(seeds)
         if rng.random() < 0.3:

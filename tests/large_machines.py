@@ -10,15 +10,18 @@ of 16 definitions of 1/16 the size. Linear code gives a ratio of about 1; the ol
 gave about 16. Peak memory and the size of the
 generated C are bounded directly: they do not depend on the machine.
 """
+import atexit
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 
 ASLC = sys.argv[1]
-WORK = tempfile.mkdtemp()
+WORK = tempfile.mkdtemp(prefix="aslc-large-")
+atexit.register(shutil.rmtree, WORK, True)
 failures = 0
 
 

@@ -13,11 +13,21 @@ cd "$(dirname "$0")/.."
 tools/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# run_ctest BUILD_DIR [ctest args]: the build's tests, with a scratch TMPDIR of their own
+# that must be empty afterwards.
+run_ctest() {
+	local dir=$1 scratch=$PWD/$1/scratch
+	shift
+	rm -rf "$scratch" && mkdir -p "$scratch"
+	(cd "$dir" && TMPDIR=$scratch ctest --output-on-failure -j "$jobs" "$@")
+	tools/check_scratch.sh "$scratch"
+}
+
 tools/check_format.sh
 
 cmake -S . -B build -DASLC_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
-(cd build && ctest --output-on-failure -j "$jobs")
+run_ctest build
 
 cmake -S . -B build-runtime -DASLC_BUILD_COMPILER=OFF -DASLC_WITH_CURL=OFF -DASLC_WITH_NETTLE=OFF \
 	-DASLC_WERROR=ON >/dev/null
@@ -26,10 +36,10 @@ python3 tests/core_boundary.py --sources runtime/core --library build-runtime/li
 
 cmake -S . -B build-asan -DASLC_SANITIZE=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs" -LE cross)
+ASAN_OPTIONS=detect_leaks=1 run_ctest build-asan -LE cross
 
 cmake -S . -B build-tsan -DASLC_TSAN=ON -DASLC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-tsan -j "$jobs"
-(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs" -LE cross)
+TSAN_OPTIONS=halt_on_error=1 run_ctest build-tsan -LE cross
 
 tools/fuzz.sh 20

@@ -7,6 +7,7 @@ Indexed Job's command for every JOB_COMPLETION_INDEX: their shards together hold
 exactly once, equal to the single run's. Exits 77 (skipped) only for GNU parallel's parts when
 it is not installed (tools/setup.sh installs it).
 Usage: recipes.py ASLC"""
+import atexit
 import json
 import os
 import re
@@ -33,6 +34,7 @@ def check(cond, what):
 
 
 work = tempfile.mkdtemp(prefix="aslc-recipes-")
+atexit.register(shutil.rmtree, work, True)
 machine = os.path.join(work, "machine")
 subprocess.run([ASLC, os.path.join(EXAMPLES, "reshape.asl.json"), "-o", machine], check=True)
 inputs = os.path.join(work, "inputs.ndjson")

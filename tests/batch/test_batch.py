@@ -8,10 +8,12 @@ single execution and a line (a final newline not counted), --task/--threads/Map 
 --mock-config inside a batch, the tty progress line, memory that stays bounded by the window,
 not the input, and that a burst of long lines does not keep.
 Usage: test_batch.py ASLC [--small]   (--small: the sanitizer builds, fewer lines)"""
+import atexit
 import json
 import os
 import re
 import signal
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ def check(cond, what):
 
 
 WORK = tempfile.mkdtemp(prefix="aslc-batch-")
+atexit.register(shutil.rmtree, WORK, True)
 MACHINES = {}
 for name in ("orders", "sleepy", "map_task"):
     src = os.path.join(HERE, name + ".asl.json")

@@ -26,6 +26,7 @@ import concurrent.futures
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -203,6 +204,15 @@ def run(cmd, stdin, cwd=None):
 
 
 def main():
+    """Runs the corpus in a scratch folder that is removed whatever happens."""
+    workdir = tempfile.mkdtemp(prefix="aslc-conformance-")
+    try:
+        return run_corpus(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_corpus(workdir):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
     ap.add_argument("--aslc", required=True)
@@ -227,7 +237,6 @@ def main():
     histories = Tally(read_known(args.history_known_failures))
     cases = load_cases(args.corpus, args.filter)
     backends = ["aot", "jit"] if args.backend == "both" else [args.backend]
-    workdir = tempfile.mkdtemp(prefix="aslc-conformance-")
 
     # AOT: compile each distinct definition once.
     executables = {}

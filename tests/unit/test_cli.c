@@ -24,8 +24,15 @@
 
 /* Each test case gets a scratch directory below `root`, which an unchecked fixture (run in
  * the parent process) removes even when tests fail and their checked teardown never runs. */
-static char root[64];
-static char dir[96];
+static char root[128];
+static char dir[160];
+
+/* $TMPDIR, or /tmp: where the test's scratch folder goes. */
+static const char *temp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
 static asl_arena scratch; /* strings of the running test */
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -38,7 +45,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 static void make_root(void)
 {
-	snprintf(root, sizeof root, "/tmp/aslc-cli-XXXXXX");
+	snprintf(root, sizeof root, "%s/aslc-cli-XXXXXX", temp_dir());
 	ck_assert_ptr_nonnull(mkdtemp(root));
 }
 

@@ -48,8 +48,8 @@ static int work(asl_task_call *call)
 	return ASL_TASK_OK;
 }
 
-/* mkdtemp's template: make_s3_root puts a unique name in place of the Xs */
-static char s3_root[] = "/tmp/aslc-oom-XXXXXX";
+/* $TMPDIR/aslc-oom-XXXXXX, made unique by make_s3_root */
+static char s3_root[128];
 
 static void write_file(const char *name, const char *text)
 {
@@ -65,6 +65,8 @@ static void write_file(const char *name, const char *text)
 static void make_s3_root(void)
 {
 	char bucket[256], line[1200];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(s3_root, sizeof s3_root, "%s/aslc-oom-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(s3_root));
 	snprintf(bucket, sizeof bucket, "%s/b", s3_root);
 	ck_assert_int_eq(mkdir(bucket, 0777), 0);

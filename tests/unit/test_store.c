@@ -14,8 +14,15 @@
 
 #include "store.h"
 
-static char dir[64];
-static char path[96];
+static char dir[128];
+static char path[160];
+
+/* $TMPDIR, or /tmp: where the test's scratch folder goes. */
+static const char *temp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
 static st_store *store;
 static const st_store_ops *ops;
 static asl_arena arena;
@@ -30,7 +37,7 @@ static st_store *open_store(void)
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/aslc-store-XXXXXX");
+	snprintf(dir, sizeof dir, "%s/aslc-store-XXXXXX", temp_dir());
 	ck_assert(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/store.db", dir);
 	store = open_store();
@@ -46,7 +53,7 @@ static void teardown(void)
 	asl_arena_destroy(&arena);
 	const char *suffixes[] = {"", "-wal", "-shm"};
 	for (size_t i = 0; i < 3; i++) {
-		char f[128];
+		char f[192];
 		snprintf(f, sizeof f, "%s%s", path, suffixes[i]);
 		unlink(f);
 	}
