@@ -32,6 +32,8 @@ typedef struct source {
 /* Parses `text`: `src` zeroed but for its path and diags; `text` malloc'd with a NUL at
  * text[len], owned by `src` from now on. 0, or -1 after a diagnostic. */
 int source_parse(source *src, char *text, size_t len, asl_arena *arena);
+/* 1-based line and column (in bytes) of a byte offset of the text. */
+void source_position(const source *src, size_t pos, int *line, int *col);
 
 /* ---- diagnostics.c: recording them (the phases call diag_error and diag_note) ---- */
 /* Record a diagnostic at node `at` (NULL: the start) with its line, column and JSON Pointer.

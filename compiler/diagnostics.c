@@ -44,7 +44,9 @@ const char *aslc_code_name(aslc_code code)
 					    "INVALID_SYMBOL",
 					    "BUILD_FAILED",
 					    "WRITE_FAILED",
-					    "OUT_OF_MEMORY"};
+					    "OUT_OF_MEMORY",
+					    "GRAPH_INPUT_INVALID",
+					    "TOOL_MISSING"};
 	return (unsigned)code < sizeof names / sizeof names[0] ? names[code] : "UNKNOWN";
 }
 
@@ -104,8 +106,7 @@ void diag_tool(aslc_diagnostics *d, aslc_severity sev, aslc_code code, const cha
 	va_end(ap);
 }
 
-/* 1-based line and column (in bytes) of a byte offset. */
-static void position(const source *src, size_t pos, int *line, int *col)
+void source_position(const source *src, size_t pos, int *line, int *col)
 {
 	size_t lo = 0, hi = src->line_count; /* the last line starting at or before pos */
 	while (hi - lo > 1) {
@@ -189,7 +190,7 @@ static void record(source *src, aslc_severity sev, aslc_code code, const asl_val
 	it->offset = pos;
 	it->line = it->column = 1;
 	if (src->text)
-		position(src, pos, &it->line, &it->column);
+		source_position(src, pos, &it->line, &it->column);
 	it->pointer = node_pointer(&d->store->arena, src->root, pos);
 	if (!it->pointer)
 		it->pointer = "";

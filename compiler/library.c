@@ -8,6 +8,7 @@
 
 #include <nettle/sha2.h>
 
+#include "graph/graph_render.h"
 #include "ir.h"
 
 #define DEFAULT_SYMBOL "asl_generated_machine"
@@ -268,4 +269,49 @@ aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts, aslc_di
 	if (!diags)
 		aslc_diagnostics_free(&local);
 	return mod;
+}
+
+/* The graph: the front end and lower for the definition (and the older one of a diff), then
+ * graph_build and graph_render (compiler/graph/). */
+char *aslc_graph(const aslc_source *src, const aslc_options *opts, const aslc_graph_options *gopts,
+		 size_t *len, aslc_diagnostics *diags)
+{
+	aslc_diagnostics local, *d = DIAGS(diags, local);
+	aslc_options none;
+	aslc_options_init(&none);
+	opts = opts ? opts : &none;
+	aslc_graph_options plain = {.format = ASLC_GRAPH_DOT};
+	gopts = gopts ? gopts : &plain;
+	compilation cp, old;
+	char *out = NULL;
+	size_t n = 0;
+	int have_old = 0;
+	if (front_end(&cp, src, opts, 0, d) == 0) {
+		const ir_machine *ir = lower(&cp.m, &cp.arena);
+		gr_graph *g = ir ? graph_build(ir, &cp.src, &cp.arena) : NULL;
+		gr_graph *og = NULL;
+		int ok = g != NULL;
+		if (ok && gopts->old) {
+			have_old = 1;
+			aslc_options old_opts = *opts;
+			old_opts.name = cp.m.name; /* the same machine, an older text */
+			ok = front_end(&old, gopts->old, &old_opts, 0, d) == 0;
+			const ir_machine *oir = ok ? lower(&old.m, &old.arena) : NULL;
+			og = oir ? graph_build(oir, &old.src, &old.arena) : NULL;
+			if (ok && !og)
+				ok = 0, g = NULL;
+		}
+		if (!g && d->errors == 0)
+			diag_tool(d, ASLC_ERROR, ASLC_OUT_OF_MEMORY, "out of memory");
+		if (ok && g)
+			out = graph_render(g, og, gopts, &n, d);
+	}
+	if (have_old)
+		compilation_free(&old);
+	compilation_free(&cp);
+	if (len)
+		*len = out ? n : 0;
+	if (!diags)
+		aslc_diagnostics_free(&local);
+	return out;
 }

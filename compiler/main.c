@@ -9,6 +9,7 @@
 
 #include "asl/asl.h"
 #include "aslc/aslc.h"
+#include "graph_cli.h"
 #include "nested_machines.h"
 #include "serve/serve.h"
 
@@ -25,6 +26,7 @@ static void usage(FILE *out)
 	      "  aslc [options] MACHINE.asl.json -o OUTPUT   compile to a native executable\n"
 	      "  aslc run MACHINE.asl.json [run options]     compile in memory (libtcc) and run\n"
 	      "  aslc serve [--port N --db FILE ...]         the Step Functions API (aslc serve --help)\n"
+	      "  aslc graph MACHINE.asl.json [-o FILE.svg]   draw it (aslc graph --help)\n"
 	      "  aslc --check MACHINE.asl.json               only validate the definition\n"
 	      "  aslc --emit-c MACHINE.asl.json [-o FILE]    print the generated C\n"
 	      "  aslc --emit-c --symbol NAME MACHINE.asl.json -o NAME.c [--header NAME.h]\n"
@@ -213,6 +215,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int i = 1;
 	asl__hold_std_fds();
+	if (argc > 1 && !strcmp(argv[1], "graph"))
+		return aslc_graph_main(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "serve"))
 		return aslc_serve_main(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "run")) {

@@ -45,7 +45,9 @@ typedef enum aslc_code {
 	ASLC_INVALID_SYMBOL, /* opts->symbol is not a usable C identifier */
 	ASLC_BUILD_FAILED, /* the C compiler, the linker or libtcc failed */
 	ASLC_WRITE_FAILED, /* an output file could not be written */
-	ASLC_OUT_OF_MEMORY
+	ASLC_OUT_OF_MEMORY,
+	ASLC_GRAPH_INPUT_INVALID, /* aslc_graph: a history, runs file or collapse spec is bad */
+	ASLC_TOOL_MISSING /* aslc_graph: graphviz's dot (for SVG and PNG) is not installed */
 } aslc_code;
 
 typedef struct aslc_diagnostic {
@@ -142,6 +144,37 @@ aslc_module *aslc_load(const aslc_source *src, const aslc_options *opts, aslc_di
 const asl_machine *aslc_module_machine(const aslc_module *mod);
 /* Frees the machine's code and data. No execution of it may still be running. */
 void aslc_unload(aslc_module *mod);
+
+/* ---- graphs (aslc graph) ---- */
+typedef enum aslc_graph_format {
+	ASLC_GRAPH_DOT,
+	ASLC_GRAPH_MERMAID,
+	ASLC_GRAPH_JSON, /* nodes (ids are JSON Pointers into the definition, with line:col),
+			  * edges with kinds, clusters */
+	ASLC_GRAPH_SVG, /* SVG and PNG run graphviz's dot on the DOT */
+	ASLC_GRAPH_PNG
+} aslc_graph_format;
+
+typedef struct aslc_graph_options {
+	aslc_graph_format format;
+	/* An execution to draw over the graph: GetExecutionHistory's answer or what a run's
+	 * --history writes ({"events":[...]}); NULL: none. Borrowed. */
+	const char *history;
+	size_t history_len;
+	/* Many executions as a heat map: one such history per line (NDJSON); NULL: none. */
+	const char *runs;
+	size_t runs_len;
+	const aslc_source *old; /* an older definition: states and edges added, removed, changed */
+	const char *collapse; /* "maps", "parallels" or "depth=N": draw those as one node; NULL */
+	/* Mermaid: collapse the deepest containers until the text fits GitHub's limits (500
+	 * edges, 50,000 characters), saying so in a note. */
+	int fit_github;
+} aslc_graph_options;
+
+/* The drawing of a valid definition in `gopts->format` (malloc'd, its length in *len; free()
+ * it), or NULL after diagnostics. */
+char *aslc_graph(const aslc_source *src, const aslc_options *opts, const aslc_graph_options *gopts,
+		 size_t *len, aslc_diagnostics *diags);
 
 #ifdef __cplusplus
 }
