@@ -37,8 +37,8 @@ typedef struct walk {
 /* Worst first: the status a state shows when its visits ended differently. */
 static int rank(gr_status s)
 {
-	static const int RANK[] = {[GR_NOT_RUN] = 0, [GR_SUCCEEDED] = 1, [GR_CAUGHT] = 2,
-				   [GR_RUNNING] = 3, [GR_FAILED] = 4};
+	static const int RANK[] = {
+		[GR_NOT_RUN] = 0, [GR_SUCCEEDED] = 1, [GR_CAUGHT] = 2, [GR_RUNNING] = 3, [GR_FAILED] = 4};
 	return RANK[s];
 }
 
@@ -128,7 +128,8 @@ static int new_lane(walk *w, int parent, int scope)
 	/* a branch or an iteration begins: its owner's branch edge and its start mark */
 	const ir_scope *sc = &w->g->ir->scopes[scope];
 	if (sc->owner >= 0) {
-		int e = find_edge(w, w->g->state_node[sc->owner], w->start_mark[scope], GR_EDGE_BRANCH);
+		int e = find_edge(w, w->g->state_node[sc->owner], w->start_mark[scope],
+				  GR_EDGE_BRANCH);
 		if (e >= 0)
 			count_edge(w, e);
 	}
@@ -261,7 +262,8 @@ static void enter(walk *w, int l, int node)
  * it in the list; -1 for the first. */
 static int previous_event(const walk *w, size_t i)
 {
-	const asl_value *prev = asl_object_get(asl_array_get(w->events, (int64_t)i), "previousEventId", 15);
+	const asl_value *prev =
+		asl_object_get(asl_array_get(w->events, (int64_t)i), "previousEventId", 15);
 	if (!asl_is_number(prev))
 		return (int)i - 1;
 	double id = asl_number_value(prev);
@@ -273,7 +275,8 @@ static int previous_event(const walk *w, size_t i)
 			return (int)id - 1;
 	}
 	for (size_t j = i; j-- > 0;)
-		if (asl_number_value(asl_object_get(asl_array_get(w->events, (int64_t)j), "id", 2)) == id)
+		if (asl_number_value(
+			    asl_object_get(asl_array_get(w->events, (int64_t)j), "id", 2)) == id)
 			return (int)j;
 	return (int)i - 1;
 }
@@ -282,14 +285,15 @@ static int previous_event(const walk *w, size_t i)
 static void unknown_state(walk *w, const asl_value *name)
 {
 	char shown[80];
-	size_t n = asl_string_len(name) < sizeof shown - 1 ? asl_string_len(name) : sizeof shown - 1;
+	size_t n =
+		asl_string_len(name) < sizeof shown - 1 ? asl_string_len(name) : sizeof shown - 1;
 	for (size_t i = 0; i < n; i++) {
 		char c = asl_string_ptr(name)[i];
 		shown[i] = (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
 	}
 	shown[n] = 0;
-	snprintf(w->err, w->errlen, "the history names state '%s', which this machine does not have",
-		 shown);
+	snprintf(w->err, w->errlen,
+		 "the history names state '%s', which this machine does not have", shown);
 }
 
 static int is_failure(const char *type)
@@ -325,7 +329,7 @@ static int step(walk *w, size_t i, int *finished)
 		l = 0;
 		outcome how = !strcmp(type, "ExecutionSucceeded") ? ENDED_OK
 			      : !strcmp(type, "ExecutionAborted") ? ENDED_ABORTED
-								   : ENDED_FAILED;
+								  : ENDED_FAILED;
 		if (strcmp(type, "ExecutionStarted") != 0) {
 			end_children(w, 0, how);
 			end_lane(w, 0, how);
@@ -345,8 +349,9 @@ static int step(walk *w, size_t i, int *finished)
 			for (l = base; l >= 0 && w->lanes[l].map != node; l = w->lanes[l].parent)
 				;
 			gr_status s = !strcmp(type, "MapIterationSucceeded") ? GR_SUCCEEDED
-				      : !strcmp(type, "MapIterationFailed")  ? GR_FAILED
-									     : GR_NOT_RUN; /* aborted */
+				      : !strcmp(type, "MapIterationFailed")
+					      ? GR_FAILED
+					      : GR_NOT_RUN; /* aborted */
 			map->iterations[s]++;
 			if (l >= 0) {
 				end_children(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
@@ -429,7 +434,11 @@ int graph_history_add(gr_graph *g, const asl_value *doc, char *err, size_t errle
 		snprintf(err, errlen, "no \"events\" array");
 		return -1;
 	}
-	walk w = {.g = g, .events = events, .count = asl_array_len(events), .err = err, .errlen = errlen};
+	walk w = {.g = g,
+		  .events = events,
+		  .count = asl_array_len(events),
+		  .err = err,
+		  .errlen = errlen};
 	w.lane_of = calloc(w.count + 1, sizeof *w.lane_of);
 	int rc = -1, finished = 0;
 	if (!w.lane_of || find_marks(&w) != 0 || new_lane(&w, -1, 0) != 0) {
@@ -444,8 +453,11 @@ int graph_history_add(gr_graph *g, const asl_value *doc, char *err, size_t errle
 	if (!finished) /* still running: what is open runs */
 		for (int l = 0; l < w.lane_count; l++) {
 			lane *ln = &w.lanes[l];
+			if (!ln->ended && ln->map >= 0)
+				g->nodes[ln->map].iterations[GR_RUNNING]++;
 			if (!ln->ended && ln->cur >= 0 && !ln->done)
-				finish_visit(&w, ln, ln->failing && !ln->open ? GR_FAILED : GR_RUNNING);
+				finish_visit(&w, ln,
+					     ln->failing && !ln->open ? GR_FAILED : GR_RUNNING);
 		}
 	rc = 0;
 out:

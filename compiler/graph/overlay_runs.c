@@ -37,7 +37,8 @@ int graph_overlay_runs(gr_graph *g, const char *ndjson, size_t len, char *err, s
 			else
 				doc = NULL;
 			if (!doc) {
-				snprintf(err, errlen, "line %ld: not a history: %s", line, why);
+				snprintf(err, errlen, "--runs line %ld: not a history: %s", line,
+					 why);
 				rc = -1;
 			}
 			asl_arena_reset(&arena);
