@@ -67,9 +67,9 @@ gs_look gs_node_look(const gr_graph *g, const gs_scale *s, const gr_node *n)
 const char *gs_type_name(const gr_node *n)
 {
 	static const char *const TYPES[][2] = {
-		{"Task", "type-task"},	 {"Pass", "type-pass"},	      {"Choice", "type-choice"},
-		{"Wait", "type-wait"},	 {"Succeed", "type-succeed"}, {"Fail", "type-fail"},
-		{"Map", "type-map"},	 {"Parallel", "type-parallel"},
+		{"Task", "type-task"}, {"Pass", "type-pass"},         {"Choice", "type-choice"},
+		{"Wait", "type-wait"}, {"Succeed", "type-succeed"},   {"Fail", "type-fail"},
+		{"Map", "type-map"},   {"Parallel", "type-parallel"},
 	};
 	for (size_t i = 0; n->type && i < sizeof TYPES / sizeof *TYPES; i++)
 		if (!strcmp(n->type, TYPES[i][0]))
