@@ -11,6 +11,7 @@
 #include "api.h"
 #include "console_api.h"
 #include "console_history.h"
+#include "test_state.h"
 
 #define MAX_EVENTS 200000 /* read at most this many events (AWS keeps 25,000) */
 #define MAX_STEPS 20000 /* steps listed */
@@ -24,6 +25,7 @@ typedef struct loaded {
 	cs_states *states;
 	cs_history h;
 	int events_truncated;
+	ts_modules *modules; /* the data-flow steps' tiny machines */
 } loaded;
 
 static void put_error(sv_call *c, const char *message)
@@ -191,7 +193,7 @@ static void put_dataflow(sv_call *c, const loaded *l, const cs_visit *v, const a
 			 int succeeded)
 {
 	cs_dataflow d;
-	cs_dataflow_of(c, v, state, l->machine_name, succeeded, &d);
+	cs_dataflow_of(c, l->modules, v, state, l->machine_name, succeeded, &d);
 	sv_open(c, "dataflow");
 	if (d.after_input)
 		put_json(c, "afterInputPath", d.after_input);
@@ -400,9 +402,12 @@ static int endpoint(sv_server *srv, asl_arena *a, const char *arn, const char **
 	c.region = srv->cfg.region;
 	loaded l;
 	memset(&l, 0, sizeof l);
+	ts_modules modules = {0};
+	l.modules = &modules;
 	int status = load(&c, arn, &l);
 	if (status == 200)
 		write(&c, &l);
+	ts_modules_free(&modules);
 	status = answer(&c, status, a, body, len);
 	sv_call_free(&c);
 	return status;

@@ -16,7 +16,7 @@ static int jsonata(const asl_value *state)
 	return asl_is_string(q) && !strcmp(asl_string_ptr(q), "JSONata");
 }
 
-void cs_dataflow_of(sv_call *c, const cs_visit *v, const asl_value *state,
+void cs_dataflow_of(sv_call *c, ts_modules *modules, const cs_visit *v, const asl_value *state,
 		    const char *machine_name, int succeeded, cs_dataflow *out)
 {
 	memset(out, 0, sizeof *out);
@@ -31,9 +31,11 @@ void cs_dataflow_of(sv_call *c, const cs_visit *v, const asl_value *state,
 	r.input = asl_parse(&c->arena, v->input, r.input_len, 0, &perr);
 	r.variables = v->vars;
 	r.machine_name = machine_name;
+	r.modules = modules;
 	if (!r.input)
 		return;
-	ts_tested t = {v->state, state, asl_string_ptr(type), !strcmp(asl_string_ptr(type), "Task")};
+	ts_tested t = {v->state, state, asl_string_ptr(type),
+		       !strcmp(asl_string_ptr(type), "Task")};
 	ts_seen seen;
 	memset(&seen, 0, sizeof seen);
 	seen.input = v->input;
@@ -44,6 +46,13 @@ void cs_dataflow_of(sv_call *c, const cs_visit *v, const asl_value *state,
 	ts_dataflow_of(c, &r, &t, &seen, succeeded, 0, &d);
 	out->after_input = d.after_input;
 	out->after_parameters = d.after_parameters;
-	out->after_selector = d.after_selector;
+	if (t.task) /* a Pass's result is no ResultSelector's */
+		out->after_selector = d.after_selector;
 	out->after_result_path = d.after_result_path;
+	/* a Map's or Parallel's result (its iterations' or branches' outputs) is in no event, but
+	 * without OutputPath what its ResultPath made is its output */
+	const char *type_name = asl_string_ptr(type);
+	if ((!strcmp(type_name, "Map") || !strcmp(type_name, "Parallel")) && succeeded &&
+	    !asl_object_get(state, "OutputPath", 10) && d.after_input)
+		out->after_result_path = v->output;
 }

@@ -160,9 +160,9 @@ static void assign(reader *r, cs_scope *s, const asl_value *assigned)
 		const char *k = asl_object_key(assigned, i, &klen);
 		const asl_value *t = asl_object_value(assigned, i);
 		asl_parse_error perr;
-		asl_value *v = asl_is_string(t)
-				       ? asl_parse(r->a, asl_string_ptr(t), asl_string_len(t), 0, &perr)
-				       : NULL;
+		asl_value *v = asl_is_string(t) ? asl_parse(r->a, asl_string_ptr(t),
+							    asl_string_len(t), 0, &perr)
+						: NULL;
 		asl_object_set(r->a, vars, k, klen, v ? v : asl_null());
 	}
 	s->vars = vars;
@@ -194,8 +194,8 @@ static cs_visit *group_visit(reader *r, int64_t prev, const char *kind, const ch
 	const char *pt = type_at(r, prev);
 	/* after its own Succeeded/Failed/Aborted only its Exited comes: anything else follows
 	 * an enclosing group's branch, whose last event this was */
-	int done = ends(pt, "StateSucceeded") || ends(pt, "StateFailed") ||
-		   ends(pt, "StateAborted");
+	int done =
+		ends(pt, "StateSucceeded") || ends(pt, "StateFailed") || ends(pt, "StateAborted");
 	if (v && !strcmp(v->type, kind) && !over(v) && (!done || ends(type, "StateExited")))
 		return v;
 	for (cs_scope *s = scope_at(r, prev); s; s = s->parent)
@@ -440,7 +440,8 @@ static void read_event(reader *r, const st_event *e)
 	else if (starts(type, "MapIteration"))
 		starts(type, "MapIterationStarted") ? iteration_started(r, id, prev, d)
 						    : iteration_ended(r, id, prev, type, d);
-	else if (starts(type, "MapState") || starts(type, "ParallelState") || starts(type, "MapRun"))
+	else if (starts(type, "MapState") || starts(type, "ParallelState") ||
+		 starts(type, "MapRun"))
 		group_event(r, id, prev, type, d);
 	else if (!strcmp(type, "ExecutionStarted"))
 		r->scope_of[id] = &r->h->root;

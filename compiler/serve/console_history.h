@@ -108,8 +108,10 @@ typedef struct cs_dataflow {
  * machine `machine_name`, computed with TestState's tiny machines (test_state.h) on its
  * recorded input, variables, parameters and result, in c's arena; each NULL when it cannot be
  * computed. `succeeded`: it went on by its own transition (not caught: then its output is not
- * its ResultPath's). */
-void cs_dataflow_of(sv_call *c, const cs_visit *v, const asl_value *state,
-		    const char *machine_name, int succeeded, cs_dataflow *out);
+ * its ResultPath's). `modules`: the tiny machines compiled so far for this answer. */
+struct ts_modules;
+void cs_dataflow_of(sv_call *c, struct ts_modules *modules, const cs_visit *v,
+		    const asl_value *state, const char *machine_name, int succeeded,
+		    cs_dataflow *out);
 
 #endif

@@ -68,8 +68,8 @@ static const asl_value *find(cs_states *s, const cs_scope *sc, const char *name,
 	if (!owner)
 		return NULL;
 	if (sc->index >= 0) { /* a Map iteration */
-		const char *key = asl_object_get(owner, "ItemProcessor", 13) ? "ItemProcessor"
-									       : "Iterator";
+		const char *key =
+			asl_object_get(owner, "ItemProcessor", 13) ? "ItemProcessor" : "Iterator";
 		const char *prefix = sv_printf(s->a, "%s/%s", owner_ptr, key);
 		*pointer = pointer_of(s->a, prefix, name);
 		return state_in(asl_object_get(owner, key, strlen(key)), name);

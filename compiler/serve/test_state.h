@@ -59,6 +59,18 @@ typedef struct ts_seen {
 	const char *error, *cause; /* of the execution's end */
 } ts_seen;
 
+/* Tiny machines compiled once for many runs (the console's data-flow steps of many visits of
+ * one state, in one execution): ts_run keeps what it compiles here, by the machine's text
+ * (the runs' machine name must not change); ts_modules_free unloads them. */
+#define TS_MAX_MODULES 64
+typedef struct ts_modules ts_modules;
+struct ts_modules {
+	const char *texts[TS_MAX_MODULES];
+	struct aslc_module *modules[TS_MAX_MODULES];
+	size_t count;
+};
+void ts_modules_free(ts_modules *m);
+
 /* ---- api_test_state.c ---- */
 typedef struct ts_request {
 	const char *definition;
@@ -74,6 +86,7 @@ typedef struct ts_request {
 	int64_t retry_count; /* stateConfiguration.retrierRetryCount */
 	/* the context's Execution.Id and Name, StateMachine.Id and Name; NULL: made up */
 	const char *execution_arn, *execution_name, *machine_arn, *machine_name;
+	ts_modules *modules; /* NULL: each run compiles its machine (TestState) */
 } ts_request;
 
 /* The tested state as found in the definition. */
