@@ -249,6 +249,9 @@ def running_and_stopped(c, r):
     code, got = r.steps(arn)
     c.eq("stopped: statuses", sorted((s["state"], s["status"]) for s in got.get("steps", [])),
          [("Fan", "aborted"), ("Wait for it", "aborted"), ("Wait for it", "aborted")])
+    fan = [s for s in got.get("steps", []) if s["state"] == "Fan"]
+    c.eq("stopped: the top state says why", [(s["error"], s["cause"]) for s in fan],
+         [("Enough", "stopped by the test")])
     code, grid = r.maps(arn)
     c.eq("stopped: cells", [[(i["index"], i["status"]) for i in run["iterations"]]
                             for m in grid.get("maps", []) for run in m["runs"]],
@@ -312,6 +315,28 @@ def variables_retries_parallel(c, r):
           ("No", "failed", "Nope", "branch two"), ("Handled", "succeeded", None, None)])
     c.eq("parallel: no data flow past a caught failure", by.get("Split", {}).get("dataflow"),
          {"afterInputPath": [{"w": 3, "i": 7}]})
+
+
+def distributed_and_timeout(c, r):
+    """A Distributed Map's run (its iterations are child executions: no cells, the Map Run's
+    status); an execution that timed out in a Wait."""
+    arn, status = r.run({"StartAt": "D", "States": {"D": {
+        "Type": "Map", "ItemsPath": "$.items", "End": True, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "X", "States": {"X": {"Type": "Pass", "End": True}}}}}}, {"items": [1, 2]})
+    c.eq("distributed: the execution", status, "SUCCEEDED")
+    code, got = r.maps(arn)
+    runs = [run for m in got.get("maps", []) for run in m["runs"]]
+    c.eq("distributed: the run", [(run["distributed"], run.get("mapRun", {}).get("status"),
+                                   run["iterations"], run["length"]) for run in runs],
+         [(True, "succeeded", [], 2)])
+    arn, status = r.run({"TimeoutSeconds": 1, "StartAt": "Long", "States": {"Long": {
+        "Type": "Wait", "Seconds": 60, "End": True}}}, {})
+    c.eq("timeout: the execution", status, "TIMED_OUT")
+    code, got = r.steps(arn)
+    c.eq("timeout: the Wait was cut off", [(s["state"], s["status"], s["error"])
+                                           for s in got.get("steps", [])],
+         [("Long", "aborted", "States.Timeout")])
 
 
 def bounded(c, r):
@@ -379,7 +404,8 @@ def main():
         server.start()
         r = Run(server)
         for case in (data_flow, map_grid, running_and_stopped, not_computed,
-                     variables_retries_parallel, bounded, hostile, errors):
+                     variables_retries_parallel, distributed_and_timeout, bounded, hostile,
+                     errors):
             case(c, r)
         r.api.close()
     finally:
