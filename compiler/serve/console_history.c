@@ -173,7 +173,7 @@ static void exited(reader *r, cs_visit *v, int64_t id, const asl_value *d)
 	v->exited = id;
 	v->output = text(r->a, d, "output");
 	const asl_value *as = asl_object_get(d, "assignedVariables", 17);
-	v->assigned = asl_is_object(as) ? asl_copy(r->a, as) : NULL;
+	v->assigned = asl_is_object(as) ? as : NULL; /* parsed into r->a already */
 	assign(r, v->scope, v->assigned);
 	if (v->scope->open == v)
 		v->scope->open = NULL;
@@ -468,7 +468,6 @@ static int live(const cs_scope *s)
 int cs_read(cs_history *h, asl_arena *a, const st_event *events, size_t n, int running)
 {
 	memset(h, 0, sizeof *h);
-	h->arena = a;
 	h->root.index = -1;
 	reader r;
 	memset(&r, 0, sizeof r);
