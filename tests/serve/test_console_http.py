@@ -234,6 +234,20 @@ def check_escaping(ck, web, machine_arn, exec_arn):
           HOSTILE_INPUT)
 
 
+def check_hostile_machine(ck, web, api):
+    """A machine name may hold ' ( ) = ! @ + (AWS forbids < > & and double quotes)."""
+    name = "m'(x)=!@+"
+    m = api.call("CreateStateMachine", name=name, definition=json.dumps(
+        {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}), roleArn=ROLE)
+    s, _, text = web.get("/")
+    ck.ok("hostile machine: home escapes it", "m'(x)" not in text and "m&#39;(x)=!@+" in text)
+    ck.ok("hostile machine: home link", Page(text).one(
+        tag="a", href="/state-machines/" + q(m["stateMachineArn"])) is not None)
+    s, _, text = machine_page(web, m["stateMachineArn"])
+    ck.ok("hostile machine: page", s == 200 and Page(text).one(tag="h1")["text"] == name and
+          "m'(x)" not in text, s)
+
+
 def check_not_found(ck, web):
     for path in ("/executions/" + q(arn("execution", "Nope", "nope")),
                  "/state-machines/" + q(arn("stateMachine", "Nope")),
@@ -431,6 +445,7 @@ def main():
         wait_arn = api.call("CreateStateMachine", name="Waiting", definition=json.dumps(w),
                             roleArn=ROLE)["stateMachineArn"]
         api.call("CreateActivity", name="an-activity")
+        check_hostile_machine(ck, web, api)
         e = api.call("StartExecution", stateMachineArn=machine_arn, name="first",
                      input=json.dumps(HOSTILE_INPUT))
         wait_done(api, e["executionArn"])
