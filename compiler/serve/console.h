@@ -10,7 +10,8 @@
  *   console_graph.c      the SVG (or Mermaid text when dot is missing) of a definition
  *   console_events.c     GET /console/events       server-sent events while it runs
  *   console_actions.c    POST /console/start and /console/stop (form-encoded)
- *   console_assets.c     (generated) app.css and app.js, embedded at build time */
+ *   console_assets.c     (generated) app.css and app.js, embedded at build time
+ *   console_api.c        (part D) the JSON of steps and Map iterations that app.js reads */
 #ifndef ASLC_SERVE_CONSOLE_H
 #define ASLC_SERVE_CONSOLE_H
 
