@@ -1,7 +1,8 @@
 /* The console: server-rendered HTML pages of `aslc serve` on GET (the API stays POST /), as
- * /work/notes' page contract describes them. What its files share:
+ * issue 13's page contract fixes their ids and classes. What its files share:
  *
- *   console.c            routing: a GET or a console POST to its page (http.c calls it)
+ *   console_http.c       http.c's way in: libmicrohttpd answers, --auth and Origin checks
+ *   console.c            routing: a GET or a console POST to its page
  *   console_html.c       the page being built: escaping for HTML, URLs and <script> JSON
  *   console_op.c         the API's own operations, called in-process with a JSON request
  *   console_home.c       GET /                     state machines and activities
