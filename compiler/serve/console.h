@@ -1,7 +1,8 @@
 /* The console: server-rendered HTML pages of `aslc serve` on GET (the API stays POST /), as
- * /work/notes' page contract describes them. What its files share:
+ * issue 13's page contract fixes their ids and classes. What its files share:
  *
- *   console.c            routing: a GET or a console POST to its page (http.c calls it)
+ *   console_http.c       http.c's way in: libmicrohttpd answers, --auth and Origin checks
+ *   console.c            routing: a GET or a console POST to its page
  *   console_html.c       the page being built: escaping for HTML, URLs and <script> JSON
  *   console_op.c         the API's own operations, called in-process with a JSON request
  *   console_home.c       GET /                     state machines and activities
@@ -10,7 +11,8 @@
  *   console_graph.c      the SVG (or Mermaid text when dot is missing) of a definition
  *   console_events.c     GET /console/events       server-sent events while it runs
  *   console_actions.c    POST /console/start and /console/stop (form-encoded)
- *   console_assets.c     (generated) app.css and app.js, embedded at build time */
+ *   console_assets.c     (generated) app.css and app.js, embedded at build time
+ *   console_api.c        (part D) the JSON of steps and Map iterations that app.js reads */
 #ifndef ASLC_SERVE_CONSOLE_H
 #define ASLC_SERVE_CONSOLE_H
 
