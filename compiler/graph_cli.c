@@ -80,7 +80,7 @@ static char *read_input(const char *path, size_t *len)
 		fclose(f);
 	if (!text)
 		fprintf(stderr, "aslc graph: %s: %s\n", path,
-			too_big	 ? "larger than 512 MiB"
+			too_big  ? "larger than 512 MiB"
 			: failed ? strerror(errno)
 				 : "out of memory");
 	return text;
@@ -117,12 +117,12 @@ static int parse_args(int argc, char **argv, graph_args *a)
 	*a = (graph_args){.format = -1};
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
-		const char **value = !strcmp(o, "-o")		? &a->output
-				     : !strcmp(o, "--history")	? &a->history
-				     : !strcmp(o, "--runs")	? &a->runs
-				     : !strcmp(o, "--diff")	? &a->old
+		const char **value = !strcmp(o, "-o")           ? &a->output
+				     : !strcmp(o, "--history")  ? &a->history
+				     : !strcmp(o, "--runs")     ? &a->runs
+				     : !strcmp(o, "--diff")     ? &a->old
 				     : !strcmp(o, "--collapse") ? &a->collapse
-				     : !strcmp(o, "--name")	? &a->name
+				     : !strcmp(o, "--name")     ? &a->name
 								: NULL;
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			usage(stdout);
@@ -205,7 +205,8 @@ int aslc_graph_main(int argc, char **argv)
 		aslc_diagnostics_init(&d);
 		size_t n = 0;
 		/* the old definition first, so that its diagnostics quote its own lines */
-		char *out = a.old && old_errors(&old, &opts) ? NULL : aslc_graph(&src, &opts, &g, &n, &d);
+		char *out = a.old && old_errors(&old, &opts) ? NULL
+							     : aslc_graph(&src, &opts, &g, &n, &d);
 		aslc_print_diagnostics(stderr, &d, text, len, "aslc graph");
 		if (out) {
 			rc = write_all(a.output, out, n);

@@ -55,7 +55,8 @@ typedef struct gr_node {
 	gr_status status;
 	int on_path; /* the execution passed here */
 	long visits, failures, retries; /* entered, failed (caught or not), retry attempts */
-	long iterations[5]; /* Map: iterations by gr_status (the index) */
+	long iterations[5]; /* Map: iterations by gr_status (the index); aborted ones count as
+			    * GR_NOT_RUN */
 	gr_change change;
 } gr_node;
 

@@ -107,7 +107,10 @@ static void write_cluster(FILE *f, const gr_graph *g, const gr_cluster *c)
 	json_string(f, c->id);
 	fputs(",\"label\":", f);
 	json_string(f, c->label);
-	fprintf(f, ",\"kind\":\"%s\"", c->parent < 0 ? "machine" : c->scope < 0 ? "container" : "scope");
+	fprintf(f, ",\"kind\":\"%s\"",
+		c->parent < 0  ? "machine"
+		: c->scope < 0 ? "container"
+			       : "scope");
 	if (c->parent >= 0) {
 		fputs(",\"parent\":", f);
 		json_string(f, g->clusters[c->parent].id);

@@ -23,7 +23,8 @@ typedef struct builder {
 	int failed;
 } builder;
 
-static const char *printed(asl_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *printed(asl_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static const char *printed(asl_arena *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -111,8 +112,7 @@ static int add_node(builder *b, gr_node_kind kind, int state, int cluster, const
 	return g->node_count++;
 }
 
-static void add_edge(builder *b, gr_edge_kind kind, int from, int to, const char *label,
-		     int which)
+static void add_edge(builder *b, gr_edge_kind kind, int from, int to, const char *label, int which)
 {
 	gr_graph *g = b->g;
 	gr_edge *e = &g->edges[g->edge_count++];
@@ -125,7 +125,8 @@ static int add_cluster(builder *b, int owner, int parent, int scope, const char 
 {
 	gr_graph *g = b->g;
 	gr_cluster *c = &g->clusters[g->cluster_count];
-	*c = (gr_cluster){.owner = owner, .parent = parent, .scope = scope, .id = id, .label = label};
+	*c = (gr_cluster){
+		.owner = owner, .parent = parent, .scope = scope, .id = id, .label = label};
 	c->depth = parent < 0 ? 0 : g->clusters[parent].depth + 1;
 	if (!id || !label)
 		b->failed = 1;
@@ -166,8 +167,7 @@ static const char *short_resource(builder *b, const asl_value *resource)
 	return r;
 }
 
-static const char *setting_text(builder *b, const char *what, const ir_setting *s,
-				const char *unit)
+static const char *setting_text(builder *b, const char *what, const ir_setting *s, const char *unit)
 {
 	if (!s->given)
 		return NULL;
@@ -281,9 +281,11 @@ static void map_details(builder *b, const ir_state *s, details *d)
 		detail(b, d, "distributed");
 	if (m->reader) {
 		const asl_value *res = field(m->reader->at, "Resource");
-		const char *type = m->reader->input_type ? m->reader->input_type->u.string.ptr : NULL;
+		const char *type =
+			m->reader->input_type ? m->reader->input_type->u.string.ptr : NULL;
 		detail(b, d,
-		       printed(b->a, "items from %s%s%s%s", short_resource(b, res) ? short_resource(b, res) : "a reader",
+		       printed(b->a, "items from %s%s%s%s",
+			       short_resource(b, res) ? short_resource(b, res) : "a reader",
 			       type ? " (" : "", type ? type : "", type ? ")" : ""));
 	} else if (m->items_path && m->items_path->kind == IR_PATH) {
 		detail(b, d, printed(b->a, "items %s", m->items_path->path->text));
@@ -391,7 +393,8 @@ static int scope_cluster(builder *b, int scope)
 		c = add_cluster(b, -1, parent, scope, ptr, label);
 	}
 	b->scope_cluster[scope] = c;
-	b->start_mark[scope] = add_node(b, GR_START, -1, c, printed(b->a, "%s#start", ptr), "Start");
+	b->start_mark[scope] =
+		add_node(b, GR_START, -1, c, printed(b->a, "%s#start", ptr), "Start");
 	b->end_mark[scope] = add_node(b, GR_END, -1, c, printed(b->a, "%s#end", ptr), "End");
 	return c;
 }
@@ -474,8 +477,9 @@ gr_graph *graph_build(const ir_machine *ir, const source *src, asl_arena *arena)
 		scope_cluster(&b, sc);
 	for (int i = 0; i < ir->count; i++) {
 		const ir_state *s = &ir->states[i];
-		int cluster = s->kind == IR_MAP || s->kind == IR_PARALLEL ? container_cluster(&b, i)
-									  : b.scope_cluster[s->scope];
+		int cluster = s->kind == IR_MAP || s->kind == IR_PARALLEL
+				      ? container_cluster(&b, i)
+				      : b.scope_cluster[s->scope];
 		int n = add_node(&b, GR_STATE, i, cluster, owner_pointer(&b, i),
 				 printed(arena, "%.*s", (int)s->name_len, s->name));
 		b.state_node[i] = n;
@@ -486,8 +490,8 @@ gr_graph *graph_build(const ir_machine *ir, const source *src, asl_arena *arena)
 		state_details(&b, s, node);
 	}
 	for (int sc = 0; sc < ir->scope_count; sc++)
-		add_edge(&b, GR_EDGE_START, b.start_mark[sc], b.state_node[ir->scopes[sc].start], NULL,
-			 0);
+		add_edge(&b, GR_EDGE_START, b.start_mark[sc], b.state_node[ir->scopes[sc].start],
+			 NULL, 0);
 	for (int i = 0; i < ir->count; i++)
 		add_state_edges(&b, i);
 	for (int c = 0; c < g->cluster_count; c++) /* containers were made before their nodes */

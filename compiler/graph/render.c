@@ -56,7 +56,7 @@ char *graph_render(gr_graph *g, const gr_graph *old, const aslc_graph_options *o
 	free(text);
 	if (!image)
 		diag_tool(d, ASLC_ERROR,
-			  strstr(err, "not installed") ? ASLC_TOOL_MISSING : ASLC_BUILD_FAILED, "%s",
-			  err);
+			  strstr(err, "not installed") ? ASLC_TOOL_MISSING : ASLC_BUILD_FAILED,
+			  "%s", err);
 	return image;
 }

@@ -1,8 +1,10 @@
 /* The service's HTTP side (libmicrohttpd, a thread per connection so a long poll may simply
  * block): POST / with the body collected whole, dispatched by X-Amz-Target; answers are
- * Content-Length-delimited so clients keep their connections. */
+ * Content-Length-delimited so clients keep their connections. GET requests and the console's
+ * POST /console/... go to the console (console_http.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "console_http.h"
 #include "sigv4.h"
 
 #include <arpa/inet.h>
@@ -89,6 +91,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*size = 0;
 		return MHD_YES;
 	}
+	if (cn_wants(method, url))
+		return cn_http(srv, conn, method, url, req->body, req->len, req->too_large);
 	sv_call c;
 	char why[256];
 	int bad;

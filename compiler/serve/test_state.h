@@ -6,7 +6,7 @@
  *   test_state_run.c     one such machine compiled with libtcc and run in the request's
  *                        thread, with what its history showed of the tested state
  *   test_state_inspect.c DEBUG's inspectionData, from the runs and tiny machines of the
- *                        state's own fields
+ *                        state's own fields (the console's data-flow steps use it too)
  *
  * Everything lives in the call's arena. */
 #ifndef ASLC_SERVE_TEST_STATE_H
@@ -59,6 +59,18 @@ typedef struct ts_seen {
 	const char *error, *cause; /* of the execution's end */
 } ts_seen;
 
+/* Tiny machines compiled once for many runs (the console's data-flow steps of many visits of
+ * one state, in one execution): ts_run keeps what it compiles here, by the machine's text
+ * (the runs' machine name must not change); ts_modules_free unloads them. */
+#define TS_MAX_MODULES 64
+typedef struct ts_modules ts_modules;
+struct ts_modules {
+	const char *texts[TS_MAX_MODULES];
+	struct aslc_module *modules[TS_MAX_MODULES];
+	size_t count;
+};
+void ts_modules_free(ts_modules *m);
+
 /* ---- api_test_state.c ---- */
 typedef struct ts_request {
 	const char *definition;
@@ -74,6 +86,7 @@ typedef struct ts_request {
 	int64_t retry_count; /* stateConfiguration.retrierRetryCount */
 	/* the context's Execution.Id and Name, StateMachine.Id and Name; NULL: made up */
 	const char *execution_arn, *execution_name, *machine_arn, *machine_name;
+	ts_modules *modules; /* NULL: each run compiles its machine (TestState) */
 } ts_request;
 
 /* The tested state as found in the definition. */
@@ -128,6 +141,18 @@ char *ts_check(const char *text, size_t len, int line_shift, const char *pointer
 	       const asl_value *variables, asl_arena *a);
 
 /* ---- test_state_inspect.c ---- */
+/* The JSONPath data-flow steps of one run of a state, as JSON texts; NULL: not computed (a
+ * step that failed, or could not be computed, is left out with the steps after it). */
+typedef struct ts_dataflow {
+	const char *after_input, *after_parameters, *result, *after_selector, *after_result_path;
+} ts_dataflow;
+/* From what a run showed of the state (`s`: its input, its task's parameters and result, its
+ * output) and tiny machines of the state's own fields run on r->input (the state's input) with
+ * r->variables preset. `succeeded`: the state went on by its own transition (not failed or
+ * caught: then the output is not its ResultPath's). `context_known` 0: the runs would not see
+ * the real context object, so a field that reads it ($$) or a random UUID is not computed. */
+void ts_dataflow_of(sv_call *c, const ts_request *r, const ts_tested *t, const ts_seen *s,
+		    int succeeded, int context_known, ts_dataflow *out);
 /* DEBUG's and TRACE's inspectionData member of the answer. */
 void ts_put_inspection(sv_call *c, const ts_request *r, const ts_tested *t, const ts_outcome *o);
 

@@ -1,4 +1,5 @@
-/* TestState's inspectionData (DEBUG, TRACE): only what a run showed. The input, the task's
+/* TestState's inspectionData (DEBUG, TRACE), and the console's data-flow steps of a visit
+ * (console_dataflow.c), from the same functions: only what a run showed. The input, the task's
  * parameters (TaskScheduled) and result (TaskSucceeded), the output (the state's Exited event)
  * and its assigned variables come from the test's own run; afterInputPath, a Pass's
  * afterParameters, afterResultSelector and afterResultPath (when OutputPath hides it) from
@@ -77,30 +78,51 @@ static const char *variables_after(sv_call *c, const ts_request *r, const ts_out
 	return asl_to_json(&c->arena, vars, &len);
 }
 
-/* The JSONPath steps: InputPath, Parameters, the result, ResultSelector, ResultPath. */
-static void put_steps(sv_call *c, const ts_request *r, const ts_tested *t, const ts_outcome *o)
+/* Whether a field reads what a tiny machine's run would not reproduce: the context object
+ * ($$: the execution's ids, times, Map item) or a random UUID. */
+static int reads_context(asl_arena *a, const asl_value *v)
+{
+	size_t len;
+	const char *json = v ? asl_to_json(a, v, &len) : NULL;
+	return json && (strstr(json, "$$") || strstr(json, "States.UUID"));
+}
+
+/* A field that is absent, or present and computable here. */
+static int usable(sv_call *c, const ts_tested *t, const char *key, int context_known)
+{
+	return context_known || !reads_context(&c->arena, field(t, key));
+}
+
+void ts_dataflow_of(sv_call *c, const ts_request *r, const ts_tested *t, const ts_seen *s,
+		    int succeeded, int context_known, ts_dataflow *out)
 {
 	asl_arena *a = &c->arena;
-	const ts_seen *s = &o->seen;
 	int pass = !strcmp(t->type, "Pass");
+	memset(out, 0, sizeof *out);
 	if (!strcmp(t->type, "Fail"))
 		return;
-	const char *after_input = NULL, *after_params = NULL;
-	/* a Pass of the InputPath, then one of a Pass's Parameters: the second's input and
-	 * output */
-	after_params = tiny(c, r, state_of(a, "Pass", t, "InputPath"),
-			    state_of(a, "Pass", t, pass ? "Parameters" : NULL), NULL, &after_input);
-	if (!after_params) /* InputPath (or a Pass's Parameters) failed */
+	if (!usable(c, t, "InputPath", context_known) ||
+	    (pass && !usable(c, t, "Parameters", context_known)))
 		return;
-	if (!field(t, "InputPath"))
-		after_input = s->input;
-	sv_put_cstr(c, "afterInputPath", after_input);
+	const char *after_input = s->input, *after_params = s->input;
+	/* a Pass of the InputPath, then one of a Pass's Parameters: the second's input and
+	 * output (without either, both are the input: no run needed) */
+	if (!s->input || field(t, "InputPath") || (pass && field(t, "Parameters"))) {
+		after_params = tiny(c, r, state_of(a, "Pass", t, "InputPath"),
+				    state_of(a, "Pass", t, pass ? "Parameters" : NULL), NULL,
+				    &after_input);
+		if (!after_params) /* InputPath (or a Pass's Parameters) failed */
+			return;
+		if (!field(t, "InputPath"))
+			after_input = s->input;
+	}
+	out->after_input = after_input;
 	if (t->task)
 		after_params = s->parameters;
 	if (!pass && !t->task)
 		return; /* Choice, Wait, Succeed: nothing more between input and output */
 	if (strcmp(t->type, "Map")) /* a Map's Parameters (ItemSelector) are per item */
-		sv_put_cstr(c, "afterParameters", after_params);
+		out->after_parameters = after_params;
 	const char *result = s->result;
 	if (pass) {
 		size_t len;
@@ -109,18 +131,35 @@ static void put_steps(sv_call *c, const ts_request *r, const ts_tested *t, const
 	}
 	if (!result)
 		return; /* the task failed */
-	sv_put_cstr(c, "result", result);
+	out->result = result;
 	const char *selected = result;
 	if (t->task && field(t, "ResultSelector") &&
-	    !(selected = tiny(c, r, NULL, state_of(a, "Task", t, "ResultSelector"), result, NULL)))
+	    (!usable(c, t, "ResultSelector", context_known) ||
+	     !(selected =
+		       tiny(c, r, NULL, state_of(a, "Task", t, "ResultSelector"), result, NULL))))
 		return;
-	sv_put_cstr(c, "afterResultSelector", selected);
-	if (strcmp(o->status, "SUCCEEDED"))
+	out->after_selector = selected;
+	if (!succeeded)
 		return;
 	const char *placed = s->output; /* without OutputPath, the output */
 	if (field(t, "OutputPath"))
-		placed = tiny(c, r, NULL, state_of(a, "Task", t, "ResultPath"), selected, NULL);
-	sv_put_cstr(c, "afterResultPath", placed);
+		placed = usable(c, t, "ResultPath", context_known)
+				 ? tiny(c, r, NULL, state_of(a, "Task", t, "ResultPath"), selected,
+					NULL)
+				 : NULL;
+	out->after_result_path = placed;
+}
+
+/* The JSONPath steps: InputPath, Parameters, the result, ResultSelector, ResultPath. */
+static void put_steps(sv_call *c, const ts_request *r, const ts_tested *t, const ts_outcome *o)
+{
+	ts_dataflow d;
+	ts_dataflow_of(c, r, t, &o->seen, !strcmp(o->status, "SUCCEEDED"), 1, &d);
+	sv_put_cstr(c, "afterInputPath", d.after_input);
+	sv_put_cstr(c, "afterParameters", d.after_parameters);
+	sv_put_cstr(c, "result", d.result);
+	sv_put_cstr(c, "afterResultSelector", d.after_selector);
+	sv_put_cstr(c, "afterResultPath", d.after_result_path);
 }
 
 void ts_put_inspection(sv_call *c, const ts_request *r, const ts_tested *t, const ts_outcome *o)

@@ -152,6 +152,31 @@ static int mock_task(asl_task_call *call)
 	return ASL_TASK_ERROR;
 }
 
+static aslc_module *cached(const ts_modules *m, const char *text)
+{
+	for (size_t i = 0; m && i < m->count; i++)
+		if (!strcmp(m->texts[i], text))
+			return m->modules[i];
+	return NULL;
+}
+
+/* 1 when `mod` is kept in `m` (unloaded by ts_modules_free), 0 when the caller unloads it. */
+static int remember(ts_modules *m, const char *text, aslc_module *mod)
+{
+	if (!m || m->count == TS_MAX_MODULES)
+		return 0;
+	m->texts[m->count] = text; /* in the call's arena, which outlives `m`'s use */
+	m->modules[m->count++] = mod;
+	return 1;
+}
+
+void ts_modules_free(ts_modules *m)
+{
+	for (size_t i = 0; i < m->count; i++)
+		aslc_unload(m->modules[i]);
+	m->count = 0;
+}
+
 int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *watch,
 	   const ts_mock *mock, ts_seen *out, char **err)
 {
@@ -163,7 +188,10 @@ int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *wat
 	opts.name = r->machine_name ? r->machine_name : TS_SINGLE_NAME;
 	aslc_diagnostics d;
 	aslc_diagnostics_init(&d);
-	aslc_module *mod = aslc_load(&src, &opts, &d);
+	aslc_module *mod = cached(r->modules, text);
+	int keep = mod != NULL;
+	if (!mod && (mod = aslc_load(&src, &opts, &d)))
+		keep = remember(r->modules, text, mod);
 	if (!mod) {
 		*err = diagnostics_text(&d, -1, NULL, NULL, &c->arena);
 		if (!*err)
@@ -217,6 +245,7 @@ int ts_run(sv_call *c, const ts_request *r, const ts_machine *m, const char *wat
 	if (res.cause)
 		out->cause = sv_printf(&c->arena, "%.*s", (int)res.cause_len, res.cause);
 	asl_result_free(&res);
-	aslc_unload(mod);
+	if (!keep)
+		aslc_unload(mod);
 	return 0;
 }

@@ -1,0 +1,85 @@
+/* The console's routing: which GET (or console POST) gets which page, the embedded assets,
+ * part D's JSON endpoints, and a 404 page for everything else. http.c sends the answer. */
+#define _POSIX_C_SOURCE 200809L
+#include <string.h>
+
+#include "console.h"
+#include "console_api.h"
+
+void cn_page_init(cn_page *p, sv_server *srv, cn_arg_fn arg, void *arg_user)
+{
+	memset(p, 0, sizeof *p);
+	p->srv = srv;
+	p->status = 200;
+	p->arg = arg;
+	p->arg_user = arg_user;
+	asl_arena_init(&p->arena, NULL);
+	asl_buffer_init(&p->out, &p->arena);
+}
+
+void cn_page_free(cn_page *p)
+{
+	asl_arena_destroy(&p->arena);
+}
+
+int cn_wants(const char *method, const char *url)
+{
+	if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
+		return 1;
+	return !strcmp(method, "POST") && !strncmp(url, "/console/", 9);
+}
+
+/* The rest of `url` after `prefix`, or NULL when it does not start so (or nothing follows). */
+static const char *after(const char *url, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(url, prefix, n) && url[n] ? url + n : NULL;
+}
+
+static void asset(cn_page *p, const char *type, const char *text, size_t len)
+{
+	p->type = type;
+	cn_putn(p, text, len);
+}
+
+/* Part D's endpoints answer JSON with their own status. */
+static void api(cn_page *p,
+		int (*fn)(sv_server *, asl_arena *, const char *, const char **, size_t *))
+{
+	const char *body = NULL;
+	size_t len = 0;
+	p->status = fn(p->srv, &p->arena, p->arg(p->arg_user, "execution"), &body, &len);
+	p->type = "application/json";
+	if (body)
+		cn_putn(p, body, len);
+}
+
+void cn_handle(cn_page *p, const char *method, const char *url, const char *body, size_t len)
+{
+	const char *rest;
+	if (!strcmp(method, "POST")) {
+		if (!strcmp(url, "/console/start"))
+			cn_start(p, body, len);
+		else if (!strcmp(url, "/console/stop"))
+			cn_stop(p, body, len);
+		else
+			cn_message_page(p, 404, "Not found", "There is no such console action.");
+		return;
+	}
+	if (!strcmp(url, "/"))
+		cn_home(p);
+	else if ((rest = after(url, "/state-machines/")))
+		cn_machine(p, rest, NULL, NULL, NULL);
+	else if ((rest = after(url, "/executions/")))
+		cn_execution(p, rest, p->arg(p->arg_user, "fragment"));
+	else if (!strcmp(url, "/console/app.css"))
+		asset(p, "text/css; charset=utf-8", cn_app_css, cn_app_css_len);
+	else if (!strcmp(url, "/console/app.js"))
+		asset(p, "text/javascript; charset=utf-8", cn_app_js, cn_app_js_len);
+	else if (!strcmp(url, "/console/api/steps"))
+		api(p, console_api_steps);
+	else if (!strcmp(url, "/console/api/map"))
+		api(p, console_api_map);
+	else
+		cn_message_page(p, 404, "Not found", "There is no such page.");
+}

@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""aslc graph --history, --runs and --diff, checked through --format json (the overlay fields).
+
+Usage: test_overlays.py ASLC [CORPUS]
+
+Runs the machines of tests/graph/overlays with `aslc run --history` (mocked Tasks) for each
+outcome a state can have and checks every state's status, on_path and counts and every edge's
+traversals exactly; overlays the AWS-recorded history.json of corpus cases on their own
+definitions; builds a --runs file the documented way (one `--history` file per execution,
+concatenated: each is one line); diffs edited definitions; and feeds bad input (exit 2, one line
+on stderr)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MACHINES = os.path.join(HERE, "overlays")
+ORDER = os.path.join(MACHINES, "order.asl.json")
+ORDER_MOCK = os.path.join(MACHINES, "order.mock.json")
+FANOUT = os.path.join(MACHINES, "fanout.asl.json")
+CORPUS_CASES = 20  # at least this many recorded histories must overlay cleanly
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run_machine(aslc, machine, tmp, name, input_json, mock_case=None):
+    """Runs the machine once; the path of its --history file."""
+    history = os.path.join(tmp, name + ".history.json")
+    cmd = [aslc, "run", machine, "--history", history, "--wait-scale", "0"]
+    if mock_case:
+        cmd += ["--mock-config", ORDER_MOCK, "--mock-case", mock_case]
+    subprocess.run(cmd, input=input_json, capture_output=True, text=True, timeout=60)
+    check(os.path.isfile(history), f"{name}: aslc run wrote no history")
+    return history
+
+
+def graph(aslc, machine, *args):
+    p = subprocess.run([aslc, "graph", machine, "--format", "json", *args],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError(f"aslc graph {' '.join(args)}: exit {p.returncode}: {p.stderr}")
+    return json.loads(p.stdout)
+
+
+def node_names(g):
+    """Node id -> what the expectations call it: the state's name, or the mark's id."""
+    return {n["id"]: n["name"] if n["kind"] == "state" else n["id"] for n in g["nodes"]}
+
+
+def edge_key(g, e):
+    names = node_names(g)
+    return f"{names[e['from']]}->{names[e['to']]}:{e['kind']}"
+
+
+def expect_overlay(g, what, states, edges):
+    """states: name -> (status, visits, failures, retries), every other state not run;
+    edges: "From->To:kind" -> traversals, every other edge never taken. on_path must be
+    exactly what was visited or traversed."""
+    seen = set()
+    for n in g["nodes"]:
+        if n["kind"] != "state":
+            continue
+        name = n["name"]
+        seen.add(name)
+        want = states.get(name, ("not_run", 0, 0, 0))
+        got = (n["status"], n["visits"], n["failures"], n["retries"])
+        check(got == want, f"{what}: state {name}: {got}, expected {want}")
+        check(n["on_path"] == (want[1] > 0), f"{what}: state {name}: on_path {n['on_path']}")
+    check(set(states) <= seen, f"{what}: states expected but missing: {set(states) - seen}")
+    keys = set()
+    for e in g["edges"]:
+        key = edge_key(g, e)
+        keys.add(key)
+        want = edges.get(key, 0)
+        check(e["count"] == want, f"{what}: edge {key}: count {e['count']}, expected {want}")
+        check(e["on_path"] == (want > 0), f"{what}: edge {key}: on_path {e['on_path']}")
+    check(set(edges) <= keys, f"{what}: edges expected but missing: {set(edges) - keys}")
+
+
+def test_order_outcomes(aslc, tmp):
+    cases = {
+        # name: (input, mock case, states, edges)
+        "success": ('{"kind":"a"}', "Ok",
+                    {"Check": ("succeeded", 1, 0, 0), "Charge": ("succeeded", 1, 0, 0),
+                     "Done": ("succeeded", 1, 0, 0)},
+                    {"#start->Check:start": 1, "Check->Charge:choice": 1,
+                     "Charge->Done:next": 1, "Done->#end:end": 1}),
+        "choice_b": ('{"kind":"b"}', "Ok",
+                     {"Check": ("succeeded", 1, 0, 0), "Skip": ("succeeded", 1, 0, 0),
+                      "Done": ("succeeded", 1, 0, 0)},
+                     {"#start->Check:start": 1, "Check->Skip:choice": 1,
+                      "Skip->Done:next": 1, "Done->#end:end": 1}),
+        "choice_default_fail": ('{"kind":"z"}', "Ok",
+                                {"Check": ("succeeded", 1, 0, 0), "Reject": ("failed", 1, 1, 0)},
+                                {"#start->Check:start": 1, "Check->Reject:default": 1,
+                                 "Reject->#end:end": 1}),
+        "task_fails_uncaught": ('{"kind":"a"}', "Broken",
+                                {"Check": ("succeeded", 1, 0, 0), "Charge": ("failed", 1, 1, 0)},
+                                {"#start->Check:start": 1, "Check->Charge:choice": 1}),
+        "task_fails_caught": ('{"kind":"a"}', "Declined",
+                              {"Check": ("succeeded", 1, 0, 0), "Charge": ("caught", 1, 1, 0),
+                               "Refund": ("succeeded", 1, 0, 0)},
+                              {"#start->Check:start": 1, "Check->Charge:choice": 1,
+                               "Charge->Refund:catch": 1, "Refund->#end:end": 1}),
+        "retry_then_success": ('{"kind":"a"}', "BusyThenOk",
+                               {"Check": ("succeeded", 1, 0, 0),
+                                "Charge": ("succeeded", 1, 1, 1),
+                                "Done": ("succeeded", 1, 0, 0)},
+                               {"#start->Check:start": 1, "Check->Charge:choice": 1,
+                                "Charge->Done:next": 1, "Done->#end:end": 1}),
+    }
+    histories = {}
+    for name, (inp, mock, states, edges) in cases.items():
+        histories[name] = run_machine(aslc, ORDER, tmp, name, inp, mock)
+        expect_overlay(graph(aslc, ORDER, "--history", histories[name]), name, states, edges)
+        print("ok", name)
+    return histories
+
+
+FANOUT_STATES = {"Fan": ("succeeded", 1, 0, 0), "A": ("succeeded", 1, 0, 0),
+                 "B": ("succeeded", 1, 0, 0), "B2": ("succeeded", 1, 0, 0),
+                 "Each": ("succeeded", 1, 0, 0), "Test": ("succeeded", 4, 0, 0),
+                 "Bad": ("failed", 2, 2, 0), "Good": ("succeeded", 2, 0, 0)}
+FANOUT_EDGES = {"#start->Fan:start": 1,
+                "Fan->/States/Fan/Branches/0#start:branch": 1,
+                "Fan->/States/Fan/Branches/1#start:branch": 1,
+                "/States/Fan/Branches/0#start->A:start": 1,
+                "A->/States/Fan/Branches/0#end:end": 1,
+                "/States/Fan/Branches/1#start->B:start": 1, "B->B2:next": 1,
+                "B2->/States/Fan/Branches/1#end:end": 1,
+                "Fan->Each:next": 1,
+                "Each->/States/Each/ItemProcessor#start:branch": 4,
+                "/States/Each/ItemProcessor#start->Test:start": 4,
+                "Test->Bad:choice": 2, "Test->Good:default": 2,
+                "Bad->/States/Each/ItemProcessor#end:end": 2,
+                "Good->/States/Each/ItemProcessor#end:end": 2,
+                "Each->#end:end": 1}
+
+
+def test_parallel_and_map(aslc, tmp):
+    """A Parallel, then a Map of 4 items of which 2 fail (tolerated); and the same history cut
+    short in the Map's first iteration: what was open is running."""
+    history = run_machine(aslc, FANOUT, tmp, "fanout", '{"items":[1,2,3,4]}')
+    g = graph(aslc, FANOUT, "--history", history)
+    expect_overlay(g, "parallel_and_map", FANOUT_STATES, FANOUT_EDGES)
+    each = next(n for n in g["nodes"] if n["name"] == "Each")
+    check(each["iterations"] == {"not_run": 0, "succeeded": 2, "failed": 2, "caught": 0,
+                                 "running": 0}, f"map iterations: {each['iterations']}")
+    print("ok parallel_and_map")
+
+    with open(history) as f:
+        events = json.load(f)["events"]
+    cut = next(i for i, e in enumerate(events)
+               if e["type"] == "ChoiceStateEntered"
+               and e["stateEnteredEventDetails"]["name"] == "Test")
+    running = os.path.join(tmp, "running.json")
+    with open(running, "w") as f:
+        json.dump({"events": events[:cut + 1]}, f)
+    g = graph(aslc, FANOUT, "--history", running)
+    states = {k: v for k, v in FANOUT_STATES.items() if k in ("Fan", "A", "B", "B2")}
+    states.update({"Each": ("running", 1, 0, 0), "Test": ("running", 1, 0, 0)})
+    edges = {k: v for k, v in FANOUT_EDGES.items()
+             if not k.startswith(("Test", "Bad", "Good", "Each->#end"))}
+    edges.update({"Each->/States/Each/ItemProcessor#start:branch": 1,
+                  "/States/Each/ItemProcessor#start->Test:start": 1})
+    expect_overlay(g, "running", states, edges)
+    each = next(n for n in g["nodes"] if n["name"] == "Each")
+    check(each["iterations"]["running"] == 1, f"running iterations: {each['iterations']}")
+    print("ok running")
+
+
+def test_runs(aslc, tmp, histories):
+    """The --runs recipe: each run's --history file is one line; concatenated, they are the
+    NDJSON file. A blank line is skipped."""
+    runs = os.path.join(tmp, "runs.ndjson")
+    with open(runs, "w") as out:
+        for name in ("success", "choice_b", "choice_default_fail", "retry_then_success"):
+            with open(histories[name]) as f:
+                text = f.read()
+            check(text.count("\n") == 1 and text.endswith("\n"), f"{name}: history not one line")
+            out.write(text)
+        out.write("\n")
+    g = graph(aslc, ORDER, "--runs", runs)
+    check(g.get("runs") == 4, f"runs: {g.get('runs')}")
+    got = {n["name"]: (n["visits"], n["failures"], n["retries"])
+           for n in g["nodes"] if n["kind"] == "state"}
+    want = {"Check": (4, 0, 0), "Charge": (2, 1, 1), "Skip": (1, 0, 0), "Refund": (0, 0, 0),
+            "Reject": (1, 1, 0), "Done": (3, 0, 0)}
+    check(got == want, f"runs visits: {got}, expected {want}")
+    counts = {edge_key(g, e): e["count"] for e in g["edges"] if e["count"]}
+    want_edges = {"#start->Check:start": 4, "Check->Charge:choice": 2, "Check->Skip:choice": 1,
+                  "Check->Reject:default": 1, "Charge->Done:next": 2, "Skip->Done:next": 1,
+                  "Done->#end:end": 3, "Reject->#end:end": 1}
+    check(counts == want_edges, f"runs edges: {counts}")
+    print("ok runs")
+
+
+def test_corpus(aslc, corpus):
+    """Recorded AWS histories on their own definitions: no error, every state entered is on
+    the path with as many visits as StateEntered events, and none is left running."""
+    cases = os.path.join(corpus, "cases")
+    if not os.path.isdir(cases):
+        print("note: no corpus at", corpus, "- the recorded-history check did not run")
+        return
+    done = 0
+    for case in sorted(os.listdir(cases)):
+        d = os.path.join(cases, case)
+        hist = os.path.join(d, "history.json")
+        definition = os.path.join(d, "definition.asl.json")
+        if not os.path.isfile(hist):
+            continue
+        p = subprocess.run([aslc, "graph", definition, "--format", "json"],
+                           capture_output=True, timeout=60)
+        if p.returncode != 0:
+            continue  # a definition aslc does not take (JSONata): nothing to overlay on
+        with open(hist) as f:
+            events = json.load(f)
+        events = events["events"] if isinstance(events, dict) else events
+        try:
+            g = graph(aslc, definition, "--history", hist)
+        except AssertionError as e:
+            check(False, f"corpus {case}: {e}")
+            continue
+        entered = {}
+        for e in events:
+            if e["type"].endswith("StateEntered"):
+                name = e["stateEnteredEventDetails"]["name"]
+                entered[name] = entered.get(name, 0) + 1
+        states = {n["name"]: n for n in g["nodes"] if n["kind"] == "state"}
+        for name, visits in entered.items():
+            n = states[name]
+            check(n["on_path"] and n["visits"] == visits and n["status"] != "not_run",
+                  f"corpus {case}: {name}: {n['status']} {n['visits']} visits, "
+                  f"{visits} entered")
+            check(n["status"] != "running", f"corpus {case}: {name} running after the end")
+        done += 1
+    check(done >= CORPUS_CASES, f"only {done} corpus histories overlaid")
+    print(f"ok corpus: {done} recorded histories")
+
+
+def write(tmp, name, doc, **dump):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        json.dump(doc, f, **dump)
+    return path
+
+
+def changes(g):
+    nodes = {n["name"]: (n["change"], n["cluster"]) for n in g["nodes"] if n["kind"] == "state"}
+    edges = {edge_key(g, e): e["change"] for e in g["edges"] if e["change"] != "same"}
+    return nodes, edges
+
+
+def test_diff(aslc, tmp):
+    with open(ORDER) as f:
+        order = json.load(f)
+    with open(FANOUT) as f:
+        fanout = json.load(f)
+
+    # the same definition, and the same written with members reordered and re-indented
+    def reorder(v):
+        if isinstance(v, dict):
+            return {k: reorder(v[k]) for k in reversed(list(v))}
+        if isinstance(v, list):
+            return [reorder(x) for x in v]
+        return v
+
+    for what, doc, dump in (("identical", order, {}), ("reordered", reorder(order), {"indent": 7})):
+        old = write(tmp, what + ".asl.json", doc, **dump)
+        g = graph(aslc, ORDER, "--diff", old)
+        nodes, edges = changes(g)
+        check(all(c == "same" for c, _ in nodes.values()) and not edges,
+              f"diff {what}: {nodes} {edges}")
+        check(g["notes"] == ["0 states added, 0 removed, 0 changed"], f"diff note: {g['notes']}")
+        print("ok diff", what)
+
+    # the new order: Skip is gone (rule b goes to Done), Audit comes between Charge and Done,
+    # Reject has another Cause
+    new = json.loads(json.dumps(order))
+    states = new["States"]
+    del states["Skip"]
+    states["Check"]["Choices"][1]["Next"] = "Done"
+    states["Charge"]["Next"] = "Audit"
+    states["Audit"] = {"Type": "Pass", "Next": "Done"}
+    states["Reject"]["Cause"] = "something else"
+    new_path = write(tmp, "order.asl.json", new)
+    g = graph(aslc, new_path, "--diff", ORDER)
+    nodes, edges = changes(g)
+    check(nodes == {"Check": ("changed", ""), "Charge": ("changed", ""), "Refund": ("same", ""),
+                    "Reject": ("changed", ""), "Done": ("same", ""), "Audit": ("added", ""),
+                    "Skip": ("removed", "")}, f"diff states: {nodes}")
+    check(edges == {"Check->Done:choice": "added", "Charge->Audit:next": "added",
+                    "Audit->Done:next": "added", "Check->Skip:choice": "removed",
+                    "Skip->Done:next": "removed", "Charge->Done:next": "removed"},
+          f"diff edges: {edges}")
+    check(g["notes"] == ["1 state added, 1 removed, 3 changed"], f"diff note: {g['notes']}")
+    print("ok diff order")
+
+    # a state removed inside a Parallel branch is drawn in that branch; the Parallel itself is
+    # not changed by what happens inside it
+    new = json.loads(json.dumps(fanout))
+    branch = new["States"]["Fan"]["Branches"][1]["States"]
+    del branch["B2"]
+    branch["B"] = {"Type": "Pass", "End": True}
+    new_path = write(tmp, "fanout.asl.json", new)
+    g = graph(aslc, new_path, "--diff", FANOUT)
+    nodes, edges = changes(g)
+    check(nodes["B2"] == ("removed", "/States/Fan/Branches/1"), f"removed in a branch: {nodes}")
+    check(nodes["B"] == ("changed", "/States/Fan/Branches/1") and nodes["Fan"][0] == "same",
+          f"changed in a branch: {nodes}")
+    check(edges == {"B->/States/Fan/Branches/1#end:end": "added", "B->B2:next": "removed",
+                    "B2->/States/Fan/Branches/1#end:end": "removed"}, f"branch edges: {edges}")
+    print("ok diff branch")
+
+
+def test_bad_input(aslc, tmp, histories):
+    def fails(what, args, needle):
+        p = subprocess.run([aslc, "graph", *args], capture_output=True, text=True, timeout=60)
+        lines = p.stderr.strip().splitlines()
+        check(p.returncode == 2, f"{what}: exit {p.returncode}, expected 2")
+        check(len(lines) == 1 and needle in p.stderr, f"{what}: stderr {p.stderr!r}")
+        check(p.stdout == "", f"{what}: wrote {p.stdout[:80]!r}")
+
+    not_json = os.path.join(tmp, "not.json")
+    with open(not_json, "w") as f:
+        f.write('{"events": [')
+    fails("not JSON", [ORDER, "--history", not_json], "not JSON")
+    no_events = write(tmp, "noevents.json", {"executions": []})
+    fails("no events", [ORDER, "--history", no_events], 'no "events" array')
+    fails("another machine", [FANOUT, "--history", histories["success"]],
+          "the history names state 'Check', which this machine does not have")
+    truncated = os.path.join(tmp, "truncated.ndjson")
+    with open(histories["success"]) as f:
+        line = f.read()
+    with open(truncated, "w") as f:
+        f.write(line + line[:len(line) // 2] + "\n")
+    fails("truncated runs line", [ORDER, "--runs", truncated], "--runs line 2: not a history")
+    fails("runs of another machine", [FANOUT, "--runs", truncated], "--runs line 1:")
+    print("ok bad input")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    aslc = sys.argv[1]
+    corpus = sys.argv[2] if len(sys.argv) > 2 else ""
+    with tempfile.TemporaryDirectory(prefix="aslc-overlays-") as tmp:
+        histories = test_order_outcomes(aslc, tmp)
+        test_parallel_and_map(aslc, tmp)
+        test_runs(aslc, tmp, histories)
+        test_diff(aslc, tmp)
+        test_bad_input(aslc, tmp, histories)
+        if corpus:
+            test_corpus(aslc, corpus)
+    if failures:
+        print(f"{len(failures)} failed")
+        sys.exit(1)
+    print("all overlay tests passed")
+
+
+if __name__ == "__main__":
+    main()
