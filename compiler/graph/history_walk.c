@@ -303,6 +303,103 @@ static int is_failure(const char *type)
 	return ends_with(type, "Failed") || ends_with(type, "TimedOut");
 }
 
+/* ExecutionSucceeded, ExecutionFailed ...: every lane ends. */
+static int execution_event(walk *w, const char *type, int *finished)
+{
+	if (!strcmp(type, "ExecutionStarted"))
+		return 0;
+	outcome how = !strcmp(type, "ExecutionSucceeded") ? ENDED_OK
+		      : !strcmp(type, "ExecutionAborted") ? ENDED_ABORTED
+							  : ENDED_FAILED;
+	end_children(w, 0, how);
+	end_lane(w, 0, how);
+	*finished = 1;
+	return 0;
+}
+
+/* MapIterationStarted opens a lane for the iteration; Succeeded, Failed, Aborted end it. The
+ * lane, or -1 when out of memory. */
+static int iteration_event(walk *w, const char *type, int map, int base)
+{
+	gr_node *m = &w->g->nodes[map];
+	if (!strcmp(type, "MapIterationStarted")) {
+		int l = new_lane(w, climb_to_container(w, base),
+				 w->g->ir->states[m->state].u.map.processor);
+		if (l >= 0)
+			w->lanes[l].map = map;
+		return l;
+	}
+	gr_status s = !strcmp(type, "MapIterationSucceeded") ? GR_SUCCEEDED
+		      : !strcmp(type, "MapIterationFailed")  ? GR_FAILED
+							     : GR_NOT_RUN; /* aborted */
+	m->iterations[s]++;
+	/* the iteration's own lane: the one the previous event is in, or above it */
+	int l = base;
+	while (l >= 0 && w->lanes[l].map != map)
+		l = w->lanes[l].parent;
+	if (l < 0)
+		return base;
+	end_children(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
+	end_lane(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
+	return l;
+}
+
+/* ...StateEntered and ...StateExited of the state `node`. The lane, or -1 when out of
+ * memory. */
+static int state_event(walk *w, const char *type, int node, int base)
+{
+	int scope = scope_of(w, node);
+	int entered = ends_with(type, "StateEntered");
+	int l = climb_to_scope(w, base, scope);
+	if (l < 0 && !entered)
+		return base; /* the exit of a state that is not open here: nothing to do */
+	if (l < 0) /* the first state of a branch */
+		l = new_lane(w, climb_to_container(w, base), scope);
+	if (l < 0)
+		return -1;
+	lane *ln = &w->lanes[l];
+	if (entered) {
+		enter(w, l, node);
+	} else if (ends_with(type, "StateExited") && ln->cur == node) {
+		ln->open = 0;
+		if (!ln->failing)
+			finish_visit(w, ln, GR_SUCCEEDED);
+	}
+	return l;
+}
+
+/* An event of the lane's current state: a Task's scheduling, failure, success; a Map's or
+ * Parallel's start and end. The lane. */
+static int other_event(walk *w, const char *type, int base)
+{
+	int container = starts_with(type, "MapState") || starts_with(type, "ParallelState");
+	int l = container ? climb_to_container(w, base) : base;
+	lane *ln = &w->lanes[l];
+	int started = container && ends_with(type, "Started");
+	if (container && !started)
+		end_children(w, l, ends_with(type, "Succeeded") ? ENDED_OK : ENDED_FAILED);
+	if (ln->cur < 0)
+		return l;
+	gr_node *n = &w->g->nodes[ln->cur];
+	if (is_failure(type)) {
+		n->failures++;
+		ln->failing = 1;
+	} else if (ln->failing && ln->open && ends_with(type, "Scheduled")) {
+		n->retries++; /* the Task is tried again */
+		ln->failing = 0;
+	} else if (started && ln->started) {
+		/* a Map or Parallel started again: its branches failed and a Retry took it (AWS
+		 * writes no ParallelStateFailed for a retried attempt) */
+		end_children(w, l, ENDED_FAILED);
+		n->retries++;
+		n->failures += !ln->failing;
+		ln->failing = 0;
+	} else if (started) {
+		ln->started = 1;
+	}
+	return l;
+}
+
 /* One event: its lane, and what it does there. 0, or -1 with err set. */
 static int step(walk *w, size_t i, int *finished)
 {
@@ -315,99 +412,25 @@ static int step(walk *w, size_t i, int *finished)
 	const char *type = asl_string_ptr(tv);
 	int prev = previous_event(w, i);
 	int base = prev >= 0 ? w->lane_of[prev] : 0;
-	const asl_value *name = event_name(e);
-	int node = -1;
-	if (name && !starts_with(type, "Execution")) {
-		node = graph_find_state(w->g, asl_string_ptr(name), asl_string_len(name));
-		if (node < 0) {
-			unknown_state(w, name);
-			return -1;
-		}
-	}
-	int l = base;
 	if (starts_with(type, "Execution")) {
-		l = 0;
-		outcome how = !strcmp(type, "ExecutionSucceeded") ? ENDED_OK
-			      : !strcmp(type, "ExecutionAborted") ? ENDED_ABORTED
-								  : ENDED_FAILED;
-		if (strcmp(type, "ExecutionStarted") != 0) {
-			end_children(w, 0, how);
-			end_lane(w, 0, how);
-			*finished = 1;
-		}
-	} else if (starts_with(type, "MapIteration") && node >= 0) {
-		gr_node *map = &w->g->nodes[node];
-		if (!strcmp(type, "MapIterationStarted")) {
-			int owner = climb_to_container(w, base);
-			int scope = w->g->ir->states[map->state].u.map.processor;
-			l = new_lane(w, owner, scope);
-			if (l < 0)
-				goto nomem;
-			w->lanes[l].map = node;
-		} else {
-			/* the iteration's own lane: the one the previous event is in, or below it */
-			for (l = base; l >= 0 && w->lanes[l].map != node; l = w->lanes[l].parent)
-				;
-			gr_status s = !strcmp(type, "MapIterationSucceeded") ? GR_SUCCEEDED
-				      : !strcmp(type, "MapIterationFailed")
-					      ? GR_FAILED
-					      : GR_NOT_RUN; /* aborted */
-			map->iterations[s]++;
-			if (l >= 0) {
-				end_children(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
-				end_lane(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
-			} else {
-				l = base;
-			}
-		}
-	} else if (node >= 0) {
-		int scope = scope_of(w, node);
-		l = climb_to_scope(w, base, scope);
-		if (l < 0 && ends_with(type, "StateEntered")) {
-			/* the first state of a branch (or of an iteration without its events) */
-			int owner = climb_to_container(w, base);
-			l = new_lane(w, owner, scope);
-			if (l < 0)
-				goto nomem;
-		} else if (l < 0) {
-			l = base;
-		}
-		if (ends_with(type, "StateEntered")) {
-			enter(w, l, node);
-		} else if (ends_with(type, "StateExited") && w->lanes[l].cur == node) {
-			lane *ln = &w->lanes[l];
-			ln->open = 0;
-			if (!ln->failing)
-				finish_visit(w, ln, GR_SUCCEEDED);
-		}
-	} else {
-		int container = starts_with(type, "MapState") || starts_with(type, "ParallelState");
-		if (container)
-			l = climb_to_container(w, base);
-		lane *ln = &w->lanes[l];
-		if (container && !ends_with(type, "Started"))
-			end_children(w, l, ends_with(type, "Succeeded") ? ENDED_OK : ENDED_FAILED);
-		if (ln->cur < 0)
-			;
-		else if (is_failure(type))
-			w->g->nodes[ln->cur].failures++, ln->failing = 1;
-		else if (ln->failing && ln->open && ends_with(type, "Scheduled"))
-			w->g->nodes[ln->cur].retries++, ln->failing = 0; /* the Task tried again */
-		else if (container && ends_with(type, "Started") && ln->started) {
-			/* a Map or Parallel started again: its branches failed and a Retry took it
-			 * (AWS writes no ParallelStateFailed for a retried attempt) */
-			end_children(w, l, ENDED_FAILED);
-			w->g->nodes[ln->cur].retries++;
-			w->g->nodes[ln->cur].failures += !ln->failing;
-			ln->failing = 0;
-		} else if (container && ends_with(type, "Started"))
-			ln->started = 1;
+		w->lane_of[i] = 0;
+		return execution_event(w, type, finished);
+	}
+	const asl_value *name = event_name(e);
+	int node = name ? graph_find_state(w->g, asl_string_ptr(name), asl_string_len(name)) : -1;
+	if (name && node < 0) {
+		unknown_state(w, name);
+		return -1;
+	}
+	int l = !name                               ? other_event(w, type, base)
+		: starts_with(type, "MapIteration") ? iteration_event(w, type, node, base)
+						    : state_event(w, type, node, base);
+	if (l < 0) {
+		snprintf(w->err, w->errlen, "out of memory");
+		return -1;
 	}
 	w->lane_of[i] = l;
 	return 0;
-nomem:
-	snprintf(w->err, w->errlen, "out of memory");
-	return -1;
 }
 
 /* The start and end marks of each IR scope. */

@@ -11,6 +11,7 @@ concatenated: each is one line); diffs edited definitions; and feeds bad input (
 on stderr)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -177,6 +178,70 @@ def test_parallel_and_map(aslc, tmp):
     print("ok running")
 
 
+def test_interleaved(aslc, tmp):
+    """The Map's iterations at once on 4 threads: their events interleave, and previousEventId
+    keeps each iteration's states together."""
+    with open(FANOUT) as f:
+        doc = json.load(f)
+    doc["States"]["Each"]["MaxConcurrency"] = 0
+    doc["States"]["Each"]["ToleratedFailureCount"] = 6
+    machine = os.path.join(tmp, "fanout.asl.json")
+    with open(machine, "w") as f:
+        json.dump(doc, f)
+    history = os.path.join(tmp, "interleaved.json")
+    subprocess.run([aslc, "run", machine, "--threads", "4", "--history", history],
+                   input='{"items":[1,2,3,4,1,2,3,4,1,2,3,4]}', capture_output=True,
+                   text=True, timeout=60)
+    with open(history) as f:
+        events = json.load(f)["events"]
+    open_iterations, interleaved = 0, False
+    for e in events:
+        if e["type"] == "MapIterationStarted":
+            open_iterations += 1
+            interleaved |= open_iterations > 1
+        elif e["type"].startswith("MapIteration"):
+            open_iterations -= 1
+    states = dict(FANOUT_STATES)
+    states.update({"Test": ("succeeded", 12, 0, 0), "Bad": ("failed", 6, 6, 0),
+                   "Good": ("succeeded", 6, 0, 0)})
+    edges = dict(FANOUT_EDGES)
+    for key in edges:
+        if key.startswith(("Each->/", "/States/Each", "Test", "Bad", "Good")):
+            edges[key] *= 3
+    expect_overlay(graph(aslc, machine, "--history", history), "interleaved", states, edges)
+    print("ok interleaved" + (" (at once)" if interleaved else " (one after another)"))
+
+    if interleaved:
+        return
+    # the same events with the iterations' events dealt out in turn, as AWS writes them when
+    # iterations run at once: ids renumbered, previousEventId following them, each iteration
+    # started after the MapStateStarted (not after the iteration before it, not yet written)
+    pre = next(i for i, e in enumerate(events) if e["type"] == "MapIterationStarted")
+    post = max(i for i, e in enumerate(events) if e["type"].startswith("MapIteration")) + 1
+    blocks, block = [], []
+    for e in events[pre:post]:
+        block.append(e)
+        if e["type"].startswith("MapIteration") and e["type"] != "MapIterationStarted":
+            blocks.append(block)
+            block = []
+    dealt = []
+    while any(blocks):
+        for b in blocks:
+            if b:
+                dealt.append(b.pop(0))
+    mixed = events[:pre] + dealt + events[post:]
+    new_id = {e["id"]: i + 1 for i, e in enumerate(mixed)}
+    new_id[0] = 0
+    map_started = next(e["id"] for e in events if e["type"] == "MapStateStarted")
+    mixed = [dict(e, id=new_id[e["id"]], previousEventId=new_id[
+        map_started if e["type"] == "MapIterationStarted" else e["previousEventId"]])
+        for e in mixed]
+    with open(history, "w") as f:
+        json.dump({"events": mixed}, f)
+    expect_overlay(graph(aslc, machine, "--history", history), "dealt", states, edges)
+    print("ok iterations dealt out in turn")
+
+
 def test_runs(aslc, tmp, histories):
     """The --runs recipe: each run's --history file is one line; concatenated, they are the
     NDJSON file. A blank line is skipped."""
@@ -319,6 +384,35 @@ def test_diff(aslc, tmp):
     check(edges == {"B->/States/Fan/Branches/1#end:end": "added", "B->B2:next": "removed",
                     "B2->/States/Fan/Branches/1#end:end": "removed"}, f"branch edges: {edges}")
     print("ok diff branch")
+    return os.path.join(tmp, "order.asl.json")
+
+
+def dot_line(dot, node_id):
+    """The DOT statement of the node with that id (the drawing contract's id="state:...")."""
+    return next((l for l in dot.splitlines() if f'id="state:{node_id}"' in l), "")
+
+
+def test_dot(aslc, histories, new_order):
+    """The overlays as the DOT renderer draws them: the contract's status and change classes;
+    and the drawing of a diff goes through graphviz when it is installed."""
+    p = subprocess.run([aslc, "graph", ORDER, "--history", histories["task_fails_caught"]],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"dot --history: {p.stderr}")
+    for node, cls in (("/States/Check", "status-succeeded on-path"),
+                      ("/States/Charge", "status-caught on-path"),
+                      ("/States/Skip", "status-not-run")):
+        check(cls in dot_line(p.stdout, node), f"dot: {node} is not {cls}")
+    p = subprocess.run([aslc, "graph", new_order, "--diff", ORDER], capture_output=True,
+                       text=True, timeout=60)
+    check("change-removed" in dot_line(p.stdout, "/States/Skip"), "dot: Skip not removed")
+    check("change-added" in dot_line(p.stdout, "/States/Audit"), "dot: Audit not added")
+    if shutil.which("dot"):
+        p = subprocess.run([aslc, "graph", new_order, "--diff", ORDER, "--format", "svg"],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0 and "<svg" in p.stdout, f"svg of a diff: {p.stderr}")
+    else:
+        print("note: graphviz's dot is not installed: the SVG of a diff was not drawn")
+    print("ok dot")
 
 
 def test_bad_input(aslc, tmp, histories):
@@ -355,8 +449,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="aslc-overlays-") as tmp:
         histories = test_order_outcomes(aslc, tmp)
         test_parallel_and_map(aslc, tmp)
+        test_interleaved(aslc, tmp)
         test_runs(aslc, tmp, histories)
-        test_diff(aslc, tmp)
+        new_order = test_diff(aslc, tmp)
+        test_dot(aslc, histories, new_order)
         test_bad_input(aslc, tmp, histories)
         if corpus:
             test_corpus(aslc, corpus)
