@@ -14,9 +14,11 @@ import traceback
 import urllib.parse
 
 import browser_fixture as bf
-from serve_fixture import ROLE, SKIP, Checks, Server, wait_for, workdir
+from serve_fixture import ROLE, SKIP, Checks, Server, read_known, wait_for, workdir
 
 LIVE_S = 20  # the brief's bound for a live status change
+# checks that fail for a known reason (name TAB reason), as tests/serve/known-failures.tsv
+KNOWN_FAILURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known-failures.tsv")
 
 # The fixture machine: a Choice (Small is not run), a Map of three iterations, a Parallel whose
 # branch fails and whose Catch goes on (caught; the Fail inside is failed), then Succeed.
@@ -239,7 +241,7 @@ def start_and_stop(c, b, api, ids):
     area.send_keys("{not json")
     one(d, "button#start-button").click()
     wait_for(lambda: by_css(d, "p.error"), 10)
-    b.settle("start with bad input")
+    b.settle("start with bad input", error_status=400)
     c.ok("start: invalid JSON shows p.error", bool(by_css(d, "p.error")))
     c.eq("start: nothing started", api.call("ListExecutions", stateMachineArn=ids["slow"])
          ["executions"], [])
@@ -305,6 +307,7 @@ def main():
         return SKIP
     t0 = time.monotonic()
     c = Checks("browser")
+    c.known = read_known(KNOWN_FAILURES)
     server = Server(aslc, workdir("browser")).start()
     status, ctype, _ = bf.fetch(server.url + "/")
     if status != 200 or not ctype.startswith("text/html"):
