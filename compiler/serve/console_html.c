@@ -184,6 +184,7 @@ void cn_head(cn_page *p, const char *title)
 		  "<title>");
 	cn_esc(p, title);
 	cn_put(p, " - aslc console</title>\n"
+		  "<link rel=\"icon\" href=\"data:,\">\n" /* no /favicon.ico request: no 404 */
 		  "<link rel=\"stylesheet\" href=\"/console/app.css\">\n"
 		  "<script src=\"/console/app.js\" defer></script>\n</head><body>\n"
 		  "<nav><a href=\"/\">Home</a></nav>\n<main>\n");

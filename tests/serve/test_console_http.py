@@ -111,6 +111,7 @@ def check_home(ck, web, machine_arn):
     ck.eq("home: 200", status, 200)
     ck.ok("home: text/html", headers.get("content-type", "").startswith("text/html"), headers)
     ck.ok("home: title", p.one(tag="title") is not None)
+    ck.ok("home: no favicon request (a 404 is a console error)", p.one(tag="link", rel="icon") is not None)
     ck.ok("home: nav Home link", p.one(tag="a", href="/") is not None and
           p.one(tag="a", href="/")["text"] == "Home")
     ck.eq("home: h1", p.one(tag="h1")["text"], "aslc console")
