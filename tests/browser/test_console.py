@@ -194,6 +194,27 @@ def execution(c, b, api, ids):
     err = one(d, "#details-error").get_attribute("textContent")
     c.ok("execution: Risky's error and cause", "Oops" in err and "<b>bad</b>" in err, repr(err))
     c.ok("execution: the cause is text, not markup", not by_css(d, "#details-error b"))
+    # Double ran once per iteration: the latest visit first, the others through the select
+    node(d, POINTERS["Double"][0]).click()
+    c.ok("execution: click Double", details_for(d, "Double"))
+    c.eq("execution: Double's latest visit", text_json(d, "#details-input"), 3)
+    from selenium.webdriver.support.ui import Select
+    visit = Select(one(d, "select#details-visit"))
+    c.eq("execution: one choice per visit", len(visit.options), 3)
+    visit.select_by_index(0)
+    c.ok("execution: the first visit", wait_for(lambda: text_json(d, "#details-input") == 1, 5))
+    flow = {dt.get_attribute("textContent").strip(): dd for dt, dd in zip(
+        by_css(d, "dl#details-dataflow dt"), by_css(d, "dl#details-dataflow dd"))}
+    after = [json.loads(dd.get_attribute("textContent")) for k, dd in flow.items()
+             if k.replace(" ", "").lower() == "afterparameters"]
+    c.eq("execution: the data-flow step after Parameters", after, [{"item": 1}])
+    # a state link of the events table
+    link = [a for a in by_css(d, "table#events a.state-link") if a.text.strip() == "Check"]
+    c.ok("execution: the events link to their states", link)
+    if link:
+        d.execute_script("arguments[0].scrollIntoView()", link[0])
+        link[0].click()
+        c.ok("execution: a state link shows its details", details_for(d, "Check"))
     # the keyboard: Tab until a state node has the focus, Enter shows its details
     b.get(page, "execution (keyboard)")
     from selenium.webdriver.common.action_chains import ActionChains
