@@ -14,7 +14,8 @@ import traceback
 import urllib.parse
 
 import browser_fixture as bf
-from serve_fixture import ROLE, SKIP, Checks, Server, read_known, wait_for, workdir
+from serve_fixture import ROLE, SKIP, Checks, Server, read_known, workdir
+from serve_fixture import wait_for as wait_for_value
 
 LIVE_S = 20  # the brief's bound for a live status change
 # checks that fail for a known reason (name TAB reason), as tests/serve/known-failures.tsv
@@ -52,6 +53,24 @@ POINTERS = {  # state name -> JSON Pointer of its node, and the status class the
 SLOW = {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 3, "Next": "End"},
                                       "End": {"Type": "Succeed"}}}
 SLEEPER = {"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 600, "End": True}}}
+
+
+def wait_for(pred, timeout, step=0.05):
+    """serve_fixture.wait_for over the page: a live update replaces parts of it, so an element
+    found a moment ago may be gone (stale) or not there yet; that try counts as false."""
+    from selenium.common.exceptions import WebDriverException
+
+    def attempt():
+        try:
+            return pred()
+        except WebDriverException:
+            return None
+    return wait_for_value(attempt, timeout, step)
+
+
+def status_text(d):
+    """span#status's text now ("" while a live update swaps it)."""
+    return wait_for(lambda: one(d, "span#status").text.strip(), 2) or ""
 
 
 def q(arn):
@@ -281,9 +300,9 @@ def start_and_stop(c, b, api, ids):
         c.eq("start: h1 is the name", one(d, "h1").text.strip(), "from-form")
         d.execute_script("window.__aslcNoReload = 1")
         t0 = time.monotonic()
-        done = wait_for(lambda: one(d, "span#status").text.strip() == "SUCCEEDED", LIVE_S, 0.2)
+        done = wait_for(lambda: status_text(d) == "SUCCEEDED", LIVE_S, 0.2)
         c.ok("start: status turns SUCCEEDED live", done,
-             "%s after %.1f s" % (one(d, "span#status").text, time.monotonic() - t0))
+             "%s after %.1f s" % (status_text(d), time.monotonic() - t0))
         c.ok("start: without a reload", d.execute_script("return window.__aslcNoReload === 1"))
         c.ok("start: the graph follows", wait_for(lambda: "status-succeeded" in classes(
             node(d, "/States/End")), 5))
@@ -292,15 +311,15 @@ def start_and_stop(c, b, api, ids):
     # Stop: a Wait of 600 s (the server waits for real: --wait-scale 1)
     y = api.call("StartExecution", stateMachineArn=ids["sleeper"], name="long")["executionArn"]
     b.get("/executions/" + q(y), "running execution")
-    c.eq("stop: RUNNING first", one(d, "span#status").text.strip(), "RUNNING")
+    c.eq("stop: RUNNING first", status_text(d), "RUNNING")
     button = one(d, "button#stop-button")
     c.ok("stop: the button is shown while RUNNING", button.is_displayed())
     button.click()
-    aborted = wait_for(lambda: one(d, "span#status").text.strip() == "ABORTED", LIVE_S, 0.2)
-    c.ok("stop: the page shows ABORTED", aborted, one(d, "span#status").text)
+    aborted = wait_for(lambda: status_text(d) == "ABORTED", LIVE_S, 0.2)
+    c.ok("stop: the page shows ABORTED", aborted, status_text(d))
     c.eq("stop: the execution is ABORTED", finished(api, y, 5), "ABORTED")
-    c.ok("stop: no button once stopped", not any(e.is_displayed()
-                                                 for e in by_css(d, "button#stop-button")))
+    c.ok("stop: no button once stopped", wait_for(lambda: not any(
+        e.is_displayed() for e in by_css(d, "button#stop-button")), 5))
     b.settle("stopped execution")
     b.shot("execution-aborted")
 
