@@ -6,22 +6,6 @@
 #include "console.h"
 #include "console_api.h"
 
-void cn_page_init(cn_page *p, sv_server *srv, cn_arg_fn arg, void *arg_user)
-{
-	memset(p, 0, sizeof *p);
-	p->srv = srv;
-	p->status = 200;
-	p->arg = arg;
-	p->arg_user = arg_user;
-	asl_arena_init(&p->arena, NULL);
-	asl_buffer_init(&p->out, &p->arena);
-}
-
-void cn_page_free(cn_page *p)
-{
-	asl_arena_destroy(&p->arena);
-}
-
 int cn_wants(const char *method, const char *url)
 {
 	if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))

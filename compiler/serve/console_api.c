@@ -255,7 +255,9 @@ static void put_step(sv_call *c, const loaded *l, const cs_visit *v, int with_da
 	put_variables(c, v->assigned);
 	put_text(c, "error", error);
 	put_text(c, "cause", cause);
-	if (with_dataflow && state)
+	if (with_dataflow && state && cs_states_jsonata(l->states))
+		sv_put_raw(c, "dataflow", "{}", 2); /* JSONata has no such steps */
+	else if (with_dataflow && state)
 		put_dataflow(c, l, v, state, !strcmp(status, "succeeded"));
 	else
 		sv_put_raw(c, "dataflow", "null", 4);

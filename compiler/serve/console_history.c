@@ -173,7 +173,7 @@ static void exited(reader *r, cs_visit *v, int64_t id, const asl_value *d)
 	v->exited = id;
 	v->output = text(r->a, d, "output");
 	const asl_value *as = asl_object_get(d, "assignedVariables", 17);
-	v->assigned = asl_is_object(as) ? asl_copy(r->a, as) : NULL;
+	v->assigned = asl_is_object(as) ? as : NULL; /* parsed into r->a already */
 	assign(r, v->scope, v->assigned);
 	if (v->scope->open == v)
 		v->scope->open = NULL;
@@ -408,8 +408,14 @@ static void execution_ended(reader *r, int64_t prev, const char *type, const asl
 	cs_history *h = r->h;
 	h->end_error = text(r->a, d, "error");
 	h->end_cause = text(r->a, d, "cause");
-	if (strcmp(type, "ExecutionFailed"))
-		return; /* timed out or stopped: what was open is aborted */
+	cs_visit *top = h->root.open;
+	if (strcmp(type, "ExecutionFailed")) { /* timed out or stopped: what was open is aborted */
+		if (top && !over(top)) { /* the top level's state says why */
+			top->error = h->end_error;
+			top->cause = h->end_cause;
+		}
+		return;
+	}
 	/* the failure that ended it: the state open at the top level has the execution's error;
 	 * the one it came from (inside a Map or Parallel) too, unless it said its own */
 	cs_scope *s = scope_at(r, prev);
@@ -419,7 +425,6 @@ static void execution_ended(reader *r, int64_t prev, const char *type, const asl
 		inner->error = h->end_error;
 		inner->cause = h->end_cause;
 	}
-	cs_visit *top = h->root.open;
 	if (top && !over(top)) {
 		top->failed = 1;
 		top->error = h->end_error;
@@ -463,7 +468,6 @@ static int live(const cs_scope *s)
 int cs_read(cs_history *h, asl_arena *a, const st_event *events, size_t n, int running)
 {
 	memset(h, 0, sizeof *h);
-	h->arena = a;
 	h->root.index = -1;
 	reader r;
 	memset(&r, 0, sizeof r);

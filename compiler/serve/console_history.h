@@ -76,7 +76,6 @@ struct cs_run {
 };
 
 typedef struct cs_history {
-	asl_arena *arena;
 	cs_visit *visits, *last_visit; /* in entry order */
 	size_t visit_count;
 	cs_run *runs, *last_run;

@@ -9,6 +9,22 @@
 
 #include "console.h"
 
+void cn_page_init(cn_page *p, sv_server *srv, cn_arg_fn arg, void *arg_user)
+{
+	memset(p, 0, sizeof *p);
+	p->srv = srv;
+	p->status = 200;
+	p->arg = arg;
+	p->arg_user = arg_user;
+	asl_arena_init(&p->arena, NULL);
+	asl_buffer_init(&p->out, &p->arena);
+}
+
+void cn_page_free(cn_page *p)
+{
+	asl_arena_destroy(&p->arena);
+}
+
 void cn_putn(cn_page *p, const char *s, size_t n)
 {
 	asl_buffer_append(&p->out, s, n);
@@ -113,7 +129,17 @@ void cn_script_json(cn_page *p, const char *id, const char *json, size_t len)
 }
 
 /* Re-indents compact JSON text (as asl_to_json writes it) two spaces a level: a pass over
- * the text rather than the value, so any depth costs no stack. */
+ * the text rather than the value, so any depth costs no stack; indentation stops growing at
+ * MAX_INDENT levels, so deep nesting cannot make the page quadratic in its depth. */
+#define MAX_INDENT 16
+
+static void newline(cn_page *p, int depth)
+{
+	static const char spaces[2 * MAX_INDENT + 1] = "                                ";
+	cn_put(p, "\n");
+	cn_putn(p, spaces, 2 * (size_t)(depth < 0 ? 0 : depth > MAX_INDENT ? MAX_INDENT : depth));
+}
+
 void cn_pretty_json(cn_page *p, const char *json, size_t len)
 {
 	int depth = 0, in_string = 0;
@@ -128,35 +154,29 @@ void cn_pretty_json(cn_page *p, const char *json, size_t len)
 			continue;
 		}
 		const char *after = NULL;
-		int newline = 0;
+		int wrap = 0;
 		if (ch == '"') {
 			in_string = 1;
 		} else if ((ch == '{' || ch == '[') && i + 1 < len && json[i + 1] != '}' &&
 			   json[i + 1] != ']') {
-			depth++, newline = 1;
+			depth++, wrap = 1;
 		} else if ((ch == '}' || ch == ']') && i > 0 && json[i - 1] != '{' &&
 			   json[i - 1] != '[') {
 			cn_escn(p, json + run, i - run);
 			run = i;
-			depth--;
-			cn_put(p, "\n");
-			for (int d = 0; d < depth; d++)
-				cn_put(p, "  ");
+			newline(p, --depth);
 		} else if (ch == ',') {
-			newline = 1;
+			wrap = 1;
 		} else if (ch == ':') {
 			after = " ";
 		}
-		if (newline || after) {
+		if (wrap || after) {
 			cn_escn(p, json + run, i + 1 - run);
 			run = i + 1;
 			if (after)
 				cn_put(p, after);
-			if (newline) {
-				cn_put(p, "\n");
-				for (int d = 0; d < depth; d++)
-					cn_put(p, "  ");
-			}
+			if (wrap)
+				newline(p, depth);
 		}
 	}
 	cn_escn(p, json + run, len - run);

@@ -268,6 +268,28 @@ def test_runs(aslc, tmp, histories):
     print("ok runs")
 
 
+def test_runs_recipe(aslc, tmp):
+    """The README's loop that makes a --runs file, run as written on a compiled machine."""
+    with open(os.path.join(HERE, "..", "..", "README.md")) as f:
+        readme = f.read()
+    start = readme.index(": > runs.ndjson\n")
+    end = readme.index("done < inputs.ndjson\n", start) + len("done < inputs.ndjson\n")
+    work = os.path.join(tmp, "recipe")
+    os.mkdir(work)
+    p = subprocess.run([aslc, ORDER, "-o", os.path.join(work, "machine")], capture_output=True,
+                       text=True, timeout=300)
+    check(p.returncode == 0, f"recipe: aslc -o machine: {p.stderr}")
+    with open(os.path.join(work, "inputs.ndjson"), "w") as f:
+        f.write('{"kind":"b"}\n{"kind":"z"}\n{"kind":"b"}\n')
+    subprocess.run(["bash", "-c", readme[start:end]], cwd=work, capture_output=True,
+                   timeout=120)
+    g = graph(aslc, ORDER, "--runs", os.path.join(work, "runs.ndjson"))
+    got = {n["name"]: n["visits"] for n in g["nodes"] if n["kind"] == "state" and n["visits"]}
+    check(g.get("runs") == 3 and got == {"Check": 3, "Skip": 2, "Done": 2, "Reject": 1},
+          f"recipe: {g.get('runs')} runs, visits {got}")
+    print("ok the README's --runs recipe")
+
+
 def test_corpus(aslc, corpus):
     """Recorded AWS histories on their own definitions: no error, every state entered is on
     the path with as many visits as StateEntered events, and none is left running."""
@@ -451,6 +473,7 @@ def main():
         test_parallel_and_map(aslc, tmp)
         test_interleaved(aslc, tmp)
         test_runs(aslc, tmp, histories)
+        test_runs_recipe(aslc, tmp)
         new_order = test_diff(aslc, tmp)
         test_dot(aslc, histories, new_order)
         test_bad_input(aslc, tmp, histories)

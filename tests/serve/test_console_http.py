@@ -7,6 +7,7 @@ usage: test_console_http.py ASLC"""
 import html.parser
 import http.client
 import json
+import os
 import re
 import sys
 import time
@@ -233,6 +234,20 @@ def check_escaping(ck, web, machine_arn, exec_arn):
           HOSTILE_INPUT)
 
 
+def check_hostile_machine(ck, web, api):
+    """A machine name may hold ' ( ) = ! @ + (AWS forbids < > & and double quotes)."""
+    name = "m'(x)=!@+"
+    m = api.call("CreateStateMachine", name=name, definition=json.dumps(
+        {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}), roleArn=ROLE)
+    s, _, text = web.get("/")
+    ck.ok("hostile machine: home escapes it", "m'(x)" not in text and "m&#39;(x)=!@+" in text)
+    ck.ok("hostile machine: home link", Page(text).one(
+        tag="a", href="/state-machines/" + q(m["stateMachineArn"])) is not None)
+    s, _, text = machine_page(web, m["stateMachineArn"])
+    ck.ok("hostile machine: page", s == 200 and Page(text).one(tag="h1")["text"] == name and
+          "m'(x)" not in text, s)
+
+
 def check_not_found(ck, web):
     for path in ("/executions/" + q(arn("execution", "Nope", "nope")),
                  "/state-machines/" + q(arn("stateMachine", "Nope")),
@@ -309,7 +324,7 @@ def sse_events(resp):
             yield json.loads(line[6:])
 
 
-def check_live_and_stop(ck, web, api, wait_arn):
+def check_live_and_stop(ck, web, api, wait_arn, server):
     e = api.call("StartExecution", stateMachineArn=wait_arn, name="long-wait", input="{}")
     exec_arn = e["executionArn"]
     s, _, text = execution_page(web, exec_arn)
@@ -343,9 +358,18 @@ def check_live_and_stop(ck, web, api, wait_arn):
     ck.eq("stop: unknown execution 404", s, 404)
     # a client that goes away ends its stream (the server would else hold a thread per page)
     e2 = api.call("StartExecution", stateMachineArn=wait_arn, name="left-alone", input="{}")
+    threads = lambda: len(os.listdir("/proc/%d/task" % pid)) if pid else 0
+    pid = server.proc.pid if server.proc and os.path.isdir("/proc/%d/task" % server.proc.pid) else None
+    before = threads()
     conn, resp = read_sse(web, e2["executionArn"])
     next(sse_events(resp), None)
+    during = threads()
     conn.close()
+    if pid:
+        ck.ok("events: a closed client ends its stream", during > before and
+              wait_for(lambda: threads() < during, 10, 0.1), (before, during, threads()))
+    else:
+        ck.skip("events: a closed client ends its stream", "no /proc of the server here")
     api.call("StopExecution", executionArn=e2["executionArn"])
 
 
@@ -421,6 +445,7 @@ def main():
         wait_arn = api.call("CreateStateMachine", name="Waiting", definition=json.dumps(w),
                             roleArn=ROLE)["stateMachineArn"]
         api.call("CreateActivity", name="an-activity")
+        check_hostile_machine(ck, web, api)
         e = api.call("StartExecution", stateMachineArn=machine_arn, name="first",
                      input=json.dumps(HOSTILE_INPUT))
         wait_done(api, e["executionArn"])
@@ -432,7 +457,7 @@ def main():
         check_not_found(ck, web)
         check_assets(ck, web)
         check_start(ck, web, api, machine_arn)
-        check_live_and_stop(ck, web, api, wait_arn)
+        check_live_and_stop(ck, web, api, wait_arn, server)
         check_filter_and_paging(ck, web, api, machine_arn)
         check_big(ck, web, api)
         # the API is untouched: POST / still answers as before
