@@ -285,7 +285,10 @@ static void put_note(sv_call *c, const loaded *l, size_t listed, size_t computed
 		 sv_printf(&c->arena,
 			   "%s%zu of %zu steps listed; data-flow steps computed for the first %zu "
 			   "(the others have \"dataflow\": null)",
-			   l->events_truncated ? "only the first 200000 events were read; " : "",
+			   l->events_truncated
+				   ? sv_printf(&c->arena, "only the first %d events were read; ",
+					       MAX_EVENTS)
+				   : "",
 			   listed, h->visit_count, computed));
 }
 

@@ -5,6 +5,7 @@
  * the runtime on the recorded values with the variables the visit saw). Fields that read the
  * context object are left out: the tiny runs would not see the execution's. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <string.h>
 
 #include "console_history.h"
@@ -14,6 +15,23 @@ static int jsonata(const asl_value *state)
 {
 	const asl_value *q = asl_object_get(state, "QueryLanguage", 13);
 	return asl_is_string(q) && !strcmp(asl_string_ptr(q), "JSONata");
+}
+
+/* Whether the fields the tiny machines run read a variable ($name): without, the variables
+ * are left out of them, so that visits entered with other values share one compiled machine. */
+static int reads_variables(asl_arena *a, const asl_value *state)
+{
+	static const char *const FIELDS[] = {"InputPath", "Parameters", "ResultSelector",
+					     "ResultPath"};
+	for (size_t i = 0; i < sizeof FIELDS / sizeof *FIELDS; i++) {
+		const asl_value *f = asl_object_get(state, FIELDS[i], strlen(FIELDS[i]));
+		size_t len;
+		const char *json = f ? asl_to_json(a, f, &len) : NULL;
+		for (const char *p = json; p && (p = strchr(p, '$')); p++)
+			if (isalpha((unsigned char)p[1]) || p[1] == '_')
+				return 1;
+	}
+	return 0;
 }
 
 void cs_dataflow_of(sv_call *c, ts_modules *modules, const cs_visit *v, const asl_value *state,
@@ -29,7 +47,7 @@ void cs_dataflow_of(sv_call *c, ts_modules *modules, const cs_visit *v, const as
 	r.input_text = v->input;
 	r.input_len = strlen(v->input);
 	r.input = asl_parse(&c->arena, v->input, r.input_len, 0, &perr);
-	r.variables = v->vars;
+	r.variables = reads_variables(&c->arena, state) ? v->vars : NULL;
 	r.machine_name = machine_name;
 	r.modules = modules;
 	if (!r.input)
