@@ -7,35 +7,43 @@
 
 #include "graph.h"
 
-/* Whether two state objects say the same, members in any order and whitespace aside. A Map's
- * or Parallel's own states are compared one by one, so they are left out here. */
-static int same_state(const asl_value *a, const asl_value *b)
+/* A Map's or Parallel's own states: compared one by one, so left out of their owner's text. */
+static int nested_states(const char *key, size_t len)
 {
 	static const char *const NESTED[] = {"Branches", "ItemProcessor", "Iterator"};
-	size_t kept = 0;
+	for (size_t k = 0; k < sizeof NESTED / sizeof *NESTED; k++)
+		if (strlen(NESTED[k]) == len && !memcmp(key, NESTED[k], len))
+			return 1;
+	return 0;
+}
+
+/* How many members of the state object are its own (not nested states). */
+static size_t own_members(const asl_value *state)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < asl_object_len(state); i++) {
+		size_t klen;
+		const char *key = asl_object_key(state, i, &klen);
+		n += !nested_states(key, klen);
+	}
+	return n;
+}
+
+/* Whether two state objects say the same, members in any order and whitespace aside. */
+static int same_state(const asl_value *a, const asl_value *b)
+{
+	if (own_members(a) != own_members(b))
+		return 0;
 	for (size_t i = 0; i < asl_object_len(a); i++) {
 		size_t klen;
 		const char *key = asl_object_key(a, i, &klen);
-		int nested = 0;
-		for (size_t k = 0; k < sizeof NESTED / sizeof *NESTED; k++)
-			nested |= strlen(NESTED[k]) == klen && !memcmp(key, NESTED[k], klen);
-		if (nested)
+		if (nested_states(key, klen))
 			continue;
 		const asl_value *other = asl_object_get(b, key, klen);
 		if (!other || !asl_equal(asl_object_value(a, i), other))
 			return 0;
-		kept++;
 	}
-	size_t b_kept = 0;
-	for (size_t i = 0; i < asl_object_len(b); i++) {
-		size_t klen;
-		const char *key = asl_object_key(b, i, &klen);
-		int nested = 0;
-		for (size_t k = 0; k < sizeof NESTED / sizeof *NESTED; k++)
-			nested |= strlen(NESTED[k]) == klen && !memcmp(key, NESTED[k], klen);
-		b_kept += !nested;
-	}
-	return kept == b_kept;
+	return 1;
 }
 
 /* The node of `g` that is node `n` of `other`: the state of the same name, or the mark with
