@@ -157,12 +157,24 @@ def test_dot_missing():
     check(r.returncode == 0 and r.stdout.startswith("digraph"), "DOT needs no program")
 
 
+def test_dot_timeout(tmp):
+    slow = os.path.join(tmp, "slow-dot")
+    with open(slow, "w") as f:
+        f.write("#!/bin/sh\nexec sleep 30\n")
+    os.chmod(slow, 0o755)
+    env = dict(os.environ, ASLC_DOT=slow, ASLC_DOT_TIMEOUT="1")
+    r = graph(os.path.join(MACHINES, "parallel_catch.asl.json"), "--format", "svg", env=env)
+    check(r.returncode == 3 and "took longer than 1 s" in r.stderr,
+          f"a hanging dot is stopped: {r.returncode} {r.stderr!r}")
+
+
 def main():
     test_mermaid_hostile()
     test_collapse()
     test_dot_missing()
     with tempfile.TemporaryDirectory() as tmp:
         test_fit(tmp)
+        test_dot_timeout(tmp)
     if failures:
         print(f"{len(failures)} checks failed")
         return 1
