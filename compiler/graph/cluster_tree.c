@@ -39,7 +39,9 @@ int cluster_tree_init(cluster_tree *t, const gr_graph *g)
 	    group(g->cluster_count, g->cluster_count, &g->clusters[0].parent, sizeof *g->clusters,
 		  &t->child_start, &t->child) != 0 ||
 	    group(g->node_count, g->cluster_count, &g->nodes[0].cluster, sizeof *g->nodes,
-		  &t->node_start, &t->node) != 0) {
+		  &t->node_start, &t->node) != 0 ||
+	    group(g->edge_count, g->node_count, &g->edges[0].from, sizeof *g->edges, &t->out_start,
+		  &t->out) != 0) {
 		cluster_tree_free(t);
 		return -1;
 	}
@@ -52,6 +54,6 @@ int cluster_tree_init(cluster_tree *t, const gr_graph *g)
 void cluster_tree_free(cluster_tree *t)
 {
 	free(t->child_start), free(t->child), free(t->node_start), free(t->node);
-	free(t->collapsed_owner);
+	free(t->out_start), free(t->out), free(t->collapsed_owner);
 	memset(t, 0, sizeof *t);
 }

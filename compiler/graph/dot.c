@@ -4,6 +4,7 @@
  * an escaped quoted string or an escaped HTML-like label; DOT's own names are n<index> and
  * cluster_<index>, never user text. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cluster_tree.h"
@@ -59,12 +60,30 @@ static void html(FILE *f, const char *s)
 	}
 }
 
+/* More Catch edges than this into one state (a shared error handler) are drawn to small
+ * copies of it next to each catcher: long edges converging on one node are unreadable, and
+ * dot's layout time grows with their length times their number (a thousand states catching
+ * into one Fail took dot minutes). */
+#define FAN_IN_LIMIT 5
+
+/* Above this many nodes, dot's search for the nodes' x positions (network simplex, each step
+ * linear in the nodes) is cut to LARGE_NSLIMIT steps per node: a thousand states then take
+ * seconds instead of half a minute, in a drawing only slightly less tidy. */
+#define LARGE_GRAPH 400
+#define LARGE_NSLIMIT "0.2"
+
 typedef struct writer {
 	FILE *f;
 	const gr_graph *g;
 	cluster_tree t;
 	gs_scale scale;
+	int *catch_fan_in; /* per node: visible Catch edges into it */
 } writer;
+
+static int proxied(const writer *w, const gr_edge *e)
+{
+	return e->kind == GR_EDGE_CATCH && w->catch_fan_in[e->to] > FAN_IN_LIMIT;
+}
 
 static void shape_of(const gr_node *n, const char **shape, const char **style, int *peripheries)
 {
@@ -172,6 +191,25 @@ static void write_node(writer *w, int i)
 	fputs("];\n", f);
 }
 
+/* The copies of shared handlers that node i's Catch edges go to: "→ Name", drawn next to it. */
+static void write_proxies(writer *w, int i, int depth)
+{
+	const cluster_tree *t = &w->t;
+	for (int k = t->out_start[i]; k < t->out_start[i + 1]; k++) {
+		const gr_edge *e = &w->g->edges[t->out[k]];
+		if (e->hidden || !proxied(w, e))
+			continue;
+		const gr_node *to = &w->g->nodes[e->to];
+		fprintf(w->f, "%*sr%d [id=", depth * 2, "", t->out[k]);
+		quoted(w->f, "ref:", to->id);
+		fputs(", class=\"ref\", shape=cds, style=filled, fillcolor=\"#f4f4f4\", "
+		      "fontsize=9, label=<→ ",
+		      w->f);
+		html(w->f, to->name);
+		fputs(">];\n", w->f);
+	}
+}
+
 static const char *const CLUSTER_KINDS[] = {"machine", "container", "scope"};
 static const char *const CLUSTER_STYLES[] = {
 	"style=rounded; color=\"#bbbbbb\"",
@@ -189,6 +227,7 @@ static void write_members(writer *w, int c, int depth)
 		if (!w->g->nodes[t->node[k]].hidden) {
 			fprintf(w->f, "%*s", depth * 2, "");
 			write_node(w, t->node[k]);
+			write_proxies(w, t->node[k], depth);
 		}
 	for (int k = t->child_start[c]; k < t->child_start[c + 1]; k++) {
 		const gr_cluster *child = &w->g->clusters[t->child[k]];
@@ -197,6 +236,7 @@ static void write_members(writer *w, int c, int depth)
 		} else if (child->owner >= 0 && !w->g->nodes[child->owner].hidden) {
 			fprintf(w->f, "%*s", depth * 2, "");
 			write_node(w, child->owner);
+			write_proxies(w, child->owner, depth);
 		}
 	}
 }
@@ -251,7 +291,10 @@ static void write_edge(writer *w, int i)
 	const gr_graph *g = w->g;
 	const gr_edge *e = &g->edges[i];
 	FILE *f = w->f;
-	fprintf(f, "  n%d -> n%d [id=\"edge:", e->from, e->to);
+	if (proxied(w, e))
+		fprintf(f, "  n%d -> r%d [id=\"edge:", e->from, i);
+	else
+		fprintf(f, "  n%d -> n%d [id=\"edge:", e->from, e->to);
 	esc(f, g->nodes[e->from].id);
 	fputs("->", f);
 	esc(f, g->nodes[e->to].id);
@@ -301,14 +344,26 @@ static void write_legend(writer *w)
 int graph_write_dot(const gr_graph *g, FILE *out)
 {
 	writer w = {.f = out, .g = g, .scale = gs_scale_of(g)};
-	if (cluster_tree_init(&w.t, g) != 0)
+	w.catch_fan_in = calloc((size_t)g->node_count + 1, sizeof *w.catch_fan_in);
+	if (!w.catch_fan_in || cluster_tree_init(&w.t, g) != 0) {
+		free(w.catch_fan_in);
 		return -1;
+	}
+	for (int i = 0; i < g->edge_count; i++)
+		if (!g->edges[i].hidden && g->edges[i].kind == GR_EDGE_CATCH)
+			w.catch_fan_in[g->edges[i].to]++;
 	fputs("digraph aslc {\n"
 	      "  compound=true; rankdir=TB; newrank=true;\n"
 	      "  graph [fontname=\"Helvetica\", fontsize=11];\n"
 	      "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.12,0.05\"];\n"
 	      "  edge [fontname=\"Helvetica\", fontsize=9];\n",
 	      out);
+	int visible = 0;
+	for (int i = 0; i < g->node_count; i++)
+		visible += !g->nodes[i].hidden;
+	if (visible > LARGE_GRAPH)
+		fprintf(out, "  nslimit=%s; /* a bounded search for the x positions */\n",
+			LARGE_NSLIMIT);
 	if (g->note_count) {
 		/* under the drawing; each cluster has its own label, so none inherits this */
 		fputs("  labelloc=b; labeljust=l; label=<", out);
@@ -325,5 +380,6 @@ int graph_write_dot(const gr_graph *g, FILE *out)
 	write_legend(&w);
 	fputs("}\n", out);
 	cluster_tree_free(&w.t);
+	free(w.catch_fan_in);
 	return ferror(out) ? -1 : 0;
 }
