@@ -429,6 +429,12 @@ int sv_op_TestState(sv_call *c)
 	ts_outcome o;
 	if (read_request(c, &r) < 0 || find_state(c, &r, &t) < 0)
 		return -1;
+	if (!r.execution_name) { /* made up once: every run of this test (the main one and
+				  * inspectionData's tiny ones) shows the same $$.Execution */
+		char uuid[37];
+		sv_uuid(uuid);
+		r.execution_name = sv_printf(&c->arena, "%s", uuid);
+	}
 	if (!t.type)
 		return invalid_definition(c, "SCHEMA_VALIDATION_FAILED: These fields are required: "
 					     "[Type] at /");

@@ -229,6 +229,15 @@ def cases(sf, runs):
                                  "StateMachine": {"Name": "Orders"}}))
     check(json.loads(r.get("output", "null")) == {"n": "run1", "id": ex, "sm": "Orders"},
           "context: %s" % r)
+    # without a context, one made-up execution for the whole test: inspectionData's steps
+    # show the same $$.Execution.Id as the output
+    r = test(sf, {"Type": "Pass", "Parameters": {"x.$": "$$.Execution.Id"}, "End": True},
+             input="{}", inspectionLevel="DEBUG")
+    made_up = json.loads(r.get("output", "null")).get("x")
+    steps = r.get("inspectionData", {})
+    check(made_up and all(json.loads(steps[k]) == {"x": made_up} for k in
+                          ("afterParameters", "afterResultPath") if k in steps) and
+          "afterParameters" in steps, "one made-up execution: %s" % r)
     code, msg = error(sf, {"Type": "Pass", "End": True},
                       context='{"Execution": {"StartTime": "2024-01-01T00:00:00Z"}}')
     check(code == "ValidationException" and "Execution.StartTime" in msg,
