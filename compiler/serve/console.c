@@ -5,6 +5,7 @@
 
 #include "console.h"
 #include "console_api.h"
+#include "console_events.h"
 
 int cn_wants(const char *method, const char *url)
 {
@@ -38,6 +39,28 @@ static void api(cn_page *p,
 		cn_putn(p, body, len);
 }
 
+/* GET /console/api/status?execution=ARN: {"status":"RUNNING","events":N} from the store's row
+ * alone (no history read), what the execution page polls once a second while it runs. */
+static void status(cn_page *p)
+{
+	const char *arn = p->arg(p->arg_user, "execution");
+	char s[16];
+	int64_t events;
+	p->type = "application/json";
+	if (!arn || !*arn) {
+		p->status = 400;
+		cn_put(p, "{\"error\":\"the request names no execution\"}");
+		return;
+	}
+	int rc = cn_execution_status(p->srv, arn, s, &events);
+	if (!rc)
+		cn_printf(p, "{\"status\":\"%s\",\"events\":%lld}", s, (long long)events);
+	else if (rc > 0)
+		p->status = 404, cn_put(p, "{\"error\":\"there is no such execution\"}");
+	else
+		p->status = 500, cn_put(p, "{\"error\":\"the store failed\"}");
+}
+
 void cn_handle(cn_page *p, const char *method, const char *url, const char *body, size_t len)
 {
 	const char *rest;
@@ -64,6 +87,8 @@ void cn_handle(cn_page *p, const char *method, const char *url, const char *body
 		api(p, console_api_steps);
 	else if (!strcmp(url, "/console/api/map"))
 		api(p, console_api_map);
+	else if (!strcmp(url, "/console/api/status"))
+		status(p);
 	else
 		cn_message_page(p, 404, "Not found", "There is no such page.");
 }

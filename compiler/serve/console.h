@@ -71,6 +71,10 @@ const char *cn_str(const asl_value *obj, const char *key);
  * its answer parsed into p's arena, or NULL with *status and *message (the error's) set. */
 const asl_value *cn_op(cn_page *p, const char *op, const asl_value *request, int *status,
 		       const char **message);
+/* The HTTP status of a failed operation for a page: 404 when its error (cn_op's *message, which
+ * starts with the error type) says the thing does not exist, else `code` (400 for a malformed
+ * ARN, 500 for the store). */
+int cn_not_found_or(int code, const char *why);
 /* A request object with string members: cn_request(p, "executionArn", arn, NULL). NULL values
  * leave their member out. */
 asl_value *cn_request(cn_page *p, ...);

@@ -65,7 +65,8 @@ void cn_stop(cn_page *p, const char *body, size_t len)
 	int code;
 	const char *why;
 	if (!cn_op(p, "StopExecution", cn_request(p, "executionArn", arn, NULL), &code, &why)) {
-		cn_message_page(p, code == 400 ? 404 : code, "The execution was not stopped", why);
+		cn_message_page(p, cn_not_found_or(code, why), "The execution was not stopped",
+				why);
 		return;
 	}
 	redirect_to_execution(p, arn);

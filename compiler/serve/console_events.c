@@ -2,7 +2,10 @@
  * `data: {"status":"RUNNING","events":N}` goes out when the status or the event count
  * changed; the stream ends after the first one that is not RUNNING. A comment line every 15 s
  * keeps proxies and the browser from giving up, and a client that went away (its socket
- * closed) ends the stream at the next second rather than at the next write. */
+ * closed) ends the stream at the next second rather than at the next write. The console's own
+ * page polls GET /console/api/status (the same read, answered at once) instead: a browser has
+ * 6 connections per server, and a held stream per tab would use them up. On shutdown the
+ * streams end cleanly (their last chunk sent) before the daemon closes the connections. */
 #define _GNU_SOURCE /* POLLRDHUP */
 #include <poll.h>
 #include <stdio.h>
@@ -33,22 +36,43 @@ static int stopping(sv_server *srv)
 	return s;
 }
 
-/* Waits up to a second; 1 when the client closed its side meanwhile. */
-static int client_gone(int fd)
+/* Waits up to a second, in steps so that a shutdown is seen soon; 1 when the client closed
+ * its side meanwhile. */
+static int client_gone(sv_server *srv, int fd)
 {
-	struct pollfd pfd = {fd, POLLIN | POLLRDHUP, 0};
-	int n = poll(&pfd, 1, 1000);
-	if (n <= 0)
-		return 0;
-	if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
-		return 1;
-	char byte;
-	ssize_t got = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (got == 0)
-		return 1;
-	struct timespec second = {1, 0}; /* the client sent something: not ours to read */
-	nanosleep(&second, NULL);
+	for (int step = 0; step < 10 && !stopping(srv); step++) {
+		struct pollfd pfd = {fd, POLLIN | POLLRDHUP, 0};
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+			return 1;
+		char byte;
+		if (recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+			return 1;
+		struct timespec tenth = {0, 100000000}; /* the client sent something: not ours */
+		nanosleep(&tenth, NULL);
+	}
 	return 0;
+}
+
+int cn_execution_status(sv_server *srv, const char *arn, char status[16], int64_t *events)
+{
+	st_store *store = srv->store;
+	asl_arena a;
+	asl_arena_init(&a, NULL);
+	st_execution e;
+	int rc = store->ops->execution_get(store, arn, &a, &e);
+	if (!rc) {
+		size_t len = e.status.len < 15 ? e.status.len : 15;
+		memcpy(status, e.status.ptr, len);
+		status[len] = '\0';
+		for (size_t i = 0; i < len; i++)
+			if ((status[i] < 'A' || status[i] > 'Z') && status[i] != '_')
+				status[i] = '_'; /* it goes into JSON unescaped */
+		*events = e.event_count;
+	}
+	asl_arena_destroy(&a);
+	return rc;
 }
 
 static ssize_t next_chunk(void *cls, uint64_t pos, char *buf, size_t max)
@@ -58,24 +82,16 @@ static ssize_t next_chunk(void *cls, uint64_t pos, char *buf, size_t max)
 	while (!s->ended) {
 		if (stopping(s->srv))
 			return MHD_CONTENT_READER_END_OF_STREAM;
-		st_store *store = s->srv->store;
-		asl_arena a;
-		asl_arena_init(&a, NULL);
-		st_execution e;
-		int rc = store->ops->execution_get(store, s->arn, &a, &e);
-		if (rc) {
-			asl_arena_destroy(&a);
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		}
-		int changed = e.event_count != s->events || e.status.len != strlen(s->status) ||
-			      memcmp(e.status.ptr, s->status, e.status.len);
+		char status[16];
+		int64_t events;
+		if (cn_execution_status(s->srv, s->arn, status, &events))
+			return MHD_CONTENT_READER_END_WITH_ERROR; /* the store failed: an error */
+		int changed = events != s->events || strcmp(status, s->status);
 		if (changed) {
-			snprintf(s->status, sizeof s->status, "%.*s", (int)e.status.len,
-				 e.status.ptr);
-			s->events = e.event_count;
+			memcpy(s->status, status, sizeof status);
+			s->events = events;
 			s->ended = strcmp(s->status, "RUNNING") != 0;
 		}
-		asl_arena_destroy(&a);
 		int64_t now = sv_now_ms();
 		int n = 0;
 		if (changed)
@@ -87,17 +103,40 @@ static ssize_t next_chunk(void *cls, uint64_t pos, char *buf, size_t max)
 			s->last_write_ms = now;
 			return n;
 		}
-		if (client_gone(s->fd))
-			return MHD_CONTENT_READER_END_WITH_ERROR;
+		if (client_gone(s->srv, s->fd))
+			return MHD_CONTENT_READER_END_OF_STREAM; /* normal: a tab was closed */
 	}
 	return MHD_CONTENT_READER_END_OF_STREAM;
 }
 
+static void count_stream(sv_server *srv, int delta)
+{
+	pthread_mutex_lock(&srv->lock);
+	srv->console_streams += delta;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/* Called when the response is done with: after its last chunk went out, or the connection
+ * closed. */
 static void free_stream(void *cls)
 {
 	stream *s = cls;
+	count_stream(s->srv, -1);
 	free(s->arn);
 	free(s);
+}
+
+void cn_events_drain(sv_server *srv, int ms)
+{
+	for (int waited = 0; waited < ms; waited += 20) {
+		pthread_mutex_lock(&srv->lock);
+		int open = srv->console_streams;
+		pthread_mutex_unlock(&srv->lock);
+		if (!open)
+			return;
+		struct timespec step = {0, 20000000};
+		nanosleep(&step, NULL);
+	}
 }
 
 int cn_events(sv_server *srv, const char *arn, int fd, struct MHD_Response **out)
@@ -105,11 +144,9 @@ int cn_events(sv_server *srv, const char *arn, int fd, struct MHD_Response **out
 	*out = NULL;
 	if (!arn || !*arn)
 		return 400;
-	asl_arena a;
-	asl_arena_init(&a, NULL);
-	st_execution e;
-	int rc = srv->store->ops->execution_get(srv->store, arn, &a, &e);
-	asl_arena_destroy(&a);
+	char status[16];
+	int64_t events;
+	int rc = cn_execution_status(srv, arn, status, &events);
 	if (rc)
 		return rc < 0 ? 500 : 404;
 	stream *s = calloc(1, sizeof *s);
@@ -117,6 +154,7 @@ int cn_events(sv_server *srv, const char *arn, int fd, struct MHD_Response **out
 		free(s);
 		return 500;
 	}
+	count_stream(srv, 1);
 	s->srv = srv;
 	s->fd = fd;
 	s->events = -1;

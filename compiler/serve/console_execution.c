@@ -84,10 +84,10 @@ static void events_part(cn_page *p, const execution *x)
 	size_t n = asl_array_len(events);
 	const char *from = p->arg(p->arg_user, "events_after");
 	size_t first = from ? (size_t)strtoull(from, NULL, 10) : 0; /* ids are 1..n in order */
-	if (first > n)
-		first = n;
+	if (first >= n) /* past the end (a stale or hand-made link): the last page */
+		first = n ? (n - 1) / EVENTS_PAGE * EVENTS_PAGE : 0;
 	size_t last = first + EVENTS_PAGE < n ? first + EVENTS_PAGE : n;
-	if (first || last < n)
+	if (first < last && (first || last < n))
 		cn_printf(p, "<p class=\"events-range\">Events %zu to %zu of %zu.</p>\n", first + 1,
 			  last, n);
 	cn_put(p, "<table id=\"events\">\n<thead><tr><th>ID</th><th>Type</th><th>Time (UTC)</th>"
@@ -222,7 +222,7 @@ void cn_execution(cn_page *p, const char *arn, const char *fragment)
 	if (x.describe)
 		x.history = cn_history(p, arn, &code, &why);
 	if (!x.describe || !x.history) {
-		cn_message_page(p, code == 400 ? 404 : code, "No such execution", why);
+		cn_message_page(p, cn_not_found_or(code, why), "No such execution", why);
 		return;
 	}
 	if (!fragment)

@@ -1,9 +1,13 @@
 /* The console's side of http.c: a console request (any GET, and POST /console/...) answered
  * from cn_handle's page or, for /console/events, as an event stream. The console is not
- * served with --auth (pages cannot sign requests), and a POST from another origin is refused,
- * so a web page elsewhere cannot start or stop executions through the browser. */
+ * served with --auth (pages cannot sign requests). A web page elsewhere must not reach it
+ * through the browser: a request must name the server by an IP address or localhost (or a
+ * --console-host name) in its Host header, since DNS rebinding needs a domain name that points
+ * at us; and a POST must come from the console's own origin (Origin, or Sec-Fetch-Site). */
 #define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console.h"
 #include "console_events.h"
@@ -33,13 +37,49 @@ static enum MHD_Result send_page(struct MHD_Connection *conn, cn_page *p)
 	return rc;
 }
 
-/* A POST's Origin, when the browser sent one, must be this server ("http://" + Host). */
+/* Whether Host ("name", "name:port", "[v6]:port") names the server as allowed: a literal
+ * IP address, localhost, or a --console-host name. The port is not checked: the name is what
+ * a rebinding page controls. */
+int cn_host_allowed(const sv_config *cfg, const char *host)
+{
+	if (!host || !*host)
+		return 0;
+	char name[256];
+	const char *end;
+	if (host[0] == '[') {
+		if (!(end = strchr(host, ']')) || (end[1] && end[1] != ':') ||
+		    (size_t)(end - host - 1) >= sizeof name)
+			return 0;
+		memcpy(name, host + 1, (size_t)(end - host - 1));
+		name[end - host - 1] = '\0';
+		struct in6_addr a6;
+		return inet_pton(AF_INET6, name, &a6) == 1;
+	}
+	end = strchr(host, ':');
+	size_t len = end ? (size_t)(end - host) : strlen(host);
+	if (len >= sizeof name || (end && strchr(end + 1, ':')))
+		return 0;
+	memcpy(name, host, len);
+	name[len] = '\0';
+	struct in_addr a4;
+	if (inet_pton(AF_INET, name, &a4) == 1 || !strcasecmp(name, "localhost"))
+		return 1;
+	for (int i = 0; i < cfg->console_host_count; i++)
+		if (!strcasecmp(name, cfg->console_hosts[i]))
+			return 1;
+	return 0;
+}
+
+/* A POST must come from this server's own pages: its Origin is "http://" + Host, or, without
+ * an Origin, Sec-Fetch-Site says same-origin. A request with neither is refused (curl users
+ * add -H "Origin: http://HOST:PORT"). */
 static int same_origin(struct MHD_Connection *conn)
 {
 	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
 	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	const char *site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	if (!origin)
-		return 1;
+		return site && !strcmp(site, "same-origin");
 	return host && !strncmp(origin, "http://", 7) && !strcmp(origin + 7, host);
 }
 
@@ -71,8 +111,18 @@ enum MHD_Result cn_http(sv_server *srv, struct MHD_Connection *conn, const char 
 		cn_message_page(&p, 403, "Forbidden",
 				"The console is not served when aslc serve checks signatures "
 				"(--auth).");
+	else if (!cn_host_allowed(&srv->cfg,
+				  MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host")))
+		cn_message_page(
+			&p, 403, "Forbidden",
+			"This console answers only requests to an IP address or localhost "
+			"(http://127.0.0.1:PORT/): a request to a domain name may come from "
+			"another web site through DNS rebinding. Start aslc serve with "
+			"--console-host NAME to allow a name.");
 	else if (!strcmp(method, "POST") && !same_origin(conn))
-		cn_message_page(&p, 403, "Forbidden", "The form was sent from another site.");
+		cn_message_page(&p, 403, "Forbidden",
+				"The form was not sent from this console (no Origin or "
+				"Sec-Fetch-Site: same-origin, or another site's).");
 	else if (too_large)
 		cn_message_page(&p, 413, "Too large", "The form is larger than 4 MiB.");
 	else if (!strcmp(method, "GET") && !strcmp(url, "/console/events")) {

@@ -13,4 +13,8 @@ int cn_wants(const char *method, const char *url);
 enum MHD_Result cn_http(sv_server *srv, struct MHD_Connection *conn, const char *method,
 			const char *url, const char *body, size_t len, int too_large);
 
+/* Whether a Host header names the server by an IP address, localhost or a --console-host
+ * name (the defence against DNS rebinding). */
+int cn_host_allowed(const sv_config *cfg, const char *host);
+
 #endif

@@ -115,7 +115,7 @@ void cn_machine(cn_page *p, const char *arn, const char *error, const char *name
 	const asl_value *m = cn_op(p, "DescribeStateMachine",
 				   cn_request(p, "stateMachineArn", arn, NULL), &code, &why);
 	if (!m) {
-		cn_message_page(p, code == 400 ? 404 : code, "No such state machine", why);
+		cn_message_page(p, cn_not_found_or(code, why), "No such state machine", why);
 		return;
 	}
 	const char *title = cn_str(m, "name");

@@ -36,6 +36,16 @@ const asl_value *cn_op(cn_page *p, const char *op, const asl_value *request, int
 	return answer;
 }
 
+int cn_not_found_or(int code, const char *why)
+{
+	static const char *const missing[] = {"ExecutionDoesNotExist:", "StateMachineDoesNotExist:",
+					      "ActivityDoesNotExist:", NULL};
+	for (int i = 0; why && missing[i]; i++)
+		if (!strncmp(why, missing[i], strlen(missing[i])))
+			return 404;
+	return code;
+}
+
 asl_value *cn_request(cn_page *p, ...)
 {
 	asl_value *o = asl_object(&p->arena, 4);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console_events.h"
 #include "http.h"
 #include "serve.h"
 #include "server.h"
@@ -34,6 +35,10 @@ static void usage(FILE *out)
 	      "  --workers N        engine threads (default 16; a command or HTTP task keeps one\n"
 	      "                     busy while it runs)\n"
 	      "  --sync-full        make every commit durable across power loss too (slower)\n"
+	      "  --console-host NAME  let the console (GET pages, its forms) answer requests\n"
+	      "                     to NAME too (repeatable); by default it answers only\n"
+	      "                     requests to an IP address or localhost, as a defence\n"
+	      "                     against DNS rebinding\n"
 	      "\n"
 	      "Clients: aws --endpoint-url http://127.0.0.1:8083 stepfunctions ...; set\n"
 	      "AWS_DISABLE_HOST_PREFIX_INJECTION=true (or boto3 Config(inject_host_prefix=False))\n"
@@ -128,6 +133,9 @@ int aslc_serve_main(int argc, char **argv)
 			cfg->poll_hold = d;
 		else if (!strcmp(a, "--workers") && !number(v, 1, 256, &d))
 			cfg->workers = (int)d;
+		else if (!strcmp(a, "--console-host") && *v &&
+			 cfg->console_host_count < SV_MAX_CONSOLE_HOSTS)
+			cfg->console_hosts[cfg->console_host_count++] = v;
 		else {
 			fprintf(stderr, "aslc serve: bad option or value: %s %s\n", a, v);
 			usage(stderr);
@@ -186,6 +194,7 @@ out:
 	srv.stopping = 1; /* long polls return empty */
 	pthread_mutex_unlock(&srv.lock);
 	sv_activity_wake_all(&srv);
+	cn_events_drain(&srv, 3000);
 	sv_http_stop(http);
 	sv_engine_stop(&srv);
 	sv_activities_free(&srv);

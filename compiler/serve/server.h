@@ -33,6 +33,10 @@ typedef struct sv_config {
 	int sync_full; /* synchronous=FULL: durable across power loss too */
 	int workers; /* engine threads */
 	const char *auth_key, *auth_secret; /* --auth: SigV4 checked with this key; NULL: not */
+#define SV_MAX_CONSOLE_HOSTS 16
+	const char *console_hosts[SV_MAX_CONSOLE_HOSTS]; /* --console-host: names the console
+							  * answers besides IPs and localhost */
+	int console_host_count;
 } sv_config;
 
 typedef struct sv_compiled sv_compiled; /* machines.c */
@@ -63,6 +67,7 @@ typedef struct sv_server {
 	size_t timer_count, timer_cap;
 	sv_queue *queues;
 	int stopping;
+	int console_streams; /* GET /console/events responses not yet done (console_events.c) */
 	pthread_t *threads;
 	int thread_count;
 	struct asl_pool *pool; /* Parallel and Map children of every execution */
