@@ -53,6 +53,23 @@ POINTERS = {  # state name -> JSON Pointer of its node, and the status class the
 SLOW = {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 3, "Next": "End"},
                                       "End": {"Type": "Succeed"}}}
 SLEEPER = {"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 600, "End": True}}}
+# a Map that runs twice (the Choice sends it back once): two runs of two iterations
+RERUN = {"StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "M"},
+    "M": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.out", "MaxConcurrency": 1,
+          "ItemProcessor": {"StartAt": "P", "States": {
+              "P": {"Type": "Pass", "Parameters": {"v.$": "$"}, "End": True}}},
+          "Assign": {"n.$": "States.MathAdd($n, 1)"}, "Next": "C"},
+    "C": {"Type": "Choice", "Choices": [{"Variable": "$n", "NumericLessThan": 2, "Next": "M"}],
+          "Default": "D"},
+    "D": {"Type": "Succeed"}}}
+# a loop of 1 s Waits for about 15 s: a state with many visits while the page updates live
+LOOP = {"StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "W"},
+    "W": {"Type": "Wait", "Seconds": 1, "Assign": {"n.$": "States.MathAdd($n, 1)"}, "Next": "C"},
+    "C": {"Type": "Choice", "Choices": [{"Variable": "$n", "NumericLessThan": 15, "Next": "W"}],
+          "Default": "D"},
+    "D": {"Type": "Succeed"}}}
 
 
 def wait_for(pred, timeout, step=0.05):
@@ -118,7 +135,8 @@ def details_for(d, name, timeout=5):
 def setup(api):
     """Creates the machines and an activity, runs the finished executions; returns the ARNs."""
     ids = {}
-    for name, definition in (("visual", VISUAL), ("slow", SLOW), ("sleeper", SLEEPER)):
+    for name, definition in (("visual", VISUAL), ("slow", SLOW), ("sleeper", SLEEPER),
+                             ("rerun", RERUN), ("loop", LOOP)):
         ids[name] = api.call("CreateStateMachine", name=name, roleArn=ROLE,
                              definition=json.dumps(definition))["stateMachineArn"]
     api.call("CreateActivity", name="worker-queue")
@@ -140,7 +158,7 @@ def home(c, b, ids):
     c.eq("home: h1", one(d, "h1").text.strip(), "aslc console")
     c.ok("home: nav has a Home link", bool(by_css(d, 'nav a[href="/"]')))
     names = sorted(r.text.strip() for r in by_css(d, "table#machines tr.machine td.name"))
-    c.eq("home: machines listed", names, ["sleeper", "slow", "visual"])
+    c.eq("home: machines listed", names, ["loop", "rerun", "sleeper", "slow", "visual"])
     link = by_css(d, "table#machines tr.machine td.name a")
     c.ok("home: machine links", any(a.get_attribute("href") == b.base + "/state-machines/" +
                                     q(ids["visual"]) for a in link),
@@ -324,6 +342,108 @@ def start_and_stop(c, b, api, ids):
     b.shot("execution-aborted")
 
 
+def many_tabs(c, b, api, ids):
+    """5. Seven tabs on running executions hold no connection: an eighth page still loads
+    (a browser opens only 6 connections to one server)."""
+    d = b.driver
+    first = d.current_window_handle
+    running = [api.call("StartExecution", stateMachineArn=ids["sleeper"],
+                        name="tab-%d" % i)["executionArn"] for i in range(7)]
+    try:
+        for x in running:
+            d.switch_to.new_window("tab")
+            d.get(b.base + "/executions/" + q(x))
+        time.sleep(3)  # a few polls from each tab
+        d.switch_to.new_window("tab")
+        d.set_page_load_timeout(15)
+        t0 = time.monotonic()
+        try:
+            d.get(b.base + "/")
+            loaded = one(d, "h1").text.strip() == "aslc console"
+        except Exception as e:  # selenium's TimeoutException: the page waited for a connection
+            loaded = "%s" % type(e).__name__
+        c.eq("tabs: an 8th page loads beside 7 running executions", loaded, True)
+        print("tabs: the 8th page in %.1f s" % (time.monotonic() - t0), flush=True)
+    finally:
+        d.set_page_load_timeout(bf.PAGE_LOAD_S)
+        for h in d.window_handles:
+            if h != first:
+                d.switch_to.window(h)
+                d.close()
+        d.switch_to.window(first)
+        for x in running:
+            api.call("StopExecution", executionArn=x)
+    b.settle("many tabs")
+
+
+def map_runs(c, b, api, ids):
+    """6. A Map state that ran twice: one labelled row per run, and a cell of run 2 shows run
+    2's steps (#iteration=M/0@2; the old form M/0 means the latest run)."""
+    d = b.driver
+    x = api.call("StartExecution", stateMachineArn=ids["rerun"], name="rerun",
+                 input=json.dumps({"items": ["a", "b"]}))["executionArn"]
+    c.eq("map runs: succeeded", finished(api, x), "SUCCEEDED")
+    page = "/executions/" + q(x)
+    b.get(page, "execution rerun")
+    wait_for(lambda: len(by_css(d, 'div.map-run[data-state="M"]')) == 2, 5)
+    rows = by_css(d, 'div#map-grid div.map-run[data-state="M"]')
+    c.eq("map runs: one row per run", [(r.get_attribute("data-run"), len(
+        r.find_elements("css selector", "div.cell"))) for r in rows], [("1", 2), ("2", 2)])
+    labels = [r.find_element("css selector", "h3").text for r in rows]
+    c.ok("map runs: the rows are labelled by run", len(set(labels)) == 2 and "run 2" in labels[-1],
+         labels)
+
+    def visits_listed():
+        return [o.text for o in by_css(d, "select#details-visit option")]
+
+    def p_visits():
+        return sorted(int(t.split("visit ")[1].split(")")[0]) for t in visits_listed())
+
+    if len(rows) == 2:
+        rows[1].find_elements("css selector", "div.cell")[0].click()
+        c.ok("map runs: a cell of run 2 links to it", wait_for(
+            lambda: d.execute_script("return location.hash") == "#iteration=M/0@2", 5),
+            d.execute_script("return location.hash"))
+        c.ok("map runs: run 2's cell shows only run 2's step", wait_for(
+            lambda: len(p_visits()) == 1 and p_visits()[0] > 2, 5), visits_listed())
+    b.get(page + "#iteration=M/0@1", "execution rerun #iteration=M/0@1")
+    c.ok("map runs: @1 shows run 1's step", wait_for(
+        lambda: len(p_visits()) == 1 and p_visits()[0] <= 2, 5), visits_listed())
+    b.get(page + "#iteration=M/1", "execution rerun #iteration=M/1")
+    c.ok("map runs: the old link form is the latest run", wait_for(
+        lambda: len(p_visits()) == 1 and p_visits()[0] > 2, 5), visits_listed())
+    b.shot("execution-map-runs")
+
+
+def live_keeps_choice(c, b, api, ids):
+    """7. Live updates keep the visit chosen in #details-visit and the focused graph node."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+    d = b.driver
+    x = api.call("StartExecution", stateMachineArn=ids["loop"], name="loop")["executionArn"]
+    b.get("/executions/" + q(x), "execution loop")
+    d.execute_script("document.getElementById('state:/States/W').focus()")
+    ActionChains(d).send_keys(Keys.ENTER).perform()
+    c.ok("live: W's details", details_for(d, "W"))
+    c.ok("live: W has run twice", wait_for(
+        lambda: len(by_css(d, "select#details-visit option")) >= 2, 10))
+    Select(one(d, "select#details-visit")).select_by_index(0)
+    d.execute_script("document.getElementById('state:/States/C').focus()")
+    before = d.execute_script("return JSON.parse(document.getElementById('console-data')"
+                              ".textContent).events")
+    time.sleep(3.5)  # three or so live updates
+    events = d.execute_script("return document.querySelectorAll('tr.event').length")
+    c.ok("live: the page was updated meanwhile", events > before, (before, events))
+    chosen = Select(one(d, "select#details-visit")).first_selected_option.text
+    c.ok("live: the chosen visit stays", chosen.startswith("visit 1:"), chosen)
+    c.eq("live: the focus stays on the node", d.execute_script(
+        "return document.activeElement && document.activeElement.id"), "state:/States/C")
+    api.call("StopExecution", executionArn=x)
+    c.ok("live: ABORTED shown", wait_for(lambda: status_text(d) == "ABORTED", LIVE_S, 0.2))
+    b.settle("execution loop")
+
+
 def run_section(c, fn, *args):
     """Runs one section; an exception (an element the contract names is missing, say) fails
     that section and the next one runs."""
@@ -364,6 +484,9 @@ def main():
         run_section(c, machine, c, browser, ids)
         run_section(c, execution, c, browser, api, ids)
         run_section(c, start_and_stop, c, browser, api, ids)
+        run_section(c, many_tabs, c, browser, api, ids)
+        run_section(c, map_runs, c, browser, api, ids)
+        run_section(c, live_keeps_choice, c, browser, api, ids)
     except Exception:
         c.ok("browser suite ran", False, traceback.format_exc())
     finally:

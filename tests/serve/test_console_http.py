@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -84,7 +85,9 @@ class Web:
         return self.request("GET", path)
 
     def post(self, path, fields, headers=None):
-        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        """A form POST as the console's own page sends it (with its Origin)."""
+        h = {"Content-Type": "application/x-www-form-urlencoded",
+             "Origin": "http://%s:%d" % (self.host, self.port)}
         h.update(headers or {})
         return self.request("POST", path, urllib.parse.urlencode(fields), h)
 
@@ -251,11 +254,14 @@ def check_hostile_machine(ck, web, api):
 def check_not_found(ck, web):
     for path in ("/executions/" + q(arn("execution", "Nope", "nope")),
                  "/state-machines/" + q(arn("stateMachine", "Nope")),
-                 "/executions/not-an-arn", "/state-machines/not-an-arn", "/no/such/page",
-                 "/console/nothing"):
+                 "/no/such/page", "/console/nothing"):
         s, headers, text = web.get(path)
         ck.eq("404: " + path, s, 404)
         ck.ok("404 page: html " + path, "<h1>" in text and headers.get("content-type", "").startswith("text/html"))
+    # a malformed ARN is a bad request (InvalidArn), not "no such thing"
+    for path in ("/executions/not-an-arn", "/state-machines/not-an-arn"):
+        s, _, text = web.get(path)
+        ck.ok("400: " + path, s == 400 and "InvalidArn" in text, (s, text[-300:]))
     s, _, _ = web.get("/console/events?execution=" + q(arn("execution", "Nope", "nope")))
     ck.eq("events: unknown execution 404", s, 404)
     s, _, _ = web.get("/console/events")
@@ -267,7 +273,7 @@ def check_assets(ck, web):
     ck.ok("app.css", s == 200 and h.get("content-type", "").startswith("text/css") and "{" in text)
     s, h, text = web.get("/console/app.js")
     ck.ok("app.js", s == 200 and "javascript" in h.get("content-type", "") and
-          "EventSource" in text and "/console/api/steps" in text)
+          "/console/api/status" in text and "/console/api/steps" in text)
     s, h, text = web.get("/console/api/steps?execution=x")
     try:
         ok = isinstance(json.loads(text), dict)
@@ -356,6 +362,8 @@ def check_live_and_stop(ck, web, api, wait_arn, server):
     ck.eq("stop: no ARN 400", s, 400)
     s, _, _ = web.post("/console/stop", {"executionArn": arn("execution", "Nope", "nope")})
     ck.eq("stop: unknown execution 404", s, 404)
+    s, _, text = web.post("/console/stop", {"executionArn": "garbage"})
+    ck.ok("stop: malformed ARN 400", s == 400 and "InvalidArn" in text, (s, text[-200:]))
     # a client that goes away ends its stream (the server would else hold a thread per page)
     e2 = api.call("StartExecution", stateMachineArn=wait_arn, name="left-alone", input="{}")
     threads = lambda: len(os.listdir("/proc/%d/task" % pid)) if pid else 0
@@ -371,6 +379,115 @@ def check_live_and_stop(ck, web, api, wait_arn, server):
     else:
         ck.skip("events: a closed client ends its stream", "no /proc of the server here")
     api.call("StopExecution", executionArn=e2["executionArn"])
+    # a client going away is normal: no "application error" in the server's log
+    ck.ok("events: a closed client is not an error in the log",
+          "application error" not in server.log_text(), server.log_text()[-500:])
+
+
+def check_status_api(ck, web, api, wait_arn, done_arn):
+    """GET /console/api/status: what the page polls, the store's row only."""
+    e = api.call("StartExecution", stateMachineArn=wait_arn, name="polled", input="{}")
+    s, h, text = web.get("/console/api/status?execution=" + q(e["executionArn"]))
+    got = json.loads(text) if s == 200 else None
+    ck.ok("status api: RUNNING", got and got["status"] == "RUNNING" and got["events"] >= 2 and
+          h.get("content-type", "").startswith("application/json"), (s, text))
+    api.call("StopExecution", executionArn=e["executionArn"])
+    got = json.loads(web.get("/console/api/status?execution=" + q(e["executionArn"]))[2])
+    ck.eq("status api: ABORTED after the stop", got.get("status"), "ABORTED")
+    n = len(api.call("GetExecutionHistory", executionArn=done_arn, maxResults=1000)["events"])
+    got = json.loads(web.get("/console/api/status?execution=" + q(done_arn))[2])
+    ck.eq("status api: the events count", got, {"status": "SUCCEEDED", "events": n})
+    s, _, text = web.get("/console/api/status?execution=" + q(arn("execution", "Nope", "nope")))
+    ck.ok("status api: unknown 404 JSON", s == 404 and "error" in json.loads(text), (s, text))
+    s, _, text = web.get("/console/api/status")
+    ck.ok("status api: none 400", s == 400 and "error" in json.loads(text), (s, text))
+
+
+def check_events_range(ck, web, exec_arn):
+    """?events_after= at or past the end shows the last page, not "Events n+1 to n"."""
+    n = len(Page(execution_page(web, exec_arn)[2]).find(tag="tr", cls="event"))
+    for after in (n, 18000):
+        s, _, text = execution_page(web, exec_arn, "?events_after=%d" % after)
+        p = Page(text)
+        rng = p.one(tag="p", cls="events-range")
+        ck.ok("events past the end (%d): the last page" % after, s == 200 and rng is None and
+              len(p.find(tag="tr", cls="event")) == n and p.one(id="events-previous") is None,
+              (s, rng, len(p.find(tag="tr", cls="event")), n))
+
+
+def check_hosts(ck, web, api, machine_arn):
+    """DNS rebinding: a page on http://evil.example:PORT (a name that now points here) is
+    refused, GET and POST; IP addresses and localhost are answered."""
+    host = "evil.example:%d" % web.port
+    s, _, text = web.request("GET", "/", headers={"Host": host})
+    ck.ok("host: a domain name 403", s == 403 and "DNS rebinding" in text, (s, text[-300:]))
+    s, _, _ = web.request("GET", "/console/api/steps?execution=x", headers={"Host": host})
+    ck.eq("host: a domain name 403 (api)", s, 403)
+    before = len(api.call("ListExecutions", stateMachineArn=machine_arn,
+                          maxResults=1000)["executions"])
+    s, _, _ = web.post("/console/start", {"stateMachineArn": machine_arn, "input": "{}"},
+                       {"Host": host, "Origin": "http://" + host})
+    ck.eq("host: a rebinding POST 403", s, 403)
+    ck.eq("host: it started nothing", len(api.call("ListExecutions", stateMachineArn=machine_arn,
+                                                   maxResults=1000)["executions"]), before)
+    for ok_host in ("localhost:%d" % web.port, "LocalHost", "[::1]:%d" % web.port,
+                    "127.0.0.1:%d" % web.port, "10.1.2.3"):
+        s, _, _ = web.request("GET", "/", headers={"Host": ok_host})
+        ck.eq("host: %s 200" % ok_host, s, 200)
+    for bad in ("[not-v6]:1", "127.0.0.1.evil.example", "a:b:c", ""):
+        s, _, _ = web.request("GET", "/", headers={"Host": bad})
+        ck.ok("host: %r refused" % bad, s in (400, 403), s)
+    # POSTs: an Origin of this server, or Sec-Fetch-Site: same-origin; neither: refused
+    form = urllib.parse.urlencode({"stateMachineArn": machine_arn, "input": "{}"})
+    plain = {"Content-Type": "application/x-www-form-urlencoded"}
+    s, _, _ = web.request("POST", "/console/start", form, plain)
+    ck.eq("post: no Origin nor Sec-Fetch-Site 403", s, 403)
+    s, _, _ = web.request("POST", "/console/start", form, dict(plain, **{"Sec-Fetch-Site": "cross-site"}))
+    ck.eq("post: Sec-Fetch-Site cross-site 403", s, 403)
+    s, _, _ = web.request("POST", "/console/start", form, dict(plain, **{"Sec-Fetch-Site": "same-origin"}))
+    ck.eq("post: Sec-Fetch-Site same-origin 303", s, 303)
+
+
+def check_console_host_option(ck, aslc):
+    """--console-host NAME allows that name (and only it)."""
+    server = Server(aslc, workdir("console-host"), extra=("--console-host", "console.test")).start()
+    try:
+        web = Web(server.url)
+        s, _, _ = web.request("GET", "/", headers={"Host": "console.test:%d" % web.port})
+        ck.eq("--console-host: the name 200", s, 200)
+        s, _, _ = web.request("GET", "/", headers={"Host": "other.test:%d" % web.port})
+        ck.eq("--console-host: another name 403", s, 403)
+    finally:
+        rc = server.stop()
+    ck.eq("--console-host server: clean stop", rc, 0)
+    server.cleanup(False)
+
+
+def check_stream_at_shutdown(ck, server, api, wait_arn):
+    """SIGTERM with a stream open: the stream ends with its last chunk (a complete response),
+    not a cut connection."""
+    e = api.call("StartExecution", stateMachineArn=wait_arn, name="at-shutdown", input="{}")
+    web = Web(server.url)
+    conn, resp = read_sse(web, e["executionArn"])
+    first = next(sse_events(resp), None)
+    outcome = {}
+
+    def drain():
+        try:
+            outcome["rest"] = list(sse_events(resp))
+            outcome["complete"] = True
+        except (http.client.IncompleteRead, ConnectionError, OSError) as ex:
+            outcome["complete"] = repr(ex)
+
+    t = threading.Thread(target=drain)
+    t.start()
+    time.sleep(0.3)
+    rc = server.stop()
+    t.join(15)
+    conn.close()
+    ck.ok("shutdown: the stream had begun", first is not None, first)
+    ck.eq("shutdown: the stream ends complete", outcome.get("complete"), True)
+    return rc
 
 
 def check_filter_and_paging(ck, web, api, machine_arn):
@@ -458,13 +575,18 @@ def main():
         check_assets(ck, web)
         check_start(ck, web, api, machine_arn)
         check_live_and_stop(ck, web, api, wait_arn, server)
+        check_status_api(ck, web, api, wait_arn, e["executionArn"])
+        check_events_range(ck, web, e["executionArn"])
+        check_hosts(ck, web, api, machine_arn)
         check_filter_and_paging(ck, web, api, machine_arn)
         check_big(ck, web, api)
         # the API is untouched: POST / still answers as before
         ck.ok("api: still served", api.call("ListStateMachines")["stateMachines"] != [])
+        rc = check_stream_at_shutdown(ck, server, api, wait_arn)
     finally:
         rc = server.stop()
     ck.eq("server: clean stop", rc, 0)
+    check_console_host_option(ck, aslc)
     failed = ck.done(server)
     server.cleanup(failed)
     return failed

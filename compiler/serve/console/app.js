@@ -1,14 +1,22 @@
 /* The console's behaviour on the execution page (plain JS, no framework, nothing from the
  * network but this server): graph nodes that open the step details (click or Enter), the Map
- * iteration grid, deep links (#state=Name, #iteration=Map/3) and live updates while the
- * execution runs (server-sent events, else polling). Everything shown from an execution goes
- * in with textContent; HTML comes only from this server's own fragments, escaped there. */
+ * iteration grid, deep links (#state=Name, #iteration=Map/3, #iteration=Map/3@2 for the Map's
+ * second run) and live updates while the execution runs: a poll of the small
+ * /console/api/status once a second while the tab is visible, and the parts reloaded when it
+ * changed. Polling holds no connection open (a held event stream per tab would use up the 6
+ * connections a browser opens to one server). Everything shown from an execution goes in
+ * with textContent; HTML comes only from this server's own fragments, escaped there. */
 'use strict';
 (function () {
 	var page = null; /* {"execution", "status", "events"} from script#console-data */
 	var stepsPromise = null; /* /console/api/steps, loaded once per change of the execution */
-	var shown = null; /* what #details shows: {state: name} or {map: name, index: n} */
-	var polling = null;
+	/* what #details shows: {state: name} or {map: name, index: n, run: n or null (the
+	 * latest)}, with `entered`: the entered_event of the visit chosen in #details-visit (kept
+	 * across live updates; null: the default one) */
+	var shown = null;
+	var polling = null; /* the interval timer while RUNNING */
+	var asking = false; /* a status request is out */
+	var refreshing = false, again = false; /* one refresh at a time; one more when asked */
 
 	function $(id) {
 		return document.getElementById(id);
@@ -104,8 +112,14 @@
 		$('details-note').textContent = note;
 	}
 
-	/* Lists `list` in select#details-visit and shows entry `chosen`. */
+	/* Lists `list` in select#details-visit and shows the visit the user chose before (by its
+	 * entered_event) when it is still there, else entry `chosen`. */
 	function showSteps(list, chosen, label) {
+		if (shown && shown.entered !== null) {
+			for (var k = 0; k < list.length; k++)
+				if (list[k].entered_event === shown.entered)
+					chosen = k;
+		}
 		var select = $('details-visit');
 		select.textContent = '';
 		list.forEach(function (step, i) {
@@ -116,7 +130,10 @@
 		});
 		select.value = String(chosen);
 		select.onchange = function () {
-			fillStep(list[Number(select.value)]);
+			var step = list[Number(select.value)];
+			if (shown)
+				shown.entered = step.entered_event;
+			fillStep(step);
 		};
 		fillStep(list[chosen]);
 	}
@@ -125,9 +142,12 @@
 		return !answer || !Array.isArray(answer.steps);
 	}
 
-	function showState(name) {
-		shown = {state: name};
-		clearDetails(name, 'loading\u2026');
+	/* `again`: a live update of what is shown (keep the visit chosen, no "loading" flash). */
+	function showState(name, again) {
+		if (!again || !shown || shown.state !== name)
+			shown = {state: name, entered: null};
+		if (!again)
+			clearDetails(name, 'loading\u2026');
 		steps().then(function (answer) {
 			if (!shown || shown.state !== name)
 				return;
@@ -151,19 +171,34 @@
 		});
 	}
 
-	function showIteration(map, index) {
-		shown = {map: map, index: index};
-		var title = map + ' [' + index + ']';
-		clearDetails(title, 'loading\u2026');
+	function sameIteration(a, map, index, run) {
+		return a && a.map === map && a.index === index && a.run === run;
+	}
+
+	/* Iteration `index` of run `run` (1, 2, ...; null: the latest) of Map state `map`. */
+	function showIteration(map, index, run, again) {
+		if (!again || !sameIteration(shown, map, index, run))
+			shown = {map: map, index: index, run: run, entered: null};
+		var title = map + ' [' + index + ']' + (run ? ' run ' + run : '');
+		if (!again)
+			clearDetails(title, 'loading\u2026');
 		steps().then(function (answer) {
-			if (!shown || shown.map !== map || shown.index !== index)
+			if (!sameIteration(shown, map, index, run))
 				return;
 			if (unavailable(answer)) {
 				clearDetails(title, 'step details not available');
 				return;
 			}
-			var list = answer.steps.filter(function (s) {
+			var mine = answer.steps.filter(function (s) {
 				return s.iteration && s.iteration.map === map && s.iteration.index === index;
+			});
+			var want = run;
+			if (!want) /* the old link form: the latest run that had this iteration */
+				mine.forEach(function (s) {
+					want = Math.max(want || 0, s.iteration.run || 1);
+				});
+			var list = mine.filter(function (s) {
+				return (s.iteration.run || 1) === want;
 			});
 			if (!list.length) {
 				clearDetails(title, 'No steps of this iteration are known.');
@@ -172,6 +207,8 @@
 			showSteps(list, 0, function (s) {
 				return s.state + ' (visit ' + s.visit + '): ' + s.status;
 			});
+			/* a state's visits are numbered across runs: say which run */
+			$('details-note').textContent += ', run ' + want;
 		});
 	}
 
@@ -182,8 +219,9 @@
 		try {
 			if ((m = /^state=(.*)$/.exec(h))) {
 				showState(decodeURIComponent(m[1]));
-			} else if ((m = /^iteration=(.*)\/(\d+)$/.exec(h))) {
-				showIteration(decodeURIComponent(m[1]), Number(m[2]));
+			} else if ((m = /^iteration=(.*)\/(\d+)(?:@(\d+))?$/.exec(h))) {
+				showIteration(decodeURIComponent(m[1]), Number(m[2]),
+					      m[3] ? Number(m[3]) : null);
 			}
 		} catch (e) {
 			/* a malformed %-escape in a hand-typed link: nothing to show */
@@ -217,7 +255,7 @@
 		if (cell) {
 			var run = cell.closest('.map-run');
 			go('#iteration=' + encodeURIComponent(run.getAttribute('data-state')) + '/' +
-			   cell.getAttribute('data-index'));
+			   cell.getAttribute('data-index') + '@' + run.getAttribute('data-run'));
 			return true;
 		}
 		return false;
@@ -228,10 +266,47 @@
 			ev.preventDefault();
 	}
 
-	/* ---- the Map grid ---- */
+	/* ---- the Map grid: one labelled row (div.map-run) per run of each Map state ---- */
+	function runLabel(map, run, r) {
+		var label = map.state;
+		if (map.runs.length > 1)
+			label += ', run ' + (run.run || r + 1) + ' of ' + map.runs.length;
+		if (run.iteration)
+			label += ' (in ' + run.iteration.map + '[' + run.iteration.index + '])';
+		return label;
+	}
+
+	function runRow(map, run, r) {
+		var div = document.createElement('div');
+		div.className = 'map-run';
+		div.setAttribute('data-state', map.state);
+		div.setAttribute('data-run', String(run.run || r + 1));
+		var h = document.createElement('h3');
+		h.textContent = runLabel(map, run, r);
+		div.appendChild(h);
+		(run.iterations || []).forEach(function (it) {
+			var cell = document.createElement('div');
+			cell.className = 'cell';
+			cell.setAttribute('data-index', String(it.index));
+			cell.setAttribute('data-status', it.status);
+			cell.setAttribute('tabindex', '0');
+			cell.setAttribute('role', 'button');
+			cell.title = 'iteration ' + it.index + ': ' + it.status;
+			cell.textContent = String(it.index);
+			div.appendChild(cell);
+		});
+		return div;
+	}
+
+	/* The grid again; the cell that had the focus gets it back. */
 	function loadMapGrid() {
 		var grid = $('map-grid');
-		getJSON(apiURL('map')).then(function (answer) {
+		return getJSON(apiURL('map')).then(function (answer) {
+			var had = document.activeElement, focus = null;
+			if (had && grid.contains(had) && had.classList.contains('cell'))
+				focus = [had.parentNode.getAttribute('data-state'),
+					 had.parentNode.getAttribute('data-run'),
+					 had.getAttribute('data-index')];
 			grid.textContent = '';
 			if (!answer || !Array.isArray(answer.maps)) {
 				grid.textContent = 'Map iterations not available.';
@@ -242,28 +317,22 @@
 				return;
 			}
 			answer.maps.forEach(function (map) {
-				var div = document.createElement('div');
-				div.className = 'map-run';
-				div.setAttribute('data-state', map.state);
-				var h = document.createElement('h3');
-				h.textContent = map.state;
-				div.appendChild(h);
-				(map.runs || []).forEach(function (run, r) {
-					(run.iterations || []).forEach(function (it) {
-						var cell = document.createElement('div');
-						cell.className = 'cell';
-						cell.setAttribute('data-index', String(it.index));
-						cell.setAttribute('data-status', it.status);
-						cell.setAttribute('data-run', String(r));
-						cell.setAttribute('tabindex', '0');
-						cell.setAttribute('role', 'button');
-						cell.title = 'iteration ' + it.index + ': ' + it.status;
-						cell.textContent = String(it.index);
-						div.appendChild(cell);
-					});
+				map.runs = map.runs || [];
+				map.runs.forEach(function (run, r) {
+					grid.appendChild(runRow(map, run, r));
 				});
-				grid.appendChild(div);
 			});
+			if (focus) {
+				var rows = grid.querySelectorAll('.map-run');
+				for (var i = 0; i < rows.length; i++)
+					if (rows[i].getAttribute('data-state') === focus[0] &&
+					    rows[i].getAttribute('data-run') === focus[1]) {
+						var cells = rows[i].querySelectorAll('.cell');
+						for (var j = 0; j < cells.length; j++)
+							if (cells[j].getAttribute('data-index') === focus[2])
+								cells[j].focus();
+					}
+			}
 		});
 	}
 
@@ -274,80 +343,101 @@
 		return location.pathname + '?' + q.toString();
 	}
 
-	function reload(part, id) {
+	/* The part's HTML, or null when it could not be had. */
+	function fetchPart(part) {
 		return fetch(fragmentURL(part), {cache: 'no-store'})
 			.then(function (r) {
 				return r.ok ? r.text() : null;
 			})
-			.then(function (html) {
-				if (html !== null && $(id))
-					$(id).innerHTML = html;
-			})
-			.catch(function () {});
-	}
-
-	function refresh() {
-		stepsPromise = null;
-		return Promise.all([reload('status', 'status-part'), reload('graph', 'graph'),
-				    reload('events', 'events-part')])
-			.then(function () {
-				prepareGraph();
-				loadMapGrid();
-				if (shown && shown.state)
-					showState(shown.state);
-				else if (shown)
-					showIteration(shown.map, shown.index);
+			.catch(function () {
+				return null;
 			});
 	}
 
-	function statusShown() {
-		var s = $('status');
-		return s ? s.getAttribute('data-status') : null;
+	/* Replaces the parts together once all have come, so the status, graph and events shown
+	 * are of one moment; the focused graph node (or Stop button) gets the focus back. */
+	function reloadParts() {
+		return Promise.all([fetchPart('status'), fetchPart('graph'), fetchPart('events')])
+			.then(function (html) {
+				var had = document.activeElement;
+				var focusId = had && had.id && (had.closest('#graph') ||
+								  had.closest('#status-part'))
+						      ? had.id
+						      : null;
+				['status-part', 'graph', 'events-part'].forEach(function (id, i) {
+					if (html[i] !== null && $(id))
+						$(id).innerHTML = html[i];
+				});
+				prepareGraph();
+				var again = focusId && document.getElementById(focusId);
+				if (again && again.focus)
+					again.focus();
+			});
+	}
+
+	/* One refresh at a time: a change seen while one runs asks for one more after it, so a
+	 * slow answer never lands after a newer one. */
+	function refresh() {
+		if (refreshing) {
+			again = true;
+			return Promise.resolve();
+		}
+		refreshing = true;
+		stepsPromise = null;
+		return reloadParts()
+			.then(loadMapGrid)
+			.then(function () {
+				if (shown && shown.state)
+					showState(shown.state, true);
+				else if (shown)
+					showIteration(shown.map, shown.index, shown.run, true);
+			})
+			.catch(function () {})
+			.then(function () {
+				refreshing = false;
+				if (again) {
+					again = false;
+					return refresh();
+				}
+			});
+	}
+
+	function stopPolling() {
+		if (polling) {
+			clearInterval(polling);
+			polling = null;
+		}
+	}
+
+	/* One look at the status; a change reloads the parts. Nothing while the tab is hidden
+	 * (it looks again when shown) or while the last look is unanswered. */
+	function tick() {
+		if (asking || document.visibilityState === 'hidden')
+			return;
+		asking = true;
+		getJSON('/console/api/status?execution=' + encodeURIComponent(page.execution))
+			.then(function (m) {
+				asking = false;
+				if (!m || m.error)
+					return;
+				if (m.status !== page.status || m.events !== page.events) {
+					page.status = m.status;
+					page.events = m.events;
+					refresh();
+				}
+				if (m.status !== 'RUNNING')
+					stopPolling();
+			});
 	}
 
 	function poll() {
 		if (polling)
 			return;
-		polling = setInterval(function () {
-			refresh().then(function () {
-				if (statusShown() !== 'RUNNING') {
-					clearInterval(polling);
-					polling = null;
-				}
-			});
-		}, 1000);
-	}
-
-	function listen() {
-		if (!window.EventSource) {
-			poll();
-			return;
-		}
-		var es = new EventSource('/console/events?execution=' +
-					 encodeURIComponent(page.execution));
-		var ended = false;
-		es.onmessage = function (ev) {
-			var m;
-			try {
-				m = JSON.parse(ev.data);
-			} catch (e) {
-				return;
-			}
-			if (m.status !== page.status || m.events !== page.events) {
-				page.status = m.status;
-				page.events = m.events;
-				refresh();
-			}
-			if (m.status !== 'RUNNING') {
-				ended = true;
-				es.close();
-			}
-		};
-		es.onerror = function () {
-			es.close();
-			if (!ended)
-				poll();
-		};
+		polling = setInterval(tick, 1000);
+		document.addEventListener('visibilitychange', function () {
+			if (polling && document.visibilityState === 'visible')
+				tick();
+		});
 	}
 
 	function start() {
@@ -376,7 +466,7 @@
 		loadMapGrid();
 		showFromHash();
 		if (page.status === 'RUNNING')
-			listen();
+			poll();
 	}
 
 	if (document.readyState === 'loading')
