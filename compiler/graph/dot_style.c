@@ -5,19 +5,30 @@
 
 #include "graph_style.h"
 
-const char *const GS_STATUS[5] = {"not-run", "succeeded", "failed", "caught", "running"};
+const char *const GS_STATUS[GR_STATUS_COUNT] = {"not-run", "succeeded", "failed",
+						"caught",  "running",   "aborted"};
 const char *const GS_CHANGE[4] = {"same", "added", "removed", "changed"};
 const char *const GS_EDGE_KIND[7] = {"start", "next", "choice", "default",
 				     "catch", "end",  "branch"};
 const char *const GS_HEAT[5] = {"#f7fbff", "#c6dbef", "#6baed6", "#3182bd", "#08519c"};
 
-static const gs_look STATUS_LOOK[5] = {
+static const gs_look STATUS_LOOK[GR_STATUS_COUNT] = {
 	[GR_NOT_RUN] = {"#f0f0f0", "dotted", "#999999", "#999999", 0, "", "", -1},
 	[GR_SUCCEEDED] = {"#d4edda", "solid", NULL, NULL, 0, "✓ ", "", -1},
 	[GR_FAILED] = {"#f8d7da", "bold", NULL, NULL, 2, "✗ ", "", -1},
 	[GR_CAUGHT] = {"#fff3cd", "dashed", NULL, NULL, 0, "⚠ ", "", -1},
 	[GR_RUNNING] = {"#cce5ff", "bold,dotted", NULL, NULL, 0, "▶ ", "", -1},
+	[GR_ABORTED] = {"#e2e3e5", "dashed,bold", NULL, NULL, 0, "■ ", "", -1},
 };
+
+/* Whether a state or a Map iteration was aborted: only then is "aborted" in the legend. */
+static int any_aborted(const gr_graph *g)
+{
+	for (int i = 0; i < g->node_count; i++)
+		if (g->nodes[i].status == GR_ABORTED || g->nodes[i].iterations[GR_ABORTED])
+			return 1;
+	return 0;
+}
 
 static const gs_look CHANGE_LOOK[4] = {
 	[GR_SAME] = {NULL, NULL, NULL, NULL, 0, "", "", -1},
@@ -87,9 +98,14 @@ int gs_overlay_lines(const gr_graph *g, const gr_node *n, char buf[3][96], const
 	if ((g->overlay & (GR_OVERLAY_HISTORY | GR_OVERLAY_RUNS)) && n->type &&
 	    !strcmp(n->type, "Map")) {
 		const long *it = n->iterations;
-		if (it[GR_SUCCEEDED] + it[GR_FAILED] + it[GR_CAUGHT] + it[GR_RUNNING] > 0)
-			snprintf(buf[count++], 96, "iterations: %ld ✓ %ld ✗ %ld ⚠%s",
-				 it[GR_SUCCEEDED], it[GR_FAILED], it[GR_CAUGHT],
+		char aborted[32] = "";
+		if (it[GR_ABORTED])
+			snprintf(aborted, sizeof aborted, " %ld ■", it[GR_ABORTED]);
+		if (it[GR_SUCCEEDED] + it[GR_FAILED] + it[GR_CAUGHT] + it[GR_RUNNING] +
+			    it[GR_ABORTED] >
+		    0)
+			snprintf(buf[count++], 96, "iterations: %ld ✓ %ld ✗ %ld ⚠%s%s",
+				 it[GR_SUCCEEDED], it[GR_FAILED], it[GR_CAUGHT], aborted,
 				 it[GR_RUNNING] ? " (some running)" : "");
 	}
 	if (g->overlay & GR_OVERLAY_RUNS)
@@ -114,6 +130,8 @@ int gs_legend(const gr_graph *g, gs_legend_item items[12])
 		items[n++] = (gs_legend_item){"#f8d7da", "✗ failed (double bold border)"};
 		items[n++] = (gs_legend_item){"#fff3cd", "⚠ caught (dashed border)"};
 		items[n++] = (gs_legend_item){"#cce5ff", "▶ running (bold dotted border)"};
+		if (any_aborted(g))
+			items[n++] = (gs_legend_item){"#e2e3e5", "■ aborted (bold dashed border)"};
 		items[n++] = (gs_legend_item){"#f0f0f0", "not run (grey, dotted)"};
 		items[n++] = (gs_legend_item){NULL, "bold edges: the path taken; ×N: traversals"};
 	} else if (g->overlay & GR_OVERLAY_RUNS) {

@@ -33,8 +33,11 @@ typedef enum gr_status {
 	GR_SUCCEEDED,
 	GR_FAILED, /* failed and the failure left the state (not caught) */
 	GR_CAUGHT, /* failed and a Catch took it */
-	GR_RUNNING /* entered and not yet left */
+	GR_RUNNING, /* entered and not yet left */
+	GR_ABORTED /* left open when the execution (or its Map iteration) was stopped or timed
+		    * out; last, so the values above keep their numbers */
 } gr_status;
+#define GR_STATUS_COUNT 6
 
 typedef enum gr_change { GR_SAME, GR_ADDED, GR_REMOVED, GR_CHANGED } gr_change;
 
@@ -55,8 +58,7 @@ typedef struct gr_node {
 	gr_status status;
 	int on_path; /* the execution passed here */
 	long visits, failures, retries; /* entered, failed (caught or not), retry attempts */
-	long iterations[5]; /* Map: iterations by gr_status (the index); aborted ones count as
-			    * GR_NOT_RUN */
+	long iterations[GR_STATUS_COUNT]; /* Map: iterations by gr_status (the index) */
 	gr_change change;
 } gr_node;
 

@@ -8,7 +8,7 @@
 #include "graph.h"
 
 /* Class names, indexed by the enums: "succeeded", "not-run", "added", "choice". */
-extern const char *const GS_STATUS[5];
+extern const char *const GS_STATUS[GR_STATUS_COUNT];
 extern const char *const GS_CHANGE[4];
 extern const char *const GS_EDGE_KIND[7];
 

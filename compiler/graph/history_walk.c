@@ -37,8 +37,8 @@ typedef struct walk {
 /* Worst first: the status a state shows when its visits ended differently. */
 static int rank(gr_status s)
 {
-	static const int RANK[] = {
-		[GR_NOT_RUN] = 0, [GR_SUCCEEDED] = 1, [GR_CAUGHT] = 2, [GR_RUNNING] = 3, [GR_FAILED] = 4};
+	static const int RANK[] = {[GR_NOT_RUN] = 0, [GR_SUCCEEDED] = 1, [GR_CAUGHT] = 2,
+				   [GR_ABORTED] = 3, [GR_RUNNING] = 4,   [GR_FAILED] = 5};
 	return RANK[s];
 }
 
@@ -186,7 +186,9 @@ static void end_lane(walk *w, int l, outcome how)
 		return;
 	int was_ok = ln->done && !ln->failing;
 	if (!ln->done) {
-		if (ln->failing || how != ENDED_OK)
+		if (how == ENDED_ABORTED) /* stopped or timed out while it ran: not its failure */
+			finish_visit(w, ln, GR_ABORTED);
+		else if (ln->failing || how != ENDED_OK)
 			finish_visit(w, ln, GR_FAILED);
 		else
 			finish_visit(w, ln, GR_SUCCEEDED), was_ok = 1;
@@ -309,8 +311,9 @@ static int execution_event(walk *w, const char *type, int *finished)
 	if (!strcmp(type, "ExecutionStarted"))
 		return 0;
 	outcome how = !strcmp(type, "ExecutionSucceeded") ? ENDED_OK
-		      : !strcmp(type, "ExecutionAborted") ? ENDED_ABORTED
-							  : ENDED_FAILED;
+		      : !strcmp(type, "ExecutionAborted") || !strcmp(type, "ExecutionTimedOut")
+			      ? ENDED_ABORTED
+			      : ENDED_FAILED;
 	end_children(w, 0, how);
 	end_lane(w, 0, how);
 	*finished = 1;
@@ -331,7 +334,7 @@ static int iteration_event(walk *w, const char *type, int map, int base)
 	}
 	gr_status s = !strcmp(type, "MapIterationSucceeded") ? GR_SUCCEEDED
 		      : !strcmp(type, "MapIterationFailed")  ? GR_FAILED
-							     : GR_NOT_RUN; /* aborted */
+							     : GR_ABORTED;
 	m->iterations[s]++;
 	/* the iteration's own lane: the one the previous event is in, or above it */
 	int l = base;
@@ -339,8 +342,9 @@ static int iteration_event(walk *w, const char *type, int map, int base)
 		l = w->lanes[l].parent;
 	if (l < 0)
 		return base;
-	end_children(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
-	end_lane(w, l, s == GR_SUCCEEDED ? ENDED_OK : ENDED_FAILED);
+	outcome how = s == GR_SUCCEEDED ? ENDED_OK : s == GR_FAILED ? ENDED_FAILED : ENDED_ABORTED;
+	end_children(w, l, how);
+	end_lane(w, l, how);
 	return l;
 }
 

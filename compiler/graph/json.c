@@ -28,7 +28,8 @@ static void json_string(FILE *f, const char *s)
 static const char *const NODE_KINDS[] = {"state", "start", "end"};
 static const char *const EDGE_KINDS[] = {"start", "next", "choice", "default",
 					 "catch", "end",  "branch"};
-static const char *const STATUSES[] = {"not_run", "succeeded", "failed", "caught", "running"};
+static const char *const STATUSES[GR_STATUS_COUNT] = {"not_run", "succeeded", "failed",
+						      "caught",  "running",   "aborted"};
 static const char *const CHANGES[] = {"same", "added", "removed", "changed"};
 
 static void write_node_overlay(FILE *f, const gr_graph *g, const gr_node *n)
@@ -42,7 +43,7 @@ static void write_node_overlay(FILE *f, const gr_graph *g, const gr_node *n)
 	if ((g->overlay & (GR_OVERLAY_HISTORY | GR_OVERLAY_RUNS)) && n->type &&
 	    !strcmp(n->type, "Map")) {
 		fputs(",\"iterations\":{", f);
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < GR_STATUS_COUNT; i++)
 			fprintf(f, "%s\"%s\":%ld", i ? "," : "", STATUSES[i], n->iterations[i]);
 		fputc('}', f);
 	}

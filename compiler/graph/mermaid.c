@@ -162,20 +162,23 @@ static void write_edge(writer *w, const gr_edge *e)
 }
 
 /* The class names of the statuses: Mermaid's have '_' where the SVG's have '-'. */
-static const char *const STATUS_NAMES[5] = {"not_run", "succeeded", "failed", "caught", "running"};
+static const char *const STATUS_NAMES[GR_STATUS_COUNT] = {"not_run", "succeeded", "failed",
+							  "caught",  "running",   "aborted"};
 
 /* classDef of every look an overlay can give, then which nodes have it. */
 static void write_classes(writer *w)
 {
 	const gr_graph *g = w->g;
 	FILE *f = w->f;
-	static const char *const STATUS_DEFS[5] = {
+	static const char *const STATUS_DEFS[GR_STATUS_COUNT] = {
 		"fill:#f0f0f0,stroke:#999,color:#999,stroke-dasharray:2 2",
 		"fill:#d4edda,stroke:#333",
 		"fill:#f8d7da,stroke:#333,stroke-width:3px",
 		"fill:#fff3cd,stroke:#333,stroke-dasharray:5 5",
 		"fill:#cce5ff,stroke:#333,stroke-width:3px,stroke-dasharray:2 2",
+		"fill:#e2e3e5,stroke:#333,stroke-width:3px,stroke-dasharray:5 5",
 	};
+	int aborted = 0; /* its classDef only when used: older outputs stay as they were */
 	static const char *const CHANGE_DEFS[4] = {
 		NULL,
 		"fill:#d4edda,stroke:#333,stroke-width:3px",
@@ -190,12 +193,14 @@ static void write_classes(writer *w)
 		if ((g->overlay & GR_OVERLAY_DIFF) && n->change != GR_SAME)
 			fprintf(f, "  class n%d change_%s\n", i, GS_CHANGE[n->change]);
 		else if (g->overlay & GR_OVERLAY_HISTORY)
-			fprintf(f, "  class n%d status_%s\n", i, STATUS_NAMES[n->status]);
+			fprintf(f, "  class n%d status_%s\n", i, STATUS_NAMES[n->status]),
+				aborted |= n->status == GR_ABORTED;
 		else if (look.heat >= 0)
 			fprintf(f, "  class n%d heat_%d\n", i, look.heat);
 	}
-	for (int s = 0; (g->overlay & GR_OVERLAY_HISTORY) && s < 5; s++) {
-		fprintf(f, "  classDef status_%s %s\n", STATUS_NAMES[s], STATUS_DEFS[s]);
+	for (int s = 0; (g->overlay & GR_OVERLAY_HISTORY) && s < GR_STATUS_COUNT; s++) {
+		if (s != GR_ABORTED || aborted)
+			fprintf(f, "  classDef status_%s %s\n", STATUS_NAMES[s], STATUS_DEFS[s]);
 	}
 	for (int c = 1; (g->overlay & GR_OVERLAY_DIFF) && c < 4; c++)
 		fprintf(f, "  classDef change_%s %s\n", GS_CHANGE[c], CHANGE_DEFS[c]);

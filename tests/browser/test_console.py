@@ -336,6 +336,8 @@ def start_and_stop(c, b, api, ids):
     aborted = wait_for(lambda: status_text(d) == "ABORTED", LIVE_S, 0.2)
     c.ok("stop: the page shows ABORTED", aborted, status_text(d))
     c.eq("stop: the execution is ABORTED", finished(api, y, 5), "ABORTED")
+    c.ok("stop: the running state is drawn aborted", wait_for(
+        lambda: "status-aborted" in classes(node(d, "/States/Sleep")), 5))
     c.ok("stop: no button once stopped", wait_for(lambda: not any(
         e.is_displayed() for e in by_css(d, "button#stop-button")), 5))
     b.settle("stopped execution")

@@ -154,7 +154,7 @@ def test_parallel_and_map(aslc, tmp):
     expect_overlay(g, "parallel_and_map", FANOUT_STATES, FANOUT_EDGES)
     each = next(n for n in g["nodes"] if n["name"] == "Each")
     check(each["iterations"] == {"not_run": 0, "succeeded": 2, "failed": 2, "caught": 0,
-                                 "running": 0}, f"map iterations: {each['iterations']}")
+                                 "running": 0, "aborted": 0}, f"map iterations: {each['iterations']}")
     print("ok parallel_and_map")
 
     with open(history) as f:
@@ -437,6 +437,34 @@ def test_dot(aslc, histories, new_order):
     print("ok dot")
 
 
+def test_aborted(aslc, tmp):
+    """A state left open when the execution was stopped or timed out is drawn "aborted" (as
+    the console's steps call it), not failed: its own class, fill, border and marker, and a
+    legend line; an aborted Map iteration counts as aborted."""
+    machine = write(tmp, "stopped.asl.json", {"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 600, "Next": "F"}, "F": {"Type": "Fail"}}})
+    for end in ("ExecutionAborted", "ExecutionTimedOut"):
+        history = write(tmp, end + ".json", {"events": [
+            {"id": 1, "previousEventId": 0, "type": "ExecutionStarted",
+             "executionStartedEventDetails": {"input": "{}"}},
+            {"id": 2, "previousEventId": 1, "type": "WaitStateEntered",
+             "stateEnteredEventDetails": {"name": "W", "input": "{}"}},
+            {"id": 3, "previousEventId": 2, "type": end}]})
+        g = graph(aslc, machine, "--history", history)
+        expect_overlay(g, end, {"W": ("aborted", 1, 0, 0)}, {"#start->W:start": 1})
+        p = subprocess.run([aslc, "graph", machine, "--history", history],
+                           capture_output=True, text=True, timeout=60)
+        line = dot_line(p.stdout, "/States/W")
+        check("status-aborted" in line and "#e2e3e5" in line and "dashed,bold" in line and
+              "■ W" in line, f"{end}: dot: W drawn {line}")
+        check("■ aborted" in p.stdout, f"{end}: dot: no aborted line in the legend")
+        p = subprocess.run([aslc, "graph", machine, "--history", history, "--format", "mermaid"],
+                           capture_output=True, text=True, timeout=60)
+        check("status_aborted" in p.stdout and "classDef status_aborted" in p.stdout,
+              f"{end}: mermaid: {p.stdout[-400:]}")
+    print("ok aborted")
+
+
 def test_bad_input(aslc, tmp, histories):
     def fails(what, args, needle):
         p = subprocess.run([aslc, "graph", *args], capture_output=True, text=True, timeout=60)
@@ -481,6 +509,7 @@ def main():
         test_runs_recipe(aslc, tmp)
         new_order = test_diff(aslc, tmp)
         test_dot(aslc, histories, new_order)
+        test_aborted(aslc, tmp)
         test_bad_input(aslc, tmp, histories)
         if corpus:
             test_corpus(aslc, corpus, every)

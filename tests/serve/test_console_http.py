@@ -358,6 +358,10 @@ def check_live_and_stop(ck, web, api, wait_arn, server):
     p = Page(text)
     ck.ok("stopped: ABORTED shown", p.one(id="status")["attrs"].get("data-status") == "ABORTED")
     ck.ok("stopped: no stop button", p.one(id="stop-button") is None)
+    # the state that was running is drawn aborted, as the steps API calls it (not failed)
+    check_graph(ck, "stopped graph", text, "status-aborted")
+    steps = json.loads(web.get("/console/api/steps?execution=" + q(exec_arn))[2])["steps"]
+    ck.eq("stopped: steps say aborted too", [st["status"] for st in steps], ["aborted"])
     s, _, _ = web.post("/console/stop", {})
     ck.eq("stop: no ARN 400", s, 400)
     s, _, _ = web.post("/console/stop", {"executionArn": arn("execution", "Nope", "nope")})
