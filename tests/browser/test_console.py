@@ -446,6 +446,36 @@ def live_keeps_choice(c, b, api, ids):
     b.settle("execution loop")
 
 
+def slow_refreshes(c, b, api, ids):
+    """8. Slow fragment answers (2.5 s each, a busy server) while changes come every second:
+    one refresh at a time, so no older answer lands after a newer one, and the page ends
+    showing the end."""
+    d = b.driver
+    x = api.call("StartExecution", stateMachineArn=ids["loop"], name="slow-loop")["executionArn"]
+    b.get("/executions/" + q(x), "execution slow-loop")
+    d.execute_script("""
+        var real = window.fetch;
+        window.__inflight = 0; window.__most = 0;
+        window.fetch = function (url, opts) {
+            if (String(url).indexOf('fragment=') < 0)
+                return real(url, opts);
+            window.__inflight++;
+            window.__most = Math.max(window.__most, window.__inflight);
+            return new Promise(function (ok) { setTimeout(ok, 2500); })
+                .then(function () { return real(url, opts); })
+                .finally(function () { window.__inflight--; });
+        };""")
+    time.sleep(6)
+    api.call("StopExecution", executionArn=x)
+    c.ok("slow: ABORTED shown in the end", wait_for(lambda: status_text(d) == "ABORTED", LIVE_S, 0.2),
+         status_text(d))
+    time.sleep(3)  # answers still on their way must not bring RUNNING back
+    c.eq("slow: still ABORTED", status_text(d), "ABORTED")
+    c.ok("slow: one refresh (3 parts) at a time", d.execute_script("return window.__most") <= 3,
+         d.execute_script("return window.__most"))
+    b.settle("execution slow-loop")
+
+
 def run_section(c, fn, *args):
     """Runs one section; an exception (an element the contract names is missing, say) fails
     that section and the next one runs."""
@@ -489,6 +519,7 @@ def main():
         run_section(c, many_tabs, c, browser, api, ids)
         run_section(c, map_runs, c, browser, api, ids)
         run_section(c, live_keeps_choice, c, browser, api, ids)
+        run_section(c, slow_refreshes, c, browser, api, ids)
     except Exception:
         c.ok("browser suite ran", False, traceback.format_exc())
     finally:
