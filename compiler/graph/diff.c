@@ -81,6 +81,19 @@ static int cluster_by_id(const gr_graph *g, const char *id)
 	for (int c = 0; c < g->cluster_count; c++)
 		if (!strcmp(g->clusters[c].id, id))
 			return c;
+	return -1;
+}
+
+/* The cluster of g to draw a removed node of old's cluster `c` in: the same cluster when g
+ * still has it, else the nearest enclosing one it has (a removed Map's own container never
+ * exists in g, but the branch it was in may), else the machine. */
+static int surviving_cluster(const gr_graph *g, const gr_graph *old, int c)
+{
+	for (; c >= 0; c = old->clusters[c].parent) {
+		int there = cluster_by_id(g, old->clusters[c].id);
+		if (there >= 0)
+			return there;
+	}
 	return 0;
 }
 
@@ -109,7 +122,7 @@ static int copy_removed(gr_graph *g, const gr_graph *old, int *old_to_new, int *
 		*copy = old->nodes[n];
 		copy->state = -1; /* not a state of g's machine */
 		copy->change = GR_REMOVED;
-		copy->cluster = cluster_by_id(g, old->clusters[old->nodes[n].cluster].id);
+		copy->cluster = surviving_cluster(g, old, old->nodes[n].cluster);
 		old_to_new[n] = g->node_count++;
 		(*removed)++;
 	}
