@@ -168,6 +168,81 @@ def test_dot_timeout(tmp):
           f"a hanging dot is stopped: {r.returncode} {r.stderr!r}")
 
 
+def test_dot_group_killed(tmp):
+    """A timed-out dot wrapper's own children are stopped with it (its process group)."""
+    import time
+    wrapper = os.path.join(tmp, "wrapper-dot")
+    pidfile = os.path.join(tmp, "child.pid")
+    with open(wrapper, "w") as f:
+        f.write(f"#!/bin/sh\nsleep 300 &\necho $! > {pidfile}\nwait\n")
+    os.chmod(wrapper, 0o755)
+    env = dict(os.environ, ASLC_DOT=wrapper, ASLC_DOT_TIMEOUT="1")
+    r = graph(os.path.join(MACHINES, "parallel_catch.asl.json"), "--format", "svg", env=env)
+    check(r.returncode == 3, f"a hanging wrapper is stopped: {r.returncode} {r.stderr!r}")
+    with open(pidfile) as f:
+        pid = int(f.read())
+    os.remove(pidfile)
+
+    def alive():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().split(")")[-1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survived = alive()
+    if survived:
+        os.kill(pid, 9)  # ours: the sleep the wrapper started
+    check(not survived, "the wrapper's child was killed with it")
+    print("ok dot process group")
+
+
+def test_output_file(tmp):
+    """-o: a failed write leaves what was there. A regular file is replaced whole (written
+    next to it, then renamed), so the old drawing survives a full disk; a device (here
+    through a symbolic link to /dev/full) is written in place and never removed."""
+    import resource
+    import signal
+    order = os.path.join(HERE, "overlays", "order.asl.json")
+    work = os.path.join(tmp, "out")
+    os.mkdir(work)
+    full = os.path.join(work, "full.dot")
+    os.symlink("/dev/full", full)
+    r = graph(order, "-o", full)
+    check(r.returncode == 5 and "No space left" in r.stderr, f"-o /dev/full: {r.returncode} {r.stderr!r}")
+    check(os.path.islink(full) and os.path.exists("/dev/full"), "the link and /dev/full are kept")
+    old = os.path.join(work, "old.dot")
+    with open(old, "w") as f:
+        f.write("the old drawing\n")
+
+    def small_files():  # writes past 64 bytes fail with EFBIG (SIGXFSZ ignored)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+    r = subprocess.run([ASLC, "graph", order, "-o", old], capture_output=True, text=True,
+                       preexec_fn=small_files, timeout=60)
+    kept = open(old).read() if os.path.exists(old) else None
+    check(r.returncode == 5 and kept == "the old drawing\n",
+          f"a failed write keeps the old file: {r.returncode} {kept!r} {r.stderr!r}")
+    if not os.path.exists(old):
+        return
+    os.chmod(old, 0o640)
+    r = graph(order, "-o", old)
+    with open(old) as f:
+        check(r.returncode == 0 and f.read().startswith("digraph"), "-o replaces the file")
+    check(os.stat(old).st_mode & 0o777 == 0o640, "and keeps its mode")
+    link = os.path.join(work, "link.dot")
+    os.symlink("old.dot", link)
+    r = graph(order, "-o", link, "--format", "json")
+    check(r.returncode == 0 and os.path.islink(link), "-o through a link keeps the link")
+    r = graph(order, "-o", os.path.join(work, "no", "such", "dir.dot"))
+    check(r.returncode == 5 and len(r.stderr.splitlines()) == 1, f"-o in no dir: {r.returncode}")
+    left = sorted(set(os.listdir(work)) - {"full.dot", "old.dot", "link.dot"})
+    check(not left, f"temporary files left: {left}")
+    print("ok -o")
+
+
 def main():
     test_mermaid_hostile()
     test_collapse()
@@ -175,6 +250,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_fit(tmp)
         test_dot_timeout(tmp)
+        test_output_file(tmp)
+        test_dot_group_killed(tmp)
     if failures:
         print(f"{len(failures)} checks failed")
         return 1
