@@ -46,15 +46,22 @@ static int same_state(const asl_value *a, const asl_value *b)
 	return 1;
 }
 
+/* Ids may hold a NUL (a state named "a\u0000b"): compared with their lengths. */
+static int same_id(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
 /* The node of `g` that is node `n` of `other`: the state of the same name, or the mark with
  * the same id; -1. */
 static int same_node(const gr_graph *g, const gr_graph *other, int n)
 {
 	const gr_node *node = &other->nodes[n];
 	if (node->kind == GR_STATE)
-		return graph_find_state(g, node->name, strlen(node->name));
+		return graph_find_state(g, node->name, node->name_len);
 	for (int i = 0; i < g->node_count; i++)
-		if (g->nodes[i].kind == node->kind && !strcmp(g->nodes[i].id, node->id))
+		if (g->nodes[i].kind == node->kind &&
+		    same_id(g->nodes[i].id, g->nodes[i].id_len, node->id, node->id_len))
 			return i;
 	return -1;
 }
@@ -76,10 +83,10 @@ static int find_edge(const gr_graph *g, int from, int to, const gr_edge *e)
 	return -1;
 }
 
-static int cluster_by_id(const gr_graph *g, const char *id)
+static int cluster_by_id(const gr_graph *g, const gr_cluster *old)
 {
 	for (int c = 0; c < g->cluster_count; c++)
-		if (!strcmp(g->clusters[c].id, id))
+		if (same_id(g->clusters[c].id, g->clusters[c].id_len, old->id, old->id_len))
 			return c;
 	return -1;
 }
@@ -90,7 +97,7 @@ static int cluster_by_id(const gr_graph *g, const char *id)
 static int surviving_cluster(const gr_graph *g, const gr_graph *old, int c)
 {
 	for (; c >= 0; c = old->clusters[c].parent) {
-		int there = cluster_by_id(g, old->clusters[c].id);
+		int there = cluster_by_id(g, &old->clusters[c]);
 		if (there >= 0)
 			return there;
 	}
@@ -147,7 +154,7 @@ int graph_diff(gr_graph *g, const gr_graph *old, char *err, size_t errlen)
 		gr_node *node = &g->nodes[n];
 		if (node->kind != GR_STATE)
 			continue;
-		int o = graph_find_state(old, node->name, strlen(node->name));
+		int o = graph_find_state(old, node->name, node->name_len);
 		if (o < 0) {
 			node->change = GR_ADDED;
 			added++;

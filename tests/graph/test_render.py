@@ -199,6 +199,29 @@ def test_dot_group_killed(tmp):
     print("ok dot process group")
 
 
+def test_nul_names(tmp):
+    """A state's name may hold a NUL: the JSON keeps it (\\u0000) in names and pointers, so
+    the ids stay distinct and the edge a\\0b -> a is no self-loop; DOT ids percent-encode it."""
+    d = os.path.join(tmp, "nul.asl.json")
+    with open(d, "w") as f:
+        f.write('{"StartAt":"a\\u0000b","States":{"a\\u0000b":{"Type":"Pass","Next":"a"},'
+                '"a":{"Type":"Pass","Next":"a\\nb"},"a\\nb":{"Type":"Pass","Next":"a b"},'
+                '"a b":{"Type":"Succeed"}}}')
+    g = json_graph(d)
+    states = {n["id"]: n["name"] for n in g["nodes"] if n["kind"] == "state"}
+    check(states == {"/States/a\0b": "a\0b", "/States/a": "a", "/States/a\nb": "a\nb",
+                     "/States/a b": "a b"}, f"NUL names: {states}")
+    edges = {(e["from"], e["to"]) for e in g["edges"] if e["kind"] == "next"}
+    check(("/States/a\0b", "/States/a") in edges and not any(a == b for a, b in edges),
+          f"NUL edges: {edges}")
+    dot = graph(d, "--format", "dot").stdout
+    for svg_id in ("state:/States/a%00b", "state:/States/a%0Ab", "state:/States/a b"):
+        check(f'id="{svg_id}"' in dot, f"DOT id {svg_id}")
+    r = graph(d, "--format", "mermaid")
+    check(r.returncode == 0 and "a b" in r.stdout, "Mermaid of NUL names")
+    print("ok NUL names")
+
+
 def test_output_file(tmp):
     """-o: a failed write leaves what was there. A regular file is replaced whole (written
     next to it, then renamed), so the old drawing survives a full disk; a device (here
@@ -251,6 +274,7 @@ def main():
         test_fit(tmp)
         test_dot_timeout(tmp)
         test_output_file(tmp)
+        test_nul_names(tmp)
         test_dot_group_killed(tmp)
     if failures:
         print(f"{len(failures)} checks failed")
