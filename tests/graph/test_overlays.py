@@ -563,7 +563,8 @@ def test_fuzz(aslc, tmp, pairs, runs=300):
                 events.insert(rnd.randrange(len(events) + 1), events.pop(k))
         path = write(tmp, "fuzz.json", {"events": events})
         rc, out, err = graph_raw(aslc, machine, "--history", path)
-        ok = rc == 0 or (rc == 2 and len(err.strip().splitlines()) == 1)
+        ok = (rc == 0 and "runtime error" not in err) or (
+            rc == 2 and len(err.strip().splitlines()) == 1)
         if not ok:
             crashes += 1
             keep = os.path.join(tmp, f"crash{i}.json")
