@@ -106,13 +106,16 @@ static int write_failed(const char *path)
 /* A regular file (or a new one) is written whole or not at all: a temporary file next to it,
  * renamed over it when complete, so a failure leaves the old drawing as it was. Anything else
  * that exists (a device, a FIFO, /dev/stdout) is written in place and never removed: it is not
- * ours. A symbolic link to a regular file is followed, so the link stays. */
+ * ours; so is a path under /dev or /proc (/dev/stdout redirected to a file). A symbolic link
+ * to a regular file is followed, so the link stays. */
 static int write_all(const char *path, const char *data, size_t len)
 {
 	if (!path)
 		return write_stream(stdout, data, len) == 0 ? 0 : write_failed(NULL);
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	/* /dev/stdout and the like name an open file, whatever it is: written in place too */
+	int special = !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || special)) {
 		FILE *out = fopen(path, "wb");
 		if (!out) {
 			fprintf(stderr, "aslc graph: cannot open %s: %s\n", path, strerror(errno));

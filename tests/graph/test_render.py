@@ -283,7 +283,16 @@ def test_output_file(tmp):
     check(r.returncode == 0 and os.path.islink(link), "-o through a link keeps the link")
     r = graph(order, "-o", os.path.join(work, "no", "such", "dir.dot"))
     check(r.returncode == 5 and len(r.stderr.splitlines()) == 1, f"-o in no dir: {r.returncode}")
-    left = sorted(set(os.listdir(work)) - {"full.dot", "old.dot", "link.dot"})
+    # -o /dev/stdout into a file: written through the open file, not renamed over it
+    redirected = os.path.join(work, "stdout.json")
+    with open(redirected, "w") as f:
+        inode = os.fstat(f.fileno()).st_ino
+        r = subprocess.run([ASLC, "graph", order, "--format", "json", "-o", "/dev/stdout"],
+                           stdout=f, stderr=subprocess.PIPE, timeout=60)
+    with open(redirected) as f:
+        check(r.returncode == 0 and os.stat(redirected).st_ino == inode
+              and f.read().startswith('{"name"'), f"-o /dev/stdout: {r.returncode} {r.stderr!r}")
+    left = sorted(set(os.listdir(work)) - {"full.dot", "old.dot", "link.dot", "stdout.json"})
     check(not left, f"temporary files left: {left}")
     print("ok -o")
 
