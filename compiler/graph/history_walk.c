@@ -446,12 +446,15 @@ static int state_event(walk *w, const char *type, int node, int base)
 }
 
 /* An event of the lane's current state: a Task's scheduling, failure, success; a Map's or
- * Parallel's start and end. The lane. */
+ * Parallel's start and end. The lane; -2 for a Map's or Parallel's event where none is
+ * open. */
 static int other_event(walk *w, const char *type, int base)
 {
 	int container = starts_with(type, "MapState") || starts_with(type, "ParallelState");
 	int l = container ? climb_to_container(w, base) : base;
 	lane *ln = &w->lanes[l];
+	if (container && !(ln->open && is_kind(w, ln->cur, type[0] == 'M' ? IR_MAP : IR_PARALLEL)))
+		return -2; /* a Map's or Parallel's event where none is open */
 	int started = container && ends_with(type, "Started");
 	if (container && !started)
 		end_children(w, l, ends_with(type, "Succeeded") ? ENDED_OK : ENDED_FAILED);
@@ -505,6 +508,13 @@ static int step(walk *w, size_t i, int *finished)
 	int l = !name                               ? other_event(w, type, base)
 		: starts_with(type, "MapIteration") ? iteration_event(w, type, node, base)
 						    : state_event(w, type, node, base);
+	if (l == -2) {
+		char shown[80];
+		shown_text(shown, type, asl_string_len(tv));
+		snprintf(w->err, w->errlen,
+			 "a %s event where no such state runs: another machine's history?", shown);
+		return -1;
+	}
 	if (l < 0) {
 		snprintf(w->err, w->errlen, "out of memory");
 		return -1;

@@ -517,6 +517,14 @@ def test_kind_mismatch(aslc, tmp):
     rc, out, err = graph_raw(aslc, ORDER, "--history", bad)
     check(rc == 2 and "PassStateEntered event names 'Charge', which is a Task" in err,
           f"PassStateEntered of a Task: exit {rc}: {err!r}")
+    bad = write(tmp, "kind.json", {"events": [
+        {"id": 1, "type": "ExecutionStarted"},
+        {"id": 2, "previousEventId": 1, "type": "PassStateEntered",
+         "stateEnteredEventDetails": {"name": "Skip"}},
+        {"id": 3, "previousEventId": 2, "type": "MapStateStarted"}]})
+    rc, out, err = graph_raw(aslc, ORDER, "--history", bad)
+    check(rc == 2 and "a MapStateStarted event where no such state runs" in err,
+          f"MapStateStarted in a Pass: exit {rc}: {err!r}")
     dup = write(tmp, "dup.json", {"events": [
         {"id": 1, "type": "ExecutionStarted"}, {"id": 1, "type": "ExecutionSucceeded"}]})
     rc, out, err = graph_raw(aslc, ORDER, "--history", dup)
