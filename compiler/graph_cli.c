@@ -2,10 +2,11 @@
  * optionally over an execution's history, many runs or an older definition. The work is the
  * library's aslc_graph; this reads the files, picks the format and writes the result whole,
  * so a failure never leaves half a file. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath, fchmod */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aslc/aslc.h"
@@ -86,23 +87,72 @@ static char *read_input(const char *path, size_t *len)
 	return text;
 }
 
-static int write_all(const char *path, const char *data, size_t len)
+/* Writes to an open stream and closes it (stdout is flushed); 0, or -1 with errno set. */
+static int write_stream(FILE *out, const char *data, size_t len)
 {
-	FILE *out = path ? fopen(path, "wb") : stdout;
-	if (!out) {
-		fprintf(stderr, "aslc graph: cannot create %s: %s\n", path, strerror(errno));
-		return EXIT_WRITE_FAILED;
-	}
 	fwrite(data, 1, len, out);
 	int failed = ferror(out);
 	failed |= (out == stdout ? fflush(out) : fclose(out)) != 0;
-	if (!failed)
-		return 0;
+	return failed ? -1 : 0;
+}
+
+static int write_failed(const char *path)
+{
 	fprintf(stderr, "aslc graph: cannot write %s: %s\n", path ? path : "the output",
 		strerror(errno));
-	if (path)
-		remove(path); /* not half a drawing */
 	return EXIT_WRITE_FAILED;
+}
+
+/* A regular file (or a new one) is written whole or not at all: a temporary file next to it,
+ * renamed over it when complete, so a failure leaves the old drawing as it was. Anything else
+ * that exists (a device, a FIFO, /dev/stdout) is written in place and never removed: it is not
+ * ours; so is a path under /dev or /proc (/dev/stdout redirected to a file). A symbolic link
+ * to a regular file is followed, so the link stays. */
+static int write_all(const char *path, const char *data, size_t len)
+{
+	if (!path)
+		return write_stream(stdout, data, len) == 0 ? 0 : write_failed(NULL);
+	struct stat st;
+	/* /dev/stdout and the like name an open file, whatever it is: written in place too */
+	int special = !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || special)) {
+		FILE *out = fopen(path, "wb");
+		if (!out) {
+			fprintf(stderr, "aslc graph: cannot open %s: %s\n", path, strerror(errno));
+			return EXIT_WRITE_FAILED;
+		}
+		return write_stream(out, data, len) == 0 ? 0 : write_failed(path);
+	}
+	int exists = stat(path, &st) == 0;
+	char *target = exists ? realpath(path, NULL) : strdup(path);
+	char *tmp = target ? malloc(strlen(target) + 16) : NULL;
+	if (!tmp) {
+		free(target);
+		fprintf(stderr, "aslc graph: out of memory\n");
+		return EXIT_WRITE_FAILED;
+	}
+	sprintf(tmp, "%s.tmp-XXXXXX", target);
+	int fd = mkstemp(tmp);
+	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	int rc = 0;
+	if (!out) {
+		fprintf(stderr, "aslc graph: cannot create %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd), unlink(tmp);
+		rc = EXIT_WRITE_FAILED;
+	} else {
+		/* mkstemp makes it 0600: the mode of the file it replaces, or what umask allows */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
+		if (write_stream(out, data, len) != 0 || rename(tmp, target) != 0) {
+			rc = write_failed(path);
+			unlink(tmp); /* only ever our temporary file */
+		}
+	}
+	free(tmp);
+	free(target);
+	return rc;
 }
 
 /* The options' values, read from argv. */

@@ -134,7 +134,7 @@ int graph_collapse(gr_graph *g, const char *spec, char *err, size_t errlen)
 	return -1;
 }
 
-/* The size of the Mermaid text and its visible edges. */
+/* Whether the Mermaid text fits: its visible edges first (cheap), then its size. */
 static int fits(const gr_graph *g)
 {
 	int edges = 0;
@@ -153,6 +153,68 @@ static int fits(const gr_graph *g)
 	return failed || len <= GITHUB_MAX_CHARS;
 }
 
+/* The container of level `n` that holds cluster c (c itself when it is one), or -1. */
+static int container_at(const gr_graph *g, int c, int n)
+{
+	for (; c >= 0; c = g->clusters[c].parent)
+		if (is_container(&g->clusters[c]) && level(&g->clusters[c]) == n)
+			return c;
+	return -1;
+}
+
+typedef struct sized {
+	int cluster;
+	long size; /* visible nodes inside and visible edges touching them */
+} sized;
+
+static int bigger_first(const void *a, const void *b)
+{
+	const sized *x = a, *y = b;
+	return x->size != y->size ? (x->size < y->size ? 1 : -1) : x->cluster - y->cluster;
+}
+
+/* Collapses the containers of level n, biggest first, until the drawing fits; how many it
+ * collapsed, with *fit set. Deeper levels are collapsed already, so the containers of one
+ * level are disjoint and their sizes do not change as their siblings collapse. */
+static int fit_level(gr_graph *g, int n, int *fit)
+{
+	sized *c = calloc((size_t)g->cluster_count + 1, sizeof *c);
+	if (!c)
+		return 0;
+	for (int i = 0; i < g->cluster_count; i++)
+		c[i].cluster = i;
+	for (int i = 0; i < g->node_count; i++) {
+		int at = container_at(g, g->nodes[i].cluster, n);
+		if (at >= 0 && !g->nodes[i].hidden && g->clusters[at].owner != i)
+			c[at].size++;
+	}
+	for (int i = 0; i < g->edge_count; i++) {
+		const gr_edge *e = &g->edges[i];
+		int from = container_at(g, g->nodes[e->from].cluster, n);
+		int to = container_at(g, g->nodes[e->to].cluster, n);
+		if (e->hidden)
+			continue;
+		if (from >= 0)
+			c[from].size++;
+		if (to >= 0 && to != from)
+			c[to].size++;
+	}
+	qsort(c, (size_t)g->cluster_count, sizeof *c, bigger_first);
+	int count = 0;
+	for (int k = 0; k < g->cluster_count && !*fit; k++) {
+		gr_cluster *cl = &g->clusters[c[k].cluster];
+		if (!is_container(cl) || level(cl) != n || cl->collapsed ||
+		    g->nodes[cl->owner].hidden)
+			continue;
+		cl->collapsed = 1;
+		apply(g);
+		count++;
+		*fit = fits(g);
+	}
+	free(c);
+	return count;
+}
+
 void graph_fit_mermaid(gr_graph *g)
 {
 	if (fits(g))
@@ -161,11 +223,12 @@ void graph_fit_mermaid(gr_graph *g)
 	for (int c = 0; c < g->cluster_count; c++)
 		if (is_container(&g->clusters[c]) && level(&g->clusters[c]) > deepest)
 			deepest = level(&g->clusters[c]);
+	/* only what needs it: the deepest containers first, the biggest of them first, one at a
+	 * time until it fits (a whole level at once lost every Parallel's detail to make room for
+	 * one big Map) */
 	int collapsed = 0, fit = 0;
-	for (int n = deepest - 1; n >= 0 && !fit; n--) {
-		collapsed += collapse_where(g, deeper_than, n);
-		fit = fits(g);
-	}
+	for (int n = deepest; n >= 1 && !fit; n--)
+		collapsed += fit_level(g, n, &fit);
 	/* nested containers inside an outer one that collapsed too are not worth counting */
 	int shown = 0;
 	for (int c = 0; c < g->cluster_count; c++)

@@ -46,15 +46,22 @@ static int same_state(const asl_value *a, const asl_value *b)
 	return 1;
 }
 
+/* Ids may hold a NUL (a state named "a\u0000b"): compared with their lengths. */
+static int same_id(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
 /* The node of `g` that is node `n` of `other`: the state of the same name, or the mark with
  * the same id; -1. */
 static int same_node(const gr_graph *g, const gr_graph *other, int n)
 {
 	const gr_node *node = &other->nodes[n];
 	if (node->kind == GR_STATE)
-		return graph_find_state(g, node->name, strlen(node->name));
+		return graph_find_state(g, node->name, node->name_len);
 	for (int i = 0; i < g->node_count; i++)
-		if (g->nodes[i].kind == node->kind && !strcmp(g->nodes[i].id, node->id))
+		if (g->nodes[i].kind == node->kind &&
+		    same_id(g->nodes[i].id, g->nodes[i].id_len, node->id, node->id_len))
 			return i;
 	return -1;
 }
@@ -76,11 +83,24 @@ static int find_edge(const gr_graph *g, int from, int to, const gr_edge *e)
 	return -1;
 }
 
-static int cluster_by_id(const gr_graph *g, const char *id)
+static int cluster_by_id(const gr_graph *g, const gr_cluster *old)
 {
 	for (int c = 0; c < g->cluster_count; c++)
-		if (!strcmp(g->clusters[c].id, id))
+		if (same_id(g->clusters[c].id, g->clusters[c].id_len, old->id, old->id_len))
 			return c;
+	return -1;
+}
+
+/* The cluster of g to draw a removed node of old's cluster `c` in: the same cluster when g
+ * still has it, else the nearest enclosing one it has (a removed Map's own container never
+ * exists in g, but the branch it was in may), else the machine. */
+static int surviving_cluster(const gr_graph *g, const gr_graph *old, int c)
+{
+	for (; c >= 0; c = old->clusters[c].parent) {
+		int there = cluster_by_id(g, &old->clusters[c]);
+		if (there >= 0)
+			return there;
+	}
 	return 0;
 }
 
@@ -109,7 +129,7 @@ static int copy_removed(gr_graph *g, const gr_graph *old, int *old_to_new, int *
 		*copy = old->nodes[n];
 		copy->state = -1; /* not a state of g's machine */
 		copy->change = GR_REMOVED;
-		copy->cluster = cluster_by_id(g, old->clusters[old->nodes[n].cluster].id);
+		copy->cluster = surviving_cluster(g, old, old->nodes[n].cluster);
 		old_to_new[n] = g->node_count++;
 		(*removed)++;
 	}
@@ -134,7 +154,7 @@ int graph_diff(gr_graph *g, const gr_graph *old, char *err, size_t errlen)
 		gr_node *node = &g->nodes[n];
 		if (node->kind != GR_STATE)
 			continue;
-		int o = graph_find_state(old, node->name, strlen(node->name));
+		int o = graph_find_state(old, node->name, node->name_len);
 		if (o < 0) {
 			node->change = GR_ADDED;
 			added++;

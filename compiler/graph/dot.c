@@ -10,33 +10,54 @@
 #include "cluster_tree.h"
 #include "graph_style.h"
 
-/* Inside a DOT quoted string: backslash escapes \N, \G and the like in ids, so it is
- * doubled; a control character (a newline in a state's name) becomes a space. */
-static void esc(FILE *f, const char *s)
+/* A JSON Pointer (len bytes: a state's name may hold a NUL) in a DOT quoted string that
+ * becomes an SVG id or class. The drawing contract's ids are "state:<JSON Pointer>" and the
+ * like, and an SVG attribute cannot hold every byte, so the pointer is written reversibly:
+ * - a control byte (< 0x20: a NUL or a newline in a name), DEL (0x7f) and '%' itself are
+ *   percent-encoded, %XX with upper-case hex ("a\nb" -> "a%0Ab", "50%" -> "50%25"), so
+ *   "a\nb" and "a b" stay two ids; every other byte (UTF-8 too) is itself. The console
+ *   decodes %XX back (app.js, nameOfNode).
+ * - '&' is written "&amp;": graphviz's SVG writer keeps an entity-like "&name;" as an
+ *   entity, so a raw '&' in "&amp;" would read back as "&"; an entity it keeps reads back as
+ *   the '&' we meant.
+ * - a backslash is doubled (dot reads \N, \G ... in ids) and '"' escaped. */
+static void id_text(FILE *f, const char *s, size_t len)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + len;
+	     p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fputc(' ', f);
+		else if (*p < 0x20 || *p == 0x7f || *p == '%')
+			fprintf(f, "%%%02X", *p);
+		else if (*p == '&')
+			fputs("&amp;", f);
 		else
 			fputc(*p, f);
 	}
 }
 
-/* A quoted string: `before` (our own text) then `s`. */
-static void quoted(FILE *f, const char *before, const char *s)
+/* A quoted id: `before` (our own text) then the pointer. */
+static void quoted(FILE *f, const char *before, const char *s, size_t len)
 {
 	fprintf(f, "\"%s", before);
-	esc(f, s);
+	id_text(f, s, len);
 	fputc('"', f);
 }
 
-/* Text inside an HTML-like label: the markup characters as entities, a newline as a line
- * break, other control characters left out. */
-static void html(FILE *f, const char *s)
+/* The same, with ":<index>" after it: ids of things drawn once per edge. */
+static void quoted_indexed(FILE *f, const char *before, const char *s, size_t len, int index)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	fprintf(f, "\"%s", before);
+	id_text(f, s, len);
+	fprintf(f, ":%d\"", index);
+}
+
+/* Text inside an HTML-like label: the markup characters as entities, a newline as a line
+ * break, other control characters (a NUL too) left out. */
+static void html_n(FILE *f, const char *s, size_t len)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + len;
+	     p++) {
 		switch (*p) {
 		case '&':
 			fputs("&amp;", f);
@@ -58,6 +79,11 @@ static void html(FILE *f, const char *s)
 				fputc(*p, f);
 		}
 	}
+}
+
+static void html(FILE *f, const char *s)
+{
+	html_n(f, s, strlen(s));
 }
 
 /* More Catch edges than this into one state (a shared error handler) are drawn to small
@@ -113,7 +139,7 @@ static void write_mark(writer *w, int i)
 	const gr_node *n = &w->g->nodes[i];
 	int start = n->kind == GR_START;
 	fprintf(w->f, "n%d [id=", i);
-	quoted(w->f, "mark:", n->id);
+	quoted(w->f, "mark:", n->id, n->id_len);
 	fprintf(w->f,
 		", class=\"mark %s\", shape=%s, label=\"\", style=filled, fillcolor=black, "
 		"fixedsize=true, width=%s, height=%s];\n",
@@ -144,7 +170,7 @@ static void write_label(writer *w, const gr_node *n, const gs_look *look)
 	FILE *f = w->f;
 	fputs(", label=<<B>", f);
 	html(f, look->prefix ? look->prefix : "");
-	html(f, n->name);
+	html_n(f, n->name, n->name_len);
 	html(f, look->suffix ? look->suffix : "");
 	fputs("</B>", f);
 	for (int d = 0; d < n->detail_count; d++) {
@@ -174,7 +200,7 @@ static void write_node(writer *w, int i)
 	int peripheries;
 	shape_of(n, &shape, &style, &peripheries);
 	fprintf(f, "n%d [id=", i);
-	quoted(f, "state:", n->id);
+	quoted(f, "state:", n->id, n->id_len);
 	write_classes(w, i, &look);
 	fprintf(f, ", shape=%s, style=\"%s%sfilled%s%s\", fillcolor=\"%s\"", shape, style,
 		*style ? "," : "", look.border ? "," : "", look.border ? look.border : "",
@@ -201,11 +227,11 @@ static void write_proxies(writer *w, int i, int depth)
 			continue;
 		const gr_node *to = &w->g->nodes[e->to];
 		fprintf(w->f, "%*sr%d [id=", depth * 2, "", t->out[k]);
-		quoted(w->f, "ref:", to->id);
+		quoted_indexed(w->f, "ref:", to->id, to->id_len, t->out[k]); /* one per edge */
 		fputs(", class=\"ref\", shape=cds, style=filled, fillcolor=\"#f4f4f4\", "
 		      "fontsize=9, label=<→ ",
 		      w->f);
-		html(w->f, to->name);
+		html_n(w->f, to->name, to->name_len);
 		fputs(">];\n", w->f);
 	}
 }
@@ -247,7 +273,7 @@ static void write_cluster(writer *w, int c, int depth)
 	FILE *f = w->f;
 	int kind = cl->parent < 0 ? 0 : cl->scope < 0 ? 1 : 2;
 	fprintf(f, "%*ssubgraph cluster_%d {\n%*sid=", depth * 2, "", c, depth * 2 + 2, "");
-	quoted(f, "cluster:", cl->id);
+	quoted(f, "cluster:", cl->id, cl->id_len);
 	fprintf(f, "; class=\"cluster kind-%s\"; %s;\n%*slabel=<%s", CLUSTER_KINDS[kind],
 		CLUSTER_STYLES[kind], depth * 2 + 2, "", kind == 1 ? "<B>" : "");
 	html(f, cl->label);
@@ -295,9 +321,9 @@ static void write_edge(writer *w, int i)
 		fprintf(f, "  n%d -> r%d [id=\"edge:", e->from, i);
 	else
 		fprintf(f, "  n%d -> n%d [id=\"edge:", e->from, e->to);
-	esc(f, g->nodes[e->from].id);
+	id_text(f, g->nodes[e->from].id, g->nodes[e->from].id_len);
 	fputs("->", f);
-	esc(f, g->nodes[e->to].id);
+	id_text(f, g->nodes[e->to].id, g->nodes[e->to].id_len);
 	fprintf(f, ":%d\", class=\"edge kind-%s", i, GS_EDGE_KIND[e->kind]);
 	int on_path = (g->overlay & GR_OVERLAY_HISTORY) && e->on_path;
 	if (on_path)

@@ -90,7 +90,13 @@ static int spawn(const char *program, const char *format, child *c, char *err, s
 	char type[16];
 	snprintf(type, sizeof type, "-T%s", format);
 	char *argv[] = {(char *)program, type, NULL};
-	int rc = posix_spawnp(&c->pid, program, &fa, NULL, argv, environ);
+	/* its own process group, so that a timeout kills what a wrapper script started too */
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	int rc = posix_spawnp(&c->pid, program, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]), close(out[1]), close(er[1]);
 	if (rc != 0) {
@@ -191,7 +197,7 @@ char *graph_run_dot(const char *dot, size_t dot_len, const char *format, size_t 
 	buffer out = {0}, errs = {0};
 	int timed_out = exchange(&c, dot, dot_len, &out, &errs, timeout_ms) != 0;
 	if (timed_out)
-		kill(c.pid, SIGKILL);
+		kill(-c.pid, SIGKILL); /* the group: dot, or a wrapper and its children */
 	int status = 0;
 	while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -48,6 +48,7 @@ typedef struct gr_node {
 	const char *id; /* JSON Pointer: "/States/A", "/States/M/ItemProcessor/States/B"; a mark
 			 * is its scope's pointer + "#start" or "#end" */
 	const char *name; /* the state's name; "Start" / "End" for marks */
+	size_t id_len, name_len; /* a name, so an id, may hold a NUL ("a\u0000b"): use these */
 	const char *type; /* "Task", "Choice", ...; NULL for marks */
 	int line, col; /* of the state object; 0 for marks */
 	const char **details; /* short lines for the drawing: the Task's resource, Wait 10 s,
@@ -80,6 +81,7 @@ typedef struct gr_cluster {
 	int scope; /* the IR scope; -1 for a container cluster (see below) */
 	int depth; /* 0 for the machine */
 	const char *id; /* JSON Pointer of the scope: "", "/States/P/Branches/0" */
+	size_t id_len; /* it may hold a NUL, as gr_node's */
 	const char *label; /* "Branch 1", "ItemProcessor"; the owner's name for a container */
 	int collapsed; /* drawn as its owner node alone */
 } gr_cluster;

@@ -22,11 +22,18 @@ typedef struct lane {
 	int map; /* a Map iteration: the Map's node, else -1 */
 } lane;
 
+/* An event's id and its place in the events array. */
+typedef struct event_ref {
+	double id;
+	size_t at;
+} event_ref;
+
 typedef struct walk {
 	gr_graph *g;
 	const asl_value *events;
 	size_t count;
-	int *lane_of; /* per event */
+	event_ref *order; /* the events by id: GetExecutionHistory can list them newest first */
+	int *lane_of; /* per event, in id order */
 	lane *lanes;
 	int lane_count, lane_cap;
 	int *start_mark, *end_mark; /* per IR scope */
@@ -260,42 +267,112 @@ static void enter(walk *w, int l, int node)
 	}
 }
 
-/* The event before `i`: its previousEventId's event when there is one, else the one before
- * it in the list; -1 for the first. */
-static int previous_event(const walk *w, size_t i)
+static const asl_value *event_at(const walk *w, size_t k)
 {
-	const asl_value *prev =
-		asl_object_get(asl_array_get(w->events, (int64_t)i), "previousEventId", 15);
+	return asl_array_get(w->events, (int64_t)w->order[k].at);
+}
+
+/* The place in id order of the event with this id, or -1: ids are usually 1..N, else a
+ * binary search. */
+static long find_event(const walk *w, double id)
+{
+	if (id >= 1 && id <= (double)w->count && w->order[(size_t)id - 1].id == id)
+		return (long)id - 1;
+	size_t lo = 0, hi = w->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->order[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->count && w->order[lo].id == id ? (long)lo : -1;
+}
+
+/* The event before the k-th (in id order): its previousEventId's event when there is an
+ * earlier one, else the one before it; -1 for the first. */
+static int previous_event(const walk *w, size_t k)
+{
+	const asl_value *prev = asl_object_get(event_at(w, k), "previousEventId", 15);
 	if (!asl_is_number(prev))
-		return (int)i - 1;
+		return (int)k - 1;
 	double id = asl_number_value(prev);
 	if (id <= 0)
 		return -1;
-	if (id <= (double)i) { /* ids are usually positions + 1 */
-		const asl_value *there = asl_array_get(w->events, (int64_t)id - 1);
-		if (asl_number_value(asl_object_get(there, "id", 2)) == id)
-			return (int)id - 1;
-	}
-	for (size_t j = i; j-- > 0;)
-		if (asl_number_value(
-			    asl_object_get(asl_array_get(w->events, (int64_t)j), "id", 2)) == id)
-			return (int)j;
-	return (int)i - 1;
+	long at = find_event(w, id);
+	return at >= 0 && (size_t)at < k ? (int)at : (int)k - 1;
 }
 
-/* A name from the history in an error message: one line, printable. */
+static int by_id(const void *a, const void *b)
+{
+	const event_ref *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id ? 1 : x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* w->order: the events sorted by their "id" (an event without one takes its position + 1);
+ * 0, or -1 with err set when two events have the same id. */
+static int sort_events(walk *w)
+{
+	w->order = malloc((w->count + 1) * sizeof *w->order);
+	if (!w->order) {
+		snprintf(w->err, w->errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < w->count; i++) {
+		const asl_value *id = asl_object_get(asl_array_get(w->events, (int64_t)i), "id", 2);
+		w->order[i] =
+			(event_ref){asl_is_number(id) ? asl_number_value(id) : (double)i + 1, i};
+	}
+	qsort(w->order, w->count, sizeof *w->order, by_id);
+	for (size_t k = 1; k < w->count; k++)
+		if (w->order[k].id == w->order[k - 1].id) {
+			snprintf(w->err, w->errlen, "two events have the id %.17g", w->order[k].id);
+			return -1;
+		}
+	return 0;
+}
+
+/* Text from the history in an error message: one line, printable, at most 79 bytes. */
+static void shown_text(char shown[80], const char *s, size_t len)
+{
+	size_t n = len < 79 ? len : 79;
+	for (size_t i = 0; i < n; i++)
+		shown[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	shown[n] = 0;
+}
+
 static void unknown_state(walk *w, const asl_value *name)
 {
 	char shown[80];
-	size_t n =
-		asl_string_len(name) < sizeof shown - 1 ? asl_string_len(name) : sizeof shown - 1;
-	for (size_t i = 0; i < n; i++) {
-		char c = asl_string_ptr(name)[i];
-		shown[i] = (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
-	}
-	shown[n] = 0;
+	shown_text(shown, asl_string_ptr(name), asl_string_len(name));
 	snprintf(w->err, w->errlen,
 		 "the history names state '%s', which this machine does not have", shown);
+}
+
+/* An event of a state of another kind than its type says ("MapIterationStarted" of a Task,
+ * "PassStateEntered" of a Choice) means the history is not of this machine; the walk would
+ * read the wrong kind's data. 0 when it fits, else -1 with err set. */
+static int check_kind(walk *w, const char *type, size_t type_len, int node, const asl_value *name)
+{
+	const ir_state *s = &w->g->ir->states[node_of(w, node)->state];
+	const char *kind = ir_kind_name(s->kind);
+	size_t klen = strlen(kind);
+	int fits = 1;
+	if (starts_with(type, "MapIteration"))
+		fits = s->kind == IR_MAP;
+	else if (ends_with(type, "StateEntered") || ends_with(type, "StateExited"))
+		fits = type_len == klen + strlen(ends_with(type, "StateEntered") ? "StateEntered"
+										 : "StateExited") &&
+		       !memcmp(type, kind, klen);
+	if (fits)
+		return 0;
+	char shown_type[80], shown_name[80];
+	shown_text(shown_type, type, type_len);
+	shown_text(shown_name, asl_string_ptr(name), asl_string_len(name));
+	snprintf(w->err, w->errlen,
+		 "a %s event names '%s', which is a %s state: another machine's history?",
+		 shown_type, shown_name, kind);
+	return -1;
 }
 
 static int is_failure(const char *type)
@@ -373,12 +450,15 @@ static int state_event(walk *w, const char *type, int node, int base)
 }
 
 /* An event of the lane's current state: a Task's scheduling, failure, success; a Map's or
- * Parallel's start and end. The lane. */
+ * Parallel's start and end. The lane; -2 for a Map's or Parallel's event where none is
+ * open. */
 static int other_event(walk *w, const char *type, int base)
 {
 	int container = starts_with(type, "MapState") || starts_with(type, "ParallelState");
 	int l = container ? climb_to_container(w, base) : base;
 	lane *ln = &w->lanes[l];
+	if (container && !(ln->open && is_kind(w, ln->cur, type[0] == 'M' ? IR_MAP : IR_PARALLEL)))
+		return -2; /* a Map's or Parallel's event where none is open */
 	int started = container && ends_with(type, "Started");
 	if (container && !started)
 		end_children(w, l, ends_with(type, "Succeeded") ? ENDED_OK : ENDED_FAILED);
@@ -407,10 +487,11 @@ static int other_event(walk *w, const char *type, int base)
 /* One event: its lane, and what it does there. 0, or -1 with err set. */
 static int step(walk *w, size_t i, int *finished)
 {
-	const asl_value *e = asl_array_get(w->events, (int64_t)i);
+	const asl_value *e = event_at(w, i);
 	const asl_value *tv = asl_object_get(e, "type", 4);
 	if (!asl_is_object(e) || !asl_is_string(tv)) {
-		snprintf(w->err, w->errlen, "event %zu of the history has no \"type\"", i + 1);
+		snprintf(w->err, w->errlen, "event %zu of the history has no \"type\"",
+			 w->order[i].at + 1);
 		return -1;
 	}
 	const char *type = asl_string_ptr(tv);
@@ -426,9 +507,18 @@ static int step(walk *w, size_t i, int *finished)
 		unknown_state(w, name);
 		return -1;
 	}
+	if (name && check_kind(w, type, asl_string_len(tv), node, name) != 0)
+		return -1;
 	int l = !name                               ? other_event(w, type, base)
 		: starts_with(type, "MapIteration") ? iteration_event(w, type, node, base)
 						    : state_event(w, type, node, base);
+	if (l == -2) {
+		char shown[80];
+		shown_text(shown, type, asl_string_len(tv));
+		snprintf(w->err, w->errlen,
+			 "a %s event where no such state runs: another machine's history?", shown);
+		return -1;
+	}
 	if (l < 0) {
 		snprintf(w->err, w->errlen, "out of memory");
 		return -1;
@@ -466,8 +556,10 @@ int graph_history_add(gr_graph *g, const asl_value *doc, char *err, size_t errle
 		  .count = asl_array_len(events),
 		  .err = err,
 		  .errlen = errlen};
-	w.lane_of = calloc(w.count + 1, sizeof *w.lane_of);
 	int rc = -1, finished = 0;
+	if (sort_events(&w) != 0)
+		goto out;
+	w.lane_of = calloc(w.count + 1, sizeof *w.lane_of);
 	if (!w.lane_of || find_marks(&w) != 0 || new_lane(&w, -1, 0) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -488,6 +580,7 @@ int graph_history_add(gr_graph *g, const asl_value *doc, char *err, size_t errle
 		}
 	rc = 0;
 out:
+	free(w.order);
 	free(w.lane_of);
 	free(w.lanes);
 	free(w.start_mark);

@@ -7,10 +7,12 @@
 
 #include "graph.h"
 
-static void json_string(FILE *f, const char *s)
+/* len bytes of s, which may hold a NUL (a state named "a\u0000b"): written as \u0000. */
+static void json_text(FILE *f, const char *s, size_t len)
 {
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + len;
+	     p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
@@ -23,6 +25,11 @@ static void json_string(FILE *f, const char *s)
 			fputc(*p, f);
 	}
 	fputc('"', f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	json_text(f, s, strlen(s));
 }
 
 static const char *const NODE_KINDS[] = {"state", "start", "end"};
@@ -54,9 +61,9 @@ static void write_node_overlay(FILE *f, const gr_graph *g, const gr_node *n)
 static void write_node(FILE *f, const gr_graph *g, const gr_node *n)
 {
 	fprintf(f, "{\"id\":");
-	json_string(f, n->id);
+	json_text(f, n->id, n->id_len);
 	fprintf(f, ",\"kind\":\"%s\",\"name\":", NODE_KINDS[n->kind]);
-	json_string(f, n->name);
+	json_text(f, n->name, n->name_len);
 	if (n->type) {
 		fputs(",\"type\":", f);
 		json_string(f, n->type);
@@ -64,7 +71,7 @@ static void write_node(FILE *f, const gr_graph *g, const gr_node *n)
 	if (n->line)
 		fprintf(f, ",\"line\":%d,\"col\":%d", n->line, n->col);
 	fprintf(f, ",\"cluster\":");
-	json_string(f, g->clusters[n->cluster].id);
+	json_text(f, g->clusters[n->cluster].id, g->clusters[n->cluster].id_len);
 	if (n->detail_count) {
 		fputs(",\"details\":[", f);
 		for (int i = 0; i < n->detail_count; i++) {
@@ -83,9 +90,9 @@ static void write_node(FILE *f, const gr_graph *g, const gr_node *n)
 static void write_edge(FILE *f, const gr_graph *g, const gr_edge *e)
 {
 	fputs("{\"from\":", f);
-	json_string(f, g->nodes[e->from].id);
+	json_text(f, g->nodes[e->from].id, g->nodes[e->from].id_len);
 	fputs(",\"to\":", f);
-	json_string(f, g->nodes[e->to].id);
+	json_text(f, g->nodes[e->to].id, g->nodes[e->to].id_len);
 	fprintf(f, ",\"kind\":\"%s\"", EDGE_KINDS[e->kind]);
 	if (e->label) {
 		fputs(",\"label\":", f);
@@ -105,7 +112,7 @@ static void write_edge(FILE *f, const gr_graph *g, const gr_edge *e)
 static void write_cluster(FILE *f, const gr_graph *g, const gr_cluster *c)
 {
 	fputs("{\"id\":", f);
-	json_string(f, c->id);
+	json_text(f, c->id, c->id_len);
 	fputs(",\"label\":", f);
 	json_string(f, c->label);
 	fprintf(f, ",\"kind\":\"%s\"",
@@ -114,11 +121,11 @@ static void write_cluster(FILE *f, const gr_graph *g, const gr_cluster *c)
 			       : "scope");
 	if (c->parent >= 0) {
 		fputs(",\"parent\":", f);
-		json_string(f, g->clusters[c->parent].id);
+		json_text(f, g->clusters[c->parent].id, g->clusters[c->parent].id_len);
 	}
 	if (c->owner >= 0) {
 		fputs(",\"owner\":", f);
-		json_string(f, g->nodes[c->owner].id);
+		json_text(f, g->nodes[c->owner].id, g->nodes[c->owner].id_len);
 	}
 	if (c->collapsed)
 		fputs(",\"collapsed\":true", f);

@@ -12,10 +12,11 @@
 #define MAX_DETAILS 2
 
 /* Text inside a quoted Mermaid label. '#' starts an entity and '`' a markdown string, so
- * both are codes too; a newline becomes a space. */
-static void text(FILE *f, const char *s)
+ * both are codes too; a newline (or a NUL) becomes a space. */
+static void text_n(FILE *f, const char *s, size_t len)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + len;
+	     p++) {
 		switch (*p) {
 		case '"':
 			fputs("#quot;", f);
@@ -42,6 +43,11 @@ static void text(FILE *f, const char *s)
 			fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
 		}
 	}
+}
+
+static void text(FILE *f, const char *s)
+{
+	text_n(f, s, strlen(s));
 }
 
 typedef struct writer {
@@ -87,7 +93,7 @@ static void write_node(writer *w, int i, int depth)
 	}
 	gs_look look = gs_node_look(w->g, &w->scale, n);
 	text(f, look.prefix ? look.prefix : "");
-	text(f, n->name);
+	text_n(f, n->name, n->name_len); /* all of it: a NUL is a space, as a newline */
 	text(f, look.suffix ? look.suffix : "");
 	char buf[3][96];
 	const char *lines[3];

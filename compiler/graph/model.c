@@ -16,6 +16,7 @@ typedef struct builder {
 	const source *src;
 	asl_arena *a;
 	const char **scope_ptr; /* JSON Pointer of each IR scope */
+	size_t *scope_len; /* its length: a name, so a pointer, may hold a NUL */
 	int *scope_cluster; /* cluster of each IR scope */
 	int *container; /* container cluster of each Map/Parallel state, else -1 */
 	int *start_mark, *end_mark; /* per scope */
@@ -39,15 +40,35 @@ static const char *printed(asl_arena *a, const char *fmt, ...)
 	return copy ? copy->u.string.ptr : NULL;
 }
 
-/* `base` + "/States/" + the name, escaped as RFC 6901 says (~ as ~0, / as ~1). */
-static const char *state_pointer(asl_arena *a, const char *base, const char *name, size_t len)
+/* `base` (base_len bytes, which may include NULs) + `tail`, copied into the arena, its length
+ * in *len; NULL when out of memory. */
+static const char *joined(asl_arena *a, const char *base, size_t base_len, const char *tail,
+			  size_t *len)
+{
+	size_t t = strlen(tail);
+	char *text = malloc(base_len + t + 1);
+	if (!text)
+		return NULL;
+	memcpy(text, base, base_len);
+	memcpy(text + base_len, tail, t + 1);
+	const asl_value *copy = asl_string(a, text, base_len + t);
+	free(text);
+	*len = base_len + t;
+	return copy ? copy->u.string.ptr : NULL;
+}
+
+/* `base` + "/States/" + the name, escaped as RFC 6901 says (~ as ~0, / as ~1); other bytes,
+ * a NUL too, are the name's own. Its length in *out_len. */
+static const char *state_pointer(asl_arena *a, const char *base, size_t base_len, const char *name,
+				 size_t len, size_t *out_len)
 {
 	char *text = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&text, &n);
 	if (!f)
 		return NULL;
-	fprintf(f, "%s/States/", base);
+	fwrite(base, 1, base_len, f);
+	fputs("/States/", f);
 	for (size_t i = 0; i < len; i++) {
 		if (name[i] == '~' || name[i] == '/')
 			fputs(name[i] == '~' ? "~0" : "~1", f);
@@ -60,15 +81,17 @@ static const char *state_pointer(asl_arena *a, const char *base, const char *nam
 	}
 	const asl_value *copy = asl_string(a, text, n);
 	free(text);
+	*out_len = n;
 	return copy ? copy->u.string.ptr : NULL;
 }
 
 static const char *scope_pointer(builder *b, int scope);
 
-static const char *owner_pointer(builder *b, int state)
+static const char *owner_pointer(builder *b, int state, size_t *len)
 {
 	const ir_state *s = &b->ir->states[state];
-	return state_pointer(b->a, scope_pointer(b, s->scope), s->name, s->name_len);
+	const char *base = scope_pointer(b, s->scope);
+	return state_pointer(b->a, base, b->scope_len[s->scope], s->name, s->name_len, len);
 }
 
 /* "" for the machine; the owner's pointer + /Branches/I, /ItemProcessor or /Iterator. */
@@ -78,26 +101,31 @@ static const char *scope_pointer(builder *b, int scope)
 		return b->scope_ptr[scope];
 	const ir_scope *sc = &b->ir->scopes[scope];
 	const char *p = "";
+	size_t len = 0;
 	if (sc->owner >= 0) {
 		const ir_state *o = &b->ir->states[sc->owner];
-		const char *base = owner_pointer(b, sc->owner);
+		size_t base_len = 0;
+		const char *base = owner_pointer(b, sc->owner, &base_len);
+		char tail[40];
 		if (o->kind == IR_PARALLEL) {
 			int i = 0;
 			while (i < o->u.parallel.count && o->u.parallel.branches[i] != scope)
 				i++;
-			p = printed(b->a, "%s/Branches/%d", base, i);
+			snprintf(tail, sizeof tail, "/Branches/%d", i);
 		} else {
-			p = printed(b->a, "%s/%s", base,
-				    field(o->at, "ItemProcessor") ? "ItemProcessor" : "Iterator");
+			snprintf(tail, sizeof tail, "/%s",
+				 field(o->at, "ItemProcessor") ? "ItemProcessor" : "Iterator");
 		}
+		p = base ? joined(b->a, base, base_len, tail, &len) : NULL;
 	}
 	if (!p)
-		b->failed = 1;
+		b->failed = 1, len = 0;
+	b->scope_len[scope] = len;
 	return b->scope_ptr[scope] = p ? p : "";
 }
 
 static int add_node(builder *b, gr_node_kind kind, int state, int cluster, const char *id,
-		    const char *name)
+		    size_t id_len, const char *name, size_t name_len)
 {
 	gr_graph *g = b->g;
 	gr_node *n = &g->nodes[g->node_count];
@@ -106,7 +134,9 @@ static int add_node(builder *b, gr_node_kind kind, int state, int cluster, const
 	n->state = state;
 	n->cluster = cluster;
 	n->id = id;
+	n->id_len = id_len;
 	n->name = name;
+	n->name_len = name_len;
 	if (!id || !name)
 		b->failed = 1;
 	return g->node_count++;
@@ -120,13 +150,17 @@ static void add_edge(builder *b, gr_edge_kind kind, int from, int to, const char
 	*e = (gr_edge){.kind = kind, .from = from, .to = to, .label = label, .which = which};
 }
 
-static int add_cluster(builder *b, int owner, int parent, int scope, const char *id,
+static int add_cluster(builder *b, int owner, int parent, int scope, const char *id, size_t id_len,
 		       const char *label)
 {
 	gr_graph *g = b->g;
 	gr_cluster *c = &g->clusters[g->cluster_count];
-	*c = (gr_cluster){
-		.owner = owner, .parent = parent, .scope = scope, .id = id, .label = label};
+	*c = (gr_cluster){.owner = owner,
+			  .parent = parent,
+			  .scope = scope,
+			  .id = id,
+			  .id_len = id_len,
+			  .label = label};
 	c->depth = parent < 0 ? 0 : g->clusters[parent].depth + 1;
 	if (!id || !label)
 		b->failed = 1;
@@ -366,9 +400,10 @@ static int container_cluster(builder *b, int state)
 		return b->container[state];
 	const ir_state *s = &b->ir->states[state];
 	int parent = scope_cluster(b, s->scope);
-	const char *id = owner_pointer(b, state);
+	size_t id_len = 0;
+	const char *id = owner_pointer(b, state, &id_len);
 	const char *label = printed(b->a, "%.*s", (int)s->name_len, s->name);
-	return b->container[state] = add_cluster(b, state, parent, -1, id, label);
+	return b->container[state] = add_cluster(b, state, parent, -1, id, id_len, label);
 }
 
 static int scope_cluster(builder *b, int scope)
@@ -378,8 +413,9 @@ static int scope_cluster(builder *b, int scope)
 	const ir_scope *sc = &b->ir->scopes[scope];
 	int c;
 	const char *ptr = scope_pointer(b, scope);
+	size_t len = b->scope_len[scope], mark_len = 0;
 	if (sc->owner < 0) {
-		c = add_cluster(b, -1, -1, scope, ptr, b->g->name ? b->g->name : "");
+		c = add_cluster(b, -1, -1, scope, ptr, len, b->g->name ? b->g->name : "");
 	} else {
 		int parent = container_cluster(b, sc->owner);
 		const ir_state *o = &b->ir->states[sc->owner];
@@ -390,12 +426,13 @@ static int scope_cluster(builder *b, int scope)
 				i++;
 			label = printed(b->a, "Branch %d", i + 1);
 		}
-		c = add_cluster(b, -1, parent, scope, ptr, label);
+		c = add_cluster(b, -1, parent, scope, ptr, len, label);
 	}
 	b->scope_cluster[scope] = c;
-	b->start_mark[scope] =
-		add_node(b, GR_START, -1, c, printed(b->a, "%s#start", ptr), "Start");
-	b->end_mark[scope] = add_node(b, GR_END, -1, c, printed(b->a, "%s#end", ptr), "End");
+	const char *start = joined(b->a, ptr, len, "#start", &mark_len);
+	b->start_mark[scope] = add_node(b, GR_START, -1, c, start, mark_len, "Start", 5);
+	const char *end = joined(b->a, ptr, len, "#end", &mark_len);
+	b->end_mark[scope] = add_node(b, GR_END, -1, c, end, mark_len, "End", 3);
 	return c;
 }
 
@@ -466,6 +503,7 @@ gr_graph *graph_build(const ir_machine *ir, const source *src, asl_arena *arena)
 	g->edges = zalloc(&b, (size_t)edges, sizeof *g->edges);
 	g->clusters = zalloc(&b, (size_t)(1 + ir->scope_count + ir->count), sizeof *g->clusters);
 	b.scope_ptr = zalloc(&b, (size_t)ir->scope_count, sizeof *b.scope_ptr);
+	b.scope_len = zalloc(&b, (size_t)ir->scope_count, sizeof *b.scope_len);
 	b.scope_cluster = minus_ones(&b, ir->scope_count);
 	b.start_mark = minus_ones(&b, ir->scope_count);
 	b.end_mark = minus_ones(&b, ir->scope_count);
@@ -480,8 +518,11 @@ gr_graph *graph_build(const ir_machine *ir, const source *src, asl_arena *arena)
 		int cluster = s->kind == IR_MAP || s->kind == IR_PARALLEL
 				      ? container_cluster(&b, i)
 				      : b.scope_cluster[s->scope];
-		int n = add_node(&b, GR_STATE, i, cluster, owner_pointer(&b, i),
-				 printed(arena, "%.*s", (int)s->name_len, s->name));
+		size_t id_len = 0;
+		const char *id = owner_pointer(&b, i, &id_len);
+		const asl_value *name = asl_string(arena, s->name, s->name_len);
+		int n = add_node(&b, GR_STATE, i, cluster, id, id_len,
+				 name ? name->u.string.ptr : NULL, s->name_len);
 		b.state_node[i] = n;
 		gr_node *node = &g->nodes[n];
 		node->type = ir_kind_name(s->kind);

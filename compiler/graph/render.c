@@ -42,7 +42,12 @@ char *graph_render(gr_graph *g, const gr_graph *old, const aslc_graph_options *o
 	char *text = NULL;
 	size_t n = 0;
 	FILE *out = open_memstream(&text, &n);
-	if (!out || write_format(g, o->format, out) != 0 || fclose(out) != 0 || g->arena->failed) {
+	int failed = !out;
+	if (out) { /* closed even when writing failed: an open memstream holds its buffer */
+		failed |= write_format(g, o->format, out) != 0;
+		failed |= fclose(out) != 0;
+	}
+	if (failed || g->arena->failed) {
 		diag_tool(d, ASLC_ERROR, ASLC_OUT_OF_MEMORY, "out of memory");
 		free(text);
 		return NULL;

@@ -24,6 +24,7 @@ FANOUT = os.path.join(MACHINES, "fanout.asl.json")
 CORPUS_CASES = 20  # at least this many recorded histories must overlay cleanly
 
 failures = []
+aslc_path = None
 
 
 def check(cond, what):
@@ -185,7 +186,7 @@ def test_interleaved(aslc, tmp):
         doc = json.load(f)
     doc["States"]["Each"]["MaxConcurrency"] = 0
     doc["States"]["Each"]["ToleratedFailureCount"] = 6
-    machine = os.path.join(tmp, "fanout.asl.json")
+    machine = os.path.join(tmp, "fanout_interleaved.asl.json")
     with open(machine, "w") as f:
         json.dump(doc, f)
     history = os.path.join(tmp, "interleaved.json")
@@ -491,10 +492,194 @@ def test_bad_input(aslc, tmp, histories):
     print("ok bad input")
 
 
+def graph_raw(aslc, machine, *args):
+    """Exit status, stdout and stderr of aslc graph --format json."""
+    p = subprocess.run([aslc, "graph", machine, "--format", "json", *args],
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def recorded_histories(tmp, corpus):
+    """(definition, history) pairs: the ones this test ran, and a few recorded by AWS."""
+    pairs = []
+    for name in sorted(os.listdir(tmp)):
+        if name.endswith(".history.json"):
+            pairs.append((FANOUT if name.startswith("fanout") else ORDER,
+                          os.path.join(tmp, name)))
+    pairs.append((os.path.join(tmp, "fanout_interleaved.asl.json"), os.path.join(tmp, "interleaved.json")))
+    cases = os.path.join(corpus, "cases") if corpus else ""
+    if cases and os.path.isdir(cases):
+        for case in sorted(os.listdir(cases))[::25]:
+            d = os.path.join(cases, case)
+            hist, definition = os.path.join(d, "history.json"), os.path.join(d, "definition.asl.json")
+            if os.path.isfile(hist) and subprocess.run(
+                    [aslc_path, "--check", definition], capture_output=True).returncode == 0:
+                pairs.append((definition, hist))
+    return [(m, h) for m, h in pairs if os.path.isfile(m) and os.path.isfile(h)]
+
+
+def events_of(path):
+    with open(path) as f:
+        doc = json.load(f)
+    return doc["events"] if isinstance(doc, dict) else doc
+
+
+def test_kind_mismatch(aslc, tmp):
+    """An event that does not fit its state's kind (a Map iteration of a Task or a Fail, a
+    Pass's entry naming a Task) is another machine's history: exit 2 and one line, never a
+    crash (it read the Map's data of a Task)."""
+    for name, kind in (("Charge", "Task"), ("Reject", "Fail")):
+        bad = write(tmp, "kind.json", {"events": [
+            {"id": 1, "type": "ExecutionStarted"},
+            {"id": 2, "previousEventId": 1, "type": "MapIterationStarted",
+             "mapIterationStartedEventDetails": {"name": name, "index": 0}},
+            {"id": 3, "previousEventId": 2, "type": "PassStateEntered",
+             "stateEnteredEventDetails": {"name": "Skip"}}]})
+        rc, out, err = graph_raw(aslc, ORDER, "--history", bad)
+        check(rc == 2 and len(err.strip().splitlines()) == 1 and f"a {kind} state" in err,
+              f"MapIterationStarted of {name}: exit {rc}: {err!r}")
+    bad = write(tmp, "kind.json", {"events": [
+        {"id": 1, "type": "ExecutionStarted"},
+        {"id": 2, "previousEventId": 1, "type": "PassStateEntered",
+         "stateEnteredEventDetails": {"name": "Charge"}}]})
+    rc, out, err = graph_raw(aslc, ORDER, "--history", bad)
+    check(rc == 2 and "PassStateEntered event names 'Charge', which is a Task" in err,
+          f"PassStateEntered of a Task: exit {rc}: {err!r}")
+    bad = write(tmp, "kind.json", {"events": [
+        {"id": 1, "type": "ExecutionStarted"},
+        {"id": 2, "previousEventId": 1, "type": "PassStateEntered",
+         "stateEnteredEventDetails": {"name": "Skip"}},
+        {"id": 3, "previousEventId": 2, "type": "MapStateStarted"}]})
+    rc, out, err = graph_raw(aslc, ORDER, "--history", bad)
+    check(rc == 2 and "a MapStateStarted event where no such state runs" in err,
+          f"MapStateStarted in a Pass: exit {rc}: {err!r}")
+    dup = write(tmp, "dup.json", {"events": [
+        {"id": 1, "type": "ExecutionStarted"}, {"id": 1, "type": "ExecutionSucceeded"}]})
+    rc, out, err = graph_raw(aslc, ORDER, "--history", dup)
+    check(rc == 2 and "two events have the id 1" in err, f"duplicate ids: exit {rc}: {err!r}")
+    print("ok kind mismatch")
+
+
+def test_fuzz(aslc, tmp, pairs, runs=300):
+    """Mutated real histories (types, names, ids, previousEventIds changed; events dropped,
+    doubled, moved): every run exits 0 or 2 with one line, never crashes."""
+    import random
+    rnd = random.Random(13)
+    types = sorted({e["type"] for _, h in pairs for e in events_of(h)})
+    crashes = 0
+    for i in range(runs):
+        machine, hist = pairs[i % len(pairs)]
+        events = [dict(e) for e in events_of(hist)]
+        with open(machine) as f:
+            names = list(json.load(f)["States"]) + ["Nope"]
+        for _ in range(rnd.randint(1, 4)):
+            if not events:
+                break
+            k = rnd.randrange(len(events))
+            e = events[k]
+            what = rnd.randrange(7)
+            if what == 0:
+                e["type"] = rnd.choice(types)
+            elif what == 1:
+                details = next((v for key, v in e.items() if key.endswith("EventDetails")
+                                and isinstance(v, dict)), None)
+                if details is not None:
+                    details["name"] = rnd.choice(names)
+                else:
+                    e["stateEnteredEventDetails"] = {"name": rnd.choice(names)}
+            elif what == 2:
+                e["previousEventId"] = rnd.randint(0, len(events) + 2)
+            elif what == 3:
+                e["id"] = rnd.randint(0, len(events) + 2)
+            elif what == 4:
+                del events[k]
+            elif what == 5:
+                events.insert(rnd.randrange(len(events) + 1), dict(e))
+            else:
+                events.insert(rnd.randrange(len(events) + 1), events.pop(k))
+        path = write(tmp, "fuzz.json", {"events": events})
+        rc, out, err = graph_raw(aslc, machine, "--history", path)
+        ok = (rc == 0 and "runtime error" not in err) or (
+            rc == 2 and len(err.strip().splitlines()) == 1)
+        if not ok:
+            crashes += 1
+            keep = os.path.join(tmp, f"crash{i}.json")
+            shutil.copy(path, keep)
+            check(False, f"fuzz {i} ({os.path.basename(hist)}): exit {rc}: {err[-300:]!r}")
+    print(f"ok fuzz: {runs} mutated histories, {crashes} bad exits")
+
+
+def test_reversed(aslc, tmp, pairs):
+    """GetExecutionHistory --reverse-order lists the newest event first: the same overlay."""
+    for machine, hist in pairs:
+        events = events_of(hist)
+        rev = write(tmp, "reversed.json", {"events": events[::-1]})
+        a, b = graph_raw(aslc, machine, "--history", hist), graph_raw(aslc, machine,
+                                                                      "--history", rev)
+        check(a[0] == 0 and a == b, f"reversed {hist}: exit {a[0]}/{b[0]}, same: {a == b}")
+    print(f"ok reversed: {len(pairs)} histories")
+
+
+def test_big_map_reversed(aslc, tmp, items=20000):
+    """A 20,000-iteration Map's history, newest first: found by id, not by scanning (that
+    was quadratic: minutes)."""
+    import time
+    machine = write(tmp, "bigmap.asl.json", {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True, "ItemProcessor": {
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}})
+    events = []
+
+    def add(type_, key=None, name=None, prev=None):
+        e = {"id": len(events) + 1, "previousEventId": len(events) if prev is None else prev,
+             "type": type_}
+        if key:
+            e[key] = {"name": name}
+        events.append(e)
+        return e["id"]
+
+    add("ExecutionStarted")
+    add("MapStateEntered", "stateEnteredEventDetails", "M")
+    started = add("MapStateStarted")
+    for i in range(items):
+        add("MapIterationStarted", "mapIterationStartedEventDetails", "M", prev=started)
+        add("PassStateEntered", "stateEnteredEventDetails", "P")
+        add("PassStateExited", "stateExitedEventDetails", "P")
+        add("MapIterationSucceeded", "mapIterationSucceededEventDetails", "M")
+    add("MapStateSucceeded")
+    add("MapStateExited", "stateExitedEventDetails", "M")
+    add("ExecutionSucceeded")
+    hist = write(tmp, "bigmap.json", {"events": events[::-1]})
+    t = time.monotonic()
+    rc, out, err = graph_raw(aslc, machine, "--history", hist)
+    took = time.monotonic() - t
+    m = next((n for n in json.loads(out)["nodes"] if n["name"] == "M"), {}) if rc == 0 else {}
+    check(rc == 0 and m.get("iterations", {}).get("succeeded") == items and took < 60,
+          f"big reversed map: exit {rc}, {m.get('iterations')}, {took:.1f} s: {err!r}")
+    print(f"ok big reversed map: {len(events)} events in {took:.1f} s")
+
+
+def test_diff_removed_nested(aslc, tmp):
+    """A removed Map inside a branch that is still there is drawn in that branch, with its
+    states, not at the machine's level."""
+    def machine(branch_states, start):
+        return {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+            {"StartAt": start, "States": branch_states}]}}}
+    m = {"Type": "Map", "Next": "Y", "ItemProcessor": {
+        "StartAt": "X", "States": {"X": {"Type": "Pass", "End": True}}}}
+    old = write(tmp, "old_nested.asl.json", machine({"M": m, "Y": {"Type": "Succeed"}}, "M"))
+    new = write(tmp, "new_nested.asl.json", machine({"Y": {"Type": "Succeed"}}, "Y"))
+    nodes, _ = changes(graph(aslc, new, "--diff", old))
+    branch = "/States/P/Branches/0"
+    check(nodes.get("M") == ("removed", branch) and nodes.get("X") == ("removed", branch),
+          f"removed nested: {nodes}")
+    print("ok diff removed nested")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    aslc = sys.argv[1]
+    global aslc_path
+    aslc = aslc_path = sys.argv[1]
     every = 1
     if "--every" in sys.argv:
         i = sys.argv.index("--every")
@@ -511,6 +696,12 @@ def main():
         test_dot(aslc, histories, new_order)
         test_aborted(aslc, tmp)
         test_bad_input(aslc, tmp, histories)
+        test_kind_mismatch(aslc, tmp)
+        test_diff_removed_nested(aslc, tmp)
+        pairs = recorded_histories(tmp, corpus)
+        test_reversed(aslc, tmp, pairs)
+        test_fuzz(aslc, tmp, pairs)
+        test_big_map_reversed(aslc, tmp)
         if corpus:
             test_corpus(aslc, corpus, every)
     if failures:

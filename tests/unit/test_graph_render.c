@@ -9,7 +9,16 @@
 #include <string.h>
 
 #include "graph/graph.h"
+#include "graph/graph_render.h"
 #include "ir.h"
+
+/* render_failure_closes_the_stream makes an allocation fail on purpose: under ASan it must
+ * return NULL, not abort, so that LeakSanitizer can then check nothing leaked. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
 
 static asl_arena arena;
 static source src;
@@ -211,6 +220,27 @@ START_TEST(notes_under_the_drawing)
 }
 END_TEST
 
+/* A renderer that fails (here its first allocation: an impossible node count) leaves
+ * nothing behind: the memstream graph_render writes into is closed, its buffer freed. Under
+ * ASan, LeakSanitizer fails the test when it is not. */
+START_TEST(render_failure_closes_the_stream)
+{
+	gr_graph *g = built();
+	int nodes = g->node_count;
+	g->node_count = -2; /* calloc(SIZE_MAX, ...) in graph_write_dot */
+	aslc_graph_options o = {.format = ASLC_GRAPH_DOT};
+	aslc_diagnostics d;
+	aslc_diagnostics_init(&d);
+	size_t len = 0;
+	char *text = graph_render(g, NULL, &o, &len, &d);
+	g->node_count = nodes;
+	ck_assert_ptr_null(text);
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_int_eq(d.items[0].code, ASLC_OUT_OF_MEMORY);
+	aslc_diagnostics_free(&d);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("graph_render");
@@ -220,6 +250,7 @@ int main(void)
 	tcase_add_test(tc, runs_heat_map);
 	tcase_add_test(tc, diff_overlay);
 	tcase_add_test(tc, notes_under_the_drawing);
+	tcase_add_test(tc, render_failure_closes_the_stream);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

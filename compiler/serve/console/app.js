@@ -68,9 +68,11 @@
 		return JSON.stringify(v, null, 2);
 	}
 
-	/* The state name of a node id "state:/States/A/Iterator/States/B": its last segment. */
+	/* The state name of a node id "state:/States/A/Iterator/States/B": its last segment.
+	 * The id has the pointer's control bytes and '%' as %XX (compiler/graph/dot.c). */
 	function nameOfNode(node) {
-		var pointer = node.id.replace(/^state:/, '');
+		var pointer = node.id.replace(/^state:/, '').replace(/%([0-9A-F]{2})/g,
+			function (m, hex) { return String.fromCharCode(parseInt(hex, 16)); });
 		var last = pointer.substring(pointer.lastIndexOf('/') + 1);
 		return last.replace(/~1/g, '/').replace(/~0/g, '~');
 	}
