@@ -391,8 +391,13 @@ def check_live_and_stop(ck, web, api, wait_arn, server):
 def check_status_api(ck, web, api, wait_arn, done_arn):
     """GET /console/api/status: what the page polls, the store's row only."""
     e = api.call("StartExecution", stateMachineArn=wait_arn, name="polled", input="{}")
-    s, h, text = web.get("/console/api/status?execution=" + q(e["executionArn"]))
-    got = json.loads(text) if s == 200 else None
+    deadline = time.monotonic() + 10  # the engine writes the first events a moment later
+    while True:
+        s, h, text = web.get("/console/api/status?execution=" + q(e["executionArn"]))
+        got = json.loads(text) if s == 200 else None
+        if not got or got.get("events", 0) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     ck.ok("status api: RUNNING", got and got["status"] == "RUNNING" and got["events"] >= 2 and
           h.get("content-type", "").startswith("application/json"), (s, text))
     api.call("StopExecution", executionArn=e["executionArn"])
