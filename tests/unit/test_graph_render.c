@@ -12,10 +12,15 @@
 #include "graph/graph_render.h"
 #include "ir.h"
 
-/* render_failure_closes_the_stream makes an allocation fail on purpose: under ASan it must
- * return NULL, not abort, so that LeakSanitizer can then check nothing leaked. */
+/* render_failure_closes_the_stream makes an allocation fail on purpose: under ASan and TSan it
+ * must return NULL, not abort, so that LeakSanitizer can then check nothing leaked. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
 {
 	return "allocator_may_return_null=1";
 }
