@@ -57,6 +57,16 @@ static const char *joined(asl_arena *a, const char *base, size_t base_len, const
 	return copy ? copy->u.string.ptr : NULL;
 }
 
+/* Closes the memstream `f` that writes *text and *n, and returns a copy of its text in the
+ * arena (NULL when writing or copying failed). */
+static const char *stream_text(asl_arena *a, FILE *f, char **text, size_t *n)
+{
+	int failed = fclose(f) != 0;
+	const asl_value *copy = failed ? NULL : asl_string(a, *text, *n);
+	free(*text);
+	return copy ? copy->u.string.ptr : NULL;
+}
+
 /* `base` + "/States/" + the name, escaped as RFC 6901 says (~ as ~0, / as ~1); other bytes,
  * a NUL too, are the name's own. Its length in *out_len. */
 static const char *state_pointer(asl_arena *a, const char *base, size_t base_len, const char *name,
@@ -75,14 +85,9 @@ static const char *state_pointer(asl_arena *a, const char *base, size_t base_len
 		else
 			fputc(name[i], f);
 	}
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	const asl_value *copy = asl_string(a, text, n);
-	free(text);
+	const char *copy = stream_text(a, f, &text, &n);
 	*out_len = n;
-	return copy ? copy->u.string.ptr : NULL;
+	return copy;
 }
 
 static const char *scope_pointer(builder *b, int scope);
@@ -256,13 +261,7 @@ static const char *error_list(builder *b, const ir_errors *e)
 		return NULL;
 	for (size_t i = 0; i < e->count; i++)
 		fprintf(f, "%s%s", i ? ", " : "", e->names[i]->u.string.ptr);
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	const asl_value *copy = asl_string(b->a, text, n);
-	free(text);
-	return copy ? copy->u.string.ptr : NULL;
+	return stream_text(b->a, f, &text, &n);
 }
 
 /* "retry States.ALL: 3x, 1 s x2" (attempts, first interval, backoff rate), with the
@@ -299,13 +298,7 @@ static const char *assign_text(builder *b, const ir_assign *as)
 			const asl_member *m = &v->constant->u.object.members[i];
 			fprintf(f, "%s%.*s", i ? ", " : "", (int)m->key_len, m->key);
 		}
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	const asl_value *copy = asl_string(b->a, text, n);
-	free(text);
-	return copy ? copy->u.string.ptr : NULL;
+	return stream_text(b->a, f, &text, &n);
 }
 
 static void map_details(builder *b, const ir_state *s, details *d)
